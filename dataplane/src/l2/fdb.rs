@@ -1,0 +1,647 @@
+//! The forwarding database: (VLAN, MAC) -> port.
+//!
+//! Reads are lock-free and wait-free in the common case: an open-addressing
+//! table of atomic slots probed linearly, where a reader validates the key
+//! again after reading the value (a per-slot seqlock without a counter).
+//! There is one writer at a time, chosen by a try-lock: a worker that finds
+//! the lock taken skips learning that frame (counted) instead of waiting, so
+//! learning never stalls forwarding. Refreshing the age of a known entry is a
+//! relaxed store done outside the lock, and only when the second changes.
+//!
+//! Deleted slots become tombstones; a tombstone followed by an empty slot is
+//! turned back into an empty slot, so probe chains do not grow under churn.
+
+use crate::wire::MacAddr;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+
+/// Default maximum number of entries.
+pub const DEFAULT_FDB_LIMIT: usize = 1 << 20;
+/// Default aging time in seconds.
+pub const DEFAULT_AGING_SECS: u32 = 300;
+
+const EMPTY: u64 = 0;
+const TOMB: u64 = 1;
+const OCCUPIED: u64 = 1 << 63;
+const FLAG_STATIC: u32 = 1 << 16;
+
+/// One slot: 16 bytes, four to a cache line.
+#[derive(Default)]
+struct Slot {
+    /// `EMPTY`, `TOMB` or `OCCUPIED | vlan << 48 | mac`.
+    key: AtomicU64,
+    /// Port in the low 16 bits, flags above.
+    meta: AtomicU32,
+    /// Last time (seconds, caller's clock) a frame from this source was seen.
+    seen: AtomicU32,
+}
+
+/// What an FDB lookup found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FdbHit {
+    /// The port the address lives behind.
+    pub port: u16,
+    /// True for a static (configured) entry.
+    pub is_static: bool,
+}
+
+/// What `learn` did with a source address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LearnOutcome {
+    /// Already known on this port; its age was refreshed.
+    Refreshed,
+    /// A new entry.
+    Learned,
+    /// The address moved from another port to this one.
+    Moved,
+    /// The table is at its size limit; not learned.
+    Full,
+    /// Another writer held the table; not learned this time.
+    Busy,
+    /// A static entry names another port; left as configured.
+    StaticConflict,
+}
+
+/// One entry, as listed by `entries`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FdbEntry {
+    /// VLAN id.
+    pub vlan: u16,
+    /// MAC address.
+    pub mac: MacAddr,
+    /// Port index.
+    pub port: u16,
+    /// True for a static entry.
+    pub is_static: bool,
+    /// Last time it was seen (caller's clock, seconds).
+    pub seen: u32,
+}
+
+/// Which entries a flush removes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FdbFilter {
+    /// Only this VLAN.
+    pub vlan: Option<u16>,
+    /// Only this port.
+    pub port: Option<u16>,
+    /// Static entries too (a flush of learned entries leaves them).
+    pub include_static: bool,
+}
+
+impl FdbFilter {
+    fn matches(&self, e: &FdbEntry) -> bool {
+        self.vlan.is_none_or(|v| v == e.vlan)
+            && self.port.is_none_or(|p| p == e.port)
+            && (self.include_static || !e.is_static)
+    }
+}
+
+/// Errors from configuring the FDB.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FdbError {
+    /// The table holds `limit` entries already.
+    #[error("the MAC address table is full ({0} entries)")]
+    Full(usize),
+}
+
+/// Event counters of the table.
+#[derive(Debug, Default)]
+pub struct FdbCounters {
+    /// Entries learned.
+    pub learned: AtomicU64,
+    /// Station moves (an address seen on a new port).
+    pub moves: AtomicU64,
+    /// Addresses not learned because the table was full.
+    pub full: AtomicU64,
+    /// Addresses not learned because another writer held the table.
+    pub busy: AtomicU64,
+    /// Entries removed by aging.
+    pub aged: AtomicU64,
+}
+
+/// The forwarding database. Share it as `Arc<Fdb>` between workers and the
+/// control plane.
+pub struct Fdb {
+    slots: Box<[Slot]>,
+    mask: usize,
+    seed: u64,
+    limit: usize,
+    len: AtomicUsize,
+    writer: AtomicBool,
+    /// Event counters.
+    pub counters: FdbCounters,
+}
+
+/// Holds the writer lock; releases it on drop.
+struct WriteGuard<'a>(&'a AtomicBool);
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+fn encode(vlan: u16, mac: MacAddr) -> u64 {
+    OCCUPIED | (u64::from(vlan & 0x0fff) << 48) | mac.to_u64()
+}
+
+fn decode(key: u64) -> (u16, MacAddr) {
+    (((key >> 48) & 0x0fff) as u16, MacAddr::from_u64(key))
+}
+
+impl Fdb {
+    /// A table for at most `limit` entries (at least 1).
+    pub fn new(limit: usize) -> Fdb {
+        let limit = limit.max(1);
+        // At most half full, so probe chains stay short.
+        let cap = (limit * 2).next_power_of_two().max(64);
+        let slots = (0..cap).map(|_| Slot::default()).collect::<Vec<_>>();
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0x5eed)
+            ^ (&slots as *const _ as u64);
+        Fdb {
+            slots: slots.into_boxed_slice(),
+            mask: cap - 1,
+            seed: seed | 1,
+            limit,
+            len: AtomicUsize::new(0),
+            writer: AtomicBool::new(false),
+            counters: FdbCounters::default(),
+        }
+    }
+
+    /// Maximum number of entries.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.len.load(Ordering::Relaxed)
+    }
+
+    /// True when the table has no entry.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    #[inline]
+    fn home(&self, key: u64) -> usize {
+        // splitmix64 finaliser over a per-table seed: no fixed collision set.
+        let mut z = key ^ self.seed;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        (z as usize) & self.mask
+    }
+
+    /// Finds the slot holding `key`: lock-free, for any thread.
+    #[inline]
+    fn find(&self, key: u64) -> Option<(usize, u32)> {
+        let mut i = self.home(key);
+        for _ in 0..=self.mask {
+            let slot = &self.slots[i];
+            let k = slot.key.load(Ordering::Acquire);
+            if k == key {
+                let meta = slot.meta.load(Ordering::Acquire);
+                if slot.key.load(Ordering::Acquire) == key {
+                    return Some((i, meta));
+                }
+                // Rewritten under us: start again.
+                return self.find(key);
+            }
+            if k == EMPTY {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+        None
+    }
+
+    /// Looks up where `mac` lives in `vlan`.
+    #[inline]
+    pub fn lookup(&self, vlan: u16, mac: MacAddr) -> Option<FdbHit> {
+        self.find(encode(vlan, mac)).map(|(_, meta)| FdbHit {
+            port: meta as u16,
+            is_static: meta & FLAG_STATIC != 0,
+        })
+    }
+
+    /// Learns that `mac` in `vlan` was seen on `port` at time `now` (seconds).
+    #[inline]
+    pub fn learn(&self, vlan: u16, mac: MacAddr, port: u16, now: u32) -> LearnOutcome {
+        let key = encode(vlan, mac);
+        if let Some((i, meta)) = self.find(key) {
+            if meta as u16 == port {
+                let seen = &self.slots[i].seen;
+                if seen.load(Ordering::Relaxed) != now {
+                    seen.store(now, Ordering::Relaxed);
+                }
+                return LearnOutcome::Refreshed;
+            }
+            if meta & FLAG_STATIC != 0 {
+                return LearnOutcome::StaticConflict;
+            }
+        }
+        let Some(_guard) = self.try_write() else {
+            self.counters.busy.fetch_add(1, Ordering::Relaxed);
+            return LearnOutcome::Busy;
+        };
+        let out = self.insert_locked(key, u32::from(port), now, false);
+        match out {
+            LearnOutcome::Learned => self.counters.learned.fetch_add(1, Ordering::Relaxed),
+            LearnOutcome::Moved => self.counters.moves.fetch_add(1, Ordering::Relaxed),
+            LearnOutcome::Full => self.counters.full.fetch_add(1, Ordering::Relaxed),
+            _ => 0,
+        };
+        out
+    }
+
+    /// Adds or replaces a static entry; it never ages and learning never moves it.
+    pub fn add_static(&self, vlan: u16, mac: MacAddr, port: u16) -> Result<(), FdbError> {
+        let _guard = self.write();
+        match self.insert_locked(encode(vlan, mac), u32::from(port) | FLAG_STATIC, 0, true) {
+            LearnOutcome::Full => Err(FdbError::Full(self.limit)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Removes the entry for `mac` in `vlan`; true if there was one.
+    pub fn remove(&self, vlan: u16, mac: MacAddr) -> bool {
+        let _guard = self.write();
+        match self.find(encode(vlan, mac)) {
+            Some((i, _)) => {
+                self.remove_locked(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes every entry `filter` matches; returns how many.
+    pub fn flush(&self, filter: FdbFilter) -> usize {
+        self.remove_where(|e| filter.matches(e))
+    }
+
+    /// Removes learned entries not seen for more than `max_age` seconds.
+    pub fn age(&self, now: u32, max_age: u32) -> usize {
+        let n = self.remove_where(|e| !e.is_static && now.wrapping_sub(e.seen) > max_age);
+        self.counters.aged.fetch_add(n as u64, Ordering::Relaxed);
+        n
+    }
+
+    /// A snapshot of every entry.
+    pub fn entries(&self) -> Vec<FdbEntry> {
+        (0..=self.mask).filter_map(|i| self.entry_at(i)).collect()
+    }
+
+    fn entry_at(&self, i: usize) -> Option<FdbEntry> {
+        let slot = &self.slots[i];
+        let key = slot.key.load(Ordering::Acquire);
+        if key & OCCUPIED == 0 {
+            return None;
+        }
+        let meta = slot.meta.load(Ordering::Acquire);
+        let seen = slot.seen.load(Ordering::Relaxed);
+        if slot.key.load(Ordering::Acquire) != key {
+            return None;
+        }
+        let (vlan, mac) = decode(key);
+        Some(FdbEntry {
+            vlan,
+            mac,
+            port: meta as u16,
+            is_static: meta & FLAG_STATIC != 0,
+            seen,
+        })
+    }
+
+    /// Scans in chunks, taking the writer lock per chunk so learners are
+    /// turned away only briefly.
+    fn remove_where(&self, pred: impl Fn(&FdbEntry) -> bool) -> usize {
+        const CHUNK: usize = 4096;
+        let mut removed = 0;
+        let mut start = 0;
+        while start <= self.mask {
+            let end = (start + CHUNK).min(self.mask + 1);
+            let _guard = self.write();
+            for i in start..end {
+                if let Some(e) = self.entry_at(i) {
+                    if pred(&e) {
+                        self.remove_locked(i);
+                        removed += 1;
+                    }
+                }
+            }
+            start = end;
+        }
+        removed
+    }
+
+    fn try_write(&self) -> Option<WriteGuard<'_>> {
+        self.writer
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .ok()
+            .map(|_| WriteGuard(&self.writer))
+    }
+
+    fn write(&self) -> WriteGuard<'_> {
+        loop {
+            if let Some(g) = self.try_write() {
+                return g;
+            }
+            std::hint::spin_loop();
+        }
+    }
+
+    /// Inserts or updates `key`. Caller holds the writer lock.
+    fn insert_locked(&self, key: u64, meta: u32, now: u32, force: bool) -> LearnOutcome {
+        let mut i = self.home(key);
+        let mut free: Option<usize> = None;
+        for _ in 0..=self.mask {
+            let slot = &self.slots[i];
+            let k = slot.key.load(Ordering::Relaxed);
+            if k == key {
+                let old = slot.meta.load(Ordering::Relaxed);
+                if old & FLAG_STATIC != 0 && !force {
+                    return LearnOutcome::StaticConflict;
+                }
+                slot.seen.store(now, Ordering::Relaxed);
+                slot.meta.store(meta, Ordering::Release);
+                return if old as u16 == meta as u16 {
+                    LearnOutcome::Refreshed
+                } else {
+                    LearnOutcome::Moved
+                };
+            }
+            if k == TOMB && free.is_none() {
+                free = Some(i);
+            }
+            if k == EMPTY {
+                free.get_or_insert(i);
+                break;
+            }
+            i = (i + 1) & self.mask;
+        }
+        if self.len.load(Ordering::Relaxed) >= self.limit {
+            return LearnOutcome::Full;
+        }
+        let Some(i) = free else {
+            return LearnOutcome::Full;
+        };
+        let slot = &self.slots[i];
+        slot.seen.store(now, Ordering::Relaxed);
+        slot.meta.store(meta, Ordering::Release);
+        slot.key.store(key, Ordering::Release);
+        self.len.fetch_add(1, Ordering::Relaxed);
+        LearnOutcome::Learned
+    }
+
+    /// Deletes slot `i`. Caller holds the writer lock.
+    fn remove_locked(&self, i: usize) {
+        self.slots[i].key.store(TOMB, Ordering::Release);
+        self.len.fetch_sub(1, Ordering::Relaxed);
+        // A tombstone right before an empty slot ends no chain: empty it, and
+        // the run of tombstones before it.
+        let next = (i + 1) & self.mask;
+        if self.slots[next].key.load(Ordering::Relaxed) != EMPTY {
+            return;
+        }
+        let mut j = i;
+        while self.slots[j].key.load(Ordering::Relaxed) == TOMB {
+            self.slots[j].key.store(EMPTY, Ordering::Release);
+            j = j.wrapping_sub(1) & self.mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    fn mac(n: u64) -> MacAddr {
+        MacAddr::from_u64(0x0200_0000_0000 | n)
+    }
+
+    #[test]
+    fn learn_lookup_move_and_static() {
+        let fdb = Fdb::new(16);
+        assert_eq!(fdb.learn(1, mac(1), 3, 10), LearnOutcome::Learned);
+        assert_eq!(fdb.lookup(1, mac(1)).unwrap().port, 3);
+        assert_eq!(fdb.lookup(2, mac(1)), None, "VLANs are separate");
+        assert_eq!(fdb.learn(1, mac(1), 3, 11), LearnOutcome::Refreshed);
+        assert_eq!(fdb.learn(1, mac(1), 4, 12), LearnOutcome::Moved);
+        assert_eq!(fdb.counters.moves.load(Ordering::Relaxed), 1);
+        fdb.add_static(1, mac(1), 7).unwrap();
+        assert_eq!(fdb.learn(1, mac(1), 4, 13), LearnOutcome::StaticConflict);
+        assert_eq!(
+            fdb.lookup(1, mac(1)),
+            Some(FdbHit {
+                port: 7,
+                is_static: true
+            })
+        );
+        assert_eq!(fdb.len(), 1);
+    }
+
+    #[test]
+    fn full_table_counts_and_refuses() {
+        let fdb = Fdb::new(4);
+        for n in 0..4 {
+            assert_eq!(fdb.learn(1, mac(n), 1, 0), LearnOutcome::Learned);
+        }
+        assert_eq!(fdb.learn(1, mac(9), 1, 0), LearnOutcome::Full);
+        assert_eq!(fdb.counters.full.load(Ordering::Relaxed), 1);
+        assert_eq!(fdb.add_static(1, mac(9), 1), Err(FdbError::Full(4)));
+        // Known addresses still refresh and move when full.
+        assert_eq!(fdb.learn(1, mac(0), 2, 0), LearnOutcome::Moved);
+    }
+
+    #[test]
+    fn aging_keeps_static_and_recent() {
+        let fdb = Fdb::new(16);
+        fdb.learn(1, mac(1), 1, 0);
+        fdb.learn(1, mac(2), 1, 250);
+        fdb.add_static(1, mac(3), 1).unwrap();
+        assert_eq!(fdb.age(301, 300), 1);
+        assert!(fdb.lookup(1, mac(1)).is_none());
+        assert!(fdb.lookup(1, mac(2)).is_some());
+        assert!(fdb.lookup(1, mac(3)).is_some());
+    }
+
+    #[test]
+    fn flush_by_vlan_and_port() {
+        let fdb = Fdb::new(64);
+        for n in 0..10 {
+            fdb.learn((n % 2) as u16 + 1, mac(n), (n % 3) as u16, 0);
+        }
+        fdb.add_static(1, mac(100), 0).unwrap();
+        let n = fdb.flush(FdbFilter {
+            vlan: Some(1),
+            ..Default::default()
+        });
+        assert_eq!(n, 5);
+        assert!(fdb.lookup(1, mac(100)).is_some(), "static entries stay");
+        let n = fdb.flush(FdbFilter {
+            port: Some(0),
+            include_static: true,
+            ..Default::default()
+        });
+        assert_eq!(
+            n, 3,
+            "mac(3) and mac(9) in VLAN 2 on port 0, and the static entry"
+        );
+        assert_eq!(fdb.len(), 3);
+    }
+
+    #[test]
+    fn churn_does_not_fill_table_with_tombstones() {
+        let fdb = Fdb::new(8);
+        for n in 0..100_000u64 {
+            fdb.learn(1, mac(n), 1, 0);
+            assert!(fdb.remove(1, mac(n)));
+        }
+        assert_eq!(fdb.len(), 0);
+        let live = fdb
+            .slots
+            .iter()
+            .filter(|s| s.key.load(Ordering::Relaxed) != EMPTY)
+            .count();
+        assert_eq!(live, 0);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Learn(u16, u64, u16),
+        Static(u16, u64, u16),
+        Remove(u16, u64),
+        FlushVlan(u16),
+        Age(u32),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let vlan = 1u16..4;
+        let m = 0u64..40;
+        let port = 0u16..5;
+        prop_oneof![
+            6 => (vlan.clone(), m.clone(), port.clone()).prop_map(|(v, m, p)| Op::Learn(v, m, p)),
+            1 => (vlan.clone(), m.clone(), port).prop_map(|(v, m, p)| Op::Static(v, m, p)),
+            2 => (vlan.clone(), m).prop_map(|(v, m)| Op::Remove(v, m)),
+            1 => vlan.prop_map(Op::FlushVlan),
+            1 => (0u32..5).prop_map(Op::Age),
+        ]
+    }
+
+    proptest! {
+        /// The table behaves as a HashMap with the same rules.
+        #[test]
+        fn matches_reference_model(ops in proptest::collection::vec(op(), 1..400)) {
+            let limit = 24;
+            let fdb = Fdb::new(limit);
+            // (vlan, mac) -> (port, static, seen)
+            let mut model: HashMap<(u16, u64), (u16, bool, u32)> = HashMap::new();
+            let mut now = 0u32;
+            for op in ops {
+                now += 1;
+                match op {
+                    Op::Learn(v, m, p) => {
+                        let got = fdb.learn(v, mac(m), p, now);
+                        let want = match model.get(&(v, m)).copied() {
+                            Some((mp, true, _)) if mp != p => LearnOutcome::StaticConflict,
+                            Some((mp, st, _)) if mp == p => { model.insert((v, m), (p, st, now)); LearnOutcome::Refreshed }
+                            Some(_) => { model.insert((v, m), (p, false, now)); LearnOutcome::Moved }
+                            None if model.len() >= limit => LearnOutcome::Full,
+                            None => { model.insert((v, m), (p, false, now)); LearnOutcome::Learned }
+                        };
+                        prop_assert_eq!(got, want);
+                    }
+                    Op::Static(v, m, p) => {
+                        let ok = fdb.add_static(v, mac(m), p).is_ok();
+                        let want = model.contains_key(&(v, m)) || model.len() < limit;
+                        prop_assert_eq!(ok, want);
+                        if want { model.insert((v, m), (p, true, 0)); }
+                    }
+                    Op::Remove(v, m) => {
+                        prop_assert_eq!(fdb.remove(v, mac(m)), model.remove(&(v, m)).is_some());
+                    }
+                    Op::FlushVlan(v) => {
+                        let before = model.len();
+                        model.retain(|k, e| k.0 != v || e.1);
+                        let n = fdb.flush(FdbFilter { vlan: Some(v), ..Default::default() });
+                        prop_assert_eq!(n, before - model.len());
+                    }
+                    Op::Age(max) => {
+                        let before = model.len();
+                        model.retain(|_, e| e.1 || now.wrapping_sub(e.2) <= max);
+                        prop_assert_eq!(fdb.age(now, max), before - model.len());
+                    }
+                }
+                prop_assert_eq!(fdb.len(), model.len());
+            }
+            for ((v, m), (p, st, _)) in &model {
+                prop_assert_eq!(fdb.lookup(*v, mac(*m)), Some(FdbHit { port: *p, is_static: *st }));
+            }
+            let mut listed: Vec<_> = fdb.entries().iter().map(|e| (e.vlan, e.mac.to_u64() & 0xffff_ffff, e.port)).collect();
+            listed.sort();
+            let mut want: Vec<_> = model.iter().map(|((v, m), (p, _, _))| (*v, *m, *p)).collect();
+            want.sort();
+            prop_assert_eq!(listed, want);
+        }
+    }
+
+    /// Readers running while a writer churns never see an address on a port
+    /// it was never learned on, and always find the pinned static entries.
+    #[test]
+    fn concurrent_readers_see_consistent_entries() {
+        let fdb = Arc::new(Fdb::new(4096));
+        for n in 0..64 {
+            fdb.add_static(10, mac(n), (n % 7) as u16).unwrap();
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let fdb = fdb.clone();
+                let stop = stop.clone();
+                std::thread::spawn(move || {
+                    let mut checks = 0u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        for n in 0..64 {
+                            let hit = fdb.lookup(10, mac(n)).expect("static entry vanished");
+                            assert_eq!(hit.port, (n % 7) as u16);
+                        }
+                        for n in 1000..1200u64 {
+                            if let Some(hit) = fdb.lookup(20, mac(n)) {
+                                // Learned only ever on port n % 3 or n % 3 + 10.
+                                assert!(
+                                    hit.port == (n % 3) as u16 || hit.port == (n % 3) as u16 + 10
+                                );
+                            }
+                        }
+                        checks += 1;
+                    }
+                    checks
+                })
+            })
+            .collect();
+        for round in 0..300u32 {
+            for n in 1000..1200u64 {
+                let p = (n % 3) as u16 + if round % 2 == 0 { 0 } else { 10 };
+                fdb.learn(20, mac(n), p, round);
+            }
+            if round % 3 == 0 {
+                fdb.flush(FdbFilter {
+                    vlan: Some(20),
+                    ..Default::default()
+                });
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        for r in readers {
+            assert!(r.join().unwrap() > 0);
+        }
+    }
+}

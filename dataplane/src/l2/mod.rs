@@ -1,0 +1,4 @@
+//! Layer 2 switching: the forwarding database and the bridging decision.
+
+pub mod bridge;
+pub mod fdb;

@@ -1,0 +1,23 @@
+//! LiSA-DP dataplane: a safe layer over DPDK (EAL, mempools, mbufs, ports,
+//! lcores) and the packet pipeline the worker lcores run.
+//!
+//! Unsafe code lives only in the thin DPDK layer (`eal`, `mempool`, `mbuf`,
+//! `port`, `lcore`, `worker`'s burst calls); every block says why it is sound.
+//! `wire` and `l2` are plain Rust and need no DPDK to test.
+
+pub mod counters;
+pub mod eal;
+pub mod error;
+pub mod l2;
+pub mod lcore;
+pub mod mbuf;
+pub mod mempool;
+pub mod port;
+pub mod shared;
+pub mod switch;
+pub mod wire;
+pub mod worker;
+
+pub use error::DpdkError;
+pub use port::PortKind;
+pub use switch::{Dataplane, DataplaneConfig, DataplaneError, PortInfo, PortSpec};

@@ -1,0 +1,142 @@
+//! A single-owner packet buffer.
+
+use std::ptr::NonNull;
+
+/// One packet buffer. Owned by exactly one holder; dropping it frees it.
+/// `#[repr(transparent)]` so a slice of `Mbuf` is an array of
+/// `struct rte_mbuf *` for burst calls.
+#[repr(transparent)]
+pub struct Mbuf(NonNull<dpdk_sys::rte_mbuf>);
+
+// SAFETY: an mbuf is owned by one holder at a time; freeing it from any
+// lcore is allowed by DPDK.
+unsafe impl Send for Mbuf {}
+
+impl Mbuf {
+    /// Takes ownership of a raw mbuf.
+    ///
+    /// # Safety
+    /// `raw` must be a valid single-segment mbuf that nobody else will free.
+    #[inline]
+    pub unsafe fn from_raw(raw: NonNull<dpdk_sys::rte_mbuf>) -> Mbuf {
+        Mbuf(raw)
+    }
+
+    /// Gives up ownership, returning the raw pointer.
+    #[inline]
+    pub fn into_raw(self) -> *mut dpdk_sys::rte_mbuf {
+        let p = self.0.as_ptr();
+        std::mem::forget(self);
+        p
+    }
+
+    #[inline]
+    fn raw(&self) -> &dpdk_sys::rte_mbuf {
+        // SAFETY: we own a valid mbuf for as long as self lives.
+        unsafe { self.0.as_ref() }
+    }
+
+    /// Bytes of packet data in this (first) segment.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.raw().data_len as usize
+    }
+
+    /// True when the segment holds no data.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Total packet length over all segments.
+    #[inline]
+    pub fn pkt_len(&self) -> u32 {
+        self.raw().pkt_len
+    }
+
+    /// The port the packet arrived on.
+    #[inline]
+    pub fn port(&self) -> u16 {
+        self.raw().port
+    }
+
+    /// The packet data of the first segment.
+    #[inline]
+    pub fn data(&self) -> &[u8] {
+        let m = self.raw();
+        // SAFETY: buf_addr + data_off .. + data_len lies inside the mbuf's
+        // buffer, which lives as long as self; the borrow ties the slice to it.
+        unsafe {
+            std::slice::from_raw_parts(
+                (m.buf_addr as *const u8).add(m.data_off as usize),
+                m.data_len as usize,
+            )
+        }
+    }
+
+    /// The packet data, writable; `None` while the data is shared with other
+    /// holders (see `share`).
+    #[inline]
+    pub fn data_mut(&mut self) -> Option<&mut [u8]> {
+        if self.refcnt() != 1 {
+            return None;
+        }
+        let m = self.raw();
+        // SAFETY: as in `data`, and refcnt == 1 means no other holder can
+        // read or write these bytes while the &mut borrow lives.
+        Some(unsafe {
+            std::slice::from_raw_parts_mut(
+                (m.buf_addr as *mut u8).add(m.data_off as usize),
+                m.data_len as usize,
+            )
+        })
+    }
+
+    /// How many holders share this buffer.
+    #[inline]
+    pub fn refcnt(&self) -> u16 {
+        // SAFETY: valid mbuf.
+        unsafe { dpdk_sys::lisa_mbuf_refcnt_read(self.0.as_ptr()) }
+    }
+
+    /// Another owner of the same buffer (the reference count goes up), for
+    /// sending one frame out of several ports without copying it. Neither
+    /// holder may then write the data (`data_mut` returns `None`).
+    #[inline]
+    pub fn share(&self) -> Mbuf {
+        // SAFETY: valid mbuf; the new owner is balanced by one more free.
+        unsafe { dpdk_sys::lisa_mbuf_refcnt_update(self.0.as_ptr(), 1) };
+        Mbuf(self.0)
+    }
+
+    /// Starts the data `len` bytes earlier (into the headroom) and returns
+    /// the new first bytes; `None` without enough headroom or when shared.
+    pub fn prepend(&mut self, len: u16) -> Option<&mut [u8]> {
+        if self.refcnt() != 1 {
+            return None;
+        }
+        // SAFETY: valid, unshared mbuf.
+        let p = unsafe { dpdk_sys::lisa_pktmbuf_prepend(self.0.as_ptr(), len) };
+        if p.is_null() {
+            return None;
+        }
+        self.data_mut().map(|d| &mut d[..len as usize])
+    }
+
+    /// Drops `len` bytes from the start; false if the packet is shorter or shared.
+    pub fn adj(&mut self, len: u16) -> bool {
+        if self.refcnt() != 1 {
+            return false;
+        }
+        // SAFETY: valid, unshared mbuf.
+        !unsafe { dpdk_sys::lisa_pktmbuf_adj(self.0.as_ptr(), len) }.is_null()
+    }
+}
+
+impl Drop for Mbuf {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: we own this reference to the mbuf; it is not used again.
+        unsafe { dpdk_sys::lisa_pktmbuf_free(self.0.as_ptr()) }
+    }
+}

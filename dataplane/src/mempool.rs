@@ -1,0 +1,58 @@
+//! Packet buffer pools.
+
+use crate::error::DpdkError;
+use std::ffi::CString;
+use std::ptr::NonNull;
+
+/// A pool of packet buffers (`rte_pktmbuf_pool_create`).
+pub struct PktPool {
+    raw: NonNull<dpdk_sys::rte_mempool>,
+}
+
+// SAFETY: DPDK mempools are multi-producer/multi-consumer safe; the pointer
+// is used only through DPDK's thread-safe API.
+unsafe impl Send for PktPool {}
+// SAFETY: as above.
+unsafe impl Sync for PktPool {}
+
+/// Bytes of packet data per buffer, plus headroom: room for a 9000-byte
+/// jumbo frame in one segment.
+pub const JUMBO_DATA_ROOM: u16 = 9216 + dpdk_sys::RTE_PKTMBUF_HEADROOM as u16;
+/// The usual 2 KB data room.
+pub const DEFAULT_DATA_ROOM: u16 = 2048 + dpdk_sys::RTE_PKTMBUF_HEADROOM as u16;
+
+impl PktPool {
+    /// Creates a pool of `count` buffers with `data_room` bytes each.
+    pub fn new(name: &str, count: u32, data_room: u16) -> Result<PktPool, DpdkError> {
+        let cname = CString::new(name).map_err(|_| DpdkError::other("mempool", "NUL in name"))?;
+        // SAFETY: cname is a valid C string; the EAL is initialised (the
+        // caller holds an Eal); SOCKET_ID_ANY is always valid.
+        let raw = unsafe {
+            dpdk_sys::rte_pktmbuf_pool_create(cname.as_ptr(), count, 256, 0, data_room, -1)
+        };
+        NonNull::new(raw).map(|raw| PktPool { raw }).ok_or_else(|| {
+            DpdkError::last(format!(
+                "rte_pktmbuf_pool_create({name}, {count} x {data_room} B)"
+            ))
+        })
+    }
+
+    /// The raw pool pointer, for DPDK calls.
+    pub fn as_ptr(&self) -> *mut dpdk_sys::rte_mempool {
+        self.raw.as_ptr()
+    }
+
+    /// Buffers free in the pool right now.
+    pub fn available(&self) -> u32 {
+        // SAFETY: the pool is alive.
+        unsafe { dpdk_sys::rte_mempool_avail_count(self.raw.as_ptr()) }
+    }
+}
+
+impl Drop for PktPool {
+    fn drop(&mut self) {
+        // SAFETY: every port using this pool was closed before (the switch
+        // drops ports first); the pool is not used again.
+        unsafe { dpdk_sys::rte_mempool_free(self.raw.as_ptr()) }
+    }
+}

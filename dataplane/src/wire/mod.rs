@@ -1,0 +1,23 @@
+//! Zero-copy views of packet headers, in the style of smoltcp's `wire`:
+//! a `Frame<T: AsRef<[u8]>>` checks its length once in `new_checked`, so no
+//! accessor can panic afterwards. No unsafe code lives here.
+#![forbid(unsafe_code)]
+
+mod ethernet;
+mod mac;
+
+pub use ethernet::{EtherType, EthernetFrame, VlanTag, ETHERNET_HEADER_LEN, VLAN_TAG_LEN};
+pub use mac::{MacAddr, MacParseError};
+
+/// Why a buffer could not be viewed as a header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    /// The buffer is shorter than the header it should hold.
+    #[error("truncated: {len} bytes, need at least {need}")]
+    Truncated {
+        /// Bytes present.
+        len: usize,
+        /// Bytes needed.
+        need: usize,
+    },
+}

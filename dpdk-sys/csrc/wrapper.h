@@ -1,0 +1,38 @@
+/* Headers bindgen reads, and the prototypes of the shim in shim.c. */
+#include <rte_config.h>
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_launch.h>
+#include <rte_cycles.h>
+#include <rte_version.h>
+#include <rte_dev.h>
+#include <rte_bus_vdev.h>
+#include <rte_mempool.h>
+#include <rte_mbuf.h>
+#include <rte_ether.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_vhost.h>
+#include <rte_eth_vhost.h>
+
+/* Wrappers for DPDK's static inline functions (bindgen cannot link those). */
+uint16_t lisa_eth_rx_burst(uint16_t port_id, uint16_t queue_id, struct rte_mbuf **rx_pkts, uint16_t nb_pkts);
+uint16_t lisa_eth_tx_burst(uint16_t port_id, uint16_t queue_id, struct rte_mbuf **tx_pkts, uint16_t nb_pkts);
+struct rte_mbuf *lisa_pktmbuf_alloc(struct rte_mempool *mp);
+int lisa_pktmbuf_alloc_bulk(struct rte_mempool *mp, struct rte_mbuf **mbufs, unsigned count);
+void lisa_pktmbuf_free(struct rte_mbuf *m);
+struct rte_mbuf *lisa_pktmbuf_clone(struct rte_mbuf *md, struct rte_mempool *mp);
+void lisa_mbuf_refcnt_update(struct rte_mbuf *m, int16_t value);
+uint16_t lisa_mbuf_refcnt_read(const struct rte_mbuf *m);
+char *lisa_pktmbuf_prepend(struct rte_mbuf *m, uint16_t len);
+char *lisa_pktmbuf_adj(struct rte_mbuf *m, uint16_t len);
+char *lisa_pktmbuf_append(struct rte_mbuf *m, uint16_t len);
+int lisa_pktmbuf_trim(struct rte_mbuf *m, uint16_t len);
+unsigned lisa_lcore_id(void);
+uint64_t lisa_rdtsc(void);
+void lisa_prefetch0(const void *p);
+int lisa_errno(void);
