@@ -1,1 +1,213 @@
-fn main() {}
+//! `lisad`: the LiSA-DP switch daemon. Reads the boot config, starts the
+//! DPDK dataplane and serves the gRPC control API until SIGINT/SIGTERM.
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use controlplane::boot::{parse_port_arg, BootConfig, PortConfig, DEFAULT_BOOT_CONFIG};
+use controlplane::grpc::{self, SwitchContext};
+use dataplane::{Dataplane, DataplaneConfig};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// LiSA-DP switch daemon: a DPDK poll-mode L2/L3 switch with an IOS-like CLI (swcli).
+#[derive(Parser, Debug)]
+#[command(version = concat!(env!("CARGO_PKG_VERSION"), " (git ", env!("LISA_GIT_REV"), ")"))]
+struct Args {
+    /// Boot config file (RON); without it the embedded default is used.
+    #[arg(long, short = 'c', value_name = "FILE.ron")]
+    config: Option<PathBuf>,
+    /// Print the embedded default boot config and exit.
+    #[arg(long)]
+    print_default_config: bool,
+    /// Add a port: NAME=KIND:ARG with KIND one of tap:IFNAME, afpacket:IFNAME,
+    /// vhost-server:PATH, vhost-client:PATH, pci:ADDR, pcap:RX,TX, null. Repeatable.
+    #[arg(long = "port", value_name = "NAME=KIND:ARG", value_parser = parse_port_arg)]
+    ports: Vec<PortConfig>,
+    /// The gRPC control socket (default /run/lisa/lisa.sock, or the config's).
+    #[arg(long, value_name = "PATH", env = "LISA_SOCKET")]
+    socket: Option<PathBuf>,
+    /// Number of worker lcores (default 1, or the config's).
+    #[arg(long, value_name = "N")]
+    workers: Option<usize>,
+    /// Hugepage memory for DPDK in MB (default: the config's).
+    #[arg(long, value_name = "MB")]
+    memory: Option<u32>,
+    /// Worker CPUs, comma-separated (default: the config's, or every CPU but the main one).
+    #[arg(long, value_name = "CPU,...", value_delimiter = ',')]
+    worker_cores: Option<Vec<usize>>,
+    /// CPU of the main lcore (control plane).
+    #[arg(long, value_name = "CPU")]
+    main_core: Option<usize>,
+    /// EAL --file-prefix (default: derived from the socket path).
+    #[arg(long, value_name = "PREFIX")]
+    file_prefix: Option<String>,
+    /// Log filter, as for RUST_LOG (e.g. info, lisad=debug).
+    #[arg(long, default_value = "info", env = "LISA_LOG")]
+    log: String,
+}
+
+fn main() {
+    let args = Args::parse();
+    if args.print_default_config {
+        print!("{DEFAULT_BOOT_CONFIG}");
+        return;
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&args.log))
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(args) {
+        eprintln!("lisad: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The boot config from the file or the default, with the command line on top.
+fn boot_config(args: &Args) -> Result<BootConfig> {
+    let mut cfg = match &args.config {
+        Some(path) => BootConfig::load(path)?,
+        None => BootConfig::default_config(),
+    };
+    cfg.ports.extend(args.ports.iter().cloned());
+    if let Some(s) = &args.socket {
+        cfg.control.socket = s.clone();
+    }
+    if let Some(n) = args.workers {
+        cfg.eal.workers = n;
+    }
+    if let Some(m) = args.memory {
+        cfg.eal.memory_mb = m;
+    }
+    if let Some(c) = &args.worker_cores {
+        cfg.eal.worker_cores = c.clone();
+    }
+    if let Some(c) = args.main_core {
+        cfg.eal.main_core = c;
+    }
+    if let Some(p) = &args.file_prefix {
+        cfg.eal.file_prefix = p.clone();
+    }
+    if let Err((_, msg)) = cfg.validate() {
+        bail!("command line: {msg}");
+    }
+    Ok(cfg)
+}
+
+/// CPUs this process may run on.
+fn allowed_cpus() -> Vec<usize> {
+    // SAFETY: cpu_set_t is plain data; sched_getaffinity fills it.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    // SAFETY: valid out pointer and size; pid 0 is this thread.
+    let rc =
+        unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) };
+    if rc != 0 {
+        return vec![0];
+    }
+    // SAFETY: reading bits of an initialised set.
+    (0..libc::CPU_SETSIZE as usize)
+        .filter(|&c| unsafe { libc::CPU_ISSET(c, &set) })
+        .collect()
+}
+
+fn run(args: Args) -> Result<()> {
+    let cfg = boot_config(&args)?;
+    let started = Instant::now();
+    let socket = cfg.control.socket.clone();
+    if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+        bail!(
+            "another lisad is already listening on {}; stop it or pass --socket PATH",
+            socket.display()
+        );
+    }
+    let free = hugepage_setup::free_mb();
+    if free < u64::from(cfg.eal.memory_mb) {
+        bail!(
+            "DPDK needs {} MB of hugepages (eal.memory_mb) but {free} MB are free; \
+             reserve more with `hugepage-setup --mb {}` or lower --memory",
+            cfg.eal.memory_mb,
+            u64::from(cfg.eal.memory_mb).max(1024)
+        );
+    }
+    let eal_args = cfg.eal_args(&allowed_cpus());
+    let file_prefix = cfg.file_prefix();
+    tracing::info!(?eal_args, ports = cfg.ports.len(), "starting dataplane");
+    let dp = Dataplane::start(&DataplaneConfig {
+        eal_args,
+        ports: cfg.port_specs(),
+        fdb_limit: cfg.switch.fdb_limit,
+    })
+    .context("starting the dataplane")?;
+    let dp = Arc::new(dp);
+    let ctx = SwitchContext {
+        dp: dp.clone(),
+        started,
+        version: format!(
+            "{} (git {})",
+            env!("CARGO_PKG_VERSION"),
+            env!("LISA_GIT_REV")
+        ),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("lisa-ctl")
+        .enable_all()
+        .build()
+        .context("starting the control-plane runtime")?;
+    let aging = cfg.switch.aging_seconds;
+    let ager_dp = dp.clone();
+    let served = runtime.block_on(async move {
+        let ager = tokio::spawn(age_fdb(ager_dp, aging));
+        let result = grpc::serve(
+            ctx,
+            &socket,
+            &cfg.control.socket_group,
+            &cfg.control.tcp,
+            shutdown_signal(),
+        )
+        .await;
+        ager.abort();
+        let _ = ager.await;
+        result
+    });
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    // Every other holder of the dataplane went with the runtime: stop it
+    // here, on the main lcore, so the EAL is cleaned up where it started.
+    match Arc::try_unwrap(dp) {
+        Ok(dp) => {
+            dp.stop();
+            // DPDK leaves its (now empty) runtime directory behind.
+            let _ = std::fs::remove_dir(PathBuf::from("/var/run/dpdk").join(&file_prefix));
+        }
+        Err(_) => tracing::warn!(
+            "dataplane still referenced at exit; it stops when the last reference goes"
+        ),
+    }
+    served.context("control plane")?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+/// Removes MAC addresses not seen for `aging` seconds, checking every second.
+async fn age_fdb(dp: Arc<Dataplane>, aging: u32) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        let shared = dp.shared();
+        let n = shared.fdb.age(shared.now_secs(), aging);
+        if n > 0 {
+            tracing::debug!("aged out {n} MAC addresses");
+        }
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+    let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+    tokio::select! {
+        _ = term.recv() => tracing::info!("SIGTERM: stopping"),
+        _ = int.recv() => tracing::info!("SIGINT: stopping"),
+    }
+}

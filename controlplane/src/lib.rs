@@ -1,1 +1,6 @@
-//! stub
+//! LiSA-DP control plane: the boot config, the control socket and the gRPC
+//! services over the running dataplane.
+
+pub mod boot;
+pub mod grpc;
+pub mod listen;

@@ -47,10 +47,10 @@ pub enum DataplaneError {
     Port {
         /// Port name.
         name: String,
-        /// Its kind.
-        kind: PortKind,
+        /// Its kind, as `KIND:ARG` text.
+        kind: String,
         /// The DPDK error.
-        source: DpdkError,
+        source: Box<DpdkError>,
     },
 }
 
@@ -126,8 +126,8 @@ impl Dataplane {
                 EthPort::create(&spec.kind, seq as u32, queues, &dp.pool).map_err(|source| {
                     DataplaneError::Port {
                         name: spec.name.clone(),
-                        kind: spec.kind.clone(),
-                        source,
+                        kind: spec.kind.to_string(),
+                        source: Box::new(source),
                     }
                 })?;
             tracing::info!(

@@ -1,0 +1,159 @@
+//! The gRPC connection to lisad and the commands this first swcli knows.
+
+use anyhow::{anyhow, bail, Context, Result};
+use hyper_util::rt::TokioIo;
+use lisa_proto::v1::{
+    fdb_client::FdbClient, ports_client::PortsClient, system_client::SystemClient,
+    GetDropCountersRequest, GetVersionRequest, ListFdbRequest, ListPortsRequest,
+};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use tonic::transport::{Channel, Endpoint, Uri};
+
+/// A connection to one lisad.
+pub struct Switch {
+    channel: Channel,
+}
+
+impl Switch {
+    /// Connects to lisad's unix socket at `path`.
+    pub async fn connect(path: &Path) -> Result<Switch> {
+        if !path.exists() {
+            bail!(
+                "lisad is not running: no control socket at {} (start it with `lisad`, or point swcli at it with --socket/LISA_SOCKET)",
+                path.display()
+            );
+        }
+        let path: PathBuf = path.to_path_buf();
+        let shown = path.display().to_string();
+        // The URI is required by the API but unused: the connector dials the socket.
+        let channel = Endpoint::try_from("http://lisad.local")?
+            .connect_with_connector(tower::service_fn(move |_: Uri| {
+                let path = path.clone();
+                async move {
+                    Ok::<_, std::io::Error>(TokioIo::new(
+                        tokio::net::UnixStream::connect(path).await?,
+                    ))
+                }
+            }))
+            .await
+            .with_context(|| {
+                format!("lisad is not answering on {shown} (is it running? start it with `lisad`)")
+            })?;
+        Ok(Switch { channel })
+    }
+
+    /// Runs one command line and returns what it prints.
+    pub async fn execute(&mut self, line: &str) -> Result<String> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let is = |w: &str, full: &str, min: usize| w.len() >= min && full.starts_with(w);
+        match words.as_slice() {
+            [s, v] if is(s, "show", 2) && is(v, "version", 1) => self.show_version().await,
+            [s, i, ..] if is(s, "show", 2) && is(i, "interfaces", 3) => self.show_interfaces().await,
+            [s, m, a, ..] if is(s, "show", 2) && is(m, "mac", 1) && is(a, "address-table", 1) => self.show_mac().await,
+            _ => Err(anyhow!("Invalid input detected: '{line}' (this swcli knows show version, show interfaces, show mac address-table)")),
+        }
+    }
+
+    async fn show_version(&mut self) -> Result<String> {
+        let v = SystemClient::new(self.channel.clone())
+            .get_version(GetVersionRequest {})
+            .await?
+            .into_inner();
+        Ok(format!(
+            "LiSA-DP lisad {}\n{}\n{} uptime is {} seconds\nForwarding workers: {}\n",
+            v.lisad, v.dpdk, v.hostname, v.uptime_seconds, v.workers
+        ))
+    }
+
+    async fn show_interfaces(&mut self) -> Result<String> {
+        let ports = PortsClient::new(self.channel.clone())
+            .list_ports(ListPortsRequest {})
+            .await?
+            .into_inner()
+            .ports;
+        let drops = SystemClient::new(self.channel.clone())
+            .get_drop_counters(GetDropCountersRequest {})
+            .await?
+            .into_inner()
+            .drops;
+        let mut out = String::new();
+        for p in ports {
+            let c = p.counters.unwrap_or_default();
+            let state = match (p.admin_up, p.link_up) {
+                (false, _) => "administratively down",
+                (true, true) => "up",
+                (true, false) => "down",
+            };
+            writeln!(out, "{} is {state} ({})", p.name, p.kind)?;
+            writeln!(out, "  Hardware is {}, address is {}", p.driver, p.mac)?;
+            writeln!(
+                out,
+                "  {} packets input, {} bytes, {} dropped",
+                c.rx_packets, c.rx_bytes, c.rx_dropped
+            )?;
+            writeln!(
+                out,
+                "  {} packets output, {} bytes, {} dropped",
+                c.tx_packets, c.tx_bytes, c.tx_dropped
+            )?;
+        }
+        let total: u64 = drops.iter().map(|d| d.packets).sum();
+        if total > 0 {
+            writeln!(out, "Drops:")?;
+            for d in drops.iter().filter(|d| d.packets > 0) {
+                writeln!(out, "  {:<16} {}", d.reason, d.packets)?;
+            }
+        }
+        Ok(out)
+    }
+
+    async fn show_mac(&mut self) -> Result<String> {
+        let r = FdbClient::new(self.channel.clone())
+            .list_entries(ListFdbRequest::default())
+            .await?
+            .into_inner();
+        let mut out = String::from("          Mac Address Table\n-------------------------------------------\n\nVlan    Mac Address       Type        Ports\n----    -----------       --------    -----\n");
+        for e in &r.entries {
+            let mac: lisa_mac::Mac = e.mac.parse()?;
+            writeln!(
+                out,
+                "{:>4}    {}    {:<8}    {}",
+                e.vlan,
+                mac.cisco(),
+                e.r#type.to_uppercase(),
+                e.port
+            )?;
+        }
+        writeln!(
+            out,
+            "Total Mac Addresses for this criterion: {}",
+            r.entries.len()
+        )?;
+        Ok(out)
+    }
+}
+
+/// MAC text conversion for display (aa:bb:... -> aabb.ccdd.eeff).
+mod lisa_mac {
+    /// A MAC address as twelve hex digits.
+    pub struct Mac(String);
+
+    impl std::str::FromStr for Mac {
+        type Err = anyhow::Error;
+        fn from_str(s: &str) -> anyhow::Result<Mac> {
+            let hex: String = s.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+            if hex.len() != 12 {
+                anyhow::bail!("bad MAC address from lisad: {s}");
+            }
+            Ok(Mac(hex.to_lowercase()))
+        }
+    }
+
+    impl Mac {
+        /// Cisco's dotted form.
+        pub fn cisco(&self) -> String {
+            format!("{}.{}.{}", &self.0[0..4], &self.0[4..8], &self.0[8..12])
+        }
+    }
+}

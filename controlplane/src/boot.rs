@@ -1,0 +1,471 @@
+//! The daemon's boot settings: EAL, cores, ports and the control socket, in
+//! RON. An embedded default runs on any Linux box with hugepages and touches
+//! no PCI device.
+
+use dataplane::{PortKind, PortSpec};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// The embedded default boot config (`lisad --print-default-config`).
+pub const DEFAULT_BOOT_CONFIG: &str = include_str!("default-boot.ron");
+
+/// Default path of the control socket.
+pub const DEFAULT_SOCKET: &str = "/run/lisa/lisa.sock";
+
+/// The whole boot config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BootConfig {
+    /// DPDK EAL and core settings.
+    #[serde(default)]
+    pub eal: EalConfig,
+    /// The control plane's listeners.
+    #[serde(default)]
+    pub control: ControlConfig,
+    /// Switching table sizes.
+    #[serde(default)]
+    pub switch: SwitchConfig,
+    /// Ports created at boot.
+    #[serde(default)]
+    pub ports: Vec<PortConfig>,
+}
+
+/// DPDK EAL and core settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EalConfig {
+    /// CPU of the main lcore, where the control plane runs.
+    pub main_core: usize,
+    /// CPUs for worker lcores; empty = every CPU this process may use but
+    /// the main one (or the main one, on a one-CPU box).
+    pub worker_cores: Vec<usize>,
+    /// Number of worker lcores, placed round-robin on `worker_cores`.
+    pub workers: usize,
+    /// Hugepage memory to take, in MB.
+    pub memory_mb: u32,
+    /// EAL `--file-prefix`; empty = derived from the control socket path,
+    /// so two instances with different sockets never collide.
+    pub file_prefix: String,
+    /// Keep DPDK memory off the filesystem (`--in-memory`): nothing is left
+    /// in /dev/hugepages, even after a crash.
+    pub in_memory: bool,
+    /// More EAL arguments, passed as they are.
+    pub extra_args: Vec<String>,
+}
+
+impl Default for EalConfig {
+    fn default() -> Self {
+        EalConfig {
+            main_core: 0,
+            worker_cores: Vec::new(),
+            workers: 1,
+            memory_mb: 512,
+            file_prefix: String::new(),
+            in_memory: true,
+            extra_args: Vec::new(),
+        }
+    }
+}
+
+/// The control plane's listeners.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ControlConfig {
+    /// The gRPC unix socket.
+    pub socket: PathBuf,
+    /// Group that may use the socket (mode 0660); empty = root's group.
+    pub socket_group: String,
+    /// Also listen on this TCP address (e.g. "127.0.0.1:50051"); empty = off.
+    pub tcp: String,
+}
+
+impl Default for ControlConfig {
+    fn default() -> Self {
+        ControlConfig {
+            socket: PathBuf::from(DEFAULT_SOCKET),
+            socket_group: String::new(),
+            tcp: String::new(),
+        }
+    }
+}
+
+/// Switching table sizes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SwitchConfig {
+    /// Maximum MAC address table entries.
+    pub fdb_limit: usize,
+    /// MAC address aging time, seconds.
+    pub aging_seconds: u32,
+}
+
+impl Default for SwitchConfig {
+    fn default() -> Self {
+        SwitchConfig {
+            fdb_limit: dataplane::l2::fdb::DEFAULT_FDB_LIMIT,
+            aging_seconds: dataplane::l2::fdb::DEFAULT_AGING_SECS,
+        }
+    }
+}
+
+/// A port created at boot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortConfig {
+    /// IOS-style name: `Ethernet1`, `Vhost1`, `Port3/1`.
+    pub name: String,
+    /// `KIND:ARG`, as for `lisad --port`: `tap:IFNAME`, `afpacket:IFNAME`,
+    /// `vhost-server:PATH`, `vhost-client:PATH`, `pci:ADDR`, `pcap:RX,TX`, `null`.
+    pub kind: String,
+}
+
+/// A boot config that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct BootConfigError {
+    /// The file (or "default config", or "command line").
+    pub origin: String,
+    /// 1-based line of the offending text, when known.
+    pub line: Option<usize>,
+    /// What is wrong, naming the field.
+    pub message: String,
+}
+
+/// True for IOS-style interface names: letters, then a number, then
+/// optional `/number` parts (`Ethernet1`, `Vhost12`, `Port1/3`).
+pub fn valid_port_name(name: &str) -> bool {
+    let letters = name.bytes().take_while(|c| c.is_ascii_alphabetic()).count();
+    let rest = &name[letters..];
+    letters > 0
+        && name.len() <= 32
+        && !rest.is_empty()
+        && rest
+            .split('/')
+            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// Parses `NAME=KIND:ARG` (the `--port` option).
+pub fn parse_port_arg(text: &str) -> Result<PortConfig, String> {
+    let (name, kind) = text
+        .split_once('=')
+        .ok_or_else(|| format!("'{text}' is not NAME=KIND:ARG (e.g. Ethernet1=tap:lisa1)"))?;
+    if !valid_port_name(name) {
+        return Err(format!(
+            "'{name}' is not a port name: use letters then a number, like Ethernet1 or Vhost2"
+        ));
+    }
+    kind.parse::<PortKind>().map_err(|e| e.to_string())?;
+    Ok(PortConfig {
+        name: name.to_string(),
+        kind: kind.to_string(),
+    })
+}
+
+impl BootConfig {
+    /// The embedded default.
+    pub fn default_config() -> BootConfig {
+        BootConfig::parse(DEFAULT_BOOT_CONFIG, "default config")
+            .expect("the default boot config is valid")
+    }
+
+    /// Reads and validates a RON file.
+    pub fn load(path: &Path) -> Result<BootConfig, BootConfigError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| BootConfigError {
+            origin: origin.clone(),
+            line: None,
+            message: format!("cannot read: {e}"),
+        })?;
+        BootConfig::parse(&text, &origin)
+    }
+
+    /// Parses and validates RON text; errors name `origin`, the line and the field.
+    pub fn parse(text: &str, origin: &str) -> Result<BootConfig, BootConfigError> {
+        let cfg: BootConfig = ron::from_str(text).map_err(|e| BootConfigError {
+            origin: origin.to_string(),
+            line: Some(e.span.start.line),
+            message: e.code.to_string(),
+        })?;
+        cfg.validate()
+            .map_err(|(needle, message)| BootConfigError {
+                origin: origin.to_string(),
+                line: needle.and_then(|n| line_of(text, &n)),
+                message,
+            })?;
+        Ok(cfg)
+    }
+
+    /// Checks the settings together. On error returns a piece of text to
+    /// find the line by, and a message naming the field.
+    pub fn validate(&self) -> Result<(), (Option<String>, String)> {
+        let mut names = HashSet::new();
+        for (i, p) in self.ports.iter().enumerate() {
+            if !valid_port_name(&p.name) {
+                return Err((
+                    Some(format!("\"{}\"", p.name)),
+                    format!("ports[{i}].name: '{}' is not a port name: use letters then a number, like Ethernet1 or Vhost2", p.name),
+                ));
+            }
+            if !names.insert(p.name.to_ascii_lowercase()) {
+                return Err((
+                    Some(format!("\"{}\"", p.name)),
+                    format!("ports[{i}].name: port '{}' is defined twice", p.name),
+                ));
+            }
+            if let Err(e) = p.kind.parse::<PortKind>() {
+                return Err((
+                    Some(format!("\"{}\"", p.kind)),
+                    format!("ports[{i}].kind: {e}"),
+                ));
+            }
+        }
+        if self.eal.workers == 0 || self.eal.workers > 64 {
+            return Err((
+                Some("workers".into()),
+                format!("eal.workers: {} is out of range (1-64)", self.eal.workers),
+            ));
+        }
+        if self.eal.memory_mb < 64 {
+            return Err((
+                Some("memory_mb".into()),
+                format!(
+                    "eal.memory_mb: {} MB is too little for DPDK (at least 64)",
+                    self.eal.memory_mb
+                ),
+            ));
+        }
+        if self.switch.fdb_limit == 0 || self.switch.fdb_limit > 16 << 20 {
+            return Err((
+                Some("fdb_limit".into()),
+                format!(
+                    "switch.fdb_limit: {} is out of range (1-16777216)",
+                    self.switch.fdb_limit
+                ),
+            ));
+        }
+        if !(10..=1_000_000).contains(&self.switch.aging_seconds) {
+            return Err((
+                Some("aging_seconds".into()),
+                format!(
+                    "switch.aging_seconds: {} is out of range (10-1000000)",
+                    self.switch.aging_seconds
+                ),
+            ));
+        }
+        if self.control.socket.as_os_str().is_empty() {
+            return Err((
+                Some("socket".into()),
+                "control.socket: may not be empty".into(),
+            ));
+        }
+        if !self.control.tcp.is_empty() && self.control.tcp.parse::<std::net::SocketAddr>().is_err()
+        {
+            return Err((
+                Some("tcp".into()),
+                format!("control.tcp: '{}' is not an address:port", self.control.tcp),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The validated port list.
+    pub fn port_specs(&self) -> Vec<PortSpec> {
+        self.ports
+            .iter()
+            .map(|p| PortSpec {
+                name: p.name.clone(),
+                kind: p.kind.parse().expect("validated"),
+            })
+            .collect()
+    }
+
+    /// The EAL `--file-prefix`: the configured one, or one derived from the
+    /// control socket path.
+    pub fn file_prefix(&self) -> String {
+        if !self.eal.file_prefix.is_empty() {
+            return self.eal.file_prefix.clone();
+        }
+        // FNV-1a of the socket path: stable, and distinct per instance.
+        let mut h: u32 = 0x811c_9dc5;
+        for b in self.control.socket.as_os_str().as_encoded_bytes() {
+            h = (h ^ u32::from(*b)).wrapping_mul(0x0100_0193);
+        }
+        format!("lisa-{h:08x}")
+    }
+
+    /// The CPUs workers run on, given the CPUs this process may use.
+    pub fn worker_cpus(&self, allowed: &[usize]) -> Vec<usize> {
+        let pool: Vec<usize> = if !self.eal.worker_cores.is_empty() {
+            self.eal.worker_cores.clone()
+        } else {
+            let others: Vec<usize> = allowed
+                .iter()
+                .copied()
+                .filter(|&c| c != self.eal.main_core)
+                .collect();
+            if others.is_empty() {
+                vec![self.eal.main_core]
+            } else {
+                others
+            }
+        };
+        (0..self.eal.workers)
+            .map(|i| pool[i % pool.len()])
+            .collect()
+    }
+
+    /// The EAL command line, given the CPUs this process may use.
+    pub fn eal_args(&self, allowed: &[usize]) -> Vec<String> {
+        let main = self.eal.main_core;
+        let lcores: Vec<String> = std::iter::once(format!("0@{main}"))
+            .chain(
+                self.worker_cpus(allowed)
+                    .iter()
+                    .enumerate()
+                    .map(|(i, cpu)| format!("{}@{cpu}", i + 1)),
+            )
+            .collect();
+        let mut args = vec![
+            "--lcores".to_string(),
+            lcores.join(","),
+            "--main-lcore".into(),
+            "0".into(),
+            "--file-prefix".into(),
+            self.file_prefix(),
+            "-m".into(),
+            self.eal.memory_mb.to_string(),
+        ];
+        if self.eal.in_memory {
+            args.push("--in-memory".into());
+        }
+        let pci: Vec<String> = self
+            .port_specs()
+            .into_iter()
+            .filter_map(|p| match p.kind {
+                PortKind::Pci(addr) => Some(addr),
+                _ => None,
+            })
+            .collect();
+        if pci.is_empty() {
+            args.push("--no-pci".into());
+        } else {
+            for addr in pci {
+                args.push("-a".into());
+                args.push(addr);
+            }
+        }
+        args.extend(self.eal.extra_args.iter().cloned());
+        args
+    }
+
+    /// The config as RON text.
+    pub fn to_ron(&self) -> String {
+        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).expect("serialisable")
+    }
+}
+
+/// 1-based number of the first line containing `needle`.
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid_and_portless() {
+        let cfg = BootConfig::default_config();
+        assert!(cfg.ports.is_empty());
+        assert_eq!(cfg.control.socket, PathBuf::from(DEFAULT_SOCKET));
+        let args = cfg.eal_args(&[0, 1]);
+        assert!(args.contains(&"--no-pci".to_string()), "{args:?}");
+        assert!(
+            args.windows(2).any(|w| w == ["--lcores", "0@0,1@1"]),
+            "{args:?}"
+        );
+    }
+
+    #[test]
+    fn one_cpu_box_puts_the_worker_on_the_main_cpu() {
+        let cfg = BootConfig::default_config();
+        assert_eq!(cfg.worker_cpus(&[0]), vec![0]);
+    }
+
+    #[test]
+    fn workers_cycle_over_cores() {
+        let mut cfg = BootConfig::default_config();
+        cfg.eal.workers = 3;
+        assert_eq!(cfg.worker_cpus(&[0, 1, 2]), vec![1, 2, 1]);
+        let args = cfg.eal_args(&[0, 1, 2]);
+        assert!(
+            args.windows(2)
+                .any(|w| w == ["--lcores", "0@0,1@1,2@2,3@1"]),
+            "{args:?}"
+        );
+    }
+
+    #[test]
+    fn file_prefix_differs_per_socket() {
+        let mut a = BootConfig::default_config();
+        let mut b = a.clone();
+        a.control.socket = "/tmp/a.sock".into();
+        b.control.socket = "/tmp/b.sock".into();
+        assert_ne!(a.file_prefix(), b.file_prefix());
+    }
+
+    #[test]
+    fn syntax_error_names_line() {
+        let text = "(\n  eal: (\n    workers: two,\n  ),\n)";
+        let e = BootConfig::parse(text, "x.ron").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.to_string().starts_with("x.ron:3: "), "{e}");
+    }
+
+    #[test]
+    fn unknown_field_is_named() {
+        let text = "(\n  eal: (\n    wokers: 2,\n  ),\n)";
+        let e = BootConfig::parse(text, "x.ron").unwrap_err();
+        assert!(e.message.contains("wokers"), "{e}");
+        assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn semantic_errors_name_field_and_line() {
+        let text = r#"(
+  ports: [
+    (name: "Ethernet1", kind: "tap:a"),
+    (name: "Ethernet2", kind: "floppy:b"),
+  ],
+)"#;
+        let e = BootConfig::parse(text, "x.ron").unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.message.starts_with("ports[1].kind"), "{e}");
+        let dup = text
+            .replace("floppy:b", "tap:b")
+            .replace("Ethernet2", "ethernet1");
+        let e = BootConfig::parse(&dup, "x.ron").unwrap_err();
+        assert!(e.message.contains("defined twice"), "{e}");
+    }
+
+    #[test]
+    fn port_args() {
+        let p = parse_port_arg("Vhost1=vhost-server:/tmp/v.sock").unwrap();
+        assert_eq!(p.kind, "vhost-server:/tmp/v.sock");
+        assert!(parse_port_arg("Vhost1").is_err());
+        assert!(parse_port_arg("1Vhost=null").is_err());
+        assert!(parse_port_arg("Vhost1=nul").is_err());
+        assert!(valid_port_name("Port1/3"));
+        assert!(!valid_port_name("Port/3"));
+        assert!(!valid_port_name("Eth"));
+    }
+
+    #[test]
+    fn ron_round_trip() {
+        let mut cfg = BootConfig::default_config();
+        cfg.ports.push(parse_port_arg("Ethernet1=tap:x").unwrap());
+        let again = BootConfig::parse(&cfg.to_ron(), "rt").unwrap();
+        assert_eq!(again, cfg);
+    }
+}

@@ -1,0 +1,106 @@
+//! The gRPC services (`lisa.v1`), served with reflection on a unix socket
+//! and, when configured, on TCP.
+
+mod fdb;
+mod ports;
+mod system;
+
+use crate::listen;
+use dataplane::Dataplane;
+use lisa_proto::v1::{
+    fdb_server::FdbServer, ports_server::PortsServer, system_server::SystemServer,
+};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
+
+/// What every service handler reads: the running dataplane and when it started.
+#[derive(Clone)]
+pub struct SwitchContext {
+    /// The running dataplane.
+    pub dp: Arc<Dataplane>,
+    /// When lisad started.
+    pub started: Instant,
+    /// lisad's version text.
+    pub version: String,
+}
+
+/// Errors starting the control listeners.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The socket could not be prepared.
+    #[error(transparent)]
+    Listen(#[from] listen::ListenError),
+    /// Reflection could not be set up.
+    #[error("reflection: {0}")]
+    Reflection(String),
+    /// The server failed.
+    #[error("gRPC server: {0}")]
+    Transport(#[from] tonic::transport::Error),
+}
+
+fn router(ctx: SwitchContext) -> Result<tonic::transport::server::Router, ServeError> {
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(lisa_proto::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .map_err(|e| ServeError::Reflection(e.to_string()))?;
+    let reflection_alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(lisa_proto::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()
+        .map_err(|e| ServeError::Reflection(e.to_string()))?;
+    Ok(tonic::transport::Server::builder()
+        .add_service(reflection)
+        .add_service(reflection_alpha)
+        .add_service(SystemServer::new(system::SystemService(ctx.clone())))
+        .add_service(PortsServer::new(ports::PortsService(ctx.clone())))
+        .add_service(FdbServer::new(fdb::FdbService(ctx))))
+}
+
+/// Serves the API on `socket` (and `tcp`, if not empty) until `shutdown` resolves.
+pub async fn serve(
+    ctx: SwitchContext,
+    socket: &Path,
+    group: &str,
+    tcp: &str,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let uds = listen::bind_unix(socket, group)?;
+    let (tx, _) = tokio::sync::broadcast::channel::<()>(1);
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut rx = tx.subscribe();
+    let unix = router(ctx.clone())?;
+    tasks.spawn(async move {
+        unix.serve_with_incoming_shutdown(UnixListenerStream::new(uds), async move {
+            let _ = rx.recv().await;
+        })
+        .await
+    });
+    if !tcp.is_empty() {
+        let listener = tokio::net::TcpListener::bind(tcp)
+            .await
+            .map_err(|e| listen::ListenError::Io(format!("binding TCP {tcp}"), e))?;
+        tracing::info!("gRPC also on tcp {tcp}");
+        let mut rx = tx.subscribe();
+        let tcp_router = router(ctx)?;
+        tasks.spawn(async move {
+            tcp_router
+                .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+                    let _ = rx.recv().await;
+                })
+                .await
+        });
+    }
+    tracing::info!("gRPC on unix:{}", socket.display());
+    let result = tokio::select! {
+        _ = shutdown => Ok(()),
+        Some(done) = tasks.join_next() => match done {
+            Ok(r) => r.map_err(ServeError::from),
+            Err(e) => Err(ServeError::Reflection(format!("server task: {e}"))),
+        },
+    };
+    let _ = tx.send(());
+    while tasks.join_next().await.is_some() {}
+    listen::remove_socket(socket);
+    result
+}

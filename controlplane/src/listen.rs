@@ -1,0 +1,78 @@
+//! The control socket: a unix socket with mode 0660, owned by a chosen group,
+//! refusing to start over another live instance's socket.
+
+use std::ffi::CString;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+/// Errors preparing the control socket.
+#[derive(Debug, thiserror::Error)]
+pub enum ListenError {
+    /// Another process answers on the socket.
+    #[error("another lisad is already listening on {0}; stop it or pass --socket PATH")]
+    InUse(String),
+    /// The group does not exist.
+    #[error("control.socket_group: no group named '{0}'")]
+    NoSuchGroup(String),
+    /// A system call failed.
+    #[error("{0}: {1}")]
+    Io(String, std::io::Error),
+}
+
+/// Binds `path` (creating its directory), mode 0660, group `group` if not empty.
+pub fn bind_unix(path: &Path, group: &str) -> Result<tokio::net::UnixListener, ListenError> {
+    let shown = path.display().to_string();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| ListenError::Io(format!("creating {}", dir.display()), e))?;
+    }
+    if path.exists() {
+        if std::os::unix::net::UnixStream::connect(path).is_ok() {
+            return Err(ListenError::InUse(shown));
+        }
+        // Left by a process that is gone.
+        std::fs::remove_file(path)
+            .map_err(|e| ListenError::Io(format!("removing stale {shown}"), e))?;
+    }
+    let listener = tokio::net::UnixListener::bind(path)
+        .map_err(|e| ListenError::Io(format!("binding {shown}"), e))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))
+        .map_err(|e| ListenError::Io(format!("chmod {shown}"), e))?;
+    if !group.is_empty() {
+        let gid = group_id(group).ok_or_else(|| ListenError::NoSuchGroup(group.to_string()))?;
+        let c_path = CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| {
+            ListenError::Io(
+                shown.clone(),
+                std::io::Error::from(std::io::ErrorKind::InvalidInput),
+            )
+        })?;
+        // SAFETY: valid C string; -1 keeps the owner.
+        if unsafe { libc::chown(c_path.as_ptr(), u32::MAX, gid) } != 0 {
+            return Err(ListenError::Io(
+                format!("chgrp {group} {shown}"),
+                std::io::Error::last_os_error(),
+            ));
+        }
+    }
+    Ok(listener)
+}
+
+/// Removes the socket file (at shutdown).
+pub fn remove_socket(path: &Path) {
+    if let Err(e) = std::fs::remove_file(path) {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!("removing {}: {e}", path.display());
+        }
+    }
+}
+
+fn group_id(name: &str) -> Option<u32> {
+    if let Ok(gid) = name.parse::<u32>() {
+        return Some(gid);
+    }
+    let group_file = std::fs::read_to_string("/etc/group").ok()?;
+    group_file.lines().find_map(|l| {
+        let mut f = l.split(':');
+        (f.next()? == name).then(|| f.nth(1)?.parse().ok())?
+    })
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what LiSA-DP needs to build, test and run on Debian 12 (idempotent),
+# then reserves hugepages. Run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS=(dpdk dpdk-dev libdpdk-dev pkg-config clang libclang-dev protobuf-compiler
+      iproute2 iputils-ping procps tcpdump python3)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if ! command -v cargo >/dev/null; then
+  [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+fi
+command -v cargo >/dev/null || { echo "cargo (Rust) is required: install it with rustup" >&2; exit 1; }
+
+# Hugepages: build hugepage-setup and make sure ${LISA_HUGEPAGES_MB:-1024} MB are reserved.
+cargo build --release -q -p hugepage-setup
+./target/release/hugepage-setup --mb "${LISA_HUGEPAGES_MB:-1024}"

@@ -1,0 +1,242 @@
+//! Helpers for end-to-end tests: a real `lisad` process, network namespaces
+//! as hosts, and `swcli`. Every helper stops what it started when dropped.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// Poll-mode tests run one at a time, so one worker core stays free.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Takes the lock that serialises end-to-end tests, and checks the machine.
+pub fn serial() -> MutexGuard<'static, ()> {
+    let guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // SAFETY: geteuid has no preconditions.
+    assert!(
+        unsafe { libc::geteuid() } == 0,
+        "end-to-end tests start DPDK and create network namespaces: run them as root (see README)"
+    );
+    guard
+}
+
+/// A short name unique to this test process: `<prefix><pid><suffix>`, at most 15 chars.
+pub fn unique(prefix: &str, suffix: &str) -> String {
+    let name = format!("{prefix}{}{suffix}", std::process::id() % 100_000);
+    assert!(name.len() <= 15, "{name} is too long for an interface name");
+    name
+}
+
+/// Runs a command, panicking with its output if it fails.
+pub fn sh(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running {cmd}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Polls `f` every 50 ms until it returns true or `timeout` passes.
+pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    f()
+}
+
+/// A running lisad. Stopped with SIGTERM on drop.
+pub struct Lisad {
+    child: Option<Child>,
+    /// Its control socket.
+    pub socket: PathBuf,
+    /// Its log file (stdout and stderr).
+    pub log: PathBuf,
+    dir: PathBuf,
+}
+
+impl Lisad {
+    /// Starts lisad with `--port` for each of `ports` plus `extra` arguments,
+    /// and waits until its control socket answers.
+    pub fn start(ports: &[(&str, &str)], extra: &[&str]) -> Lisad {
+        let dir =
+            std::env::temp_dir().join(format!("lisa-e2e-{}-{}", std::process::id(), rand_suffix()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let socket = dir.join("lisa.sock");
+        let log = dir.join("lisad.log");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lisad"));
+        cmd.arg("--socket")
+            .arg(&socket)
+            .args(["--workers", "1", "--memory", "256"]);
+        for (name, kind) in ports {
+            cmd.arg("--port").arg(format!("{name}={kind}"));
+        }
+        cmd.args(extra);
+        let logf = std::fs::File::create(&log).unwrap();
+        cmd.stdout(logf.try_clone().unwrap())
+            .stderr(logf)
+            .stdin(Stdio::null());
+        let child = cmd.spawn().expect("start lisad");
+        let mut l = Lisad {
+            child: Some(child),
+            socket,
+            log,
+            dir,
+        };
+        let up = wait_until(Duration::from_secs(60), || {
+            std::os::unix::net::UnixStream::connect(&l.socket).is_ok() || l.exited()
+        });
+        assert!(
+            up && !l.exited(),
+            "lisad did not come up:\n{}",
+            l.log_text()
+        );
+        l
+    }
+
+    fn exited(&mut self) -> bool {
+        self.child
+            .as_mut()
+            .map(|c| c.try_wait().ok().flatten().is_some())
+            .unwrap_or(true)
+    }
+
+    /// What lisad logged so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Runs swcli against this lisad with one `-c` per command.
+    pub fn swcli(&self, commands: &[&str]) -> Output {
+        let mut cmd = Command::new(swcli_path());
+        cmd.arg("--socket").arg(&self.socket);
+        for c in commands {
+            cmd.arg("-c").arg(c);
+        }
+        cmd.output().expect("run swcli")
+    }
+
+    /// swcli's stdout, asserting it succeeded.
+    pub fn show(&self, command: &str) -> String {
+        let out = self.swcli(&[command]);
+        assert!(
+            out.status.success(),
+            "swcli -c '{command}' failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Sends SIGTERM and waits; returns the exit status (None if it had to be killed).
+    pub fn stop(&mut self) -> Option<std::process::ExitStatus> {
+        let mut child = self.child.take()?;
+        // SAFETY: signalling our own child by pid.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(15) {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        None
+    }
+}
+
+impl Drop for Lisad {
+    fn drop(&mut self) {
+        self.stop();
+        if std::thread::panicking() {
+            eprintln!("--- lisad log ---\n{}", self.log_text());
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+        % 10_000
+}
+
+/// The swcli binary next to lisad (same cargo target directory).
+pub fn swcli_path() -> PathBuf {
+    let lisad = Path::new(env!("CARGO_BIN_EXE_lisad"));
+    let swcli = lisad.with_file_name("swcli");
+    assert!(
+        swcli.exists(),
+        "{} is missing: build the workspace (cargo build --workspace)",
+        swcli.display()
+    );
+    swcli
+}
+
+/// A network namespace standing for one host. Deleted on drop.
+pub struct Host {
+    /// The namespace name.
+    pub ns: String,
+}
+
+impl Host {
+    /// Creates namespace `ns` with loopback up.
+    pub fn new(ns: &str) -> Host {
+        let _ = Command::new("ip").args(["netns", "del", ns]).output();
+        sh("ip", &["netns", "add", ns]);
+        sh("ip", &["-n", ns, "link", "set", "lo", "up"]);
+        Host { ns: ns.to_string() }
+    }
+
+    /// Moves kernel interface `ifname` (e.g. a lisad tap port) into this
+    /// host, waiting for it to exist, and gives it `cidr`.
+    pub fn take_interface(&self, ifname: &str, cidr: &str) {
+        let exists = wait_until(Duration::from_secs(10), || {
+            Command::new("ip")
+                .args(["link", "show", ifname])
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false)
+        });
+        assert!(exists, "interface {ifname} never appeared");
+        sh("ip", &["link", "set", ifname, "netns", &self.ns]);
+        sh("ip", &["-n", &self.ns, "addr", "add", cidr, "dev", ifname]);
+        sh("ip", &["-n", &self.ns, "link", "set", ifname, "up"]);
+    }
+
+    /// Runs a command inside the host.
+    pub fn exec(&self, args: &[&str]) -> Output {
+        Command::new("ip")
+            .args(["netns", "exec", &self.ns])
+            .args(args)
+            .output()
+            .expect("ip netns exec")
+    }
+
+    /// True if `count` pings to `ip` get answers (1 s deadline each).
+    pub fn ping(&self, ip: &str, count: u32) -> bool {
+        let c = count.to_string();
+        self.exec(&["ping", "-c", &c, "-i", "0.2", "-W", "1", ip])
+            .status
+            .success()
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.ns]).output();
+    }
+}

@@ -1,0 +1,114 @@
+//! End-to-end: the real lisad with DPDK tap ports, kernel hosts in network
+//! namespaces on either side, real traffic through the switch.
+
+mod common;
+
+use common::{serial, unique, Host, Lisad};
+
+#[test]
+fn ping_crosses_the_switch_and_macs_are_learned() {
+    let _serial = serial();
+    let (tap_a, tap_b) = (unique("lta", ""), unique("ltb", ""));
+    let mut sw = Lisad::start(
+        &[
+            ("Ethernet1", &format!("tap:{tap_a}")),
+            ("Ethernet2", &format!("tap:{tap_b}")),
+        ],
+        &[],
+    );
+    let a = Host::new(&unique("lisa-a", ""));
+    let b = Host::new(&unique("lisa-b", ""));
+    a.take_interface(&tap_a, "192.168.77.1/24");
+    b.take_interface(&tap_b, "192.168.77.2/24");
+
+    assert!(
+        a.ping("192.168.77.2", 3),
+        "host a cannot reach host b through lisad"
+    );
+    assert!(
+        b.ping("192.168.77.1", 2),
+        "host b cannot reach host a through lisad"
+    );
+
+    // The switch learned each host's MAC on its own port.
+    let mac_of = |h: &Host, ifname: &str| {
+        let out = h.exec(&["cat", &format!("/sys/class/net/{ifname}/address")]);
+        let mac = String::from_utf8_lossy(&out.stdout).trim().replace(':', "");
+        format!("{}.{}.{}", &mac[0..4], &mac[4..8], &mac[8..12])
+    };
+    let table = sw.show("show mac address-table");
+    let row = |mac: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(mac))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(row(&mac_of(&a, &tap_a)).ends_with("Ethernet1"), "{table}");
+    assert!(row(&mac_of(&b, &tap_b)).ends_with("Ethernet2"), "{table}");
+
+    // Both ports counted the traffic.
+    let ifs = sw.show("show interfaces");
+    assert!(
+        ifs.contains("Ethernet1 is") && ifs.contains("Ethernet2 is"),
+        "{ifs}"
+    );
+    for block in ifs.split("Ethernet").skip(1) {
+        let input: u64 = block
+            .lines()
+            .find(|l| l.contains("packets input"))
+            .and_then(|l| l.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        assert!(input >= 5, "too few packets counted: {block}");
+    }
+
+    // SIGTERM stops it cleanly and it removes its socket.
+    let status = sw
+        .stop()
+        .expect("lisad did not stop within 15 s of SIGTERM");
+    assert!(
+        status.success(),
+        "lisad exited with {status}:\n{}",
+        sw.log_text()
+    );
+    assert!(!sw.socket.exists(), "control socket left behind");
+}
+
+#[test]
+fn two_instances_run_side_by_side() {
+    let _serial = serial();
+    let one = Lisad::start(&[("Ethernet1", "null")], &[]);
+    let two = Lisad::start(&[("Ethernet1", "null")], &[]);
+    assert!(one.show("show version").contains("DPDK"));
+    assert!(two.show("show version").contains("DPDK"));
+}
+
+#[test]
+fn bad_config_is_refused_with_line_and_field() {
+    let _serial = serial();
+    let dir = std::env::temp_dir().join(unique("lisa-cfg", ""));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.ron");
+    std::fs::write(&path, "(\n  eal: (\n    workers: 1,\n  ),\n  ports: [\n    (name: \"Ethernet1\", kind: \"floppy:a\"),\n  ],\n)\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lisad"))
+        .arg("--config")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("bad.ron:6: ports[0].kind"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn swcli_says_when_lisad_is_not_running() {
+    let out = std::process::Command::new(common::swcli_path())
+        .args(["--socket", "/nonexistent/lisa.sock", "-c", "show version"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("lisad is not running"), "{err}");
+}
