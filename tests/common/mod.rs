@@ -240,3 +240,96 @@ impl Drop for Host {
         let _ = Command::new("ip").args(["netns", "del", &self.ns]).output();
     }
 }
+
+/// dpdk-testpmd as the far end of a vhost-user port: a `virtio_user` port
+/// on `socket` io-forwarded to and from a `net_tap` kernel interface
+/// `tap` — a stand-in for a VM whose NIC is bridged to a host. Killed on drop.
+pub struct VirtioPeer {
+    child: Child,
+    log: PathBuf,
+}
+
+impl VirtioPeer {
+    /// Starts the peer. With `server`, the peer creates the socket
+    /// (as QEMU does for a `vhost-client` switch port).
+    pub fn start(socket: &Path, server: bool, tap: &str) -> VirtioPeer {
+        let log =
+            std::env::temp_dir().join(format!("lisa-testpmd-{}-{tap}.log", std::process::id()));
+        let logf = std::fs::File::create(&log).unwrap();
+        let virtio = format!(
+            "net_virtio_user0,path={},queues=1{}",
+            socket.display(),
+            if server { ",server=1" } else { "" }
+        );
+        // stdbuf: testpmd's stdout is a file, and the test reads it as it goes.
+        let child = Command::new("stdbuf")
+            .args(["-oL", "dpdk-testpmd"])
+            .args([
+                "--lcores",
+                "0@0,1@0",
+                "--main-lcore",
+                "0",
+                "--no-pci",
+                "--in-memory",
+                "--single-file-segments",
+                "-m",
+                "256",
+            ])
+            .args([
+                "--file-prefix",
+                &format!("lisa-tp-{}-{tap}", std::process::id()),
+            ])
+            .args([
+                "--vdev",
+                &virtio,
+                "--vdev",
+                &format!("net_tap0,iface={tap}"),
+            ])
+            .args([
+                "--",
+                "--forward-mode=io",
+                "--auto-start",
+                "--nb-cores=1",
+                "--total-num-mbufs=8192",
+            ])
+            .args(["--stats-period", "3600"])
+            .stdin(Stdio::null())
+            .stdout(logf.try_clone().unwrap())
+            .stderr(logf)
+            .spawn()
+            .expect("start dpdk-testpmd (apt-get install dpdk)");
+        let peer = VirtioPeer { child, log };
+        // Its tap must be configured before a test moves it into a namespace.
+        let ready = wait_until(Duration::from_secs(30), || {
+            peer.log_text().contains("packet forwarding - ports=")
+        });
+        assert!(
+            ready,
+            "testpmd did not start forwarding:\n{}",
+            peer.log_text()
+        );
+        peer
+    }
+
+    /// What testpmd printed.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for VirtioPeer {
+    fn drop(&mut self) {
+        // SAFETY: signalling our own child by pid.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        if !wait_until(Duration::from_secs(5), || {
+            self.child.try_wait().ok().flatten().is_some()
+        }) {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("--- testpmd log ---\n{}", self.log_text());
+        }
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
