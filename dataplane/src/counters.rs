@@ -18,16 +18,22 @@ pub enum DropReason {
     NoTxRoom,
     /// The egress or ingress port is administratively down.
     PortDown,
+    /// Larger than the egress port's MTU.
+    MtuExceeded,
+    /// No buffer for a tag or a flooded copy's header.
+    NoBuffer,
 }
 
 impl DropReason {
     /// Every reason, in counter order.
-    pub const ALL: [DropReason; 5] = [
+    pub const ALL: [DropReason; 7] = [
         DropReason::Malformed,
         DropReason::VlanFilter,
         DropReason::SameInterface,
         DropReason::NoTxRoom,
         DropReason::PortDown,
+        DropReason::MtuExceeded,
+        DropReason::NoBuffer,
     ];
 
     /// The reason's name as shown to users.
@@ -38,6 +44,8 @@ impl DropReason {
             DropReason::SameInterface => "same-interface",
             DropReason::NoTxRoom => "no-tx-room",
             DropReason::PortDown => "port-down",
+            DropReason::MtuExceeded => "mtu-exceeded",
+            DropReason::NoBuffer => "no-buffer",
         }
     }
 }
@@ -154,19 +162,25 @@ impl WorkerCounters {
             .collect()
     }
 
+    /// Sets port `port`'s counters to zero.
+    pub fn clear_port(&self, port: u16) {
+        let p = &self.ports[port as usize];
+        for c in [
+            &p.rx_packets,
+            &p.rx_bytes,
+            &p.tx_packets,
+            &p.tx_bytes,
+            &p.rx_dropped,
+            &p.tx_dropped,
+        ] {
+            c.store(0, Ordering::Relaxed);
+        }
+    }
+
     /// Sets every counter to zero (`clear counters`).
     pub fn clear(&self) {
-        for p in self.ports.iter() {
-            for c in [
-                &p.rx_packets,
-                &p.rx_bytes,
-                &p.tx_packets,
-                &p.tx_bytes,
-                &p.rx_dropped,
-                &p.tx_dropped,
-            ] {
-                c.store(0, Ordering::Relaxed);
-            }
+        for port in 0..self.ports.len() {
+            self.clear_port(port as u16);
         }
         for c in &self.drops {
             c.store(0, Ordering::Relaxed);

@@ -15,9 +15,10 @@ pub mod mempool;
 pub mod port;
 pub mod shared;
 pub mod switch;
+pub mod vlan;
 pub mod wire;
 pub mod worker;
 
 pub use error::DpdkError;
 pub use port::PortKind;
-pub use switch::{Dataplane, DataplaneConfig, DataplaneError, PortInfo, PortSpec};
+pub use switch::{Dataplane, DataplaneConfig, DataplaneError, PortInfo, PortL2, PortSpec};

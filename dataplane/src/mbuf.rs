@@ -1,6 +1,10 @@
 //! A single-owner packet buffer.
 
+use crate::mempool::PktPool;
 use std::ptr::NonNull;
+
+/// `RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL`: the data belongs to another buffer.
+const NOT_OWN_DATA: u64 = (1 << 62) | (1 << 61);
 
 /// One packet buffer. Owned by exactly one holder; dropping it frees it.
 /// `#[repr(transparent)]` so a slice of `Mbuf` is an array of
@@ -74,11 +78,18 @@ impl Mbuf {
         }
     }
 
+    /// True when no other holder can see this buffer's data: one reference,
+    /// and the data is the mbuf's own (not attached from another mbuf).
+    #[inline]
+    fn exclusive(&self) -> bool {
+        self.raw().ol_flags & NOT_OWN_DATA == 0 && self.refcnt() == 1
+    }
+
     /// The packet data, writable; `None` while the data is shared with other
-    /// holders (see `share`).
+    /// holders (see `share` and `clone_indirect`).
     #[inline]
     pub fn data_mut(&mut self) -> Option<&mut [u8]> {
-        if self.refcnt() != 1 {
+        if !self.exclusive() {
             return None;
         }
         let m = self.raw();
@@ -112,7 +123,7 @@ impl Mbuf {
     /// Starts the data `len` bytes earlier (into the headroom) and returns
     /// the new first bytes; `None` without enough headroom or when shared.
     pub fn prepend(&mut self, len: u16) -> Option<&mut [u8]> {
-        if self.refcnt() != 1 {
+        if !self.exclusive() {
             return None;
         }
         // SAFETY: valid, unshared mbuf.
@@ -130,6 +141,54 @@ impl Mbuf {
         }
         // SAFETY: valid, unshared mbuf.
         !unsafe { dpdk_sys::lisa_pktmbuf_adj(self.0.as_ptr(), len) }.is_null()
+    }
+}
+
+impl Mbuf {
+    /// A new, empty buffer from `pool`.
+    #[inline]
+    pub fn alloc(pool: &PktPool) -> Option<Mbuf> {
+        // SAFETY: the pool is alive; a non-null result is a fresh mbuf we own.
+        NonNull::new(unsafe { dpdk_sys::lisa_pktmbuf_alloc(pool.as_ptr()) }).map(Mbuf)
+    }
+
+    /// Appends `bytes` to the end of the (last) segment; false without room.
+    pub fn append(&mut self, bytes: &[u8]) -> bool {
+        if !self.exclusive() {
+            return false;
+        }
+        // SAFETY: valid, unshared mbuf; a non-null result points at
+        // bytes.len() writable bytes inside its buffer.
+        unsafe {
+            let p = dpdk_sys::lisa_pktmbuf_append(self.0.as_ptr(), bytes.len() as u16);
+            if p.is_null() {
+                return false;
+            }
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), p as *mut u8, bytes.len());
+        }
+        true
+    }
+
+    /// A new mbuf from `pool` that points at this one's data without copying
+    /// it (an indirect mbuf); the data is read-only for both from then on.
+    #[inline]
+    pub fn clone_indirect(&self, pool: &PktPool) -> Option<Mbuf> {
+        // SAFETY: valid mbuf and pool; the clone holds a reference on our data.
+        NonNull::new(unsafe { dpdk_sys::lisa_pktmbuf_clone(self.0.as_ptr(), pool.as_ptr()) })
+            .map(Mbuf)
+    }
+
+    /// Appends `tail` as the next segment(s) of this packet.
+    pub fn chain(&mut self, tail: Mbuf) -> bool {
+        let t = tail.into_raw();
+        // SAFETY: both valid; on success the head owns the tail.
+        let rc = unsafe { dpdk_sys::lisa_pktmbuf_chain(self.0.as_ptr(), t) };
+        if rc != 0 {
+            // SAFETY: the chain failed, so we still own the tail: free it.
+            unsafe { dpdk_sys::lisa_pktmbuf_free(t) };
+            return false;
+        }
+        true
     }
 }
 

@@ -390,6 +390,39 @@ impl EthPort {
         }
     }
 
+    /// Sets the port's MTU (the largest L3 payload). Drivers that have no
+    /// MTU (vhost-user, pcap, null) accept anything: the switch checks it
+    /// on egress itself.
+    pub fn set_mtu(&self, mtu: u16) -> Result<(), DpdkError> {
+        // SAFETY: valid port.
+        let rc = unsafe { dpdk_sys::rte_eth_dev_set_mtu(self.port_id, mtu) };
+        if rc == -libc::ENOTSUP {
+            return Ok(());
+        }
+        check(&format!("setting MTU {mtu}"), rc).map(|_| ())
+    }
+
+    /// Tells the driver the link should be up or down (`shutdown`), where
+    /// it can; the switch stops forwarding on a shut port either way.
+    pub fn set_link(&self, up: bool) {
+        // SAFETY: valid port.
+        let rc = unsafe {
+            if up {
+                dpdk_sys::rte_eth_dev_set_link_up(self.port_id)
+            } else {
+                dpdk_sys::rte_eth_dev_set_link_down(self.port_id)
+            }
+        };
+        if rc < 0 && rc != -libc::ENOTSUP {
+            tracing::debug!(
+                port = self.port_id,
+                up,
+                "set link: {}",
+                crate::error::strerror(-rc)
+            );
+        }
+    }
+
     /// The driver's name (e.g. `net_tap`).
     pub fn driver(&self) -> String {
         let mut info = dpdk_sys::rte_eth_dev_info::default();

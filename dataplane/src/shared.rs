@@ -1,43 +1,112 @@
-//! State the workers read and the control plane writes: the port table, the
-//! FDB and the counters. Everything here is atomics or lock-free.
+//! State the workers read and the control plane writes.
+//!
+//! The forwarding table (ports, VLAN membership, poll lists) is an immutable
+//! snapshot behind an `Arc`. The control plane builds a new one and
+//! publishes it by bumping `generation`; each worker picks it up at the top
+//! of its loop and reports the generation it has seen. Once every worker
+//! has seen a generation, nothing polls or sends on what that generation
+//! removed (the grace period), and the old snapshot is freed with the last
+//! `Arc`. The FDB and the counters are lock-free and shared directly.
 
 use crate::counters::WorkerCounters;
 use crate::l2::fdb::Fdb;
+use crate::mempool::PktPool;
 use crate::port::MAX_PORTS;
-use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
+use crate::vlan::{PortMode, VlanSet};
+use crate::worker::RxQueue;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// One port as the workers see it.
-#[derive(Debug, Default)]
-pub struct PortSlot {
+#[derive(Debug, Clone, Default)]
+pub struct PortFwd {
     /// A port is plugged in this slot.
-    pub present: AtomicBool,
-    /// Administratively up (`no shutdown`).
-    pub admin_up: AtomicBool,
-    /// How many tx queues the port has.
-    pub tx_queues: AtomicU16,
-    /// Serialises a tx queue that several workers share.
-    pub(crate) tx_lock: AtomicBool,
+    pub present: bool,
+    /// Forwarding: administratively up.
+    pub up: bool,
+    /// Access or trunk.
+    pub mode: PortMode,
+    /// Largest L3 payload sent (the frame minus its L2 header).
+    pub mtu: u16,
+    /// Tx queues the port has.
+    pub tx_queues: u16,
 }
 
-impl PortSlot {
-    /// True when frames may be sent out of and taken in on this port.
-    #[inline]
-    pub fn forwarding(&self) -> bool {
-        self.present.load(Ordering::Relaxed) && self.admin_up.load(Ordering::Relaxed)
+/// A port in a VLAN's flood list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    /// DPDK port id.
+    pub port: u16,
+    /// Frames of this VLAN leave the port tagged.
+    pub tagged: bool,
+}
+
+/// An immutable snapshot of what the workers need to forward.
+#[derive(Debug, Clone)]
+pub struct ForwardingTable {
+    /// Ports by DPDK port id.
+    pub ports: Vec<PortFwd>,
+    /// VLANs that exist (frames of others are dropped).
+    pub active_vlans: VlanSet,
+    /// Per VLAN id, the up ports that carry it.
+    pub members: Vec<Box<[Member]>>,
+    /// Per worker, the (port, queue) pairs it polls.
+    pub polls: Vec<Vec<RxQueue>>,
+}
+
+impl ForwardingTable {
+    /// A table with no port, VLAN 1 active, for `workers` workers.
+    pub fn empty(workers: usize) -> ForwardingTable {
+        ForwardingTable {
+            ports: vec![PortFwd::default(); MAX_PORTS],
+            active_vlans: [crate::vlan::DEFAULT_VLAN].into_iter().collect(),
+            members: vec![Box::default(); 4096],
+            polls: vec![Vec::new(); workers],
+        }
+    }
+
+    /// Recomputes the per-VLAN member lists from the ports and active VLANs.
+    pub fn rebuild_members(&mut self) {
+        for v in 0..4096u16 {
+            let list: Vec<Member> = if self.active_vlans.contains(v) {
+                self.ports
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.present && p.up && p.mode.carries(v))
+                    .map(|(id, p)| Member {
+                        port: id as u16,
+                        tagged: p.mode.tags(v),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            self.members[v as usize] = list.into_boxed_slice();
+        }
     }
 }
 
+/// Per-worker generation seen, one cache line each.
+#[derive(Debug, Default)]
+#[repr(align(64))]
+pub struct Seen(pub AtomicU64);
+
 /// The state shared by all workers and the control plane.
 pub struct Shared {
-    /// Ports by DPDK port id.
-    pub ports: Box<[PortSlot]>,
+    table: Mutex<Arc<ForwardingTable>>,
+    /// Bumped when a new table is published.
+    pub generation: AtomicU64,
+    /// Per worker, the last generation it picked up.
+    pub seen: Box<[Seen]>,
     /// The forwarding database.
     pub fdb: Fdb,
     /// One set of counters per worker.
     pub counters: Box<[WorkerCounters]>,
-    /// Bumped whenever the port table changes; workers rebuild their
-    /// cached lists when they see a new value.
-    pub generation: AtomicU64,
+    /// Serialises a tx queue that several workers share, per port.
+    pub tx_locks: Box<[AtomicBool]>,
+    /// Small buffers for flooded frames' second L2 header and payload clones.
+    pub hdr_pool: PktPool,
     /// Workers run while this is true.
     pub running: AtomicBool,
     /// TSC ticks per second, for the workers' clock.
@@ -46,25 +115,50 @@ pub struct Shared {
 
 impl Shared {
     /// Fresh state for `workers` workers and an FDB of `fdb_limit` entries.
-    pub fn new(workers: usize, fdb_limit: usize, tsc_hz: u64) -> Shared {
+    pub fn new(workers: usize, fdb_limit: usize, tsc_hz: u64, hdr_pool: PktPool) -> Shared {
+        let workers = workers.max(1);
         Shared {
-            ports: (0..MAX_PORTS).map(|_| PortSlot::default()).collect(),
+            table: Mutex::new(Arc::new(ForwardingTable::empty(workers))),
+            generation: AtomicU64::new(1),
+            seen: (0..workers).map(|_| Seen::default()).collect(),
             fdb: Fdb::new(fdb_limit),
-            counters: (0..workers.max(1))
-                .map(|_| WorkerCounters::default())
-                .collect(),
-            generation: AtomicU64::new(0),
+            counters: (0..workers).map(|_| WorkerCounters::default()).collect(),
+            tx_locks: (0..MAX_PORTS).map(|_| AtomicBool::new(false)).collect(),
+            hdr_pool,
             running: AtomicBool::new(true),
             tsc_hz: tsc_hz.max(1),
         }
     }
 
-    /// Tells workers the port table changed.
-    pub fn bump_generation(&self) {
-        self.generation.fetch_add(1, Ordering::Release);
+    /// The current forwarding table.
+    pub fn table(&self) -> Arc<ForwardingTable> {
+        self.table.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Publishes `table`; returns its generation.
+    pub fn publish(&self, table: ForwardingTable) -> u64 {
+        let mut cur = self.table.lock().unwrap_or_else(|e| e.into_inner());
+        *cur = Arc::new(table);
+        self.generation.fetch_add(1, Ordering::AcqRel) + 1
+    }
+
+    /// Waits until every worker has picked up generation `gen` (or `timeout`
+    /// passes); after that no worker uses anything older. True if they did.
+    pub fn synchronize(&self, gen: u64, timeout: Duration) -> bool {
+        let start = Instant::now();
+        loop {
+            if self.seen.iter().all(|s| s.0.load(Ordering::Acquire) >= gen) {
+                return true;
+            }
+            if !self.running.load(Ordering::Relaxed) || start.elapsed() > timeout {
+                return false;
+            }
+            std::thread::sleep(Duration::from_micros(100));
+        }
     }
 
     /// The switch clock in seconds (the FDB's time base).
+    #[inline]
     pub fn now_secs(&self) -> u32 {
         (crate::eal::rdtsc() / self.tsc_hz) as u32
     }

@@ -1,25 +1,57 @@
-//! The running dataplane: owns the EAL, the packet pool, the ports and the
-//! worker lcores, and tears them down in the right order.
+//! The running dataplane: owns the EAL, the packet pools, the ports and the
+//! worker lcores; adds and removes ports and changes their switching
+//! settings while traffic flows (see `shared` for how workers pick changes
+//! up); tears everything down in the right order.
 
 use crate::counters::{DropReason, PortCounts, WorkerCounters};
 use crate::eal::Eal;
 use crate::error::DpdkError;
 use crate::lcore;
 use crate::mempool::{PktPool, JUMBO_DATA_ROOM};
-use crate::port::{EthPort, PortKind, PortStats};
-use crate::shared::Shared;
+use crate::port::{EthPort, PortKind, PortStats, MAX_PORTS};
+use crate::shared::{ForwardingTable, PortFwd, Shared};
+use crate::vlan::{PortMode, VlanSet};
 use crate::wire::MacAddr;
 use crate::worker::{RxQueue, Worker};
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
-/// A port to create at start.
+/// Default MTU of a port.
+pub const DEFAULT_MTU: u16 = 1500;
+/// Largest MTU a port takes (jumbo frames; one buffer holds 9216 bytes).
+pub const MAX_MTU: u16 = 9198;
+/// How long a port removal waits for the workers to let go of it.
+const GRACE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A port to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortSpec {
     /// The IOS-style name (`Ethernet1`, `Vhost1`).
     pub name: String,
     /// What it is plugged into.
     pub kind: PortKind,
+}
+
+/// How a port switches: the part of its configuration the workers use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortL2 {
+    /// Not shut down.
+    pub admin_up: bool,
+    /// Access or trunk.
+    pub mode: PortMode,
+    /// Largest L3 payload, bytes.
+    pub mtu: u16,
+}
+
+impl Default for PortL2 {
+    fn default() -> Self {
+        PortL2 {
+            admin_up: true,
+            mode: PortMode::default(),
+            mtu: DEFAULT_MTU,
+        }
+    }
 }
 
 /// How to start the dataplane.
@@ -52,14 +84,32 @@ pub enum DataplaneError {
         /// The DPDK error.
         source: Box<DpdkError>,
     },
+    /// No port has that name.
+    #[error("no port named {0}")]
+    NoSuchPort(String),
+    /// A port of that name exists already.
+    #[error("a port named {0} exists already")]
+    DuplicatePort(String),
+    /// DPDK has no room for another port.
+    #[error("no room for another port (at most {MAX_PORTS})")]
+    TooManyPorts,
+    /// The MTU is out of range.
+    #[error("MTU {0} is out of range (68-{MAX_MTU})")]
+    BadMtu(u16),
 }
 
 /// A port of the running switch.
-pub struct Port {
-    /// IOS-style name.
-    pub name: String,
-    /// The DPDK port.
-    pub eth: EthPort,
+struct PortEntry {
+    name: String,
+    eth: EthPort,
+    l2: PortL2,
+}
+
+/// What the control plane changes, under one lock.
+struct State {
+    ports: Vec<PortEntry>,
+    active_vlans: VlanSet,
+    next_seq: u32,
 }
 
 /// What the control plane reads about a port.
@@ -75,8 +125,8 @@ pub struct PortInfo {
     pub driver: String,
     /// Link state.
     pub link_up: bool,
-    /// Administratively up.
-    pub admin_up: bool,
+    /// Switching settings.
+    pub l2: PortL2,
     /// Link speed, Mbit/s (0 when unknown).
     pub speed_mbps: u32,
     /// MAC address.
@@ -92,10 +142,10 @@ pub struct PortInfo {
 /// The running dataplane. Drop it (or call `stop`) to stop the workers,
 /// close the ports and release DPDK's memory.
 pub struct Dataplane {
-    shared: Arc<Shared>,
     workers: Vec<u32>,
-    // Dropped in this order: ports, then the pool they use, then the EAL.
-    ports: Vec<Port>,
+    // Dropped in this order: ports, shared state (header pool), packet pool, EAL.
+    state: Mutex<State>,
+    shared: Arc<Shared>,
     pool: PktPool,
     _eal: Eal,
 }
@@ -108,73 +158,180 @@ impl Dataplane {
         if lcores.is_empty() {
             return Err(DataplaneError::NoWorkers);
         }
-        let nworkers = lcores.len();
-        let queues = nworkers as u16;
-        // Enough buffers to fill every rx and tx ring, plus per-lcore caches.
-        let mbufs = (cfg.ports.len() as u32 * u32::from(queues) * 2 * 1024 + 8192).max(16 * 1024);
+        // Enough buffers to fill every rx and tx ring of a full switch's
+        // worth of ports, plus per-lcore caches.
+        let mbufs =
+            (16 * 1024 + cfg.ports.len() as u32 * lcores.len() as u32 * 2 * 1024).min(256 * 1024);
         let pool = PktPool::new("lisa_pkts", mbufs - 1, JUMBO_DATA_ROOM)?;
-        let shared = Arc::new(Shared::new(nworkers, cfg.fdb_limit, eal.tsc_hz()));
-        let mut dp = Dataplane {
-            shared,
+        let hdr_pool = PktPool::new(
+            "lisa_hdrs",
+            8 * 1024 - 1,
+            dpdk_sys::RTE_PKTMBUF_HEADROOM as u16 + 64,
+        )?;
+        let shared = Arc::new(Shared::new(
+            lcores.len(),
+            cfg.fdb_limit,
+            eal.tsc_hz(),
+            hdr_pool,
+        ));
+        let dp = Dataplane {
             workers: Vec::new(),
-            ports: Vec::new(),
+            state: Mutex::new(State {
+                ports: Vec::new(),
+                active_vlans: [crate::vlan::DEFAULT_VLAN].into_iter().collect(),
+                next_seq: 0,
+            }),
+            shared,
             pool,
             _eal: eal,
         };
-        for (seq, spec) in cfg.ports.iter().enumerate() {
-            let eth =
-                EthPort::create(&spec.kind, seq as u32, queues, &dp.pool).map_err(|source| {
-                    DataplaneError::Port {
-                        name: spec.name.clone(),
-                        kind: spec.kind.to_string(),
-                        source: Box::new(source),
-                    }
-                })?;
-            tracing::info!(
-                port = %spec.name, kind = %spec.kind, id = eth.port_id(), driver = %eth.driver(),
-                rxq = eth.rx_queues(), txq = eth.tx_queues(), "port up"
-            );
-            let slot = &dp.shared.ports[eth.port_id() as usize];
-            slot.tx_queues.store(eth.tx_queues(), Ordering::Relaxed);
-            slot.admin_up.store(true, Ordering::Relaxed);
-            slot.present.store(true, Ordering::Release);
-            dp.ports.push(Port {
-                name: spec.name.clone(),
-                eth,
-            });
+        for spec in &cfg.ports {
+            dp.add_port(spec)?;
         }
-        dp.shared.bump_generation();
-        let plan = dp.poll_plan(nworkers);
-        for (id, (&lcore, polls)) in lcores.iter().zip(plan).enumerate() {
-            let worker = Worker::new(id, polls, dp.shared.clone());
+        let mut dp = dp;
+        for (id, &lcore) in lcores.iter().enumerate() {
+            let worker = Worker::new(id, dp.shared.clone());
             lcore::launch(lcore, move || worker.run())?;
             dp.workers.push(lcore);
         }
         Ok(dp)
     }
 
-    /// Spreads every (port, rx queue) over the workers: queue q of a port
-    /// with several goes to worker q; single-queue ports go round-robin.
-    fn poll_plan(&self, nworkers: usize) -> Vec<Vec<RxQueue>> {
-        let mut plan = vec![Vec::new(); nworkers];
-        let mut next = 0;
-        for p in &self.ports {
-            let nrx = p.eth.rx_queues();
-            for q in 0..nrx {
-                let w = if nrx > 1 { q as usize % nworkers } else { next };
-                plan[w].push(RxQueue {
-                    port: p.eth.port_id(),
-                    queue: q,
-                });
-            }
-            if nrx == 1 {
-                next = (next + 1) % nworkers;
-            }
-        }
-        plan
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The shared state (FDB, counters, port table).
+    /// Builds and publishes the forwarding table for `st`; returns its generation.
+    fn publish(&self, st: &State) -> u64 {
+        let nworkers = self.shared.seen.len();
+        let mut t = ForwardingTable::empty(nworkers);
+        t.active_vlans = st.active_vlans.clone();
+        for p in &st.ports {
+            t.ports[p.eth.port_id() as usize] = PortFwd {
+                present: true,
+                up: p.l2.admin_up,
+                mode: p.l2.mode.clone(),
+                mtu: p.l2.mtu,
+                tx_queues: p.eth.tx_queues(),
+            };
+        }
+        t.rebuild_members();
+        t.polls = poll_plan(&st.ports, nworkers);
+        self.shared.publish(t)
+    }
+
+    /// Creates a port (with default switching settings: up, access VLAN 1,
+    /// MTU 1500) and starts forwarding on it.
+    pub fn add_port(&self, spec: &PortSpec) -> Result<u16, DataplaneError> {
+        let mut st = self.state();
+        if st
+            .ports
+            .iter()
+            .any(|p| p.name.eq_ignore_ascii_case(&spec.name))
+        {
+            return Err(DataplaneError::DuplicatePort(spec.name.clone()));
+        }
+        if st.ports.len() >= MAX_PORTS {
+            return Err(DataplaneError::TooManyPorts);
+        }
+        let queues = self.shared.seen.len() as u16;
+        let seq = st.next_seq;
+        st.next_seq += 1;
+        let eth = EthPort::create(&spec.kind, seq, queues, &self.pool).map_err(|source| {
+            DataplaneError::Port {
+                name: spec.name.clone(),
+                kind: spec.kind.to_string(),
+                source: Box::new(source),
+            }
+        })?;
+        let id = eth.port_id();
+        tracing::info!(
+            port = %spec.name, kind = %spec.kind, id, driver = %eth.driver(),
+            rxq = eth.rx_queues(), txq = eth.tx_queues(), "port added"
+        );
+        // A recycled port id starts with clean counters.
+        for w in self.shared.counters.iter() {
+            w.clear_port(id);
+        }
+        st.ports.push(PortEntry {
+            name: spec.name.clone(),
+            eth,
+            l2: PortL2::default(),
+        });
+        self.publish(&st);
+        Ok(id)
+    }
+
+    /// Stops forwarding on a port, waits until no worker uses it, forgets
+    /// the addresses learned on it and closes it.
+    pub fn remove_port(&self, name: &str) -> Result<(), DataplaneError> {
+        let mut st = self.state();
+        let i = position(&st, name)?;
+        let entry = st.ports.remove(i);
+        let gen = self.publish(&st);
+        drop(st);
+        if !self.shared.synchronize(gen, GRACE_TIMEOUT) {
+            tracing::warn!(port = %entry.name, "workers did not confirm the port removal in time");
+        }
+        let id = entry.eth.port_id();
+        self.shared.fdb.flush(crate::l2::fdb::FdbFilter {
+            port: Some(id),
+            include_static: true,
+            ..Default::default()
+        });
+        tracing::info!(port = %entry.name, id, "port removed");
+        drop(entry);
+        Ok(())
+    }
+
+    /// Changes how a port switches.
+    pub fn set_port_l2(&self, name: &str, l2: PortL2) -> Result<(), DataplaneError> {
+        if !(68..=MAX_MTU).contains(&l2.mtu) {
+            return Err(DataplaneError::BadMtu(l2.mtu));
+        }
+        let mut st = self.state();
+        let i = position(&st, name)?;
+        let p = &mut st.ports[i];
+        if p.l2.mtu != l2.mtu {
+            p.eth.set_mtu(l2.mtu)?;
+        }
+        if p.l2.admin_up != l2.admin_up {
+            p.eth.set_link(l2.admin_up);
+        }
+        let id = p.eth.port_id();
+        let old_mode = std::mem::replace(&mut p.l2, l2).mode;
+        let changed_vlans = old_mode != st.ports[i].l2.mode;
+        self.publish(&st);
+        if changed_vlans {
+            // Addresses learned under the old membership may no longer apply.
+            self.shared.fdb.flush(crate::l2::fdb::FdbFilter {
+                port: Some(id),
+                ..Default::default()
+            });
+        }
+        Ok(())
+    }
+
+    /// Sets which VLANs exist; frames of any other VLAN are dropped.
+    pub fn set_active_vlans(&self, vlans: VlanSet) {
+        let mut st = self.state();
+        let removed: Vec<u16> = st
+            .active_vlans
+            .iter()
+            .filter(|v| !vlans.contains(*v))
+            .collect();
+        st.active_vlans = vlans;
+        self.publish(&st);
+        for v in removed {
+            self.shared.fdb.flush(crate::l2::fdb::FdbFilter {
+                vlan: Some(v),
+                include_static: true,
+                ..Default::default()
+            });
+        }
+    }
+
+    /// The shared state (FDB, counters, forwarding table).
     pub fn shared(&self) -> &Arc<Shared> {
         &self.shared
     }
@@ -186,7 +343,8 @@ impl Dataplane {
 
     /// Every port, as the control plane shows it.
     pub fn ports(&self) -> Vec<PortInfo> {
-        self.ports
+        let st = self.state();
+        st.ports
             .iter()
             .map(|p| {
                 let id = p.eth.port_id();
@@ -196,9 +354,7 @@ impl Dataplane {
                     port_id: id,
                     driver: p.eth.driver(),
                     link_up: p.eth.link_up(),
-                    admin_up: self.shared.ports[id as usize]
-                        .admin_up
-                        .load(Ordering::Relaxed),
+                    l2: p.l2.clone(),
                     speed_mbps: p.eth.link_speed(),
                     mac: p.eth.mac(),
                     queues: (p.eth.rx_queues(), p.eth.tx_queues()),
@@ -209,12 +365,19 @@ impl Dataplane {
             .collect()
     }
 
+    /// The DPDK port id of the port called `name` (any case).
+    pub fn port_id(&self, name: &str) -> Option<u16> {
+        let st = self.state();
+        position(&st, name).ok().map(|i| st.ports[i].eth.port_id())
+    }
+
     /// The name of the port with DPDK id `port_id`.
-    pub fn port_name(&self, port_id: u16) -> Option<&str> {
-        self.ports
+    pub fn port_name(&self, port_id: u16) -> Option<String> {
+        self.state()
+            .ports
             .iter()
             .find(|p| p.eth.port_id() == port_id)
-            .map(|p| p.name.as_str())
+            .map(|p| p.name.clone())
     }
 
     /// Frames dropped, per reason, summed over workers.
@@ -233,13 +396,44 @@ impl Dataplane {
     }
 }
 
+fn position(st: &State, name: &str) -> Result<usize, DataplaneError> {
+    st.ports
+        .iter()
+        .position(|p| p.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| DataplaneError::NoSuchPort(name.to_string()))
+}
+
+/// Spreads every (port, rx queue) over the workers: queue q of a port with
+/// several goes to worker q; single-queue ports go round-robin.
+fn poll_plan(ports: &[PortEntry], nworkers: usize) -> Vec<Vec<RxQueue>> {
+    let mut plan = vec![Vec::new(); nworkers];
+    let mut next = 0;
+    for p in ports {
+        let nrx = p.eth.rx_queues();
+        for q in 0..nrx {
+            let w = if nrx > 1 { q as usize % nworkers } else { next };
+            plan[w].push(RxQueue {
+                port: p.eth.port_id(),
+                queue: q,
+            });
+        }
+        if nrx == 1 {
+            next = (next + 1) % nworkers;
+        }
+    }
+    plan
+}
+
 impl Drop for Dataplane {
     fn drop(&mut self) {
         self.shared.running.store(false, Ordering::SeqCst);
         for &lcore in &self.workers {
             lcore::wait(lcore);
         }
-        tracing::info!("workers stopped; closing {} ports", self.ports.len());
-        // Fields drop next: ports, pool, EAL.
+        tracing::info!(
+            "workers stopped; closing {} ports",
+            self.state().ports.len()
+        );
+        // Fields drop next: ports, shared state, pool, EAL.
     }
 }

@@ -5,7 +5,8 @@ use crate::counters::{bump, DropReason, WorkerCounters};
 use crate::l2::bridge::{self, Verdict};
 use crate::mbuf::Mbuf;
 use crate::port::MAX_PORTS;
-use crate::shared::Shared;
+use crate::shared::{ForwardingTable, Member, Shared};
+use crate::vlan::tag;
 use arrayvec::ArrayVec;
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
@@ -15,6 +16,8 @@ use std::sync::Arc;
 pub const BURST: usize = 32;
 /// Frames held per egress port before a forced send.
 const TX_BUF: usize = 64;
+/// Loop iterations between reads of the clock.
+const CLOCK_EVERY: u32 = 1024;
 
 /// One (port, rx queue) a worker polls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,29 +28,30 @@ pub struct RxQueue {
     pub queue: u16,
 }
 
-/// A worker: its id (also its tx queue on every port), what it polls, and
-/// the shared state.
+/// A worker: its id (also its tx queue on every port), the table it
+/// forwards with, and its tx buffers.
 pub struct Worker {
     id: usize,
-    polls: Vec<RxQueue>,
     shared: Arc<Shared>,
+    table: Arc<ForwardingTable>,
+    generation: u64,
     tx: Vec<ArrayVec<Mbuf, TX_BUF>>,
     pending: ArrayVec<u16, MAX_PORTS>,
-    flood: ArrayVec<u16, MAX_PORTS>,
-    seen_generation: u64,
+    now: u32,
 }
 
 impl Worker {
-    /// A worker with id `id` polling `polls`.
-    pub fn new(id: usize, polls: Vec<RxQueue>, shared: Arc<Shared>) -> Worker {
+    /// Worker `id` over `shared`.
+    pub fn new(id: usize, shared: Arc<Shared>) -> Worker {
+        let table = shared.table();
         Worker {
             id,
-            polls,
             shared,
+            table,
+            generation: 0,
             tx: (0..MAX_PORTS).map(|_| ArrayVec::new()).collect(),
             pending: ArrayVec::new(),
-            flood: ArrayVec::new(),
-            seen_generation: u64::MAX,
+            now: 0,
         }
     }
 
@@ -57,89 +61,184 @@ impl Worker {
 
     /// Polls until `shared.running` turns false.
     pub fn run(mut self) {
-        tracing::info!(worker = self.id, polls = ?self.polls, "worker started");
+        tracing::info!(worker = self.id, "worker started");
         let mut raw: [*mut dpdk_sys::rte_mbuf; BURST] = [std::ptr::null_mut(); BURST];
         let shared = self.shared.clone();
+        let mut loops: u32 = 0;
         while shared.running.load(Ordering::Relaxed) {
             let generation = shared.generation.load(Ordering::Acquire);
-            if generation != self.seen_generation {
-                self.refresh(generation);
+            if generation != self.generation {
+                self.table = shared.table();
+                self.generation = generation;
+                shared.seen[self.id].0.store(generation, Ordering::Release);
+                tracing::debug!(worker = self.id, generation, polls = ?self.table.polls[self.id], "new forwarding table");
             }
-            let now = shared.now_secs();
-            bump(&self.counters().loops, 1);
-            for i in 0..self.polls.len() {
-                let RxQueue { port, queue } = self.polls[i];
-                // SAFETY: this worker alone polls (port, queue); `raw` has room for BURST.
+            if loops % CLOCK_EVERY == 0 {
+                self.now = shared.now_secs();
+                bump(&self.counters().loops, u64::from(CLOCK_EVERY));
+            }
+            loops = loops.wrapping_add(1);
+            let table = self.table.clone();
+            for rxq in &table.polls[self.id] {
+                // SAFETY: this worker alone polls (port, queue) in this
+                // generation; `raw` has room for BURST pointers.
                 let n = unsafe {
-                    dpdk_sys::lisa_eth_rx_burst(port, queue, raw.as_mut_ptr(), BURST as u16)
+                    dpdk_sys::lisa_eth_rx_burst(rxq.port, rxq.queue, raw.as_mut_ptr(), BURST as u16)
                 } as usize;
                 if n == 0 {
                     continue;
                 }
-                bump(&self.counters().busy_polls, 1);
-                for &p in &raw[..n] {
-                    // SAFETY: rx_burst returned n valid mbufs that we now own.
-                    let m = unsafe { Mbuf::from_raw(NonNull::new_unchecked(p)) };
-                    self.switch_frame(m, port, now);
-                }
-                self.flush_all();
+                self.receive(&table, rxq.port, &raw[..n]);
+                self.flush_all(&table);
             }
         }
-        self.flush_all();
+        let table = self.table.clone();
+        self.flush_all(&table);
         tracing::info!(worker = self.id, "worker stopped");
     }
 
-    /// Re-reads the port table after a change.
-    fn refresh(&mut self, generation: u64) {
-        self.flood.clear();
-        for (id, slot) in self.shared.ports.iter().enumerate() {
-            if slot.forwarding() {
-                self.flood.push(id as u16);
-            }
-        }
-        self.seen_generation = generation;
-    }
-
+    /// Switches a burst received on `port`.
     #[inline]
-    fn switch_frame(&mut self, m: Mbuf, in_port: u16, now: u32) {
-        let c = &self.shared.counters[self.id].ports[in_port as usize];
-        bump(&c.rx_packets, 1);
-        bump(&c.rx_bytes, u64::from(m.pkt_len()));
-        if !self.shared.ports[in_port as usize].forwarding() {
-            self.counters().drop_rx(in_port, DropReason::PortDown);
-            return;
-        }
-        match bridge::decide(m.data(), in_port, &self.shared.fdb, now) {
-            Verdict::Forward(out) => {
-                if self.shared.ports[out as usize].forwarding() {
-                    self.enqueue(out, m);
-                } else {
-                    self.counters().drop_rx(in_port, DropReason::PortDown);
+    fn receive(&mut self, table: &ForwardingTable, port: u16, raw: &[*mut dpdk_sys::rte_mbuf]) {
+        let c = &self.shared.counters[self.id];
+        bump(&c.busy_polls, 1);
+        let mut bytes = 0u64;
+        for (i, &p) in raw.iter().enumerate() {
+            if let Some(&next) = raw.get(i + 1) {
+                // SAFETY: prefetching the next mbuf's data is a hint; the
+                // pointer is a valid mbuf from rx_burst.
+                unsafe {
+                    let m = &*next;
+                    dpdk_sys::lisa_prefetch0(
+                        (m.buf_addr as *const u8).add(m.data_off as usize) as *const _
+                    );
                 }
             }
-            Verdict::Flood => self.flood(m, in_port),
-            Verdict::Drop(why) => self.counters().drop_rx(in_port, why),
+            // SAFETY: rx_burst returned valid mbufs that we now own, each once.
+            let m = unsafe { Mbuf::from_raw(NonNull::new_unchecked(p)) };
+            bytes += u64::from(m.pkt_len());
+            self.switch_frame(table, m, port);
+        }
+        let pc = &self.shared.counters[self.id].ports[port as usize];
+        bump(&pc.rx_packets, raw.len() as u64);
+        bump(&pc.rx_bytes, bytes);
+    }
+
+    #[inline]
+    fn drop_rx(&self, in_port: u16, why: DropReason) {
+        self.counters().drop_rx(in_port, why);
+    }
+
+    /// Classifies, learns and forwards (or floods, or drops) one frame.
+    #[inline]
+    fn switch_frame(&mut self, table: &ForwardingTable, mut m: Mbuf, in_port: u16) {
+        let pin = &table.ports[in_port as usize];
+        let d = bridge::decide(
+            m.data(),
+            in_port,
+            pin,
+            &table.active_vlans,
+            &self.shared.fdb,
+            self.now,
+        );
+        if d.strip_tag && !tag::pop_tag(&mut m) {
+            return self.drop_rx(in_port, DropReason::Malformed);
+        }
+        match d.verdict {
+            Verdict::Forward(out) => self.unicast(table, m, in_port, out, d.vlan, d.tagged),
+            Verdict::Flood => self.flood(table, m, in_port, d.vlan, d.tagged),
+            Verdict::Drop(why) => self.drop_rx(in_port, why),
         }
     }
 
-    /// Sends `m` out of every forwarding port but `in_port`, sharing the one buffer.
+    /// Sends `m` out of `out`, tagging or untagging it for that port.
     #[inline]
-    fn flood(&mut self, m: Mbuf, in_port: u16) {
-        let n = self.flood.len();
-        let mut last = None;
-        for i in 0..n {
-            let out = self.flood[i];
-            if out == in_port {
+    fn unicast(
+        &mut self,
+        table: &ForwardingTable,
+        mut m: Mbuf,
+        in_port: u16,
+        out: u16,
+        vlan: u16,
+        tagged: bool,
+    ) {
+        let pout = &table.ports[out as usize];
+        if !pout.up {
+            return self.drop_rx(in_port, DropReason::PortDown);
+        }
+        if !pout.mode.carries(vlan) {
+            return self.drop_rx(in_port, DropReason::VlanFilter);
+        }
+        let want_tag = pout.mode.tags(vlan);
+        if want_tag != tagged {
+            let ok = if want_tag {
+                tag::push_tag(&mut m, vlan)
+            } else {
+                tag::pop_tag(&mut m)
+            };
+            if !ok {
+                return self.drop_rx(in_port, DropReason::NoBuffer);
+            }
+        }
+        if over_mtu(&m, want_tag, pout.mtu) {
+            return self.drop_rx(in_port, DropReason::MtuExceeded);
+        }
+        self.enqueue(out, m);
+    }
+
+    /// Sends `m` out of every other port of `vlan`. Ports that want the frame
+    /// as it is share the one buffer; ports that want the other form (tagged
+    /// vs untagged) share a second one: a new L2 header chained to an
+    /// indirect clone of the payload. No payload is copied.
+    fn flood(&mut self, table: &ForwardingTable, m: Mbuf, in_port: u16, vlan: u16, tagged: bool) {
+        let members: &[Member] = &table.members[vlan as usize];
+        let len = m.pkt_len() as usize;
+        let mut other: Option<Option<Mbuf>> = None;
+        let mut last_same: Option<u16> = None;
+        for mem in members {
+            if mem.port == in_port {
                 continue;
             }
-            if let Some(prev) = last.replace(out) {
-                self.enqueue(prev, m.share());
+            let mtu = table.ports[mem.port as usize].mtu;
+            if len.saturating_sub(if tagged { 18 } else { 14 }) > usize::from(mtu) {
+                bump(&self.counters().drops[DropReason::MtuExceeded as usize], 1);
+                continue;
+            }
+            if mem.tagged == tagged {
+                if let Some(prev) = last_same.replace(mem.port) {
+                    self.enqueue(prev, m.share());
+                }
+            } else {
+                let variant = other.get_or_insert_with(|| self.other_form(&m, tagged, vlan));
+                match variant {
+                    Some(v) => {
+                        let copy = v.share();
+                        self.enqueue(mem.port, copy);
+                    }
+                    None => bump(&self.counters().drops[DropReason::NoBuffer as usize], 1),
+                }
             }
         }
-        match last {
-            Some(out) => self.enqueue(out, m),
-            None => drop(m),
+        if let Some(out) = last_same {
+            self.enqueue(out, m);
         }
+        // `m` (if unused) and our reference to the variant drop here.
+    }
+
+    /// The frame in its other form: header mbuf + indirect payload clone.
+    fn other_form(&self, m: &Mbuf, tagged: bool, vlan: u16) -> Option<Mbuf> {
+        let pool = &self.shared.hdr_pool;
+        let mut hdr_bytes = [0u8; 18];
+        let (hlen, old_hlen) = tag::other_form_header(m.data(), tagged, vlan, &mut hdr_bytes);
+        let mut head = Mbuf::alloc(pool)?;
+        if !head.append(&hdr_bytes[..hlen]) {
+            return None;
+        }
+        let mut payload = m.clone_indirect(pool)?;
+        if !payload.adj(old_hlen as u16) {
+            return None;
+        }
+        head.chain(payload).then_some(head)
     }
 
     #[inline]
@@ -150,32 +249,32 @@ impl Worker {
         }
         buf.push(m);
         if buf.is_full() {
-            self.flush(out);
+            let table = self.table.clone();
+            self.flush(&table, out);
         }
     }
 
-    fn flush_all(&mut self) {
+    fn flush_all(&mut self, table: &ForwardingTable) {
         while let Some(out) = self.pending.pop() {
-            self.flush(out);
+            self.flush(table, out);
         }
     }
 
     /// Sends what is queued for `out` on this worker's tx queue of that port.
-    fn flush(&mut self, out: u16) {
-        let buf = &mut self.tx[out as usize];
-        let n = buf.len();
+    fn flush(&mut self, table: &ForwardingTable, out: u16) {
+        let n = self.tx[out as usize].len();
         if n == 0 {
             return;
         }
-        let bytes: u64 = buf.iter().map(|m| u64::from(m.pkt_len())).sum();
-        let slot = &self.shared.ports[out as usize];
-        let queues = slot.tx_queues.load(Ordering::Relaxed).max(1) as usize;
+        let queues = usize::from(table.ports[out as usize].tx_queues.max(1));
         let shared_queue = self.shared.counters.len() > queues;
         let queue = (self.id % queues) as u16;
+        let buf = &mut self.tx[out as usize];
+        let bytes: u64 = buf.iter().map(|m| u64::from(m.pkt_len())).sum();
         let ptr = buf.as_mut_ptr() as *mut *mut dpdk_sys::rte_mbuf;
+        let lock = &self.shared.tx_locks[out as usize];
         if shared_queue {
-            while slot
-                .tx_lock
+            while lock
                 .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
                 .is_err()
             {
@@ -188,28 +287,31 @@ impl Worker {
         // `queue` (or holds its lock). Sent mbufs now belong to the driver.
         let sent = unsafe { dpdk_sys::lisa_eth_tx_burst(out, queue, ptr, n as u16) } as usize;
         if shared_queue {
-            slot.tx_lock.store(false, Ordering::Release);
+            lock.store(false, Ordering::Release);
         }
         // The first `sent` belong to the driver: forget them; free the rest.
-        let unsent: ArrayVec<Mbuf, TX_BUF> = {
-            let mut rest = ArrayVec::new();
-            for (i, m) in buf.drain(..).enumerate() {
-                if i < sent {
-                    std::mem::forget(m);
-                } else {
-                    rest.push(m);
-                }
+        let mut unsent_bytes = 0u64;
+        for (i, m) in buf.drain(..).enumerate() {
+            if i < sent {
+                std::mem::forget(m);
+            } else {
+                unsent_bytes += u64::from(m.pkt_len());
             }
-            rest
-        };
-        let unsent_bytes: u64 = unsent.iter().map(|m| u64::from(m.pkt_len())).sum();
+        }
         let c = &self.shared.counters[self.id];
         let pc = &c.ports[out as usize];
         bump(&pc.tx_packets, sent as u64);
         bump(&pc.tx_bytes, bytes - unsent_bytes);
-        if !unsent.is_empty() {
-            bump(&pc.tx_dropped, unsent.len() as u64);
-            bump(&c.drops[DropReason::NoTxRoom as usize], unsent.len() as u64);
+        if sent < n {
+            bump(&pc.tx_dropped, (n - sent) as u64);
+            bump(&c.drops[DropReason::NoTxRoom as usize], (n - sent) as u64);
         }
     }
+}
+
+/// True when the frame's L3 payload is larger than `mtu`.
+#[inline]
+fn over_mtu(m: &Mbuf, tagged: bool, mtu: u16) -> bool {
+    let l2 = if tagged { 18 } else { 14 };
+    m.pkt_len() as usize > usize::from(mtu) + l2
 }

@@ -83,3 +83,8 @@ int lisa_errno(void)
 {
 	return rte_errno;
 }
+
+int lisa_pktmbuf_chain(struct rte_mbuf *head, struct rte_mbuf *tail)
+{
+	return rte_pktmbuf_chain(head, tail);
+}

@@ -36,3 +36,4 @@ unsigned lisa_lcore_id(void);
 uint64_t lisa_rdtsc(void);
 void lisa_prefetch0(const void *p);
 int lisa_errno(void);
+int lisa_pktmbuf_chain(struct rte_mbuf *head, struct rte_mbuf *tail);

@@ -41,7 +41,7 @@ impl Fdb for FdbService {
             .map(|e| FdbEntry {
                 vlan: u32::from(e.vlan),
                 mac: e.mac.to_string(),
-                port: dp.port_name(e.port).unwrap_or("?").to_string(),
+                port: dp.port_name(e.port).unwrap_or_else(|| "?".into()),
                 r#type: if e.is_static { "static" } else { "dynamic" }.to_string(),
                 age_seconds: if e.is_static {
                     0

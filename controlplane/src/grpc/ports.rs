@@ -25,7 +25,7 @@ impl Ports for PortsService {
                 kind: p.kind.to_string(),
                 driver: p.driver,
                 link_up: p.link_up,
-                admin_up: p.admin_up,
+                admin_up: p.l2.admin_up,
                 speed_mbps: p.speed_mbps,
                 mac: p.mac.to_string(),
                 rx_queues: u32::from(p.queues.0),

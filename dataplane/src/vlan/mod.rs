@@ -1,0 +1,67 @@
+//! 802.1Q VLANs: the VLAN set type, port modes, ingress classification and
+//! egress tagging.
+
+pub mod classify;
+pub mod set;
+pub mod tag;
+
+pub use set::{VlanSet, VlanSetError};
+
+/// Lowest usable VLAN id.
+pub const VLAN_MIN: u16 = 1;
+/// Highest usable VLAN id.
+pub const VLAN_MAX: u16 = 4094;
+/// The default VLAN: exists always, and every port starts in it.
+pub const DEFAULT_VLAN: u16 = 1;
+
+/// True for a VLAN id a user may configure (1-4094).
+pub fn valid_vlan(v: u32) -> bool {
+    (u32::from(VLAN_MIN)..=u32::from(VLAN_MAX)).contains(&v)
+}
+
+/// How a port treats VLANs.
+// The allowed-VLAN bitmap stays inline: the fast path tests one bit of it
+// per frame, and a Box would add a pointer chase for no saving that matters
+// (one mode per port).
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PortMode {
+    /// Untagged frames, all in one VLAN.
+    Access {
+        /// The access VLAN.
+        vlan: u16,
+    },
+    /// 802.1Q tagged frames for the allowed VLANs; the native VLAN travels untagged.
+    Trunk {
+        /// VLAN of untagged frames.
+        native: u16,
+        /// VLANs carried.
+        allowed: VlanSet,
+    },
+}
+
+impl Default for PortMode {
+    fn default() -> Self {
+        PortMode::Access { vlan: DEFAULT_VLAN }
+    }
+}
+
+impl PortMode {
+    /// True if frames of `vlan` may enter and leave this port.
+    #[inline]
+    pub fn carries(&self, vlan: u16) -> bool {
+        match self {
+            PortMode::Access { vlan: v } => *v == vlan,
+            PortMode::Trunk { allowed, .. } => allowed.contains(vlan),
+        }
+    }
+
+    /// True if frames of `vlan` leave this port with a tag.
+    #[inline]
+    pub fn tags(&self, vlan: u16) -> bool {
+        match self {
+            PortMode::Access { .. } => false,
+            PortMode::Trunk { native, .. } => *native != vlan,
+        }
+    }
+}
