@@ -73,7 +73,7 @@ impl Worker {
                 shared.seen[self.id].0.store(generation, Ordering::Release);
                 tracing::debug!(worker = self.id, generation, polls = ?self.table.polls[self.id], "new forwarding table");
             }
-            if loops % CLOCK_EVERY == 0 {
+            if loops.is_multiple_of(CLOCK_EVERY) {
                 self.now = shared.now_secs();
                 bump(&self.counters().loops, u64::from(CLOCK_EVERY));
             }
