@@ -2,22 +2,9 @@
 //! egress tagging.
 
 pub mod classify;
-pub mod set;
 pub mod tag;
 
-pub use set::{VlanSet, VlanSetError};
-
-/// Lowest usable VLAN id.
-pub const VLAN_MIN: u16 = 1;
-/// Highest usable VLAN id.
-pub const VLAN_MAX: u16 = 4094;
-/// The default VLAN: exists always, and every port starts in it.
-pub const DEFAULT_VLAN: u16 = 1;
-
-/// True for a VLAN id a user may configure (1-4094).
-pub fn valid_vlan(v: u32) -> bool {
-    (u32::from(VLAN_MIN)..=u32::from(VLAN_MAX)).contains(&v)
-}
+pub use lisa_types::{valid_vlan, VlanSet, VlanSetError, DEFAULT_VLAN, VLAN_MAX, VLAN_MIN};
 
 /// How a port treats VLANs.
 // The allowed-VLAN bitmap stays inline: the fast path tests one bit of it

@@ -4,10 +4,9 @@
 #![forbid(unsafe_code)]
 
 mod ethernet;
-mod mac;
 
 pub use ethernet::{EtherType, EthernetFrame, VlanTag, ETHERNET_HEADER_LEN, VLAN_TAG_LEN};
-pub use mac::{MacAddr, MacParseError};
+pub use lisa_types::{MacAddr, MacParseError};
 
 /// Why a buffer could not be viewed as a header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -1,7 +1,18 @@
 //! A set of VLAN ids (a 4096-bit map), with the IOS list syntax `1,5-10,20`.
 
-use super::{VLAN_MAX, VLAN_MIN};
 use std::fmt;
+
+/// Lowest usable VLAN id.
+pub const VLAN_MIN: u16 = 1;
+/// Highest usable VLAN id.
+pub const VLAN_MAX: u16 = 4094;
+/// The default VLAN: exists always, and every port starts in it.
+pub const DEFAULT_VLAN: u16 = 1;
+
+/// True for a VLAN id a user may configure (1-4094).
+pub fn valid_vlan(v: u32) -> bool {
+    (u32::from(VLAN_MIN)..=u32::from(VLAN_MAX)).contains(&v)
+}
 use std::str::FromStr;
 
 /// A set of VLAN ids 1-4094.
@@ -150,7 +161,7 @@ impl FromStr for VlanSet {
                 let v: u32 = t
                     .parse()
                     .map_err(|_| err(format!("'{t}' is not a number")))?;
-                if !super::valid_vlan(v) {
+                if !valid_vlan(v) {
                     return Err(err(format!("{v} is out of range")));
                 }
                 Ok(v as u16)

@@ -1,0 +1,337 @@
+//! Applying IOS configuration lines to the model, with configuration modes
+//! as IOS has them: a line that is not a command of the current sub-mode is
+//! tried as a global command (which leaves the sub-mode).
+
+use crate::commands::{global_tree, interface_tree, vlan_tree, ConfigCmd};
+use crate::grammar::{parse, ParseError};
+use crate::model::{Config, InterfaceConfig, StaticMac, SwitchportMode, VlanConfig, DEFAULT_AGING, DEFAULT_HOSTNAME, DEFAULT_MTU};
+use lisa_types::{MacAddr, VlanSet, DEFAULT_VLAN};
+
+/// The configuration mode a line is read in.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// `(config)#`
+    #[default]
+    Global,
+    /// `(config-if)#` for these interfaces.
+    Interface(Vec<String>),
+    /// `(config-vlan)#` for these VLANs.
+    Vlan(Vec<u16>),
+    /// After `end`: back in privileged EXEC.
+    Exec,
+}
+
+impl Mode {
+    /// The prompt suffix of the mode: `(config)`, `(config-if)`, `(config-vlan)`, or "".
+    pub fn prompt(&self) -> &'static str {
+        match self {
+            Mode::Global => "(config)",
+            Mode::Interface(_) => "(config-if)",
+            Mode::Vlan(_) => "(config-vlan)",
+            Mode::Exec => "",
+        }
+    }
+}
+
+/// Why a line could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApplyError {
+    /// It does not parse.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// It parses but cannot be done.
+    #[error("% {0}")]
+    Rejected(String),
+}
+
+/// An error in a configuration text, with its line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {text}: {error}")]
+pub struct TextError {
+    /// 1-based line number.
+    pub line: usize,
+    /// The line.
+    pub text: String,
+    /// What is wrong.
+    pub error: ApplyError,
+}
+
+/// Resolves an interface name as typed (`e1`, `ethernet1`, `Vhost3`) to its
+/// canonical name, matching the type prefix against the interfaces the
+/// config knows; an unknown type is kept as typed (pre-provisioning).
+pub fn resolve_interface(cfg: &Config, typed: &str) -> Result<String, String> {
+    let letters = typed.bytes().take_while(|c| c.is_ascii_alphabetic()).count();
+    let (ty, rest) = typed.split_at(letters);
+    let mut types: Vec<String> = cfg
+        .interfaces
+        .keys()
+        .map(|n| n[..n.bytes().take_while(|c| c.is_ascii_alphabetic()).count()].to_string())
+        .collect();
+    types.push("Vlan".into());
+    types.sort();
+    types.dedup();
+    if let Some(exact) = types.iter().find(|t| t.eq_ignore_ascii_case(ty)) {
+        return Ok(format!("{exact}{rest}"));
+    }
+    let lower = ty.to_ascii_lowercase();
+    let fits: Vec<&String> = types.iter().filter(|t| t.to_ascii_lowercase().starts_with(&lower)).collect();
+    match fits.as_slice() {
+        [one] => Ok(format!("{one}{rest}")),
+        [] => Ok(typed.to_string()),
+        _ => Err(format!("Ambiguous interface name {typed}")),
+    }
+}
+
+fn vlans(word: &str) -> VlanSet {
+    word.parse().expect("checked by the grammar")
+}
+
+fn num<T: std::str::FromStr>(word: &str) -> T {
+    word.parse().ok().expect("checked by the grammar")
+}
+
+/// Applies one line in `mode`, changing `cfg` and `mode`.
+pub fn apply_line(cfg: &mut Config, mode: &mut Mode, line: &str) -> Result<(), ApplyError> {
+    let trimmed = line.trim();
+    if trimmed.is_empty() || trimmed.starts_with('!') {
+        return Ok(());
+    }
+    let sub = match mode {
+        Mode::Interface(_) => Some(interface_tree()),
+        Mode::Vlan(_) => Some(vlan_tree()),
+        _ => None,
+    };
+    let parsed = match sub {
+        Some(tree) => match parse(&tree, line) {
+            Ok(p) => p,
+            // Not a sub-mode command: IOS tries it as a global one.
+            Err(first_err) => match parse(&global_tree(), line) {
+                Ok(p) => {
+                    *mode = Mode::Global;
+                    p
+                }
+                Err(_) => return Err(first_err.into()),
+            },
+        },
+        None => parse(&global_tree(), line)?,
+    };
+    run(cfg, mode, parsed.cmd, &parsed.args)
+}
+
+fn reject(msg: impl Into<String>) -> ApplyError {
+    ApplyError::Rejected(msg.into())
+}
+
+fn run(cfg: &mut Config, mode: &mut Mode, cmd: ConfigCmd, args: &[String]) -> Result<(), ApplyError> {
+    use ConfigCmd::*;
+    match cmd {
+        End => *mode = Mode::Exec,
+        Exit => {
+            *mode = match mode {
+                Mode::Global | Mode::Exec => Mode::Exec,
+                _ => Mode::Global,
+            }
+        }
+        Hostname => cfg.hostname = args[0].clone(),
+        NoHostname => cfg.hostname = DEFAULT_HOSTNAME.into(),
+        Vlan => {
+            let set = vlans(&args[0]);
+            for v in set.iter() {
+                cfg.vlans.entry(v).or_insert_with(|| VlanConfig {
+                    name: VlanConfig::default_name(v),
+                });
+            }
+            *mode = Mode::Vlan(set.iter().collect());
+        }
+        NoVlan => {
+            let set = vlans(&args[0]);
+            if set.contains(DEFAULT_VLAN) {
+                return Err(reject("Default VLAN 1 may not be deleted."));
+            }
+            for v in set.iter() {
+                cfg.vlans.remove(&v);
+            }
+            cfg.static_macs.retain(|s| !set.contains(s.vlan));
+        }
+        Interface => {
+            let name = resolve_interface(cfg, &args[0]).map_err(reject)?;
+            cfg.interfaces.entry(name.clone()).or_default();
+            *mode = Mode::Interface(vec![name]);
+        }
+        MacAging => cfg.mac_aging = num(&args[0]),
+        NoMacAging => cfg.mac_aging = DEFAULT_AGING,
+        MacStatic | NoMacStatic => {
+            let mac: MacAddr = num(&args[0]);
+            let vlan: u16 = num(&args[1]);
+            let interface = resolve_interface(cfg, &args[2]).map_err(reject)?;
+            if cmd == NoMacStatic {
+                cfg.static_macs.retain(|s| !(s.mac == mac && s.vlan == vlan));
+                return Ok(());
+            }
+            if !mac.is_unicast() {
+                return Err(reject(format!("{} is a multicast address; only unicast addresses can be static", mac.to_cisco())));
+            }
+            if !cfg.vlans.contains_key(&vlan) {
+                return Err(reject(format!("VLAN {vlan} does not exist; create it first with 'vlan {vlan}'")));
+            }
+            if !cfg.interfaces.contains_key(&interface) {
+                return Err(reject(format!("Interface {interface} does not exist")));
+            }
+            cfg.static_macs.retain(|s| !(s.mac == mac && s.vlan == vlan));
+            cfg.static_macs.insert(StaticMac { vlan, mac, interface });
+        }
+        VlanName | NoVlanName => {
+            let Mode::Vlan(ids) = mode else { unreachable!("vlan-mode command") };
+            for v in ids.iter() {
+                let name = if cmd == VlanName {
+                    args[0].clone()
+                } else {
+                    VlanConfig::default_name(*v)
+                };
+                cfg.vlans.entry(*v).or_insert_with(|| VlanConfig { name: String::new() }).name = name;
+            }
+        }
+        _ => {
+            let Mode::Interface(names) = mode else { unreachable!("interface-mode command") };
+            for n in names.clone() {
+                let i = cfg.interfaces.entry(n).or_default();
+                interface_cmd(i, cmd, args)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn interface_cmd(i: &mut InterfaceConfig, cmd: ConfigCmd, args: &[String]) -> Result<(), ApplyError> {
+    use ConfigCmd::*;
+    let d = InterfaceConfig::default();
+    match cmd {
+        Description => {
+            if args[0].len() > 240 {
+                return Err(reject("Description is limited to 240 characters"));
+            }
+            i.description = args[0].clone()
+        }
+        NoDescription => i.description.clear(),
+        Shutdown => i.shutdown = true,
+        NoShutdown => i.shutdown = false,
+        Mtu => i.mtu = num(&args[0]),
+        NoMtu => i.mtu = DEFAULT_MTU,
+        ModeAccess | NoMode => i.mode = SwitchportMode::Access,
+        ModeTrunk => i.mode = SwitchportMode::Trunk,
+        AccessVlan => i.access_vlan = num(&args[0]),
+        NoAccessVlan => i.access_vlan = d.access_vlan,
+        NativeVlan => i.native_vlan = num(&args[0]),
+        NoNativeVlan => i.native_vlan = d.native_vlan,
+        AllowedSet => i.allowed = vlans(&args[0]),
+        AllowedAdd => i.allowed.union_with(&vlans(&args[0])),
+        AllowedRemove => i.allowed.subtract(&vlans(&args[0])),
+        AllowedExcept => i.allowed = vlans(&args[0]).complement(),
+        AllowedAll | NoAllowed => i.allowed = VlanSet::all(),
+        AllowedNone => i.allowed = VlanSet::none(),
+        other => unreachable!("{other:?} is not an interface command"),
+    }
+    Ok(())
+}
+
+/// Applies a whole configuration text (a startup-config, or lines sent by
+/// a client) to a copy of `base`, starting in global configuration mode.
+/// Returns the new, validated config, or the first error with its line;
+/// `base` is never changed.
+pub fn apply_text(base: &Config, text: &str) -> Result<Config, TextError> {
+    let mut cfg = base.clone();
+    let mut mode = Mode::Global;
+    let mut last = 0;
+    for (n, line) in text.lines().enumerate() {
+        last = n + 1;
+        if line.trim() == "end" {
+            break;
+        }
+        apply_line(&mut cfg, &mut mode, line).map_err(|error| TextError {
+            line: n + 1,
+            text: line.trim().to_string(),
+            error,
+        })?;
+        if mode == Mode::Exec {
+            mode = Mode::Global;
+        }
+    }
+    cfg.validate().map_err(|e| TextError {
+        line: last,
+        text: "(whole configuration)".into(),
+        error: ApplyError::Rejected(e.0),
+    })?;
+    Ok(cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Config {
+        Config::with_interfaces(["Ethernet1", "Ethernet2", "Vhost1"])
+    }
+
+    #[test]
+    fn interface_abbreviations_resolve() {
+        let c = base();
+        assert_eq!(resolve_interface(&c, "e1").unwrap(), "Ethernet1");
+        assert_eq!(resolve_interface(&c, "ETHERNET2").unwrap(), "Ethernet2");
+        assert_eq!(resolve_interface(&c, "vh1").unwrap(), "Vhost1");
+        assert_eq!(resolve_interface(&c, "Port7").unwrap(), "Port7");
+        assert!(resolve_interface(&c, "v1").is_err(), "Vhost or Vlan");
+    }
+
+    #[test]
+    fn a_trunk_and_an_access_port() {
+        let text = "vlan 10\n name users\nvlan 20\ninterface e1\n sw mo tr\n sw tr all vl 10,20\n sw tr nat vl 20\ninterface e2\n switchport access vlan 10\n shutdown\n";
+        let c = apply_text(&base(), text).unwrap();
+        assert_eq!(c.vlans[&10].name, "users");
+        assert_eq!(c.vlans[&20].name, "VLAN0020");
+        let e1 = &c.interfaces["Ethernet1"];
+        assert_eq!(e1.mode, SwitchportMode::Trunk);
+        assert_eq!(e1.allowed.to_string(), "10,20");
+        assert_eq!(e1.native_vlan, 20);
+        let e2 = &c.interfaces["Ethernet2"];
+        assert_eq!((e2.access_vlan, e2.shutdown), (10, true));
+    }
+
+    #[test]
+    fn allowed_list_edits() {
+        let mut c = base();
+        let mut m = Mode::Interface(vec!["Ethernet1".into()]);
+        for (line, want) in [
+            ("switchport trunk allowed vlan 10-20", "10-20"),
+            ("switchport trunk allowed vlan add 30", "10-20,30"),
+            ("switchport trunk allowed vlan remove 15-20", "10-14,30"),
+            ("switchport trunk allowed vlan none", "none"),
+            ("switchport trunk allowed vlan except 2-4094", "1"),
+            ("switchport trunk allowed vlan all", "1-4094"),
+        ] {
+            apply_line(&mut c, &mut m, line).unwrap();
+            assert_eq!(c.interfaces["Ethernet1"].allowed.to_string(), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn errors_name_the_line_and_change_nothing() {
+        let b = base();
+        let e = apply_text(&b, "vlan 10\ninterface e1\n switchport mode trunkk\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(matches!(e.error, ApplyError::Parse(ParseError::Invalid { column: 17 })), "{e:?}");
+        assert!(apply_text(&b, "no vlan 1").is_err());
+        let e = apply_text(&b, "mac address-table static 0100.0000.0001 vlan 1 interface e1").unwrap_err();
+        assert!(e.to_string().contains("multicast"), "{e}");
+        let e = apply_text(&b, "mac address-table static 0200.0000.0001 vlan 5 interface e1").unwrap_err();
+        assert!(e.to_string().contains("VLAN 5 does not exist"), "{e}");
+        assert_eq!(b, base());
+    }
+
+    #[test]
+    fn submode_falls_back_to_global() {
+        let c = apply_text(&base(), "interface e1\n shutdown\nvlan 30\n name x\nhostname sw1\n").unwrap();
+        assert_eq!(c.hostname, "sw1");
+        assert_eq!(c.vlans[&30].name, "x");
+        assert!(c.interfaces["Ethernet1"].shutdown);
+    }
+}

@@ -1,0 +1,15 @@
+//! The LiSA-DP switch configuration: one validated model (`model`), its IOS
+//! text form (`render`, and `apply` for reading it back), and the command
+//! trees that both `lisad` and `swcli` parse with (`grammar`, `commands`).
+//! No DPDK here: the CLI links it too.
+#![forbid(unsafe_code)]
+
+pub mod apply;
+pub mod commands;
+pub mod grammar;
+pub mod model;
+pub mod render;
+
+pub use apply::{apply_line, apply_text, resolve_interface, ApplyError, Mode, TextError};
+pub use model::{Config, InterfaceConfig, StaticMac, SwitchportMode, ValidationError, VlanConfig};
+pub use render::render;

@@ -1,0 +1,181 @@
+//! The switch configuration: one validated model, the single source of
+//! truth that the IOS text and the gRPC API are views of.
+
+use lisa_types::{MacAddr, VlanSet, DEFAULT_VLAN};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Default MAC address aging time, seconds.
+pub const DEFAULT_AGING: u32 = 300;
+/// Default interface MTU.
+pub const DEFAULT_MTU: u16 = 1500;
+/// Largest MTU (jumbo frames).
+pub const MAX_MTU: u16 = 9198;
+/// Smallest MTU.
+pub const MIN_MTU: u16 = 68;
+/// Default host name.
+pub const DEFAULT_HOSTNAME: &str = "lisa";
+
+/// A VLAN of the VLAN database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VlanConfig {
+    /// Its name (`VLAN0010` unless set).
+    pub name: String,
+}
+
+impl VlanConfig {
+    /// The name IOS gives a VLAN that has none: `default` for VLAN 1, else `VLAN0010`.
+    pub fn default_name(id: u16) -> String {
+        if id == DEFAULT_VLAN {
+            "default".into()
+        } else {
+            format!("VLAN{id:04}")
+        }
+    }
+}
+
+/// Access or trunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SwitchportMode {
+    /// One untagged VLAN.
+    #[default]
+    Access,
+    /// 802.1Q tagged VLANs plus an untagged native one.
+    Trunk,
+}
+
+/// One interface's settings. Access and trunk settings are both kept, as
+/// IOS does; the mode picks which apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterfaceConfig {
+    /// Free text.
+    pub description: String,
+    /// Administratively down.
+    pub shutdown: bool,
+    /// Access or trunk.
+    pub mode: SwitchportMode,
+    /// VLAN of an access port.
+    pub access_vlan: u16,
+    /// Untagged VLAN of a trunk.
+    pub native_vlan: u16,
+    /// VLANs a trunk carries.
+    pub allowed: VlanSet,
+    /// Largest L3 payload.
+    pub mtu: u16,
+}
+
+impl Default for InterfaceConfig {
+    fn default() -> Self {
+        InterfaceConfig {
+            description: String::new(),
+            shutdown: false,
+            mode: SwitchportMode::Access,
+            access_vlan: DEFAULT_VLAN,
+            native_vlan: DEFAULT_VLAN,
+            allowed: VlanSet::all(),
+            mtu: DEFAULT_MTU,
+        }
+    }
+}
+
+/// A static MAC address table entry.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StaticMac {
+    /// VLAN.
+    pub vlan: u16,
+    /// Address.
+    pub mac: MacAddr,
+    /// Interface it lives behind.
+    pub interface: String,
+}
+
+/// The whole switch configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Host name (prompt and `show version`).
+    pub hostname: String,
+    /// The VLAN database; VLAN 1 is always there.
+    pub vlans: BTreeMap<u16, VlanConfig>,
+    /// Interfaces by name (kept for absent ports too, and applied when a
+    /// port of that name is plugged).
+    pub interfaces: BTreeMap<String, InterfaceConfig>,
+    /// MAC address aging time, seconds (0 = never).
+    pub mac_aging: u32,
+    /// Static MAC address table entries.
+    pub static_macs: BTreeSet<StaticMac>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let mut vlans = BTreeMap::new();
+        vlans.insert(
+            DEFAULT_VLAN,
+            VlanConfig {
+                name: VlanConfig::default_name(DEFAULT_VLAN),
+            },
+        );
+        Config {
+            hostname: DEFAULT_HOSTNAME.into(),
+            vlans,
+            interfaces: BTreeMap::new(),
+            mac_aging: DEFAULT_AGING,
+            static_macs: BTreeSet::new(),
+        }
+    }
+}
+
+/// A configuration that breaks a rule, naming what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ValidationError(pub String);
+
+impl Config {
+    /// A config with these interfaces present at their defaults.
+    pub fn with_interfaces<'a>(names: impl IntoIterator<Item = &'a str>) -> Config {
+        let mut c = Config::default();
+        for n in names {
+            c.interfaces.insert(n.to_string(), InterfaceConfig::default());
+        }
+        c
+    }
+
+    /// The active VLAN set (the VLAN database).
+    pub fn vlan_set(&self) -> VlanSet {
+        self.vlans.keys().copied().collect()
+    }
+
+    /// Checks the rules that span settings.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if !self.vlans.contains_key(&DEFAULT_VLAN) {
+            return Err(ValidationError("VLAN 1 cannot be deleted".into()));
+        }
+        if self.hostname.is_empty()
+            || self.hostname.len() > 63
+            || !self.hostname.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.')
+        {
+            return Err(ValidationError(format!(
+                "hostname '{}': use 1-63 letters, digits, '-', '_' or '.'",
+                self.hostname
+            )));
+        }
+        for (name, i) in &self.interfaces {
+            if !(MIN_MTU..=MAX_MTU).contains(&i.mtu) {
+                return Err(ValidationError(format!("interface {name}: mtu {} is out of range ({MIN_MTU}-{MAX_MTU})", i.mtu)));
+            }
+        }
+        for s in &self.static_macs {
+            if !s.mac.is_unicast() {
+                return Err(ValidationError(format!("mac address-table static {}: not a unicast address", s.mac.to_cisco())));
+            }
+            if !self.vlans.contains_key(&s.vlan) {
+                return Err(ValidationError(format!("mac address-table static {}: VLAN {} does not exist", s.mac.to_cisco(), s.vlan)));
+            }
+            if !self.interfaces.contains_key(&s.interface) {
+                return Err(ValidationError(format!("mac address-table static {}: no interface {}", s.mac.to_cisco(), s.interface)));
+            }
+        }
+        if self.mac_aging != 0 && !(10..=1_000_000).contains(&self.mac_aging) {
+            return Err(ValidationError(format!("mac address-table aging-time {}: use 0 or 10-1000000", self.mac_aging)));
+        }
+        Ok(())
+    }
+}
