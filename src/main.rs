@@ -5,6 +5,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use controlplane::boot::{parse_port_arg, BootConfig, PortConfig, DEFAULT_BOOT_CONFIG};
 use controlplane::grpc::{self, SwitchContext};
+use controlplane::running::Running;
 use dataplane::{Dataplane, DataplaneConfig};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -36,6 +37,9 @@ struct Args {
     /// Worker CPUs, comma-separated (default: the config's, or every CPU but the main one).
     #[arg(long, value_name = "CPU,...", value_delimiter = ',')]
     worker_cores: Option<Vec<usize>>,
+    /// The startup-config file (default /etc/lisa/startup-config, or the config's).
+    #[arg(long, value_name = "PATH")]
+    startup_config: Option<PathBuf>,
     /// CPU of the main lcore (control plane).
     #[arg(long, value_name = "CPU")]
     main_core: Option<usize>,
@@ -72,6 +76,9 @@ fn boot_config(args: &Args) -> Result<BootConfig> {
     cfg.ports.extend(args.ports.iter().cloned());
     if let Some(s) = &args.socket {
         cfg.control.socket = s.clone();
+    }
+    if let Some(p) = &args.startup_config {
+        cfg.control.startup_config = p.clone();
     }
     if let Some(n) = args.workers {
         cfg.eal.workers = n;
@@ -138,7 +145,26 @@ fn run(args: Args) -> Result<()> {
         fdb_limit: cfg.switch.fdb_limit,
     })
     .context("starting the dataplane")?;
+    // The startup-config goes in before the workers start: no frame is
+    // forwarded under the defaults.
     let dp = Arc::new(dp);
+    let running = Arc::new(Running::new(dp.clone(), cfg.control.startup_config.clone()));
+    match running.load_startup() {
+        Ok(true) => tracing::info!("loaded {}", cfg.control.startup_config.display()),
+        Ok(false) => tracing::info!(
+            "no startup-config at {}; running the defaults",
+            cfg.control.startup_config.display()
+        ),
+        Err(e) => {
+            drop(running);
+            stop_dataplane(dp, &file_prefix);
+            bail!(
+                "startup-config {}: {e}",
+                cfg.control.startup_config.display()
+            );
+        }
+    }
+    dp.start_workers().context("starting the workers")?;
     let ctx = SwitchContext {
         dp: dp.clone(),
         started,
@@ -147,6 +173,7 @@ fn run(args: Args) -> Result<()> {
             env!("CARGO_PKG_VERSION"),
             env!("LISA_GIT_REV")
         ),
+        running: running.clone(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -154,10 +181,9 @@ fn run(args: Args) -> Result<()> {
         .enable_all()
         .build()
         .context("starting the control-plane runtime")?;
-    let aging = cfg.switch.aging_seconds;
     let ager_dp = dp.clone();
     let served = runtime.block_on(async move {
-        let ager = tokio::spawn(age_fdb(ager_dp, aging));
+        let ager = tokio::spawn(age_fdb(ager_dp, running));
         let result = grpc::serve(
             ctx,
             &socket,
@@ -188,11 +214,31 @@ fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Removes MAC addresses not seen for `aging` seconds, checking every second.
-async fn age_fdb(dp: Arc<Dataplane>, aging: u32) {
+/// Stops the dataplane once every other holder has let go of it (they go
+/// with the runtime), here on the main lcore, where the EAL started.
+fn stop_dataplane(dp: Arc<Dataplane>, file_prefix: &str) {
+    match Arc::try_unwrap(dp) {
+        Ok(dp) => {
+            dp.stop();
+            // DPDK leaves its (now empty) runtime directory behind.
+            let _ = std::fs::remove_dir(PathBuf::from("/var/run/dpdk").join(file_prefix));
+        }
+        Err(_) => tracing::warn!(
+            "dataplane still referenced at exit; it stops when the last reference goes"
+        ),
+    }
+}
+
+/// Removes MAC addresses not seen for the configured aging time, checking
+/// every second.
+async fn age_fdb(dp: Arc<Dataplane>, running: Arc<Running>) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tick.tick().await;
+        let aging = running.aging();
+        if aging == 0 {
+            continue;
+        }
         let shared = dp.shared();
         let n = shared.fdb.age(shared.now_secs(), aging);
         if n > 0 {

@@ -3,8 +3,10 @@
 use anyhow::{anyhow, bail, Context, Result};
 use hyper_util::rt::TokioIo;
 use lisa_proto::v1::{
-    fdb_client::FdbClient, ports_client::PortsClient, system_client::SystemClient,
-    GetDropCountersRequest, GetVersionRequest, ListFdbRequest, ListPortsRequest,
+    config_client::ConfigClient, fdb_client::FdbClient, ports_client::PortsClient,
+    system_client::SystemClient, ApplyConfigRequest, GetDropCountersRequest,
+    GetRunningConfigRequest, GetStartupConfigRequest, GetVersionRequest, ListFdbRequest,
+    ListPortsRequest, SaveConfigRequest,
 };
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -51,8 +53,55 @@ impl Switch {
             [s, v] if is(s, "show", 2) && is(v, "version", 1) => self.show_version().await,
             [s, i, ..] if is(s, "show", 2) && is(i, "interfaces", 3) => self.show_interfaces().await,
             [s, m, a, ..] if is(s, "show", 2) && is(m, "mac", 1) && is(a, "address-table", 1) => self.show_mac().await,
+            [s, r] if is(s, "show", 2) && is(r, "running-config", 3) => self.running().await,
+            [s, r] if is(s, "show", 2) && is(r, "startup-config", 3) => self.startup().await,
+            [w, m] if is(w, "write", 2) && is(m, "memory", 1) => self.save().await,
+            [c, r, s] if is(c, "copy", 2) && is(r, "running-config", 3) && is(s, "startup-config", 3) => self.save().await,
             _ => Err(anyhow!("Invalid input detected: '{line}' (this swcli knows show version, show interfaces, show mac address-table)")),
         }
+    }
+
+    /// Applies configuration lines as one change; the error names the line.
+    pub async fn apply(&mut self, text: &str) -> Result<()> {
+        ConfigClient::new(self.channel.clone())
+            .apply_config(ApplyConfigRequest {
+                text: text.to_string(),
+            })
+            .await
+            .map_err(|s| anyhow!("% {}", s.message()))?;
+        Ok(())
+    }
+
+    async fn running(&mut self) -> Result<String> {
+        let t = ConfigClient::new(self.channel.clone())
+            .get_running_config(GetRunningConfigRequest {})
+            .await?
+            .into_inner()
+            .text;
+        Ok(format!(
+            "Building configuration...\n\nCurrent configuration : {} bytes\n{t}",
+            t.len()
+        ))
+    }
+
+    async fn startup(&mut self) -> Result<String> {
+        let r = ConfigClient::new(self.channel.clone())
+            .get_startup_config(GetStartupConfigRequest {})
+            .await
+            .map_err(|s| anyhow!("{}", s.message()))?;
+        Ok(r.into_inner().text)
+    }
+
+    async fn save(&mut self) -> Result<String> {
+        let r = ConfigClient::new(self.channel.clone())
+            .save_config(SaveConfigRequest {})
+            .await
+            .map_err(|s| anyhow!("{}", s.message()))?
+            .into_inner();
+        Ok(format!(
+            "Building configuration...\n[OK] ({} bytes to {})\n",
+            r.bytes, r.path
+        ))
     }
 
     async fn show_version(&mut self) -> Result<String> {
@@ -132,6 +181,13 @@ impl Switch {
         )?;
         Ok(out)
     }
+}
+
+/// True for `configure terminal` and its abbreviations (`conf t`).
+pub fn is_configure(line: &str) -> bool {
+    let w: Vec<&str> = line.split_whitespace().collect();
+    matches!(w.as_slice(), [c, t] if c.len() >= 4 && "configure".starts_with(c) && "terminal".starts_with(t))
+        || matches!(w.as_slice(), [c] if c.len() >= 4 && "configure".starts_with(c))
 }
 
 /// MAC text conversion for display (aa:bb:... -> aabb.ccdd.eeff).

@@ -48,9 +48,27 @@ async fn run(args: Args) -> Result<bool> {
         args.commands
     };
     let mut all_ok = true;
+    // Lines between `configure terminal` and `end` go to lisad as one change.
+    let mut config: Option<Vec<String>> = None;
     for line in commands {
         let line = line.trim();
         if line.is_empty() || line.starts_with('!') {
+            continue;
+        }
+        if let Some(lines) = config.as_mut() {
+            if line == "end" {
+                let text = config.take().unwrap_or_default().join("\n");
+                if let Err(e) = sw.apply(&text).await {
+                    println!("{e}");
+                    all_ok = false;
+                }
+            } else {
+                lines.push(line.to_string());
+            }
+            continue;
+        }
+        if client::is_configure(line) {
+            config = Some(Vec::new());
             continue;
         }
         match sw.execute(line).await {
@@ -59,6 +77,12 @@ async fn run(args: Args) -> Result<bool> {
                 println!("% {e}");
                 all_ok = false;
             }
+        }
+    }
+    if let Some(lines) = config {
+        if let Err(e) = sw.apply(&lines.join("\n")).await {
+            println!("{e}");
+            all_ok = false;
         }
     }
     Ok(all_ok)

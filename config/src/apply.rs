@@ -4,7 +4,10 @@
 
 use crate::commands::{global_tree, interface_tree, vlan_tree, ConfigCmd};
 use crate::grammar::{parse, ParseError};
-use crate::model::{Config, InterfaceConfig, StaticMac, SwitchportMode, VlanConfig, DEFAULT_AGING, DEFAULT_HOSTNAME, DEFAULT_MTU};
+use crate::model::{
+    Config, InterfaceConfig, StaticMac, SwitchportMode, VlanConfig, DEFAULT_AGING,
+    DEFAULT_HOSTNAME, DEFAULT_MTU,
+};
 use lisa_types::{MacAddr, VlanSet, DEFAULT_VLAN};
 
 /// The configuration mode a line is read in.
@@ -60,7 +63,10 @@ pub struct TextError {
 /// canonical name, matching the type prefix against the interfaces the
 /// config knows; an unknown type is kept as typed (pre-provisioning).
 pub fn resolve_interface(cfg: &Config, typed: &str) -> Result<String, String> {
-    let letters = typed.bytes().take_while(|c| c.is_ascii_alphabetic()).count();
+    let letters = typed
+        .bytes()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
     let (ty, rest) = typed.split_at(letters);
     let mut types: Vec<String> = cfg
         .interfaces
@@ -74,7 +80,10 @@ pub fn resolve_interface(cfg: &Config, typed: &str) -> Result<String, String> {
         return Ok(format!("{exact}{rest}"));
     }
     let lower = ty.to_ascii_lowercase();
-    let fits: Vec<&String> = types.iter().filter(|t| t.to_ascii_lowercase().starts_with(&lower)).collect();
+    let fits: Vec<&String> = types
+        .iter()
+        .filter(|t| t.to_ascii_lowercase().starts_with(&lower))
+        .collect();
     match fits.as_slice() {
         [one] => Ok(format!("{one}{rest}")),
         [] => Ok(typed.to_string()),
@@ -122,7 +131,12 @@ fn reject(msg: impl Into<String>) -> ApplyError {
     ApplyError::Rejected(msg.into())
 }
 
-fn run(cfg: &mut Config, mode: &mut Mode, cmd: ConfigCmd, args: &[String]) -> Result<(), ApplyError> {
+fn run(
+    cfg: &mut Config,
+    mode: &mut Mode,
+    cmd: ConfigCmd,
+    args: &[String],
+) -> Result<(), ApplyError> {
     use ConfigCmd::*;
     match cmd {
         End => *mode = Mode::Exec,
@@ -165,34 +179,54 @@ fn run(cfg: &mut Config, mode: &mut Mode, cmd: ConfigCmd, args: &[String]) -> Re
             let vlan: u16 = num(&args[1]);
             let interface = resolve_interface(cfg, &args[2]).map_err(reject)?;
             if cmd == NoMacStatic {
-                cfg.static_macs.retain(|s| !(s.mac == mac && s.vlan == vlan));
+                cfg.static_macs
+                    .retain(|s| !(s.mac == mac && s.vlan == vlan));
                 return Ok(());
             }
             if !mac.is_unicast() {
-                return Err(reject(format!("{} is a multicast address; only unicast addresses can be static", mac.to_cisco())));
+                return Err(reject(format!(
+                    "{} is a multicast address; only unicast addresses can be static",
+                    mac.to_cisco()
+                )));
             }
             if !cfg.vlans.contains_key(&vlan) {
-                return Err(reject(format!("VLAN {vlan} does not exist; create it first with 'vlan {vlan}'")));
+                return Err(reject(format!(
+                    "VLAN {vlan} does not exist; create it first with 'vlan {vlan}'"
+                )));
             }
             if !cfg.interfaces.contains_key(&interface) {
                 return Err(reject(format!("Interface {interface} does not exist")));
             }
-            cfg.static_macs.retain(|s| !(s.mac == mac && s.vlan == vlan));
-            cfg.static_macs.insert(StaticMac { vlan, mac, interface });
+            cfg.static_macs
+                .retain(|s| !(s.mac == mac && s.vlan == vlan));
+            cfg.static_macs.insert(StaticMac {
+                vlan,
+                mac,
+                interface,
+            });
         }
         VlanName | NoVlanName => {
-            let Mode::Vlan(ids) = mode else { unreachable!("vlan-mode command") };
+            let Mode::Vlan(ids) = mode else {
+                unreachable!("vlan-mode command")
+            };
             for v in ids.iter() {
                 let name = if cmd == VlanName {
                     args[0].clone()
                 } else {
                     VlanConfig::default_name(*v)
                 };
-                cfg.vlans.entry(*v).or_insert_with(|| VlanConfig { name: String::new() }).name = name;
+                cfg.vlans
+                    .entry(*v)
+                    .or_insert_with(|| VlanConfig {
+                        name: String::new(),
+                    })
+                    .name = name;
             }
         }
         _ => {
-            let Mode::Interface(names) = mode else { unreachable!("interface-mode command") };
+            let Mode::Interface(names) = mode else {
+                unreachable!("interface-mode command")
+            };
             for n in names.clone() {
                 let i = cfg.interfaces.entry(n).or_default();
                 interface_cmd(i, cmd, args)?;
@@ -202,7 +236,11 @@ fn run(cfg: &mut Config, mode: &mut Mode, cmd: ConfigCmd, args: &[String]) -> Re
     Ok(())
 }
 
-fn interface_cmd(i: &mut InterfaceConfig, cmd: ConfigCmd, args: &[String]) -> Result<(), ApplyError> {
+fn interface_cmd(
+    i: &mut InterfaceConfig,
+    cmd: ConfigCmd,
+    args: &[String],
+) -> Result<(), ApplyError> {
     use ConfigCmd::*;
     let d = InterfaceConfig::default();
     match cmd {
@@ -309,7 +347,11 @@ mod tests {
             ("switchport trunk allowed vlan all", "1-4094"),
         ] {
             apply_line(&mut c, &mut m, line).unwrap();
-            assert_eq!(c.interfaces["Ethernet1"].allowed.to_string(), want, "{line}");
+            assert_eq!(
+                c.interfaces["Ethernet1"].allowed.to_string(),
+                want,
+                "{line}"
+            );
         }
     }
 
@@ -318,18 +360,36 @@ mod tests {
         let b = base();
         let e = apply_text(&b, "vlan 10\ninterface e1\n switchport mode trunkk\n").unwrap_err();
         assert_eq!(e.line, 3);
-        assert!(matches!(e.error, ApplyError::Parse(ParseError::Invalid { column: 17 })), "{e:?}");
+        assert!(
+            matches!(
+                e.error,
+                ApplyError::Parse(ParseError::Invalid { column: 17 })
+            ),
+            "{e:?}"
+        );
         assert!(apply_text(&b, "no vlan 1").is_err());
-        let e = apply_text(&b, "mac address-table static 0100.0000.0001 vlan 1 interface e1").unwrap_err();
+        let e = apply_text(
+            &b,
+            "mac address-table static 0100.0000.0001 vlan 1 interface e1",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("multicast"), "{e}");
-        let e = apply_text(&b, "mac address-table static 0200.0000.0001 vlan 5 interface e1").unwrap_err();
+        let e = apply_text(
+            &b,
+            "mac address-table static 0200.0000.0001 vlan 5 interface e1",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("VLAN 5 does not exist"), "{e}");
         assert_eq!(b, base());
     }
 
     #[test]
     fn submode_falls_back_to_global() {
-        let c = apply_text(&base(), "interface e1\n shutdown\nvlan 30\n name x\nhostname sw1\n").unwrap();
+        let c = apply_text(
+            &base(),
+            "interface e1\n shutdown\nvlan 30\n name x\nhostname sw1\n",
+        )
+        .unwrap();
         assert_eq!(c.hostname, "sw1");
         assert_eq!(c.vlans[&30].name, "x");
         assert!(c.interfaces["Ethernet1"].shutdown);

@@ -87,7 +87,12 @@ pub fn global_tree() -> Vec<Node<ConfigCmd>> {
         kw(
             "interface",
             "Select an interface to configure",
-            vec![arg(ArgKind::Interface, "Interface name (Ethernet1, Vhost2, ...)", vec![]).runs(Interface)],
+            vec![arg(
+                ArgKind::Interface,
+                "Interface name (Ethernet1, Vhost2, ...)",
+                vec![],
+            )
+            .runs(Interface)],
         ),
         kw(
             "mac",
@@ -99,7 +104,12 @@ pub fn global_tree() -> Vec<Node<ConfigCmd>> {
                     kw(
                         "aging-time",
                         "Set MAC address table entry maximum age",
-                        vec![arg(ArgKind::Number(0, 1_000_000), "Aging time in seconds (0 disables aging)", vec![]).runs(MacAging)],
+                        vec![arg(
+                            ArgKind::Number(0, 1_000_000),
+                            "Aging time in seconds (0 disables aging)",
+                            vec![],
+                        )
+                        .runs(MacAging)],
                     ),
                     mac_static(MacStatic),
                 ],
@@ -122,7 +132,12 @@ pub fn global_tree() -> Vec<Node<ConfigCmd>> {
                         "address-table",
                         "Configure the MAC address table",
                         vec![
-                            kw("aging-time", "Set MAC address table entry maximum age", vec![]).runs(NoMacAging),
+                            kw(
+                                "aging-time",
+                                "Set MAC address table entry maximum age",
+                                vec![],
+                            )
+                            .runs(NoMacAging),
                             mac_static(NoMacStatic),
                         ],
                     )],

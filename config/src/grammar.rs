@@ -206,7 +206,10 @@ pub fn parse<C: Copy>(roots: &[Node<C>], line: &str) -> Result<Parsed<C>, ParseE
                 // A keyword and an argument can both fit (e.g. a number
                 // and nothing else): prefer keywords, and be ambiguous
                 // only among keywords.
-                let kws: Vec<_> = many.iter().filter(|n| matches!(n.token, Token::Keyword(_))).collect();
+                let kws: Vec<_> = many
+                    .iter()
+                    .filter(|n| matches!(n.token, Token::Keyword(_)))
+                    .collect();
                 match kws.as_slice() {
                     [one] => **one,
                     [] => many[0],
@@ -231,7 +234,11 @@ pub fn parse<C: Copy>(roots: &[Node<C>], line: &str) -> Result<Parsed<C>, ParseE
         i += 1;
     }
     match node.and_then(|n| n.run) {
-        Some(cmd) => Ok(Parsed { cmd, args, keywords }),
+        Some(cmd) => Ok(Parsed {
+            cmd,
+            args,
+            keywords,
+        }),
         None => Err(ParseError::Incomplete),
     }
 }
@@ -242,7 +249,11 @@ pub fn parse<C: Copy>(roots: &[Node<C>], line: &str) -> Result<Parsed<C>, ParseE
 pub fn help<C: Copy>(roots: &[Node<C>], line: &str) -> Result<Vec<(String, String)>, ParseError> {
     let partial = !line.is_empty() && !line.ends_with(char::is_whitespace);
     let ws = words(line);
-    let complete = if partial { &ws[..ws.len() - 1] } else { &ws[..] };
+    let complete = if partial {
+        &ws[..ws.len() - 1]
+    } else {
+        &ws[..]
+    };
     let mut nodes = roots;
     let mut at: Option<&Node<C>> = None;
     for &(col, w) in complete {
@@ -250,13 +261,27 @@ pub fn help<C: Copy>(roots: &[Node<C>], line: &str) -> Result<Vec<(String, Strin
         let n = match found.as_slice() {
             [] => return Err(ParseError::Invalid { column: col }),
             [one] => *one,
-            many => match many.iter().filter(|n| matches!(n.token, Token::Keyword(_))).count() {
-                0 | 1 => *many.iter().find(|n| matches!(n.token, Token::Keyword(_))).unwrap_or(&many[0]),
-                _ => return Err(ParseError::Ambiguous(line[..col + w.len()].trim().to_string())),
+            many => match many
+                .iter()
+                .filter(|n| matches!(n.token, Token::Keyword(_)))
+                .count()
+            {
+                0 | 1 => *many
+                    .iter()
+                    .find(|n| matches!(n.token, Token::Keyword(_)))
+                    .unwrap_or(&many[0]),
+                _ => {
+                    return Err(ParseError::Ambiguous(
+                        line[..col + w.len()].trim().to_string(),
+                    ))
+                }
             },
         };
         if n.token == Token::Arg(ArgKind::Line) {
-            return Ok(vec![("LINE".into(), n.help.into()), ("<cr>".into(), String::new())]);
+            return Ok(vec![
+                ("LINE".into(), n.help.into()),
+                ("<cr>".into(), String::new()),
+            ]);
         }
         at = Some(n);
         nodes = &n.children;
@@ -273,7 +298,10 @@ pub fn help<C: Copy>(roots: &[Node<C>], line: &str) -> Result<Vec<(String, Strin
             .map(|n| (n.label(), n.help.to_string()))
             .collect()
     } else {
-        nodes.iter().map(|n| (n.label(), n.help.to_string())).collect()
+        nodes
+            .iter()
+            .map(|n| (n.label(), n.help.to_string()))
+            .collect()
     };
     if !partial && at.is_some_and(|n| n.run.is_some()) {
         out.push(("<cr>".into(), String::new()));
@@ -318,7 +346,8 @@ mod tests {
                 "show",
                 "Show running system information",
                 vec![
-                    kw("running-config", "Current operating configuration", vec![]).runs(C::ShowRun),
+                    kw("running-config", "Current operating configuration", vec![])
+                        .runs(C::ShowRun),
                     kw("version", "System hardware and software status", vec![]).runs(C::ShowVer),
                 ],
             ),
@@ -329,12 +358,26 @@ mod tests {
                     "mode",
                     "Set trunking mode of the interface",
                     vec![
-                        kw("access", "Set trunking mode to ACCESS unconditionally", vec![]).runs(C::SwMode),
-                        kw("trunk", "Set trunking mode to TRUNK unconditionally", vec![]).runs(C::SwMode),
+                        kw(
+                            "access",
+                            "Set trunking mode to ACCESS unconditionally",
+                            vec![],
+                        )
+                        .runs(C::SwMode),
+                        kw(
+                            "trunk",
+                            "Set trunking mode to TRUNK unconditionally",
+                            vec![],
+                        )
+                        .runs(C::SwMode),
                     ],
                 )],
             ),
-            kw("vlan", "VLAN commands", vec![arg(ArgKind::VlanList, "VLAN list", vec![]).runs(C::Vlan)]),
+            kw(
+                "vlan",
+                "VLAN commands",
+                vec![arg(ArgKind::VlanList, "VLAN list", vec![]).runs(C::Vlan)],
+            ),
             kw("vtp", "VTP (a neighbour of vlan, for ambiguity)", vec![]),
         ]
     }
@@ -351,23 +394,41 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_word() {
-        assert_eq!(parse(&tree(), "show bogus"), Err(ParseError::Invalid { column: 5 }));
-        assert_eq!(parse(&tree(), "  sw mode trunkk"), Err(ParseError::Invalid { column: 10 }));
+        assert_eq!(
+            parse(&tree(), "show bogus"),
+            Err(ParseError::Invalid { column: 5 })
+        );
+        assert_eq!(
+            parse(&tree(), "  sw mode trunkk"),
+            Err(ParseError::Invalid { column: 10 })
+        );
         assert_eq!(parse(&tree(), "show"), Err(ParseError::Incomplete));
-        assert_eq!(parse(&tree(), "v 10"), Err(ParseError::Ambiguous("v".into())));
-        assert_eq!(parse(&tree(), "vlan 5000"), Err(ParseError::Invalid { column: 5 }));
+        assert_eq!(
+            parse(&tree(), "v 10"),
+            Err(ParseError::Ambiguous("v".into()))
+        );
+        assert_eq!(
+            parse(&tree(), "vlan 5000"),
+            Err(ParseError::Invalid { column: 5 })
+        );
     }
 
     #[test]
     fn help_and_completion() {
         let h = help(&tree(), "sh").unwrap();
-        assert_eq!(h.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), vec!["show"]);
+        assert_eq!(
+            h.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(),
+            vec!["show"]
+        );
         let h = help(&tree(), "show ").unwrap();
         assert_eq!(h.len(), 2);
         let h = help(&tree(), "show version ").unwrap();
         assert_eq!(h, vec![("<cr>".to_string(), String::new())]);
         assert_eq!(complete(&tree(), "sh"), Some("show ".into()));
-        assert_eq!(complete(&tree(), "show r"), Some("show running-config ".into()));
+        assert_eq!(
+            complete(&tree(), "show r"),
+            Some("show running-config ".into())
+        );
         assert_eq!(complete(&tree(), "v"), None, "ambiguous");
     }
 }

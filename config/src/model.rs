@@ -133,7 +133,8 @@ impl Config {
     pub fn with_interfaces<'a>(names: impl IntoIterator<Item = &'a str>) -> Config {
         let mut c = Config::default();
         for n in names {
-            c.interfaces.insert(n.to_string(), InterfaceConfig::default());
+            c.interfaces
+                .insert(n.to_string(), InterfaceConfig::default());
         }
         c
     }
@@ -150,7 +151,10 @@ impl Config {
         }
         if self.hostname.is_empty()
             || self.hostname.len() > 63
-            || !self.hostname.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.')
+            || !self
+                .hostname
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.')
         {
             return Err(ValidationError(format!(
                 "hostname '{}': use 1-63 letters, digits, '-', '_' or '.'",
@@ -159,22 +163,39 @@ impl Config {
         }
         for (name, i) in &self.interfaces {
             if !(MIN_MTU..=MAX_MTU).contains(&i.mtu) {
-                return Err(ValidationError(format!("interface {name}: mtu {} is out of range ({MIN_MTU}-{MAX_MTU})", i.mtu)));
+                return Err(ValidationError(format!(
+                    "interface {name}: mtu {} is out of range ({MIN_MTU}-{MAX_MTU})",
+                    i.mtu
+                )));
             }
         }
         for s in &self.static_macs {
             if !s.mac.is_unicast() {
-                return Err(ValidationError(format!("mac address-table static {}: not a unicast address", s.mac.to_cisco())));
+                return Err(ValidationError(format!(
+                    "mac address-table static {}: not a unicast address",
+                    s.mac.to_cisco()
+                )));
             }
             if !self.vlans.contains_key(&s.vlan) {
-                return Err(ValidationError(format!("mac address-table static {}: VLAN {} does not exist", s.mac.to_cisco(), s.vlan)));
+                return Err(ValidationError(format!(
+                    "mac address-table static {}: VLAN {} does not exist",
+                    s.mac.to_cisco(),
+                    s.vlan
+                )));
             }
             if !self.interfaces.contains_key(&s.interface) {
-                return Err(ValidationError(format!("mac address-table static {}: no interface {}", s.mac.to_cisco(), s.interface)));
+                return Err(ValidationError(format!(
+                    "mac address-table static {}: no interface {}",
+                    s.mac.to_cisco(),
+                    s.interface
+                )));
             }
         }
         if self.mac_aging != 0 && !(10..=1_000_000).contains(&self.mac_aging) {
-            return Err(ValidationError(format!("mac address-table aging-time {}: use 0 or 10-1000000", self.mac_aging)));
+            return Err(ValidationError(format!(
+                "mac address-table aging-time {}: use 0 or 10-1000000",
+                self.mac_aging
+            )));
         }
         Ok(())
     }

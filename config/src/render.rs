@@ -1,7 +1,9 @@
 //! The model as IOS text: `show running-config` and the startup-config.
 //! Only settings that differ from their defaults are written, as IOS does.
 
-use crate::model::{Config, InterfaceConfig, SwitchportMode, VlanConfig, DEFAULT_AGING, DEFAULT_MTU};
+use crate::model::{
+    Config, InterfaceConfig, SwitchportMode, VlanConfig, DEFAULT_AGING, DEFAULT_MTU,
+};
 use lisa_types::DEFAULT_VLAN;
 use std::fmt::Write;
 
@@ -65,7 +67,13 @@ pub fn render(cfg: &Config) -> String {
         let _ = writeln!(s, "mac address-table aging-time {}", cfg.mac_aging);
     }
     for m in &cfg.static_macs {
-        let _ = writeln!(s, "mac address-table static {} vlan {} interface {}", m.mac.to_cisco(), m.vlan, m.interface);
+        let _ = writeln!(
+            s,
+            "mac address-table static {} vlan {} interface {}",
+            m.mac.to_cisco(),
+            m.vlan,
+            m.interface
+        );
     }
     s.push_str("!\nend\n");
     s
@@ -89,23 +97,42 @@ mod tests {
             proptest::option::of(proptest::collection::btree_set(1u16..=4094, 0..10)),
             prop_oneof![Just(DEFAULT_MTU), MIN_MTU..=MAX_MTU],
         )
-            .prop_map(|(desc, shut, trunk, acc, nat, allowed, mtu)| InterfaceConfig {
-                description: desc.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).unwrap_or_default(),
-                shutdown: shut,
-                mode: if trunk { SwitchportMode::Trunk } else { SwitchportMode::Access },
-                access_vlan: acc,
-                native_vlan: nat,
-                allowed: allowed.map(|s| s.into_iter().collect()).unwrap_or_else(VlanSet::all),
-                mtu,
-            })
+            .prop_map(
+                |(desc, shut, trunk, acc, nat, allowed, mtu)| InterfaceConfig {
+                    description: desc
+                        .map(|d| d.trim().to_string())
+                        .filter(|d| !d.is_empty())
+                        .unwrap_or_default(),
+                    shutdown: shut,
+                    mode: if trunk {
+                        SwitchportMode::Trunk
+                    } else {
+                        SwitchportMode::Access
+                    },
+                    access_vlan: acc,
+                    native_vlan: nat,
+                    allowed: allowed
+                        .map(|s| s.into_iter().collect())
+                        .unwrap_or_else(VlanSet::all),
+                    mtu,
+                },
+            )
     }
 
     fn config() -> impl Strategy<Value = Config> {
         (
             "[a-z][a-z0-9-]{0,10}",
-            proptest::collection::btree_map(2u16..=4094, proptest::option::of("[A-Za-z][A-Za-z0-9_-]{0,15}"), 0..8),
             proptest::collection::btree_map(
-                (prop_oneof![Just("Ethernet"), Just("Vhost"), Just("Port")], 1u16..48).prop_map(|(t, n)| format!("{t}{n}")),
+                2u16..=4094,
+                proptest::option::of("[A-Za-z][A-Za-z0-9_-]{0,15}"),
+                0..8,
+            ),
+            proptest::collection::btree_map(
+                (
+                    prop_oneof![Just("Ethernet"), Just("Vhost"), Just("Port")],
+                    1u16..48,
+                )
+                    .prop_map(|(t, n)| format!("{t}{n}")),
                 interface(),
                 1..6,
             ),
@@ -120,7 +147,12 @@ mod tests {
                     ..Config::default()
                 };
                 for (id, name) in vlans {
-                    c.vlans.insert(id, VlanConfig { name: name.unwrap_or_else(|| VlanConfig::default_name(id)) });
+                    c.vlans.insert(
+                        id,
+                        VlanConfig {
+                            name: name.unwrap_or_else(|| VlanConfig::default_name(id)),
+                        },
+                    );
                 }
                 let names: Vec<String> = c.interfaces.keys().cloned().collect();
                 let ids: Vec<u16> = c.vlans.keys().copied().collect();
@@ -150,6 +182,9 @@ mod tests {
     #[test]
     fn defaults_render_short() {
         let c = Config::with_interfaces(["Ethernet1"]);
-        assert_eq!(render(&c), "!\nhostname lisa\n!\ninterface Ethernet1\n!\n!\nend\n");
+        assert_eq!(
+            render(&c),
+            "!\nhostname lisa\n!\ninterface Ethernet1\n!\n!\nend\n"
+        );
     }
 }

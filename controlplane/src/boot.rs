@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 /// The embedded default boot config (`lisad --print-default-config`).
 pub const DEFAULT_BOOT_CONFIG: &str = include_str!("default-boot.ron");
 
+/// Default path of the startup-config.
+pub const DEFAULT_STARTUP_CONFIG: &str = "/etc/lisa/startup-config";
+
 /// Default path of the control socket.
 pub const DEFAULT_SOCKET: &str = "/run/lisa/lisa.sock";
 
@@ -78,6 +81,9 @@ pub struct ControlConfig {
     pub socket_group: String,
     /// Also listen on this TCP address (e.g. "127.0.0.1:50051"); empty = off.
     pub tcp: String,
+    /// The startup-config file (IOS text), loaded at boot and written by
+    /// `write memory`.
+    pub startup_config: PathBuf,
 }
 
 impl Default for ControlConfig {
@@ -86,6 +92,7 @@ impl Default for ControlConfig {
             socket: PathBuf::from(DEFAULT_SOCKET),
             socket_group: String::new(),
             tcp: String::new(),
+            startup_config: PathBuf::from(DEFAULT_STARTUP_CONFIG),
         }
     }
 }

@@ -4,3 +4,4 @@
 pub mod boot;
 pub mod grpc;
 pub mod listen;
+pub mod running;

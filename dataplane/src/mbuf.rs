@@ -115,8 +115,9 @@ impl Mbuf {
     /// holder may then write the data (`data_mut` returns `None`).
     #[inline]
     pub fn share(&self) -> Mbuf {
-        // SAFETY: valid mbuf; the new owner is balanced by one more free.
-        unsafe { dpdk_sys::lisa_mbuf_refcnt_update(self.0.as_ptr(), 1) };
+        // SAFETY: valid mbuf; every segment's count goes up (a free walks
+        // all segments), balanced by the new owner's free.
+        unsafe { dpdk_sys::lisa_pktmbuf_refcnt_update(self.0.as_ptr(), 1) };
         Mbuf(self.0)
     }
 

@@ -142,16 +142,16 @@ pub struct PortInfo {
 /// The running dataplane. Drop it (or call `stop`) to stop the workers,
 /// close the ports and release DPDK's memory.
 pub struct Dataplane {
-    workers: Vec<u32>,
+    workers: Mutex<Vec<u32>>,
     // Dropped in this order: ports, shared state (header pool), packet pool, EAL.
     state: Mutex<State>,
     shared: Arc<Shared>,
     pool: PktPool,
-    _eal: Eal,
+    eal: Eal,
 }
 
 impl Dataplane {
-    /// Initialises DPDK, creates the ports and starts one worker per worker lcore.
+    /// Initialises DPDK and creates the ports; `start_workers` starts forwarding.
     pub fn start(cfg: &DataplaneConfig) -> Result<Dataplane, DataplaneError> {
         let eal = Eal::init(&cfg.eal_args)?;
         let lcores = eal.worker_lcores();
@@ -175,7 +175,7 @@ impl Dataplane {
             hdr_pool,
         ));
         let dp = Dataplane {
-            workers: Vec::new(),
+            workers: Mutex::new(Vec::new()),
             state: Mutex::new(State {
                 ports: Vec::new(),
                 active_vlans: [crate::vlan::DEFAULT_VLAN].into_iter().collect(),
@@ -183,18 +183,25 @@ impl Dataplane {
             }),
             shared,
             pool,
-            _eal: eal,
+            eal,
         };
         for spec in &cfg.ports {
             dp.add_port(spec)?;
         }
-        let mut dp = dp;
-        for (id, &lcore) in lcores.iter().enumerate() {
-            let worker = Worker::new(id, dp.shared.clone());
-            lcore::launch(lcore, move || worker.run())?;
-            dp.workers.push(lcore);
-        }
         Ok(dp)
+    }
+
+    /// Starts one worker per worker lcore. Until then nothing is forwarded,
+    /// so the startup configuration can be in place before the first frame.
+    pub fn start_workers(&self) -> Result<(), DataplaneError> {
+        let mut workers = self.workers.lock().unwrap_or_else(|e| e.into_inner());
+        let lcores = self.eal.worker_lcores();
+        for (id, &lcore) in lcores.iter().enumerate().skip(workers.len()) {
+            let worker = Worker::new(id, self.shared.clone());
+            lcore::launch(lcore, move || worker.run())?;
+            workers.push(lcore);
+        }
+        Ok(())
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -338,7 +345,7 @@ impl Dataplane {
 
     /// Number of worker lcores.
     pub fn worker_count(&self) -> usize {
-        self.workers.len()
+        self.shared.seen.len()
     }
 
     /// Every port, as the control plane shows it.
@@ -427,7 +434,12 @@ fn poll_plan(ports: &[PortEntry], nworkers: usize) -> Vec<Vec<RxQueue>> {
 impl Drop for Dataplane {
     fn drop(&mut self) {
         self.shared.running.store(false, Ordering::SeqCst);
-        for &lcore in &self.workers {
+        for &lcore in self
+            .workers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
             lcore::wait(lcore);
         }
         tracing::info!(

@@ -34,9 +34,9 @@ struct rte_mbuf *lisa_pktmbuf_clone(struct rte_mbuf *md, struct rte_mempool *mp)
 	return rte_pktmbuf_clone(md, mp);
 }
 
-void lisa_mbuf_refcnt_update(struct rte_mbuf *m, int16_t value)
+void lisa_pktmbuf_refcnt_update(struct rte_mbuf *m, int16_t value)
 {
-	rte_mbuf_refcnt_update(m, value);
+	rte_pktmbuf_refcnt_update(m, value);
 }
 
 uint16_t lisa_mbuf_refcnt_read(const struct rte_mbuf *m)

@@ -26,7 +26,7 @@ struct rte_mbuf *lisa_pktmbuf_alloc(struct rte_mempool *mp);
 int lisa_pktmbuf_alloc_bulk(struct rte_mempool *mp, struct rte_mbuf **mbufs, unsigned count);
 void lisa_pktmbuf_free(struct rte_mbuf *m);
 struct rte_mbuf *lisa_pktmbuf_clone(struct rte_mbuf *md, struct rte_mempool *mp);
-void lisa_mbuf_refcnt_update(struct rte_mbuf *m, int16_t value);
+void lisa_pktmbuf_refcnt_update(struct rte_mbuf *m, int16_t value);
 uint16_t lisa_mbuf_refcnt_read(const struct rte_mbuf *m);
 char *lisa_pktmbuf_prepend(struct rte_mbuf *m, uint16_t len);
 char *lisa_pktmbuf_adj(struct rte_mbuf *m, uint16_t len);

@@ -126,6 +126,20 @@ impl Lisad {
         cmd.output().expect("run swcli")
     }
 
+    /// Applies configuration lines through swcli (`configure terminal` ... `end`).
+    pub fn configure(&self, lines: &[&str]) {
+        let mut cmds = vec!["configure terminal"];
+        cmds.extend_from_slice(lines);
+        cmds.push("end");
+        let out = self.swcli(&cmds);
+        assert!(
+            out.status.success(),
+            "configuring {lines:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// swcli's stdout, asserting it succeeded.
     pub fn show(&self, command: &str) -> String {
         let out = self.swcli(&[command]);
@@ -198,6 +212,29 @@ impl Host {
         let _ = Command::new("ip").args(["netns", "del", ns]).output();
         sh("ip", &["netns", "add", ns]);
         sh("ip", &["-n", ns, "link", "set", "lo", "up"]);
+        // No IPv6 chatter (router solicitations, MLD): only the test's traffic.
+        sh(
+            "ip",
+            &[
+                "netns",
+                "exec",
+                ns,
+                "sysctl",
+                "-qw",
+                "net.ipv6.conf.all.disable_ipv6=1",
+            ],
+        );
+        sh(
+            "ip",
+            &[
+                "netns",
+                "exec",
+                ns,
+                "sysctl",
+                "-qw",
+                "net.ipv6.conf.default.disable_ipv6=1",
+            ],
+        );
         Host { ns: ns.to_string() }
     }
 
@@ -215,6 +252,38 @@ impl Host {
         sh("ip", &["link", "set", ifname, "netns", &self.ns]);
         sh("ip", &["-n", &self.ns, "addr", "add", cidr, "dev", ifname]);
         sh("ip", &["-n", &self.ns, "link", "set", ifname, "up"]);
+    }
+
+    /// ARPs for `target` out of `ifname`, tagged with `vlan` or untagged
+    /// (`tests/tools/arp_probe.py`: the kernel here has no 802.1Q module, so
+    /// a trunk-side host speaks raw frames). Returns the VLAN the reply came
+    /// back in ("10", "untagged"), or None without a reply.
+    pub fn arp_probe(
+        &self,
+        ifname: &str,
+        src_ip: &str,
+        target: &str,
+        vlan: Option<u16>,
+    ) -> Option<String> {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/arp_probe.py");
+        let mut args = vec!["python3", script, ifname, src_ip, target, "--timeout", "2"];
+        let v = vlan.map(|v| v.to_string());
+        if let Some(v) = &v {
+            args.extend(["--vlan", v.as_str()]);
+        }
+        let out = self.exec(&args);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        if !out.status.success() {
+            return None;
+        }
+        text.trim().rsplit(' ').next().map(str::to_string)
+    }
+
+    /// The MAC address of `ifname` in this host, in Cisco form (aabb.ccdd.eeff).
+    pub fn mac(&self, ifname: &str) -> String {
+        let out = self.exec(&["cat", &format!("/sys/class/net/{ifname}/address")]);
+        let mac = String::from_utf8_lossy(&out.stdout).trim().replace(':', "");
+        format!("{}.{}.{}", &mac[0..4], &mac[4..8], &mac[8..12])
     }
 
     /// Runs a command inside the host.

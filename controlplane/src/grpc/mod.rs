@@ -1,14 +1,17 @@
 //! The gRPC services (`lisa.v1`), served with reflection on a unix socket
 //! and, when configured, on TCP.
 
+mod config;
 mod fdb;
 mod ports;
 mod system;
 
 use crate::listen;
+use crate::running::Running;
 use dataplane::Dataplane;
 use lisa_proto::v1::{
-    fdb_server::FdbServer, ports_server::PortsServer, system_server::SystemServer,
+    config_server::ConfigServer, fdb_server::FdbServer, ports_server::PortsServer,
+    system_server::SystemServer,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -24,6 +27,8 @@ pub struct SwitchContext {
     pub started: Instant,
     /// lisad's version text.
     pub version: String,
+    /// The running configuration.
+    pub running: Arc<Running>,
 }
 
 /// Errors starting the control listeners.
@@ -54,6 +59,9 @@ fn router(ctx: SwitchContext) -> Result<tonic::transport::server::Router, ServeE
         .add_service(reflection_alpha)
         .add_service(SystemServer::new(system::SystemService(ctx.clone())))
         .add_service(PortsServer::new(ports::PortsService(ctx.clone())))
+        .add_service(ConfigServer::new(config::ConfigService(
+            ctx.running.clone(),
+        )))
         .add_service(FdbServer::new(fdb::FdbService(ctx))))
 }
 

@@ -1,0 +1,214 @@
+//! End-to-end VLAN behaviour with real kernel hosts: access ports, a trunk
+//! (whose host speaks tagged frames through a raw socket: this kernel has no
+//! 802.1Q module), the native VLAN, isolation between VLANs, station moves,
+//! aging and drop counters, all configured through swcli.
+
+mod common;
+
+use common::{serial, unique, wait_until, Host, Lisad};
+use std::time::Duration;
+
+fn tap(i: u32) -> String {
+    unique("lv", &format!("p{i}"))
+}
+
+/// Five hosts: A, B on access VLAN 10; C on access VLAN 20 (but in A's IP
+/// subnet, so only the VLAN keeps them apart); D on access VLAN 30; T on a
+/// trunk carrying 10 and 20 tagged and 30 as its native VLAN.
+struct Lab {
+    sw: Lisad,
+    hosts: Vec<Host>,
+}
+
+fn lab() -> Lab {
+    let ports: Vec<(String, String)> = (1..=6)
+        .map(|i| (format!("Ethernet{i}"), format!("tap:{}", tap(i))))
+        .collect();
+    let refs: Vec<(&str, &str)> = ports
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let sw = Lisad::start(&refs, &[]);
+    sw.configure(&[
+        "vlan 10",
+        " name users",
+        "vlan 20,30",
+        "interface Ethernet1",
+        " switchport access vlan 10",
+        "int e2",
+        " sw acc vl 10",
+        "interface Ethernet3",
+        " switchport access vlan 20",
+        "interface Ethernet4",
+        " switchport access vlan 30",
+        "interface Ethernet5",
+        " switchport mode trunk",
+        " switchport trunk allowed vlan 10,20,30",
+        " switchport trunk native vlan 30",
+        "interface Ethernet6",
+        " switchport access vlan 10",
+    ]);
+    let names = ["a", "b", "c", "d", "t"];
+    let hosts: Vec<Host> = names
+        .iter()
+        .map(|n| Host::new(&unique("lisa-v", n)))
+        .collect();
+    hosts[0].take_interface(&tap(1), "10.10.0.1/24");
+    hosts[1].take_interface(&tap(2), "10.10.0.2/24");
+    hosts[2].take_interface(&tap(3), "10.10.0.3/24");
+    hosts[3].take_interface(&tap(4), "10.30.0.4/24");
+    hosts[4].take_interface(&tap(5), "10.30.0.9/24");
+    hosts[2].exec(&["ip", "addr", "add", "10.20.0.3/24", "dev", &tap(3)]);
+    Lab { sw, hosts }
+}
+
+#[test]
+fn access_trunk_native_and_isolation() {
+    let _serial = serial();
+    let Lab { sw, hosts } = lab();
+    let (a, d, t) = (&hosts[0], &hosts[3], &hosts[4]);
+
+    assert!(a.ping("10.10.0.2", 2), "same access VLAN: A must reach B");
+    assert!(
+        !a.ping("10.10.0.3", 2),
+        "C is in VLAN 20: A must not reach it"
+    );
+    let tp = tap(5);
+    let probe = |src, target, vlan| t.arp_probe(&tp, src, target, vlan);
+    assert_eq!(
+        probe("10.10.0.9", "10.10.0.1", Some(10)).as_deref(),
+        Some("10"),
+        "trunk, VLAN 10 tagged: A answers, tagged 10"
+    );
+    assert_eq!(
+        probe("10.20.0.9", "10.20.0.3", Some(20)).as_deref(),
+        Some("20"),
+        "trunk, VLAN 20 tagged: C answers, tagged 20"
+    );
+    assert_eq!(
+        probe("10.10.0.9", "10.10.0.3", Some(10)),
+        None,
+        "C is not in VLAN 10"
+    );
+    assert_eq!(
+        probe("10.30.0.9", "10.30.0.4", None).as_deref(),
+        Some("untagged"),
+        "native VLAN 30: D answers untagged"
+    );
+    assert_eq!(
+        probe("10.30.0.9", "10.30.0.4", Some(30)).as_deref(),
+        Some("untagged"),
+        "tagged native VLAN is accepted, replies untagged"
+    );
+    assert_eq!(
+        probe("10.40.0.9", "10.40.0.4", Some(40)),
+        None,
+        "VLAN 40 is not allowed on the trunk"
+    );
+    assert!(
+        t.ping("10.30.0.4", 2),
+        "the trunk host's kernel reaches D over the native VLAN"
+    );
+    assert!(!d.ping("10.10.0.1", 1), "D (VLAN 30) has no path to A");
+
+    let table = sw.show("show mac address-table");
+    let row = |mac: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(mac))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+    };
+    assert_eq!(
+        row(&a.mac(&tap(1))).map(|r| (r[0].to_string(), r[3].to_string())),
+        Some(("10".into(), "Ethernet1".into())),
+        "{table}"
+    );
+    let t_mac = t.mac(&tap(5));
+    let t_rows: Vec<&str> = table.lines().filter(|l| l.contains(&t_mac)).collect();
+    assert!(
+        t_rows.iter().any(|l| l.trim_start().starts_with("10 ")),
+        "T learned in VLAN 10: {table}"
+    );
+    assert!(
+        t_rows.iter().any(|l| l.trim_start().starts_with("30 ")),
+        "T learned in native VLAN 30: {table}"
+    );
+
+    // A tagged frame on an access port is dropped and counted.
+    assert_eq!(
+        a.arp_probe(&tap(1), "10.20.0.1", "10.20.0.3", Some(20)),
+        None
+    );
+    let ifs = sw.show("show interfaces");
+    let vlan_filter: u64 = ifs
+        .lines()
+        .find(|l| l.contains("vlan-filter"))
+        .and_then(|l| l.split_whitespace().last())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(vlan_filter > 0, "no vlan-filter drops counted:\n{ifs}");
+
+    // Shutting a port down stops its traffic; no shutdown brings it back.
+    sw.configure(&["interface Ethernet2", " shutdown"]);
+    assert!(!a.ping("10.10.0.2", 1), "B's port is shut down");
+    sw.configure(&["interface Ethernet2", " no shutdown"]);
+    assert!(
+        wait_until(Duration::from_secs(5), || a.ping("10.10.0.2", 1)),
+        "B's port is up again"
+    );
+
+    // The running config shows what was configured.
+    let run = sw.show("show running-config");
+    for want in ["vlan 10\n name users", "interface Ethernet5\n switchport trunk native vlan 30\n switchport trunk allowed vlan 10,20,30\n switchport mode trunk"] {
+        assert!(run.contains(want), "missing {want:?} in\n{run}");
+    }
+}
+
+#[test]
+fn station_move_is_relearned_and_aging_removes_entries() {
+    let _serial = serial();
+    let Lab { sw, hosts } = lab();
+    let (a, b) = (&hosts[0], &hosts[1]);
+    assert!(a.ping("10.10.0.2", 1));
+    let b_mac = b.mac(&tap(2));
+    let port_of = |mac: &str| {
+        sw.show("show mac address-table")
+            .lines()
+            .find(|l| l.contains(mac))
+            .and_then(|l| l.split_whitespace().nth(3).map(str::to_string))
+    };
+    assert_eq!(port_of(&b_mac).as_deref(), Some("Ethernet2"));
+
+    // B moves: same MAC and address, now behind Ethernet6.
+    let moved = Host::new(&unique("lisa-v", "m"));
+    moved.take_interface(&tap(6), "10.10.0.2/24");
+    let colon_mac: String = b_mac
+        .replace('.', "")
+        .as_bytes()
+        .chunks(2)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join(":");
+    moved.exec(&["ip", "link", "set", &tap(6), "down"]);
+    moved.exec(&["ip", "link", "set", &tap(6), "address", &colon_mac]);
+    moved.exec(&["ip", "link", "set", &tap(6), "up"]);
+    b.exec(&["ip", "link", "set", &tap(2), "down"]);
+    assert!(
+        wait_until(Duration::from_secs(10), || moved.ping("10.10.0.1", 1)),
+        "moved host cannot reach A"
+    );
+    assert_eq!(
+        port_of(&b_mac).as_deref(),
+        Some("Ethernet6"),
+        "station move not relearned"
+    );
+
+    // Aging: with a 10 s aging time and no traffic, learned entries go.
+    sw.configure(&["mac address-table aging-time 10"]);
+    let gone = wait_until(Duration::from_secs(25), || port_of(&b_mac).is_none());
+    assert!(
+        gone,
+        "entry did not age out:\n{}",
+        sw.show("show mac address-table")
+    );
+}
