@@ -3,6 +3,7 @@
 
 use crate::counters::{bump, DropReason, WorkerCounters};
 use crate::l2::bridge::{self, Verdict};
+use crate::l2::flow_cache::{key_of, FlowCache, Stamp};
 use crate::mbuf::Mbuf;
 use crate::port::MAX_PORTS;
 use crate::shared::{ForwardingTable, Member, Shared};
@@ -38,6 +39,8 @@ pub struct Worker {
     tx: Vec<ArrayVec<Mbuf, TX_BUF>>,
     pending: ArrayVec<u16, MAX_PORTS>,
     now: u32,
+    cache: FlowCache<Action>,
+    stamp: Stamp,
 }
 
 impl Worker {
@@ -52,6 +55,8 @@ impl Worker {
             tx: (0..MAX_PORTS).map(|_| ArrayVec::new()).collect(),
             pending: ArrayVec::new(),
             now: 0,
+            cache: FlowCache::default(),
+            stamp: Stamp::default(),
         }
     }
 
@@ -102,17 +107,15 @@ impl Worker {
     fn receive(&mut self, table: &ForwardingTable, port: u16, raw: &[*mut dpdk_sys::rte_mbuf]) {
         let c = &self.shared.counters[self.id];
         bump(&c.busy_polls, 1);
+        self.stamp = Stamp {
+            generation: self.generation,
+            fdb_version: self.shared.fdb.version(),
+            now: self.now,
+        };
         let mut bytes = 0u64;
         for (i, &p) in raw.iter().enumerate() {
             if let Some(&next) = raw.get(i + 1) {
-                // SAFETY: prefetching the next mbuf's data is a hint; the
-                // pointer is a valid mbuf from rx_burst.
-                unsafe {
-                    let m = &*next;
-                    dpdk_sys::lisa_prefetch0(
-                        (m.buf_addr as *const u8).add(m.data_off as usize) as *const _
-                    );
-                }
+                prefetch_data(next);
             }
             // SAFETY: rx_burst returned valid mbufs that we now own, each once.
             let m = unsafe { Mbuf::from_raw(NonNull::new_unchecked(p)) };
@@ -132,6 +135,60 @@ impl Worker {
     /// Classifies, learns and forwards (or floods, or drops) one frame.
     #[inline]
     fn switch_frame(&mut self, table: &ForwardingTable, mut m: Mbuf, in_port: u16) {
+        let key = key_of(m.data());
+        let action = match key.and_then(|k| self.cache.get(k, in_port, self.stamp)) {
+            Some(a) => a,
+            None => {
+                let a = self.decide(table, &m, in_port);
+                if let Some(k) = key {
+                    // Stamped with the FDB version from before any learning
+                    // this decision did: if it learned, the flow's next
+                    // frame decides again, and that one is cached.
+                    self.cache.put(k, in_port, self.stamp, a);
+                }
+                a
+            }
+        };
+        match action {
+            Action::Send {
+                out,
+                retag,
+                strip,
+                mtu,
+            } => {
+                if strip && !tag::pop_tag(&mut m) {
+                    return self.drop_rx(in_port, DropReason::Malformed);
+                }
+                let ok = match retag {
+                    Retag::Keep => true,
+                    Retag::Push(vlan) => tag::push_tag(&mut m, vlan),
+                    Retag::Pop => tag::pop_tag(&mut m),
+                };
+                if !ok {
+                    return self.drop_rx(in_port, DropReason::NoBuffer);
+                }
+                if m.pkt_len() > mtu {
+                    return self.drop_rx(in_port, DropReason::MtuExceeded);
+                }
+                self.enqueue(out, m);
+            }
+            Action::Flood {
+                vlan,
+                tagged,
+                strip,
+            } => {
+                if strip && !tag::pop_tag(&mut m) {
+                    return self.drop_rx(in_port, DropReason::Malformed);
+                }
+                self.flood(table, m, in_port, vlan, tagged)
+            }
+            Action::Drop(why) => self.drop_rx(in_port, why),
+        }
+    }
+
+    /// The full decision for a frame: classify and learn (`bridge::decide`),
+    /// then resolve the egress port's state, tagging and MTU.
+    fn decide(&self, table: &ForwardingTable, m: &Mbuf, in_port: u16) -> Action {
         let pin = &table.ports[in_port as usize];
         let d = bridge::decide(
             m.data(),
@@ -141,49 +198,37 @@ impl Worker {
             &self.shared.fdb,
             self.now,
         );
-        if d.strip_tag && !tag::pop_tag(&mut m) {
-            return self.drop_rx(in_port, DropReason::Malformed);
-        }
+        let (vlan, tagged, strip) = (d.vlan, d.tagged, d.strip_tag);
         match d.verdict {
-            Verdict::Forward(out) => self.unicast(table, m, in_port, out, d.vlan, d.tagged),
-            Verdict::Flood => self.flood(table, m, in_port, d.vlan, d.tagged),
-            Verdict::Drop(why) => self.drop_rx(in_port, why),
-        }
-    }
-
-    /// Sends `m` out of `out`, tagging or untagging it for that port.
-    #[inline]
-    fn unicast(
-        &mut self,
-        table: &ForwardingTable,
-        mut m: Mbuf,
-        in_port: u16,
-        out: u16,
-        vlan: u16,
-        tagged: bool,
-    ) {
-        let pout = &table.ports[out as usize];
-        if !pout.up {
-            return self.drop_rx(in_port, DropReason::PortDown);
-        }
-        if !pout.mode.carries(vlan) {
-            return self.drop_rx(in_port, DropReason::VlanFilter);
-        }
-        let want_tag = pout.mode.tags(vlan);
-        if want_tag != tagged {
-            let ok = if want_tag {
-                tag::push_tag(&mut m, vlan)
-            } else {
-                tag::pop_tag(&mut m)
-            };
-            if !ok {
-                return self.drop_rx(in_port, DropReason::NoBuffer);
+            Verdict::Drop(why) => Action::Drop(why),
+            Verdict::Flood => Action::Flood {
+                vlan,
+                tagged,
+                strip,
+            },
+            Verdict::Forward(out) => {
+                let pout = &table.ports[out as usize];
+                if !pout.up {
+                    return Action::Drop(DropReason::PortDown);
+                }
+                if !pout.mode.carries(vlan) {
+                    return Action::Drop(DropReason::VlanFilter);
+                }
+                let want_tag = pout.mode.tags(vlan);
+                let retag = match (tagged, want_tag) {
+                    (false, true) => Retag::Push(vlan),
+                    (true, false) => Retag::Pop,
+                    _ => Retag::Keep,
+                };
+                let l2 = if want_tag { 18 } else { 14 };
+                Action::Send {
+                    out,
+                    retag,
+                    strip,
+                    mtu: u32::from(pout.mtu) + l2,
+                }
             }
         }
-        if over_mtu(&m, want_tag, pout.mtu) {
-            return self.drop_rx(in_port, DropReason::MtuExceeded);
-        }
-        self.enqueue(out, m);
     }
 
     /// Sends `m` out of every other port of `vlan`. Ports that want the frame
@@ -241,7 +286,7 @@ impl Worker {
         head.chain(payload).then_some(head)
     }
 
-    #[inline]
+    #[inline(always)]
     fn enqueue(&mut self, out: u16, m: Mbuf) {
         let buf = &mut self.tx[out as usize];
         if buf.is_empty() {
@@ -309,9 +354,56 @@ impl Worker {
     }
 }
 
-/// True when the frame's L3 payload is larger than `mtu`.
-#[inline]
-fn over_mtu(m: &Mbuf, tagged: bool, mtu: u16) -> bool {
-    let l2 = if tagged { 18 } else { 14 };
-    m.pkt_len() as usize > usize::from(mtu) + l2
+/// Starts loading the packet data of `m` into the cache.
+#[inline(always)]
+fn prefetch_data(m: *mut dpdk_sys::rte_mbuf) {
+    // SAFETY: `m` is a valid mbuf from rx_burst; reading two header fields
+    // is sound, and a prefetch never faults whatever the address.
+    unsafe {
+        let m = &*m;
+        let p = (m.buf_addr as *const u8).wrapping_add(m.data_off as usize);
+        #[cfg(target_arch = "x86_64")]
+        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
+        #[cfg(not(target_arch = "x86_64"))]
+        dpdk_sys::lisa_prefetch0(p as *const _);
+    }
+}
+
+/// What to do with a frame, resolved down to the egress port: what the
+/// flow cache remembers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    /// Send out of `out`, after the tag changes, if at most `mtu` bytes long.
+    Send {
+        /// Egress port.
+        out: u16,
+        /// Tag change for the egress port.
+        retag: Retag,
+        /// Strip a priority tag first.
+        strip: bool,
+        /// Largest frame the egress port takes, L2 header included.
+        mtu: u32,
+    },
+    /// Flood in `vlan`; `tagged` is the frame's form after `strip`.
+    Flood {
+        /// The frame's VLAN.
+        vlan: u16,
+        /// The frame is tagged (after `strip`).
+        tagged: bool,
+        /// Strip a priority tag first.
+        strip: bool,
+    },
+    /// Drop, counting the reason.
+    Drop(DropReason),
+}
+
+/// The tag change a unicast frame needs for its egress port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Retag {
+    /// Leave the frame as it is.
+    Keep,
+    /// Add a tag for this VLAN.
+    Push(u16),
+    /// Remove the tag.
+    Pop,
 }

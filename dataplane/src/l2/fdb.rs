@@ -127,6 +127,7 @@ pub struct Fdb {
     limit: usize,
     len: AtomicUsize,
     writer: AtomicBool,
+    version: AtomicU64,
     /// Event counters.
     pub counters: FdbCounters,
 }
@@ -167,6 +168,7 @@ impl Fdb {
             limit,
             len: AtomicUsize::new(0),
             writer: AtomicBool::new(false),
+            version: AtomicU64::new(0),
             counters: FdbCounters::default(),
         }
     }
@@ -174,6 +176,13 @@ impl Fdb {
     /// Maximum number of entries.
     pub fn limit(&self) -> usize {
         self.limit
+    }
+
+    /// Changes whenever an entry is added, moved or removed (not when an
+    /// age is refreshed): a decision made at one version holds until it changes.
+    #[inline]
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
     }
 
     /// Number of entries.
@@ -369,6 +378,7 @@ impl Fdb {
                 }
                 slot.seen.store(now, Ordering::Relaxed);
                 slot.meta.store(meta, Ordering::Release);
+                self.version.fetch_add(1, Ordering::Release);
                 return if old as u16 == meta as u16 {
                     LearnOutcome::Refreshed
                 } else {
@@ -395,6 +405,7 @@ impl Fdb {
         slot.meta.store(meta, Ordering::Release);
         slot.key.store(key, Ordering::Release);
         self.len.fetch_add(1, Ordering::Relaxed);
+        self.version.fetch_add(1, Ordering::Release);
         LearnOutcome::Learned
     }
 
@@ -402,6 +413,7 @@ impl Fdb {
     fn remove_locked(&self, i: usize) {
         self.slots[i].key.store(TOMB, Ordering::Release);
         self.len.fetch_sub(1, Ordering::Relaxed);
+        self.version.fetch_add(1, Ordering::Release);
         // A tombstone right before an empty slot ends no chain: empty it, and
         // the run of tombstones before it.
         let next = (i + 1) & self.mask;
@@ -602,12 +614,11 @@ mod tests {
             fdb.add_static(10, mac(n), (n % 7) as u16).unwrap();
         }
         let stop = Arc::new(AtomicBool::new(false));
+        let checks = Arc::new(AtomicU64::new(0));
         let readers: Vec<_> = (0..2)
             .map(|_| {
-                let fdb = fdb.clone();
-                let stop = stop.clone();
+                let (fdb, stop, checks) = (fdb.clone(), stop.clone(), checks.clone());
                 std::thread::spawn(move || {
-                    let mut checks = 0u64;
                     while !stop.load(Ordering::Relaxed) {
                         for n in 0..64 {
                             let hit = fdb.lookup(10, mac(n)).expect("static entry vanished");
@@ -621,13 +632,14 @@ mod tests {
                                 );
                             }
                         }
-                        checks += 1;
+                        checks.fetch_add(1, Ordering::Relaxed);
                     }
-                    checks
                 })
             })
             .collect();
-        for round in 0..300u32 {
+        let mut round = 0u32;
+        // Churn until the readers have checked many times while it ran.
+        while round < 300 || checks.load(Ordering::Relaxed) < 200 {
             for n in 1000..1200u64 {
                 let p = (n % 3) as u16 + if round % 2 == 0 { 0 } else { 10 };
                 fdb.learn(20, mac(n), p, round);
@@ -638,10 +650,11 @@ mod tests {
                     ..Default::default()
                 });
             }
+            round += 1;
         }
         stop.store(true, Ordering::Relaxed);
         for r in readers {
-            assert!(r.join().unwrap() > 0);
+            r.join().expect("a reader saw an inconsistent entry");
         }
     }
 }

@@ -2,3 +2,4 @@
 
 pub mod bridge;
 pub mod fdb;
+pub mod flow_cache;
