@@ -641,10 +641,10 @@ mod tests {
         // Churn until the readers have checked many times while it ran.
         while round < 300 || checks.load(Ordering::Relaxed) < 200 {
             for n in 1000..1200u64 {
-                let p = (n % 3) as u16 + if round % 2 == 0 { 0 } else { 10 };
+                let p = (n % 3) as u16 + if round.is_multiple_of(2) { 0 } else { 10 };
                 fdb.learn(20, mac(n), p, round);
             }
-            if round % 3 == 0 {
+            if round.is_multiple_of(3) {
                 fdb.flush(FdbFilter {
                     vlan: Some(20),
                     ..Default::default()
