@@ -143,10 +143,15 @@ impl Running {
         })
     }
 
-    /// A port was plugged: make sure it has settings and push them.
-    pub fn port_added(&self, name: &str) -> Result<(), ConfigError> {
+    /// A port was plugged: make sure it has settings (a new one gets
+    /// `description` if it has none) and push them.
+    pub fn port_added(&self, name: &str, description: &str) -> Result<(), ConfigError> {
         let mut cur = self.lock();
-        let i = cur.interfaces.entry(name.to_string()).or_default().clone();
+        let entry = cur.interfaces.entry(name.to_string()).or_default();
+        if entry.description.is_empty() && !description.is_empty() {
+            entry.description = description.chars().take(240).collect();
+        }
+        let i = entry.clone();
         self.dp
             .set_port_l2(name, port_l2(&i))
             .map_err(|e| ConfigError::Dataplane(e.to_string()))?;

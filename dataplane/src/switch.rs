@@ -415,7 +415,8 @@ fn position(st: &State, name: &str) -> Result<usize, DataplaneError> {
 fn poll_plan(ports: &[PortEntry], nworkers: usize) -> Vec<Vec<RxQueue>> {
     let mut plan = vec![Vec::new(); nworkers];
     let mut next = 0;
-    for p in ports {
+    // A null port receives nothing (DPDK's net_null would make up frames).
+    for p in ports.iter().filter(|p| p.eth.kind() != &PortKind::Null) {
         let nrx = p.eth.rx_queues();
         for q in 0..nrx {
             let w = if nrx > 1 { q as usize % nworkers } else { next };

@@ -126,6 +126,30 @@ impl Lisad {
         cmd.output().expect("run swcli")
     }
 
+    /// A gRPC channel to this lisad, and a runtime to drive it.
+    pub fn grpc(&self) -> (tokio::runtime::Runtime, tonic::transport::Channel) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let path = self.socket.clone();
+        let channel = rt
+            .block_on(
+                tonic::transport::Endpoint::try_from("http://lisad.local")
+                    .unwrap()
+                    .connect_with_connector(tower::service_fn(move |_: tonic::transport::Uri| {
+                        let path = path.clone();
+                        async move {
+                            Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(
+                                tokio::net::UnixStream::connect(path).await?,
+                            ))
+                        }
+                    })),
+            )
+            .expect("connect to lisad");
+        (rt, channel)
+    }
+
     /// Applies configuration lines through swcli (`configure terminal` ... `end`).
     pub fn configure(&self, lines: &[&str]) {
         let mut cmds = vec!["configure terminal"];

@@ -1,8 +1,12 @@
-//! `lisa.v1.Ports`: the switch's ports.
+//! `lisa.v1.Ports`: the switch's ports, and plugging them in and out.
 
 use super::SwitchContext;
+use crate::boot::valid_port_name;
+use dataplane::port::PortKindError;
+use dataplane::{DataplaneError, PortInfo, PortKind, PortSpec};
 use lisa_proto::v1::{
-    ports_server::Ports, ListPortsRequest, ListPortsResponse, Port, PortCounters,
+    ports_server::Ports, AddPortRequest, ListPortsRequest, ListPortsResponse, Port, PortCounters,
+    RemovePortRequest, RemovePortResponse,
 };
 use tonic::{Request, Response, Status};
 
@@ -15,33 +19,92 @@ impl Ports for PortsService {
         &self,
         _: Request<ListPortsRequest>,
     ) -> Result<Response<ListPortsResponse>, Status> {
-        let ports = self
-            .0
-            .dp
-            .ports()
-            .into_iter()
-            .map(|p| Port {
-                name: p.name,
-                kind: p.kind.to_string(),
-                driver: p.driver,
-                link_up: p.link_up,
-                admin_up: p.l2.admin_up,
-                speed_mbps: p.speed_mbps,
-                mac: p.mac.to_string(),
-                rx_queues: u32::from(p.queues.0),
-                tx_queues: u32::from(p.queues.1),
-                counters: Some(PortCounters {
-                    rx_packets: p.counts.rx_packets,
-                    rx_bytes: p.counts.rx_bytes,
-                    tx_packets: p.counts.tx_packets,
-                    tx_bytes: p.counts.tx_bytes,
-                    rx_dropped: p.counts.rx_dropped,
-                    tx_dropped: p.counts.tx_dropped,
-                }),
-                rx_missed: p.driver_stats.rx_missed,
-                port_id: u32::from(p.port_id),
-            })
-            .collect();
+        let ports = self.0.dp.ports().into_iter().map(to_proto).collect();
         Ok(Response::new(ListPortsResponse { ports }))
+    }
+
+    async fn add_port(&self, req: Request<AddPortRequest>) -> Result<Response<Port>, Status> {
+        let req = req.into_inner();
+        if !valid_port_name(&req.name) {
+            return Err(Status::invalid_argument(format!(
+                "name '{}' is not a port name: use letters then a number, like Vhost3",
+                req.name
+            )));
+        }
+        let kind: PortKind = req
+            .kind
+            .parse()
+            .map_err(|e: PortKindError| Status::invalid_argument(e.to_string()))?;
+        let ctx = self.0.clone();
+        tokio::task::spawn_blocking(move || {
+            let name = req.name;
+            ctx.dp
+                .add_port(&PortSpec { name: name.clone(), kind })
+                .map_err(|e| match e {
+                    DataplaneError::DuplicatePort(_) => Status::already_exists(e.to_string()),
+                    DataplaneError::TooManyPorts => Status::resource_exhausted(e.to_string()),
+                    other => Status::failed_precondition(other.to_string()),
+                })?;
+            if let Err(e) = ctx.running.port_added(&name, &req.description) {
+                // Never leave a half-plugged port behind.
+                let _ = ctx.dp.remove_port(&name);
+                return Err(Status::failed_precondition(format!(
+                    "port {name} could not take its configuration: {e}"
+                )));
+            }
+            let info = ctx
+                .dp
+                .ports()
+                .into_iter()
+                .find(|p| p.name == name)
+                .ok_or_else(|| Status::internal("the port vanished while being added"))?;
+            tracing::info!(port = %name, kind = %req.kind, owner = %req.description, "port plugged");
+            Ok(Response::new(to_proto(info)))
+        })
+        .await
+        .map_err(|e| Status::internal(e.to_string()))?
+    }
+
+    async fn remove_port(
+        &self,
+        req: Request<RemovePortRequest>,
+    ) -> Result<Response<RemovePortResponse>, Status> {
+        let name = req.into_inner().name;
+        let ctx = self.0.clone();
+        tokio::task::spawn_blocking(move || {
+            ctx.dp.remove_port(&name).map_err(|e| match e {
+                DataplaneError::NoSuchPort(_) => Status::not_found(e.to_string()),
+                other => Status::failed_precondition(other.to_string()),
+            })?;
+            tracing::info!(port = %name, "port unplugged");
+            Ok(Response::new(RemovePortResponse {}))
+        })
+        .await
+        .map_err(|e| Status::internal(e.to_string()))?
+    }
+}
+
+/// A port as the API shows it.
+fn to_proto(p: PortInfo) -> Port {
+    Port {
+        name: p.name,
+        kind: p.kind.to_string(),
+        driver: p.driver,
+        link_up: p.link_up,
+        admin_up: p.l2.admin_up,
+        speed_mbps: p.speed_mbps,
+        mac: p.mac.to_string(),
+        rx_queues: u32::from(p.queues.0),
+        tx_queues: u32::from(p.queues.1),
+        counters: Some(PortCounters {
+            rx_packets: p.counts.rx_packets,
+            rx_bytes: p.counts.rx_bytes,
+            tx_packets: p.counts.tx_packets,
+            tx_bytes: p.counts.tx_bytes,
+            rx_dropped: p.counts.rx_dropped,
+            tx_dropped: p.counts.tx_dropped,
+        }),
+        rx_missed: p.driver_stats.rx_missed,
+        port_id: u32::from(p.port_id),
     }
 }

@@ -66,7 +66,8 @@ pub fn decide(
         Ok(v) => v,
         Err(why) => return Decision::drop(why),
     };
-    if src.is_multicast() {
+    // A group or all-zero source is no station's address.
+    if src.is_multicast() || src.0 == [0; 6] {
         return Decision::drop(DropReason::Malformed);
     }
     fdb.learn(vlan, src, in_port, now);
