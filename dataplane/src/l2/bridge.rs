@@ -190,11 +190,14 @@ mod tests {
             decide(&[0u8; 13], 1, &p, &active(), &fdb, 0).verdict,
             Verdict::Drop(DropReason::Malformed)
         );
-        let bad_src = frame(B, [1, 0, 0, 0, 0, 1], None);
-        assert_eq!(
-            decide(&bad_src, 1, &p, &active(), &fdb, 0).verdict,
-            Verdict::Drop(DropReason::Malformed)
-        );
+        for bad in [[1, 0, 0, 0, 0, 1], [0; 6]] {
+            let bad_src = frame(B, bad, None);
+            assert_eq!(
+                decide(&bad_src, 1, &p, &active(), &fdb, 0).verdict,
+                Verdict::Drop(DropReason::Malformed),
+                "source {bad:?}"
+            );
+        }
         assert_eq!(
             decide(&frame(B, A, Some(20)), 1, &p, &active(), &fdb, 0).verdict,
             Verdict::Drop(DropReason::VlanFilter),
