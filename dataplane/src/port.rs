@@ -150,9 +150,12 @@ impl PortKind {
         };
         match self {
             PortKind::Tap(ifname) => vdev("net_tap", format!("iface={ifname}")),
-            PortKind::AfPacket(ifname) => {
-                vdev("net_af_packet", format!("iface={ifname},qpairs={queues}"))
-            }
+            // Ring slots of 9216 bytes (four to a block) hold a jumbo frame of up
+            // to 9184 bytes, which also fits one mbuf.
+            PortKind::AfPacket(ifname) => vdev(
+                "net_af_packet",
+                format!("iface={ifname},qpairs={queues},blocksz=36864,framesz=9216,framecnt=512"),
+            ),
             PortKind::VhostServer(path) => vdev(
                 "net_vhost",
                 format!("iface={path},queues={queues},client=0"),
@@ -390,16 +393,49 @@ impl EthPort {
         }
     }
 
-    /// Sets the port's MTU (the largest L3 payload). Drivers that have no
-    /// MTU (vhost-user, pcap, null) accept anything: the switch checks it
-    /// on egress itself.
+    /// Sets the port's MTU (the largest L3 payload). Software ports whose
+    /// only limit is their buffers (af_packet, vhost-user, pcap, null) take
+    /// any MTU the switch allows even where DPDK's MTU call refuses: the
+    /// switch checks the MTU on egress itself. A tap or a NIC must accept
+    /// it, or the setting is refused with the driver's limit.
     pub fn set_mtu(&self, mtu: u16) -> Result<(), DpdkError> {
         // SAFETY: valid port.
         let rc = unsafe { dpdk_sys::rte_eth_dev_set_mtu(self.port_id, mtu) };
-        if rc == -libc::ENOTSUP {
+        if rc == 0 {
             return Ok(());
         }
-        check(&format!("setting MTU {mtu}"), rc).map(|_| ())
+        let buffer_bound = matches!(
+            self.kind,
+            PortKind::AfPacket(_)
+                | PortKind::VhostServer(_)
+                | PortKind::VhostClient(_)
+                | PortKind::Pcap { .. }
+                | PortKind::Null
+        );
+        if buffer_bound {
+            tracing::debug!(
+                port = self.port_id,
+                mtu,
+                "driver MTU call refused; the switch enforces the MTU"
+            );
+            return Ok(());
+        }
+        let mut info = dpdk_sys::rte_eth_dev_info::default();
+        // SAFETY: valid port id and out pointer.
+        unsafe { dpdk_sys::rte_eth_dev_info_get(self.port_id, &mut info) };
+        // Drivers that set no max_mtu give the largest frame instead:
+        // less an Ethernet header, an 802.1Q tag and the FCS.
+        let max = if info.max_mtu != u16::MAX {
+            info.max_mtu
+        } else {
+            info.max_rx_pktlen
+                .saturating_sub(22)
+                .min(u32::from(u16::MAX)) as u16
+        };
+        Err(DpdkError::other(
+            format!("setting MTU {mtu}"),
+            format!("the {} driver supports MTU up to {max}", self.driver()),
+        ))
     }
 
     /// Tells the driver the link should be up or down (`shutdown`), where

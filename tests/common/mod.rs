@@ -81,6 +81,9 @@ impl Lisad {
         for (name, kind) in ports {
             cmd.arg("--port").arg(format!("{name}={kind}"));
         }
+        if !extra.contains(&"--startup-config") {
+            cmd.arg("--startup-config").arg(dir.join("startup-config"));
+        }
         cmd.args(extra);
         let logf = std::fs::File::create(&log).unwrap();
         cmd.stdout(logf.try_clone().unwrap())
