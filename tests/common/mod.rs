@@ -75,9 +75,11 @@ impl Lisad {
         let socket = dir.join("lisa.sock");
         let log = dir.join("lisad.log");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_lisad"));
-        cmd.arg("--socket")
-            .arg(&socket)
-            .args(["--workers", "1", "--memory", "256"]);
+        cmd.arg("--socket").arg(&socket).args(["--memory", "256"]);
+        // One worker unless the test asks for more: the other core stays free.
+        if !extra.contains(&"--workers") {
+            cmd.args(["--workers", "1"]);
+        }
         for (name, kind) in ports {
             cmd.arg("--port").arg(format!("{name}={kind}"));
         }
