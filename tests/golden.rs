@@ -74,9 +74,9 @@ fn tagging_untagging_and_flooding_byte_for_byte() {
     // Ethernet1, 2: access VLAN 10. Ethernet3: trunk 10,20 (native 1).
     // Ethernet4: access VLAN 20.
     let from_access = vec![
-        frame(BCAST, A, None, 1),  // -> E2 as is, E3 tagged 10
-        frame(NOBODY, A, None, 2), // unknown unicast: flooded like a broadcast
-        frame(BCAST, A, Some(0), 3), // priority-tagged: VLAN 10, tag removed on access egress
+        frame(BCAST, A, None, 1),     // -> E2 as is, E3 tagged 10
+        frame(NOBODY, A, None, 2),    // unknown unicast: flooded like a broadcast
+        frame(BCAST, A, Some(0), 3),  // priority-tagged: VLAN 10, tag removed on access egress
         frame(BCAST, A, Some(20), 4), // foreign tag on an access port: dropped
     ];
     let from_trunk = vec![
@@ -97,17 +97,34 @@ fn tagging_untagging_and_flooding_byte_for_byte() {
     )
     .unwrap();
     let kinds: Vec<String> = (1..=4)
-        .map(|i| format!("pcap:{},{}", p(&format!("in{i}.pcap")).display(), p(&format!("out{i}.pcap")).display()))
+        .map(|i| {
+            format!(
+                "pcap:{},{}",
+                p(&format!("in{i}.pcap")).display(),
+                p(&format!("out{i}.pcap")).display()
+            )
+        })
         .collect();
-    let ports: Vec<(String, String)> = kinds.iter().enumerate().map(|(i, k)| (format!("Ethernet{}", i + 1), k.clone())).collect();
-    let refs: Vec<(&str, &str)> = ports.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let ports: Vec<(String, String)> = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (format!("Ethernet{}", i + 1), k.clone()))
+        .collect();
+    let refs: Vec<(&str, &str)> = ports
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let startup = p("startup-config").display().to_string();
     let mut sw = Lisad::start(&refs, &["--startup-config", &startup]);
     let done = wait_until(Duration::from_secs(10), || {
         let ifs = sw.show("show interfaces");
         ifs.matches("4 packets input").count() == 2
     });
-    assert!(done, "the switch did not read its input:\n{}", sw.show("show interfaces"));
+    assert!(
+        done,
+        "the switch did not read its input:\n{}",
+        sw.show("show interfaces")
+    );
     let ifs = sw.show("show interfaces");
     let status = sw.stop().expect("lisad stops");
     assert!(status.success());
@@ -126,16 +143,35 @@ fn tagging_untagging_and_flooding_byte_for_byte() {
     };
     let (a1, a2, a3) = (&from_access[0], &from_access[1], untagged(&from_access[2]));
     let (t5, t6) = (&from_trunk[0], &from_trunk[1]);
-    assert_eq!(read_pcap(&p("out1.pcap")), sorted(vec![untagged(t5)]), "Ethernet1");
-    assert_eq!(read_pcap(&p("out2.pcap")), sorted(vec![a1.clone(), a2.clone(), a3.clone(), untagged(t5)]), "Ethernet2");
-    assert_eq!(read_pcap(&p("out3.pcap")), sorted(vec![tagged(a1, 10), tagged(a2, 10), tagged(&a3, 10)]), "Ethernet3");
-    assert_eq!(read_pcap(&p("out4.pcap")), sorted(vec![untagged(t6)]), "Ethernet4");
+    assert_eq!(
+        read_pcap(&p("out1.pcap")),
+        sorted(vec![untagged(t5)]),
+        "Ethernet1"
+    );
+    assert_eq!(
+        read_pcap(&p("out2.pcap")),
+        sorted(vec![a1.clone(), a2.clone(), a3.clone(), untagged(t5)]),
+        "Ethernet2"
+    );
+    assert_eq!(
+        read_pcap(&p("out3.pcap")),
+        sorted(vec![tagged(a1, 10), tagged(a2, 10), tagged(&a3, 10)]),
+        "Ethernet3"
+    );
+    assert_eq!(
+        read_pcap(&p("out4.pcap")),
+        sorted(vec![untagged(t6)]),
+        "Ethernet4"
+    );
     let vlan_filter: u64 = ifs
         .lines()
         .find(|l| l.contains("vlan-filter"))
         .and_then(|l| l.split_whitespace().last())
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
-    assert_eq!(vlan_filter, 2, "two frames had VLANs their port does not carry:\n{ifs}");
+    assert_eq!(
+        vlan_filter, 2,
+        "two frames had VLANs their port does not carry:\n{ifs}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -119,7 +119,10 @@ fn two_workers_on_one_core_switch_together() {
     let (tap_a, tap_b) = (unique("lwa", ""), unique("lwb", ""));
     // Both workers on CPU 1: the other core stays free.
     let sw = Lisad::start(
-        &[("Ethernet1", &format!("tap:{tap_a}")), ("Ethernet2", &format!("tap:{tap_b}"))],
+        &[
+            ("Ethernet1", &format!("tap:{tap_a}")),
+            ("Ethernet2", &format!("tap:{tap_b}")),
+        ],
         &["--workers", "2", "--worker-cores", "1,1"],
     );
     assert!(sw.show("show version").contains("Forwarding workers: 2"));
@@ -127,10 +130,18 @@ fn two_workers_on_one_core_switch_together() {
     let b = Host::new(&unique("lisa-wb", ""));
     a.take_interface(&tap_a, "192.168.82.1/24");
     b.take_interface(&tap_b, "192.168.82.2/24");
-    assert!(a.ping("192.168.82.2", 3), "no ping with two workers:\n{}", sw.log_text());
+    assert!(
+        a.ping("192.168.82.2", 3),
+        "no ping with two workers:\n{}",
+        sw.log_text()
+    );
     // Several flows, spread by the kernel over the taps' two queues.
     for port in 0..8 {
-        let _ = a.exec(&["sh", "-c", &format!("echo x > /dev/udp/192.168.82.2/{}", 5000 + port)]);
+        let _ = a.exec(&[
+            "sh",
+            "-c",
+            &format!("echo x > /dev/udp/192.168.82.2/{}", 5000 + port),
+        ]);
     }
     assert!(b.ping("192.168.82.1", 2));
     let ifs = sw.show("show interfaces");

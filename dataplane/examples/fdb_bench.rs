@@ -23,7 +23,9 @@ fn lookup_ns(entries: usize) -> f64 {
         fdb.learn(1 + (i % 100) as u16, *m, (i % 32) as u16, 0);
     }
     // Random order, so big tables miss the cache as they would in use.
-    let order: Vec<usize> = (0..4_000_000u64).map(|i| (i.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 20) as usize % entries).collect();
+    let order: Vec<usize> = (0..4_000_000u64)
+        .map(|i| (i.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 20) as usize % entries)
+        .collect();
     let start = Instant::now();
     let mut found = 0u64;
     for &i in &order {

@@ -34,7 +34,6 @@ pub struct RxQueue {
 pub struct Worker {
     id: usize,
     shared: Arc<Shared>,
-    table: Arc<ForwardingTable>,
     generation: u64,
     tx: Vec<ArrayVec<Mbuf, TX_BUF>>,
     pending: ArrayVec<u16, MAX_PORTS>,
@@ -46,11 +45,9 @@ pub struct Worker {
 impl Worker {
     /// Worker `id` over `shared`.
     pub fn new(id: usize, shared: Arc<Shared>) -> Worker {
-        let table = shared.table();
         Worker {
             id,
             shared,
-            table,
             generation: 0,
             tx: (0..MAX_PORTS).map(|_| ArrayVec::new()).collect(),
             pending: ArrayVec::new(),
@@ -69,21 +66,21 @@ impl Worker {
         tracing::info!(worker = self.id, "worker started");
         let mut raw: [*mut dpdk_sys::rte_mbuf; BURST] = [std::ptr::null_mut(); BURST];
         let shared = self.shared.clone();
+        let mut table = shared.table();
         let mut loops: u32 = 0;
         while shared.running.load(Ordering::Relaxed) {
             let generation = shared.generation.load(Ordering::Acquire);
             if generation != self.generation {
-                self.table = shared.table();
+                table = shared.table();
                 self.generation = generation;
                 shared.seen[self.id].0.store(generation, Ordering::Release);
-                tracing::debug!(worker = self.id, generation, polls = ?self.table.polls[self.id], "new forwarding table");
+                tracing::debug!(worker = self.id, generation, polls = ?table.polls[self.id], "new forwarding table");
             }
             if loops.is_multiple_of(CLOCK_EVERY) {
                 self.now = shared.now_secs();
                 bump(&self.counters().loops, u64::from(CLOCK_EVERY));
             }
             loops = loops.wrapping_add(1);
-            let table = self.table.clone();
             for rxq in &table.polls[self.id] {
                 // SAFETY: this worker alone polls (port, queue) in this
                 // generation; `raw` has room for BURST pointers.
@@ -97,7 +94,6 @@ impl Worker {
                 self.flush_all(&table);
             }
         }
-        let table = self.table.clone();
         self.flush_all(&table);
         tracing::info!(worker = self.id, "worker stopped");
     }
@@ -170,7 +166,7 @@ impl Worker {
                 if m.pkt_len() > mtu {
                     return self.drop_rx(in_port, DropReason::MtuExceeded);
                 }
-                self.enqueue(out, m);
+                self.enqueue(table, out, m);
             }
             Action::Flood {
                 vlan,
@@ -251,21 +247,21 @@ impl Worker {
             }
             if mem.tagged == tagged {
                 if let Some(prev) = last_same.replace(mem.port) {
-                    self.enqueue(prev, m.share());
+                    self.enqueue(table, prev, m.share());
                 }
             } else {
                 let variant = other.get_or_insert_with(|| self.other_form(&m, tagged, vlan));
                 match variant {
                     Some(v) => {
                         let copy = v.share();
-                        self.enqueue(mem.port, copy);
+                        self.enqueue(table, mem.port, copy);
                     }
                     None => bump(&self.counters().drops[DropReason::NoBuffer as usize], 1),
                 }
             }
         }
         if let Some(out) = last_same {
-            self.enqueue(out, m);
+            self.enqueue(table, out, m);
         }
         // `m` (if unused) and our reference to the variant drop here.
     }
@@ -287,15 +283,14 @@ impl Worker {
     }
 
     #[inline(always)]
-    fn enqueue(&mut self, out: u16, m: Mbuf) {
+    fn enqueue(&mut self, table: &ForwardingTable, out: u16, m: Mbuf) {
         let buf = &mut self.tx[out as usize];
         if buf.is_empty() {
             self.pending.push(out);
         }
         buf.push(m);
         if buf.is_full() {
-            let table = self.table.clone();
-            self.flush(&table, out);
+            self.flush(table, out);
         }
     }
 
@@ -334,23 +329,21 @@ impl Worker {
         if shared_queue {
             lock.store(false, Ordering::Release);
         }
-        // The first `sent` belong to the driver: forget them; free the rest.
-        let mut unsent_bytes = 0u64;
-        for (i, m) in buf.drain(..).enumerate() {
-            if i < sent {
-                std::mem::forget(m);
-            } else {
-                unsent_bytes += u64::from(m.pkt_len());
-            }
-        }
         let c = &self.shared.counters[self.id];
         let pc = &c.ports[out as usize];
-        bump(&pc.tx_packets, sent as u64);
-        bump(&pc.tx_bytes, bytes - unsent_bytes);
+        let mut unsent_bytes = 0u64;
         if sent < n {
+            unsent_bytes = buf[sent..].iter().map(|m| u64::from(m.pkt_len())).sum();
             bump(&pc.tx_dropped, (n - sent) as u64);
             bump(&c.drops[DropReason::NoTxRoom as usize], (n - sent) as u64);
+            // Frees the ones the driver did not take.
+            buf.drain(sent..);
         }
+        // SAFETY: the `sent` mbufs left belong to the driver now: forget
+        // them without running their Drop.
+        unsafe { buf.set_len(0) };
+        bump(&pc.tx_packets, sent as u64);
+        bump(&pc.tx_bytes, bytes - unsent_bytes);
     }
 }
 
