@@ -28,10 +28,7 @@ fn frame(dst: [u8; 6], src: [u8; 6], vid: Option<u16>, id: u8) -> Vec<u8> {
 }
 
 fn write_pcap(path: &Path, frames: &[Vec<u8>]) {
-    let mut out = Vec::new();
-    for v in [0xa1b2_c3d4u32] {
-        out.extend(v.to_le_bytes());
-    }
+    let mut out = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
     out.extend(2u16.to_le_bytes());
     out.extend(4u16.to_le_bytes());
     out.extend([0u8; 8]);
