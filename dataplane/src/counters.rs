@@ -92,6 +92,13 @@ pub struct PortCounts {
 }
 
 impl PortCounters {
+    /// This worker's counts for the port.
+    pub fn read(&self) -> PortCounts {
+        let mut s = PortCounts::default();
+        self.add_to(&mut s);
+        s
+    }
+
     fn add_to(&self, s: &mut PortCounts) {
         let r = |c: &AtomicU64| c.load(Ordering::Relaxed);
         s.rx_packets += r(&self.rx_packets);
@@ -116,6 +123,10 @@ pub struct WorkerCounters {
     pub busy_polls: AtomicU64,
     /// Tx bursts that had to take a shared queue's lock.
     pub tx_lock_taken: AtomicU64,
+    /// Frames decided from the flow cache.
+    pub cache_hits: AtomicU64,
+    /// Frames that went through the full decision.
+    pub cache_misses: AtomicU64,
 }
 
 impl Default for WorkerCounters {
@@ -126,6 +137,8 @@ impl Default for WorkerCounters {
             loops: AtomicU64::new(0),
             busy_polls: AtomicU64::new(0),
             tx_lock_taken: AtomicU64::new(0),
+            cache_hits: AtomicU64::new(0),
+            cache_misses: AtomicU64::new(0),
         }
     }
 }

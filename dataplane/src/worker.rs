@@ -118,9 +118,13 @@ impl Worker {
             bytes += u64::from(m.pkt_len());
             self.switch_frame(table, m, port);
         }
-        let pc = &self.shared.counters[self.id].ports[port as usize];
+        let c = &self.shared.counters[self.id];
+        let pc = &c.ports[port as usize];
         bump(&pc.rx_packets, raw.len() as u64);
         bump(&pc.rx_bytes, bytes);
+        // The cache counts in plain fields; publish them once per burst.
+        c.cache_hits.store(self.cache.hits, Ordering::Relaxed);
+        c.cache_misses.store(self.cache.misses, Ordering::Relaxed);
     }
 
     #[inline]

@@ -1,7 +1,9 @@
 //! `lisa.v1.Fdb`: the MAC address table.
 
 use super::SwitchContext;
+use lisa_proto::v1::FdbCounters;
 use lisa_proto::v1::{fdb_server::Fdb, FdbEntry, ListFdbRequest, ListFdbResponse};
+use std::sync::atomic::Ordering;
 use tonic::{Request, Response, Status};
 
 /// The Fdb service.
@@ -55,6 +57,13 @@ impl Fdb for FdbService {
             entries,
             total: fdb.len() as u64,
             limit: fdb.limit() as u64,
+            counters: Some(FdbCounters {
+                learned: fdb.counters.learned.load(Ordering::Relaxed),
+                moves: fdb.counters.moves.load(Ordering::Relaxed),
+                full: fdb.counters.full.load(Ordering::Relaxed),
+                busy: fdb.counters.busy.load(Ordering::Relaxed),
+                aged: fdb.counters.aged.load(Ordering::Relaxed),
+            }),
         }))
     }
 }

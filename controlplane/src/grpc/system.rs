@@ -4,8 +4,10 @@ use super::SwitchContext;
 use dataplane::eal::Eal;
 use lisa_proto::v1::{
     system_server::System, DropCounter, DropCounters, GetDropCountersRequest, GetVersionRequest,
-    Version,
+    GetWorkerCountersRequest, PortCounters, Version, WorkerCounters, WorkerCountersList,
+    WorkerPortCounters,
 };
+use std::sync::atomic::Ordering;
 use tonic::{Request, Response, Status};
 
 /// The System service.
@@ -48,5 +50,49 @@ impl System for SystemService {
             })
             .collect();
         Ok(Response::new(DropCounters { drops }))
+    }
+
+    async fn get_worker_counters(
+        &self,
+        _: Request<GetWorkerCountersRequest>,
+    ) -> Result<Response<WorkerCountersList>, Status> {
+        let dp = &self.0.dp;
+        let ports = dp.ports();
+        let workers = dp
+            .shared()
+            .counters
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let r = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
+                WorkerCounters {
+                    worker: i as u32,
+                    loops: r(&w.loops),
+                    busy_polls: r(&w.busy_polls),
+                    tx_lock_taken: r(&w.tx_lock_taken),
+                    flow_cache_hits: r(&w.cache_hits),
+                    flow_cache_misses: r(&w.cache_misses),
+                    ports: ports
+                        .iter()
+                        .map(|p| (p, w.ports[p.port_id as usize].read()))
+                        .filter(|(_, c)| {
+                            c.rx_packets + c.tx_packets + c.rx_dropped + c.tx_dropped > 0
+                        })
+                        .map(|(p, c)| WorkerPortCounters {
+                            port: p.name.clone(),
+                            counters: Some(PortCounters {
+                                rx_packets: c.rx_packets,
+                                rx_bytes: c.rx_bytes,
+                                tx_packets: c.tx_packets,
+                                tx_bytes: c.tx_bytes,
+                                rx_dropped: c.rx_dropped,
+                                tx_dropped: c.tx_dropped,
+                            }),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Ok(Response::new(WorkerCountersList { workers }))
     }
 }
