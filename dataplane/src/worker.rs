@@ -9,7 +9,6 @@ use crate::port::MAX_PORTS;
 use crate::shared::{ForwardingTable, Member, Shared};
 use crate::vlan::tag;
 use arrayvec::ArrayVec;
-use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -37,6 +36,8 @@ pub struct Worker {
     generation: u64,
     tx: Vec<ArrayVec<Mbuf, TX_BUF>>,
     pending: ArrayVec<u16, MAX_PORTS>,
+    /// Bytes waiting in each port's tx buffer.
+    tx_bytes: Vec<u64>,
     now: u32,
     cache: FlowCache<Action>,
     stamp: Stamp,
@@ -51,6 +52,7 @@ impl Worker {
             generation: 0,
             tx: (0..MAX_PORTS).map(|_| ArrayVec::new()).collect(),
             pending: ArrayVec::new(),
+            tx_bytes: vec![0; MAX_PORTS],
             now: 0,
             cache: FlowCache::default(),
             stamp: Stamp::default(),
@@ -64,7 +66,6 @@ impl Worker {
     /// Polls until `shared.running` turns false.
     pub fn run(mut self) {
         tracing::info!(worker = self.id, "worker started");
-        let mut raw: [*mut dpdk_sys::rte_mbuf; BURST] = [std::ptr::null_mut(); BURST];
         let shared = self.shared.clone();
         let mut table = shared.table();
         let mut loops: u32 = 0;
@@ -82,15 +83,20 @@ impl Worker {
             }
             loops = loops.wrapping_add(1);
             for rxq in &table.polls[self.id] {
+                let mut burst: ArrayVec<Mbuf, BURST> = ArrayVec::new();
                 // SAFETY: this worker alone polls (port, queue) in this
-                // generation; `raw` has room for BURST pointers.
-                let n = unsafe {
-                    dpdk_sys::lisa_eth_rx_burst(rxq.port, rxq.queue, raw.as_mut_ptr(), BURST as u16)
-                } as usize;
-                if n == 0 {
+                // generation; the buffer has room for BURST pointers, and
+                // Mbuf is repr(transparent) over a non-null rte_mbuf pointer.
+                // The n mbufs received are valid, and ours from here on.
+                unsafe {
+                    let ptr = burst.as_mut_ptr() as *mut *mut dpdk_sys::rte_mbuf;
+                    let n = dpdk_sys::lisa_eth_rx_burst(rxq.port, rxq.queue, ptr, BURST as u16);
+                    burst.set_len(usize::from(n));
+                }
+                if burst.is_empty() {
                     continue;
                 }
-                self.receive(&table, rxq.port, &raw[..n]);
+                self.receive(&table, rxq.port, burst);
                 self.flush_all(&table);
             }
         }
@@ -100,7 +106,7 @@ impl Worker {
 
     /// Switches a burst received on `port`.
     #[inline]
-    fn receive(&mut self, table: &ForwardingTable, port: u16, raw: &[*mut dpdk_sys::rte_mbuf]) {
+    fn receive(&mut self, table: &ForwardingTable, port: u16, burst: ArrayVec<Mbuf, BURST>) {
         let c = &self.shared.counters[self.id];
         bump(&c.busy_polls, 1);
         self.stamp = Stamp {
@@ -108,23 +114,56 @@ impl Worker {
             fdb_version: self.shared.fdb.version(),
             now: self.now,
         };
-        let mut bytes = 0u64;
-        for (i, &p) in raw.iter().enumerate() {
-            if let Some(&next) = raw.get(i + 1) {
-                prefetch_data(next);
+        let n = burst.len() as u64;
+        let shape = BurstShape::of(&burst);
+        if let Some(out) = self.one_flow_to_one_port(port, &burst, &shape) {
+            // The whole burst is one flow going out of one port as it is:
+            // hand it over in one piece (the port's tx buffer is empty
+            // after every burst, so order is kept).
+            self.cache.hits += n - 1;
+            if self.tx[out as usize].is_empty() {
+                self.pending.push(out);
             }
-            // SAFETY: rx_burst returned valid mbufs that we now own, each once.
-            let m = unsafe { Mbuf::from_raw(NonNull::new_unchecked(p)) };
-            bytes += u64::from(m.pkt_len());
-            self.switch_frame(table, m, port);
+            self.tx_bytes[out as usize] += shape.bytes;
+            self.tx[out as usize].extend(burst);
+        } else {
+            let mut frames = burst.into_iter().peekable();
+            while let Some(m) = frames.next() {
+                if let Some(next) = frames.peek() {
+                    prefetch(next.data().as_ptr());
+                }
+                self.switch_frame(table, m, port);
+            }
         }
         let c = &self.shared.counters[self.id];
         let pc = &c.ports[port as usize];
-        bump(&pc.rx_packets, raw.len() as u64);
-        bump(&pc.rx_bytes, bytes);
+        bump(&pc.rx_packets, n);
+        bump(&pc.rx_bytes, shape.bytes);
         // The cache counts in plain fields; publish them once per burst.
         c.cache_hits.store(self.cache.hits, Ordering::Relaxed);
         c.cache_misses.store(self.cache.misses, Ordering::Relaxed);
+    }
+
+    /// If every frame of `burst` has the same first 16 bytes (one flow), and
+    /// that flow's action is a plain send (no tag change, within the MTU),
+    /// the egress port.
+    #[inline]
+    fn one_flow_to_one_port(
+        &mut self,
+        port: u16,
+        burst: &[Mbuf],
+        shape: &BurstShape,
+    ) -> Option<u16> {
+        let key = shape.one_key?;
+        match self.cache.get(key, port, self.stamp)? {
+            Action::Send {
+                out,
+                retag: Retag::Keep,
+                strip: false,
+                mtu,
+            } if shape.longest <= mtu && !burst.is_empty() => Some(out),
+            _ => None,
+        }
     }
 
     #[inline]
@@ -292,6 +331,7 @@ impl Worker {
         if buf.is_empty() {
             self.pending.push(out);
         }
+        self.tx_bytes[out as usize] += u64::from(m.pkt_len());
         buf.push(m);
         if buf.is_full() {
             self.flush(table, out);
@@ -314,7 +354,7 @@ impl Worker {
         let shared_queue = self.shared.counters.len() > queues;
         let queue = (self.id % queues) as u16;
         let buf = &mut self.tx[out as usize];
-        let bytes: u64 = buf.iter().map(|m| u64::from(m.pkt_len())).sum();
+        let bytes = std::mem::take(&mut self.tx_bytes[out as usize]);
         let ptr = buf.as_mut_ptr() as *mut *mut dpdk_sys::rte_mbuf;
         let lock = &self.shared.tx_locks[out as usize];
         if shared_queue {
@@ -351,19 +391,48 @@ impl Worker {
     }
 }
 
-/// Starts loading the packet data of `m` into the cache.
-#[inline(always)]
-fn prefetch_data(m: *mut dpdk_sys::rte_mbuf) {
-    // SAFETY: `m` is a valid mbuf from rx_burst; reading two header fields
-    // is sound, and a prefetch never faults whatever the address.
-    unsafe {
-        let m = &*m;
-        let p = (m.buf_addr as *const u8).wrapping_add(m.data_off as usize);
-        #[cfg(target_arch = "x86_64")]
-        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
-        #[cfg(not(target_arch = "x86_64"))]
-        dpdk_sys::lisa_prefetch0(p as *const _);
+/// What one pass over a received burst finds.
+struct BurstShape {
+    /// Total bytes.
+    bytes: u64,
+    /// Longest frame.
+    longest: u32,
+    /// The flow key, when every frame has the same one.
+    one_key: Option<u128>,
+}
+
+impl BurstShape {
+    #[inline]
+    fn of(burst: &[Mbuf]) -> BurstShape {
+        let first = burst.first().and_then(|m| key_of(m.data()));
+        let mut shape = BurstShape {
+            bytes: 0,
+            longest: 0,
+            one_key: first,
+        };
+        for m in burst {
+            let len = m.pkt_len();
+            shape.bytes += u64::from(len);
+            shape.longest = shape.longest.max(len);
+            if shape.one_key.is_some() && key_of(m.data()) != first {
+                shape.one_key = None;
+            }
+        }
+        shape
     }
+}
+
+/// Starts loading the cache line at `p` (a hint; never faults).
+#[inline(always)]
+fn prefetch(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint to the cache: it reads nothing the
+    // program sees and never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// What to do with a frame, resolved down to the egress port: what the
