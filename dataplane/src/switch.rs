@@ -7,13 +7,14 @@ use crate::counters::{DropReason, PortCounts, WorkerCounters};
 use crate::eal::Eal;
 use crate::error::DpdkError;
 use crate::lcore;
-use crate::mempool::{PktPool, JUMBO_DATA_ROOM};
+use crate::mempool::{PktPool, DEFAULT_DATA_ROOM, JUMBO_DATA_ROOM};
 use crate::port::{EthPort, PortKind, PortStats, MAX_PORTS};
 use crate::shared::{ForwardingTable, PortFwd, Shared};
 use crate::vlan::{PortMode, VlanSet};
 use crate::wire::MacAddr;
 use crate::worker::{RxQueue, Worker};
 use std::sync::atomic::Ordering;
+use std::sync::OnceLock;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -143,10 +144,15 @@ pub struct PortInfo {
 /// close the ports and release DPDK's memory.
 pub struct Dataplane {
     workers: Mutex<Vec<u32>>,
-    // Dropped in this order: ports, shared state (header pool), packet pool, EAL.
+    // Dropped in this order: ports, shared state (header pool), packet pools, EAL.
     state: Mutex<State>,
     shared: Arc<Shared>,
+    /// 2 KB buffers: every port's rx queues, except af_packet's. Jumbo
+    /// frames from vhost-user arrive as chains of them.
     pool: PktPool,
+    /// 9 KB buffers for af_packet ports, whose driver cannot chain a frame
+    /// over several buffers; made when the first such port is added.
+    jumbo_pool: OnceLock<PktPool>,
     eal: Eal,
 }
 
@@ -162,7 +168,7 @@ impl Dataplane {
         // worth of ports, plus per-lcore caches.
         let mbufs =
             (16 * 1024 + cfg.ports.len() as u32 * lcores.len() as u32 * 2 * 1024).min(256 * 1024);
-        let pool = PktPool::new("lisa_pkts", mbufs - 1, JUMBO_DATA_ROOM)?;
+        let pool = PktPool::new("lisa_pkts", mbufs - 1, DEFAULT_DATA_ROOM)?;
         let hdr_pool = PktPool::new(
             "lisa_hdrs",
             8 * 1024 - 1,
@@ -183,6 +189,7 @@ impl Dataplane {
             }),
             shared,
             pool,
+            jumbo_pool: OnceLock::new(),
             eal,
         };
         for spec in &cfg.ports {
@@ -244,7 +251,11 @@ impl Dataplane {
         let queues = self.shared.seen.len() as u16;
         let seq = st.next_seq;
         st.next_seq += 1;
-        let eth = EthPort::create(&spec.kind, seq, queues, &self.pool).map_err(|source| {
+        let pool = match spec.kind {
+            PortKind::AfPacket(_) => self.jumbo_pool()?,
+            _ => &self.pool,
+        };
+        let eth = EthPort::create(&spec.kind, seq, queues, pool).map_err(|source| {
             DataplaneError::Port {
                 name: spec.name.clone(),
                 kind: spec.kind.to_string(),
@@ -390,6 +401,15 @@ impl Dataplane {
     /// Frames dropped, per reason, summed over workers.
     pub fn drops(&self) -> Vec<(DropReason, u64)> {
         WorkerCounters::sum_drops(&self.shared.counters)
+    }
+
+    /// The 9 KB buffer pool, made on first use.
+    fn jumbo_pool(&self) -> Result<&PktPool, DataplaneError> {
+        if let Some(p) = self.jumbo_pool.get() {
+            return Ok(p);
+        }
+        let p = PktPool::new("lisa_jumbo", 8 * 1024 - 1, JUMBO_DATA_ROOM)?;
+        Ok(self.jumbo_pool.get_or_init(|| p))
     }
 
     /// Free buffers in the packet pool.
