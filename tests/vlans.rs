@@ -157,6 +157,28 @@ fn access_trunk_native_and_isolation() {
         "B's port is up again"
     );
 
+    // A static entry wins over learning: pin B's address to the wrong port
+    // and A's frames for B go there; remove it and B is reachable again.
+    let b_mac = hosts[1].mac(&tap(2));
+    let pin = format!("mac address-table static {b_mac} vlan 10 interface Ethernet6");
+    sw.configure(&[&pin]);
+    let table = sw.show("show mac address-table");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains(&b_mac) && l.contains("STATIC") && l.ends_with("Ethernet6")),
+        "{table}"
+    );
+    assert!(
+        !a.ping("10.10.0.2", 1),
+        "frames for B must follow the static entry"
+    );
+    sw.configure(&[&format!("no {pin}")]);
+    assert!(
+        wait_until(Duration::from_secs(5), || a.ping("10.10.0.2", 1)),
+        "B reachable once the static entry is gone"
+    );
+
     // The running config shows what was configured.
     let run = sw.show("show running-config");
     for want in ["vlan 10\n name users", "interface Ethernet5\n switchport trunk native vlan 30\n switchport trunk allowed vlan 10,20,30\n switchport mode trunk"] {

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""An automation client that knows nothing of LiSA-DP's .proto files: it
+discovers the API through gRPC server reflection, builds the message types
+from the descriptors it is sent, and drives the switch. Used by
+tests/automation.rs; prints one JSON object with what it saw.
+
+Usage: reflection_client.py UNIX_SOCKET_PATH
+"""
+import json
+import sys
+
+import grpc
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format
+from google.protobuf.message_factory import GetMessageClass
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+
+def reflect(channel):
+    stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+
+    def ask(**kw):
+        return next(iter(stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(**kw)]))))
+
+    services = [s.name for s in ask(list_services="").list_services_response.service]
+    pool = descriptor_pool.DescriptorPool()
+    seen = set()
+    for svc in services:
+        if not svc.startswith("lisa."):
+            continue
+        resp = ask(file_containing_symbol=svc)
+        for raw in resp.file_descriptor_response.file_descriptor_proto:
+            fd = descriptor_pb2.FileDescriptorProto.FromString(raw)
+            if fd.name not in seen:
+                seen.add(fd.name)
+                pool.Add(fd)
+    return services, pool
+
+
+def caller(channel, pool):
+    def call(method, body):
+        svc_name, meth_name = method.rsplit("/", 1)
+        meth = pool.FindServiceByName(svc_name).FindMethodByName(meth_name)
+        req_cls = GetMessageClass(meth.input_type)
+        resp_cls = GetMessageClass(meth.output_type)
+        rpc = channel.unary_unary(
+            "/%s/%s" % (svc_name, meth_name),
+            request_serializer=lambda m: m.SerializeToString(),
+            response_deserializer=resp_cls.FromString,
+        )
+        req = json_format.ParseDict(body, req_cls())
+        return json_format.MessageToDict(rpc(req, timeout=10))
+
+    return call
+
+
+def main():
+    # gRPC C-core puts the socket path in :authority, which HTTP/2 servers
+    # (lisad's included) refuse; any plain host name will do.
+    channel = grpc.insecure_channel("unix:" + sys.argv[1], options=[("grpc.default_authority", "localhost")])
+    services, pool = reflect(channel)
+    call = caller(channel, pool)
+    out = {"services": sorted(services)}
+    out["version"] = call("lisa.v1.System/GetVersion", {})
+    out["ports"] = [p["name"] for p in call("lisa.v1.Ports/ListPorts", {}).get("ports", [])]
+    out["applied"] = "vlan 42" in call(
+        "lisa.v1.Config/ApplyConfig", {"text": "vlan 42\n name automation\n"}
+    )["text"]
+    try:
+        call("lisa.v1.Config/ApplyConfig", {"text": "vlan 4095\n"})
+        out["bad_request"] = "accepted"
+    except grpc.RpcError as e:
+        out["bad_request"] = e.code().name
+        out["bad_request_message"] = e.details()
+    try:
+        call("lisa.v1.Ports/AddPort", {"name": "Vhost1", "kind": "tape:x"})
+        out["bad_port"] = "accepted"
+    except grpc.RpcError as e:
+        out["bad_port"] = e.code().name
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
