@@ -16,6 +16,9 @@ pub enum ConfigError {
     /// The text has an error (with its line).
     #[error(transparent)]
     Text(#[from] TextError),
+    /// A typed change breaks a rule (names the field).
+    #[error("{0}")]
+    Invalid(String),
     /// The dataplane refused a change; the old configuration was restored.
     #[error("the switch refused the change: {0}")]
     Dataplane(String),
@@ -95,6 +98,21 @@ impl Running {
         self.push(&cur, &new)?;
         *cur = new;
         Ok(())
+    }
+
+    /// Applies a typed change to a copy of the running config, validates the
+    /// whole, and pushes what differs; on any error nothing changes.
+    pub fn edit<T>(
+        &self,
+        f: impl FnOnce(&mut Config) -> Result<T, String>,
+    ) -> Result<T, ConfigError> {
+        let mut cur = self.lock();
+        let mut new = cur.clone();
+        let out = f(&mut new).map_err(ConfigError::Invalid)?;
+        new.validate().map_err(|e| ConfigError::Invalid(e.0))?;
+        self.push(&cur, &new)?;
+        *cur = new;
+        Ok(out)
     }
 
     /// Loads the startup-config if there is one. Returns whether there was.

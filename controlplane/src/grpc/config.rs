@@ -15,6 +15,7 @@ pub struct ConfigService(pub Arc<Running>);
 pub fn status(e: ConfigError) -> Status {
     match e {
         ConfigError::Text(t) => Status::invalid_argument(t.to_string()),
+        ConfigError::Invalid(m) => Status::invalid_argument(m),
         ConfigError::Dataplane(m) => Status::failed_precondition(m),
         ConfigError::Io(what, err) => Status::internal(format!("{what}: {err}")),
     }

@@ -1,17 +1,19 @@
 //! The gRPC services (`lisa.v1`), served with reflection on a unix socket
 //! and, when configured, on TCP.
 
-mod config;
+pub mod config;
 mod fdb;
+mod interfaces;
 mod ports;
 mod system;
+mod vlans;
 
 use crate::listen;
 use crate::running::Running;
 use dataplane::Dataplane;
 use lisa_proto::v1::{
-    config_server::ConfigServer, fdb_server::FdbServer, ports_server::PortsServer,
-    system_server::SystemServer,
+    config_server::ConfigServer, fdb_server::FdbServer, interfaces_server::InterfacesServer,
+    ports_server::PortsServer, system_server::SystemServer, vlans_server::VlansServer,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -60,6 +62,10 @@ fn router(ctx: SwitchContext) -> Result<tonic::transport::server::Router, ServeE
         .add_service(SystemServer::new(system::SystemService(ctx.clone())))
         .add_service(PortsServer::new(ports::PortsService(ctx.clone())))
         .add_service(ConfigServer::new(config::ConfigService(
+            ctx.running.clone(),
+        )))
+        .add_service(VlansServer::new(vlans::VlansService(ctx.running.clone())))
+        .add_service(InterfacesServer::new(interfaces::InterfacesService(
             ctx.running.clone(),
         )))
         .add_service(FdbServer::new(fdb::FdbService(ctx))))

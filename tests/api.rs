@@ -1,0 +1,247 @@
+//! End-to-end: the typed gRPC services against a running lisad, including
+//! the bad requests a client can make, and a restart that restores the
+//! saved configuration.
+
+mod common;
+
+use common::{serial, Lisad};
+use lisa_proto::v1::{
+    config_client::ConfigClient, fdb_client::FdbClient, interfaces_client::InterfacesClient,
+    vlans_client::VlansClient, ApplyConfigRequest, CreateVlanRequest, DeleteVlanRequest,
+    FdbStaticRequest, FlushFdbRequest, GetInterfaceRequest, GetRunningConfigRequest,
+    ListFdbRequest, ListVlansRequest, SaveConfigRequest, SetInterfaceRequest, SwitchportMode,
+};
+use tonic::Code;
+
+fn code<T: std::fmt::Debug>(r: Result<tonic::Response<T>, tonic::Status>) -> Code {
+    r.expect_err("the request should be refused").code()
+}
+
+#[test]
+fn typed_services_and_bad_requests() {
+    let _serial = serial();
+    let dir = std::env::temp_dir().join(format!("lisa-api-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let startup = dir.join("startup-config").display().to_string();
+    let ports = [
+        ("Ethernet1", "null"),
+        ("Ethernet2", "null"),
+        ("Vhost1", "null"),
+    ];
+    let mut sw = Lisad::start(&ports, &["--startup-config", &startup]);
+    let (rt, ch) = sw.grpc();
+    let mut vlans = VlansClient::new(ch.clone());
+    let mut ifs = InterfacesClient::new(ch.clone());
+    let mut fdb = FdbClient::new(ch.clone());
+    let mut config = ConfigClient::new(ch);
+
+    // VLANs.
+    let v = rt
+        .block_on(vlans.create_vlan(CreateVlanRequest {
+            id: 10,
+            name: "users".into(),
+        }))
+        .unwrap()
+        .into_inner();
+    assert_eq!((v.id, v.name.as_str()), (10, "users"));
+    for id in [0, 4095] {
+        let r = rt.block_on(vlans.create_vlan(CreateVlanRequest {
+            id,
+            name: String::new(),
+        }));
+        assert_eq!(code(r), Code::InvalidArgument, "vlan {id}");
+    }
+    let r = rt.block_on(vlans.create_vlan(CreateVlanRequest {
+        id: 20,
+        name: "two words".into(),
+    }));
+    assert_eq!(code(r), Code::InvalidArgument);
+    assert_eq!(
+        code(rt.block_on(vlans.delete_vlan(DeleteVlanRequest { id: 1 }))),
+        Code::InvalidArgument
+    );
+    assert_eq!(
+        code(rt.block_on(vlans.delete_vlan(DeleteVlanRequest { id: 99 }))),
+        Code::NotFound
+    );
+
+    // Interfaces: set only some fields; abbreviations resolve.
+    let set = SetInterfaceRequest {
+        name: "e1".into(),
+        mode: Some(SwitchportMode::Trunk as i32),
+        allowed_vlans: Some("1,10".into()),
+        description: Some("uplink".into()),
+        ..Default::default()
+    };
+    let s = rt.block_on(ifs.set_interface(set)).unwrap().into_inner();
+    assert_eq!(
+        (s.name.as_str(), s.allowed_vlans.as_str(), s.access_vlan),
+        ("Ethernet1", "1,10", 1)
+    );
+    assert!(s.text.contains(" switchport mode trunk\n"), "{}", s.text);
+    let set = SetInterfaceRequest {
+        name: "Vhost1".into(),
+        access_vlan: Some(10),
+        ..Default::default()
+    };
+    rt.block_on(ifs.set_interface(set)).unwrap();
+    let vl = rt
+        .block_on(vlans.list_vlans(ListVlansRequest {}))
+        .unwrap()
+        .into_inner()
+        .vlans;
+    let ten = vl.iter().find(|v| v.id == 10).unwrap();
+    assert_eq!(ten.ports, vec!["Ethernet1", "Vhost1"]);
+    let bad = [
+        SetInterfaceRequest {
+            name: "Ethernet9".into(),
+            shutdown: Some(true),
+            ..Default::default()
+        },
+        SetInterfaceRequest {
+            name: "e2".into(),
+            allowed_vlans: Some("10-abc".into()),
+            ..Default::default()
+        },
+        SetInterfaceRequest {
+            name: "e2".into(),
+            mtu: Some(20),
+            ..Default::default()
+        },
+        SetInterfaceRequest {
+            name: "e2".into(),
+            access_vlan: Some(4095),
+            ..Default::default()
+        },
+        SetInterfaceRequest {
+            name: "e2".into(),
+            mode: Some(7),
+            ..Default::default()
+        },
+    ];
+    let want = [
+        Code::NotFound,
+        Code::InvalidArgument,
+        Code::InvalidArgument,
+        Code::InvalidArgument,
+        Code::InvalidArgument,
+    ];
+    for (req, want) in bad.into_iter().zip(want) {
+        let shown = format!("{req:?}");
+        assert_eq!(code(rt.block_on(ifs.set_interface(req))), want, "{shown}");
+    }
+    let e2 = rt
+        .block_on(ifs.get_interface(GetInterfaceRequest {
+            name: "Ethernet2".into(),
+        }))
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (e2.mtu, e2.allowed_vlans.as_str()),
+        (1500, "1-4094"),
+        "refused changes left no trace"
+    );
+
+    // The MAC table.
+    let add = |vlan, mac: &str, port: &str| FdbStaticRequest {
+        vlan,
+        mac: mac.into(),
+        port: port.into(),
+    };
+    rt.block_on(fdb.add_static(add(10, "0200.0000.0001", "Vhost1")))
+        .unwrap();
+    let listed = rt
+        .block_on(fdb.list_entries(ListFdbRequest {
+            vlan: 10,
+            port: String::new(),
+        }))
+        .unwrap()
+        .into_inner();
+    assert_eq!(listed.entries.len(), 1);
+    assert_eq!(
+        (
+            listed.entries[0].port.as_str(),
+            listed.entries[0].r#type.as_str()
+        ),
+        ("Vhost1", "static")
+    );
+    for (req, want) in [
+        (
+            add(10, "02:00:00:00:00:zz", "Vhost1"),
+            Code::InvalidArgument,
+        ),
+        (add(10, "0100.0000.0001", "Vhost1"), Code::InvalidArgument),
+        (add(0, "0200.0000.0002", "Vhost1"), Code::InvalidArgument),
+        (add(30, "0200.0000.0002", "Vhost1"), Code::InvalidArgument),
+        (add(10, "0200.0000.0002", "Port9"), Code::InvalidArgument),
+    ] {
+        let shown = format!("{req:?}");
+        assert_eq!(code(rt.block_on(fdb.add_static(req))), want, "{shown}");
+    }
+    assert_eq!(
+        code(rt.block_on(fdb.remove_static(add(10, "0200.0000.0009", "")))),
+        Code::NotFound
+    );
+    let r = rt.block_on(fdb.flush(FlushFdbRequest {
+        vlan: 5000,
+        port: String::new(),
+    }));
+    assert_eq!(code(r), Code::InvalidArgument);
+    rt.block_on(fdb.flush(FlushFdbRequest::default())).unwrap();
+    let listed = rt
+        .block_on(fdb.list_entries(ListFdbRequest::default()))
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        listed.entries.len(),
+        1,
+        "a flush of learned entries keeps static ones"
+    );
+    let r = rt.block_on(fdb.list_entries(ListFdbRequest {
+        vlan: 0,
+        port: "Nope1".into(),
+    }));
+    assert_eq!(code(r), Code::InvalidArgument);
+
+    // Config text: an error names the line and changes nothing.
+    let before = rt
+        .block_on(config.get_running_config(GetRunningConfigRequest {}))
+        .unwrap()
+        .into_inner()
+        .text;
+    let e = rt
+        .block_on(config.apply_config(ApplyConfigRequest {
+            text: "vlan 30\ninterface e2\n switchport mode trunkk\n".into(),
+        }))
+        .unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument);
+    assert!(e.message().contains("line 3"), "{}", e.message());
+    let after = rt
+        .block_on(config.get_running_config(GetRunningConfigRequest {}))
+        .unwrap()
+        .into_inner()
+        .text;
+    assert_eq!(before, after);
+
+    // Save, restart from the startup-config: the same running config.
+    rt.block_on(config.save_config(SaveConfigRequest {}))
+        .unwrap();
+    drop((vlans, ifs, fdb, config, rt));
+    assert!(sw.stop().is_some_and(|s| s.success()));
+    let sw2 = Lisad::start(&ports, &["--startup-config", &startup]);
+    let (rt, ch) = sw2.grpc();
+    let restored = rt
+        .block_on(ConfigClient::new(ch).get_running_config(GetRunningConfigRequest {}))
+        .unwrap()
+        .into_inner()
+        .text;
+    assert_eq!(
+        restored, before,
+        "restart did not restore the running config"
+    );
+    assert!(
+        restored.contains("mac address-table static 0200.0000.0001 vlan 10 interface Vhost1"),
+        "{restored}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
