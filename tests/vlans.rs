@@ -140,12 +140,7 @@ fn access_trunk_native_and_isolation() {
         None
     );
     let ifs = sw.show("show interfaces");
-    let vlan_filter: u64 = ifs
-        .lines()
-        .find(|l| l.contains("vlan-filter"))
-        .and_then(|l| l.split_whitespace().last())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+    let vlan_filter = sw.drops("vlan-filter");
     assert!(vlan_filter > 0, "no vlan-filter drops counted:\n{ifs}");
 
     // Shutting a port down stops its traffic; no shutdown brings it back.

@@ -5,8 +5,8 @@
 use crate::commands::{global_tree, interface_tree, vlan_tree, ConfigCmd};
 use crate::grammar::{parse, ParseError};
 use crate::model::{
-    Config, InterfaceConfig, StaticMac, SwitchportMode, VlanConfig, DEFAULT_AGING,
-    DEFAULT_HOSTNAME, DEFAULT_MTU,
+    Config, InterfaceConfig, SwitchportMode, VlanConfig, DEFAULT_AGING, DEFAULT_HOSTNAME,
+    DEFAULT_MTU,
 };
 use lisa_types::{MacAddr, VlanSet, DEFAULT_VLAN};
 
@@ -179,31 +179,10 @@ fn run(
             let vlan: u16 = num(&args[1]);
             let interface = resolve_interface(cfg, &args[2]).map_err(reject)?;
             if cmd == NoMacStatic {
-                cfg.static_macs
-                    .retain(|s| !(s.mac == mac && s.vlan == vlan));
+                cfg.remove_static_mac(vlan, mac);
                 return Ok(());
             }
-            if !mac.is_unicast() {
-                return Err(reject(format!(
-                    "{} is a multicast address; only unicast addresses can be static",
-                    mac.to_cisco()
-                )));
-            }
-            if !cfg.vlans.contains_key(&vlan) {
-                return Err(reject(format!(
-                    "VLAN {vlan} does not exist; create it first with 'vlan {vlan}'"
-                )));
-            }
-            if !cfg.interfaces.contains_key(&interface) {
-                return Err(reject(format!("Interface {interface} does not exist")));
-            }
-            cfg.static_macs
-                .retain(|s| !(s.mac == mac && s.vlan == vlan));
-            cfg.static_macs.insert(StaticMac {
-                vlan,
-                mac,
-                interface,
-            });
+            cfg.set_static_mac(vlan, mac, &interface).map_err(reject)?;
         }
         VlanName | NoVlanName => {
             let Mode::Vlan(ids) = mode else {

@@ -139,6 +139,45 @@ impl Config {
         c
     }
 
+    /// Adds (or moves) a static MAC entry, checking that the address is
+    /// unicast and the VLAN and interface exist.
+    pub fn set_static_mac(
+        &mut self,
+        vlan: u16,
+        mac: MacAddr,
+        interface: &str,
+    ) -> Result<(), String> {
+        if !mac.is_unicast() {
+            return Err(format!(
+                "{} is a multicast address; only unicast addresses can be static",
+                mac.to_cisco()
+            ));
+        }
+        if !self.vlans.contains_key(&vlan) {
+            return Err(format!(
+                "VLAN {vlan} does not exist; create it first with 'vlan {vlan}'"
+            ));
+        }
+        if !self.interfaces.contains_key(interface) {
+            return Err(format!("Interface {interface} does not exist"));
+        }
+        self.remove_static_mac(vlan, mac);
+        self.static_macs.insert(StaticMac {
+            vlan,
+            mac,
+            interface: interface.to_string(),
+        });
+        Ok(())
+    }
+
+    /// Removes the static entry for `mac` in `vlan`; true if there was one.
+    pub fn remove_static_mac(&mut self, vlan: u16, mac: MacAddr) -> bool {
+        let before = self.static_macs.len();
+        self.static_macs
+            .retain(|s| !(s.mac == mac && s.vlan == vlan));
+        self.static_macs.len() != before
+    }
+
     /// The active VLAN set (the VLAN database).
     pub fn vlan_set(&self) -> VlanSet {
         self.vlans.keys().copied().collect()

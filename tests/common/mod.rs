@@ -169,6 +169,17 @@ impl Lisad {
         );
     }
 
+    /// Frames dropped for `reason` (`vlan-filter`, `mtu-exceeded`, ...), as
+    /// `show interfaces` reports them.
+    pub fn drops(&self, reason: &str) -> u64 {
+        self.show("show interfaces")
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(reason))
+            .and_then(|l| l.split_whitespace().last())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+
     /// swcli's stdout, asserting it succeeded.
     pub fn show(&self, command: &str) -> String {
         let out = self.swcli(&[command]);

@@ -4,7 +4,7 @@ use super::config::status;
 use super::SwitchContext;
 use crate::running::ConfigError;
 use dataplane::l2::fdb::FdbFilter;
-use lisa_config::{resolve_interface, StaticMac};
+use lisa_config::resolve_interface;
 use lisa_proto::v1::{fdb_server::Fdb, FdbEntry, ListFdbRequest, ListFdbResponse};
 use lisa_proto::v1::{
     FdbCounters, FdbStaticRequest, FdbStaticResponse, FlushFdbRequest, FlushFdbResponse,
@@ -23,30 +23,15 @@ impl Fdb for FdbService {
         req: Request<ListFdbRequest>,
     ) -> Result<Response<ListFdbResponse>, Status> {
         let req = req.into_inner();
-        if req.vlan > 4094 {
-            return Err(Status::invalid_argument(format!(
-                "vlan {} is out of range (1-4094, or 0 for all)",
-                req.vlan
-            )));
-        }
+        let filter = self.filter(req.vlan, &req.port)?;
         let dp = &self.0.dp;
-        let port_filter = if req.port.is_empty() {
-            None
-        } else {
-            let info = dp.ports();
-            let p = info
-                .iter()
-                .find(|p| p.name.eq_ignore_ascii_case(&req.port))
-                .ok_or_else(|| Status::invalid_argument(format!("no port named '{}'", req.port)))?;
-            Some(p.port_id)
-        };
         let fdb = &dp.shared().fdb;
         let now = dp.shared().now_secs();
         let mut entries: Vec<FdbEntry> = fdb
             .entries()
             .into_iter()
-            .filter(|e| req.vlan == 0 || u32::from(e.vlan) == req.vlan)
-            .filter(|e| port_filter.is_none_or(|p| p == e.port))
+            .filter(|e| filter.vlan.is_none_or(|v| v == e.vlan))
+            .filter(|e| filter.port.is_none_or(|p| p == e.port))
             .map(|e| FdbEntry {
                 vlan: u32::from(e.vlan),
                 mac: e.mac.to_string(),
@@ -84,20 +69,7 @@ impl Fdb for FdbService {
         tokio::task::spawn_blocking(move || {
             running.edit(|cfg| {
                 let interface = resolve_interface(cfg, &req.port)?;
-                if !cfg.interfaces.contains_key(&interface) {
-                    return Err(format!("port: no interface {interface}"));
-                }
-                if !cfg.vlans.contains_key(&vlan) {
-                    return Err(format!("vlan: VLAN {vlan} does not exist"));
-                }
-                cfg.static_macs
-                    .retain(|s| !(s.mac == mac && s.vlan == vlan));
-                cfg.static_macs.insert(StaticMac {
-                    vlan,
-                    mac,
-                    interface,
-                });
-                Ok(())
+                cfg.set_static_mac(vlan, mac, &interface)
             })
         })
         .await
@@ -115,16 +87,14 @@ impl Fdb for FdbService {
         let running = self.0.running.clone();
         tokio::task::spawn_blocking(move || {
             running.edit(|cfg| {
-                let before = cfg.static_macs.len();
-                cfg.static_macs
-                    .retain(|s| !(s.mac == mac && s.vlan == vlan));
-                if cfg.static_macs.len() == before {
-                    return Err(format!(
+                if cfg.remove_static_mac(vlan, mac) {
+                    Ok(())
+                } else {
+                    Err(format!(
                         "no static entry for {} in VLAN {vlan}",
                         mac.to_cisco()
-                    ));
+                    ))
                 }
-                Ok(())
             })
         })
         .await
@@ -141,29 +111,37 @@ impl Fdb for FdbService {
         req: Request<FlushFdbRequest>,
     ) -> Result<Response<FlushFdbResponse>, Status> {
         let req = req.into_inner();
-        if req.vlan > 4094 {
-            return Err(Status::invalid_argument(format!(
-                "vlan {} is out of range (1-4094, or 0 for all)",
-                req.vlan
-            )));
-        }
-        let dp = &self.0.dp;
-        let port =
-            if req.port.is_empty() {
-                None
-            } else {
-                Some(dp.port_id(&req.port).ok_or_else(|| {
-                    Status::invalid_argument(format!("no port named '{}'", req.port))
-                })?)
-            };
-        let removed = dp.shared().fdb.flush(FdbFilter {
-            vlan: (req.vlan != 0).then_some(req.vlan as u16),
-            port,
-            include_static: false,
-        });
+        let filter = self.filter(req.vlan, &req.port)?;
+        let removed = self.0.dp.shared().fdb.flush(filter);
         Ok(Response::new(FlushFdbResponse {
             removed: removed as u64,
         }))
+    }
+}
+
+impl FdbService {
+    /// The learned entries a request's `vlan` (0 = all) and `port` ("" = all) select.
+    fn filter(&self, vlan: u32, port: &str) -> Result<FdbFilter, Status> {
+        if vlan > 4094 {
+            return Err(Status::invalid_argument(format!(
+                "vlan {vlan} is out of range (1-4094, or 0 for all)"
+            )));
+        }
+        let port = if port.is_empty() {
+            None
+        } else {
+            Some(
+                self.0
+                    .dp
+                    .port_id(port)
+                    .ok_or_else(|| Status::invalid_argument(format!("no port named '{port}'")))?,
+            )
+        };
+        Ok(FdbFilter {
+            vlan: (vlan != 0).then_some(vlan as u16),
+            port,
+            include_static: false,
+        })
     }
 }
 
