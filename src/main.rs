@@ -4,6 +4,7 @@
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use controlplane::boot::{parse_port_arg, BootConfig, PortConfig, DEFAULT_BOOT_CONFIG};
+use controlplane::events::{self, Events};
 use controlplane::grpc::{self, SwitchContext};
 use controlplane::running::Running;
 use dataplane::{Dataplane, DataplaneConfig};
@@ -148,7 +149,12 @@ fn run(args: Args) -> Result<()> {
     // The startup-config goes in before the workers start: no frame is
     // forwarded under the defaults.
     let dp = Arc::new(dp);
-    let running = Arc::new(Running::new(dp.clone(), cfg.control.startup_config.clone()));
+    let events = Events::default();
+    let running = Arc::new(Running::new(
+        dp.clone(),
+        cfg.control.startup_config.clone(),
+        events.clone(),
+    ));
     match running.load_startup() {
         Ok(true) => tracing::info!("loaded {}", cfg.control.startup_config.display()),
         Ok(false) => tracing::info!(
@@ -183,6 +189,7 @@ fn run(args: Args) -> Result<()> {
         .context("starting the control-plane runtime")?;
     let ager_dp = dp.clone();
     let served = runtime.block_on(async move {
+        let monitor = tokio::spawn(events::monitor(ager_dp.clone(), events));
         let ager = tokio::spawn(age_fdb(ager_dp, running));
         let result = grpc::serve(
             ctx,
@@ -193,7 +200,9 @@ fn run(args: Args) -> Result<()> {
         )
         .await;
         ager.abort();
+        monitor.abort();
         let _ = ager.await;
+        let _ = monitor.await;
         result
     });
     runtime.shutdown_timeout(Duration::from_secs(2));

@@ -245,3 +245,82 @@ fn typed_services_and_bad_requests() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_event_stream_reports_ports_and_config_changes() {
+    use lisa_proto::v1::{
+        ports_client::PortsClient, system_client::SystemClient, AddPortRequest, EventType,
+        RemovePortRequest, WatchRequest,
+    };
+    let _serial = serial();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
+    let (rt, ch) = sw.grpc();
+    let mut stream = rt
+        .block_on(SystemClient::new(ch.clone()).watch(WatchRequest {}))
+        .unwrap()
+        .into_inner();
+    let mut ports = PortsClient::new(ch.clone());
+    let add = AddPortRequest {
+        name: "Vhost3".into(),
+        kind: "null".into(),
+        description: "vm3".into(),
+    };
+    rt.block_on(ports.add_port(add)).unwrap();
+    rt.block_on(ConfigClient::new(ch).apply_config(ApplyConfigRequest {
+        text: "interface Vhost3\n shutdown\n".into(),
+    }))
+    .unwrap();
+    rt.block_on(ports.remove_port(RemovePortRequest {
+        name: "Vhost3".into(),
+    }))
+    .unwrap();
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        let next = rt.block_on(async {
+            tokio::time::timeout(std::time::Duration::from_secs(5), stream.message()).await
+        });
+        let event = next
+            .expect("no event within 5 s")
+            .unwrap()
+            .expect("stream ended");
+        seen.push((
+            EventType::try_from(event.r#type).unwrap(),
+            event.port.clone(),
+            event.detail.clone(),
+            event.sequence,
+        ));
+    }
+    assert_eq!(seen[0].0, EventType::PortAdded, "{seen:?}");
+    assert_eq!(seen[0].1, "Vhost3");
+    assert_eq!(seen[1].0, EventType::ConfigChanged, "{seen:?}");
+    assert!(seen[1].2.contains("Vhost3"), "{seen:?}");
+    assert_eq!(seen[2].0, EventType::PortRemoved, "{seen:?}");
+    assert!(
+        seen[0].3 < seen[1].3 && seen[1].3 < seen[2].3,
+        "sequence numbers increase"
+    );
+}
+
+#[test]
+fn the_control_socket_is_mode_0660_for_the_configured_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let _serial = serial();
+    let group = std::fs::read_to_string("/etc/group")
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("daemon:"))
+        .and_then(|l| l.split(':').nth(2))
+        .and_then(|g| g.parse::<u32>().ok())
+        .expect("a 'daemon' group");
+    let dir = std::env::temp_dir().join(format!("lisa-sock-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let boot = dir.join("boot.ron");
+    std::fs::write(&boot, "(control: (socket_group: \"daemon\"))\n").unwrap();
+    let boot_arg = boot.display().to_string();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &["--config", &boot_arg]);
+    let meta = std::fs::metadata(&sw.socket).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o660);
+    assert_eq!(meta.gid(), group);
+    drop(sw);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,6 +2,7 @@
 //! services over the running dataplane.
 
 pub mod boot;
+pub mod events;
 pub mod grpc;
 pub mod listen;
 pub mod running;

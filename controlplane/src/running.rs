@@ -2,9 +2,11 @@
 //! API change. A change is validated as a whole, then only what differs is
 //! pushed to the dataplane; a rejected change leaves everything as it was.
 
+use crate::events::Events;
 use dataplane::vlan::PortMode;
 use dataplane::{Dataplane, PortL2};
 use lisa_config::{apply_text, render, Config, InterfaceConfig, SwitchportMode, TextError};
+use lisa_proto::v1::EventType;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -30,6 +32,7 @@ pub enum ConfigError {
 /// The running configuration and the dataplane it drives.
 pub struct Running {
     dp: Arc<Dataplane>,
+    events: Events,
     cfg: Mutex<Config>,
     startup: PathBuf,
     aging: AtomicU32,
@@ -55,12 +58,13 @@ pub fn port_l2(i: &InterfaceConfig) -> PortL2 {
 impl Running {
     /// The default configuration over the dataplane's ports, saved to
     /// `startup` by `save`.
-    pub fn new(dp: Arc<Dataplane>, startup: PathBuf) -> Running {
+    pub fn new(dp: Arc<Dataplane>, startup: PathBuf, events: Events) -> Running {
         let names: Vec<String> = dp.ports().into_iter().map(|p| p.name).collect();
         let cfg = Config::with_interfaces(names.iter().map(String::as_str));
         let aging = AtomicU32::new(cfg.mac_aging);
         Running {
             dp,
+            events,
             cfg: Mutex::new(cfg),
             startup,
             aging,
@@ -96,6 +100,7 @@ impl Running {
         let mut cur = self.lock();
         let new = apply_text(&cur, text)?;
         self.push(&cur, &new)?;
+        self.changed(&cur, &new);
         *cur = new;
         Ok(())
     }
@@ -111,8 +116,38 @@ impl Running {
         let out = f(&mut new).map_err(ConfigError::Invalid)?;
         new.validate().map_err(|e| ConfigError::Invalid(e.0))?;
         self.push(&cur, &new)?;
+        self.changed(&cur, &new);
         *cur = new;
         Ok(out)
+    }
+
+    /// Announces a configuration change, naming what changed.
+    fn changed(&self, old: &Config, new: &Config) {
+        if old == new {
+            return;
+        }
+        let mut what: Vec<String> = new
+            .interfaces
+            .iter()
+            .filter(|(n, i)| old.interfaces.get(*n) != Some(*i))
+            .map(|(n, _)| n.clone())
+            .collect();
+        if old.vlans != new.vlans {
+            what.push("vlans".into());
+        }
+        if old.static_macs != new.static_macs || old.mac_aging != new.mac_aging {
+            what.push("mac address-table".into());
+        }
+        if old.hostname != new.hostname {
+            what.push("hostname".into());
+        }
+        self.events
+            .emit(EventType::ConfigChanged, "", what.join(", "));
+    }
+
+    /// The event feed.
+    pub fn events(&self) -> &Events {
+        &self.events
     }
 
     /// Loads the startup-config if there is one. Returns whether there was.

@@ -5,8 +5,8 @@ use crate::boot::valid_port_name;
 use dataplane::port::PortKindError;
 use dataplane::{DataplaneError, PortInfo, PortKind, PortSpec};
 use lisa_proto::v1::{
-    ports_server::Ports, AddPortRequest, ListPortsRequest, ListPortsResponse, Port, PortCounters,
-    RemovePortRequest, RemovePortResponse,
+    ports_server::Ports, AddPortRequest, EventType, ListPortsRequest, ListPortsResponse, Port,
+    PortCounters, RemovePortRequest, RemovePortResponse,
 };
 use tonic::{Request, Response, Status};
 
@@ -59,6 +59,7 @@ impl Ports for PortsService {
                 .find(|p| p.name == name)
                 .ok_or_else(|| Status::internal("the port vanished while being added"))?;
             tracing::info!(port = %name, kind = %req.kind, owner = %req.description, "port plugged");
+            ctx.running.events().emit(EventType::PortAdded, &name, format!("{} {}", req.kind, req.description));
             Ok(Response::new(to_proto(info)))
         })
         .await
@@ -77,6 +78,7 @@ impl Ports for PortsService {
                 other => Status::failed_precondition(other.to_string()),
             })?;
             tracing::info!(port = %name, "port unplugged");
+            ctx.running.events().emit(EventType::PortRemoved, &name, "");
             Ok(Response::new(RemovePortResponse {}))
         })
         .await

@@ -3,9 +3,9 @@
 use super::SwitchContext;
 use dataplane::eal::Eal;
 use lisa_proto::v1::{
-    system_server::System, DropCounter, DropCounters, GetDropCountersRequest, GetVersionRequest,
-    GetWorkerCountersRequest, PortCounters, Version, WorkerCounters, WorkerCountersList,
-    WorkerPortCounters,
+    system_server::System, DropCounter, DropCounters, Event, GetDropCountersRequest,
+    GetVersionRequest, GetWorkerCountersRequest, PortCounters, Version, WatchRequest,
+    WorkerCounters, WorkerCountersList, WorkerPortCounters,
 };
 use std::sync::atomic::Ordering;
 use tonic::{Request, Response, Status};
@@ -94,5 +94,17 @@ impl System for SystemService {
             })
             .collect();
         Ok(Response::new(WorkerCountersList { workers }))
+    }
+
+    type WatchStream =
+        std::pin::Pin<Box<dyn tokio_stream::Stream<Item = Result<Event, Status>> + Send>>;
+
+    async fn watch(&self, _: Request<WatchRequest>) -> Result<Response<Self::WatchStream>, Status> {
+        use tokio_stream::StreamExt;
+        let rx = self.0.running.events().subscribe();
+        // A watcher that lags loses events; the sequence numbers show the gap.
+        let stream =
+            tokio_stream::wrappers::BroadcastStream::new(rx).filter_map(|e| e.ok().map(Ok));
+        Ok(Response::new(Box::pin(stream)))
     }
 }

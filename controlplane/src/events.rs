@@ -1,0 +1,94 @@
+//! The event feed: what happens on the switch, broadcast to every watcher
+//! (`System.Watch`). A watcher that falls behind loses the oldest events
+//! and sees the gap in the sequence numbers; it never slows the switch.
+
+use dataplane::Dataplane;
+use lisa_proto::v1::{Event, EventType};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::broadcast;
+
+/// Events a slow watcher may lag behind before it loses some.
+const BACKLOG: usize = 1024;
+
+/// The sending side of the feed; cheap to clone.
+#[derive(Clone)]
+pub struct Events {
+    tx: broadcast::Sender<Event>,
+    sequence: Arc<AtomicU64>,
+}
+
+impl Default for Events {
+    fn default() -> Self {
+        Events {
+            tx: broadcast::channel(BACKLOG).0,
+            sequence: Arc::new(AtomicU64::new(0)),
+        }
+    }
+}
+
+impl Events {
+    /// Sends an event to every watcher (none is fine).
+    pub fn emit(&self, kind: EventType, port: &str, detail: impl Into<String>) {
+        let event = Event {
+            sequence: self.sequence.fetch_add(1, Ordering::Relaxed) + 1,
+            unix_millis: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0),
+            r#type: kind as i32,
+            port: port.to_string(),
+            detail: detail.into(),
+        };
+        let _ = self.tx.send(event);
+    }
+
+    /// A new watcher, seeing events from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.tx.subscribe()
+    }
+}
+
+/// Watches what the dataplane does not announce itself (link state, a full
+/// MAC table) and turns changes into events, twice a second.
+pub async fn monitor(dp: Arc<Dataplane>, events: Events) {
+    let mut links: HashMap<String, bool> = HashMap::new();
+    let mut full = dp.shared().fdb.counters.full.load(Ordering::Relaxed);
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    loop {
+        tick.tick().await;
+        let ports = dp.ports();
+        links.retain(|name, _| ports.iter().any(|p| &p.name == name));
+        for p in ports {
+            let was = links.insert(p.name.clone(), p.link_up);
+            if was.is_some_and(|w| w != p.link_up) {
+                let kind = if p.link_up {
+                    EventType::LinkUp
+                } else {
+                    EventType::LinkDown
+                };
+                events.emit(
+                    kind,
+                    &p.name,
+                    format!("{} link {}", p.kind, if p.link_up { "up" } else { "down" }),
+                );
+            }
+        }
+        let now_full = dp.shared().fdb.counters.full.load(Ordering::Relaxed);
+        if now_full != full {
+            let fdb = &dp.shared().fdb;
+            events.emit(
+                EventType::FdbFull,
+                "",
+                format!(
+                    "MAC table full ({} entries): {} addresses not learned",
+                    fdb.limit(),
+                    now_full - full
+                ),
+            );
+            full = now_full;
+        }
+    }
+}
