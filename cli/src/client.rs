@@ -6,7 +6,7 @@ use lisa_proto::v1::{
     config_client::ConfigClient, fdb_client::FdbClient, ports_client::PortsClient,
     system_client::SystemClient, ApplyConfigRequest, GetDropCountersRequest,
     GetRunningConfigRequest, GetStartupConfigRequest, GetVersionRequest, ListFdbRequest,
-    ListPortsRequest, SaveConfigRequest,
+    ListPortsRequest, ReloadRequest, SaveConfigRequest,
 };
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -56,6 +56,7 @@ impl Switch {
             [s, r] if is(s, "show", 2) && is(r, "running-config", 3) => self.running().await,
             [s, r] if is(s, "show", 2) && is(r, "startup-config", 3) => self.startup().await,
             [w, m] if is(w, "write", 2) && is(m, "memory", 1) => self.save().await,
+            [r] if is(r, "reload", 3) => self.reload().await,
             [c, r, s] if is(c, "copy", 2) && is(r, "running-config", 3) && is(s, "startup-config", 3) => self.save().await,
             _ => Err(anyhow!("Invalid input detected: '{line}' (this swcli knows show version, show interfaces, show mac address-table)")),
         }
@@ -102,6 +103,14 @@ impl Switch {
             "Building configuration...\n[OK] ({} bytes to {})\n",
             r.bytes, r.path
         ))
+    }
+
+    async fn reload(&mut self) -> Result<String> {
+        ConfigClient::new(self.channel.clone())
+            .reload(ReloadRequest {})
+            .await
+            .map_err(|s| anyhow!("{}", s.message()))?;
+        Ok("Configuration reloaded from startup-config\n".into())
     }
 
     async fn show_version(&mut self) -> Result<String> {

@@ -150,6 +150,29 @@ impl Running {
         &self.events
     }
 
+    /// `reload`: the defaults (over the ports present), then the
+    /// startup-config if there is one, as one change.
+    pub fn reload(&self) -> Result<(), ConfigError> {
+        let text = match std::fs::read_to_string(&self.startup) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => {
+                return Err(ConfigError::Io(
+                    format!("reading {}", self.startup.display()),
+                    e,
+                ))
+            }
+        };
+        let names: Vec<String> = self.dp.ports().into_iter().map(|p| p.name).collect();
+        let base = Config::with_interfaces(names.iter().map(String::as_str));
+        let new = apply_text(&base, &text)?;
+        let mut cur = self.lock();
+        self.push(&cur, &new)?;
+        self.changed(&cur, &new);
+        *cur = new;
+        Ok(())
+    }
+
     /// Loads the startup-config if there is one. Returns whether there was.
     pub fn load_startup(&self) -> Result<bool, ConfigError> {
         let text = match std::fs::read_to_string(&self.startup) {

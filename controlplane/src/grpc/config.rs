@@ -3,7 +3,7 @@
 use crate::running::{ConfigError, Running};
 use lisa_proto::v1::{
     config_server, ApplyConfigRequest, ConfigText, GetRunningConfigRequest,
-    GetStartupConfigRequest, SaveConfigRequest, SaveConfigResponse,
+    GetStartupConfigRequest, ReloadRequest, SaveConfigRequest, SaveConfigResponse,
 };
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
@@ -79,5 +79,14 @@ impl config_server::Config for ConfigService {
         .map_err(|e| Status::internal(e.to_string()))?
         .map(Response::new)
         .map_err(status)
+    }
+
+    async fn reload(&self, _: Request<ReloadRequest>) -> Result<Response<ConfigText>, Status> {
+        let running = self.0.clone();
+        tokio::task::spawn_blocking(move || running.reload().map(|_| running.render()))
+            .await
+            .map_err(|e| Status::internal(e.to_string()))?
+            .map(|text| Response::new(ConfigText { text }))
+            .map_err(status)
     }
 }
