@@ -147,3 +147,37 @@ fn two_workers_on_one_core_switch_together() {
     let ifs = sw.show("show interfaces");
     assert!(!ifs.contains("no-tx-room"), "{ifs}");
 }
+
+#[test]
+fn control_plane_threads_stay_off_the_worker_core() {
+    let _serial = serial();
+    let sw = Lisad::start(
+        &[("Ethernet1", "null")],
+        &["--main-core", "0", "--worker-cores", "1"],
+    );
+    let mut seen = Vec::new();
+    for task in std::fs::read_dir(format!("/proc/{}/task", sw.pid())).unwrap() {
+        let dir = task.unwrap().path();
+        let name = std::fs::read_to_string(dir.join("comm"))
+            .unwrap()
+            .trim()
+            .to_string();
+        let status = std::fs::read_to_string(dir.join("status")).unwrap();
+        let cpus = status
+            .lines()
+            .find(|l| l.starts_with("Cpus_allowed_list:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap()
+            .to_string();
+        seen.push((name, cpus));
+    }
+    for (name, cpus) in &seen {
+        let want = if name.starts_with("rte-worker") {
+            "1"
+        } else {
+            "0"
+        };
+        assert_eq!(cpus, want, "thread {name} may run on CPUs {cpus}: {seen:?}");
+    }
+    assert!(seen.iter().any(|(n, _)| n == "lisa-ctl"), "{seen:?}");
+}

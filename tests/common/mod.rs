@@ -116,6 +116,11 @@ impl Lisad {
             .unwrap_or(true)
     }
 
+    /// lisad's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
     /// What lisad logged so far.
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
