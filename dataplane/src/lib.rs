@@ -9,6 +9,7 @@ pub mod counters;
 pub mod eal;
 pub mod error;
 pub mod l2;
+pub mod l3;
 pub mod lcore;
 pub mod mbuf;
 pub mod mempool;
