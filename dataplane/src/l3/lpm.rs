@@ -335,7 +335,7 @@ mod tests {
     fn op() -> impl Strategy<Value = Op> {
         // Prefixes clustered in a few /16s so that they nest and overlap.
         let net =
-            (0u32..4, any::<u16>()).prop_map(|(hi, lo)| (0x0a00_0000 | (hi << 16) | u32::from(lo)));
+            (0u32..4, any::<u16>()).prop_map(|(hi, lo)| 0x0a00_0000 | (hi << 16) | u32::from(lo));
         prop_oneof![
             3 => (net.clone(), 0u8..=32, 0u32..1000).prop_map(|(n, l, h)| Op::Add(n, l, h)),
             1 => (net, 0u8..=32).prop_map(|(n, l)| Op::Del(n, l)),
