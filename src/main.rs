@@ -206,18 +206,8 @@ fn run(args: Args) -> Result<()> {
         result
     });
     runtime.shutdown_timeout(Duration::from_secs(2));
-    // Every other holder of the dataplane went with the runtime: stop it
-    // here, on the main lcore, so the EAL is cleaned up where it started.
-    match Arc::try_unwrap(dp) {
-        Ok(dp) => {
-            dp.stop();
-            // DPDK leaves its (now empty) runtime directory behind.
-            let _ = std::fs::remove_dir(PathBuf::from("/var/run/dpdk").join(&file_prefix));
-        }
-        Err(_) => tracing::warn!(
-            "dataplane still referenced at exit; it stops when the last reference goes"
-        ),
-    }
+    // Every other holder of the dataplane went with the runtime.
+    stop_dataplane(dp, &file_prefix);
     served.context("control plane")?;
     tracing::info!("stopped cleanly");
     Ok(())
@@ -229,8 +219,9 @@ fn stop_dataplane(dp: Arc<Dataplane>, file_prefix: &str) {
     match Arc::try_unwrap(dp) {
         Ok(dp) => {
             dp.stop();
-            // DPDK leaves its (now empty) runtime directory behind.
-            let _ = std::fs::remove_dir(PathBuf::from("/var/run/dpdk").join(file_prefix));
+            // DPDK leaves its runtime directory behind (and its telemetry
+            // socket goes only at exit). The prefix is this instance's own.
+            let _ = std::fs::remove_dir_all(PathBuf::from("/var/run/dpdk").join(file_prefix));
         }
         Err(_) => tracing::warn!(
             "dataplane still referenced at exit; it stops when the last reference goes"

@@ -73,6 +73,18 @@ fn ping_crosses_the_switch_and_macs_are_learned() {
         sw.log_text()
     );
     assert!(!sw.socket.exists(), "control socket left behind");
+    let log = sw.log_text();
+    let prefix = log
+        .split("\"--file-prefix\", \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the EAL arguments are logged");
+    let runtime_dir = std::path::Path::new("/var/run/dpdk").join(prefix);
+    assert!(
+        !runtime_dir.exists(),
+        "{} left behind",
+        runtime_dir.display()
+    );
 }
 
 #[test]

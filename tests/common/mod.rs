@@ -361,6 +361,7 @@ impl Drop for Host {
 pub struct VirtioPeer {
     child: Child,
     log: PathBuf,
+    prefix: String,
 }
 
 impl VirtioPeer {
@@ -375,6 +376,7 @@ impl VirtioPeer {
             socket.display(),
             if server { ",server=1" } else { "" }
         );
+        let prefix = format!("lisa-tp-{}-{tap}", std::process::id());
         // stdbuf: testpmd's stdout is a file, and the test reads it as it goes.
         let child = Command::new("stdbuf")
             .args(["-oL", "dpdk-testpmd"])
@@ -412,7 +414,7 @@ impl VirtioPeer {
             .stderr(logf)
             .spawn()
             .expect("start dpdk-testpmd (apt-get install dpdk)");
-        let peer = VirtioPeer { child, log };
+        let peer = VirtioPeer { child, log, prefix };
         // Its tap must be configured before a test moves it into a namespace.
         let ready = wait_until(Duration::from_secs(30), || {
             peer.log_text().contains("packet forwarding - ports=")
@@ -445,5 +447,6 @@ impl Drop for VirtioPeer {
             eprintln!("--- testpmd log ---\n{}", self.log_text());
         }
         let _ = std::fs::remove_file(&self.log);
+        let _ = std::fs::remove_dir_all(Path::new("/var/run/dpdk").join(&self.prefix));
     }
 }
