@@ -258,28 +258,10 @@ impl Host {
         sh("ip", &["netns", "add", ns]);
         sh("ip", &["-n", ns, "link", "set", "lo", "up"]);
         // No IPv6 chatter (router solicitations, MLD): only the test's traffic.
-        sh(
-            "ip",
-            &[
-                "netns",
-                "exec",
-                ns,
-                "sysctl",
-                "-qw",
-                "net.ipv6.conf.all.disable_ipv6=1",
-            ],
-        );
-        sh(
-            "ip",
-            &[
-                "netns",
-                "exec",
-                ns,
-                "sysctl",
-                "-qw",
-                "net.ipv6.conf.default.disable_ipv6=1",
-            ],
-        );
+        for key in ["all", "default"] {
+            let setting = format!("net.ipv6.conf.{key}.disable_ipv6=1");
+            sh("ip", &["netns", "exec", ns, "sysctl", "-qw", &setting]);
+        }
         Host { ns: ns.to_string() }
     }
 

@@ -53,9 +53,8 @@ impl config_server::Config for ConfigService {
     ) -> Result<Response<ConfigText>, Status> {
         let running = self.0.clone();
         let text = req.into_inner().text;
-        tokio::task::spawn_blocking(move || running.apply_text(&text).map(|_| running.render()))
-            .await
-            .map_err(|e| Status::internal(e.to_string()))?
+        super::blocking(move || running.apply_text(&text).map(|_| running.render()))
+            .await?
             .map(|text| Response::new(ConfigText { text }))
             .map_err(status)
     }
@@ -65,7 +64,7 @@ impl config_server::Config for ConfigService {
         _: Request<SaveConfigRequest>,
     ) -> Result<Response<SaveConfigResponse>, Status> {
         let running = self.0.clone();
-        tokio::task::spawn_blocking(move || {
+        super::blocking(move || {
             running.save()?;
             let bytes = std::fs::metadata(running.startup_path())
                 .map(|m| m.len())
@@ -75,17 +74,15 @@ impl config_server::Config for ConfigService {
                 bytes,
             })
         })
-        .await
-        .map_err(|e| Status::internal(e.to_string()))?
+        .await?
         .map(Response::new)
         .map_err(status)
     }
 
     async fn reload(&self, _: Request<ReloadRequest>) -> Result<Response<ConfigText>, Status> {
         let running = self.0.clone();
-        tokio::task::spawn_blocking(move || running.reload().map(|_| running.render()))
-            .await
-            .map_err(|e| Status::internal(e.to_string()))?
+        super::blocking(move || running.reload().map(|_| running.render()))
+            .await?
             .map(|text| Response::new(ConfigText { text }))
             .map_err(status)
     }

@@ -66,14 +66,13 @@ impl Fdb for FdbService {
         let req = req.into_inner();
         let (vlan, mac) = static_key(&req)?;
         let running = self.0.running.clone();
-        tokio::task::spawn_blocking(move || {
+        super::blocking(move || {
             running.edit(|cfg| {
                 let interface = resolve_interface(cfg, &req.port)?;
                 cfg.set_static_mac(vlan, mac, &interface)
             })
         })
-        .await
-        .map_err(|e| Status::internal(e.to_string()))?
+        .await?
         .map(|_| Response::new(FdbStaticResponse {}))
         .map_err(status)
     }
@@ -85,7 +84,7 @@ impl Fdb for FdbService {
         let req = req.into_inner();
         let (vlan, mac) = static_key(&req)?;
         let running = self.0.running.clone();
-        tokio::task::spawn_blocking(move || {
+        super::blocking(move || {
             running.edit(|cfg| {
                 if cfg.remove_static_mac(vlan, mac) {
                     Ok(())
@@ -97,8 +96,7 @@ impl Fdb for FdbService {
                 }
             })
         })
-        .await
-        .map_err(|e| Status::internal(e.to_string()))?
+        .await?
         .map(|_| Response::new(FdbStaticResponse {}))
         .map_err(|e| match e {
             ConfigError::Invalid(m) => Status::not_found(m),

@@ -106,7 +106,7 @@ impl interfaces_server::Interfaces for InterfacesService {
     ) -> Result<Response<InterfaceSettings>, Status> {
         let req = req.into_inner();
         let running = self.0.clone();
-        tokio::task::spawn_blocking(move || {
+        super::blocking(move || {
             running.edit(|cfg| {
                 let name = resolve_interface(cfg, &req.name)?;
                 let i = cfg
@@ -117,8 +117,7 @@ impl interfaces_server::Interfaces for InterfacesService {
                 Ok(settings(&name, i))
             })
         })
-        .await
-        .map_err(|e| Status::internal(e.to_string()))?
+        .await?
         .map(Response::new)
         .map_err(|e| match e {
             ConfigError::Invalid(m) if m.starts_with("no interface") => Status::not_found(m),

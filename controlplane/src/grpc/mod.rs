@@ -20,6 +20,16 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
 
+/// Runs `f` off the async threads (it may wait on the dataplane, for a
+/// grace period say) and returns what it returns.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tonic::Status> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| tonic::Status::internal(format!("the request's task failed: {e}")))
+}
+
 /// What every service handler reads: the running dataplane and when it started.
 #[derive(Clone)]
 pub struct SwitchContext {

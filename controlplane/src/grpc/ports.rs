@@ -36,7 +36,7 @@ impl Ports for PortsService {
             .parse()
             .map_err(|e: PortKindError| Status::invalid_argument(e.to_string()))?;
         let ctx = self.0.clone();
-        tokio::task::spawn_blocking(move || {
+        super::blocking(move || {
             let name = req.name;
             ctx.dp
                 .add_port(&PortSpec { name: name.clone(), kind })
@@ -62,8 +62,7 @@ impl Ports for PortsService {
             ctx.running.events().emit(EventType::PortAdded, &name, format!("{} {}", req.kind, req.description));
             Ok(Response::new(to_proto(info)))
         })
-        .await
-        .map_err(|e| Status::internal(e.to_string()))?
+        .await?
     }
 
     async fn remove_port(
@@ -72,7 +71,7 @@ impl Ports for PortsService {
     ) -> Result<Response<RemovePortResponse>, Status> {
         let name = req.into_inner().name;
         let ctx = self.0.clone();
-        tokio::task::spawn_blocking(move || {
+        super::blocking(move || {
             ctx.dp.remove_port(&name).map_err(|e| match e {
                 DataplaneError::NoSuchPort(_) => Status::not_found(e.to_string()),
                 other => Status::failed_precondition(other.to_string()),
@@ -81,8 +80,7 @@ impl Ports for PortsService {
             ctx.running.events().emit(EventType::PortRemoved, &name, "");
             Ok(Response::new(RemovePortResponse {}))
         })
-        .await
-        .map_err(|e| Status::internal(e.to_string()))?
+        .await?
     }
 }
 

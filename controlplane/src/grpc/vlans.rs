@@ -71,7 +71,7 @@ impl vlans_server::Vlans for VlansService {
         let id = check_id(req.id)?;
         check_name(&req.name)?;
         let running = self.0.clone();
-        tokio::task::spawn_blocking(move || {
+        super::blocking(move || {
             running.edit(|cfg| {
                 let name = if req.name.is_empty() {
                     VlanConfig::default_name(id)
@@ -83,8 +83,7 @@ impl vlans_server::Vlans for VlansService {
             })?;
             Ok(vlan(&running.config(), id))
         })
-        .await
-        .map_err(|e| Status::internal(e.to_string()))?
+        .await?
         .map(Response::new)
         .map_err(status)
     }
@@ -100,7 +99,7 @@ impl vlans_server::Vlans for VlansService {
             ));
         }
         let running = self.0.clone();
-        tokio::task::spawn_blocking(move || {
+        super::blocking(move || {
             running.edit(|cfg| {
                 cfg.vlans
                     .remove(&id)
@@ -109,8 +108,7 @@ impl vlans_server::Vlans for VlansService {
                 Ok(())
             })
         })
-        .await
-        .map_err(|e| Status::internal(e.to_string()))?
+        .await?
         .map(|_| Response::new(DeleteVlanResponse {}))
         .map_err(|e| match e {
             crate::running::ConfigError::Invalid(m) if m.contains("does not exist") => {
