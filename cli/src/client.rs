@@ -1,5 +1,6 @@
 //! The gRPC connection to lisad and the commands this first swcli knows.
 
+use crate::exec::ExecCmd;
 use anyhow::{anyhow, bail, Context, Result};
 use hyper_util::rt::TokioIo;
 use lisa_proto::v1::{
@@ -45,20 +46,17 @@ impl Switch {
         Ok(Switch { channel })
     }
 
-    /// Runs one command line and returns what it prints.
-    pub async fn execute(&mut self, line: &str) -> Result<String> {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let is = |w: &str, full: &str, min: usize| w.len() >= min && full.starts_with(w);
-        match words.as_slice() {
-            [s, v] if is(s, "show", 2) && is(v, "version", 1) => self.show_version().await,
-            [s, i, ..] if is(s, "show", 2) && is(i, "interfaces", 3) => self.show_interfaces().await,
-            [s, m, a, ..] if is(s, "show", 2) && is(m, "mac", 1) && is(a, "address-table", 1) => self.show_mac().await,
-            [s, r] if is(s, "show", 2) && is(r, "running-config", 3) => self.running().await,
-            [s, r] if is(s, "show", 2) && is(r, "startup-config", 3) => self.startup().await,
-            [w, m] if is(w, "write", 2) && is(m, "memory", 1) => self.save().await,
-            [r] if is(r, "reload", 3) => self.reload().await,
-            [c, r, s] if is(c, "copy", 2) && is(r, "running-config", 3) && is(s, "startup-config", 3) => self.save().await,
-            _ => Err(anyhow!("Invalid input detected: '{line}' (this swcli knows show version, show interfaces, show mac address-table)")),
+    /// Runs one EXEC command line (already parsed) and returns what it prints.
+    pub async fn execute(&mut self, cmd: ExecCmd) -> Result<String> {
+        match cmd {
+            ExecCmd::ShowVersion => self.show_version().await,
+            ExecCmd::ShowInterfaces => self.show_interfaces().await,
+            ExecCmd::ShowMacTable => self.show_mac().await,
+            ExecCmd::ShowRunning => self.running().await,
+            ExecCmd::ShowStartup => self.startup().await,
+            ExecCmd::WriteMemory | ExecCmd::CopyRunStart => self.save().await,
+            ExecCmd::Reload => self.reload().await,
+            ExecCmd::ConfigureTerminal => Ok(String::new()),
         }
     }
 
@@ -73,12 +71,17 @@ impl Switch {
         Ok(())
     }
 
-    async fn running(&mut self) -> Result<String> {
-        let t = ConfigClient::new(self.channel.clone())
+    /// The running configuration as IOS text.
+    pub async fn running_text(&mut self) -> Result<String> {
+        Ok(ConfigClient::new(self.channel.clone())
             .get_running_config(GetRunningConfigRequest {})
             .await?
             .into_inner()
-            .text;
+            .text)
+    }
+
+    async fn running(&mut self) -> Result<String> {
+        let t = self.running_text().await?;
         Ok(format!(
             "Building configuration...\n\nCurrent configuration : {} bytes\n{t}",
             t.len()
@@ -190,13 +193,6 @@ impl Switch {
         )?;
         Ok(out)
     }
-}
-
-/// True for `configure terminal` and its abbreviations (`conf t`).
-pub fn is_configure(line: &str) -> bool {
-    let w: Vec<&str> = line.split_whitespace().collect();
-    matches!(w.as_slice(), [c, t] if c.len() >= 4 && "configure".starts_with(c) && "terminal".starts_with(t))
-        || matches!(w.as_slice(), [c] if c.len() >= 4 && "configure".starts_with(c))
 }
 
 /// MAC text conversion for display (aa:bb:... -> aabb.ccdd.eeff).

@@ -1,11 +1,14 @@
-//! `swcli`: the LiSA-DP shell. This first version connects to `lisad` over
-//! gRPC and answers a few show commands; the full IOS-like command tree is
-//! its own piece of work.
+//! `swcli`: the LiSA-DP shell, a gRPC client of `lisad`. Commands come from
+//! `-c` or stdin; EXEC and configuration commands are parsed against
+//! declared command trees (abbreviations, `?` help, IOS errors with `^`).
 
 mod client;
+mod exec;
+mod session;
 
 use anyhow::Result;
 use clap::Parser;
+use session::{Outcome, Session};
 use std::io::BufRead;
 use std::path::PathBuf;
 
@@ -41,49 +44,28 @@ async fn main() {
 }
 
 async fn run(args: Args) -> Result<bool> {
-    let mut sw = client::Switch::connect(&args.socket).await?;
+    let sw = client::Switch::connect(&args.socket).await?;
     let commands: Vec<String> = if args.commands.is_empty() {
         std::io::stdin().lock().lines().collect::<Result<_, _>>()?
     } else {
         args.commands
     };
+    let mut session = Session::new(sw);
     let mut all_ok = true;
-    // Lines between `configure terminal` and `end` go to lisad as one change.
-    let mut config: Option<Vec<String>> = None;
-    for line in commands {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('!') {
-            continue;
-        }
-        if let Some(lines) = config.as_mut() {
-            if line == "end" {
-                let text = config.take().unwrap_or_default().join("\n");
-                if let Err(e) = sw.apply(&text).await {
-                    println!("{e}");
-                    all_ok = false;
-                }
-            } else {
-                lines.push(line.to_string());
-            }
-            continue;
-        }
-        if client::is_configure(line) {
-            config = Some(Vec::new());
-            continue;
-        }
-        match sw.execute(line).await {
-            Ok(out) => print!("{out}"),
-            Err(e) => {
-                println!("% {e}");
+    for line in &commands {
+        match session.line(line).await {
+            Outcome::Ok(out) => print!("{out}"),
+            Outcome::Failed(err) => {
+                print!("{err}");
                 all_ok = false;
             }
         }
     }
-    if let Some(lines) = config {
-        if let Err(e) = sw.apply(&lines.join("\n")).await {
-            println!("{e}");
-            all_ok = false;
-        }
+    // Configuration lines with no `end` still go in.
+    let pending = session.take_pending();
+    if let Outcome::Failed(err) = session.commit(&pending).await {
+        print!("{err}");
+        all_ok = false;
     }
     Ok(all_ok)
 }

@@ -1,0 +1,113 @@
+//! The EXEC-mode commands of swcli, declared once as a tree (the same
+//! grammar machinery as the configuration commands in `lisa_config`), so
+//! parsing, abbreviation, `?` help and the `^` error marker all follow it.
+
+use lisa_config::grammar::{kw, Node};
+
+/// Every EXEC command swcli runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum ExecCmd {
+    ShowVersion,
+    ShowInterfaces,
+    ShowMacTable,
+    ShowRunning,
+    ShowStartup,
+    WriteMemory,
+    CopyRunStart,
+    Reload,
+    ConfigureTerminal,
+}
+
+use ExecCmd::*;
+
+/// The EXEC tree (privileged mode).
+pub fn exec_tree() -> Vec<Node<ExecCmd>> {
+    vec![
+        kw(
+            "configure",
+            "Enter configuration mode",
+            vec![kw("terminal", "Configure from the terminal", vec![]).runs(ConfigureTerminal)],
+        )
+        .runs(ConfigureTerminal),
+        kw(
+            "copy",
+            "Copy from one file to another",
+            vec![kw(
+                "running-config",
+                "Copy from current system configuration",
+                vec![
+                    kw("startup-config", "Copy to startup configuration", vec![])
+                        .runs(CopyRunStart),
+                ],
+            )],
+        ),
+        kw("reload", "Reload the startup configuration", vec![]).runs(Reload),
+        kw(
+            "show",
+            "Show running system information",
+            vec![
+                kw("interfaces", "Interface status and configuration", vec![]).runs(ShowInterfaces),
+                kw(
+                    "mac",
+                    "MAC configuration",
+                    vec![kw("address-table", "MAC forwarding table", vec![]).runs(ShowMacTable)],
+                ),
+                kw("running-config", "Current operating configuration", vec![]).runs(ShowRunning),
+                kw(
+                    "startup-config",
+                    "Contents of startup configuration",
+                    vec![],
+                )
+                .runs(ShowStartup),
+                kw("version", "System hardware and software status", vec![]).runs(ShowVersion),
+            ],
+        ),
+        kw(
+            "write",
+            "Write running configuration to memory",
+            vec![kw("memory", "Write to NV memory", vec![]).runs(WriteMemory)],
+        )
+        .runs(WriteMemory),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lisa_config::grammar::{help, parse, ParseError};
+
+    #[test]
+    fn abbreviations_and_errors() {
+        let t = exec_tree();
+        assert_eq!(parse(&t, "sh run").unwrap().cmd, ShowRunning);
+        assert_eq!(parse(&t, "sh mac a").unwrap().cmd, ShowMacTable);
+        assert_eq!(parse(&t, "conf t").unwrap().cmd, ConfigureTerminal);
+        assert_eq!(parse(&t, "wr").unwrap().cmd, WriteMemory);
+        assert_eq!(
+            parse(&t, "show vresion"),
+            Err(ParseError::Invalid { column: 5 })
+        );
+        assert_eq!(parse(&t, "copy"), Err(ParseError::Incomplete));
+        assert!(
+            matches!(parse(&t, "co"), Err(ParseError::Ambiguous(_))),
+            "configure or copy"
+        );
+    }
+
+    #[test]
+    fn help_lists_next_words() {
+        let h = help(&exec_tree(), "show ").unwrap();
+        let words: Vec<&str> = h.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(
+            words,
+            vec![
+                "interfaces",
+                "mac",
+                "running-config",
+                "startup-config",
+                "version"
+            ]
+        );
+    }
+}
