@@ -324,3 +324,49 @@ fn the_control_socket_is_mode_0660_for_the_configured_group() {
     drop(sw);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn tcp_listening_is_opt_in() {
+    use lisa_proto::v1::{system_client::SystemClient, GetVersionRequest};
+    let _serial = serial();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = std::env::temp_dir().join(format!("lisa-tcp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let boot = dir.join("boot.ron");
+    std::fs::write(&boot, format!("(control: (tcp: \"127.0.0.1:{port}\"))\n")).unwrap();
+    let boot_arg = boot.display().to_string();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &["--config", &boot_arg]);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let version = rt
+        .block_on(async {
+            let mut c = SystemClient::connect(format!("http://127.0.0.1:{port}")).await?;
+            Ok::<_, Box<dyn std::error::Error>>(
+                c.get_version(GetVersionRequest {}).await?.into_inner(),
+            )
+        })
+        .expect("gRPC over TCP");
+    assert!(version.dpdk.contains("DPDK"));
+    // A client still connected does not hold up a clean stop.
+    let mut sw = sw;
+    let start = std::time::Instant::now();
+    let status = sw.stop().expect("lisad stops");
+    assert!(status.success());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "stop took {:?}",
+        start.elapsed()
+    );
+    drop(rt);
+    // Without the setting nothing listens on TCP.
+    let plain = Lisad::start(&[("Ethernet1", "null")], &[]);
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+    drop(plain);
+    let _ = std::fs::remove_dir_all(&dir);
+}

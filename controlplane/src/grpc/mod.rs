@@ -124,7 +124,16 @@ pub async fn serve(
         },
     };
     let _ = tx.send(());
-    while tasks.join_next().await.is_some() {}
+    // Graceful shutdown waits for open calls; a client that never hangs up
+    // (a Watch stream, say) must not keep the switch from stopping.
+    let drained = tokio::time::timeout(std::time::Duration::from_secs(2), async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::info!("closing the connections still open");
+        tasks.abort_all();
+    }
     listen::remove_socket(socket);
     result
 }
