@@ -69,6 +69,22 @@ fn ios_errors_help_and_modifiers() {
         run.contains("interface Ethernet2\n switchport access vlan 30"),
         "{run}"
     );
+    let brief = sw.show("show vlan brief");
+    let row = brief.lines().find(|l| l.starts_with("30 ")).unwrap_or("");
+    assert!(
+        row.contains("VLAN0030") && row.ends_with("Ethernet2"),
+        "{brief}"
+    );
+    assert!(sw
+        .show("clear mac address-table dynamic vlan 30")
+        .is_empty());
+    assert!(sw.show("clear mac add dyn int e1").is_empty());
+    let out = sw.swcli(&["clear mac address-table dynamic interface Nope7"]);
+    assert!(
+        !out.status.success() && stdout(&out).contains("no port named"),
+        "{}",
+        stdout(&out)
+    );
     let out = sw.swcli(&[
         "conf t",
         "mac address-table static 0200.0000.0001 vlan 99 interface e1",

@@ -5,9 +5,9 @@ use anyhow::{anyhow, bail, Context, Result};
 use hyper_util::rt::TokioIo;
 use lisa_proto::v1::{
     config_client::ConfigClient, fdb_client::FdbClient, ports_client::PortsClient,
-    system_client::SystemClient, ApplyConfigRequest, GetDropCountersRequest,
-    GetRunningConfigRequest, GetStartupConfigRequest, GetVersionRequest, ListFdbRequest,
-    ListPortsRequest, ReloadRequest, SaveConfigRequest,
+    system_client::SystemClient, vlans_client::VlansClient, ApplyConfigRequest, FlushFdbRequest,
+    GetDropCountersRequest, GetRunningConfigRequest, GetStartupConfigRequest, GetVersionRequest,
+    ListFdbRequest, ListPortsRequest, ListVlansRequest, ReloadRequest, SaveConfigRequest,
 };
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -47,8 +47,12 @@ impl Switch {
     }
 
     /// Runs one EXEC command line (already parsed) and returns what it prints.
-    pub async fn execute(&mut self, cmd: ExecCmd) -> Result<String> {
+    pub async fn execute(&mut self, cmd: ExecCmd, args: &[String]) -> Result<String> {
         match cmd {
+            ExecCmd::ShowVlanBrief => self.show_vlan_brief().await,
+            ExecCmd::ClearMacDynamic => self.clear_mac(0, "").await,
+            ExecCmd::ClearMacDynamicVlan => self.clear_mac(args[0].parse().unwrap_or(0), "").await,
+            ExecCmd::ClearMacDynamicInterface => self.clear_mac(0, &args[0]).await,
             ExecCmd::ShowVersion => self.show_version().await,
             ExecCmd::ShowInterfaces => self.show_interfaces().await,
             ExecCmd::ShowMacTable => self.show_mac().await,
@@ -114,6 +118,39 @@ impl Switch {
             .await
             .map_err(|s| anyhow!("{}", s.message()))?;
         Ok("Configuration reloaded from startup-config\n".into())
+    }
+
+    async fn show_vlan_brief(&mut self) -> Result<String> {
+        let vlans = VlansClient::new(self.channel.clone())
+            .list_vlans(ListVlansRequest {})
+            .await?
+            .into_inner()
+            .vlans;
+        let mut out = String::from(
+            "\nVLAN Name                             Status    Ports\n---- -------------------------------- --------- -------------------------------\n",
+        );
+        for v in vlans {
+            writeln!(
+                out,
+                "{:<4} {:<32} {:<9} {}",
+                v.id,
+                v.name,
+                "active",
+                v.access_ports.join(", ")
+            )?;
+        }
+        Ok(out)
+    }
+
+    async fn clear_mac(&mut self, vlan: u32, port: &str) -> Result<String> {
+        FdbClient::new(self.channel.clone())
+            .flush(FlushFdbRequest {
+                vlan,
+                port: port.to_string(),
+            })
+            .await
+            .map_err(|s| anyhow!("{}", s.message()))?;
+        Ok(String::new())
     }
 
     async fn show_version(&mut self) -> Result<String> {

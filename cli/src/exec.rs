@@ -2,7 +2,7 @@
 //! grammar machinery as the configuration commands in `lisa_config`), so
 //! parsing, abbreviation, `?` help and the `^` error marker all follow it.
 
-use lisa_config::grammar::{kw, Node};
+use lisa_config::grammar::{arg, kw, ArgKind, Node};
 
 /// Every EXEC command swcli runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +17,10 @@ pub enum ExecCmd {
     CopyRunStart,
     Reload,
     ConfigureTerminal,
+    ShowVlanBrief,
+    ClearMacDynamic,
+    ClearMacDynamicVlan,
+    ClearMacDynamicInterface,
 }
 
 use ExecCmd::*;
@@ -24,6 +28,37 @@ use ExecCmd::*;
 /// The EXEC tree (privileged mode).
 pub fn exec_tree() -> Vec<Node<ExecCmd>> {
     vec![
+        kw(
+            "clear",
+            "Reset functions",
+            vec![kw(
+                "mac",
+                "MAC forwarding table",
+                vec![kw(
+                    "address-table",
+                    "MAC forwarding table",
+                    vec![kw(
+                        "dynamic",
+                        "dynamic entry type",
+                        vec![
+                            kw(
+                                "vlan",
+                                "VLAN keyword",
+                                vec![arg(ArgKind::VlanId, "VLAN id", vec![])
+                                    .runs(ClearMacDynamicVlan)],
+                            ),
+                            kw(
+                                "interface",
+                                "interface keyword",
+                                vec![arg(ArgKind::Interface, "Interface name", vec![])
+                                    .runs(ClearMacDynamicInterface)],
+                            ),
+                        ],
+                    )
+                    .runs(ClearMacDynamic)],
+                )],
+            )],
+        ),
         kw(
             "configure",
             "Enter configuration mode",
@@ -61,6 +96,12 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
                 )
                 .runs(ShowStartup),
                 kw("version", "System hardware and software status", vec![]).runs(ShowVersion),
+                kw(
+                    "vlan",
+                    "VTP VLAN status",
+                    vec![kw("brief", "VTP all VLAN status in brief", vec![]).runs(ShowVlanBrief)],
+                )
+                .runs(ShowVlanBrief),
             ],
         ),
         kw(
@@ -106,7 +147,8 @@ mod tests {
                 "mac",
                 "running-config",
                 "startup-config",
-                "version"
+                "version",
+                "vlan"
             ]
         );
     }

@@ -109,8 +109,8 @@ impl Session {
             Some((c, m)) => (c, Some(m)),
             None => (line, None),
         };
-        let cmd = match parse(&exec_tree(), command) {
-            Ok(p) => p.cmd,
+        let (cmd, args) = match parse(&exec_tree(), command) {
+            Ok(p) => (p.cmd, p.args),
             Err(e) => return Outcome::Failed(format_error(command, &e)),
         };
         if cmd == ExecCmd::ConfigureTerminal {
@@ -123,7 +123,7 @@ impl Session {
             self.config = Some((Vec::new(), Mode::Global, shadow));
             return Outcome::Ok(String::new());
         }
-        match self.switch.execute(cmd).await {
+        match self.switch.execute(cmd, &args).await {
             Ok(out) => match modifier.map(|m| modify(out.clone(), m)) {
                 None => Outcome::Ok(out),
                 Some(Ok(filtered)) => Outcome::Ok(filtered),

@@ -128,10 +128,13 @@ impl FdbService {
         let port = if port.is_empty() {
             None
         } else {
+            // Abbreviations resolve as in the configuration (`int e1`).
+            let name = resolve_interface(&self.0.running.config(), port)
+                .map_err(Status::invalid_argument)?;
             Some(
                 self.0
                     .dp
-                    .port_id(port)
+                    .port_id(&name)
                     .ok_or_else(|| Status::invalid_argument(format!("no port named '{port}'")))?,
             )
         };

@@ -44,6 +44,12 @@ fn vlan(cfg: &lisa_config::Config, id: u16) -> Vlan {
         })
         .map(|(n, _)| n.clone())
         .collect();
+    let access_ports = cfg
+        .interfaces
+        .iter()
+        .filter(|(_, i)| i.mode == SwitchportMode::Access && i.access_vlan == id)
+        .map(|(n, _)| n.clone())
+        .collect();
     Vlan {
         id: u32::from(id),
         name: cfg
@@ -52,6 +58,7 @@ fn vlan(cfg: &lisa_config::Config, id: u16) -> Vlan {
             .map(|v| v.name.clone())
             .unwrap_or_default(),
         ports,
+        access_ports,
     }
 }
 
