@@ -69,6 +69,17 @@ fn ios_errors_help_and_modifiers() {
         run.contains("interface Ethernet2\n switchport access vlan 30"),
         "{run}"
     );
+    sw.configure(&["mac address-table static 0200.0000.0005 vlan 30 interface e1"]);
+    let has = |cmd: &str| sw.show(cmd).contains("0200.0000.0005");
+    assert!(has("show mac address-table static"));
+    assert!(!has("show mac address-table dynamic"));
+    assert!(has("show mac address-table vlan 30"));
+    assert!(!has("show mac address-table vlan 1"));
+    assert!(has("show mac address-table interface e1"));
+    assert!(has("sh mac a add 02:00:00:00:00:05"));
+    let count = sw.show("show mac address-table count");
+    assert!(count.contains("Static  Address Count  : 1"), "{count}");
+    assert!(sw.show("clear counters").is_empty());
     let brief = sw.show("show vlan brief");
     let row = brief.lines().find(|l| l.starts_with("30 ")).unwrap_or("");
     assert!(

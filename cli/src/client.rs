@@ -5,13 +5,32 @@ use anyhow::{anyhow, bail, Context, Result};
 use hyper_util::rt::TokioIo;
 use lisa_proto::v1::{
     config_client::ConfigClient, fdb_client::FdbClient, ports_client::PortsClient,
-    system_client::SystemClient, vlans_client::VlansClient, ApplyConfigRequest, FlushFdbRequest,
-    GetDropCountersRequest, GetRunningConfigRequest, GetStartupConfigRequest, GetVersionRequest,
-    ListFdbRequest, ListPortsRequest, ListVlansRequest, ReloadRequest, SaveConfigRequest,
+    system_client::SystemClient, vlans_client::VlansClient, ApplyConfigRequest,
+    ClearCountersRequest, FlushFdbRequest, GetDropCountersRequest, GetRunningConfigRequest,
+    GetStartupConfigRequest, GetVersionRequest, ListFdbRequest, ListPortsRequest, ListVlansRequest,
+    ReloadRequest, SaveConfigRequest,
 };
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use tonic::transport::{Channel, Endpoint, Uri};
+
+/// Which entries `show mac address-table` lists.
+pub enum MacFilter {
+    /// Every entry.
+    All,
+    /// Learned entries.
+    Dynamic,
+    /// Configured entries.
+    Static,
+    /// Counts only.
+    Count,
+    /// One VLAN.
+    Vlan(u32),
+    /// One interface.
+    Interface(String),
+    /// One address.
+    Address(String),
+}
 
 /// A connection to one lisad.
 pub struct Switch {
@@ -55,7 +74,17 @@ impl Switch {
             ExecCmd::ClearMacDynamicInterface => self.clear_mac(0, &args[0]).await,
             ExecCmd::ShowVersion => self.show_version().await,
             ExecCmd::ShowInterfaces => self.show_interfaces().await,
-            ExecCmd::ShowMacTable => self.show_mac().await,
+            ExecCmd::ShowMacTable => self.show_mac(MacFilter::All).await,
+            ExecCmd::ShowMacDynamic => self.show_mac(MacFilter::Dynamic).await,
+            ExecCmd::ShowMacStatic => self.show_mac(MacFilter::Static).await,
+            ExecCmd::ShowMacCount => self.show_mac(MacFilter::Count).await,
+            ExecCmd::ShowMacVlan => {
+                self.show_mac(MacFilter::Vlan(args[0].parse().unwrap_or(0)))
+                    .await
+            }
+            ExecCmd::ShowMacInterface => self.show_mac(MacFilter::Interface(args[0].clone())).await,
+            ExecCmd::ShowMacAddress => self.show_mac(MacFilter::Address(args[0].clone())).await,
+            ExecCmd::ClearCounters => self.clear_counters().await,
             ExecCmd::ShowRunning => self.running().await,
             ExecCmd::ShowStartup => self.startup().await,
             ExecCmd::WriteMemory | ExecCmd::CopyRunStart => self.save().await,
@@ -142,6 +171,14 @@ impl Switch {
         Ok(out)
     }
 
+    async fn clear_counters(&mut self) -> Result<String> {
+        SystemClient::new(self.channel.clone())
+            .clear_counters(ClearCountersRequest {})
+            .await
+            .map_err(|s| anyhow!("{}", s.message()))?;
+        Ok(String::new())
+    }
+
     async fn clear_mac(&mut self, vlan: u32, port: &str) -> Result<String> {
         FdbClient::new(self.channel.clone())
             .flush(FlushFdbRequest {
@@ -206,13 +243,56 @@ impl Switch {
         Ok(out)
     }
 
-    async fn show_mac(&mut self) -> Result<String> {
+    /// `show mac address-table [dynamic|static|vlan N|interface X|address H.H.H|count]`.
+    async fn show_mac(&mut self, filter: MacFilter) -> Result<String> {
+        let req = ListFdbRequest {
+            vlan: if let MacFilter::Vlan(v) = filter {
+                v
+            } else {
+                0
+            },
+            port: if let MacFilter::Interface(p) = &filter {
+                p.clone()
+            } else {
+                String::new()
+            },
+        };
         let r = FdbClient::new(self.channel.clone())
-            .list_entries(ListFdbRequest::default())
-            .await?
+            .list_entries(req)
+            .await
+            .map_err(|s| anyhow!("{}", s.message()))?
             .into_inner();
+        let wanted_mac = match &filter {
+            MacFilter::Address(a) => Some(a.parse::<lisa_mac::Mac>()?.cisco()),
+            _ => None,
+        };
+        let entries: Vec<_> = r
+            .entries
+            .iter()
+            .filter(|e| match &filter {
+                MacFilter::Dynamic => e.r#type == "dynamic",
+                MacFilter::Static => e.r#type == "static",
+                _ => true,
+            })
+            .filter(|e| {
+                wanted_mac.as_ref().is_none_or(|w| {
+                    e.mac
+                        .parse::<lisa_mac::Mac>()
+                        .is_ok_and(|m| &m.cisco() == w)
+                })
+            })
+            .collect();
+        if matches!(filter, MacFilter::Count) {
+            let dynamic = entries.iter().filter(|e| e.r#type == "dynamic").count();
+            return Ok(format!(
+                "\nMac Entries for all vlans :\n---------------------------\nDynamic Address Count  : {dynamic}\nStatic  Address Count  : {}\nTotal Mac Addresses    : {}\n\nTotal Mac Address Space Available: {}\n",
+                entries.len() - dynamic,
+                entries.len(),
+                r.limit.saturating_sub(r.total)
+            ));
+        }
         let mut out = String::from("          Mac Address Table\n-------------------------------------------\n\nVlan    Mac Address       Type        Ports\n----    -----------       --------    -----\n");
-        for e in &r.entries {
+        for e in &entries {
             let mac: lisa_mac::Mac = e.mac.parse()?;
             writeln!(
                 out,
@@ -226,7 +306,7 @@ impl Switch {
         writeln!(
             out,
             "Total Mac Addresses for this criterion: {}",
-            r.entries.len()
+            entries.len()
         )?;
         Ok(out)
     }

@@ -18,6 +18,13 @@ pub enum ExecCmd {
     Reload,
     ConfigureTerminal,
     ShowVlanBrief,
+    ShowMacDynamic,
+    ShowMacStatic,
+    ShowMacCount,
+    ShowMacVlan,
+    ShowMacInterface,
+    ShowMacAddress,
+    ClearCounters,
     ClearMacDynamic,
     ClearMacDynamicVlan,
     ClearMacDynamicInterface,
@@ -31,33 +38,41 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
         kw(
             "clear",
             "Reset functions",
-            vec![kw(
-                "mac",
-                "MAC forwarding table",
-                vec![kw(
-                    "address-table",
+            vec![
+                kw(
+                    "counters",
+                    "Clear counters on one or all interfaces",
+                    vec![],
+                )
+                .runs(ClearCounters),
+                kw(
+                    "mac",
                     "MAC forwarding table",
                     vec![kw(
-                        "dynamic",
-                        "dynamic entry type",
-                        vec![
-                            kw(
-                                "vlan",
-                                "VLAN keyword",
-                                vec![arg(ArgKind::VlanId, "VLAN id", vec![])
-                                    .runs(ClearMacDynamicVlan)],
-                            ),
-                            kw(
-                                "interface",
-                                "interface keyword",
-                                vec![arg(ArgKind::Interface, "Interface name", vec![])
-                                    .runs(ClearMacDynamicInterface)],
-                            ),
-                        ],
-                    )
-                    .runs(ClearMacDynamic)],
-                )],
-            )],
+                        "address-table",
+                        "MAC forwarding table",
+                        vec![kw(
+                            "dynamic",
+                            "dynamic entry type",
+                            vec![
+                                kw(
+                                    "vlan",
+                                    "VLAN keyword",
+                                    vec![arg(ArgKind::VlanId, "VLAN id", vec![])
+                                        .runs(ClearMacDynamicVlan)],
+                                ),
+                                kw(
+                                    "interface",
+                                    "interface keyword",
+                                    vec![arg(ArgKind::Interface, "Interface name", vec![])
+                                        .runs(ClearMacDynamicInterface)],
+                                ),
+                            ],
+                        )
+                        .runs(ClearMacDynamic)],
+                    )],
+                ),
+            ],
         ),
         kw(
             "configure",
@@ -86,7 +101,33 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
                 kw(
                     "mac",
                     "MAC configuration",
-                    vec![kw("address-table", "MAC forwarding table", vec![]).runs(ShowMacTable)],
+                    vec![kw(
+                        "address-table",
+                        "MAC forwarding table",
+                        vec![
+                            kw(
+                                "address",
+                                "address keyword",
+                                vec![arg(ArgKind::Mac, "48 bit mac address", vec![])
+                                    .runs(ShowMacAddress)],
+                            ),
+                            kw("count", "Count keyword", vec![]).runs(ShowMacCount),
+                            kw("dynamic", "dynamic entry type", vec![]).runs(ShowMacDynamic),
+                            kw(
+                                "interface",
+                                "interface keyword",
+                                vec![arg(ArgKind::Interface, "Interface name", vec![])
+                                    .runs(ShowMacInterface)],
+                            ),
+                            kw("static", "static entry type", vec![]).runs(ShowMacStatic),
+                            kw(
+                                "vlan",
+                                "VLAN keyword",
+                                vec![arg(ArgKind::VlanId, "VLAN id", vec![]).runs(ShowMacVlan)],
+                            ),
+                        ],
+                    )
+                    .runs(ShowMacTable)],
                 ),
                 kw("running-config", "Current operating configuration", vec![]).runs(ShowRunning),
                 kw(

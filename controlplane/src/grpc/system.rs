@@ -3,9 +3,9 @@
 use super::SwitchContext;
 use dataplane::eal::Eal;
 use lisa_proto::v1::{
-    system_server::System, DropCounter, DropCounters, Event, GetDropCountersRequest,
-    GetVersionRequest, GetWorkerCountersRequest, PortCounters, Version, WatchRequest,
-    WorkerCounters, WorkerCountersList, WorkerPortCounters,
+    system_server::System, ClearCountersRequest, ClearCountersResponse, DropCounter, DropCounters,
+    Event, GetDropCountersRequest, GetVersionRequest, GetWorkerCountersRequest, PortCounters,
+    Version, WatchRequest, WorkerCounters, WorkerCountersList, WorkerPortCounters,
 };
 use std::sync::atomic::Ordering;
 use tonic::{Request, Response, Status};
@@ -106,5 +106,15 @@ impl System for SystemService {
         let stream =
             tokio_stream::wrappers::BroadcastStream::new(rx).filter_map(|e| e.ok().map(Ok));
         Ok(Response::new(Box::pin(stream)))
+    }
+
+    async fn clear_counters(
+        &self,
+        _: Request<ClearCountersRequest>,
+    ) -> Result<Response<ClearCountersResponse>, Status> {
+        for w in self.0.dp.shared().counters.iter() {
+            w.clear();
+        }
+        Ok(Response::new(ClearCountersResponse {}))
     }
 }
