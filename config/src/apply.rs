@@ -6,7 +6,7 @@ use crate::commands::{global_tree, interface_tree, vlan_tree, ConfigCmd};
 use crate::grammar::{parse, ParseError};
 use crate::model::{
     Config, InterfaceConfig, SwitchportMode, VlanConfig, DEFAULT_AGING, DEFAULT_HOSTNAME,
-    DEFAULT_MTU,
+    DEFAULT_MTU, MAX_DESCRIPTION,
 };
 use lisa_types::{MacAddr, VlanSet, DEFAULT_VLAN};
 
@@ -224,8 +224,10 @@ fn interface_cmd(
     let d = InterfaceConfig::default();
     match cmd {
         Description => {
-            if args[0].len() > 240 {
-                return Err(reject("Description is limited to 240 characters"));
+            if args[0].len() > MAX_DESCRIPTION {
+                return Err(reject(format!(
+                    "Description is limited to {MAX_DESCRIPTION} characters"
+                )));
             }
             i.description = args[0].clone()
         }

@@ -3,6 +3,7 @@
 //! running-config text all follow these trees.
 
 use crate::grammar::{arg, kw, ArgKind, Node};
+use crate::model::{MAX_MTU, MIN_MTU};
 
 /// Every configuration command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,7 +190,7 @@ pub fn interface_tree() -> Vec<Node<ConfigCmd>> {
         kw(
             "mtu",
             "Set the interface Maximum Transmission Unit (MTU)",
-            vec![arg(ArgKind::Number(68, 9198), "MTU size in bytes", vec![]).runs(Mtu)],
+            vec![arg(ArgKind::Number(u32::from(MIN_MTU), u32::from(MAX_MTU)), "MTU size in bytes", vec![]).runs(Mtu)],
         ),
         kw(
             "switchport",

@@ -50,14 +50,7 @@ impl ArgKind {
             ArgKind::Word | ArgKind::Line => !word.is_empty(),
             ArgKind::Mac => word.parse::<MacAddr>().is_ok(),
             ArgKind::Ipv4 => word.parse::<Ipv4Addr>().is_ok(),
-            ArgKind::Interface => {
-                let letters = word.bytes().take_while(|c| c.is_ascii_alphabetic()).count();
-                letters > 0
-                    && letters < word.len()
-                    && word[letters..]
-                        .split('/')
-                        .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
-            }
+            ArgKind::Interface => lisa_types::valid_port_name(word),
         }
     }
 }

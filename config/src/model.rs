@@ -12,6 +12,8 @@ pub const DEFAULT_MTU: u16 = 1500;
 pub const MAX_MTU: u16 = 9198;
 /// Smallest MTU.
 pub const MIN_MTU: u16 = 68;
+/// Longest interface description.
+pub const MAX_DESCRIPTION: usize = 240;
 /// Default host name.
 pub const DEFAULT_HOSTNAME: &str = "lisa";
 

@@ -139,18 +139,7 @@ pub struct BootConfigError {
     pub message: String,
 }
 
-/// True for IOS-style interface names: letters, then a number, then
-/// optional `/number` parts (`Ethernet1`, `Vhost12`, `Port1/3`).
-pub fn valid_port_name(name: &str) -> bool {
-    let letters = name.bytes().take_while(|c| c.is_ascii_alphabetic()).count();
-    let rest = &name[letters..];
-    letters > 0
-        && name.len() <= 32
-        && !rest.is_empty()
-        && rest
-            .split('/')
-            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
-}
+pub use lisa_types::valid_port_name;
 
 /// Parses `NAME=KIND:ARG` (the `--port` option).
 pub fn parse_port_arg(text: &str) -> Result<PortConfig, String> {

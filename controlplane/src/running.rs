@@ -59,7 +59,7 @@ impl Running {
     /// The default configuration over the dataplane's ports, saved to
     /// `startup` by `save`.
     pub fn new(dp: Arc<Dataplane>, startup: PathBuf, events: Events) -> Running {
-        let names: Vec<String> = dp.ports().into_iter().map(|p| p.name).collect();
+        let names: Vec<String> = dp.port_names().into_iter().map(|(_, n)| n).collect();
         let cfg = Config::with_interfaces(names.iter().map(String::as_str));
         let aging = AtomicU32::new(cfg.mac_aging);
         Running {
@@ -163,7 +163,7 @@ impl Running {
                 ))
             }
         };
-        let names: Vec<String> = self.dp.ports().into_iter().map(|p| p.name).collect();
+        let names: Vec<String> = self.dp.port_names().into_iter().map(|(_, n)| n).collect();
         let base = Config::with_interfaces(names.iter().map(String::as_str));
         let new = apply_text(&base, &text)?;
         let mut cur = self.lock();
@@ -241,7 +241,7 @@ impl Running {
         if old.vlans.keys().ne(new.vlans.keys()) {
             self.dp.set_active_vlans(new.vlan_set());
         }
-        let present: Vec<String> = self.dp.ports().into_iter().map(|p| p.name).collect();
+        let present: Vec<String> = self.dp.port_names().into_iter().map(|(_, n)| n).collect();
         let mut done: Vec<&String> = Vec::new();
         for name in &present {
             let (Some(a), Some(b)) = (old.interfaces.get(name), new.interfaces.get(name)) else {

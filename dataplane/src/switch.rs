@@ -383,19 +383,19 @@ impl Dataplane {
             .collect()
     }
 
+    /// (DPDK port id, name) of every port, without asking the drivers anything.
+    pub fn port_names(&self) -> Vec<(u16, String)> {
+        self.state()
+            .ports
+            .iter()
+            .map(|p| (p.eth.port_id(), p.name.clone()))
+            .collect()
+    }
+
     /// The DPDK port id of the port called `name` (any case).
     pub fn port_id(&self, name: &str) -> Option<u16> {
         let st = self.state();
         position(&st, name).ok().map(|i| st.ports[i].eth.port_id())
-    }
-
-    /// The name of the port with DPDK id `port_id`.
-    pub fn port_name(&self, port_id: u16) -> Option<String> {
-        self.state()
-            .ports
-            .iter()
-            .find(|p| p.eth.port_id() == port_id)
-            .map(|p| p.name.clone())
     }
 
     /// Frames dropped, per reason, summed over workers.

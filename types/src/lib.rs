@@ -6,4 +6,18 @@ mod mac;
 mod vlan_set;
 
 pub use mac::{MacAddr, MacParseError};
+/// True for IOS-style interface names: letters, then a number, then
+/// optional `/number` parts (`Ethernet1`, `Vhost12`, `Port1/3`), at most 32
+/// characters.
+pub fn valid_port_name(name: &str) -> bool {
+    let letters = name.bytes().take_while(|c| c.is_ascii_alphabetic()).count();
+    let rest = &name[letters..];
+    letters > 0
+        && name.len() <= 32
+        && !rest.is_empty()
+        && rest
+            .split('/')
+            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+}
+
 pub use vlan_set::{valid_vlan, VlanSet, VlanSetError, DEFAULT_VLAN, VLAN_MAX, VLAN_MIN};

@@ -27,6 +27,8 @@ impl Fdb for FdbService {
         let dp = &self.0.dp;
         let fdb = &dp.shared().fdb;
         let now = dp.shared().now_secs();
+        // One look at the port table, not one per entry.
+        let names: std::collections::HashMap<u16, String> = dp.port_names().into_iter().collect();
         let mut entries: Vec<FdbEntry> = fdb
             .entries()
             .into_iter()
@@ -35,7 +37,7 @@ impl Fdb for FdbService {
             .map(|e| FdbEntry {
                 vlan: u32::from(e.vlan),
                 mac: e.mac.to_string(),
-                port: dp.port_name(e.port).unwrap_or_else(|| "?".into()),
+                port: names.get(&e.port).cloned().unwrap_or_else(|| "?".into()),
                 r#type: if e.is_static { "static" } else { "dynamic" }.to_string(),
                 age_seconds: if e.is_static {
                     0

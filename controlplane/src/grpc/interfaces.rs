@@ -3,6 +3,7 @@
 
 use super::config::status;
 use crate::running::{ConfigError, Running};
+use lisa_config::model::{MAX_DESCRIPTION, MAX_MTU, MIN_MTU};
 use lisa_config::{
     render::interface_lines, resolve_interface, InterfaceConfig, SwitchportMode as Mode,
 };
@@ -47,8 +48,8 @@ fn vlan_field(field: &str, v: u32) -> Result<u16, String> {
 /// Applies the set fields of `req` to `i`.
 fn apply(i: &mut InterfaceConfig, req: &SetInterfaceRequest) -> Result<(), String> {
     if let Some(d) = &req.description {
-        if d.len() > 240 {
-            return Err("description: at most 240 characters".into());
+        if d.len() > MAX_DESCRIPTION {
+            return Err(format!("description: at most {MAX_DESCRIPTION} characters"));
         }
         i.description = d.clone();
     }
@@ -76,8 +77,8 @@ fn apply(i: &mut InterfaceConfig, req: &SetInterfaceRequest) -> Result<(), Strin
         };
     }
     if let Some(m) = req.mtu {
-        if !(68..=9198).contains(&m) {
-            return Err(format!("mtu: {m} is out of range (68-9198)"));
+        if !(u32::from(MIN_MTU)..=u32::from(MAX_MTU)).contains(&m) {
+            return Err(format!("mtu: {m} is out of range ({MIN_MTU}-{MAX_MTU})"));
         }
         i.mtu = m as u16;
     }
