@@ -5,9 +5,10 @@
 use crate::commands::{global_tree, interface_tree, vlan_tree, ConfigCmd};
 use crate::grammar::{parse, ParseError};
 use crate::model::{
-    Config, InterfaceConfig, SwitchportMode, VlanConfig, DEFAULT_AGING, DEFAULT_HOSTNAME,
-    DEFAULT_MTU, MAX_DESCRIPTION,
+    mask_len, Config, InterfaceConfig, IpPrefix, SviConfig, SwitchportMode,
+    VlanConfig, DEFAULT_AGING, DEFAULT_HOSTNAME, DEFAULT_MTU, MAX_DESCRIPTION,
 };
+use std::net::Ipv4Addr;
 use lisa_types::{MacAddr, VlanSet, DEFAULT_VLAN};
 
 /// The configuration mode a line is read in.
@@ -169,8 +170,71 @@ fn run(
         }
         Interface => {
             let name = resolve_interface(cfg, &args[0]).map_err(reject)?;
-            cfg.interfaces.entry(name.clone()).or_default();
+            match svi_id(&name) {
+                Some(Ok(v)) => {
+                    cfg.svis.entry(v).or_default();
+                }
+                Some(Err(e)) => return Err(reject(e)),
+                None => {
+                    cfg.interfaces.entry(name.clone()).or_default();
+                }
+            }
             *mode = Mode::Interface(vec![name]);
+        }
+        NoInterface => {
+            let name = resolve_interface(cfg, &args[0]).map_err(reject)?;
+            match svi_id(&name) {
+                Some(Ok(v)) => {
+                    cfg.svis.remove(&v);
+                }
+                Some(Err(e)) => return Err(reject(e)),
+                None => {
+                    return Err(reject(format!(
+                        "Interface {name} is a switch port; it cannot be deleted (unplug it instead)"
+                    )))
+                }
+            }
+        }
+        IpRoute | NoIpRoute => {
+            let net: Ipv4Addr = num(&args[0]);
+            let mask: Ipv4Addr = num(&args[1]);
+            let len = mask_len(mask)
+                .ok_or_else(|| reject(format!("Bad mask {mask} for route {net}")))?;
+            if (IpPrefix { addr: net, len }).network() != net {
+                return Err(reject(format!("Inconsistent address and mask: {net} {mask}")));
+            }
+            if cmd == NoIpRoute {
+                let gw: Option<Ipv4Addr> = args.get(2).map(|g| num(g));
+                let before = cfg.routes.len();
+                cfg.routes
+                    .retain(|r| !(r.net == net && r.len == len && gw.is_none_or(|g| g == r.gateway)));
+                if cfg.routes.len() == before {
+                    return Err(reject(format!("No matching route to delete: {net} {mask}")));
+                }
+                return Ok(());
+            }
+            cfg.routes.insert(crate::model::IpRoute {
+                net,
+                len,
+                gateway: num(&args[2]),
+            });
+        }
+        Arp => {
+            let ip: Ipv4Addr = num(&args[0]);
+            let mac: MacAddr = num(&args[1]);
+            if !mac.is_unicast() {
+                return Err(reject(format!(
+                    "{} is a multicast address; an ARP entry needs a unicast one",
+                    mac.to_cisco()
+                )));
+            }
+            cfg.arps.insert(ip, mac);
+        }
+        NoArp => {
+            let ip: Ipv4Addr = num(&args[0]);
+            if cfg.arps.remove(&ip).is_none() {
+                return Err(reject(format!("No static ARP entry for {ip}")));
+            }
         }
         MacAging => cfg.mac_aging = num(&args[0]),
         NoMacAging => cfg.mac_aging = DEFAULT_AGING,
@@ -207,9 +271,56 @@ fn run(
                 unreachable!("interface-mode command")
             };
             for n in names.clone() {
-                let i = cfg.interfaces.entry(n).or_default();
-                interface_cmd(i, cmd, args)?;
+                match svi_id(&n) {
+                    Some(Ok(v)) => svi_cmd(cfg.svis.entry(v).or_default(), cmd, args)?,
+                    _ => interface_cmd(cfg.interfaces.entry(n).or_default(), cmd, args)?,
+                }
             }
+        }
+    }
+    Ok(())
+}
+
+/// For `VlanN`, the VLAN id (or why it is not one); None for other names.
+pub fn svi_id(name: &str) -> Option<Result<u16, String>> {
+    let digits = name.strip_prefix("Vlan")?;
+    Some(
+        digits
+            .parse::<u32>()
+            .ok()
+            .filter(|v| lisa_types::valid_vlan(*v))
+            .map(|v| v as u16)
+            .ok_or_else(|| format!("Invalid VLAN interface {name}: use Vlan1 to Vlan4094")),
+    )
+}
+
+fn svi_cmd(s: &mut SviConfig, cmd: ConfigCmd, args: &[String]) -> Result<(), ApplyError> {
+    use ConfigCmd::*;
+    match cmd {
+        Description => {
+            if args[0].len() > MAX_DESCRIPTION {
+                return Err(reject(format!(
+                    "Description is limited to {MAX_DESCRIPTION} characters"
+                )));
+            }
+            s.description = args[0].clone()
+        }
+        NoDescription => s.description.clear(),
+        Shutdown => s.shutdown = true,
+        NoShutdown => s.shutdown = false,
+        IpAddress => {
+            let addr: Ipv4Addr = num(&args[0]);
+            let mask: Ipv4Addr = num(&args[1]);
+            let len = mask_len(mask)
+                .filter(|l| (1..=31).contains(l))
+                .ok_or_else(|| reject(format!("Bad mask {mask} for address {addr}")))?;
+            s.address = Some(IpPrefix { addr, len });
+        }
+        NoIpAddress => s.address = None,
+        _ => {
+            return Err(reject(
+                "Not available on a VLAN interface: it has no switchport or MTU settings",
+            ))
         }
     }
     Ok(())
@@ -248,6 +359,12 @@ fn interface_cmd(
         AllowedExcept => i.allowed = vlans(&args[0]).complement(),
         AllowedAll | NoAllowed => i.allowed = VlanSet::all(),
         AllowedNone => i.allowed = VlanSet::none(),
+        IpAddress => {
+            return Err(reject(
+                "IP addresses may not be configured on L2 links (use interface VlanN)",
+            ))
+        }
+        NoIpAddress => {}
         other => unreachable!("{other:?} is not an interface command"),
     }
     Ok(())
@@ -362,6 +479,47 @@ mod tests {
         .unwrap_err();
         assert!(e.to_string().contains("VLAN 5 does not exist"), "{e}");
         assert_eq!(b, base());
+    }
+
+    #[test]
+    fn svis_routes_and_arp() {
+        let text = "vlan 10\ninterface Vlan10\n ip address 10.0.10.1 255.255.255.0\n description users gw\nip route 0.0.0.0 0.0.0.0 10.0.10.254\narp 10.0.10.9 0200.0000.0009 arpa\n";
+        let c = apply_text(&base(), text).unwrap();
+        let s = &c.svis[&10];
+        assert_eq!(
+            s.address,
+            Some(IpPrefix {
+                addr: "10.0.10.1".parse().unwrap(),
+                len: 24
+            })
+        );
+        assert!(!c.interfaces.contains_key("Vlan10"), "an SVI is no port");
+        assert_eq!(c.routes.len(), 1);
+        assert_eq!(c.routed_svis().len(), 1);
+        let text2 = format!("{text}no ip route 0.0.0.0 0.0.0.0\nno arp 10.0.10.9\nno interface vlan10\n");
+        let c = apply_text(&base(), &text2).unwrap();
+        assert!(c.routes.is_empty() && c.arps.is_empty() && c.svis.is_empty());
+    }
+
+    #[test]
+    fn l3_mistakes_are_refused() {
+        let b = base();
+        for (text, want) in [
+            ("interface e1\n ip address 10.0.0.1 255.255.255.0", "L2 links"),
+            ("interface Vlan10\n ip address 10.0.0.1 255.0.255.0", "Bad mask"),
+            ("interface Vlan10\n ip address 10.0.0.0 255.255.255.0", "Bad mask /24"),
+            ("interface Vlan10\n switchport mode trunk", "VLAN interface"),
+            ("interface Vlan5000", "Vlan1 to Vlan4094"),
+            ("interface Vlan10\n ip address 10.0.0.1 255.255.0.0\ninterface Vlan20\n ip address 10.0.5.1 255.255.255.0", "overlaps with Vlan10"),
+            ("ip route 10.1.1.0 255.255.0.0 10.0.0.2", "Inconsistent"),
+            ("interface Vlan10\n ip address 10.0.0.1 255.255.255.0\nip route 10.1.0.0 255.255.0.0 10.0.0.1", "this router"),
+            ("no ip route 10.9.0.0 255.255.0.0", "No matching route"),
+            ("arp 10.0.0.5 0100.5e00.0001 arpa", "multicast"),
+            ("no interface e1", "cannot be deleted"),
+        ] {
+            let e = apply_text(&b, text).unwrap_err();
+            assert!(e.to_string().contains(want), "{text}: {e}");
+        }
     }
 
     #[test]

@@ -42,6 +42,13 @@ pub enum ConfigCmd {
     NoAllowed,
     Mtu,
     NoMtu,
+    NoInterface,
+    IpRoute,
+    NoIpRoute,
+    Arp,
+    NoArp,
+    IpAddress,
+    NoIpAddress,
 }
 
 use ConfigCmd::*;
@@ -77,9 +84,39 @@ fn mac_static(cmd: ConfigCmd) -> Node<ConfigCmd> {
     )
 }
 
+fn ip_route(cmd: ConfigCmd, gateway_optional: bool) -> Node<ConfigCmd> {
+    let gw = arg(ArgKind::Ipv4, "Forwarding router's address", vec![]).runs(cmd);
+    let mask = arg(ArgKind::Ipv4, "Destination prefix mask", vec![gw]);
+    let mask = if gateway_optional { mask.runs(cmd) } else { mask };
+    kw(
+        "route",
+        "Establish static routes",
+        vec![arg(ArgKind::Ipv4, "Destination prefix", vec![mask])],
+    )
+}
+
 /// Global configuration mode (`hostname(config)#`).
 pub fn global_tree() -> Vec<Node<ConfigCmd>> {
     let mut t = vec![
+        kw(
+            "arp",
+            "Set a static ARP entry",
+            vec![arg(
+                ArgKind::Ipv4,
+                "IP address of ARP entry",
+                vec![arg(
+                    ArgKind::Mac,
+                    "48-bit hardware address of ARP entry",
+                    vec![kw("arpa", "ARPA-type ARP entry", vec![]).runs(Arp)],
+                )
+                .runs(Arp)],
+            )],
+        ),
+        kw(
+            "ip",
+            "Global IP configuration subcommands",
+            vec![ip_route(IpRoute, false)],
+        ),
         kw(
             "hostname",
             "Set system's network name",
@@ -120,7 +157,22 @@ pub fn global_tree() -> Vec<Node<ConfigCmd>> {
             "no",
             "Negate a command or set its defaults",
             vec![
+                kw(
+                    "arp",
+                    "Delete a static ARP entry",
+                    vec![arg(ArgKind::Ipv4, "IP address of ARP entry", vec![]).runs(NoArp)],
+                ),
                 kw("hostname", "Set system's network name", vec![]).runs(NoHostname),
+                kw(
+                    "interface",
+                    "Delete a VLAN interface",
+                    vec![arg(ArgKind::Interface, "Interface name (Vlan10)", vec![]).runs(NoInterface)],
+                ),
+                kw(
+                    "ip",
+                    "Global IP configuration subcommands",
+                    vec![ip_route(NoIpRoute, true)],
+                ),
                 kw(
                     "vlan",
                     "Delete VLANs",
@@ -188,6 +240,19 @@ pub fn interface_tree() -> Vec<Node<ConfigCmd>> {
         ),
         kw("shutdown", "Shutdown the selected interface", vec![]).runs(Shutdown),
         kw(
+            "ip",
+            "Interface Internet Protocol config commands",
+            vec![kw(
+                "address",
+                "Set the IP address of an interface",
+                vec![arg(
+                    ArgKind::Ipv4,
+                    "IP address",
+                    vec![arg(ArgKind::Ipv4, "IP subnet mask", vec![]).runs(IpAddress)],
+                )],
+            )],
+        ),
+        kw(
             "mtu",
             "Set the interface Maximum Transmission Unit (MTU)",
             vec![arg(ArgKind::Number(u32::from(MIN_MTU), u32::from(MAX_MTU)), "MTU size in bytes", vec![]).runs(Mtu)],
@@ -244,6 +309,11 @@ pub fn interface_tree() -> Vec<Node<ConfigCmd>> {
             vec![
                 kw("description", "Interface specific description", vec![]).runs(NoDescription),
                 kw("shutdown", "Shutdown the selected interface", vec![]).runs(NoShutdown),
+                kw(
+                    "ip",
+                    "Interface Internet Protocol config commands",
+                    vec![kw("address", "Set the IP address of an interface", vec![]).runs(NoIpAddress)],
+                ),
                 kw("mtu", "Set the interface Maximum Transmission Unit (MTU)", vec![]).runs(NoMtu),
                 kw(
                     "switchport",

@@ -3,6 +3,7 @@
 
 use lisa_types::{MacAddr, VlanSet, DEFAULT_VLAN};
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
 
 /// Default MAC address aging time, seconds.
 pub const DEFAULT_AGING: u32 = 300;
@@ -90,6 +91,75 @@ pub struct StaticMac {
     pub interface: String,
 }
 
+/// An IPv4 address with its prefix length (`ip address A.B.C.D MASK`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IpPrefix {
+    /// The address.
+    pub addr: Ipv4Addr,
+    /// Prefix length, 0-32.
+    pub len: u8,
+}
+
+impl IpPrefix {
+    /// The netmask, as a number.
+    pub fn mask_bits(&self) -> u32 {
+        if self.len == 0 {
+            0
+        } else {
+            u32::MAX << (32 - u32::from(self.len.min(32)))
+        }
+    }
+
+    /// The netmask in dotted form.
+    pub fn netmask(&self) -> Ipv4Addr {
+        Ipv4Addr::from(self.mask_bits())
+    }
+
+    /// The network address (host bits zero).
+    pub fn network(&self) -> Ipv4Addr {
+        Ipv4Addr::from(u32::from(self.addr) & self.mask_bits())
+    }
+
+    /// True if `ip` lies in this prefix.
+    pub fn contains(&self, ip: Ipv4Addr) -> bool {
+        u32::from(ip) & self.mask_bits() == u32::from(self.network())
+    }
+
+    /// True if the two prefixes share an address.
+    pub fn overlaps(&self, other: &IpPrefix) -> bool {
+        self.contains(other.network()) || other.contains(self.network())
+    }
+}
+
+/// The prefix length of a dotted netmask; None if its ones are not contiguous.
+pub fn mask_len(mask: Ipv4Addr) -> Option<u8> {
+    let m = u32::from(mask);
+    let len = m.leading_ones();
+    (m.checked_shl(len).unwrap_or(0) == 0).then_some(len as u8)
+}
+
+/// An SVI (`interface Vlan10`): the switch's routed interface in a VLAN.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SviConfig {
+    /// Free text.
+    pub description: String,
+    /// Administratively down.
+    pub shutdown: bool,
+    /// Its address; without one it does not route.
+    pub address: Option<IpPrefix>,
+}
+
+/// A static route (`ip route NET MASK GATEWAY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IpRoute {
+    /// The destination network (host bits zero).
+    pub net: Ipv4Addr,
+    /// Its prefix length.
+    pub len: u8,
+    /// The next hop.
+    pub gateway: Ipv4Addr,
+}
+
 /// The whole switch configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -104,6 +174,12 @@ pub struct Config {
     pub mac_aging: u32,
     /// Static MAC address table entries.
     pub static_macs: BTreeSet<StaticMac>,
+    /// SVIs by VLAN id.
+    pub svis: BTreeMap<u16, SviConfig>,
+    /// Static routes.
+    pub routes: BTreeSet<IpRoute>,
+    /// Static ARP entries.
+    pub arps: BTreeMap<Ipv4Addr, MacAddr>,
 }
 
 impl Default for Config {
@@ -121,6 +197,9 @@ impl Default for Config {
             interfaces: BTreeMap::new(),
             mac_aging: DEFAULT_AGING,
             static_macs: BTreeSet::new(),
+            svis: BTreeMap::new(),
+            routes: BTreeSet::new(),
+            arps: BTreeMap::new(),
         }
     }
 }
@@ -232,11 +311,83 @@ impl Config {
                 )));
             }
         }
+        self.validate_l3()?;
         if self.mac_aging != 0 && !(10..=1_000_000).contains(&self.mac_aging) {
             return Err(ValidationError(format!(
                 "mac address-table aging-time {}: use 0 or 10-1000000",
                 self.mac_aging
             )));
+        }
+        Ok(())
+    }
+
+    /// The SVIs that route: an address, not shut down, and their VLAN exists.
+    pub fn routed_svis(&self) -> BTreeMap<u16, IpPrefix> {
+        self.svis
+            .iter()
+            .filter(|(v, s)| !s.shutdown && self.vlans.contains_key(v))
+            .filter_map(|(v, s)| s.address.map(|a| (*v, a)))
+            .collect()
+    }
+
+    /// The SVI rules: valid host addresses, no two subnets overlapping,
+    /// routes with clean networks and a gateway that is not the switch.
+    fn validate_l3(&self) -> Result<(), ValidationError> {
+        let err = |m: String| Err(ValidationError(m));
+        let addrs: Vec<(u16, IpPrefix)> = self
+            .svis
+            .iter()
+            .filter_map(|(v, s)| s.address.map(|a| (*v, a)))
+            .collect();
+        for (i, (v, a)) in addrs.iter().enumerate() {
+            if !lisa_types::valid_vlan(u32::from(*v)) {
+                return err(format!("interface Vlan{v}: no such VLAN id (1-4094)"));
+            }
+            let host = u32::from(a.addr) & !a.mask_bits();
+            if a.len == 0 || a.len > 31 || (a.len < 31 && (host == 0 || host == !a.mask_bits())) {
+                return err(format!(
+                    "interface Vlan{v}: Bad mask /{} for address {}",
+                    a.len, a.addr
+                ));
+            }
+            if a.addr.is_multicast() || a.addr.is_loopback() || a.addr.is_unspecified() || a.addr.is_broadcast() {
+                return err(format!("interface Vlan{v}: {} is not a host address", a.addr));
+            }
+            if let Some((w, _)) = addrs[..i].iter().find(|(_, b)| b.overlaps(a)) {
+                return err(format!(
+                    "interface Vlan{v}: {} overlaps with Vlan{w}",
+                    a.network()
+                ));
+            }
+        }
+        for r in &self.routes {
+            let p = IpPrefix { addr: r.net, len: r.len };
+            if r.len > 32 || p.network() != r.net {
+                return err(format!(
+                    "ip route {} {}: Inconsistent address and mask",
+                    r.net,
+                    p.netmask()
+                ));
+            }
+            if r.gateway.is_unspecified() || r.gateway.is_multicast() || r.gateway.is_broadcast() {
+                return err(format!("ip route {} {} {}: bad next hop", r.net, p.netmask(), r.gateway));
+            }
+            if addrs.iter().any(|(_, a)| a.addr == r.gateway) {
+                return err(format!(
+                    "ip route {} {} {}: Invalid next hop address (it's this router)",
+                    r.net,
+                    p.netmask(),
+                    r.gateway
+                ));
+            }
+        }
+        for (ip, mac) in &self.arps {
+            if !mac.is_unicast() {
+                return err(format!("arp {ip} {}: not a unicast address", mac.to_cisco()));
+            }
+            if ip.is_unspecified() || ip.is_multicast() || ip.is_broadcast() {
+                return err(format!("arp {ip}: not a host address"));
+            }
         }
         Ok(())
     }

@@ -2,7 +2,8 @@
 //! Only settings that differ from their defaults are written, as IOS does.
 
 use crate::model::{
-    Config, InterfaceConfig, SwitchportMode, VlanConfig, DEFAULT_AGING, DEFAULT_MTU,
+    Config, InterfaceConfig, IpPrefix, SviConfig, SwitchportMode, VlanConfig, DEFAULT_AGING,
+    DEFAULT_MTU,
 };
 use lisa_types::DEFAULT_VLAN;
 use std::fmt::Write;
@@ -44,6 +45,31 @@ pub fn render_interface(name: &str, i: &InterfaceConfig) -> String {
     s
 }
 
+/// The lines of one SVI's block (without the `interface` line).
+pub fn svi_lines(s: &SviConfig) -> Vec<String> {
+    let mut out = Vec::new();
+    if !s.description.is_empty() {
+        out.push(format!("description {}", s.description));
+    }
+    match s.address {
+        Some(a) => out.push(format!("ip address {} {}", a.addr, a.netmask())),
+        None => out.push("no ip address".into()),
+    }
+    if s.shutdown {
+        out.push("shutdown".into());
+    }
+    out
+}
+
+/// One SVI's block, `interface VlanN` and its lines.
+pub fn render_svi(vlan: u16, s: &SviConfig) -> String {
+    let mut out = format!("interface Vlan{vlan}\n");
+    for l in svi_lines(s) {
+        let _ = writeln!(out, " {l}");
+    }
+    out
+}
+
 /// The whole configuration as IOS text.
 pub fn render(cfg: &Config) -> String {
     let mut s = String::from("!\n");
@@ -62,6 +88,21 @@ pub fn render(cfg: &Config) -> String {
     for (name, i) in &cfg.interfaces {
         s.push_str(&render_interface(name, i));
         s.push_str("!\n");
+    }
+    for (vlan, svi) in &cfg.svis {
+        s.push_str(&render_svi(*vlan, svi));
+        s.push_str("!\n");
+    }
+    for r in &cfg.routes {
+        let mask = IpPrefix {
+            addr: r.net,
+            len: r.len,
+        }
+        .netmask();
+        let _ = writeln!(s, "ip route {} {mask} {}", r.net, r.gateway);
+    }
+    for (ip, mac) in &cfg.arps {
+        let _ = writeln!(s, "arp {ip} {} arpa", mac.to_cisco());
     }
     if cfg.mac_aging != DEFAULT_AGING {
         let _ = writeln!(s, "mac address-table aging-time {}", cfg.mac_aging);
@@ -83,7 +124,8 @@ pub fn render(cfg: &Config) -> String {
 mod tests {
     use super::*;
     use crate::apply::apply_text;
-    use crate::model::{StaticMac, MAX_MTU, MIN_MTU};
+    use crate::model::{IpRoute, StaticMac, MAX_MTU, MIN_MTU};
+    use std::net::Ipv4Addr;
     use lisa_types::{MacAddr, VlanSet};
     use proptest::prelude::*;
 
@@ -138,8 +180,19 @@ mod tests {
             ),
             prop_oneof![Just(DEFAULT_AGING), Just(0u32), 10u32..100_000],
             proptest::collection::vec((1u64..1 << 40, any::<prop::sample::Index>()), 0..4),
+            proptest::collection::btree_map(
+                1u16..=4094,
+                (
+                    proptest::option::of("[a-z][a-z0-9 ]{0,10}"),
+                    any::<bool>(),
+                    proptest::option::of(16u8..=30),
+                ),
+                0..4,
+            ),
+            proptest::collection::btree_set((any::<u32>(), 0u8..=32, 1u32..1 << 24), 0..6),
+            proptest::collection::btree_map(1u32..1 << 24, 1u64..1 << 40, 0..4),
         )
-            .prop_map(|(host, vlans, interfaces, aging, macs)| {
+            .prop_map(|(host, vlans, interfaces, aging, macs, svis, routes, arps)| {
                 let mut c = Config {
                     hostname: host,
                     interfaces,
@@ -162,6 +215,34 @@ mod tests {
                         mac: MacAddr::from_u64((m << 2) & !(1 << 40)),
                         interface: names[pick.index(names.len())].clone(),
                     });
+                }
+                // One /16-/30 per SVI, each in its own 10.V.0.0/16: no overlap.
+                for (v, (desc, shut, len)) in svis {
+                    c.svis.insert(
+                        v,
+                        SviConfig {
+                            description: desc.map(|d| d.trim().to_string()).unwrap_or_default(),
+                            shutdown: shut,
+                            address: len.map(|len| IpPrefix {
+                                addr: Ipv4Addr::from(0x0a00_0001 | (u32::from(v) << 16)),
+                                len,
+                            }),
+                        },
+                    );
+                }
+                for (net, len, gw) in routes {
+                    let p = IpPrefix { addr: Ipv4Addr::from(net), len };
+                    c.routes.insert(IpRoute {
+                        net: p.network(),
+                        len,
+                        gateway: Ipv4Addr::from(0xc000_0000 | gw),
+                    });
+                }
+                for (ip, mac) in arps {
+                    c.arps.insert(
+                        Ipv4Addr::from(0xac00_0000 | ip),
+                        MacAddr::from_u64((mac << 2) & !(1 << 40)),
+                    );
                 }
                 c
             })

@@ -1,5 +1,5 @@
 //! LPM micro-benchmark (not a test): inserting a million prefixes shaped
-//! like an Internet table (mostly /16-/24, some longer), then looking up
+//! like an Internet table (today's BGP mix: mostly /22-/24), then looking up
 //! random addresses.
 //!
 //! `cargo run --release -p dataplane --example lpm_bench`
@@ -21,17 +21,20 @@ fn main() {
     let prefixes: Vec<(Ipv4Addr, u8, u32)> = (0..n)
         .map(|i| {
             let r = next();
-            let len = match r % 100 {
-                0..=59 => 24,
-                60..=89 => 16 + (r >> 8) as u8 % 8,
-                90..=97 => 8 + (r >> 8) as u8 % 8,
+            // Shaped like today's BGP table: 60 % /24, 22 % /22-/23,
+            // 17 % /16-/21, under 1 % shorter than /16, a few longer than /24.
+            let len = match r % 1000 {
+                0..=599 => 24,
+                600..=819 => 22 + (r >> 8) as u8 % 2,
+                820..=989 => 16 + (r >> 8) as u8 % 6,
+                990..=994 => 8 + (r >> 8) as u8 % 8,
                 _ => 25 + (r >> 8) as u8 % 8,
             };
             (Ipv4Addr::from((r >> 32) as u32), len, (i % 65536) as u32)
         })
         .collect();
     let start = Instant::now();
-    let mut lpm = Lpm::new(16 * 1024);
+    let lpm = Lpm::new(64 * 1024);
     let made = start.elapsed();
     let start = Instant::now();
     let mut refused = 0;

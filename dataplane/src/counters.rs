@@ -22,11 +22,23 @@ pub enum DropReason {
     MtuExceeded,
     /// No buffer for a tag or a flooded copy's header.
     NoBuffer,
+    /// Routed, and no route matches the destination (an ICMP unreachable
+    /// goes back).
+    NoRoute,
+    /// Routed with a TTL of 1 or less (an ICMP time exceeded goes back).
+    TtlExceeded,
+    /// Routed to a neighbor that does not answer ARP.
+    ArpUnresolved,
+    /// Sent to the router MAC but neither IPv4 nor ARP (IPv6, say), or an
+    /// IPv4 header that is not valid.
+    NotRoutable,
+    /// The queue to the control thread (ARP, ICMP) was full.
+    PuntQueueFull,
 }
 
 impl DropReason {
     /// Every reason, in counter order.
-    pub const ALL: [DropReason; 7] = [
+    pub const ALL: [DropReason; 12] = [
         DropReason::Malformed,
         DropReason::VlanFilter,
         DropReason::SameInterface,
@@ -34,6 +46,11 @@ impl DropReason {
         DropReason::PortDown,
         DropReason::MtuExceeded,
         DropReason::NoBuffer,
+        DropReason::NoRoute,
+        DropReason::TtlExceeded,
+        DropReason::ArpUnresolved,
+        DropReason::NotRoutable,
+        DropReason::PuntQueueFull,
     ];
 
     /// The reason's name as shown to users.
@@ -46,6 +63,11 @@ impl DropReason {
             DropReason::PortDown => "port-down",
             DropReason::MtuExceeded => "mtu-exceeded",
             DropReason::NoBuffer => "no-buffer",
+            DropReason::NoRoute => "no-route",
+            DropReason::TtlExceeded => "ttl-exceeded",
+            DropReason::ArpUnresolved => "arp-unresolved",
+            DropReason::NotRoutable => "not-routable",
+            DropReason::PuntQueueFull => "punt-queue-full",
         }
     }
 }
@@ -127,6 +149,10 @@ pub struct WorkerCounters {
     pub cache_hits: AtomicU64,
     /// Frames that went through the full decision.
     pub cache_misses: AtomicU64,
+    /// Frames routed (IPv4 through an SVI).
+    pub routed: AtomicU64,
+    /// Frames handed to the control thread (ARP, ICMP, unresolved next hops).
+    pub punted: AtomicU64,
 }
 
 impl Default for WorkerCounters {
@@ -139,6 +165,8 @@ impl Default for WorkerCounters {
             tx_lock_taken: AtomicU64::new(0),
             cache_hits: AtomicU64::new(0),
             cache_misses: AtomicU64::new(0),
+            routed: AtomicU64::new(0),
+            punted: AtomicU64::new(0),
         }
     }
 }

@@ -10,6 +10,11 @@
 
 use crate::counters::WorkerCounters;
 use crate::l2::fdb::Fdb;
+use crate::l3::lpm::Lpm;
+use crate::l3::nexthop::NextHopTable;
+use crate::l3::{Inject, Punt, QUEUE_LEN};
+use crate::wire::MacAddr;
+use crossbeam_queue::ArrayQueue;
 use crate::mempool::PktPool;
 use crate::port::MAX_PORTS;
 use crate::vlan::{PortMode, VlanSet};
@@ -53,6 +58,10 @@ pub struct ForwardingTable {
     pub members: Vec<Box<[Member]>>,
     /// Per worker, the (port, queue) pairs it polls.
     pub polls: Vec<Vec<RxQueue>>,
+    /// The MAC address every SVI answers at.
+    pub router_mac: MacAddr,
+    /// VLANs with an SVI: frames to the router MAC in them are routed.
+    pub l3_vlans: VlanSet,
 }
 
 impl ForwardingTable {
@@ -63,6 +72,8 @@ impl ForwardingTable {
             active_vlans: [crate::vlan::DEFAULT_VLAN].into_iter().collect(),
             members: vec![Box::default(); 4096],
             polls: vec![Vec::new(); workers],
+            router_mac: MacAddr([0; 6]),
+            l3_vlans: VlanSet::none(),
         }
     }
 
@@ -87,6 +98,9 @@ impl ForwardingTable {
     }
 }
 
+/// tbl8 groups of the LPM: one per /24 holding prefixes longer than /24.
+const LPM_GROUPS: usize = 64 * 1024;
+
 /// Per-worker generation seen, one cache line each.
 #[derive(Debug, Default)]
 #[repr(align(64))]
@@ -109,13 +123,29 @@ pub struct Shared {
     pub hdr_pool: PktPool,
     /// Workers run while this is true.
     pub running: AtomicBool,
+    /// IPv4 routes: prefix -> next-hop slot.
+    pub lpm: Lpm,
+    /// Next-hop slots.
+    pub nexthops: NextHopTable,
+    /// Frames for the L3 control thread.
+    pub punt: ArrayQueue<Punt>,
+    /// Frames from the L3 control thread, for the workers to send.
+    pub inject: ArrayQueue<Inject>,
+    /// Buffers for what the control thread sends (ARP, ICMP).
+    pub ctl_pool: PktPool,
     /// TSC ticks per second, for the workers' clock.
     pub tsc_hz: u64,
 }
 
 impl Shared {
     /// Fresh state for `workers` workers and an FDB of `fdb_limit` entries.
-    pub fn new(workers: usize, fdb_limit: usize, tsc_hz: u64, hdr_pool: PktPool) -> Shared {
+    pub fn new(
+        workers: usize,
+        fdb_limit: usize,
+        tsc_hz: u64,
+        hdr_pool: PktPool,
+        ctl_pool: PktPool,
+    ) -> Shared {
         let workers = workers.max(1);
         Shared {
             table: Mutex::new(Arc::new(ForwardingTable::empty(workers))),
@@ -126,6 +156,11 @@ impl Shared {
             tx_locks: (0..MAX_PORTS).map(|_| AtomicBool::new(false)).collect(),
             hdr_pool,
             running: AtomicBool::new(true),
+            lpm: Lpm::new(LPM_GROUPS),
+            nexthops: NextHopTable::default(),
+            punt: ArrayQueue::new(QUEUE_LEN),
+            inject: ArrayQueue::new(QUEUE_LEN),
+            ctl_pool,
             tsc_hz: tsc_hz.max(1),
         }
     }

@@ -6,6 +6,7 @@
 use crate::counters::{DropReason, PortCounts, WorkerCounters};
 use crate::eal::Eal;
 use crate::error::DpdkError;
+use crate::l3::control::{L3Control, SviAddr};
 use crate::lcore;
 use crate::mempool::{PktPool, DEFAULT_DATA_ROOM, JUMBO_DATA_ROOM};
 use crate::port::{EthPort, PortKind, PortStats, MAX_PORTS};
@@ -14,6 +15,7 @@ use crate::vlan::{PortMode, VlanSet};
 use crate::wire::MacAddr;
 use crate::worker::{RxQueue, Worker};
 use std::sync::atomic::Ordering;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -64,6 +66,8 @@ pub struct DataplaneConfig {
     pub ports: Vec<PortSpec>,
     /// Maximum FDB entries.
     pub fdb_limit: usize,
+    /// The MAC address the SVIs answer at.
+    pub router_mac: MacAddr,
 }
 
 /// Errors starting or changing the dataplane.
@@ -97,6 +101,9 @@ pub enum DataplaneError {
     /// The MTU is out of range.
     #[error("MTU {0} is out of range (68-{MAX_MTU})")]
     BadMtu(u16),
+    /// A routing change was refused.
+    #[error("{0}")]
+    L3(String),
 }
 
 /// A port of the running switch.
@@ -110,6 +117,7 @@ struct PortEntry {
 struct State {
     ports: Vec<PortEntry>,
     active_vlans: VlanSet,
+    l3_vlans: VlanSet,
     next_seq: u32,
 }
 
@@ -144,6 +152,8 @@ pub struct PortInfo {
 /// close the ports and release DPDK's memory.
 pub struct Dataplane {
     workers: Mutex<Vec<u32>>,
+    control: Mutex<Option<std::thread::JoinHandle<()>>>,
+    l3: Arc<L3Control>,
     // Dropped in this order: ports, shared state (header pool), packet pools, EAL.
     state: Mutex<State>,
     shared: Arc<Shared>,
@@ -174,17 +184,22 @@ impl Dataplane {
             8 * 1024 - 1,
             dpdk_sys::RTE_PKTMBUF_HEADROOM as u16 + 64,
         )?;
+        let ctl_pool = PktPool::new("lisa_ctl", 2 * 1024 - 1, DEFAULT_DATA_ROOM)?;
         let shared = Arc::new(Shared::new(
             lcores.len(),
             cfg.fdb_limit,
             eal.tsc_hz(),
             hdr_pool,
+            ctl_pool,
         ));
         let dp = Dataplane {
             workers: Mutex::new(Vec::new()),
+            control: Mutex::new(None),
+            l3: Arc::new(L3Control::new(shared.clone(), cfg.router_mac)),
             state: Mutex::new(State {
                 ports: Vec::new(),
                 active_vlans: [crate::vlan::DEFAULT_VLAN].into_iter().collect(),
+                l3_vlans: VlanSet::none(),
                 next_seq: 0,
             }),
             shared,
@@ -208,6 +223,16 @@ impl Dataplane {
             lcore::launch(lcore, move || worker.run())?;
             workers.push(lcore);
         }
+        let mut control = self.control.lock().unwrap_or_else(|e| e.into_inner());
+        if control.is_none() {
+            let l3 = self.l3.clone();
+            *control = Some(
+                std::thread::Builder::new()
+                    .name("lisa-l3".into())
+                    .spawn(move || l3.run())
+                    .map_err(|e| DpdkError::other("spawning the L3 control thread", e.to_string()))?,
+            );
+        }
         Ok(())
     }
 
@@ -220,6 +245,8 @@ impl Dataplane {
         let nworkers = self.shared.seen.len();
         let mut t = ForwardingTable::empty(nworkers);
         t.active_vlans = st.active_vlans.clone();
+        t.l3_vlans = st.l3_vlans.clone();
+        t.router_mac = self.l3.router_mac();
         for p in &st.ports {
             t.ports[p.eth.port_id() as usize] = PortFwd {
                 present: true,
@@ -349,6 +376,23 @@ impl Dataplane {
         }
     }
 
+    /// Sets the SVIs (VLAN -> address) that route: only those whose VLAN
+    /// exists and that are not shut down.
+    pub fn set_svis(&self, svis: &BTreeMap<u16, SviAddr>) -> Result<(), DataplaneError> {
+        let mut st = self.state();
+        self.l3
+            .set_svis(svis)
+            .map_err(|e| DataplaneError::L3(e.to_string()))?;
+        st.l3_vlans = svis.keys().copied().collect();
+        self.publish(&st);
+        Ok(())
+    }
+
+    /// The L3 control: routes, ARP table, its counters.
+    pub fn l3(&self) -> &L3Control {
+        &self.l3
+    }
+
     /// The shared state (FDB, counters, forwarding table).
     pub fn shared(&self) -> &Arc<Shared> {
         &self.shared
@@ -463,6 +507,17 @@ impl Drop for Dataplane {
         {
             lcore::wait(lcore);
         }
+        if let Some(t) = self
+            .control
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
+            let _ = t.join();
+        }
+        // Frames still queued go back to their pools now.
+        while self.shared.inject.pop().is_some() {}
+        while self.shared.punt.pop().is_some() {}
         tracing::info!(
             "workers stopped; closing {} ports",
             self.state().ports.len()

@@ -4,10 +4,13 @@
 use crate::counters::{bump, DropReason, WorkerCounters};
 use crate::l2::bridge::{self, Verdict};
 use crate::l2::flow_cache::{key_of, FlowCache, Stamp};
+use crate::l3::route::{route, RouteVerdict};
+use crate::l3::{Punt, PuntReason};
 use crate::mbuf::Mbuf;
 use crate::port::MAX_PORTS;
 use crate::shared::{ForwardingTable, Member, Shared};
 use crate::vlan::tag;
+use crate::wire::{EtherType, MacAddr};
 use arrayvec::ArrayVec;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -18,6 +21,8 @@ pub const BURST: usize = 32;
 const TX_BUF: usize = 64;
 /// Loop iterations between reads of the clock.
 const CLOCK_EVERY: u32 = 1024;
+/// "No port": where frames the switch itself sends come from.
+const NO_PORT: u16 = u16::MAX;
 
 /// One (port, rx queue) a worker polls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +104,10 @@ impl Worker {
                 self.receive(&table, rxq.port, burst);
                 self.flush_all(&table);
             }
+            if self.id == 0 && !shared.inject.is_empty() {
+                self.send_injected(&table);
+                self.flush_all(&table);
+            }
         }
         self.flush_all(&table);
         tracing::info!(worker = self.id, "worker stopped");
@@ -168,7 +177,121 @@ impl Worker {
 
     #[inline]
     fn drop_rx(&self, in_port: u16, why: DropReason) {
-        self.counters().drop_rx(in_port, why);
+        if in_port == NO_PORT {
+            bump(&self.counters().drops[why as usize], 1);
+        } else {
+            self.counters().drop_rx(in_port, why);
+        }
+    }
+
+    /// Sends what the control thread queued (ARP, ICMP, held packets).
+    fn send_injected(&mut self, table: &ForwardingTable) {
+        for _ in 0..BURST {
+            let Some(i) = self.shared.inject.pop() else {
+                break;
+            };
+            let dst = MacAddr::from_bytes(&i.m.data()[0..6]);
+            self.output(table, i.m, NO_PORT, i.vlan, i.vlan, dst, None);
+        }
+    }
+
+    /// Hands `m` to the control thread.
+    fn punt(&mut self, m: Mbuf, port: u16, vlan: u16, why: PuntReason) {
+        bump(&self.counters().punted, 1);
+        if self
+            .shared
+            .punt
+            .push(Punt { m, port, vlan, why })
+            .is_err()
+        {
+            self.drop_rx(port, DropReason::PuntQueueFull);
+        }
+    }
+
+    /// Routes a frame sent to the router MAC in `vlan` (an SVI's VLAN).
+    fn route_frame(&mut self, table: &ForwardingTable, mut m: Mbuf, in_port: u16, vlan: u16) {
+        let data = m.data();
+        let l2 = if data[12..14] == EtherType::VLAN.to_be_bytes() {
+            18
+        } else {
+            14
+        };
+        if data.len() < l2 {
+            return self.drop_rx(in_port, DropReason::Malformed);
+        }
+        match u16::from_be_bytes([data[l2 - 2], data[l2 - 1]]) {
+            EtherType::IPV4 => {}
+            EtherType::ARP => return self.punt(m, in_port, vlan, PuntReason::ForUs),
+            _ => return self.drop_rx(in_port, DropReason::NotRoutable),
+        }
+        let Some(d) = m.data_mut() else {
+            return self.drop_rx(in_port, DropReason::NoBuffer);
+        };
+        match route(&mut d[l2..], &self.shared.lpm, &self.shared.nexthops) {
+            RouteVerdict::Forward {
+                mac,
+                vlan: out_vlan,
+                len,
+                df,
+            } => {
+                d[0..6].copy_from_slice(&mac.0);
+                d[6..12].copy_from_slice(&table.router_mac.0);
+                if l2 == 18 && !tag::pop_tag(&mut m) {
+                    return self.drop_rx(in_port, DropReason::NoBuffer);
+                }
+                bump(&self.counters().routed, 1);
+                self.output(table, m, in_port, vlan, out_vlan, mac, Some((len, df)));
+            }
+            RouteVerdict::Punt(why) => self.punt(m, in_port, vlan, why),
+            RouteVerdict::Drop(why) => self.drop_rx(in_port, why),
+        }
+    }
+
+    /// Sends the untagged frame `m` to `dst` in `vlan`: to the port the FDB
+    /// knows, or flooded. `ip` is a routed packet's (length, DF) for the
+    /// egress MTU check.
+    #[allow(clippy::too_many_arguments)]
+    fn output(
+        &mut self,
+        table: &ForwardingTable,
+        mut m: Mbuf,
+        in_port: u16,
+        in_vlan: u16,
+        vlan: u16,
+        dst: MacAddr,
+        ip: Option<(u16, bool)>,
+    ) {
+        let hit = if dst.is_multicast() {
+            None
+        } else {
+            self.shared.fdb.lookup(vlan, dst)
+        };
+        let Some(hit) = hit else {
+            return self.flood(table, m, NO_PORT, vlan, false);
+        };
+        let out = hit.port;
+        let pout = &table.ports[out as usize];
+        if !pout.up {
+            return self.drop_rx(in_port, DropReason::PortDown);
+        }
+        if !pout.mode.carries(vlan) {
+            return self.drop_rx(in_port, DropReason::VlanFilter);
+        }
+        let mtu = pout.mtu;
+        let too_big = match ip {
+            Some((len, _)) => len > mtu,
+            None => m.pkt_len() > u32::from(mtu) + 14,
+        };
+        if too_big {
+            return match ip {
+                Some((_, true)) => self.punt(m, in_port, in_vlan, PuntReason::FragNeeded(mtu)),
+                _ => self.drop_rx(in_port, DropReason::MtuExceeded),
+            };
+        }
+        if pout.mode.tags(vlan) && !tag::push_tag(&mut m, vlan) {
+            return self.drop_rx(in_port, DropReason::NoBuffer);
+        }
+        self.enqueue(table, out, m);
     }
 
     /// Classifies, learns and forwards (or floods, or drops) one frame.
@@ -219,7 +342,17 @@ impl Worker {
                 if strip && !tag::pop_tag(&mut m) {
                     return self.drop_rx(in_port, DropReason::Malformed);
                 }
+                if table.l3_vlans.contains(vlan) && is_arp(m.data(), tagged) {
+                    // The SVI hears ARP too.
+                    self.punt(m.share(), in_port, vlan, PuntReason::ForUs);
+                }
                 self.flood(table, m, in_port, vlan, tagged)
+            }
+            Action::Route { vlan, strip } => {
+                if strip && !tag::pop_tag(&mut m) {
+                    return self.drop_rx(in_port, DropReason::Malformed);
+                }
+                self.route_frame(table, m, in_port, vlan)
             }
             Action::Drop(why) => self.drop_rx(in_port, why),
         }
@@ -240,6 +373,12 @@ impl Worker {
         let (vlan, tagged, strip) = (d.vlan, d.tagged, d.strip_tag);
         match d.verdict {
             Verdict::Drop(why) => Action::Drop(why),
+            Verdict::Flood
+                if table.l3_vlans.contains(vlan)
+                    && m.data()[0..6] == table.router_mac.0 =>
+            {
+                Action::Route { vlan, strip }
+            }
             Verdict::Flood => Action::Flood {
                 vlan,
                 tagged,
@@ -459,8 +598,22 @@ enum Action {
         /// Strip a priority tag first.
         strip: bool,
     },
+    /// Route: the frame is for the router MAC in `vlan`, an SVI's VLAN.
+    Route {
+        /// The frame's VLAN.
+        vlan: u16,
+        /// Strip a priority tag first.
+        strip: bool,
+    },
     /// Drop, counting the reason.
     Drop(DropReason),
+}
+
+/// True if `frame` (tagged or not, as said) is ARP.
+#[inline]
+fn is_arp(frame: &[u8], tagged: bool) -> bool {
+    let at = if tagged { 16 } else { 12 };
+    frame.get(at..at + 2) == Some(&EtherType::ARP.to_be_bytes()[..])
 }
 
 /// The tag change a unicast frame needs for its egress port.

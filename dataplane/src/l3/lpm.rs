@@ -2,16 +2,16 @@
 //! a 16M-entry table for prefixes up to /24, a second read of a 256-entry
 //! group for longer ones. Sized for a full Internet table (1M prefixes).
 //!
-//! Reads are lock-free (atomic entries); there is one writer at a time
-//! (`&mut self` on the writer handle, shared readers through `Arc`). A tbl8
-//! group that a change frees is not reused until `reclaim` is called, which
-//! the caller does after a grace period (every worker has moved on), so a
-//! reader never follows a group index into a group that now means
-//! something else.
+//! Reads are lock-free (atomic entries) from any thread; changes take the
+//! table's writer lock, so there is one writer at a time. A tbl8 group that
+//! a change frees is not reused until `reclaim` is called, which the caller
+//! does after a grace period (every worker has moved on), so a reader never
+//! follows a group index into a group that now means something else.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 /// Largest next-hop id (24 bits).
 pub const MAX_NEXT_HOP: u32 = (1 << 24) - 1;
@@ -45,17 +45,32 @@ pub enum LpmError {
     NoGroups(usize),
 }
 
-/// The table.
-pub struct Lpm {
+/// The lookup tables: what readers see.
+struct Tables {
     tbl24: Box<[AtomicU32]>,
     tbl8: Box<[AtomicU32]>,
+}
+
+/// The writer's bookkeeping, behind the writer lock.
+struct Rules {
     /// Free tbl8 groups, ready for use.
     free_groups: Vec<u32>,
     /// Groups freed since the last `reclaim`: not reusable yet.
     retired_groups: Vec<u32>,
+    /// Groups retired before the last `reclaim_aged`: reusable at the next.
+    aging_groups: Vec<u32>,
     /// Every rule: (network, length) -> next hop.
     rules: HashMap<(u32, u8), u32>,
 }
+
+/// The table.
+pub struct Lpm {
+    t: Tables,
+    w: Mutex<Rules>,
+}
+
+/// A change to make: `Some(next hop)` adds or replaces, `None` removes.
+pub type LpmChange = (Ipv4Addr, u8, Option<u32>);
 
 fn mask(len: u8) -> u32 {
     if len == 0 {
@@ -65,35 +80,56 @@ fn mask(len: u8) -> u32 {
     }
 }
 
+/// `n` zeroed atomics. Zeroed memory comes from the kernel untouched (no
+/// page is written until used), so a 64 MB tbl24 costs nothing until filled.
+fn zeroed_atomics(n: usize) -> Box<[AtomicU32]> {
+    let v: Box<[u32]> = vec![0u32; n].into_boxed_slice();
+    let len = v.len();
+    let ptr = Box::into_raw(v) as *mut AtomicU32;
+    // SAFETY: AtomicU32 has the same size, alignment and bit validity as
+    // u32, so a boxed slice of u32 is a valid boxed slice of AtomicU32 of
+    // the same length, allocated with the same layout.
+    unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) }
+}
+
 impl Lpm {
     /// An empty table with room for `groups` tbl8 groups (prefixes longer
     /// than /24 need one per distinct /24 they fall in).
     pub fn new(groups: usize) -> Lpm {
         let groups = groups.clamp(1, 1 << 24);
         Lpm {
-            tbl24: (0..1usize << 24).map(|_| AtomicU32::new(0)).collect(),
-            tbl8: (0..groups * 256).map(|_| AtomicU32::new(0)).collect(),
-            free_groups: (0..groups as u32).rev().collect(),
-            retired_groups: Vec::new(),
-            rules: HashMap::new(),
+            t: Tables {
+                tbl24: zeroed_atomics(1 << 24),
+                tbl8: zeroed_atomics(groups * 256),
+            },
+            w: Mutex::new(Rules {
+                free_groups: (0..groups as u32).rev().collect(),
+                retired_groups: Vec::new(),
+                aging_groups: Vec::new(),
+                rules: HashMap::new(),
+            }),
         }
+    }
+
+    fn w(&self) -> MutexGuard<'_, Rules> {
+        self.w.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Number of rules.
     pub fn len(&self) -> usize {
-        self.rules.len()
+        self.w().rules.len()
     }
 
     /// True when there is no rule.
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
+        self.w().rules.is_empty()
     }
 
     /// The next hop for `addr`: lock-free, for any thread.
     #[inline]
     pub fn lookup(&self, addr: Ipv4Addr) -> Option<u32> {
         let a = u32::from(addr);
-        let e = self.tbl24[(a >> 8) as usize].load(Ordering::Acquire);
+        let e = self.t.tbl24[(a >> 8) as usize].load(Ordering::Acquire);
         if e & VALID == 0 {
             return None;
         }
@@ -101,12 +137,79 @@ impl Lpm {
             return Some(e & VALUE_MASK);
         }
         let g = (e & VALUE_MASK) as usize;
-        let e8 = self.tbl8[g * 256 + (a & 0xff) as usize].load(Ordering::Acquire);
+        let e8 = self.t.tbl8[g * 256 + (a & 0xff) as usize].load(Ordering::Acquire);
         (e8 & VALID != 0).then_some(e8 & VALUE_MASK)
     }
 
     /// Adds or replaces the route `net/len -> next_hop`.
-    pub fn insert(&mut self, net: Ipv4Addr, len: u8, next_hop: u32) -> Result<(), LpmError> {
+    pub fn insert(&self, net: Ipv4Addr, len: u8, next_hop: u32) -> Result<(), LpmError> {
+        self.t.insert(&mut self.w(), net, len, next_hop)
+    }
+
+    /// Removes the route `net/len`; true if it existed. Addresses it covered
+    /// fall back to the next longest rule.
+    pub fn remove(&self, net: Ipv4Addr, len: u8) -> bool {
+        self.t.remove(&mut self.w(), net, len)
+    }
+
+    /// Makes several changes under one take of the writer lock. Stops at
+    /// the first refused one and returns its index with the error; the
+    /// changes before it stay made.
+    pub fn apply(&self, changes: &[LpmChange]) -> Result<(), (usize, LpmError)> {
+        let mut w = self.w();
+        for (i, (net, len, nh)) in changes.iter().enumerate() {
+            match nh {
+                Some(nh) => self.t.insert(&mut w, *net, *len, *nh).map_err(|e| (i, e))?,
+                None => {
+                    self.t.remove(&mut w, *net, *len);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The next hop of the rule `net/len` exactly, if there is one.
+    pub fn get(&self, net: Ipv4Addr, len: u8) -> Option<u32> {
+        let net = u32::from(net) & mask(len.min(32));
+        self.w().rules.get(&(net, len)).copied()
+    }
+
+    /// Makes freed groups reusable. Call it only after every reader that may
+    /// have read the table before the last change has finished its lookup.
+    pub fn reclaim(&self) {
+        let mut w = self.w();
+        let Rules {
+            free_groups,
+            retired_groups,
+            ..
+        } = &mut *w;
+        free_groups.append(retired_groups);
+    }
+
+    /// Makes reusable the groups retired before the previous call, and
+    /// sets aside those retired since. Called on a steady tick (every
+    /// second, say), a group is reused only after a full tick: far longer
+    /// than any worker holds on to what it read.
+    pub fn reclaim_aged(&self) {
+        let mut w = self.w();
+        let Rules {
+            free_groups,
+            retired_groups,
+            aging_groups,
+            ..
+        } = &mut *w;
+        free_groups.append(aging_groups);
+        std::mem::swap(aging_groups, retired_groups);
+    }
+
+    /// Every rule, sorted by network and length.
+    pub fn rules(&self) -> BTreeMap<(u32, u8), u32> {
+        self.w().rules.iter().map(|(k, v)| (*k, *v)).collect()
+    }
+}
+
+impl Tables {
+    fn insert(&self, w: &mut Rules, net: Ipv4Addr, len: u8, next_hop: u32) -> Result<(), LpmError> {
         if len > 32 {
             return Err(LpmError::BadLength(len));
         }
@@ -114,81 +217,67 @@ impl Lpm {
             return Err(LpmError::BadNextHop(next_hop));
         }
         let net = u32::from(net) & mask(len);
+        if w.rules.get(&(net, len)) == Some(&next_hop) {
+            return Ok(());
+        }
         if len > 24 {
             // Make sure the /24 has a group before recording the rule.
-            self.group_for(net >> 8)?;
+            self.group_for(w, net >> 8)?;
         }
-        self.rules.insert((net, len), next_hop);
+        w.rules.insert((net, len), next_hop);
         self.paint(net, len, Some((len, next_hop)));
         Ok(())
     }
 
-    /// Removes the route `net/len`; true if it existed. Addresses it covered
-    /// fall back to the next longest rule.
-    pub fn remove(&mut self, net: Ipv4Addr, len: u8) -> bool {
+    fn remove(&self, w: &mut Rules, net: Ipv4Addr, len: u8) -> bool {
         if len > 32 {
             return false;
         }
         let net = u32::from(net) & mask(len);
-        if self.rules.remove(&(net, len)).is_none() {
+        if w.rules.remove(&(net, len)).is_none() {
             return false;
         }
-        let cover = self.covering(net, len);
+        let cover = covering(w, net, len);
         self.paint(net, len, cover);
         if len > 24 {
-            self.maybe_collapse(net >> 8);
+            self.maybe_collapse(w, net >> 8);
         }
         true
     }
 
-    /// Makes freed groups reusable. Call it only after every reader that may
-    /// have read the table before the last change has finished its lookup.
-    pub fn reclaim(&mut self) {
-        self.free_groups.append(&mut self.retired_groups);
-    }
-
-    /// The longest rule strictly shorter than `len` that covers `net`.
-    fn covering(&self, net: u32, len: u8) -> Option<(u8, u32)> {
-        (0..len)
-            .rev()
-            .find_map(|l| self.rules.get(&(net & mask(l), l)).map(|nh| (l, *nh)))
-    }
-
     /// Rewrites the entries of `net/len` whose current rule is not longer
     /// than `len`: with `rule` (depth, next hop), or cleared if None.
-    fn paint(&mut self, net: u32, len: u8, rule: Option<(u8, u32)>) {
-        let new = |depth: u8, nh: u32| entry(depth, nh);
+    fn paint(&self, net: u32, len: u8, rule: Option<(u8, u32)>) {
+        let value = rule.map_or(0, |(d, nh)| entry(d, nh));
         if len <= 24 {
             let first = (net >> 8) as usize;
             let count = 1usize << (24 - len);
-            for i in first..first + count {
-                let e = self.tbl24[i].load(Ordering::Relaxed);
+            for slot in &self.tbl24[first..first + count] {
+                let e = slot.load(Ordering::Relaxed);
                 if e & GROUP != 0 {
                     // Longer prefixes live in the group: update its entries
                     // that this rule (or less) owns.
                     let g = (e & VALUE_MASK) as usize;
-                    for j in 0..256 {
-                        let slot = &self.tbl8[g * 256 + j];
-                        let e8 = slot.load(Ordering::Relaxed);
+                    for s8 in &self.tbl8[g * 256..g * 256 + 256] {
+                        let e8 = s8.load(Ordering::Relaxed);
                         if e8 & VALID == 0 || depth_of(e8) <= len {
-                            slot.store(rule.map_or(0, |(d, nh)| new(d, nh)), Ordering::Release);
+                            s8.store(value, Ordering::Release);
                         }
                     }
                 } else if e & VALID == 0 || depth_of(e) <= len {
-                    self.tbl24[i].store(rule.map_or(0, |(d, nh)| new(d, nh)), Ordering::Release);
+                    slot.store(value, Ordering::Release);
                 }
             }
         } else {
             let e = self.tbl24[(net >> 8) as usize].load(Ordering::Relaxed);
             debug_assert!(e & GROUP != 0, "a /25+ rule's /24 has a group");
             let g = (e & VALUE_MASK) as usize;
-            let first = (net & 0xff) as usize;
+            let first = g * 256 + (net & 0xff) as usize;
             let count = 1usize << (32 - len);
-            for j in first..first + count {
-                let slot = &self.tbl8[g * 256 + j];
-                let e8 = slot.load(Ordering::Relaxed);
+            for s8 in &self.tbl8[first..first + count] {
+                let e8 = s8.load(Ordering::Relaxed);
                 if e8 & VALID == 0 || depth_of(e8) <= len {
-                    slot.store(rule.map_or(0, |(d, nh)| new(d, nh)), Ordering::Release);
+                    s8.store(value, Ordering::Release);
                 }
             }
         }
@@ -196,15 +285,15 @@ impl Lpm {
 
     /// The group of tbl24 entry `i`, made (filled with what the entry
     /// meant) if it has none.
-    fn group_for(&mut self, i: u32) -> Result<usize, LpmError> {
+    fn group_for(&self, w: &mut Rules, i: u32) -> Result<usize, LpmError> {
         let e = self.tbl24[i as usize].load(Ordering::Relaxed);
         if e & GROUP != 0 {
             return Ok((e & VALUE_MASK) as usize);
         }
-        let in_use = self.tbl8.len() / 256 - self.free_groups.len();
-        let g = self.free_groups.pop().ok_or(LpmError::NoGroups(in_use))? as usize;
-        for j in 0..256 {
-            self.tbl8[g * 256 + j].store(e, Ordering::Relaxed);
+        let in_use = self.tbl8.len() / 256 - w.free_groups.len();
+        let g = w.free_groups.pop().ok_or(LpmError::NoGroups(in_use))? as usize;
+        for s8 in &self.tbl8[g * 256..g * 256 + 256] {
+            s8.store(e, Ordering::Relaxed);
         }
         // The group is complete before the entry points at it.
         self.tbl24[i as usize].store(VALID | GROUP | g as u32, Ordering::Release);
@@ -213,11 +302,11 @@ impl Lpm {
 
     /// Folds the group of tbl24 entry `i` back into the entry once no rule
     /// longer than /24 is left in it; the group is retired until `reclaim`.
-    fn maybe_collapse(&mut self, i: u32) {
+    fn maybe_collapse(&self, w: &mut Rules, i: u32) {
         let net = i << 8;
         let longer_left = (25..=32u8).any(|l| {
             let count = 1u32 << (32 - l);
-            (0..256 / count).any(|k| self.rules.contains_key(&((net | (k * count)), l)))
+            (0..256 / count).any(|k| w.rules.contains_key(&((net | (k * count)), l)))
         });
         if longer_left {
             return;
@@ -226,16 +315,18 @@ impl Lpm {
         if e & GROUP == 0 {
             return;
         }
-        let cover = self.covering(net, 25);
+        let cover = covering(w, net, 25);
         let value = cover.map_or(0, |(d, nh)| entry(d, nh));
         self.tbl24[i as usize].store(value, Ordering::Release);
-        self.retired_groups.push(e & VALUE_MASK);
+        w.retired_groups.push(e & VALUE_MASK);
     }
+}
 
-    /// Every rule, sorted by network and length.
-    pub fn rules(&self) -> BTreeMap<(u32, u8), u32> {
-        self.rules.iter().map(|(k, v)| (*k, *v)).collect()
-    }
+/// The longest rule strictly shorter than `len` that covers `net`.
+fn covering(w: &Rules, net: u32, len: u8) -> Option<(u8, u32)> {
+    (0..len)
+        .rev()
+        .find_map(|l| w.rules.get(&(net & mask(l), l)).map(|nh| (l, *nh)))
 }
 
 #[cfg(test)]
@@ -252,7 +343,7 @@ mod tests {
     /// would be slow; each test starts by emptying it.
     fn table() -> std::sync::MutexGuard<'static, Lpm> {
         static T: OnceLock<std::sync::Mutex<Lpm>> = OnceLock::new();
-        let mut t = T
+        let t = T
             .get_or_init(|| std::sync::Mutex::new(Lpm::new(64)))
             .lock()
             .unwrap_or_else(|e| e.into_inner());
@@ -265,7 +356,7 @@ mod tests {
 
     #[test]
     fn longest_prefix_wins() {
-        let mut t = table();
+        let t = table();
         t.insert(ip("0.0.0.0"), 0, 1).unwrap();
         t.insert(ip("10.0.0.0"), 8, 2).unwrap();
         t.insert(ip("10.1.0.0"), 16, 3).unwrap();
@@ -294,7 +385,7 @@ mod tests {
 
     #[test]
     fn bad_input_is_refused() {
-        let mut t = table();
+        let t = table();
         assert_eq!(t.insert(ip("1.0.0.0"), 33, 1), Err(LpmError::BadLength(33)));
         assert_eq!(
             t.insert(ip("1.0.0.0"), 8, 1 << 24),
@@ -305,7 +396,7 @@ mod tests {
 
     #[test]
     fn groups_are_retired_then_reused() {
-        let mut t = table();
+        let t = table();
         for i in 0..64u32 {
             t.insert(Ipv4Addr::from((i << 8) | 0x0a00_0000 | 1), 32, i)
                 .unwrap();
@@ -347,7 +438,7 @@ mod tests {
         /// The table answers as a plain search over its rules does.
         #[test]
         fn matches_reference_model(ops in proptest::collection::vec(op(), 1..60), probes in proptest::collection::vec((0u32..4, any::<u16>()), 64)) {
-            let mut t = table();
+            let t = table();
             let mut model: HashMap<(u32, u8), u32> = HashMap::new();
             for op in ops {
                 match op {

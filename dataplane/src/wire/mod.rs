@@ -3,9 +3,13 @@
 //! accessor can panic afterwards. No unsafe code lives here.
 #![forbid(unsafe_code)]
 
+pub mod arp;
 mod ethernet;
+pub mod icmp;
+pub mod ipv4;
 
 pub use ethernet::{EtherType, EthernetFrame, VlanTag, ETHERNET_HEADER_LEN, VLAN_TAG_LEN};
+pub use ipv4::{Ipv4Error, Ipv4Packet, IPV4_HEADER_LEN};
 pub use lisa_types::{MacAddr, MacParseError};
 
 /// Why a buffer could not be viewed as a header.

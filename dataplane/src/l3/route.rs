@@ -1,0 +1,147 @@
+//! The routing decision for one IPv4 packet, made by a worker: validate the
+//! header, look the destination up, and (for a packet to forward) decrement
+//! its TTL in place. Pure: the worker rewrites the L2 header and sends.
+
+use super::lpm::Lpm;
+use super::nexthop::{NextHop, NextHopTable};
+use super::PuntReason;
+use crate::counters::DropReason;
+use crate::wire::ipv4::decrement_ttl;
+use crate::wire::{Ipv4Packet, MacAddr};
+
+/// What happens to a routed packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteVerdict {
+    /// Send it to `mac` in `vlan` (its TTL is decremented already).
+    Forward {
+        /// The next hop's MAC.
+        mac: MacAddr,
+        /// The VLAN it lives in.
+        vlan: u16,
+        /// The packet's total length (for the egress MTU).
+        len: u16,
+        /// The packet may not be fragmented.
+        df: bool,
+    },
+    /// Hand it to the control thread.
+    Punt(PuntReason),
+    /// Drop it, counting why.
+    Drop(DropReason),
+}
+
+/// Decides the fate of the IPv4 packet `ip` (from its header to the end of
+/// the frame).
+#[inline]
+pub fn route(ip: &mut [u8], lpm: &Lpm, nexthops: &NextHopTable) -> RouteVerdict {
+    let (dst, ttl, len, df) = match Ipv4Packet::new_checked(&*ip) {
+        Ok(p) => (p.dst(), p.ttl(), p.total_len() as u16, p.dont_fragment()),
+        Err(_) => return RouteVerdict::Drop(DropReason::NotRoutable),
+    };
+    let Some(id) = lpm.lookup(dst) else {
+        return RouteVerdict::Punt(PuntReason::NoRoute);
+    };
+    let nh = nexthops.get(id);
+    if nh == NextHop::Local {
+        return RouteVerdict::Punt(PuntReason::ForUs);
+    }
+    if ttl <= 1 {
+        return RouteVerdict::Punt(PuntReason::TtlExceeded);
+    }
+    match nh {
+        NextHop::Resolved { mac, vlan } => {
+            decrement_ttl(ip);
+            RouteVerdict::Forward { mac, vlan, len, df }
+        }
+        NextHop::Resolve { .. } => RouteVerdict::Punt(PuntReason::Resolve(id)),
+        NextHop::Unreachable => RouteVerdict::Drop(DropReason::ArpUnresolved),
+        NextHop::Free | NextHop::Local => RouteVerdict::Drop(DropReason::NoRoute),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::l3::nexthop::LOCAL;
+    use crate::wire::ipv4::{checksum, write_header, IpProtocol};
+    use std::net::Ipv4Addr;
+    use std::sync::OnceLock;
+
+    fn packet(dst: [u8; 4], ttl: u8) -> Vec<u8> {
+        let mut p = vec![0u8; 28];
+        write_header(
+            &mut p,
+            Ipv4Addr::new(10, 0, 10, 2),
+            Ipv4Addr::from(dst),
+            IpProtocol::ICMP,
+            ttl,
+            8,
+        );
+        p
+    }
+
+    fn tables() -> &'static (Lpm, NextHopTable) {
+        static T: OnceLock<(Lpm, NextHopTable)> = OnceLock::new();
+        T.get_or_init(|| {
+            let lpm = Lpm::new(4);
+            let nh = NextHopTable::default();
+            lpm.insert(Ipv4Addr::new(10, 0, 20, 1), 32, LOCAL).unwrap();
+            lpm.insert(Ipv4Addr::new(10, 0, 20, 0), 24, 2).unwrap();
+            nh.set(2, NextHop::Resolve { vlan: 20 });
+            lpm.insert(Ipv4Addr::new(10, 0, 20, 2), 32, 3).unwrap();
+            nh.set(
+                3,
+                NextHop::Resolved {
+                    mac: MacAddr([2, 0, 0, 0, 0, 0x20]),
+                    vlan: 20,
+                },
+            );
+            lpm.insert(Ipv4Addr::new(10, 0, 20, 3), 32, 4).unwrap();
+            nh.set(4, NextHop::Unreachable);
+            (lpm, nh)
+        })
+    }
+
+    #[test]
+    fn forwards_and_decrements_ttl() {
+        let (lpm, nh) = tables();
+        let mut p = packet([10, 0, 20, 2], 64);
+        let v = route(&mut p, lpm, nh);
+        assert_eq!(
+            v,
+            RouteVerdict::Forward {
+                mac: MacAddr([2, 0, 0, 0, 0, 0x20]),
+                vlan: 20,
+                len: 28,
+                df: false
+            }
+        );
+        assert_eq!(p[8], 63);
+        assert_eq!(checksum(&p[..20]), 0);
+    }
+
+    #[test]
+    fn punts_and_drops_with_reasons() {
+        let (lpm, nh) = tables();
+        let r = |dst, ttl| route(&mut packet(dst, ttl), lpm, nh);
+        assert_eq!(r([10, 0, 20, 1], 1), RouteVerdict::Punt(PuntReason::ForUs));
+        assert_eq!(
+            r([10, 0, 20, 9], 64),
+            RouteVerdict::Punt(PuntReason::Resolve(2))
+        );
+        assert_eq!(
+            r([10, 0, 20, 2], 1),
+            RouteVerdict::Punt(PuntReason::TtlExceeded)
+        );
+        assert_eq!(r([8, 8, 8, 8], 64), RouteVerdict::Punt(PuntReason::NoRoute));
+        assert_eq!(
+            r([10, 0, 20, 3], 64),
+            RouteVerdict::Drop(DropReason::ArpUnresolved)
+        );
+        let mut bad = packet([10, 0, 20, 2], 64);
+        bad[10] ^= 0xff;
+        assert_eq!(
+            route(&mut bad, lpm, nh),
+            RouteVerdict::Drop(DropReason::NotRoutable)
+        );
+    }
+}
