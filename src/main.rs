@@ -144,6 +144,7 @@ fn run(args: Args) -> Result<()> {
         eal_args,
         ports: cfg.port_specs(),
         fdb_limit: cfg.switch.fdb_limit,
+        router_mac: cfg.router_mac(),
     })
     .context("starting the dataplane")?;
     // The startup-config goes in before the workers start: no frame is

@@ -5,10 +5,11 @@ use anyhow::{anyhow, bail, Context, Result};
 use hyper_util::rt::TokioIo;
 use lisa_proto::v1::{
     config_client::ConfigClient, fdb_client::FdbClient, ports_client::PortsClient,
-    system_client::SystemClient, vlans_client::VlansClient, ApplyConfigRequest,
-    ClearCountersRequest, FlushFdbRequest, GetDropCountersRequest, GetRunningConfigRequest,
-    GetStartupConfigRequest, GetVersionRequest, ListFdbRequest, ListPortsRequest, ListVlansRequest,
-    ReloadRequest, SaveConfigRequest,
+    routing_client::RoutingClient, system_client::SystemClient, vlans_client::VlansClient,
+    ApplyConfigRequest, ClearArpRequest, ClearCountersRequest, FlushFdbRequest,
+    GetDropCountersRequest, GetRunningConfigRequest, GetStartupConfigRequest, GetVersionRequest,
+    ListArpRequest, ListFdbRequest, ListPortsRequest, ListRoutesRequest, ListSvisRequest,
+    ListVlansRequest, LookupRequest, ReloadRequest, SaveConfigRequest,
 };
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,16 @@ pub enum MacFilter {
     Interface(String),
     /// One address.
     Address(String),
+}
+
+/// Which routes `show ip route` lists.
+pub enum RouteFilter {
+    /// All.
+    All,
+    /// Connected and local.
+    Connected,
+    /// Static.
+    Static,
 }
 
 /// A connection to one lisad.
@@ -90,6 +101,19 @@ impl Switch {
             ExecCmd::WriteMemory | ExecCmd::CopyRunStart => self.save().await,
             ExecCmd::Reload => self.reload().await,
             ExecCmd::ConfigureTerminal => Ok(String::new()),
+            ExecCmd::ShowIpInterfaceBrief => self.show_ip_interface_brief().await,
+            ExecCmd::ShowIpRoute => self.show_ip_route(RouteFilter::All).await,
+            ExecCmd::ShowIpRouteStatic => self.show_ip_route(RouteFilter::Static).await,
+            ExecCmd::ShowIpRouteConnected => self.show_ip_route(RouteFilter::Connected).await,
+            ExecCmd::ShowIpRouteAddress => self.show_ip_route_address(&args[0]).await,
+            ExecCmd::ShowIpArp => self.show_ip_arp().await,
+            ExecCmd::ClearArp => {
+                RoutingClient::new(self.channel.clone())
+                    .clear_arp(ClearArpRequest {})
+                    .await
+                    .map_err(|s| anyhow!("{}", s.message()))?;
+                Ok(String::new())
+            }
         }
     }
 
@@ -147,6 +171,183 @@ impl Switch {
             .await
             .map_err(|s| anyhow!("{}", s.message()))?;
         Ok("Configuration reloaded from startup-config\n".into())
+    }
+
+    /// `show ip interface brief`: every port (unassigned: they switch) and
+    /// every SVI.
+    async fn show_ip_interface_brief(&mut self) -> Result<String> {
+        let ports = PortsClient::new(self.channel.clone())
+            .list_ports(ListPortsRequest {})
+            .await?
+            .into_inner()
+            .ports;
+        let svis = RoutingClient::new(self.channel.clone())
+            .list_svis(ListSvisRequest {})
+            .await?
+            .into_inner()
+            .svis;
+        let mut out = format!(
+            "{:<22} {:<15} OK? Method Status                Protocol\n",
+            "Interface", "IP-Address"
+        );
+        for p in ports {
+            let (status, proto) = match (p.admin_up, p.link_up) {
+                (false, _) => ("administratively down", "down"),
+                (true, true) => ("up", "up"),
+                (true, false) => ("down", "down"),
+            };
+            writeln!(
+                out,
+                "{:<22} {:<15} YES unset  {:<21} {}",
+                p.name, "unassigned", status, proto
+            )?;
+        }
+        for s in svis {
+            let addr = s.address.split('/').next().unwrap_or("").to_string();
+            let (addr, method) = if addr.is_empty() {
+                ("unassigned".to_string(), "unset ")
+            } else {
+                (addr, "manual")
+            };
+            let (status, proto) = if s.shutdown {
+                ("administratively down", "down")
+            } else if s.up {
+                ("up", "up")
+            } else {
+                ("down", "down")
+            };
+            writeln!(
+                out,
+                "{:<22} {:<15} YES {method} {:<21} {}",
+                format!("Vlan{}", s.vlan),
+                addr,
+                status,
+                proto
+            )?;
+        }
+        Ok(out)
+    }
+
+    /// `show ip route [connected|static]`, IOS style.
+    async fn show_ip_route(&mut self, filter: RouteFilter) -> Result<String> {
+        let resp = RoutingClient::new(self.channel.clone())
+            .list_routes(ListRoutesRequest {
+                prefix: String::new(),
+                limit: 0,
+            })
+            .await?
+            .into_inner();
+        let mut out = String::from("Codes: L - local, C - connected, S - static\n\n");
+        let default = resp
+            .routes
+            .iter()
+            .find(|r| r.prefix == "0.0.0.0/0" && r.r#type == "static" && r.active);
+        match default {
+            Some(d) => writeln!(
+                out,
+                "Gateway of last resort is {} to network 0.0.0.0\n",
+                d.gateway
+            )?,
+            None => writeln!(out, "Gateway of last resort is not set\n")?,
+        }
+        for r in &resp.routes {
+            let line = match r.r#type.as_str() {
+                "connected" if !matches!(filter, RouteFilter::Static) => {
+                    format!(
+                        "C        {} is directly connected, Vlan{}",
+                        r.prefix, r.vlan
+                    )
+                }
+                "local" if !matches!(filter, RouteFilter::Static) => {
+                    format!(
+                        "L        {} is directly connected, Vlan{}",
+                        r.prefix, r.vlan
+                    )
+                }
+                "static" if r.active && !matches!(filter, RouteFilter::Connected) => {
+                    format!("S        {} [1/0] via {}", r.prefix, r.gateway)
+                }
+                _ => continue,
+            };
+            writeln!(out, "{line}")?;
+        }
+        Ok(out)
+    }
+
+    /// `show ip route A.B.C.D`: the route the dataplane uses for an address.
+    async fn show_ip_route_address(&mut self, addr: &str) -> Result<String> {
+        let r = RoutingClient::new(self.channel.clone())
+            .lookup(LookupRequest {
+                address: addr.to_string(),
+            })
+            .await
+            .map_err(|s| anyhow!("{}", s.message()))?
+            .into_inner();
+        Ok(match r.action.as_str() {
+            "no-route" => "% Network not in table\n".to_string(),
+            "forward" => format!(
+                "Routing entry for {addr}\n  Forwarding to {} in Vlan{}\n",
+                r.mac, r.vlan
+            ),
+            "resolve" => format!(
+                "Routing entry for {addr}\n  Next hop in Vlan{}, ARP not resolved yet\n",
+                r.vlan
+            ),
+            "local" => format!("Routing entry for {addr}\n  Local address of this switch\n"),
+            other => format!("Routing entry for {addr}\n  Next hop {other}\n"),
+        })
+    }
+
+    /// `show ip arp`, IOS style: the SVIs' own addresses, then neighbors.
+    async fn show_ip_arp(&mut self) -> Result<String> {
+        let mut routing = RoutingClient::new(self.channel.clone());
+        let svis = routing.list_svis(ListSvisRequest {}).await?.into_inner();
+        let arp = routing
+            .list_arp(ListArpRequest {})
+            .await?
+            .into_inner()
+            .entries;
+        let mut rows: Vec<(std::net::Ipv4Addr, String)> = Vec::new();
+        for s in svis.svis.iter().filter(|s| s.up) {
+            let addr = s.address.split('/').next().unwrap_or("");
+            if let Ok(ip) = addr.parse() {
+                rows.push((
+                    ip,
+                    format!(
+                        "Internet  {:<16} {:>9}   {:<14}  ARPA   Vlan{}",
+                        addr, "-", svis.router_mac, s.vlan
+                    ),
+                ));
+            }
+        }
+        for e in arp {
+            let age = match e.state.as_str() {
+                "static" => "-".to_string(),
+                _ => (e.age_seconds / 60).to_string(),
+            };
+            let hw = if e.mac.is_empty() {
+                "Incomplete".to_string()
+            } else {
+                e.mac.clone()
+            };
+            if let Ok(ip) = e.address.parse() {
+                rows.push((
+                    ip,
+                    format!(
+                        "Internet  {:<16} {:>9}   {:<14}  ARPA   Vlan{}",
+                        e.address, age, hw, e.vlan
+                    ),
+                ));
+            }
+        }
+        rows.sort();
+        let mut out = String::from(
+            "Protocol  Address          Age (min)  Hardware Addr   Type   Interface\n",
+        );
+        for (_, r) in rows {
+            writeln!(out, "{r}")?;
+        }
+        Ok(out)
     }
 
     async fn show_vlan_brief(&mut self) -> Result<String> {

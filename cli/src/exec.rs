@@ -28,6 +28,13 @@ pub enum ExecCmd {
     ClearMacDynamic,
     ClearMacDynamicVlan,
     ClearMacDynamicInterface,
+    ShowIpInterfaceBrief,
+    ShowIpRoute,
+    ShowIpRouteStatic,
+    ShowIpRouteConnected,
+    ShowIpRouteAddress,
+    ShowIpArp,
+    ClearArp,
 }
 
 use ExecCmd::*;
@@ -39,6 +46,7 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
             "clear",
             "Reset functions",
             vec![
+                kw("arp-cache", "Clear the entire ARP cache", vec![]).runs(ClearArp),
                 kw(
                     "counters",
                     "Clear counters on one or all interfaces",
@@ -98,6 +106,40 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
             "Show running system information",
             vec![
                 kw("interfaces", "Interface status and configuration", vec![]).runs(ShowInterfaces),
+                kw(
+                    "ip",
+                    "IP information",
+                    vec![
+                        kw("arp", "IP ARP table", vec![]).runs(ShowIpArp),
+                        kw(
+                            "interface",
+                            "IP interface status and configuration",
+                            vec![kw(
+                                "brief",
+                                "Brief summary of IP status and configuration",
+                                vec![],
+                            )
+                            .runs(ShowIpInterfaceBrief)],
+                        )
+                        .runs(ShowIpInterfaceBrief),
+                        kw(
+                            "route",
+                            "IP routing table",
+                            vec![
+                                arg(
+                                    ArgKind::Ipv4,
+                                    "Network to display information about or host",
+                                    vec![],
+                                )
+                                .runs(ShowIpRouteAddress),
+                                kw("connected", "Connected networks", vec![])
+                                    .runs(ShowIpRouteConnected),
+                                kw("static", "Static routes", vec![]).runs(ShowIpRouteStatic),
+                            ],
+                        )
+                        .runs(ShowIpRoute),
+                    ],
+                ),
                 kw(
                     "mac",
                     "MAC configuration",
@@ -185,6 +227,7 @@ mod tests {
             words,
             vec![
                 "interfaces",
+                "ip",
                 "mac",
                 "running-config",
                 "startup-config",

@@ -5,11 +5,11 @@
 use crate::commands::{global_tree, interface_tree, vlan_tree, ConfigCmd};
 use crate::grammar::{parse, ParseError};
 use crate::model::{
-    mask_len, Config, InterfaceConfig, IpPrefix, SviConfig, SwitchportMode,
-    VlanConfig, DEFAULT_AGING, DEFAULT_HOSTNAME, DEFAULT_MTU, MAX_DESCRIPTION,
+    mask_len, Config, InterfaceConfig, IpPrefix, SviConfig, SwitchportMode, VlanConfig,
+    DEFAULT_AGING, DEFAULT_HOSTNAME, DEFAULT_MTU, MAX_DESCRIPTION,
 };
-use std::net::Ipv4Addr;
 use lisa_types::{MacAddr, VlanSet, DEFAULT_VLAN};
+use std::net::Ipv4Addr;
 
 /// The configuration mode a line is read in.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -188,31 +188,34 @@ fn run(
                     cfg.svis.remove(&v);
                 }
                 Some(Err(e)) => return Err(reject(e)),
-                None => {
-                    return Err(reject(format!(
-                        "Interface {name} is a switch port; it cannot be deleted (unplug it instead)"
-                    )))
-                }
+                None => return Err(reject(format!(
+                    "Interface {name} is a switch port; it cannot be deleted (unplug it instead)"
+                ))),
             }
         }
         IpRoute | NoIpRoute => {
             let net: Ipv4Addr = num(&args[0]);
             let mask: Ipv4Addr = num(&args[1]);
-            let len = mask_len(mask)
-                .ok_or_else(|| reject(format!("Bad mask {mask} for route {net}")))?;
+            let len =
+                mask_len(mask).ok_or_else(|| reject(format!("Bad mask {mask} for route {net}")))?;
             if (IpPrefix { addr: net, len }).network() != net {
-                return Err(reject(format!("Inconsistent address and mask: {net} {mask}")));
+                return Err(reject(format!(
+                    "Inconsistent address and mask: {net} {mask}"
+                )));
             }
             if cmd == NoIpRoute {
                 let gw: Option<Ipv4Addr> = args.get(2).map(|g| num(g));
                 let before = cfg.routes.len();
-                cfg.routes
-                    .retain(|r| !(r.net == net && r.len == len && gw.is_none_or(|g| g == r.gateway)));
+                cfg.routes.retain(|r| {
+                    !(r.net == net && r.len == len && gw.is_none_or(|g| g == r.gateway))
+                });
                 if cfg.routes.len() == before {
                     return Err(reject(format!("No matching route to delete: {net} {mask}")));
                 }
                 return Ok(());
             }
+            // One next hop per prefix: a new one replaces the old.
+            cfg.routes.retain(|r| !(r.net == net && r.len == len));
             cfg.routes.insert(crate::model::IpRoute {
                 net,
                 len,
@@ -496,7 +499,8 @@ mod tests {
         assert!(!c.interfaces.contains_key("Vlan10"), "an SVI is no port");
         assert_eq!(c.routes.len(), 1);
         assert_eq!(c.routed_svis().len(), 1);
-        let text2 = format!("{text}no ip route 0.0.0.0 0.0.0.0\nno arp 10.0.10.9\nno interface vlan10\n");
+        let text2 =
+            format!("{text}no ip route 0.0.0.0 0.0.0.0\nno arp 10.0.10.9\nno interface vlan10\n");
         let c = apply_text(&base(), &text2).unwrap();
         assert!(c.routes.is_empty() && c.arps.is_empty() && c.svis.is_empty());
     }

@@ -87,7 +87,11 @@ fn mac_static(cmd: ConfigCmd) -> Node<ConfigCmd> {
 fn ip_route(cmd: ConfigCmd, gateway_optional: bool) -> Node<ConfigCmd> {
     let gw = arg(ArgKind::Ipv4, "Forwarding router's address", vec![]).runs(cmd);
     let mask = arg(ArgKind::Ipv4, "Destination prefix mask", vec![gw]);
-    let mask = if gateway_optional { mask.runs(cmd) } else { mask };
+    let mask = if gateway_optional {
+        mask.runs(cmd)
+    } else {
+        mask
+    };
     kw(
         "route",
         "Establish static routes",
@@ -166,7 +170,8 @@ pub fn global_tree() -> Vec<Node<ConfigCmd>> {
                 kw(
                     "interface",
                     "Delete a VLAN interface",
-                    vec![arg(ArgKind::Interface, "Interface name (Vlan10)", vec![]).runs(NoInterface)],
+                    vec![arg(ArgKind::Interface, "Interface name (Vlan10)", vec![])
+                        .runs(NoInterface)],
                 ),
                 kw(
                     "ip",

@@ -10,9 +10,7 @@ pub mod grammar;
 pub mod model;
 pub mod render;
 
-pub use apply::{
-    apply_line, apply_text, resolve_interface, svi_id, ApplyError, Mode, TextError,
-};
+pub use apply::{apply_line, apply_text, resolve_interface, svi_id, ApplyError, Mode, TextError};
 pub use model::{
     mask_len, Config, InterfaceConfig, IpPrefix, IpRoute, StaticMac, SviConfig, SwitchportMode,
     ValidationError, VlanConfig,

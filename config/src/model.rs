@@ -350,8 +350,15 @@ impl Config {
                     a.len, a.addr
                 ));
             }
-            if a.addr.is_multicast() || a.addr.is_loopback() || a.addr.is_unspecified() || a.addr.is_broadcast() {
-                return err(format!("interface Vlan{v}: {} is not a host address", a.addr));
+            if a.addr.is_multicast()
+                || a.addr.is_loopback()
+                || a.addr.is_unspecified()
+                || a.addr.is_broadcast()
+            {
+                return err(format!(
+                    "interface Vlan{v}: {} is not a host address",
+                    a.addr
+                ));
             }
             if let Some((w, _)) = addrs[..i].iter().find(|(_, b)| b.overlaps(a)) {
                 return err(format!(
@@ -360,8 +367,20 @@ impl Config {
                 ));
             }
         }
+        let mut prev: Option<&IpRoute> = None;
         for r in &self.routes {
-            let p = IpPrefix { addr: r.net, len: r.len };
+            let p = IpPrefix {
+                addr: r.net,
+                len: r.len,
+            };
+            if prev.is_some_and(|q| q.net == r.net && q.len == r.len) {
+                return err(format!(
+                    "ip route {} {}: one next hop per prefix",
+                    r.net,
+                    p.netmask()
+                ));
+            }
+            prev = Some(r);
             if r.len > 32 || p.network() != r.net {
                 return err(format!(
                     "ip route {} {}: Inconsistent address and mask",
@@ -370,7 +389,12 @@ impl Config {
                 ));
             }
             if r.gateway.is_unspecified() || r.gateway.is_multicast() || r.gateway.is_broadcast() {
-                return err(format!("ip route {} {} {}: bad next hop", r.net, p.netmask(), r.gateway));
+                return err(format!(
+                    "ip route {} {} {}: bad next hop",
+                    r.net,
+                    p.netmask(),
+                    r.gateway
+                ));
             }
             if addrs.iter().any(|(_, a)| a.addr == r.gateway) {
                 return err(format!(
@@ -383,7 +407,10 @@ impl Config {
         }
         for (ip, mac) in &self.arps {
             if !mac.is_unicast() {
-                return err(format!("arp {ip} {}: not a unicast address", mac.to_cisco()));
+                return err(format!(
+                    "arp {ip} {}: not a unicast address",
+                    mac.to_cisco()
+                ));
             }
             if ip.is_unspecified() || ip.is_multicast() || ip.is_broadcast() {
                 return err(format!("arp {ip}: not a host address"));

@@ -125,9 +125,9 @@ mod tests {
     use super::*;
     use crate::apply::apply_text;
     use crate::model::{IpRoute, StaticMac, MAX_MTU, MIN_MTU};
-    use std::net::Ipv4Addr;
     use lisa_types::{MacAddr, VlanSet};
     use proptest::prelude::*;
+    use std::net::Ipv4Addr;
 
     fn interface() -> impl Strategy<Value = InterfaceConfig> {
         (
@@ -192,60 +192,65 @@ mod tests {
             proptest::collection::btree_set((any::<u32>(), 0u8..=32, 1u32..1 << 24), 0..6),
             proptest::collection::btree_map(1u32..1 << 24, 1u64..1 << 40, 0..4),
         )
-            .prop_map(|(host, vlans, interfaces, aging, macs, svis, routes, arps)| {
-                let mut c = Config {
-                    hostname: host,
-                    interfaces,
-                    mac_aging: aging,
-                    ..Config::default()
-                };
-                for (id, name) in vlans {
-                    c.vlans.insert(
-                        id,
-                        VlanConfig {
-                            name: name.unwrap_or_else(|| VlanConfig::default_name(id)),
-                        },
-                    );
-                }
-                let names: Vec<String> = c.interfaces.keys().cloned().collect();
-                let ids: Vec<u16> = c.vlans.keys().copied().collect();
-                for (m, pick) in macs {
-                    c.static_macs.insert(StaticMac {
-                        vlan: ids[pick.index(ids.len())],
-                        mac: MacAddr::from_u64((m << 2) & !(1 << 40)),
-                        interface: names[pick.index(names.len())].clone(),
-                    });
-                }
-                // One /16-/30 per SVI, each in its own 10.V.0.0/16: no overlap.
-                for (v, (desc, shut, len)) in svis {
-                    c.svis.insert(
-                        v,
-                        SviConfig {
-                            description: desc.map(|d| d.trim().to_string()).unwrap_or_default(),
-                            shutdown: shut,
-                            address: len.map(|len| IpPrefix {
-                                addr: Ipv4Addr::from(0x0a00_0001 | (u32::from(v) << 16)),
-                                len,
-                            }),
-                        },
-                    );
-                }
-                for (net, len, gw) in routes {
-                    let p = IpPrefix { addr: Ipv4Addr::from(net), len };
-                    c.routes.insert(IpRoute {
-                        net: p.network(),
-                        len,
-                        gateway: Ipv4Addr::from(0xc000_0000 | gw),
-                    });
-                }
-                for (ip, mac) in arps {
-                    c.arps.insert(
-                        Ipv4Addr::from(0xac00_0000 | ip),
-                        MacAddr::from_u64((mac << 2) & !(1 << 40)),
-                    );
-                }
-                c
-            })
+            .prop_map(
+                |(host, vlans, interfaces, aging, macs, svis, routes, arps)| {
+                    let mut c = Config {
+                        hostname: host,
+                        interfaces,
+                        mac_aging: aging,
+                        ..Config::default()
+                    };
+                    for (id, name) in vlans {
+                        c.vlans.insert(
+                            id,
+                            VlanConfig {
+                                name: name.unwrap_or_else(|| VlanConfig::default_name(id)),
+                            },
+                        );
+                    }
+                    let names: Vec<String> = c.interfaces.keys().cloned().collect();
+                    let ids: Vec<u16> = c.vlans.keys().copied().collect();
+                    for (m, pick) in macs {
+                        c.static_macs.insert(StaticMac {
+                            vlan: ids[pick.index(ids.len())],
+                            mac: MacAddr::from_u64((m << 2) & !(1 << 40)),
+                            interface: names[pick.index(names.len())].clone(),
+                        });
+                    }
+                    // One /16-/30 per SVI, each in its own 10.V.0.0/16: no overlap.
+                    for (v, (desc, shut, len)) in svis {
+                        c.svis.insert(
+                            v,
+                            SviConfig {
+                                description: desc.map(|d| d.trim().to_string()).unwrap_or_default(),
+                                shutdown: shut,
+                                address: len.map(|len| IpPrefix {
+                                    addr: Ipv4Addr::from(0x0a00_0001 | (u32::from(v) << 16)),
+                                    len,
+                                }),
+                            },
+                        );
+                    }
+                    for (net, len, gw) in routes {
+                        let p = IpPrefix {
+                            addr: Ipv4Addr::from(net),
+                            len,
+                        };
+                        c.routes.insert(IpRoute {
+                            net: p.network(),
+                            len,
+                            gateway: Ipv4Addr::from(0xc000_0000 | gw),
+                        });
+                    }
+                    for (ip, mac) in arps {
+                        c.arps.insert(
+                            Ipv4Addr::from(0xac00_0000 | ip),
+                            MacAddr::from_u64((mac << 2) & !(1 << 40)),
+                        );
+                    }
+                    c
+                },
+            )
     }
 
     proptest! {

@@ -290,6 +290,18 @@ impl BootConfig {
         format!("lisa-{h:08x}")
     }
 
+    /// The router MAC the SVIs answer at: locally administered, derived
+    /// from the file prefix, so it is stable across restarts of one
+    /// instance (hosts' ARP caches stay right) and distinct between two.
+    pub fn router_mac(&self) -> dataplane::wire::MacAddr {
+        let mut h: u32 = 0x811c_9dc5;
+        for b in self.file_prefix().bytes() {
+            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
+        let b = h.to_be_bytes();
+        dataplane::wire::MacAddr([0x02, 0x4c, 0x53, b[1], b[2], b[3]])
+    }
+
     /// The CPUs workers run on, given the CPUs this process may use.
     pub fn worker_cpus(&self, allowed: &[usize]) -> Vec<usize> {
         let pool: Vec<usize> = if !self.eal.worker_cores.is_empty() {

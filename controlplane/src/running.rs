@@ -3,10 +3,14 @@
 //! pushed to the dataplane; a rejected change leaves everything as it was.
 
 use crate::events::Events;
+use dataplane::l3::control::{StaticRoute, SviAddr};
 use dataplane::vlan::PortMode;
 use dataplane::{Dataplane, PortL2};
-use lisa_config::{apply_text, render, Config, InterfaceConfig, SwitchportMode, TextError};
+use lisa_config::{
+    apply_text, render, Config, InterfaceConfig, IpRoute, SwitchportMode, TextError,
+};
 use lisa_proto::v1::EventType;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -141,6 +145,24 @@ impl Running {
         if old.hostname != new.hostname {
             what.push("hostname".into());
         }
+        what.extend(
+            new.svis
+                .iter()
+                .filter(|(v, s)| old.svis.get(*v) != Some(*s))
+                .map(|(v, _)| format!("Vlan{v}")),
+        );
+        what.extend(
+            old.svis
+                .keys()
+                .filter(|v| !new.svis.contains_key(*v))
+                .map(|v| format!("Vlan{v}")),
+        );
+        if old.routes != new.routes {
+            what.push("routes".into());
+        }
+        if old.arps != new.arps {
+            what.push("arp".into());
+        }
         self.events
             .emit(EventType::ConfigChanged, "", what.join(", "));
     }
@@ -263,6 +285,63 @@ impl Running {
         }
         self.sync_static(old, new, None);
         self.aging.store(new.mac_aging, Ordering::Relaxed);
+        if let Err(e) = self.push_l3(old, new) {
+            // Put back what the L2 part pushed, then the L3 part.
+            let _ = self.push_l3(new, old);
+            for n in done {
+                let _ = self.dp.set_port_l2(n, port_l2(&old.interfaces[n]));
+            }
+            if old.vlans.keys().ne(new.vlans.keys()) {
+                self.dp.set_active_vlans(old.vlan_set());
+            }
+            self.sync_static(new, old, None);
+            self.aging.store(old.mac_aging, Ordering::Relaxed);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Pushes SVI, route and static ARP changes to the L3 dataplane.
+    fn push_l3(&self, old: &Config, new: &Config) -> Result<(), ConfigError> {
+        let refused = |e: String| ConfigError::Dataplane(e);
+        let svis = new.routed_svis();
+        if svis != old.routed_svis() {
+            let addrs = svis
+                .iter()
+                .map(|(v, a)| {
+                    (
+                        *v,
+                        SviAddr {
+                            addr: a.addr,
+                            len: a.len,
+                        },
+                    )
+                })
+                .collect();
+            self.dp
+                .set_svis(&addrs)
+                .map_err(|e| refused(e.to_string()))?;
+        }
+        if old.arps != new.arps {
+            let arps: HashMap<_, _> = new.arps.iter().map(|(k, v)| (*k, *v)).collect();
+            self.dp
+                .l3()
+                .set_static_arps(&arps)
+                .map_err(|e| refused(e.to_string()))?;
+        }
+        if old.routes != new.routes {
+            let conv = |r: &IpRoute| StaticRoute {
+                net: r.net,
+                len: r.len,
+                gateway: r.gateway,
+            };
+            let add: Vec<StaticRoute> = new.routes.difference(&old.routes).map(conv).collect();
+            let remove: Vec<StaticRoute> = old.routes.difference(&new.routes).map(conv).collect();
+            self.dp
+                .l3()
+                .change_routes(&add, &remove)
+                .map_err(|e| refused(e.to_string()))?;
+        }
         Ok(())
     }
 

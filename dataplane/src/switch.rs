@@ -14,8 +14,8 @@ use crate::shared::{ForwardingTable, PortFwd, Shared};
 use crate::vlan::{PortMode, VlanSet};
 use crate::wire::MacAddr;
 use crate::worker::{RxQueue, Worker};
-use std::sync::atomic::Ordering;
 use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
 use std::sync::OnceLock;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -230,7 +230,9 @@ impl Dataplane {
                 std::thread::Builder::new()
                     .name("lisa-l3".into())
                     .spawn(move || l3.run())
-                    .map_err(|e| DpdkError::other("spawning the L3 control thread", e.to_string()))?,
+                    .map_err(|e| {
+                        DpdkError::other("spawning the L3 control thread", e.to_string())
+                    })?,
             );
         }
         Ok(())

@@ -195,15 +195,17 @@ impl Worker {
         }
     }
 
-    /// Hands `m` to the control thread.
+    /// Hands `m` to the control thread. A packet that goes no further (it
+    /// only earns an ICMP error) counts as dropped, with its reason.
     fn punt(&mut self, m: Mbuf, port: u16, vlan: u16, why: PuntReason) {
         bump(&self.counters().punted, 1);
-        if self
-            .shared
-            .punt
-            .push(Punt { m, port, vlan, why })
-            .is_err()
-        {
+        match why {
+            PuntReason::TtlExceeded => self.drop_rx(port, DropReason::TtlExceeded),
+            PuntReason::NoRoute => self.drop_rx(port, DropReason::NoRoute),
+            PuntReason::FragNeeded(_) => self.drop_rx(port, DropReason::MtuExceeded),
+            PuntReason::ForUs | PuntReason::Resolve(_) => {}
+        }
+        if self.shared.punt.push(Punt { m, port, vlan, why }).is_err() {
             self.drop_rx(port, DropReason::PuntQueueFull);
         }
     }
@@ -374,8 +376,7 @@ impl Worker {
         match d.verdict {
             Verdict::Drop(why) => Action::Drop(why),
             Verdict::Flood
-                if table.l3_vlans.contains(vlan)
-                    && m.data()[0..6] == table.router_mac.0 =>
+                if table.l3_vlans.contains(vlan) && m.data()[0..6] == table.router_mac.0 =>
             {
                 Action::Route { vlan, strip }
             }

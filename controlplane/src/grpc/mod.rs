@@ -5,6 +5,7 @@ pub mod config;
 mod fdb;
 mod interfaces;
 mod ports;
+mod routing;
 mod system;
 mod vlans;
 
@@ -13,7 +14,8 @@ use crate::running::Running;
 use dataplane::Dataplane;
 use lisa_proto::v1::{
     config_server::ConfigServer, fdb_server::FdbServer, interfaces_server::InterfacesServer,
-    ports_server::PortsServer, system_server::SystemServer, vlans_server::VlansServer,
+    ports_server::PortsServer, routing_server::RoutingServer, system_server::SystemServer,
+    vlans_server::VlansServer,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -78,6 +80,7 @@ fn router(ctx: SwitchContext) -> Result<tonic::transport::server::Router, ServeE
         .add_service(InterfacesServer::new(interfaces::InterfacesService(
             ctx.running.clone(),
         )))
+        .add_service(RoutingServer::new(routing::RoutingService(ctx.clone())))
         .add_service(FdbServer::new(fdb::FdbService(ctx))))
 }
 

@@ -394,14 +394,20 @@ impl L3Control {
             .map(|(net, len)| (net, len, desired(st, u32::from(net) & mask(len), len)))
             .collect();
         // Every static route may have changed with its gateway.
-        changes.extend(st.routes.keys().map(|&(net, len)| {
-            (Ipv4Addr::from(net), len, desired(st, net, len))
-        }));
+        changes.extend(
+            st.routes
+                .keys()
+                .map(|&(net, len)| (Ipv4Addr::from(net), len, desired(st, net, len))),
+        );
         self.apply_lpm(&changes)
     }
 
     /// Adds and removes static routes in one step.
-    pub fn change_routes(&self, add: &[StaticRoute], remove: &[StaticRoute]) -> Result<(), L3Error> {
+    pub fn change_routes(
+        &self,
+        add: &[StaticRoute],
+        remove: &[StaticRoute],
+    ) -> Result<(), L3Error> {
         let mut st = self.st();
         let st = &mut *st;
         let now = Instant::now();
@@ -651,13 +657,9 @@ impl L3Control {
         n.state = NeighborState::Reachable;
         n.updated = now;
         n.probes = 0;
-        self.shared.nexthops.set(
-            n.slot,
-            NextHop::Resolved {
-                mac,
-                vlan: n.vlan,
-            },
-        );
+        self.shared
+            .nexthops
+            .set(n.slot, NextHop::Resolved { mac, vlan: n.vlan });
         let vlan = n.vlan;
         for mut m in std::mem::take(&mut n.held) {
             if let Some(d) = m.data_mut() {
@@ -755,7 +757,15 @@ impl L3Control {
                 self.icmp_error(st, &p, l2, hl, icmp::TIME_EXCEEDED, 0, 0);
             }
             PuntReason::NoRoute => {
-                self.icmp_error(st, &p, l2, hl, icmp::DEST_UNREACHABLE, icmp::unreachable::NET, 0);
+                self.icmp_error(
+                    st,
+                    &p,
+                    l2,
+                    hl,
+                    icmp::DEST_UNREACHABLE,
+                    icmp::unreachable::NET,
+                    0,
+                );
             }
             PuntReason::FragNeeded(mtu) => {
                 self.icmp_error(
@@ -775,7 +785,16 @@ impl L3Control {
     /// the SVI it came in on; never about an ICMP error, a later fragment,
     /// or a packet from no one in particular.
     #[allow(clippy::too_many_arguments)]
-    fn icmp_error(&self, st: &mut State, p: &Punt, l2: usize, hl: usize, kind: u8, code: u8, extra: u32) {
+    fn icmp_error(
+        &self,
+        st: &mut State,
+        p: &Punt,
+        l2: usize,
+        hl: usize,
+        kind: u8,
+        code: u8,
+        extra: u32,
+    ) {
         let Some(from) = st.svis.get(&p.vlan).map(|s| s.addr.addr) else {
             return;
         };
@@ -801,7 +820,8 @@ impl L3Control {
             (ip.src(), p.m.data()[l2..l2 + ip.total_len()].to_vec())
         };
         let now = Instant::now();
-        let refill = now.duration_since(st.icmp_refill).as_millis() as u64 * u64::from(ICMP_PER_SEC) / 1000;
+        let refill =
+            now.duration_since(st.icmp_refill).as_millis() as u64 * u64::from(ICMP_PER_SEC) / 1000;
         if refill > 0 {
             st.icmp_tokens = (st.icmp_tokens as u64 + refill).min(u64::from(ICMP_BURST)) as u32;
             st.icmp_refill = now;
@@ -820,7 +840,14 @@ impl L3Control {
     fn send_ip(&self, st: &mut State, src: Ipv4Addr, dst: Ipv4Addr, icmp_msg: &[u8]) {
         let mut buf = vec![0u8; 14 + IPV4_HEADER_LEN + icmp_msg.len()];
         buf[12..14].copy_from_slice(&EtherType::IPV4.to_be_bytes());
-        write_header(&mut buf[14..], src, dst, IpProtocol::ICMP, 64, icmp_msg.len());
+        write_header(
+            &mut buf[14..],
+            src,
+            dst,
+            IpProtocol::ICMP,
+            64,
+            icmp_msg.len(),
+        );
         buf[14 + IPV4_HEADER_LEN..].copy_from_slice(icmp_msg);
         let Some(mut m) = Mbuf::alloc(&self.shared.ctl_pool) else {
             return;
@@ -875,7 +902,9 @@ impl L3Control {
         } else {
             self.counters.held_dropped.fetch_add(1, Ordering::Relaxed);
         }
-        let due = n.last_probe.is_none_or(|t| now.duration_since(t) >= ARP_RETRY);
+        let due = n
+            .last_probe
+            .is_none_or(|t| now.duration_since(t) >= ARP_RETRY);
         if n.state == NeighborState::Incomplete && due {
             n.last_probe = Some(now);
             n.probes += 1;
@@ -929,7 +958,9 @@ impl L3Control {
             let since = now.duration_since(n.last_probe.unwrap_or(n.updated));
             match n.state {
                 NeighborState::Incomplete if since >= ARP_RETRY => {
-                    if n.probes < ARP_TRIES && (n.probes > 0 || !n.held.is_empty() || st.gateways.contains_key(ip)) {
+                    if n.probes < ARP_TRIES
+                        && (n.probes > 0 || !n.held.is_empty() || st.gateways.contains_key(ip))
+                    {
                         n.probes += 1;
                         n.last_probe = Some(now);
                         retry.push((n.vlan, *ip));

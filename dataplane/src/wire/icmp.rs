@@ -27,8 +27,7 @@ pub const ICMP_HEADER_LEN: usize = 8;
 /// The echo reply to the echo request `req` (its ICMP message), or None if
 /// `req` is not a well-formed echo request.
 pub fn echo_reply(req: &[u8]) -> Option<Vec<u8>> {
-    if req.len() < ICMP_HEADER_LEN || req[0] != ECHO_REQUEST || req[1] != 0 || checksum(req) != 0
-    {
+    if req.len() < ICMP_HEADER_LEN || req[0] != ECHO_REQUEST || req[1] != 0 || checksum(req) != 0 {
         return None;
     }
     let mut r = req.to_vec();

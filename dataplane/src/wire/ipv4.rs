@@ -221,7 +221,10 @@ mod tests {
             Ipv4Packet::new_checked(&bad[..]).unwrap_err(),
             Ipv4Error::BadChecksum
         );
-        assert!(Ipv4Packet::new_checked(&h[..27]).is_err(), "short of total length");
+        assert!(
+            Ipv4Packet::new_checked(&h[..27]).is_err(),
+            "short of total length"
+        );
         let mut v6 = h.clone();
         v6[0] = 0x65;
         assert_eq!(

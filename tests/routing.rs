@@ -1,0 +1,166 @@
+//! End-to-end: IPv4 routing between SVIs, with kernel hosts in network
+//! namespaces behind DPDK tap ports: ARP for the gateway, ping across
+//! VLANs, ping of the SVI itself, TTL exceeded, no route, static routes.
+
+mod common;
+
+use common::{serial, unique, Host, Lisad};
+
+/// Two hosts in VLANs 10 and 20, each behind an access port, with their
+/// default route through the switch's SVI.
+struct TwoSubnets {
+    sw: Lisad,
+    a: Host,
+    b: Host,
+    tap_a: String,
+    tap_b: String,
+}
+
+fn two_subnets() -> TwoSubnets {
+    let (tap_a, tap_b) = (unique("lra", ""), unique("lrb", ""));
+    let sw = Lisad::start(
+        &[
+            ("Ethernet1", &format!("tap:{tap_a}")),
+            ("Ethernet2", &format!("tap:{tap_b}")),
+        ],
+        &[],
+    );
+    sw.configure(&[
+        "vlan 10,20",
+        "interface Ethernet1",
+        " switchport access vlan 10",
+        "interface Ethernet2",
+        " switchport access vlan 20",
+        "interface Vlan10",
+        " ip address 10.0.10.1 255.255.255.0",
+        "interface Vlan20",
+        " ip address 10.0.20.1 255.255.255.0",
+    ]);
+    let a = Host::new(&unique("lisa-ra", ""));
+    let b = Host::new(&unique("lisa-rb", ""));
+    a.take_interface(&tap_a, "10.0.10.2/24");
+    b.take_interface(&tap_b, "10.0.20.2/24");
+    for h in [&a, &b] {
+        let gw = if h.ns == a.ns {
+            "10.0.10.1"
+        } else {
+            "10.0.20.1"
+        };
+        let out = h.exec(&["ip", "route", "add", "default", "via", gw]);
+        assert!(out.status.success(), "{out:?}");
+    }
+    TwoSubnets {
+        sw,
+        a,
+        b,
+        tap_a,
+        tap_b,
+    }
+}
+
+#[test]
+fn hosts_in_two_vlans_ping_through_the_svis() {
+    let _serial = serial();
+    let t = two_subnets();
+    assert!(
+        t.a.ping("10.0.10.1", 2),
+        "host a cannot ping its gateway (SVI)"
+    );
+    assert!(
+        t.a.ping("10.0.20.2", 3),
+        "host a cannot reach host b across VLANs"
+    );
+    assert!(t.b.ping("10.0.10.2", 2), "host b cannot reach host a");
+    assert!(
+        t.b.ping("10.0.10.1", 1),
+        "an SVI answers on any of its addresses"
+    );
+
+    // The hosts' ARP entries name the router MAC; the switch's ARP table
+    // names the hosts.
+    let arp = t.sw.show("show ip arp");
+    let mac_a = t.a.mac(&t.tap_a);
+    let mac_b = t.b.mac(&t.tap_b);
+    assert!(
+        arp.lines()
+            .any(|l| l.contains("10.0.10.2") && l.contains(&mac_a) && l.contains("Vlan10")),
+        "{arp}"
+    );
+    assert!(
+        arp.lines()
+            .any(|l| l.contains("10.0.20.2") && l.contains(&mac_b) && l.contains("Vlan20")),
+        "{arp}"
+    );
+    let brief = t.sw.show("show ip interface brief");
+    assert!(
+        brief
+            .lines()
+            .any(|l| l.starts_with("Vlan10") && l.contains("10.0.10.1") && l.contains("up")),
+        "{brief}"
+    );
+    let routes = t.sw.show("show ip route");
+    assert!(
+        routes.contains("C        10.0.10.0/24 is directly connected, Vlan10"),
+        "{routes}"
+    );
+    assert!(
+        routes.contains("L        10.0.20.1/32 is directly connected, Vlan20"),
+        "{routes}"
+    );
+}
+
+#[test]
+fn ttl_exceeded_and_no_route_come_back_as_icmp() {
+    let _serial = serial();
+    let t = two_subnets();
+    assert!(t.a.ping("10.0.20.2", 2));
+    // TTL 1 to a routed destination: time exceeded, from the SVI.
+    let out =
+        t.a.exec(&["ping", "-c", "1", "-W", "1", "-t", "1", "10.0.20.2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("From 10.0.10.1") && text.contains("Time to live exceeded"),
+        "{text}"
+    );
+    assert!(t.sw.drops("ttl-exceeded") >= 1);
+    // Nowhere to go: network unreachable, from the SVI.
+    let out = t.a.exec(&["ping", "-c", "1", "-W", "1", "192.0.2.9"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("From 10.0.10.1") && text.contains("Destination Net Unreachable"),
+        "{text}"
+    );
+    assert!(t.sw.drops("no-route") >= 1);
+    // An unanswered neighbor: the ping fails, the switch gives up on ARP.
+    assert!(!t.a.ping("10.0.20.77", 1));
+}
+
+#[test]
+fn a_static_route_through_a_host_gateway() {
+    let _serial = serial();
+    let t = two_subnets();
+    // Host b routes 172.16.5.0/24 (a loopback address of its own).
+    let out =
+        t.b.exec(&["ip", "addr", "add", "172.16.5.1/32", "dev", "lo"]);
+    assert!(out.status.success());
+    assert!(!t.a.ping("172.16.5.1", 1), "no route yet");
+    t.sw.configure(&["ip route 172.16.5.0 255.255.255.0 10.0.20.2"]);
+    assert!(
+        t.a.ping("172.16.5.1", 3),
+        "the static route does not carry traffic"
+    );
+    let routes = t.sw.show("show ip route");
+    assert!(
+        routes.contains("S        172.16.5.0/24 [1/0] via 10.0.20.2"),
+        "{routes}"
+    );
+    // Removing the SVI takes its subnet, and the route through it, away.
+    t.sw.configure(&["no interface Vlan20"]);
+    assert!(!t.a.ping("172.16.5.1", 1));
+    let run = t.sw.show("show running-config");
+    assert!(
+        run.contains("ip route 172.16.5.0 255.255.255.0 10.0.20.2"),
+        "{run}"
+    );
+    assert!(!run.contains("interface Vlan20"), "{run}");
+}
