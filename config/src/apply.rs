@@ -188,9 +188,11 @@ fn run(
                     cfg.svis.remove(&v);
                 }
                 Some(Err(e)) => return Err(reject(e)),
-                None => return Err(reject(format!(
+                None => {
+                    return Err(reject(format!(
                     "Interface {name} is a switch port; it cannot be deleted (unplug it instead)"
-                ))),
+                )))
+                }
             }
         }
         IpRoute | NoIpRoute => {

@@ -236,6 +236,12 @@ mod tests {
                             addr: Ipv4Addr::from(net),
                             len,
                         };
+                        if c.routes
+                            .iter()
+                            .any(|r| r.net == p.network() && r.len == len)
+                        {
+                            continue;
+                        }
                         c.routes.insert(IpRoute {
                             net: p.network(),
                             len,

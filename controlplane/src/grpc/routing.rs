@@ -71,6 +71,23 @@ fn route_of(r: &Route) -> Result<IpRoute, Status> {
     })
 }
 
+/// The routes of `routes` for the same prefix as `r` (any next hop).
+fn same_prefix<'a>(
+    routes: &'a std::collections::BTreeSet<IpRoute>,
+    r: &IpRoute,
+) -> impl Iterator<Item = IpRoute> + 'a {
+    let lo = IpRoute {
+        net: r.net,
+        len: r.len,
+        gateway: Ipv4Addr::UNSPECIFIED,
+    };
+    let hi = IpRoute {
+        gateway: Ipv4Addr::BROADCAST,
+        ..lo
+    };
+    routes.range(lo..=hi).copied()
+}
+
 fn svi_of(cfg: &lisa_config::Config, vlan: u16, s: &SviConfig) -> Svi {
     Svi {
         vlan: u32::from(vlan),
@@ -101,25 +118,21 @@ impl RoutingService {
             running.edit(|cfg| {
                 let mut removed = 0u64;
                 for r in &remove {
-                    let before = cfg.routes.len();
-                    cfg.routes.retain(|x| {
-                        !(x.net == r.net
-                            && x.len == r.len
-                            && (!exact || r.gateway.is_unspecified() || x.gateway == r.gateway))
-                    });
-                    if cfg.routes.len() == before {
+                    let found: Vec<IpRoute> = same_prefix(&cfg.routes, r)
+                        .filter(|x| !exact || r.gateway.is_unspecified() || x.gateway == r.gateway)
+                        .collect();
+                    if found.is_empty() {
                         return Err(format!("no static route {}/{} to remove", r.net, r.len));
                     }
-                    removed += (before - cfg.routes.len()) as u64;
+                    for x in found {
+                        cfg.routes.remove(&x);
+                        removed += 1;
+                    }
                 }
                 for r in &add {
-                    if let Some(old) = cfg
-                        .routes
-                        .iter()
-                        .find(|x| x.net == r.net && x.len == r.len)
-                        .copied()
-                    {
-                        cfg.routes.remove(&old);
+                    let old: Vec<IpRoute> = same_prefix(&cfg.routes, r).collect();
+                    for x in old {
+                        cfg.routes.remove(&x);
                     }
                     cfg.routes.insert(*r);
                 }
