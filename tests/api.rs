@@ -272,6 +272,7 @@ fn the_event_stream_reports_ports_and_config_changes() {
     .unwrap();
     rt.block_on(ports.remove_port(RemovePortRequest {
         name: "Vhost3".into(),
+        force: false,
     }))
     .unwrap();
     let mut seen = Vec::new();
@@ -369,4 +370,176 @@ fn tcp_listening_is_opt_in() {
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
     drop(plain);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn routing_service_svis_routes_arp_and_bad_requests() {
+    use lisa_proto::v1::{
+        ports_client::PortsClient, routing_client::RoutingClient, DeleteSviRequest, ListArpRequest,
+        ListRoutesRequest, LookupRequest, RemovePortRequest, Route, RouteBatch, SetSviRequest,
+        StaticArp,
+    };
+    let _serial = serial();
+    let sw = Lisad::start(&[("Ethernet1", "null"), ("Ethernet2", "null")], &[]);
+    sw.configure(&[
+        "vlan 20",
+        "interface Ethernet2",
+        " switchport access vlan 20",
+    ]);
+    let (rt, ch) = sw.grpc();
+    let mut routing = RoutingClient::new(ch.clone());
+    let mut ports = PortsClient::new(ch);
+
+    let svi = rt
+        .block_on(routing.set_svi(SetSviRequest {
+            vlan: 20,
+            address: Some("10.0.20.1/24".into()),
+            ..Default::default()
+        }))
+        .unwrap()
+        .into_inner();
+    assert!(svi.up, "{svi:?}");
+    for (addr, why) in [
+        ("10.0.20.1", "no length"),
+        ("10.0.20.1/33", "length"),
+        ("10.0.20.0/24", "network address"),
+        ("300.0.0.1/24", "not an address"),
+    ] {
+        let r = rt.block_on(routing.set_svi(SetSviRequest {
+            vlan: 20,
+            address: Some(addr.into()),
+            ..Default::default()
+        }));
+        assert_eq!(code(r), Code::InvalidArgument, "{addr}: {why}");
+    }
+    let r = rt.block_on(routing.set_svi(SetSviRequest {
+        vlan: 4095,
+        ..Default::default()
+    }));
+    assert_eq!(code(r), Code::InvalidArgument);
+
+    // Routes: one, then a stream; each visible in the dataplane.
+    let add = |prefix: &str, gw: &str| Route {
+        prefix: prefix.into(),
+        gateway: gw.into(),
+    };
+    rt.block_on(routing.add_route(add("192.0.2.0/24", "10.0.20.9")))
+        .unwrap();
+    let batches = vec![
+        RouteBatch {
+            add: (0..100)
+                .map(|i| add(&format!("198.18.{i}.0/24"), "10.0.20.9"))
+                .collect(),
+            remove: vec![],
+        },
+        RouteBatch {
+            add: vec![add("0.0.0.0/0", "10.0.20.254")],
+            remove: vec![],
+        },
+    ];
+    let r = rt
+        .block_on(routing.program_routes(tokio_stream::iter(batches)))
+        .unwrap()
+        .into_inner();
+    assert_eq!((r.added, r.static_total), (101, 102));
+    let look = |routing: &mut RoutingClient<_>, a: &str| {
+        rt.block_on(routing.lookup(LookupRequest { address: a.into() }))
+            .unwrap()
+            .into_inner()
+    };
+    let l = look(&mut routing, "198.18.42.7");
+    assert_eq!(
+        (l.action.as_str(), l.vlan),
+        ("resolve", 20),
+        "gateway not resolved yet"
+    );
+    assert_eq!(look(&mut routing, "10.0.20.1").action, "local");
+    rt.block_on(routing.add_static_arp(StaticArp {
+        address: "10.0.20.9".into(),
+        mac: "0200.0000.0009".into(),
+    }))
+    .unwrap();
+    let l = look(&mut routing, "198.18.42.7");
+    assert_eq!(
+        (l.action.as_str(), l.mac.as_str()),
+        ("forward", "0200.0000.0009")
+    );
+    let arp = rt
+        .block_on(routing.list_arp(ListArpRequest {}))
+        .unwrap()
+        .into_inner()
+        .entries;
+    assert!(
+        arp.iter()
+            .any(|e| e.address == "10.0.20.9" && e.state == "static"),
+        "{arp:?}"
+    );
+    let listed = rt
+        .block_on(routing.list_routes(ListRoutesRequest {
+            prefix: "198.18.0.0/16".into(),
+            limit: 10,
+        }))
+        .unwrap()
+        .into_inner();
+    assert_eq!((listed.routes.len(), listed.static_total), (10, 102));
+
+    // A bad route in a stream: nothing of the stream is committed.
+    let batches = vec![RouteBatch {
+        add: vec![
+            add("203.0.113.0/24", "10.0.20.9"),
+            add("203.0.113.1/24", "10.0.20.9"),
+        ],
+        remove: vec![],
+    }];
+    let e = rt
+        .block_on(routing.program_routes(tokio_stream::iter(batches)))
+        .unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument);
+    assert!(e.message().contains("host bits"), "{}", e.message());
+    let listed = rt
+        .block_on(routing.list_routes(ListRoutesRequest {
+            prefix: "203.0.113.0/24".into(),
+            limit: 0,
+        }))
+        .unwrap()
+        .into_inner();
+    assert!(listed.routes.is_empty(), "{listed:?}");
+    assert_eq!(listed.static_total, 102);
+    for (prefix, gw) in [
+        ("10.1.0.0/16", "10.0.20.1"),
+        ("10.1.0.0/16", "nope"),
+        ("10.1.0.0", "10.0.20.9"),
+    ] {
+        let r = rt.block_on(routing.add_route(add(prefix, gw)));
+        assert_eq!(code(r), Code::InvalidArgument, "{prefix} via {gw}");
+    }
+    let r = rt.block_on(routing.remove_route(add("10.99.0.0/16", "")));
+    assert_eq!(code(r), Code::NotFound);
+
+    // Ethernet2 is VLAN 20's only port: removing it would cut the SVI off.
+    let e = rt
+        .block_on(ports.remove_port(RemovePortRequest {
+            name: "Ethernet2".into(),
+            force: false,
+        }))
+        .unwrap_err();
+    assert_eq!(e.code(), Code::FailedPrecondition);
+    assert!(e.message().contains("Vlan20"), "{}", e.message());
+    rt.block_on(ports.remove_port(RemovePortRequest {
+        name: "Ethernet2".into(),
+        force: true,
+    }))
+    .unwrap();
+
+    rt.block_on(routing.delete_svi(DeleteSviRequest { vlan: 20 }))
+        .unwrap();
+    assert_eq!(
+        code(rt.block_on(routing.delete_svi(DeleteSviRequest { vlan: 20 }))),
+        Code::NotFound
+    );
+    assert_eq!(
+        look(&mut routing, "198.18.42.7").action,
+        "no-route",
+        "gateway no longer connected"
+    );
 }

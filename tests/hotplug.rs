@@ -72,6 +72,7 @@ fn ports_come_and_go_while_traffic_flows() {
         std::thread::sleep(Duration::from_millis(150));
         rt.block_on(ports.remove_port(RemovePortRequest {
             name: "Vhost7".into(),
+            force: false,
         }))
         .expect("remove port");
     }
@@ -130,6 +131,7 @@ fn ports_come_and_go_while_traffic_flows() {
     let e = rt
         .block_on(ports.remove_port(RemovePortRequest {
             name: "Vhost9".into(),
+            force: false,
         }))
         .unwrap_err();
     assert_eq!(e.code(), Code::NotFound, "{e:?}");

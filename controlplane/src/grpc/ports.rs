@@ -4,6 +4,7 @@ use super::SwitchContext;
 use crate::boot::valid_port_name;
 use dataplane::port::PortKindError;
 use dataplane::{DataplaneError, PortInfo, PortKind, PortSpec};
+use lisa_config::SwitchportMode;
 use lisa_proto::v1::{
     ports_server::Ports, AddPortRequest, EventType, ListPortsRequest, ListPortsResponse, Port,
     PortCounters, RemovePortRequest, RemovePortResponse,
@@ -69,8 +70,14 @@ impl Ports for PortsService {
         &self,
         req: Request<RemovePortRequest>,
     ) -> Result<Response<RemovePortResponse>, Status> {
-        let name = req.into_inner().name;
+        let req = req.into_inner();
+        let name = req.name;
         let ctx = self.0.clone();
+        if !req.force {
+            if let Some(why) = last_port_of_an_svi(&ctx, &name) {
+                return Err(Status::failed_precondition(why));
+            }
+        }
         super::blocking(move || {
             ctx.dp.remove_port(&name).map_err(|e| match e {
                 DataplaneError::NoSuchPort(_) => Status::not_found(e.to_string()),
@@ -82,6 +89,41 @@ impl Ports for PortsService {
         })
         .await?
     }
+}
+
+/// Why removing port `name` would cut an SVI off (it is the only up port
+/// of a routed VLAN), or None.
+fn last_port_of_an_svi(ctx: &SwitchContext, name: &str) -> Option<String> {
+    let cfg = ctx.running.config();
+    let present = ctx.dp.port_names();
+    let carries = |port: &str, vlan: u16| {
+        cfg.interfaces.get(port).is_some_and(|i| {
+            !i.shutdown
+                && match i.mode {
+                    SwitchportMode::Access => i.access_vlan == vlan,
+                    SwitchportMode::Trunk => i.allowed.contains(vlan),
+                }
+        })
+    };
+    let name = present
+        .iter()
+        .map(|(_, n)| n)
+        .find(|n| n.eq_ignore_ascii_case(name))?;
+    for (vlan, a) in cfg.routed_svis() {
+        let members: Vec<&String> = present
+            .iter()
+            .map(|(_, n)| n)
+            .filter(|n| carries(n, vlan))
+            .collect();
+        if members.as_slice() == [name] {
+            return Some(format!(
+                "{name} is the only port in VLAN {vlan}, which interface Vlan{vlan} ({}/{}) routes; \
+                 add another port to VLAN {vlan} or remove the SVI first, or remove with force",
+                a.addr, a.len
+            ));
+        }
+    }
+    None
 }
 
 /// A port as the API shows it.

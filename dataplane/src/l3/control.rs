@@ -451,10 +451,22 @@ impl L3Control {
             .collect();
         for ip in gone {
             st.static_arps.remove(&ip);
-            self.drop_neighbor(st, ip, now);
-            touched.push(ip);
-            if st.gateways.contains_key(&ip) {
-                self.ensure_neighbor(st, ip, now);
+            match st.neighbors.get_mut(&ip) {
+                // A gateway stays, to be resolved by ARP now: the routes
+                // through it keep their slot.
+                Some(n) if st.gateways.contains_key(&ip) => {
+                    n.mac = None;
+                    n.state = NeighborState::Incomplete;
+                    n.probes = 0;
+                    n.last_probe = None;
+                    self.shared
+                        .nexthops
+                        .set(n.slot, NextHop::Resolve { vlan: n.vlan });
+                }
+                _ => {
+                    self.drop_neighbor(st, ip, now);
+                    touched.push(ip);
+                }
             }
         }
         for (ip, mac) in arps {
@@ -462,9 +474,15 @@ impl L3Control {
                 continue;
             }
             st.static_arps.insert(*ip, *mac);
-            self.drop_neighbor(st, *ip, now);
-            self.ensure_neighbor(st, *ip, now);
-            touched.push(*ip);
+            if st.neighbors.contains_key(ip) {
+                // Resolve the entry in place (routes through it follow).
+                self.learn(st, *ip, *mac, false, now);
+                if let Some(n) = st.neighbors.get_mut(ip) {
+                    n.state = NeighborState::Static;
+                }
+            } else if self.ensure_neighbor(st, *ip, now).is_some() {
+                touched.push(*ip);
+            }
         }
         let changes: Vec<LpmChange> = touched
             .into_iter()
