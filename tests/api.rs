@@ -388,7 +388,8 @@ fn routing_service_svis_routes_arp_and_bad_requests() {
     ]);
     let (rt, ch) = sw.grpc();
     let mut routing = RoutingClient::new(ch.clone());
-    let mut ports = PortsClient::new(ch);
+    let mut ports = PortsClient::new(ch.clone());
+    let mut config = ConfigClient::new(ch);
 
     let svi = rt
         .block_on(routing.set_svi(SetSviRequest {
@@ -530,6 +531,19 @@ fn routing_service_svis_routes_arp_and_bad_requests() {
         force: true,
     }))
     .unwrap();
+
+    // The same configuration, typed.
+    let typed = rt
+        .block_on(config.get_running_config_typed(GetRunningConfigRequest {}))
+        .unwrap()
+        .into_inner();
+    assert_eq!(typed.routes.len(), 102);
+    assert_eq!(
+        (typed.svis[0].vlan, typed.svis[0].address.as_str()),
+        (20, "10.0.20.1/24")
+    );
+    assert!(typed.arps.iter().any(|a| a.address == "10.0.20.9"));
+    assert!(typed.vlans.iter().any(|v| v.id == 20));
 
     rt.block_on(routing.delete_svi(DeleteSviRequest { vlan: 20 }))
         .unwrap();

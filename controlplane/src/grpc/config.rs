@@ -3,13 +3,64 @@
 use crate::running::{ConfigError, Running};
 use lisa_proto::v1::{
     config_server, ApplyConfigRequest, ConfigText, GetRunningConfigRequest,
-    GetStartupConfigRequest, ReloadRequest, SaveConfigRequest, SaveConfigResponse,
+    GetStartupConfigRequest, ReloadRequest, RunningConfig, SaveConfigRequest, SaveConfigResponse,
 };
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 /// The Config service.
 pub struct ConfigService(pub Arc<Running>);
+
+/// The configuration as typed data.
+pub fn typed(cfg: &lisa_config::Config) -> RunningConfig {
+    use lisa_proto::v1::{FdbEntry, Route, StaticArp};
+    RunningConfig {
+        hostname: cfg.hostname.clone(),
+        vlans: cfg
+            .vlans
+            .keys()
+            .map(|id| super::vlans::vlan(cfg, *id))
+            .collect(),
+        interfaces: cfg
+            .interfaces
+            .iter()
+            .map(|(n, i)| super::interfaces::settings(n, i))
+            .collect(),
+        svis: cfg
+            .svis
+            .iter()
+            .map(|(v, s)| super::routing::svi_of(cfg, *v, s))
+            .collect(),
+        routes: cfg
+            .routes
+            .iter()
+            .map(|r| Route {
+                prefix: format!("{}/{}", r.net, r.len),
+                gateway: r.gateway.to_string(),
+            })
+            .collect(),
+        arps: cfg
+            .arps
+            .iter()
+            .map(|(ip, mac)| StaticArp {
+                address: ip.to_string(),
+                mac: mac.to_cisco(),
+            })
+            .collect(),
+        static_macs: cfg
+            .static_macs
+            .iter()
+            .map(|m| FdbEntry {
+                vlan: u32::from(m.vlan),
+                mac: m.mac.to_cisco(),
+                port: m.interface.clone(),
+                r#type: "static".into(),
+                age_seconds: 0,
+            })
+            .collect(),
+        mac_aging_seconds: cfg.mac_aging,
+    }
+}
 
 /// The gRPC status for a configuration error.
 pub fn status(e: ConfigError) -> Status {
@@ -30,6 +81,13 @@ impl config_server::Config for ConfigService {
         Ok(Response::new(ConfigText {
             text: self.0.render(),
         }))
+    }
+
+    async fn get_running_config_typed(
+        &self,
+        _: Request<GetRunningConfigRequest>,
+    ) -> Result<Response<RunningConfig>, Status> {
+        Ok(Response::new(typed(&self.0.config())))
     }
 
     async fn get_startup_config(

@@ -17,7 +17,7 @@ use tonic::{Request, Response, Status};
 /// The Interfaces service.
 pub struct InterfacesService(pub Arc<Running>);
 
-fn settings(name: &str, i: &InterfaceConfig) -> InterfaceSettings {
+pub(crate) fn settings(name: &str, i: &InterfaceConfig) -> InterfaceSettings {
     InterfaceSettings {
         name: name.to_string(),
         description: i.description.clone(),

@@ -88,7 +88,7 @@ fn same_prefix<'a>(
     routes.range(lo..=hi).copied()
 }
 
-fn svi_of(cfg: &lisa_config::Config, vlan: u16, s: &SviConfig) -> Svi {
+pub(crate) fn svi_of(cfg: &lisa_config::Config, vlan: u16, s: &SviConfig) -> Svi {
     Svi {
         vlan: u32::from(vlan),
         address: s

@@ -34,7 +34,7 @@ fn check_name(name: &str) -> Result<(), Status> {
     Ok(())
 }
 
-fn vlan(cfg: &lisa_config::Config, id: u16) -> Vlan {
+pub(crate) fn vlan(cfg: &lisa_config::Config, id: u16) -> Vlan {
     let ports = cfg
         .interfaces
         .iter()
