@@ -107,3 +107,136 @@ fn ios_errors_help_and_modifiers() {
         stdout(&out)
     );
 }
+
+/// Drives swcli on a pseudo-terminal (`tests/tools/pty_session.py`): steps
+/// of keystrokes and expected output. Returns the transcript with the
+/// terminal's escape sequences removed.
+fn pty_session(sw: &Lisad, steps: &[(&str, &str)]) -> String {
+    use std::io::Write;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/pty_session.py");
+    let json: Vec<String> = steps
+        .iter()
+        .map(|(k, t)| {
+            let t = t
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\r', "\\r")
+                .replace('\t', "\\t")
+                .replace('\u{1a}', "\\u001a");
+            format!("[\"{k}\",\"{t}\"]")
+        })
+        .collect();
+    let mut child = std::process::Command::new("python3")
+        .arg(script)
+        .arg(common::swcli_path())
+        .arg("--socket")
+        .arg(&sw.socket)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("[{}]", json.join(",")).as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let raw = String::from_utf8_lossy(&out.stdout).to_string();
+    // Drop ANSI escape sequences and carriage returns.
+    let mut clean = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => {
+                if chars.peek() == Some(&'[') {
+                    chars.next();
+                    while let Some(n) = chars.next() {
+                        if n.is_ascii_alphabetic() || n == '~' {
+                            break;
+                        }
+                    }
+                }
+            }
+            '\r' => {}
+            other => clean.push(other),
+        }
+    }
+    assert!(out.status.success(), "pty session failed:\n{clean}");
+    clean
+}
+
+#[test]
+fn interactive_shell_on_a_terminal() {
+    let _serial = serial();
+    let sw = Lisad::start(&[("Ethernet1", "null"), ("Ethernet2", "null")], &[]);
+    sw.configure(&["enable secret s3cr3t", "hostname edge1"]);
+    let t = pty_session(
+        &sw,
+        &[
+            // User EXEC: no configuration commands.
+            ("expect", "edge1>"),
+            ("send", "conf t\r"),
+            ("expect", "% Invalid input"),
+            // `?` the moment it is typed, then the line comes back.
+            ("send", "show ver?"),
+            ("expect", "System hardware and software status"),
+            ("send", "\r"),
+            ("expect", "uptime is"),
+            // enable asks for the secret.
+            ("send", "enable\r"),
+            ("expect", "Password:"),
+            ("send", "wrong\r"),
+            ("expect", "% Bad secrets"),
+            ("send", "enable\r"),
+            ("expect", "Password:"),
+            ("send", "s3cr3t\r"),
+            ("expect", "edge1#"),
+            ("send", "conf t\r"),
+            ("expect", "edge1(config)#"),
+            ("send", "vlan 30\r"),
+            ("expect", "edge1(config-vlan)#"),
+            ("send", "name servers\r"),
+            ("send", "int e2\r"),
+            ("expect", "edge1(config-if)#"),
+            // Tab completes keywords: "sw" -> "switchport ", "ac" -> "access ".
+            ("send", "sw\t"),
+            ("expect", "switchport "),
+            ("send", "ac\t"),
+            ("expect", "access "),
+            ("send", "vlan 30\r"),
+            ("expect", "edge1(config-if)#"),
+            // Applied at once: `do` sees it.
+            ("send", "do show vlan brief\r"),
+            ("expect", "servers"),
+            ("send", "interface range e1 - 2\r"),
+            ("expect", "edge1(config-if)#"),
+            ("send", "description pair\r"),
+            // Ctrl-Z: back to privileged EXEC.
+            ("send", "\u{1a}"),
+            ("expect", "edge1#"),
+            ("send", "show history\r"),
+            ("expect", "interface range e1 - 2"),
+            ("send", "disable\r"),
+            ("expect", "edge1>"),
+            ("send", "exit\r"),
+        ],
+    );
+    assert!(
+        t.contains("edge1>show ver"),
+        "the line came back after ?:\n{t}"
+    );
+    let brief = sw.show("show vlan brief");
+    assert!(
+        brief
+            .lines()
+            .any(|l| l.starts_with("30") && l.contains("servers") && l.contains("Ethernet2")),
+        "{brief}"
+    );
+    let run = sw.show("show running-config interface e1");
+    assert!(run.contains("description pair"), "{run}");
+    assert!(
+        !sw.show("show running-config").contains("s3cr3t"),
+        "the secret is stored hashed"
+    );
+}

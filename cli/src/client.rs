@@ -100,7 +100,16 @@ impl Switch {
             ExecCmd::ShowStartup => self.startup().await,
             ExecCmd::WriteMemory | ExecCmd::CopyRunStart => self.save().await,
             ExecCmd::Reload => self.reload().await,
-            ExecCmd::ConfigureTerminal => Ok(String::new()),
+            ExecCmd::ConfigureTerminal
+            | ExecCmd::Enable
+            | ExecCmd::Disable
+            | ExecCmd::Exit
+            | ExecCmd::ShowHistory => Ok(String::new()),
+            ExecCmd::ShowInterface => self.show_interface(&args[0]).await,
+            ExecCmd::ShowInterfacesStatus => self.show_interfaces_status().await,
+            ExecCmd::ShowInterfacesCounters => self.show_interfaces_counters().await,
+            ExecCmd::ShowInterfacesTrunk => self.show_interfaces_trunk().await,
+            ExecCmd::ShowRunningInterface => self.show_running_interface(&args[0]).await,
             ExecCmd::ShowIpInterfaceBrief => self.show_ip_interface_brief().await,
             ExecCmd::ShowIpRoute => self.show_ip_route(RouteFilter::All).await,
             ExecCmd::ShowIpRouteStatic => self.show_ip_route(RouteFilter::Static).await,
@@ -171,6 +180,194 @@ impl Switch {
             .await
             .map_err(|s| anyhow!("{}", s.message()))?;
         Ok("Configuration reloaded from startup-config\n".into())
+    }
+
+    /// The switch's configured host name (for the prompt).
+    pub async fn hostname(&mut self) -> Result<String> {
+        Ok(ConfigClient::new(self.channel.clone())
+            .get_running_config_typed(GetRunningConfigRequest {})
+            .await?
+            .into_inner()
+            .hostname)
+    }
+
+    /// The canonical name of an interface as typed (`e1` -> `Ethernet1`).
+    async fn resolve(&mut self, typed: &str) -> Result<String> {
+        let ports = PortsClient::new(self.channel.clone())
+            .list_ports(ListPortsRequest {})
+            .await?
+            .into_inner()
+            .ports;
+        let cfg = lisa_config::Config::with_interfaces(ports.iter().map(|p| p.name.as_str()));
+        lisa_config::resolve_interface(&cfg, typed).map_err(|e| anyhow!("{e}"))
+    }
+
+    /// `show interfaces X`: one interface's block.
+    async fn show_interface(&mut self, typed: &str) -> Result<String> {
+        let name = self.resolve(typed).await?;
+        let all = self.show_interfaces().await?;
+        let mut out = String::new();
+        let mut inside = false;
+        for l in all.lines() {
+            if !l.starts_with(' ') {
+                inside = l.starts_with(&format!("{name} is "));
+            }
+            if inside {
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+        if out.is_empty() {
+            bail!("Interface {name} does not exist");
+        }
+        Ok(out)
+    }
+
+    /// `show running-config interface X`.
+    async fn show_running_interface(&mut self, typed: &str) -> Result<String> {
+        let name = self.resolve(typed).await?;
+        let text = self.running_text().await?;
+        let head = format!("interface {name}");
+        let block: Vec<&str> = text
+            .lines()
+            .skip_while(|l| *l != head)
+            .take_while(|l| *l != "!")
+            .collect();
+        if block.is_empty() {
+            bail!("Interface {name} has no configuration");
+        }
+        Ok(format!(
+            "Building configuration...\n\nCurrent configuration:\n!\n{}\nend\n",
+            block.join("\n")
+        ))
+    }
+
+    /// `show interfaces status`.
+    async fn show_interfaces_status(&mut self) -> Result<String> {
+        let ports = PortsClient::new(self.channel.clone())
+            .list_ports(ListPortsRequest {})
+            .await?
+            .into_inner()
+            .ports;
+        let cfg = ConfigClient::new(self.channel.clone())
+            .get_running_config_typed(GetRunningConfigRequest {})
+            .await?
+            .into_inner();
+        let mut out = format!(
+            "{:<12} {:<18} {:<12} {:<6} {:>6}  {}\n",
+            "Port", "Name", "Status", "Vlan", "Speed", "Type"
+        );
+        for p in ports {
+            let i = cfg.interfaces.iter().find(|i| i.name == p.name);
+            let status = match (p.admin_up, p.link_up) {
+                (false, _) => "disabled",
+                (true, true) => "connected",
+                (true, false) => "notconnect",
+            };
+            let vlan = match i {
+                Some(i) if i.mode == lisa_proto::v1::SwitchportMode::Trunk as i32 => {
+                    "trunk".to_string()
+                }
+                Some(i) => i.access_vlan.to_string(),
+                None => "1".into(),
+            };
+            let speed = match p.speed_mbps {
+                0 => "auto".to_string(),
+                s if s % 1000 == 0 => format!("{}G", s / 1000),
+                s => format!("{s}M"),
+            };
+            let name: String = i
+                .map(|i| i.description.chars().take(18).collect())
+                .unwrap_or_default();
+            let kind = p.kind.split(':').next().unwrap_or("").to_string();
+            writeln!(
+                out,
+                "{:<12} {:<18} {:<12} {:<6} {:>6}  {}",
+                p.name, name, status, vlan, speed, kind
+            )?;
+        }
+        Ok(out)
+    }
+
+    /// `show interfaces counters`.
+    async fn show_interfaces_counters(&mut self) -> Result<String> {
+        let ports = PortsClient::new(self.channel.clone())
+            .list_ports(ListPortsRequest {})
+            .await?
+            .into_inner()
+            .ports;
+        let mut out = format!(
+            "{:<12} {:>14} {:>12} {:>14} {:>12} {:>10} {:>10}\n",
+            "Port", "InOctets", "InPkts", "OutOctets", "OutPkts", "InDrops", "OutDrops"
+        );
+        for p in ports {
+            let c = p.counters.unwrap_or_default();
+            writeln!(
+                out,
+                "{:<12} {:>14} {:>12} {:>14} {:>12} {:>10} {:>10}",
+                p.name,
+                c.rx_bytes,
+                c.rx_packets,
+                c.tx_bytes,
+                c.tx_packets,
+                c.rx_dropped,
+                c.tx_dropped
+            )?;
+        }
+        Ok(out)
+    }
+
+    /// `show interfaces trunk`, IOS style: mode and native VLAN, allowed
+    /// VLANs, and allowed VLANs that exist.
+    async fn show_interfaces_trunk(&mut self) -> Result<String> {
+        let cfg = ConfigClient::new(self.channel.clone())
+            .get_running_config_typed(GetRunningConfigRequest {})
+            .await?
+            .into_inner();
+        let ports = PortsClient::new(self.channel.clone())
+            .list_ports(ListPortsRequest {})
+            .await?
+            .into_inner()
+            .ports;
+        let trunks: Vec<&lisa_proto::v1::InterfaceSettings> = cfg
+            .interfaces
+            .iter()
+            .filter(|i| i.mode == lisa_proto::v1::SwitchportMode::Trunk as i32)
+            .filter(|i| ports.iter().any(|p| p.name == i.name))
+            .collect();
+        let existing: lisa_types::VlanSet = cfg.vlans.iter().map(|v| v.id as u16).collect();
+        let mut out = format!(
+            "\n{:<12} {:<12} {:<14} {:<13} {}\n",
+            "Port", "Mode", "Encapsulation", "Status", "Native vlan"
+        );
+        for i in &trunks {
+            let up = ports
+                .iter()
+                .any(|p| p.name == i.name && p.admin_up && p.link_up);
+            let status = if up { "trunking" } else { "not-trunking" };
+            writeln!(
+                out,
+                "{:<12} {:<12} {:<14} {:<13} {}",
+                i.name, "on", "802.1q", status, i.native_vlan
+            )?;
+        }
+        writeln!(out, "\n{:<12} Vlans allowed on trunk", "Port")?;
+        for i in &trunks {
+            writeln!(out, "{:<12} {}", i.name, i.allowed_vlans)?;
+        }
+        writeln!(
+            out,
+            "\n{:<12} Vlans allowed and active in management domain",
+            "Port"
+        )?;
+        for i in &trunks {
+            let allowed: lisa_types::VlanSet = i
+                .allowed_vlans
+                .parse()
+                .unwrap_or_else(|_| lisa_types::VlanSet::none());
+            writeln!(out, "{:<12} {}", i.name, allowed.intersection(&existing))?;
+        }
+        Ok(out)
     }
 
     /// `show ip interface brief`: every port (unassigned: they switch) and

@@ -2,7 +2,7 @@
 //! grammar machinery as the configuration commands in `lisa_config`), so
 //! parsing, abbreviation, `?` help and the `^` error marker all follow it.
 
-use lisa_config::grammar::{arg, kw, ArgKind, Node};
+use lisa_config::grammar::{arg, kw, ArgKind, Node, Token};
 
 /// Every EXEC command swcli runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,15 @@ pub enum ExecCmd {
     ShowIpRouteAddress,
     ShowIpArp,
     ClearArp,
+    Enable,
+    Disable,
+    Exit,
+    ShowHistory,
+    ShowInterface,
+    ShowInterfacesStatus,
+    ShowInterfacesCounters,
+    ShowInterfacesTrunk,
+    ShowRunningInterface,
 }
 
 use ExecCmd::*;
@@ -100,12 +109,29 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
                 ],
             )],
         ),
+        kw("disable", "Turn off privileged commands", vec![]).runs(Disable),
+        kw("enable", "Turn on privileged commands", vec![]).runs(Enable),
+        kw("exit", "Exit from the EXEC", vec![]).runs(Exit),
         kw("reload", "Reload the startup configuration", vec![]).runs(Reload),
         kw(
             "show",
             "Show running system information",
             vec![
-                kw("interfaces", "Interface status and configuration", vec![]).runs(ShowInterfaces),
+                kw("history", "Display the session command history", vec![]).runs(ShowHistory),
+                kw(
+                    "interfaces",
+                    "Interface status and configuration",
+                    vec![
+                        kw("counters", "Show interface counters", vec![])
+                            .runs(ShowInterfacesCounters),
+                        kw("status", "Show interface line status", vec![])
+                            .runs(ShowInterfacesStatus),
+                        kw("trunk", "Show interface trunk information", vec![])
+                            .runs(ShowInterfacesTrunk),
+                        arg(ArgKind::Interface, "Interface name", vec![]).runs(ShowInterface),
+                    ],
+                )
+                .runs(ShowInterfaces),
                 kw(
                     "ip",
                     "IP information",
@@ -171,7 +197,17 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
                     )
                     .runs(ShowMacTable)],
                 ),
-                kw("running-config", "Current operating configuration", vec![]).runs(ShowRunning),
+                kw(
+                    "running-config",
+                    "Current operating configuration",
+                    vec![kw(
+                        "interface",
+                        "Show interface configuration",
+                        vec![arg(ArgKind::Interface, "Interface name", vec![])
+                            .runs(ShowRunningInterface)],
+                    )],
+                )
+                .runs(ShowRunning),
                 kw(
                     "startup-config",
                     "Contents of startup configuration",
@@ -196,6 +232,24 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
     ]
 }
 
+/// The user EXEC tree (`hostname>`): `show` (but not the configuration),
+/// `enable` and `exit`.
+pub fn user_exec_tree() -> Vec<Node<ExecCmd>> {
+    let keyword = |n: &Node<ExecCmd>| match n.token {
+        Token::Keyword(k) => k,
+        Token::Arg(_) => "",
+    };
+    exec_tree()
+        .into_iter()
+        .filter(|n| matches!(keyword(n), "show" | "enable" | "exit"))
+        .map(|mut n| {
+            n.children
+                .retain(|c| !matches!(keyword(c), "running-config" | "startup-config"));
+            n
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +271,16 @@ mod tests {
             matches!(parse(&t, "co"), Err(ParseError::Ambiguous(_))),
             "configure or copy"
         );
+        assert_eq!(
+            parse(&t, "sh int status").unwrap().cmd,
+            ShowInterfacesStatus
+        );
+        assert_eq!(parse(&t, "sh int e1").unwrap().cmd, ShowInterface);
+        assert_eq!(parse(&t, "en").unwrap().cmd, Enable);
+        let user = user_exec_tree();
+        assert_eq!(parse(&user, "sh ver").unwrap().cmd, ShowVersion);
+        assert!(parse(&user, "conf t").is_err(), "privileged only");
+        assert!(parse(&user, "sh run").is_err(), "privileged only");
     }
 
     #[test]
@@ -226,6 +290,7 @@ mod tests {
         assert_eq!(
             words,
             vec![
+                "history",
                 "interfaces",
                 "ip",
                 "mac",

@@ -1,15 +1,17 @@
-//! `swcli`: the LiSA-DP shell, a gRPC client of `lisad`. Commands come from
-//! `-c` or stdin; EXEC and configuration commands are parsed against
-//! declared command trees (abbreviations, `?` help, IOS errors with `^`).
+//! `swcli`: the LiSA-DP shell, a gRPC client of `lisad`. On a terminal it is
+//! an interactive IOS-like shell; otherwise commands come from `-c` or
+//! stdin. EXEC and configuration commands are parsed against declared
+//! command trees (abbreviations, `?` help, IOS errors with `^`).
 
 mod client;
 mod exec;
 mod session;
+mod shell;
 
 use anyhow::Result;
 use clap::Parser;
 use session::{Outcome, Session};
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 /// LiSA-DP command line: talks to lisad over its gRPC socket.
@@ -45,6 +47,9 @@ async fn main() {
 
 async fn run(args: Args) -> Result<bool> {
     let sw = client::Switch::connect(&args.socket).await?;
+    if args.commands.is_empty() && std::io::stdin().is_terminal() {
+        return shell::run(Session::interactive(sw).await).await;
+    }
     let commands: Vec<String> = if args.commands.is_empty() {
         std::io::stdin().lock().lines().collect::<Result<_, _>>()?
     } else {
@@ -59,6 +64,11 @@ async fn run(args: Args) -> Result<bool> {
                 print!("{err}");
                 all_ok = false;
             }
+            Outcome::Password => {
+                println!("% enable needs the secret: run swcli on a terminal");
+                all_ok = false;
+            }
+            Outcome::Quit => break,
         }
     }
     // Configuration lines with no `end` still go in.

@@ -4,7 +4,8 @@
 //! the `^` under the bad word.
 
 use crate::client::Switch;
-use crate::exec::{exec_tree, ExecCmd};
+use crate::exec::{exec_tree, user_exec_tree, ExecCmd};
+use lisa_config::commands;
 use lisa_config::grammar::{help, parse, ParseError};
 use lisa_config::{apply_line, apply_text, ApplyError, Config, Mode};
 
@@ -14,6 +15,10 @@ pub enum Outcome {
     Ok(String),
     /// An error, already formatted as IOS prints it.
     Failed(String),
+    /// `enable` needs the secret: ask for it and call `Session::enable_with`.
+    Password,
+    /// `exit` in EXEC mode: the session ends.
+    Quit,
 }
 
 /// The IOS error text for `err` in `line`, with the marker under the bad word.
@@ -73,20 +78,100 @@ fn modify(out: String, modifier: &str) -> Result<String, String> {
     })
 }
 
+/// Where configuration lines are, between `configure terminal` and `end`.
+struct ConfigState {
+    /// Lines waiting for `end` (scripts send them as one change).
+    pending: Vec<String>,
+    /// The mode the lines leave the parser in.
+    mode: Mode,
+    /// A copy of the running config the lines are checked against.
+    shadow: Config,
+    /// The line that entered the current sub-mode (`interface e1`), sent
+    /// before each line applied at once (interactive sessions).
+    entry: Option<String>,
+}
+
 /// A session's state.
 pub struct Session {
     switch: Switch,
-    /// Configuration lines typed since `configure terminal`, and the mode
-    /// they leave the parser in.
-    config: Option<(Vec<String>, Mode, Config)>,
+    privileged: bool,
+    /// Apply each configuration line at once (as IOS does), rather than all
+    /// at `end`.
+    immediate: bool,
+    hostname: String,
+    history: Vec<String>,
+    config: Option<ConfigState>,
 }
 
 impl Session {
-    /// A session in privileged EXEC mode.
+    /// A scripted session: privileged EXEC, configuration sent at `end`.
     pub fn new(switch: Switch) -> Session {
         Session {
             switch,
+            privileged: true,
+            immediate: false,
+            hostname: String::new(),
+            history: Vec::new(),
             config: None,
+        }
+    }
+
+    /// An interactive session: user EXEC (`enable` to go further), each
+    /// configuration line applied as it is entered.
+    pub async fn interactive(switch: Switch) -> Session {
+        let mut s = Session {
+            privileged: false,
+            immediate: true,
+            ..Session::new(switch)
+        };
+        s.refresh_hostname().await;
+        s
+    }
+
+    async fn refresh_hostname(&mut self) {
+        if let Ok(h) = self.switch.hostname().await {
+            self.hostname = h;
+        }
+    }
+
+    /// The IOS prompt for the current mode: `lisa>`, `lisa#`, `lisa(config-if)#`.
+    pub fn prompt(&self) -> String {
+        match &self.config {
+            Some(c) => format!("{}{}#", self.hostname, c.mode.prompt()),
+            None if self.privileged => format!("{}#", self.hostname),
+            None => format!("{}>", self.hostname),
+        }
+    }
+
+    /// The command tree the next line is parsed with (for help and completion).
+    pub fn tree(&self) -> TreeKind {
+        match self.config.as_ref().map(|c| &c.mode) {
+            Some(Mode::Interface(_)) => TreeKind::Interface,
+            Some(Mode::Vlan(_)) => TreeKind::Vlan,
+            Some(_) => TreeKind::Global,
+            None if self.privileged => TreeKind::Exec,
+            None => TreeKind::UserExec,
+        }
+    }
+
+    /// `?` help for a line being typed, as IOS prints it.
+    pub fn help_text(&self, partial: &str) -> String {
+        if let (Some(_), Some(exec)) = (&self.config, partial.trim_start().strip_prefix("do ")) {
+            return match help(&exec_tree(), exec) {
+                Ok(h) => format_help(&h),
+                Err(e) => format_error(exec, &e),
+            };
+        }
+        let result = match self.tree() {
+            TreeKind::Exec => help(&exec_tree(), partial),
+            TreeKind::UserExec => help(&user_exec_tree(), partial),
+            TreeKind::Global => help(&commands::global_tree(), partial),
+            TreeKind::Interface => help(&commands::interface_tree(), partial),
+            TreeKind::Vlan => help(&commands::vlan_tree(), partial),
+        };
+        match result {
+            Ok(h) => format_help(&h),
+            Err(e) => format_error(partial, &e),
         }
     }
 
@@ -96,72 +181,170 @@ impl Session {
         if line.trim().is_empty() || line.trim_start().starts_with('!') {
             return Outcome::Ok(String::new());
         }
+        if !line.ends_with('?') {
+            self.history.push(line.trim().to_string());
+        }
         if self.config.is_some() {
+            if let Some(exec) = line.trim_start().strip_prefix("do ") {
+                return self.exec_line(exec, true).await;
+            }
             return self.config_line(line).await;
         }
         if let Some(partial) = line.strip_suffix('?') {
-            return match help(&exec_tree(), partial) {
-                Ok(h) => Outcome::Ok(format_help(&h)),
-                Err(e) => Outcome::Failed(format_error(partial, &e)),
-            };
+            return Outcome::Ok(self.help_text(partial));
         }
+        let privileged = self.privileged;
+        self.exec_line(line, privileged).await
+    }
+
+    /// An EXEC command (`do` runs them from configuration modes).
+    async fn exec_line(&mut self, line: &str, privileged: bool) -> Outcome {
         let (command, modifier) = match line.split_once(" | ") {
             Some((c, m)) => (c, Some(m)),
             None => (line, None),
         };
-        let (cmd, args) = match parse(&exec_tree(), command) {
+        let tree = if privileged {
+            exec_tree()
+        } else {
+            user_exec_tree()
+        };
+        let (cmd, args) = match parse(&tree, command) {
             Ok(p) => (p.cmd, p.args),
             Err(e) => return Outcome::Failed(format_error(command, &e)),
         };
-        if cmd == ExecCmd::ConfigureTerminal {
-            // Lines are checked against a copy of the running config, so
-            // abbreviated interface names and VLANs resolve as on lisad.
-            let shadow = match self.switch.running_text().await {
-                Ok(text) => apply_text(&Config::default(), &text).unwrap_or_default(),
-                Err(e) => return Outcome::Failed(format!("% {e}\n")),
-            };
-            self.config = Some((Vec::new(), Mode::Global, shadow));
-            return Outcome::Ok(String::new());
+        match cmd {
+            ExecCmd::ConfigureTerminal if self.config.is_some() => {
+                return Outcome::Ok(String::new())
+            }
+            ExecCmd::ConfigureTerminal => {
+                // Lines are checked against a copy of the running config, so
+                // abbreviated interface names and VLANs resolve as on lisad.
+                let shadow = match self.shadow().await {
+                    Ok(c) => c,
+                    Err(e) => return Outcome::Failed(e),
+                };
+                self.config = Some(ConfigState {
+                    pending: Vec::new(),
+                    mode: Mode::Global,
+                    shadow,
+                    entry: None,
+                });
+                let hint = if self.immediate {
+                    "Enter configuration commands, one per line.  End with CNTL/Z.\n"
+                } else {
+                    ""
+                };
+                return Outcome::Ok(hint.into());
+            }
+            ExecCmd::Enable if self.privileged => return Outcome::Ok(String::new()),
+            ExecCmd::Enable => {
+                return match self.shadow().await {
+                    Ok(c) if c.enable_secret.is_none() => {
+                        self.privileged = true;
+                        Outcome::Ok(String::new())
+                    }
+                    Ok(_) => Outcome::Password,
+                    Err(e) => Outcome::Failed(e),
+                }
+            }
+            ExecCmd::Disable => {
+                self.privileged = false;
+                return Outcome::Ok(String::new());
+            }
+            ExecCmd::Exit => return Outcome::Quit,
+            ExecCmd::ShowHistory => {
+                let text: String = self.history.iter().map(|l| format!("  {l}\n")).collect();
+                return finish(text, modifier);
+            }
+            _ => {}
         }
         match self.switch.execute(cmd, &args).await {
-            Ok(out) => match modifier.map(|m| modify(out.clone(), m)) {
-                None => Outcome::Ok(out),
-                Some(Ok(filtered)) => Outcome::Ok(filtered),
-                Some(Err(e)) => Outcome::Failed(e),
-            },
+            Ok(out) => finish(out, modifier),
             Err(e) => Outcome::Failed(format!("% {e}\n")),
         }
     }
 
-    /// A line in configuration mode: checked now, sent at `end`.
-    async fn config_line(&mut self, line: &str) -> Outcome {
-        let (lines, mode, shadow) = self.config.as_mut().expect("in configuration mode");
-        if let Some(partial) = line.strip_suffix('?') {
-            let tree = match mode {
-                Mode::Interface(_) => lisa_config::commands::interface_tree(),
-                Mode::Vlan(_) => lisa_config::commands::vlan_tree(),
-                _ => lisa_config::commands::global_tree(),
-            };
-            return match help(&tree, partial) {
-                Ok(h) => Outcome::Ok(format_help(&h)),
-                Err(e) => Outcome::Failed(format_error(partial, &e)),
-            };
+    /// After `enable` asked for it: checks the secret.
+    pub async fn enable_with(&mut self, password: &str) -> Outcome {
+        match self.shadow().await {
+            Ok(c) => match c.enable_secret {
+                Some(h) if !lisa_config::secret::verify(password, &h) => {
+                    Outcome::Failed("% Bad secrets\n".into())
+                }
+                _ => {
+                    self.privileged = true;
+                    Outcome::Ok(String::new())
+                }
+            },
+            Err(e) => Outcome::Failed(e),
         }
+    }
+
+    /// The running config as a model.
+    async fn shadow(&mut self) -> Result<Config, String> {
+        match self.switch.running_text().await {
+            Ok(text) => Ok(apply_text(&Config::default(), &text).unwrap_or_default()),
+            Err(e) => Err(format!("% {e}\n")),
+        }
+    }
+
+    /// A line in configuration mode: checked now; sent at once
+    /// (interactive) or at `end` (scripts).
+    async fn config_line(&mut self, line: &str) -> Outcome {
+        if let Some(partial) = line.strip_suffix('?') {
+            return Outcome::Ok(self.help_text(partial));
+        }
+        let st = self.config.as_mut().expect("in configuration mode");
+        let before = st.mode.clone();
         // The syntax is checked against a local copy; lisad checks the rest
         // (interfaces that exist, driver limits) when the change arrives.
-        match apply_line(shadow, mode, line) {
+        match apply_line(&mut st.shadow, &mut st.mode, line) {
             Err(ApplyError::Parse(e)) => {
                 return Outcome::Failed(format_error(line.trim_start(), &shifted(line, e)))
             }
             Err(ApplyError::Rejected(m)) => return Outcome::Failed(format!("% {m}\n")),
             Ok(()) => {}
         }
-        if *mode != Mode::Exec {
-            lines.push(line.to_string());
+        let entered = enters_submode(line);
+        if st.mode == Mode::Exec {
+            let st = self.config.take().expect("in configuration mode");
+            let out = self.commit(&st.pending).await;
+            self.refresh_hostname().await;
+            return out;
+        }
+        if !self.immediate {
+            st.pending.push(line.to_string());
             return Outcome::Ok(String::new());
         }
-        let (lines, _, _) = self.config.take().expect("in configuration mode");
-        self.commit(&lines).await
+        // Applied at once, in the sub-mode it was typed in.
+        let text = match (&st.entry, &before) {
+            (Some(e), Mode::Interface(_) | Mode::Vlan(_)) if !entered => format!("{e}\n{line}"),
+            _ => line.to_string(),
+        };
+        if entered {
+            st.entry = Some(line.trim().to_string());
+        } else if st.mode == Mode::Global {
+            st.entry = None;
+        }
+        match self.switch.apply(&text).await {
+            Ok(()) => {
+                if line.trim_start().starts_with("hostname")
+                    || line.trim_start().starts_with("no hostname")
+                {
+                    self.refresh_hostname().await;
+                }
+                Outcome::Ok(String::new())
+            }
+            Err(e) => {
+                // lisad refused it: the local copy goes back to lisad's truth.
+                if let Ok(c) = self.shadow().await {
+                    if let Some(st) = self.config.as_mut() {
+                        st.shadow = c;
+                    }
+                }
+                Outcome::Failed(format!("{e}\n"))
+            }
+        }
     }
 
     /// Sends the configuration lines typed so far (at `end`, or at the end
@@ -178,7 +361,42 @@ impl Session {
 
     /// Lines still waiting for `end`.
     pub fn take_pending(&mut self) -> Vec<String> {
-        self.config.take().map(|(l, _, _)| l).unwrap_or_default()
+        self.config.take().map(|c| c.pending).unwrap_or_default()
+    }
+}
+
+/// Which command tree applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TreeKind {
+    /// `hostname>`
+    UserExec,
+    /// `hostname#`
+    Exec,
+    /// `(config)#`
+    Global,
+    /// `(config-if)#`
+    Interface,
+    /// `(config-vlan)#`
+    Vlan,
+}
+
+/// True if `line` is a global command that enters a sub-mode.
+fn enters_submode(line: &str) -> bool {
+    use lisa_config::commands::ConfigCmd;
+    parse(&commands::global_tree(), line).is_ok_and(|p| {
+        matches!(
+            p.cmd,
+            ConfigCmd::Interface | ConfigCmd::InterfaceRange | ConfigCmd::Vlan
+        )
+    })
+}
+
+/// The output, through the modifier if there is one.
+fn finish(out: String, modifier: Option<&str>) -> Outcome {
+    match modifier.map(|m| modify(out.clone(), m)) {
+        None => Outcome::Ok(out),
+        Some(Ok(filtered)) => Outcome::Ok(filtered),
+        Some(Err(e)) => Outcome::Failed(e),
     }
 }
 

@@ -181,6 +181,31 @@ fn run(
             }
             *mode = Mode::Interface(vec![name]);
         }
+        InterfaceRange => {
+            let names = expand_range(cfg, &args[0]).map_err(reject)?;
+            for n in &names {
+                match svi_id(n) {
+                    Some(Ok(v)) => {
+                        cfg.svis.entry(v).or_default();
+                    }
+                    Some(Err(e)) => return Err(reject(e)),
+                    None => {
+                        cfg.interfaces.entry(n.clone()).or_default();
+                    }
+                }
+            }
+            *mode = Mode::Interface(names);
+        }
+        EnableSecret => {
+            cfg.enable_secret = Some(crate::secret::hash(&args[0]).map_err(reject)?);
+        }
+        EnableSecretHashed => {
+            if !crate::secret::is_hash(&args[0]) {
+                return Err(reject("Invalid SCRYPT hashed secret"));
+            }
+            cfg.enable_secret = Some(args[0].clone());
+        }
+        NoEnableSecret => cfg.enable_secret = None,
         NoInterface => {
             let name = resolve_interface(cfg, &args[0]).map_err(reject)?;
             match svi_id(&name) {
@@ -284,6 +309,50 @@ fn run(
         }
     }
     Ok(())
+}
+
+/// The interfaces of an `interface range` list: comma-separated items,
+/// each a name (`e1`) or a name and a last number (`Ethernet1 - 4`,
+/// `e1-4`), resolved like any interface name.
+pub fn expand_range(cfg: &Config, list: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in list.split(',') {
+        let item: String = item.split_whitespace().collect::<Vec<_>>().join("");
+        if item.is_empty() {
+            return Err(format!("Bad interface range: '{list}'"));
+        }
+        let (first, last) = match item.split_once('-') {
+            Some((a, b)) => (a.to_string(), Some(b.to_string())),
+            None => (item.clone(), None),
+        };
+        let digits = first.bytes().rev().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(format!("Bad interface range: '{item}' needs a number"));
+        }
+        let (stem, start) = first.split_at(first.len() - digits);
+        let start: u32 = start
+            .parse()
+            .map_err(|_| format!("Bad interface range: '{item}'"))?;
+        let end: u32 = match last {
+            Some(l) => l
+                .parse()
+                .map_err(|_| format!("Bad interface range: '{item}': the end must be a number"))?,
+            None => start,
+        };
+        if end < start || end - start > 4096 {
+            return Err(format!("Bad interface range: '{item}'"));
+        }
+        for n in start..=end {
+            let name = resolve_interface(cfg, &format!("{stem}{n}"))?;
+            if !lisa_types::valid_port_name(&name) {
+                return Err(format!("Bad interface name {name}"));
+            }
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// For `VlanN`, the VLAN id (or why it is not one); None for other names.
@@ -526,6 +595,30 @@ mod tests {
             let e = apply_text(&b, text).unwrap_err();
             assert!(e.to_string().contains(want), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn interface_range_and_enable_secret() {
+        let c = apply_text(
+            &Config::with_interfaces(["Ethernet1", "Ethernet2", "Ethernet3", "Ethernet4", "Vhost1"]),
+            "vlan 10\ninterface range e1 - 3, vh1\n switchport access vlan 10\nenable secret cisco\n",
+        )
+        .unwrap();
+        for n in ["Ethernet1", "Ethernet2", "Ethernet3", "Vhost1"] {
+            assert_eq!(c.interfaces[n].access_vlan, 10, "{n}");
+        }
+        assert_eq!(c.interfaces["Ethernet4"].access_vlan, 1);
+        let h = c.enable_secret.clone().unwrap();
+        assert!(crate::secret::verify("cisco", &h));
+        let text = crate::render::render(&c);
+        assert!(text.contains(&format!("enable secret 9 {h}")), "{text}");
+        assert!(!text.contains("cisco"));
+        assert_eq!(
+            apply_text(&Config::default(), &text).unwrap().enable_secret,
+            Some(h)
+        );
+        assert!(apply_text(&base(), "interface range e1 - x").is_err());
+        assert!(apply_text(&base(), "enable secret 9 nothash").is_err());
     }
 
     #[test]

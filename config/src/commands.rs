@@ -49,6 +49,10 @@ pub enum ConfigCmd {
     NoArp,
     IpAddress,
     NoIpAddress,
+    EnableSecret,
+    EnableSecretHashed,
+    NoEnableSecret,
+    InterfaceRange,
 }
 
 use ConfigCmd::*;
@@ -117,6 +121,32 @@ pub fn global_tree() -> Vec<Node<ConfigCmd>> {
             )],
         ),
         kw(
+            "enable",
+            "Modify enable password parameters",
+            vec![kw(
+                "secret",
+                "Assign the privileged level secret",
+                vec![
+                    kw(
+                        "9",
+                        "Specifies a SCRYPT hashed secret will follow",
+                        vec![arg(
+                            ArgKind::Word,
+                            "The SCRYPT hashed 'enable' secret string",
+                            vec![],
+                        )
+                        .runs(EnableSecretHashed)],
+                    ),
+                    arg(
+                        ArgKind::Word,
+                        "The UNENCRYPTED (cleartext) 'enable' secret",
+                        vec![],
+                    )
+                    .runs(EnableSecret),
+                ],
+            )],
+        ),
+        kw(
             "ip",
             "Global IP configuration subcommands",
             vec![ip_route(IpRoute, false)],
@@ -129,12 +159,22 @@ pub fn global_tree() -> Vec<Node<ConfigCmd>> {
         kw(
             "interface",
             "Select an interface to configure",
-            vec![arg(
-                ArgKind::Interface,
-                "Interface name (Ethernet1, Vhost2, ...)",
-                vec![],
-            )
-            .runs(Interface)],
+            vec![
+                kw(
+                    "range",
+                    "interface range command",
+                    vec![
+                        arg(ArgKind::Line, "Interfaces: Ethernet1 - 4, Vhost2", vec![])
+                            .runs(InterfaceRange),
+                    ],
+                ),
+                arg(
+                    ArgKind::Interface,
+                    "Interface name (Ethernet1, Vhost2, ...)",
+                    vec![],
+                )
+                .runs(Interface),
+            ],
         ),
         kw(
             "mac",
@@ -165,6 +205,12 @@ pub fn global_tree() -> Vec<Node<ConfigCmd>> {
                     "arp",
                     "Delete a static ARP entry",
                     vec![arg(ArgKind::Ipv4, "IP address of ARP entry", vec![]).runs(NoArp)],
+                ),
+                kw(
+                    "enable",
+                    "Modify enable password parameters",
+                    vec![kw("secret", "Assign the privileged level secret", vec![])
+                        .runs(NoEnableSecret)],
                 ),
                 kw("hostname", "Set system's network name", vec![]).runs(NoHostname),
                 kw(

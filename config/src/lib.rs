@@ -9,6 +9,7 @@ pub mod commands;
 pub mod grammar;
 pub mod model;
 pub mod render;
+pub mod secret;
 
 pub use apply::{apply_line, apply_text, resolve_interface, svi_id, ApplyError, Mode, TextError};
 pub use model::{

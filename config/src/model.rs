@@ -180,6 +180,8 @@ pub struct Config {
     pub routes: BTreeSet<IpRoute>,
     /// Static ARP entries.
     pub arps: BTreeMap<Ipv4Addr, MacAddr>,
+    /// The `enable secret`, hashed (see `secret`).
+    pub enable_secret: Option<String>,
 }
 
 impl Default for Config {
@@ -200,6 +202,7 @@ impl Default for Config {
             svis: BTreeMap::new(),
             routes: BTreeSet::new(),
             arps: BTreeMap::new(),
+            enable_secret: None,
         }
     }
 }
@@ -312,6 +315,11 @@ impl Config {
             }
         }
         self.validate_l3()?;
+        if let Some(h) = &self.enable_secret {
+            if !crate::secret::is_hash(h) {
+                return Err(ValidationError("enable secret: not a scrypt hash".into()));
+            }
+        }
         if self.mac_aging != 0 && !(10..=1_000_000).contains(&self.mac_aging) {
             return Err(ValidationError(format!(
                 "mac address-table aging-time {}: use 0 or 10-1000000",

@@ -75,6 +75,10 @@ pub fn render(cfg: &Config) -> String {
     let mut s = String::from("!\n");
     let _ = writeln!(s, "hostname {}", cfg.hostname);
     s.push_str("!\n");
+    if let Some(h) = &cfg.enable_secret {
+        let _ = writeln!(s, "enable secret 9 {h}");
+        s.push_str("!\n");
+    }
     for (id, v) in &cfg.vlans {
         if *id == DEFAULT_VLAN {
             continue;
