@@ -151,7 +151,7 @@ fn pty_session(sw: &Lisad, steps: &[(&str, &str)]) -> String {
             '\u{1b}' => {
                 if chars.peek() == Some(&'[') {
                     chars.next();
-                    while let Some(n) = chars.next() {
+                    for n in chars.by_ref() {
                         if n.is_ascii_alphabetic() || n == '~' {
                             break;
                         }
