@@ -45,5 +45,29 @@ echo "== ping from $NS_A to $NS_B through the switch"
 ip netns exec $NS_A ping -c 4 -i 0.2 -W 1 10.77.0.2
 
 echo "== swcli"
-./target/release/swcli --socket $SOCK -c 'show version' -c 'show mac address-table' -c 'show interfaces'
+./target/release/swcli --socket $SOCK -c 'show version' -c 'show mac address-table' -c 'show interfaces status'
+
+echo "== routing: $NS_A in VLAN 10 (10.0.10.2), $NS_B in VLAN 20 (10.0.20.2), SVIs as gateways"
+./target/release/swcli --socket $SOCK <<'EOF'
+configure terminal
+vlan 10,20
+interface Ethernet1
+ switchport access vlan 10
+interface Ethernet2
+ switchport access vlan 20
+interface Vlan10
+ ip address 10.0.10.1 255.255.255.0
+interface Vlan20
+ ip address 10.0.20.1 255.255.255.0
+end
+EOF
+for side in A B; do
+  ns_var=NS_$side tap_var=TAP_$side
+  ns=${!ns_var} tap=${!tap_var} net=$([ $side = A ] && echo 10 || echo 20)
+  ip -n "$ns" addr flush dev "$tap"
+  ip -n "$ns" addr add "10.0.$net.2/24" dev "$tap"
+  ip -n "$ns" route add default via "10.0.$net.1"
+done
+ip netns exec $NS_A ping -c 4 -i 0.2 -W 1 10.0.20.2
+./target/release/swcli --socket $SOCK -c 'show ip interface brief' -c 'show ip route' -c 'show ip arp'
 echo "== stopping"

@@ -77,6 +77,9 @@ fn ios_errors_help_and_modifiers() {
     assert!(!has("show mac address-table vlan 1"));
     assert!(has("show mac address-table interface e1"));
     assert!(has("sh mac a add 02:00:00:00:00:05"));
+    assert!(has("show mac address-table static interface e1 vlan 30"));
+    assert!(!has("show mac address-table static interface e1 vlan 1"));
+    assert!(!has("show mac address-table dynamic vlan 30"));
     let count = sw.show("show mac address-table count");
     assert!(count.contains("Static  Address Count  : 1"), "{count}");
     assert!(sw.show("clear counters").is_empty());

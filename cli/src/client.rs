@@ -16,21 +16,38 @@ use std::path::{Path, PathBuf};
 use tonic::transport::{Channel, Endpoint, Uri};
 
 /// Which entries `show mac address-table` lists.
-pub enum MacFilter {
-    /// Every entry.
-    All,
-    /// Learned entries.
-    Dynamic,
-    /// Configured entries.
-    Static,
+#[derive(Default)]
+pub struct MacFilter {
+    /// Only "dynamic" or "static" entries.
+    pub kind: Option<&'static str>,
+    /// Only this address.
+    pub address: Option<String>,
+    /// Only this interface.
+    pub interface: Option<String>,
+    /// Only this VLAN.
+    pub vlan: Option<u32>,
     /// Counts only.
-    Count,
-    /// One VLAN.
-    Vlan(u32),
-    /// One interface.
-    Interface(String),
-    /// One address.
-    Address(String),
+    pub count: bool,
+}
+
+impl MacFilter {
+    /// The filter a parsed `show mac address-table ...` line asks for.
+    pub fn from_parsed(keywords: &[&str], args: &[String]) -> MacFilter {
+        let mut f = MacFilter::default();
+        let mut args = args.iter();
+        for k in keywords.iter().skip(3) {
+            match *k {
+                "dynamic" => f.kind = Some("dynamic"),
+                "static" => f.kind = Some("static"),
+                "count" => f.count = true,
+                "address" => f.address = args.next().cloned(),
+                "interface" => f.interface = args.next().cloned(),
+                "vlan" => f.vlan = args.next().and_then(|v| v.parse().ok()),
+                _ => {}
+            }
+        }
+        f
+    }
 }
 
 /// Which routes `show ip route` lists.
@@ -77,7 +94,12 @@ impl Switch {
     }
 
     /// Runs one EXEC command line (already parsed) and returns what it prints.
-    pub async fn execute(&mut self, cmd: ExecCmd, args: &[String]) -> Result<String> {
+    pub async fn execute(
+        &mut self,
+        cmd: ExecCmd,
+        args: &[String],
+        keywords: &[&str],
+    ) -> Result<String> {
         match cmd {
             ExecCmd::ShowVlanBrief => self.show_vlan_brief().await,
             ExecCmd::ClearMacDynamic => self.clear_mac(0, "").await,
@@ -85,16 +107,9 @@ impl Switch {
             ExecCmd::ClearMacDynamicInterface => self.clear_mac(0, &args[0]).await,
             ExecCmd::ShowVersion => self.show_version().await,
             ExecCmd::ShowInterfaces => self.show_interfaces().await,
-            ExecCmd::ShowMacTable => self.show_mac(MacFilter::All).await,
-            ExecCmd::ShowMacDynamic => self.show_mac(MacFilter::Dynamic).await,
-            ExecCmd::ShowMacStatic => self.show_mac(MacFilter::Static).await,
-            ExecCmd::ShowMacCount => self.show_mac(MacFilter::Count).await,
-            ExecCmd::ShowMacVlan => {
-                self.show_mac(MacFilter::Vlan(args[0].parse().unwrap_or(0)))
-                    .await
+            ExecCmd::ShowMacTable | ExecCmd::ShowMacCount => {
+                self.show_mac(MacFilter::from_parsed(keywords, args)).await
             }
-            ExecCmd::ShowMacInterface => self.show_mac(MacFilter::Interface(args[0].clone())).await,
-            ExecCmd::ShowMacAddress => self.show_mac(MacFilter::Address(args[0].clone())).await,
             ExecCmd::ClearCounters => self.clear_counters().await,
             ExecCmd::ShowRunning => self.running().await,
             ExecCmd::ShowStartup => self.startup().await,
@@ -644,34 +659,22 @@ impl Switch {
     /// `show mac address-table [dynamic|static|vlan N|interface X|address H.H.H|count]`.
     async fn show_mac(&mut self, filter: MacFilter) -> Result<String> {
         let req = ListFdbRequest {
-            vlan: if let MacFilter::Vlan(v) = filter {
-                v
-            } else {
-                0
-            },
-            port: if let MacFilter::Interface(p) = &filter {
-                p.clone()
-            } else {
-                String::new()
-            },
+            vlan: filter.vlan.unwrap_or(0),
+            port: filter.interface.clone().unwrap_or_default(),
         };
         let r = FdbClient::new(self.channel.clone())
             .list_entries(req)
             .await
             .map_err(|s| anyhow!("{}", s.message()))?
             .into_inner();
-        let wanted_mac = match &filter {
-            MacFilter::Address(a) => Some(a.parse::<lisa_mac::Mac>()?.cisco()),
-            _ => None,
+        let wanted_mac = match &filter.address {
+            Some(a) => Some(a.parse::<lisa_mac::Mac>()?.cisco()),
+            None => None,
         };
         let entries: Vec<_> = r
             .entries
             .iter()
-            .filter(|e| match &filter {
-                MacFilter::Dynamic => e.r#type == "dynamic",
-                MacFilter::Static => e.r#type == "static",
-                _ => true,
-            })
+            .filter(|e| filter.kind.is_none_or(|k| e.r#type == k))
             .filter(|e| {
                 wanted_mac.as_ref().is_none_or(|w| {
                     e.mac
@@ -680,7 +683,7 @@ impl Switch {
                 })
             })
             .collect();
-        if matches!(filter, MacFilter::Count) {
+        if filter.count {
             let dynamic = entries.iter().filter(|e| e.r#type == "dynamic").count();
             return Ok(format!(
                 "\nMac Entries for all vlans :\n---------------------------\nDynamic Address Count  : {dynamic}\nStatic  Address Count  : {}\nTotal Mac Addresses    : {}\n\nTotal Mac Address Space Available: {}\n",

@@ -18,12 +18,7 @@ pub enum ExecCmd {
     Reload,
     ConfigureTerminal,
     ShowVlanBrief,
-    ShowMacDynamic,
-    ShowMacStatic,
     ShowMacCount,
-    ShowMacVlan,
-    ShowMacInterface,
-    ShowMacAddress,
     ClearCounters,
     ClearMacDynamic,
     ClearMacDynamicVlan,
@@ -169,32 +164,11 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
                 kw(
                     "mac",
                     "MAC configuration",
-                    vec![kw(
-                        "address-table",
-                        "MAC forwarding table",
-                        vec![
-                            kw(
-                                "address",
-                                "address keyword",
-                                vec![arg(ArgKind::Mac, "48 bit mac address", vec![])
-                                    .runs(ShowMacAddress)],
-                            ),
-                            kw("count", "Count keyword", vec![]).runs(ShowMacCount),
-                            kw("dynamic", "dynamic entry type", vec![]).runs(ShowMacDynamic),
-                            kw(
-                                "interface",
-                                "interface keyword",
-                                vec![arg(ArgKind::Interface, "Interface name", vec![])
-                                    .runs(ShowMacInterface)],
-                            ),
-                            kw("static", "static entry type", vec![]).runs(ShowMacStatic),
-                            kw(
-                                "vlan",
-                                "VLAN keyword",
-                                vec![arg(ArgKind::VlanId, "VLAN id", vec![]).runs(ShowMacVlan)],
-                            ),
-                        ],
-                    )
+                    vec![kw("address-table", "MAC forwarding table", {
+                        let mut t = mac_filters(0);
+                        t.push(kw("count", "Count keyword", vec![]).runs(ShowMacCount));
+                        t
+                    })
                     .runs(ShowMacTable)],
                 ),
                 kw(
@@ -232,6 +206,40 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
     ]
 }
 
+/// The filters of `show mac address-table`, in IOS's order, each optional:
+/// `[dynamic|static] [address H.H.H] [interface X] [vlan N]`. `from` is
+/// the first filter still allowed.
+fn mac_filters(from: usize) -> Vec<Node<ExecCmd>> {
+    let next = |i: usize| mac_filters(i);
+    let mut t = Vec::new();
+    if from == 0 {
+        t.push(kw("dynamic", "dynamic entry type", next(1)).runs(ShowMacTable));
+        t.push(kw("static", "static entry type", next(1)).runs(ShowMacTable));
+    }
+    if from <= 1 {
+        t.push(kw(
+            "address",
+            "address keyword",
+            vec![arg(ArgKind::Mac, "48 bit mac address", next(2)).runs(ShowMacTable)],
+        ));
+    }
+    if from <= 2 {
+        t.push(kw(
+            "interface",
+            "interface keyword",
+            vec![arg(ArgKind::Interface, "Interface name", next(3)).runs(ShowMacTable)],
+        ));
+    }
+    if from <= 3 {
+        t.push(kw(
+            "vlan",
+            "VLAN keyword",
+            vec![arg(ArgKind::VlanId, "VLAN id", vec![]).runs(ShowMacTable)],
+        ));
+    }
+    t
+}
+
 /// The user EXEC tree (`hostname>`): `show` (but not the configuration),
 /// `enable` and `exit`.
 pub fn user_exec_tree() -> Vec<Node<ExecCmd>> {
@@ -260,6 +268,26 @@ mod tests {
         let t = exec_tree();
         assert_eq!(parse(&t, "sh run").unwrap().cmd, ShowRunning);
         assert_eq!(parse(&t, "sh mac a").unwrap().cmd, ShowMacTable);
+        let p = parse(&t, "sh mac address-table vlan 10 dynamic").unwrap_err();
+        assert_eq!(
+            p,
+            ParseError::Invalid { column: 29 },
+            "IOS order: type first"
+        );
+        let p = parse(&t, "sh mac address-table dyn int e1 vl 10").unwrap();
+        assert_eq!(p.cmd, ShowMacTable);
+        assert_eq!(p.args, vec!["e1", "10"]);
+        assert_eq!(
+            p.keywords,
+            vec![
+                "show",
+                "mac",
+                "address-table",
+                "dynamic",
+                "interface",
+                "vlan"
+            ]
+        );
         assert_eq!(parse(&t, "conf t").unwrap().cmd, ConfigureTerminal);
         assert_eq!(parse(&t, "wr").unwrap().cmd, WriteMemory);
         assert_eq!(

@@ -208,8 +208,8 @@ impl Session {
         } else {
             user_exec_tree()
         };
-        let (cmd, args) = match parse(&tree, command) {
-            Ok(p) => (p.cmd, p.args),
+        let (cmd, args, keywords) = match parse(&tree, command) {
+            Ok(p) => (p.cmd, p.args, p.keywords),
             Err(e) => return Outcome::Failed(format_error(command, &e)),
         };
         match cmd {
@@ -258,7 +258,7 @@ impl Session {
             }
             _ => {}
         }
-        match self.switch.execute(cmd, &args).await {
+        match self.switch.execute(cmd, &args, &keywords).await {
             Ok(out) => finish(out, modifier),
             Err(e) => Outcome::Failed(format!("% {e}\n")),
         }
