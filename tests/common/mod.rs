@@ -350,6 +350,13 @@ impl VirtioPeer {
     /// Starts the peer. With `server`, the peer creates the socket
     /// (as QEMU does for a `vhost-client` switch port).
     pub fn start(socket: &Path, server: bool, tap: &str) -> VirtioPeer {
+        let peer = VirtioPeer::spawn(socket, server, tap);
+        peer.wait_forwarding();
+        peer
+    }
+
+    /// Starts the peer without waiting for it to forward.
+    pub fn spawn(socket: &Path, server: bool, tap: &str) -> VirtioPeer {
         let log =
             std::env::temp_dir().join(format!("lisa-testpmd-{}-{tap}.log", std::process::id()));
         let logf = std::fs::File::create(&log).unwrap();
@@ -396,17 +403,31 @@ impl VirtioPeer {
             .stderr(logf)
             .spawn()
             .expect("start dpdk-testpmd (apt-get install dpdk)");
-        let peer = VirtioPeer { child, log, prefix };
+        VirtioPeer { child, log, prefix }
+    }
+
+    /// Waits until the peer forwards. A server-mode peer gets there only
+    /// once the switch has connected to its socket.
+    pub fn wait_forwarding(&self) {
         // Its tap must be configured before a test moves it into a namespace.
         let ready = wait_until(Duration::from_secs(30), || {
-            peer.log_text().contains("packet forwarding - ports=")
+            self.log_text().contains("packet forwarding - ports=")
         });
         assert!(
             ready,
             "testpmd did not start forwarding:\n{}",
-            peer.log_text()
+            self.log_text()
         );
-        peer
+    }
+
+    /// Waits until a server-mode peer has created its socket.
+    pub fn wait_listening(&self, socket: &Path) {
+        assert!(
+            wait_until(Duration::from_secs(30), || socket.exists()),
+            "testpmd did not create {}:\n{}",
+            socket.display(),
+            self.log_text()
+        );
     }
 
     /// What testpmd printed.

@@ -1,0 +1,262 @@
+//! `lisa-libvirt-hook`: plugs VMs' vhost-user NICs into LiSA-DP switch
+//! ports, as libvirt's qemu hook (`hook`, installed by `install`), and
+//! follows NIC hot-plug on running domains (`watch`), which hooks do not
+//! report.
+
+mod domain;
+mod plan;
+mod switch;
+mod watch;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Plugs libvirt domains' vhost-user interfaces into lisad ports.
+#[derive(Parser, Debug)]
+#[command(version)]
+struct Args {
+    /// lisad's control socket.
+    #[arg(
+        long,
+        env = "LISA_SOCKET",
+        default_value = "/run/lisa/lisa.sock",
+        global = true
+    )]
+    socket: PathBuf,
+    /// Only vhost-user sockets under this directory are the switch's.
+    #[arg(
+        long,
+        env = "LISA_VHOST_DIR",
+        default_value = "/run/lisa/vhost",
+        global = true
+    )]
+    dir: PathBuf,
+    /// Group given to sockets the switch listens on (QEMU's group), mode 0660.
+    #[arg(long, default_value = "kvm", global = true)]
+    socket_group: String,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// libvirt's qemu hook: `DOMAIN OPERATION SUB-OPERATION [EXTRA]`, the
+    /// domain XML on stdin.
+    Hook {
+        /// Domain name.
+        domain: String,
+        /// prepare, start, started, stopped, release, reconnect, attach, ...
+        operation: String,
+        /// begin, end, -.
+        #[arg(default_value = "-")]
+        sub_operation: String,
+        /// Extra argument (unused).
+        #[arg(default_value = "-")]
+        extra: String,
+    },
+    /// Installs the hook for libvirt (and the hot-plug listener's unit).
+    Install {
+        /// libvirt's hooks directory.
+        #[arg(long, default_value = "/etc/libvirt/hooks")]
+        hooks_dir: PathBuf,
+        /// Where to put the systemd unit of `watch` (skipped if absent).
+        #[arg(long, default_value = "/etc/systemd/system")]
+        systemd_dir: PathBuf,
+    },
+    /// Prints what the hook would plug for the domain XML on stdin.
+    Plan,
+    /// Follows NIC hot-plug and unplug on running domains (virsh events).
+    Watch {
+        /// libvirt connection URI.
+        #[arg(long, default_value = "qemu:///system")]
+        uri: String,
+    },
+}
+
+fn read_stdin() -> Result<String> {
+    let mut xml = String::new();
+    std::io::stdin()
+        .read_to_string(&mut xml)
+        .context("reading the domain XML on stdin")?;
+    Ok(xml)
+}
+
+fn main() {
+    let args = Args::parse();
+    if let Err(e) = run(args) {
+        // libvirt shows a failing hook's stderr when it refuses to start a domain.
+        eprintln!("lisa-libvirt-hook: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: Args) -> Result<()> {
+    match &args.cmd {
+        Cmd::Hook {
+            domain,
+            operation,
+            sub_operation,
+            ..
+        } => hook(&args, domain, operation, sub_operation),
+        Cmd::Install {
+            hooks_dir,
+            systemd_dir,
+        } => install(&args, hooks_dir, systemd_dir),
+        Cmd::Plan => {
+            let d = domain::parse(&read_stdin()?)?;
+            let p = plan::plan(&d, &args.dir).map_err(anyhow::Error::msg)?;
+            for q in &p.plugs {
+                let intent = match &q.intent {
+                    Some(i) => format!("{i:?}"),
+                    None => "-".into(),
+                };
+                println!("plug {} {} \"{}\" {intent}", q.port, q.kind, q.description);
+            }
+            for i in &p.ignored {
+                println!("ignore {i}");
+            }
+            Ok(())
+        }
+        Cmd::Watch { uri } => {
+            runtime()?.block_on(watch::run(&args.socket, &args.dir, uri, &args.socket_group))
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// The hook: plug at prepare (and restore), check at reconnect/attach,
+/// unplug at stopped/release. A domain with no vhost-user interface under
+/// the managed directory never touches the switch.
+fn hook(args: &Args, name: &str, op: &str, sub: &str) -> Result<()> {
+    enum Act {
+        Plug { must: bool },
+        Unplug,
+    }
+    let act = match (op, sub) {
+        ("prepare", "begin") | ("restore", "begin") => Act::Plug { must: true },
+        ("reconnect", "begin") | ("attach", "begin") => Act::Plug { must: false },
+        ("stopped", "end") | ("release", "end") => Act::Unplug,
+        _ => return Ok(()),
+    };
+    let xml = read_stdin()?;
+    let d = domain::parse(&xml).with_context(|| format!("domain {name}"))?;
+    let p = plan::plan(&d, &args.dir)
+        .map_err(anyhow::Error::msg)
+        .with_context(|| format!("domain {name}"))?;
+    if p.plugs.is_empty() {
+        return Ok(());
+    }
+    let rt = runtime()?;
+    rt.block_on(async {
+        match act {
+            Act::Plug { must } => {
+                let result = async {
+                    let sw = switch::Switch::connect(&args.socket).await?;
+                    sw.plug(&p.plugs, Some(&args.socket_group)).await
+                }
+                .await;
+                match result {
+                    Ok(done) => {
+                        for n in done {
+                            eprintln!("lisa-libvirt-hook: domain {name}: plugged port {n}");
+                        }
+                        Ok(())
+                    }
+                    Err(e) if must => Err(e.context(format!(
+                        "domain {name}: cannot plug its NICs into the switch"
+                    ))),
+                    Err(e) => {
+                        eprintln!("lisa-libvirt-hook: domain {name}: {e:#}");
+                        Ok(())
+                    }
+                }
+            }
+            Act::Unplug => {
+                // A domain that stops never fails on our account.
+                match switch::Switch::connect(&args.socket).await {
+                    Ok(sw) => {
+                        for q in &p.plugs {
+                            if let Err(e) = sw.unplug(&q.port).await {
+                                eprintln!("lisa-libvirt-hook: domain {name}: {e:#}");
+                            }
+                        }
+                    }
+                    Err(e) => eprintln!("lisa-libvirt-hook: domain {name}: {e:#}"),
+                }
+                Ok(())
+            }
+        }
+    })
+}
+
+/// Puts the hook in libvirt's `qemu.d` directory (a small script that runs
+/// this binary with the same socket and directory), and the listener's
+/// systemd unit; prints what it did.
+fn install(args: &Args, hooks_dir: &Path, systemd_dir: &Path) -> Result<()> {
+    let me = std::env::current_exe()
+        .context("finding this program")?
+        .canonicalize()?;
+    let dir = hooks_dir.join("qemu.d");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let script = dir.join("lisa");
+    let text = format!(
+        "#!/bin/sh\n# Installed by `lisa-libvirt-hook install`: plugs VMs' vhost-user NICs into LiSA-DP.\nexec {} --socket {} --dir {} --socket-group {} hook \"$@\"\n",
+        me.display(),
+        args.socket.display(),
+        args.dir.display(),
+        args.socket_group
+    );
+    write_file(&script, &text, 0o755)?;
+    println!("installed the qemu hook: {}", script.display());
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("creating {}", args.dir.display()))?;
+    println!(
+        "vhost-user sockets of the switch go under {}",
+        args.dir.display()
+    );
+    if systemd_dir.is_dir() {
+        let unit = systemd_dir.join("lisa-libvirt-watch.service");
+        let text = format!(
+            "[Unit]\nDescription=LiSA-DP: plug vhost-user NICs hot-plugged into running VMs\nAfter=libvirtd.service\n\n[Service]\nExecStart={} --socket {} --dir {} --socket-group {} watch\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n",
+            me.display(),
+            args.socket.display(),
+            args.dir.display(),
+            args.socket_group
+        );
+        write_file(&unit, &text, 0o644)?;
+        println!(
+            "installed the hot-plug listener's unit: {} (systemctl enable --now lisa-libvirt-watch)",
+            unit.display()
+        );
+    } else {
+        println!(
+            "no {}: run `{} watch` yourself to follow NIC hot-plug",
+            systemd_dir.display(),
+            me.display()
+        );
+    }
+    println!("libvirtd reads its hooks when it starts: restart it if it is running");
+    Ok(())
+}
+
+fn write_file(path: &Path, text: &str, mode: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if path.exists() && std::fs::read_to_string(path).is_ok_and(|t| t == text) {
+        return Ok(());
+    }
+    let tmp = path.with_extension("lisa-tmp");
+    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("installing {}", path.display()))?;
+    if !path.exists() {
+        bail!("{} did not appear", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! Plugging and unplugging through lisad's gRPC API (`lisa.v1.Ports`,
+//! `Interfaces`, `Config`), all or nothing: a failure takes back every port
+//! this call plugged.
+
+use crate::domain::Intent;
+use crate::plan::Plug;
+use anyhow::{anyhow, bail, Context, Result};
+use hyper_util::rt::TokioIo;
+use lisa_proto::v1::{
+    config_client::ConfigClient, interfaces_client::InterfacesClient, ports_client::PortsClient,
+    AddPortRequest, GetRunningConfigRequest, RemovePortRequest, SetInterfaceRequest,
+    SwitchportMode,
+};
+use std::path::Path;
+use tonic::transport::{Channel, Endpoint, Uri};
+use tonic::Code;
+
+/// A connection to lisad.
+pub struct Switch {
+    channel: Channel,
+}
+
+impl Switch {
+    /// Connects to lisad's socket.
+    pub async fn connect(path: &Path) -> Result<Switch> {
+        if !path.exists() {
+            bail!(
+                "lisad is not running: no control socket at {} (start lisad, or set --socket/LISA_SOCKET)",
+                path.display()
+            );
+        }
+        let p = path.to_path_buf();
+        let channel = Endpoint::try_from("http://lisad.local")?
+            .connect_with_connector(tower::service_fn(move |_: Uri| {
+                let p = p.clone();
+                async move {
+                    Ok::<_, std::io::Error>(TokioIo::new(tokio::net::UnixStream::connect(p).await?))
+                }
+            }))
+            .await
+            .with_context(|| format!("lisad is not answering on {}", path.display()))?;
+        Ok(Switch { channel })
+    }
+
+    /// Plugs every port of `plugs`: a new port gets `intent` unless the
+    /// running config has settings saved for it. On any failure, the ports
+    /// this call plugged are unplugged again, and the error says which
+    /// port failed and why. `socket_group`: the group a socket the switch
+    /// listens on is given (QEMU must reach it).
+    pub async fn plug(&self, plugs: &[Plug], socket_group: Option<&str>) -> Result<Vec<String>> {
+        let mut done: Vec<String> = Vec::new();
+        for p in plugs {
+            if let Err(e) = self.plug_one(p, socket_group, &mut done).await {
+                for name in done.iter().rev() {
+                    let _ = self.unplug(name).await;
+                }
+                return Err(e.context(format!("plugging port {} ({})", p.port, p.kind)));
+            }
+        }
+        Ok(done)
+    }
+
+    async fn plug_one(
+        &self,
+        p: &Plug,
+        socket_group: Option<&str>,
+        done: &mut Vec<String>,
+    ) -> Result<()> {
+        let saved = ConfigClient::new(self.channel.clone())
+            .get_running_config_typed(GetRunningConfigRequest {})
+            .await?
+            .into_inner()
+            .interfaces
+            .iter()
+            .any(|i| i.name.eq_ignore_ascii_case(&p.port));
+        let added = PortsClient::new(self.channel.clone())
+            .add_port(AddPortRequest {
+                name: p.port.clone(),
+                kind: p.kind.clone(),
+                description: p.description.clone(),
+            })
+            .await;
+        match added {
+            Ok(_) => done.push(p.port.clone()),
+            // Plugged already (libvirtd restarted, or a second start hook).
+            Err(s) if s.code() == Code::AlreadyExists => return Ok(()),
+            Err(s) => return Err(anyhow!("{}", s.message())),
+        }
+        if p.switch_listens {
+            if let Some(g) = socket_group {
+                give_to_group(&p.socket, g)?;
+            }
+        }
+        if let (false, Some(intent)) = (saved, &p.intent) {
+            let mut req = SetInterfaceRequest {
+                name: p.port.clone(),
+                ..Default::default()
+            };
+            match intent {
+                Intent::Access { vlan } => {
+                    req.mode = Some(SwitchportMode::Access as i32);
+                    req.access_vlan = Some(u32::from(*vlan));
+                }
+                Intent::Trunk { allowed, native } => {
+                    req.mode = Some(SwitchportMode::Trunk as i32);
+                    req.allowed_vlans = allowed.clone();
+                    req.native_vlan = native.map(u32::from);
+                }
+            }
+            InterfacesClient::new(self.channel.clone())
+                .set_interface(req)
+                .await
+                .map_err(|s| anyhow!("applying the <lisa:port> settings: {}", s.message()))?;
+        }
+        Ok(())
+    }
+
+    /// Unplugs a port; one that is not there is fine.
+    pub async fn unplug(&self, name: &str) -> Result<bool> {
+        match PortsClient::new(self.channel.clone())
+            .remove_port(RemovePortRequest {
+                name: name.to_string(),
+                force: true,
+            })
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(s) if s.code() == Code::NotFound => Ok(false),
+            Err(s) => Err(anyhow!("unplugging port {name}: {}", s.message())),
+        }
+    }
+}
+
+/// Gives a socket the switch listens on to `group`, mode 0660, so that
+/// QEMU (libvirt-qemu:kvm on Debian) can connect.
+fn give_to_group(socket: &Path, group: &str) -> Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let cgroup = std::ffi::CString::new(group)?;
+    // SAFETY: getgrnam reads a NUL-terminated name and returns a pointer to
+    // static storage or NULL; we read one field before any other call.
+    let gid = unsafe {
+        let g = libc::getgrnam(cgroup.as_ptr());
+        if g.is_null() {
+            bail!("no group {group} for the vhost-user socket (set --socket-group)");
+        }
+        (*g).gr_gid
+    };
+    let cpath = std::ffi::CString::new(socket.as_os_str().as_bytes())?;
+    // SAFETY: a valid NUL-terminated path; -1 keeps the owner.
+    if unsafe { libc::chown(cpath.as_ptr(), u32::MAX, gid) } != 0 {
+        bail!(
+            "chown {} to group {group}: {}",
+            socket.display(),
+            std::io::Error::last_os_error()
+        );
+    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o660))
+        .with_context(|| format!("chmod 0660 {}", socket.display()))
+}

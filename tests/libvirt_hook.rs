@@ -1,0 +1,366 @@
+//! The libvirt hook against a running lisad, with real domain XML files
+//! (`tests/domains/`): both socket modes, VLAN intent from the metadata,
+//! saved settings winning over it, domains without vhost-user NICs,
+//! malformed XML, a half-failed plug taken back, libvirtd's reconnect, the
+//! installer. And vhost-user reconnects with `virtio_user` peers: the
+//! switch restarting, the peer restarting.
+
+mod common;
+
+use common::{serial, unique, wait_until, Lisad, VirtioPeer};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn hook_path() -> PathBuf {
+    let p = Path::new(env!("CARGO_BIN_EXE_lisad")).with_file_name("lisa-libvirt-hook");
+    assert!(
+        p.exists(),
+        "{} is missing: build the workspace",
+        p.display()
+    );
+    p
+}
+
+/// A domain XML from `tests/domains/`, its sockets under `dir`.
+fn domain(file: &str, dir: &Path) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/domains")
+        .join(file);
+    std::fs::read_to_string(path)
+        .unwrap()
+        .replace("@DIR@", &dir.display().to_string())
+}
+
+/// Runs the hook as libvirt does: `hook DOMAIN OP SUBOP -`, XML on stdin.
+fn hook(sw_socket: &Path, dir: &Path, xml: &str, op: &str, sub: &str) -> Output {
+    let mut child = Command::new(hook_path())
+        .arg("--socket")
+        .arg(sw_socket)
+        .arg("--dir")
+        .arg(dir)
+        .args([
+            "--socket-group",
+            "root",
+            "hook",
+            "some-domain",
+            op,
+            sub,
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(xml.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn vhost_dir() -> PathBuf {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let d = std::env::temp_dir().join(format!("lisa-hook-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn hook_plugs_and_unplugs_with_vlan_intent() {
+    let _serial = serial();
+    let dir = vhost_dir();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
+    sw.configure(&["vlan 10,20"]);
+
+    // QEMU as client: the switch listens, and the socket goes to QEMU's group.
+    let client = domain("vm-client.xml", &dir);
+    let out = hook(&sw.socket, &dir, &client, "prepare", "begin");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("plugged port vm1"),
+        "{}",
+        stderr(&out)
+    );
+    let sock = dir.join("vm1.sock");
+    let meta = std::fs::metadata(&sock).expect("the switch's socket exists");
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    assert_eq!((meta.gid(), meta.permissions().mode() & 0o777), (0, 0o660));
+    let run = sw.show("show running-config interface vm1");
+    assert!(run.contains("switchport access vlan 10"), "{run}");
+    assert!(
+        run.contains("description lisa-vm1 52:54:00:00:00:01"),
+        "{run}"
+    );
+    // A virtio peer (the VM's NIC) connects to it: the port comes up.
+    let peer = VirtioPeer::start(&sock, false, &unique("lhv", ""));
+    assert!(
+        wait_until(Duration::from_secs(10), || sw
+            .show("show interfaces vm1")
+            .contains("vm1 is up")),
+        "{}",
+        sw.show("show interfaces")
+    );
+    drop(peer);
+
+    // QEMU as server: the switch connects; trunk intent.
+    let server = domain("vm-server.xml", &dir);
+    let sock2 = dir.join("vm2.sock");
+    let peer2 = VirtioPeer::spawn(&sock2, true, &unique("lhw", ""));
+    peer2.wait_listening(&sock2);
+    let out = hook(&sw.socket, &dir, &server, "prepare", "begin");
+    assert!(out.status.success(), "{}", stderr(&out));
+    peer2.wait_forwarding();
+    let run = sw.show("show running-config interface vm2");
+    assert!(run.contains("switchport mode trunk"), "{run}");
+    assert!(run.contains("switchport trunk allowed vlan 10,20"), "{run}");
+    assert!(run.contains("switchport trunk native vlan 20"), "{run}");
+    assert!(
+        wait_until(Duration::from_secs(10), || sw
+            .show("show interfaces vm2")
+            .contains("vm2 is up")),
+        "{}",
+        sw.show("show interfaces")
+    );
+
+    // libvirtd restarted: reconnect finds the ports there already.
+    let out = hook(&sw.socket, &dir, &server, "reconnect", "begin");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sw.show("show interfaces").matches("vm2 is").count(), 1);
+
+    // The VM stops: its ports go; what swcli configures then is kept and
+    // wins over the metadata when it starts again.
+    for op in [("stopped", "end"), ("release", "end")] {
+        let out = hook(&sw.socket, &dir, &client, op.0, op.1);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert!(!sw.show("show interfaces").contains("vm1 is"));
+    sw.configure(&["interface vm1", " switchport access vlan 20"]);
+    let out = hook(&sw.socket, &dir, &client, "prepare", "begin");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let run = sw.show("show running-config interface vm1");
+    assert!(
+        run.contains("switchport access vlan 20"),
+        "saved config wins: {run}"
+    );
+    drop(peer2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hook_refuses_bad_input_and_leaves_nothing_half_plugged() {
+    let _serial = serial();
+    let dir = vhost_dir();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
+    let ports_before = sw.show("show interfaces status");
+
+    // No vhost-user NIC: nothing to do, even with no switch there.
+    let out = hook(
+        Path::new("/nonexistent/lisa.sock"),
+        &dir,
+        &domain("vm-plain.xml", &dir),
+        "prepare",
+        "begin",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // Malformed XML: a clear error, exit status 1 (libvirt refuses the start).
+    let out = hook(
+        &sw.socket,
+        &dir,
+        &domain("vm-malformed.xml", &dir),
+        "prepare",
+        "begin",
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("malformed"), "{}", stderr(&out));
+
+    // The second NIC cannot be made: the first is taken back.
+    let out = hook(
+        &sw.socket,
+        &dir,
+        &domain("vm-half-bad.xml", &dir),
+        "prepare",
+        "begin",
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("vm9"), "{}", stderr(&out));
+    assert_eq!(
+        sw.show("show interfaces status"),
+        ports_before,
+        "nothing half plugged"
+    );
+
+    // lisad not running: the start fails, saying so.
+    let out = hook(
+        Path::new("/nonexistent/lisa.sock"),
+        &dir,
+        &domain("vm-client.xml", &dir),
+        "prepare",
+        "begin",
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("lisad is not running"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A socket outside the managed directory is not ours.
+    let other = vhost_dir();
+    let out = hook(
+        &sw.socket,
+        &other,
+        &domain("vm-client.xml", &dir),
+        "prepare",
+        "begin",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sw.show("show interfaces status"), ports_before);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&other);
+}
+
+#[test]
+fn install_puts_the_hook_in_place() {
+    let root = vhost_dir();
+    let hooks = root.join("hooks");
+    let systemd = root.join("systemd");
+    std::fs::create_dir_all(&systemd).unwrap();
+    let out = Command::new(hook_path())
+        .arg("--socket")
+        .arg(root.join("lisa.sock"))
+        .arg("--dir")
+        .arg(root.join("vhost"))
+        .arg("install")
+        .arg("--hooks-dir")
+        .arg(&hooks)
+        .arg("--systemd-dir")
+        .arg(&systemd)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("installed the qemu hook"), "{said}");
+    let script = std::fs::read_to_string(hooks.join("qemu.d/lisa")).unwrap();
+    assert!(script.contains("hook \"$@\""), "{script}");
+    assert!(
+        script.contains(&root.join("lisa.sock").display().to_string()),
+        "{script}"
+    );
+    let unit = std::fs::read_to_string(systemd.join("lisa-libvirt-watch.service")).unwrap();
+    assert!(unit.contains(" watch"), "{unit}");
+    assert!(root.join("vhost").is_dir());
+    // The installed script runs the hook: a plain domain passes through.
+    let out = Command::new(hooks.join("qemu.d/lisa"))
+        .args(["x", "prepare", "begin", "-"])
+        .output_with_stdin(&domain("vm-plain.xml", &root));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// `Command::output` with text on stdin.
+trait OutputWithStdin {
+    fn output_with_stdin(&mut self, input: &str) -> Output;
+}
+
+impl OutputWithStdin for Command {
+    fn output_with_stdin(&mut self, input: &str) -> Output {
+        let mut c = self
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        c.wait_with_output().unwrap()
+    }
+}
+
+/// Rx packets lisad counted on a port.
+fn rx_packets(sw: &Lisad, port: &str) -> u64 {
+    sw.show(&format!("show interfaces {port}"))
+        .lines()
+        .find(|l| l.contains("packets input"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn vhost_user_survives_switch_and_peer_restarts() {
+    let _serial = serial();
+    let dir = vhost_dir();
+    let sock = dir.join("vm3.sock");
+    let tap = unique("lrv", "");
+    // QEMU's side is the server (as with source mode='server').
+    let mut peer = VirtioPeer::spawn(&sock, true, &tap);
+    peer.wait_listening(&sock);
+    let port = format!("vhost-client:{}", sock.display());
+    let up = |sw: &Lisad| {
+        wait_until(Duration::from_secs(15), || {
+            sw.show("show interfaces Vhost1").contains("Vhost1 is up")
+        })
+    };
+    let mut sw = Lisad::start(&[("Vhost1", &port)], &[]);
+    assert!(up(&sw), "{}", sw.show("show interfaces"));
+    peer.wait_forwarding();
+
+    // The switch restarts: it connects again, no peer restart needed.
+    assert!(sw.stop().is_some_and(|s| s.success()));
+    let sw = Lisad::start(&[("Vhost1", &port)], &[]);
+    assert!(
+        up(&sw),
+        "no reconnect after a switch restart:\n{}",
+        sw.show("show interfaces")
+    );
+    // Frames from the peer's tap are counted.
+    sh_up(&tap);
+    assert!(wait_until(Duration::from_secs(10), || rx_packets(
+        &sw, "Vhost1"
+    ) > 0));
+    let counted = rx_packets(&sw, "Vhost1");
+
+    // The peer (the guest) goes away: the port goes down, counters stay.
+    drop(peer);
+    assert!(
+        wait_until(Duration::from_secs(10), || sw
+            .show("show interfaces Vhost1")
+            .contains("Vhost1 is down")),
+        "{}",
+        sw.show("show interfaces")
+    );
+    assert!(rx_packets(&sw, "Vhost1") >= counted, "counters stay");
+    // It comes back: so does the port.
+    peer = VirtioPeer::spawn(&sock, true, &tap);
+    assert!(
+        up(&sw),
+        "no reconnect after a peer restart:\n{}",
+        sw.show("show interfaces")
+    );
+    peer.wait_forwarding();
+    drop(peer);
+    drop(sw);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Brings a tap up with an address, so the kernel sends something
+/// (IPv6 router solicitations, at least) through the peer.
+fn sh_up(tap: &str) {
+    let _ = Command::new("ip").args(["link", "set", tap, "up"]).output();
+    let _ = Command::new("ip")
+        .args(["addr", "add", "192.168.91.2/24", "dev", tap])
+        .output();
+    let _ = Command::new("ping")
+        .args(["-c", "2", "-i", "0.2", "-W", "1", "-I", tap, "192.168.91.1"])
+        .output();
+}
