@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(dpdk dpdk-dev libdpdk-dev pkg-config clang libclang-dev protobuf-compiler
-      iproute2 iputils-ping procps tcpdump python3)
+      iproute2 iputils-ping procps tcpdump python3
+      libvirt-daemon-system libvirt-clients qemu-system-x86 busybox-static)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,21 +7,11 @@
 
 mod common;
 
-use common::{serial, unique, wait_until, Lisad, VirtioPeer};
+use common::{hook_path, serial, unique, wait_until, Lisad, VirtioPeer};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
-
-fn hook_path() -> PathBuf {
-    let p = Path::new(env!("CARGO_BIN_EXE_lisad")).with_file_name("lisa-libvirt-hook");
-    assert!(
-        p.exists(),
-        "{} is missing: build the workspace",
-        p.display()
-    );
-    p
-}
 
 /// A domain XML from `tests/domains/`, its sockets under `dir`.
 fn domain(file: &str, dir: &Path) -> String {
@@ -286,16 +276,6 @@ impl OutputWithStdin for Command {
     }
 }
 
-/// Rx packets lisad counted on a port.
-fn rx_packets(sw: &Lisad, port: &str) -> u64 {
-    sw.show(&format!("show interfaces {port}"))
-        .lines()
-        .find(|l| l.contains("packets input"))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
-}
-
 #[test]
 fn vhost_user_survives_switch_and_peer_restarts() {
     let _serial = serial();
@@ -325,10 +305,10 @@ fn vhost_user_survives_switch_and_peer_restarts() {
     );
     // Frames from the peer's tap are counted.
     sh_up(&tap);
-    assert!(wait_until(Duration::from_secs(10), || rx_packets(
-        &sw, "Vhost1"
-    ) > 0));
-    let counted = rx_packets(&sw, "Vhost1");
+    assert!(wait_until(Duration::from_secs(10), || sw
+        .rx_packets("Vhost1")
+        > 0));
+    let counted = sw.rx_packets("Vhost1");
 
     // The peer (the guest) goes away: the port goes down, counters stay.
     drop(peer);
@@ -339,7 +319,7 @@ fn vhost_user_survives_switch_and_peer_restarts() {
         "{}",
         sw.show("show interfaces")
     );
-    assert!(rx_packets(&sw, "Vhost1") >= counted, "counters stay");
+    assert!(sw.rx_packets("Vhost1") >= counted, "counters stay");
     // It comes back: so does the port.
     peer = VirtioPeer::spawn(&sock, true, &tap);
     assert!(

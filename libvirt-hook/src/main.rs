@@ -217,9 +217,29 @@ fn install(args: &Args, hooks_dir: &Path, systemd_dir: &Path) -> Result<()> {
     println!("installed the qemu hook: {}", script.display());
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("creating {}", args.dir.display()))?;
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // QEMU (in --socket-group) creates its sockets here (mode='server')
+        // and connects to the switch's: the directory is the group's,
+        // setgid so sockets inherit the group.
+        switch::chgrp(&args.dir, &args.socket_group)?;
+        std::fs::set_permissions(&args.dir, std::fs::Permissions::from_mode(0o2770))
+            .with_context(|| format!("chmod 2770 {}", args.dir.display()))?;
+        for parent in args.dir.ancestors().skip(1) {
+            if let Ok(m) = std::fs::metadata(parent) {
+                if m.permissions().mode() & 0o001 == 0 {
+                    println!(
+                        "warning: {} is not searchable by others: QEMU cannot reach the sockets (chmod o+x it)",
+                        parent.display()
+                    );
+                }
+            }
+        }
+    }
     println!(
-        "vhost-user sockets of the switch go under {}",
-        args.dir.display()
+        "vhost-user sockets of the switch go under {} (group {}, mode 2770)",
+        args.dir.display(),
+        args.socket_group
     );
     if systemd_dir.is_dir() {
         let unit = systemd_dir.join("lisa-libvirt-watch.service");

@@ -66,52 +66,80 @@ impl Switch {
         socket_group: Option<&str>,
         done: &mut Vec<String>,
     ) -> Result<()> {
-        let saved = ConfigClient::new(self.channel.clone())
-            .get_running_config_typed(GetRunningConfigRequest {})
-            .await?
-            .into_inner()
-            .interfaces
-            .iter()
-            .any(|i| i.name.eq_ignore_ascii_case(&p.port));
-        let added = PortsClient::new(self.channel.clone())
-            .add_port(AddPortRequest {
-                name: p.port.clone(),
-                kind: p.kind.clone(),
-                description: p.description.clone(),
-            })
-            .await;
-        match added {
-            Ok(_) => done.push(p.port.clone()),
+        let saved = self.has_settings(&p.port).await?;
+        if !self.add(&p.port, &p.kind, &p.description).await? {
             // Plugged already (libvirtd restarted, or a second start hook).
-            Err(s) if s.code() == Code::AlreadyExists => return Ok(()),
-            Err(s) => return Err(anyhow!("{}", s.message())),
+            return Ok(());
         }
+        done.push(p.port.clone());
         if p.switch_listens {
             if let Some(g) = socket_group {
                 give_to_group(&p.socket, g)?;
             }
         }
-        if let (false, Some(intent)) = (saved, &p.intent) {
-            let mut req = SetInterfaceRequest {
-                name: p.port.clone(),
-                ..Default::default()
-            };
-            match intent {
-                Intent::Access { vlan } => {
-                    req.mode = Some(SwitchportMode::Access as i32);
-                    req.access_vlan = Some(u32::from(*vlan));
-                }
-                Intent::Trunk { allowed, native } => {
-                    req.mode = Some(SwitchportMode::Trunk as i32);
-                    req.allowed_vlans = allowed.clone();
-                    req.native_vlan = native.map(u32::from);
-                }
-            }
-            InterfacesClient::new(self.channel.clone())
-                .set_interface(req)
-                .await
-                .map_err(|s| anyhow!("applying the <lisa:port> settings: {}", s.message()))?;
+        if !saved {
+            self.apply_intent(p, false).await?;
         }
+        Ok(())
+    }
+
+    /// True if the running config has settings for port `name`: saved by
+    /// swcli, or from an earlier plug.
+    pub async fn has_settings(&self, name: &str) -> Result<bool> {
+        Ok(ConfigClient::new(self.channel.clone())
+            .get_running_config_typed(GetRunningConfigRequest {})
+            .await
+            .map_err(|s| anyhow!("reading the running config: {}", s.message()))?
+            .into_inner()
+            .interfaces
+            .iter()
+            .any(|i| i.name.eq_ignore_ascii_case(name)))
+    }
+
+    /// Adds a port; false if it is there already.
+    pub async fn add(&self, name: &str, kind: &str, description: &str) -> Result<bool> {
+        match PortsClient::new(self.channel.clone())
+            .add_port(AddPortRequest {
+                name: name.to_string(),
+                kind: kind.to_string(),
+                description: description.to_string(),
+            })
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(s) if s.code() == Code::AlreadyExists => Ok(false),
+            Err(s) => Err(anyhow!("{}", s.message())),
+        }
+    }
+
+    /// Gives a new port the domain's settings: the `<lisa:port>` intent,
+    /// and with `describe` its description too (a port claimed before its
+    /// domain was known has none).
+    pub async fn apply_intent(&self, p: &Plug, describe: bool) -> Result<()> {
+        let mut req = SetInterfaceRequest {
+            name: p.port.clone(),
+            ..Default::default()
+        };
+        if describe {
+            req.description = Some(p.description.clone());
+        }
+        match &p.intent {
+            Some(Intent::Access { vlan }) => {
+                req.mode = Some(SwitchportMode::Access as i32);
+                req.access_vlan = Some(u32::from(*vlan));
+            }
+            Some(Intent::Trunk { allowed, native }) => {
+                req.mode = Some(SwitchportMode::Trunk as i32);
+                req.allowed_vlans = allowed.clone();
+                req.native_vlan = native.map(u32::from);
+            }
+            None if !describe => return Ok(()),
+            None => {}
+        }
+        InterfacesClient::new(self.channel.clone())
+            .set_interface(req)
+            .await
+            .map_err(|s| anyhow!("applying the <lisa:port> settings: {}", s.message()))?;
         Ok(())
     }
 
@@ -134,6 +162,14 @@ impl Switch {
 /// Gives a socket the switch listens on to `group`, mode 0660, so that
 /// QEMU (libvirt-qemu:kvm on Debian) can connect.
 fn give_to_group(socket: &Path, group: &str) -> Result<()> {
+    chgrp(socket, group)?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o660))
+        .with_context(|| format!("chmod 0660 {}", socket.display()))
+}
+
+/// Changes `path`'s group to `group` (a name), keeping its owner.
+pub fn chgrp(path: &Path, group: &str) -> Result<()> {
     use std::os::unix::ffi::OsStrExt;
     let cgroup = std::ffi::CString::new(group)?;
     // SAFETY: getgrnam reads a NUL-terminated name and returns a pointer to
@@ -141,20 +177,18 @@ fn give_to_group(socket: &Path, group: &str) -> Result<()> {
     let gid = unsafe {
         let g = libc::getgrnam(cgroup.as_ptr());
         if g.is_null() {
-            bail!("no group {group} for the vhost-user socket (set --socket-group)");
+            bail!("no group {group} (set --socket-group)");
         }
         (*g).gr_gid
     };
-    let cpath = std::ffi::CString::new(socket.as_os_str().as_bytes())?;
+    let cpath = std::ffi::CString::new(path.as_os_str().as_bytes())?;
     // SAFETY: a valid NUL-terminated path; -1 keeps the owner.
     if unsafe { libc::chown(cpath.as_ptr(), u32::MAX, gid) } != 0 {
         bail!(
             "chown {} to group {group}: {}",
-            socket.display(),
+            path.display(),
             std::io::Error::last_os_error()
         );
     }
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o660))
-        .with_context(|| format!("chmod 0660 {}", socket.display()))
+    Ok(())
 }

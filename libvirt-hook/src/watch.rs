@@ -2,11 +2,21 @@
 //! attach-device` / `detach-device` on a running domain, so this follows
 //! libvirt's device-added / device-removed events (through `virsh event`)
 //! and plugs or unplugs to match the domain's XML.
+//!
+//! One wrinkle: QEMU, as the server of a hot-plugged vhost-user NIC, creates
+//! the socket and then waits for the switch to connect before libvirt's
+//! attach can finish (and before the device-added event fires). So the
+//! listener also watches the managed directory: a new socket is claimed at
+//! once as a `vhost-client` port named after it, and the port gets its
+//! description and `<lisa:port>` settings when the device-added event names
+//! its domain.
 
 use crate::{domain, plan, switch::Switch};
 use anyhow::{bail, Context, Result};
-use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::os::unix::fs::FileTypeExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
@@ -42,6 +52,7 @@ async fn sync(
     dir: &Path,
     name: &str,
     known: &mut HashMap<String, BTreeSet<String>>,
+    claimed: &mut HashMap<String, bool>,
     group: &str,
 ) -> Result<()> {
     let plugs = wanted(uri, dir, name).await.unwrap_or_default();
@@ -55,6 +66,18 @@ async fn sync(
     for n in sw.plug(&plugs, Some(group)).await? {
         eprintln!("lisa-libvirt-hook watch: domain {name}: plugged port {n}");
     }
+    // Ports claimed from their socket before the domain was known.
+    for p in &plugs {
+        if let Some(saved) = claimed.remove(&p.port) {
+            if !saved {
+                sw.apply_intent(p, true).await?;
+            }
+            eprintln!(
+                "lisa-libvirt-hook watch: domain {name}: port {} is {}",
+                p.port, p.description
+            );
+        }
+    }
     if !now.is_empty() {
         known.insert(name.to_string(), now);
     }
@@ -65,6 +88,10 @@ async fn sync(
 pub async fn run(socket: &Path, dir: &Path, uri: &str, group: &str) -> Result<()> {
     let sw = Switch::connect(socket).await?;
     let mut known: HashMap<String, BTreeSet<String>> = HashMap::new();
+    // Port -> whether it had saved settings when claimed.
+    let mut claimed: HashMap<String, bool> = HashMap::new();
+    let mut seen: HashSet<PathBuf> = sockets(dir).into_iter().collect();
+    let mut scan = tokio::time::interval(Duration::from_millis(200));
     let mut child = Command::new("virsh")
         .arg("-c")
         .arg(uri)
@@ -81,13 +108,23 @@ pub async fn run(socket: &Path, dir: &Path, uri: &str, group: &str) -> Result<()
         .map(str::trim)
         .filter(|l| !l.is_empty())
     {
-        if let Err(e) = sync(&sw, uri, dir, name, &mut known, group).await {
+        if let Err(e) = sync(&sw, uri, dir, name, &mut known, &mut claimed, group).await {
             eprintln!("lisa-libvirt-hook watch: domain {name}: {e:#}");
         }
     }
     eprintln!("lisa-libvirt-hook watch: following device events on {uri}");
     let mut lines = BufReader::new(stdout).lines();
-    while let Some(line) = lines.next_line().await? {
+    loop {
+        let line = tokio::select! {
+            line = lines.next_line() => match line? {
+                Some(l) => l,
+                None => break,
+            },
+            _ = scan.tick() => {
+                claim_new_sockets(&sw, dir, &mut seen, &mut claimed).await;
+                continue;
+            }
+        };
         // event 'device-added' for domain 'vm1': net1
         let Some(rest) = line.strip_prefix("event '") else {
             continue;
@@ -105,9 +142,57 @@ pub async fn run(socket: &Path, dir: &Path, uri: &str, group: &str) -> Result<()
         else {
             continue;
         };
-        if let Err(e) = sync(&sw, uri, dir, &name, &mut known, group).await {
+        if let Err(e) = sync(&sw, uri, dir, &name, &mut known, &mut claimed, group).await {
             eprintln!("lisa-libvirt-hook watch: domain {name}: {e:#}");
         }
     }
     Ok(())
+}
+
+/// The sockets in `dir` now.
+fn sockets(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    rd.filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_socket()))
+        .map(|e| e.path())
+        .collect()
+}
+
+/// Claims every socket that appeared in `dir` since the last look and has
+/// no port yet: QEMU is waiting on it for the switch to connect.
+async fn claim_new_sockets(
+    sw: &Switch,
+    dir: &Path,
+    seen: &mut HashSet<PathBuf>,
+    claimed: &mut HashMap<String, bool>,
+) {
+    let now: HashSet<PathBuf> = sockets(dir).into_iter().collect();
+    let new: Vec<PathBuf> = now.difference(seen).cloned().collect();
+    *seen = now;
+    for socket in new {
+        let Ok(port) = plan::port_name(&socket) else {
+            continue;
+        };
+        let saved = match sw.has_settings(&port).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("lisa-libvirt-hook watch: {e:#}");
+                continue;
+            }
+        };
+        let kind = format!("vhost-client:{}", socket.display());
+        match sw.add(&port, &kind, "").await {
+            Ok(true) => {
+                eprintln!(
+                    "lisa-libvirt-hook watch: plugged port {port} for new socket {}",
+                    socket.display()
+                );
+                claimed.insert(port, saved);
+            }
+            Ok(false) => {}
+            Err(e) => eprintln!("lisa-libvirt-hook watch: port {port}: {e:#}"),
+        }
+    }
 }

@@ -121,6 +121,16 @@ impl Lisad {
         self.child.as_ref().expect("running").id()
     }
 
+    /// Rx packets lisad counted on `port` (`show interfaces PORT`).
+    pub fn rx_packets(&self, port: &str) -> u64 {
+        self.show(&format!("show interfaces {port}"))
+            .lines()
+            .find(|l| l.contains("packets input"))
+            .and_then(|l| l.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+
     /// What lisad logged so far.
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
@@ -243,6 +253,17 @@ pub fn swcli_path() -> PathBuf {
         swcli.display()
     );
     swcli
+}
+
+/// The built `lisa-libvirt-hook`, next to `lisad`.
+pub fn hook_path() -> PathBuf {
+    let p = Path::new(env!("CARGO_BIN_EXE_lisad")).with_file_name("lisa-libvirt-hook");
+    assert!(
+        p.exists(),
+        "{} is missing: build the workspace",
+        p.display()
+    );
+    p
 }
 
 /// A network namespace standing for one host. Deleted on drop.

@@ -1,0 +1,377 @@
+//! End to end with the real thing: Debian's libvirt daemon, the hook
+//! installed by `lisa-libvirt-hook install`, and a QEMU guest (TCG) booting Debian's kernel with a busybox
+//! initramfs (`tests/tools/build-guest.sh`). The guest's vhost-user NIC is
+//! plugged by the hook into a port of a running lisad, in the VLAN its
+//! metadata asks for, and the guest pings a namespace host on another
+//! port; a NIC hot-plugged with `virsh attach-device` is plugged by the
+//! listener (`watch`) and pings the switch's SVI; `detach-device` and the
+//! domain's end unplug them; a start whose plug fails is refused with the
+//! hook's reason. The README's domain XML passes `virsh define`.
+//!
+//! Needs (scripts/install-deps.sh): libvirt-daemon-system, libvirt-clients,
+//! qemu-system-x86, busybox-static. It starts its own libvirtd and virtlogd,
+//! so none may be running.
+
+mod common;
+
+use common::{hook_path, serial, unique, wait_until, Host, Lisad};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+const URI: &str = "qemu:///system";
+const HOOK_FILE: &str = "/etc/libvirt/hooks/qemu.d/lisa";
+
+fn virsh(args: &[&str]) -> Output {
+    Command::new("virsh")
+        .arg("-c")
+        .arg(URI)
+        .args(args)
+        .output()
+        .expect("virsh (apt-get install libvirt-clients)")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A file with `@NAME@` placeholders filled in.
+fn template(file: &str, subst: &[(&str, &str)]) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let mut s = std::fs::read_to_string(path).unwrap();
+    for (k, v) in subst {
+        s = s.replace(&format!("@{k}@"), v);
+    }
+    s
+}
+
+/// libvirtd and virtlogd started by this test, with the hook installed;
+/// everything is taken back on drop (domains destroyed first).
+struct Libvirt {
+    dir: PathBuf,
+    backup: Option<Vec<u8>>,
+}
+
+impl Libvirt {
+    fn start(dir: &Path, sw_socket: &Path, vhost_dir: &Path) -> Libvirt {
+        for bin in ["libvirtd", "virtlogd", "virsh", "qemu-system-x86_64"] {
+            assert!(
+                Command::new("sh")
+                    .args([
+                        "-c",
+                        &format!("command -v {bin} || test -x /usr/sbin/{bin}")
+                    ])
+                    .output()
+                    .unwrap()
+                    .status
+                    .success(),
+                "{bin} is missing: scripts/install-deps.sh installs libvirt and QEMU"
+            );
+        }
+        assert!(
+            !virsh(&["version"]).status.success(),
+            "a libvirtd is running already: stop it, this test starts its own with the hook installed"
+        );
+        let backup = std::fs::read(HOOK_FILE).ok();
+        let lv = Libvirt {
+            dir: dir.to_path_buf(),
+            backup,
+        };
+        // The installer, as a user runs it; the unit file goes to our dir.
+        let out = Command::new(hook_path())
+            .arg("--socket")
+            .arg(sw_socket)
+            .arg("--dir")
+            .arg(vhost_dir)
+            .arg("install")
+            .arg("--systemd-dir")
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "install: {}", text(&out));
+        assert!(Path::new(HOOK_FILE).exists());
+        // libvirtd looks for hooks when it starts: start it after install.
+        for (daemon, pid) in [("virtlogd", "virtlogd.pid"), ("libvirtd", "libvirtd.pid")] {
+            let status = Command::new(daemon)
+                .args(["--daemon", "--pid-file"])
+                .arg(dir.join(pid))
+                .status()
+                .unwrap();
+            assert!(status.success(), "{daemon} did not start");
+        }
+        assert!(
+            wait_until(Duration::from_secs(30), || virsh(&["version"])
+                .status
+                .success()),
+            "libvirtd does not answer"
+        );
+        lv
+    }
+
+    fn kill(&self, pidfile: &str) {
+        if let Ok(pid) = std::fs::read_to_string(self.dir.join(pidfile)) {
+            if let Ok(pid) = pid.trim().parse::<i32>() {
+                // SAFETY: signalling a daemon this test started, by its pid file.
+                unsafe { libc::kill(pid, libc::SIGTERM) };
+                wait_until(Duration::from_secs(10), || {
+                    // SAFETY: signal 0 only probes whether the pid exists.
+                    unsafe { libc::kill(pid, 0) != 0 }
+                });
+            }
+        }
+    }
+}
+
+impl Drop for Libvirt {
+    fn drop(&mut self) {
+        for d in ["lisa-e2e", "lisa-e2e-bad", "lisa-readme"] {
+            let _ = virsh(&["destroy", d]);
+            let _ = virsh(&["undefine", d]);
+        }
+        self.kill("libvirtd.pid");
+        self.kill("virtlogd.pid");
+        match &self.backup {
+            Some(b) => {
+                let _ = std::fs::write(HOOK_FILE, b);
+            }
+            None => {
+                let _ = std::fs::remove_file(HOOK_FILE);
+            }
+        }
+    }
+}
+
+/// The hot-plug listener. Killed on drop.
+struct Watcher(Child);
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The README's complete minimal domain XML (the block after the
+/// `minimal-domain-xml` marker).
+fn readme_domain() -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let at = readme
+        .find("<!-- minimal-domain-xml -->")
+        .expect("README.md has the minimal domain XML");
+    let rest = &readme[at..];
+    let start = rest.find("```xml\n").unwrap() + 7;
+    let end = start + rest[start..].find("```").unwrap();
+    rest[start..end].to_string()
+}
+
+fn console(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+#[test]
+fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
+    let _serial = serial();
+    let guest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("guest");
+    let built = Command::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/tools/build-guest.sh"
+    ))
+    .arg(&guest)
+    .output()
+    .unwrap();
+    assert!(
+        built.status.success(),
+        "building the guest: {}",
+        text(&built)
+    );
+
+    // Sockets and the console live where QEMU (libvirt-qemu:kvm) can reach.
+    let run = PathBuf::from(format!("/run/lisa-e2e-{}", std::process::id()));
+    let vhost = run.join("vhost");
+    std::fs::create_dir_all(&vhost).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    for d in [&run, &vhost] {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    let console_log = run.join("console.log");
+
+    let tap = unique("lve", "");
+    let sw = Lisad::start(&[("Ethernet1", &format!("tap:{tap}"))], &[]);
+    sw.configure(&[
+        "vlan 10,20",
+        "interface Ethernet1",
+        " switchport access vlan 10",
+        "interface Vlan20",
+        " ip address 192.168.78.1 255.255.255.0",
+    ]);
+    let host = Host::new(&unique("lisa-lve", ""));
+    host.take_interface(&tap, "192.168.77.1/24");
+
+    let libvirt = Libvirt::start(&run, &sw.socket, &vhost);
+
+    // The README's domain XML is one libvirt takes.
+    let readme = run.join("readme-domain.xml");
+    std::fs::write(
+        &readme,
+        readme_domain().replace("<name>vm1</name>", "<name>lisa-readme</name>"),
+    )
+    .unwrap();
+    let out = virsh(&["define", readme.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "virsh define of the README's XML: {}",
+        text(&out)
+    );
+    let _ = virsh(&["undefine", "lisa-readme"]);
+
+    // TCG: the issue asks for it, and this host's nested KVM hangs a Linux
+    // guest early in boot (QEMU's default CPU model; `-cpu max` aborts).
+    let kvm = false;
+    let (kernel, initrd) = (guest.join("vmlinuz"), guest.join("initrd.gz"));
+    let subst = [
+        ("TYPE", if kvm { "kvm" } else { "qemu" }),
+        ("KERNEL", kernel.to_str().unwrap()),
+        ("INITRD", initrd.to_str().unwrap()),
+        ("CONSOLE", console_log.to_str().unwrap()),
+        ("DIR", vhost.to_str().unwrap()),
+    ];
+
+    // A start whose plug fails is refused, with the hook's reason.
+    let bad = run.join("bad.xml");
+    let bad_xml = template("tests/domains/vm-e2e.xml", &subst)
+        .replace("<name>lisa-e2e</name>", "<name>lisa-e2e-bad</name>")
+        .replace("access-vlan='10'", "access-vlan='4095'");
+    std::fs::write(&bad, bad_xml).unwrap();
+    let out = virsh(&["create", bad.to_str().unwrap()]);
+    assert!(
+        !out.status.success(),
+        "a bad <lisa:port> must stop the start"
+    );
+    assert!(
+        text(&out).contains("access-vlan='4095' is not a VLAN id"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        !sw.show("show interfaces").contains("vmnet1 is"),
+        "nothing plugged"
+    );
+
+    // The guest starts: the hook plugs its NIC, in VLAN 10 as its metadata says.
+    let xml = run.join("vm.xml");
+    std::fs::write(&xml, template("tests/domains/vm-e2e.xml", &subst)).unwrap();
+    let out = virsh(&["create", xml.to_str().unwrap()]);
+    assert!(out.status.success(), "virsh create: {}", text(&out));
+    let cfg = sw.show("show running-config interface vmnet1");
+    assert!(cfg.contains("switchport access vlan 10"), "{cfg}");
+    assert!(
+        cfg.contains("description lisa-e2e 52:54:00:e2:e0:01"),
+        "{cfg}"
+    );
+    assert!(
+        wait_until(Duration::from_secs(60), || sw
+            .show("show interfaces vmnet1")
+            .contains("vmnet1 is up")),
+        "{}\nconsole:\n{}",
+        sw.show("show interfaces"),
+        console(&console_log)
+    );
+    // Its traffic crosses the switch to the namespace host, both ways.
+    let pinged = wait_until(Duration::from_secs(if kvm { 60 } else { 240 }), || {
+        console(&console_log).contains("eth0 ping 192.168.77.1 ok")
+    });
+    assert!(
+        pinged,
+        "the guest never reached the host:\n{}",
+        console(&console_log)
+    );
+    assert!(
+        host.ping("192.168.77.2", 2),
+        "the host cannot reach the guest"
+    );
+    assert!(sw
+        .show("show mac address-table vlan 10")
+        .contains("5254.00e2.e001"));
+
+    // A NIC hot-plugged into the running guest: the listener plugs it (VLAN
+    // 20 from the metadata) and the guest reaches the switch's SVI.
+    let watcher = Watcher(
+        Command::new(hook_path())
+            .arg("--socket")
+            .arg(&sw.socket)
+            .arg("--dir")
+            .arg(&vhost)
+            .args(["watch", "--uri", URI])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(run.join("watch.log")).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    let nic = run.join("nic.xml");
+    std::fs::write(&nic, template("tests/domains/nic-e2e-hotplug.xml", &subst)).unwrap();
+    let out = virsh(&["attach-device", "lisa-e2e", nic.to_str().unwrap(), "--live"]);
+    let watch_log = || std::fs::read_to_string(run.join("watch.log")).unwrap_or_default();
+    assert!(
+        out.status.success(),
+        "attach-device: {}\n{}",
+        text(&out),
+        watch_log()
+    );
+    assert!(
+        wait_until(Duration::from_secs(30), || sw
+            .show("show running-config interface vmnet2")
+            .contains("switchport access vlan 20")),
+        "{}\n{}",
+        sw.show("show running-config"),
+        watch_log()
+    );
+    let pinged = wait_until(Duration::from_secs(if kvm { 60 } else { 240 }), || {
+        console(&console_log).contains("eth1 ping 192.168.78.1 ok")
+    });
+    assert!(
+        pinged,
+        "the hot-plugged NIC never reached the SVI:\n{}",
+        console(&console_log)
+    );
+    assert!(sw.rx_packets("vmnet2") > 0);
+    let cfg = sw.show("show running-config interface vmnet2");
+    assert!(
+        cfg.contains("description lisa-e2e 52:54:00:e2:e0:02"),
+        "{cfg}"
+    );
+
+    // Detached: the listener unplugs it.
+    let out = virsh(&["detach-device", "lisa-e2e", nic.to_str().unwrap(), "--live"]);
+    assert!(out.status.success(), "detach-device: {}", text(&out));
+    assert!(
+        wait_until(Duration::from_secs(60), || !sw
+            .show("show interfaces")
+            .contains("vmnet2 is")),
+        "{}\n{}",
+        sw.show("show interfaces"),
+        watch_log()
+    );
+    drop(watcher);
+
+    // The guest ends: the hook unplugs its port; its settings stay.
+    let out = virsh(&["destroy", "lisa-e2e"]);
+    assert!(out.status.success(), "virsh destroy: {}", text(&out));
+    assert!(
+        wait_until(Duration::from_secs(30), || !sw
+            .show("show interfaces")
+            .contains("vmnet1 is")),
+        "{}",
+        sw.show("show interfaces")
+    );
+    assert!(sw.show("show running-config").contains("interface vmnet1"));
+    drop(libvirt);
+    drop(host);
+    drop(sw);
+    let _ = std::fs::remove_dir_all(&run);
+}
