@@ -4,8 +4,9 @@
 //! plugged by the hook into a port of a running lisad, in the VLAN its
 //! metadata asks for, and the guest pings a namespace host on another
 //! port; a NIC hot-plugged with `virsh attach-device` is plugged by the
-//! listener (`watch`) and pings the switch's SVI; `detach-device` and the
-//! domain's end unplug them; a start whose plug fails is refused with the
+//! listener (`watch`) and pings the switch's SVI; `detach-device` unplugs
+//! it; lisad restarts under the running guest, and the listener plugs the
+//! NIC again and traffic resumes with no reboot; the domain's end unplugs; a start whose plug fails is refused with the
 //! hook's reason. The README's domain XML passes `virsh define`.
 //!
 //! Needs (scripts/install-deps.sh): libvirt-daemon-system, libvirt-clients,
@@ -201,7 +202,7 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
     let console_log = run.join("console.log");
 
     let tap = unique("lve", "");
-    let sw = Lisad::start(&[("Ethernet1", &format!("tap:{tap}"))], &[]);
+    let mut sw = Lisad::start(&[("Ethernet1", &format!("tap:{tap}"))], &[]);
     sw.configure(&[
         "vlan 10,20",
         "interface Ethernet1",
@@ -356,6 +357,36 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         "{}\n{}",
         sw.show("show interfaces"),
         watch_log()
+    );
+
+    // lisad restarts under the running guest: the listener plugs its NIC
+    // again, the switch reconnects to QEMU's socket, and the guest's
+    // traffic flows again with no reboot.
+    sw.swcli(&["write memory"]);
+    let pings = || {
+        console(&console_log)
+            .matches("eth0 ping 192.168.77.1 ok")
+            .count()
+    };
+    let before = pings();
+    sw.restart(&[("Ethernet1", &format!("tap:{tap}"))], &[]);
+    host.take_interface(&tap, "192.168.77.1/24");
+    assert!(
+        wait_until(Duration::from_secs(60), || sw
+            .show("show interfaces")
+            .contains("vmnet1 is up")),
+        "{}\n{}",
+        sw.show("show interfaces"),
+        watch_log()
+    );
+    assert!(
+        wait_until(Duration::from_secs(120), || pings() > before + 1),
+        "the guest's traffic did not come back:\n{}",
+        console(&console_log)
+    );
+    assert!(
+        host.ping("192.168.77.2", 2),
+        "the host cannot reach the guest after the restart"
     );
     drop(watcher);
 

@@ -10,6 +10,10 @@
 //! once as a `vhost-client` port named after it, and the port gets its
 //! description and `<lisa:port>` settings when the device-added event names
 //! its domain.
+//!
+//! And when lisad restarts, the ports the hook plugged are gone with it:
+//! the listener sees the control socket come back and plugs the running
+//! domains' NICs again.
 
 use crate::{domain, plan, switch::Switch};
 use anyhow::{bail, Context, Result};
@@ -84,9 +88,41 @@ async fn sync(
     Ok(())
 }
 
+/// Syncs every running domain.
+async fn sync_all(
+    sw: &Switch,
+    uri: &str,
+    dir: &Path,
+    known: &mut HashMap<String, BTreeSet<String>>,
+    claimed: &mut HashMap<String, bool>,
+    group: &str,
+) -> Result<()> {
+    for name in virsh(uri, &["list", "--name"])
+        .await?
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        if let Err(e) = sync(sw, uri, dir, name, known, claimed, group).await {
+            eprintln!("lisa-libvirt-hook watch: domain {name}: {e:#}");
+        }
+    }
+    Ok(())
+}
+
+/// Which lisad owns the control socket: its inode and change time, new
+/// each time lisad starts. None while there is no socket.
+fn switch_instance(socket: &Path) -> Option<(u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(socket)
+        .ok()
+        .map(|m| (m.ino(), m.ctime(), m.ctime_nsec()))
+}
+
 /// Runs until virsh's event stream ends.
 pub async fn run(socket: &Path, dir: &Path, uri: &str, group: &str) -> Result<()> {
-    let sw = Switch::connect(socket).await?;
+    let mut sw = Switch::connect(socket).await?;
+    let mut instance = switch_instance(socket);
     let mut known: HashMap<String, BTreeSet<String>> = HashMap::new();
     // Port -> whether it had saved settings when claimed.
     let mut claimed: HashMap<String, bool> = HashMap::new();
@@ -102,16 +138,7 @@ pub async fn run(socket: &Path, dir: &Path, uri: &str, group: &str) -> Result<()
         .context("running virsh event (install libvirt-clients)")?;
     let stdout = child.stdout.take().context("virsh event output")?;
     // What runs already.
-    for name in virsh(uri, &["list", "--name"])
-        .await?
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
-        if let Err(e) = sync(&sw, uri, dir, name, &mut known, &mut claimed, group).await {
-            eprintln!("lisa-libvirt-hook watch: domain {name}: {e:#}");
-        }
-    }
+    sync_all(&sw, uri, dir, &mut known, &mut claimed, group).await?;
     eprintln!("lisa-libvirt-hook watch: following device events on {uri}");
     let mut lines = BufReader::new(stdout).lines();
     loop {
@@ -121,7 +148,30 @@ pub async fn run(socket: &Path, dir: &Path, uri: &str, group: &str) -> Result<()
                 None => break,
             },
             _ = scan.tick() => {
-                claim_new_sockets(&sw, dir, &mut seen, &mut claimed).await;
+                let now = switch_instance(socket);
+                if now != instance {
+                    // lisad restarted: the ports it had are gone. Plug the
+                    // running domains' NICs again (QEMU-server sockets
+                    // reconnect with no VM reboot).
+                    instance = None;
+                    if now.is_some() {
+                        match Switch::connect(socket).await {
+                            Ok(s) => {
+                                sw = s;
+                                instance = now;
+                                known.clear();
+                                claimed.clear();
+                                eprintln!("lisa-libvirt-hook watch: lisad restarted: plugging the running domains' NICs again");
+                                if let Err(e) = sync_all(&sw, uri, dir, &mut known, &mut claimed, group).await {
+                                    eprintln!("lisa-libvirt-hook watch: {e:#}");
+                                }
+                            }
+                            Err(e) => eprintln!("lisa-libvirt-hook watch: {e:#}"),
+                        }
+                    }
+                } else if instance.is_some() {
+                    claim_new_sockets(&sw, dir, &mut seen, &mut claimed).await;
+                }
                 continue;
             }
         };

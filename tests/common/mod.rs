@@ -72,6 +72,24 @@ impl Lisad {
         let dir =
             std::env::temp_dir().join(format!("lisa-e2e-{}-{}", std::process::id(), rand_suffix()));
         std::fs::create_dir_all(&dir).unwrap();
+        Lisad::start_in(dir, ports, extra)
+    }
+
+    /// Stops this lisad and starts a new one in its place: the same control
+    /// socket and startup-config, `ports` and `extra` as for `start`.
+    pub fn restart(&mut self, ports: &[(&str, &str)], extra: &[&str]) {
+        assert!(
+            self.stop().is_some_and(|s| s.success()),
+            "lisad did not stop cleanly"
+        );
+        let dir = std::mem::take(&mut self.dir);
+        let mut new = Lisad::start_in(dir, ports, extra);
+        std::mem::swap(self, &mut new);
+        // `new` now holds the stopped one, with no directory to remove.
+        new.dir = PathBuf::new();
+    }
+
+    fn start_in(dir: PathBuf, ports: &[(&str, &str)], extra: &[&str]) -> Lisad {
         let socket = dir.join("lisa.sock");
         let log = dir.join("lisad.log");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_lisad"));
@@ -231,7 +249,9 @@ impl Drop for Lisad {
         if std::thread::panicking() {
             eprintln!("--- lisad log ---\n{}", self.log_text());
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if !self.dir.as_os_str().is_empty() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
