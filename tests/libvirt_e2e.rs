@@ -129,7 +129,7 @@ impl Libvirt {
 
 impl Drop for Libvirt {
     fn drop(&mut self) {
-        for d in ["lisa-e2e", "lisa-e2e-bad", "lisa-readme"] {
+        for d in ["lisa-e2e", "lisa-e2e-bad", "lisa-e2e-vlan", "lisa-readme"] {
             let _ = virsh(&["destroy", d]);
             let _ = virsh(&["undefine", d]);
         }
@@ -261,6 +261,37 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
     assert!(
         !sw.show("show interfaces").contains("vmnet1 is"),
         "nothing plugged"
+    );
+
+    // libvirt takes `<vlan>` on a vhostuser NIC at define time but refuses
+    // to start it: why the intent lives in <metadata>. Nothing stays plugged.
+    let tagged = run.join("vlan.xml");
+    let tagged_xml = template("tests/domains/vm-e2e.xml", &subst)
+        .replace("<name>lisa-e2e</name>", "<name>lisa-e2e-vlan</name>")
+        .replace(
+            "<model type='virtio'/>",
+            "<model type='virtio'/><vlan><tag id='10'/></vlan>",
+        );
+    std::fs::write(&tagged, tagged_xml).unwrap();
+    let out = virsh(&["define", tagged.to_str().unwrap()]);
+    assert!(out.status.success(), "virsh define: {}", text(&out));
+    let out = virsh(&["start", "lisa-e2e-vlan"]);
+    assert!(
+        !out.status.success(),
+        "libvirt started a vhostuser NIC with <vlan>"
+    );
+    assert!(
+        text(&out).contains("vlan tag not supported"),
+        "{}",
+        text(&out)
+    );
+    let _ = virsh(&["undefine", "lisa-e2e-vlan"]);
+    assert!(
+        wait_until(Duration::from_secs(10), || !sw
+            .show("show interfaces")
+            .contains("vmnet1 is")),
+        "a refused start left a port: {}",
+        sw.show("show interfaces")
     );
 
     // The guest starts: the hook plugs its NIC, in VLAN 10 as its metadata says.

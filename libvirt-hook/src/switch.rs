@@ -66,7 +66,7 @@ impl Switch {
         socket_group: Option<&str>,
         done: &mut Vec<String>,
     ) -> Result<()> {
-        let saved = self.has_settings(&p.port).await?;
+        let saved = self.saved_description(&p.port).await?;
         if !self.add(&p.port, &p.kind, &p.description).await? {
             // Plugged already (libvirtd restarted, or a second start hook).
             return Ok(());
@@ -77,8 +77,21 @@ impl Switch {
                 give_to_group(&p.socket, g)?;
             }
         }
-        if !saved {
-            self.apply_intent(p, false).await?;
+        match saved {
+            None => self.apply_intent(p, false).await?,
+            // A description a hook wrote ("DOMAIN MAC", same MAC) follows the
+            // domain's name; one a person wrote stays.
+            Some(d) if d != p.description && hook_wrote(&d, &p.description) => {
+                InterfacesClient::new(self.channel.clone())
+                    .set_interface(SetInterfaceRequest {
+                        name: p.port.clone(),
+                        description: Some(p.description.clone()),
+                        ..Default::default()
+                    })
+                    .await
+                    .map_err(|s| anyhow!("setting the description: {}", s.message()))?;
+            }
+            Some(_) => {}
         }
         Ok(())
     }
@@ -86,14 +99,21 @@ impl Switch {
     /// True if the running config has settings for port `name`: saved by
     /// swcli, or from an earlier plug.
     pub async fn has_settings(&self, name: &str) -> Result<bool> {
+        Ok(self.saved_description(name).await?.is_some())
+    }
+
+    /// The description of port `name` in the running config, if the
+    /// running config has settings for it.
+    async fn saved_description(&self, name: &str) -> Result<Option<String>> {
         Ok(ConfigClient::new(self.channel.clone())
             .get_running_config_typed(GetRunningConfigRequest {})
             .await
             .map_err(|s| anyhow!("reading the running config: {}", s.message()))?
             .into_inner()
             .interfaces
-            .iter()
-            .any(|i| i.name.eq_ignore_ascii_case(name)))
+            .into_iter()
+            .find(|i| i.name.eq_ignore_ascii_case(name))
+            .map(|i| i.description))
     }
 
     /// Adds a port; false if it is there already.
@@ -159,6 +179,12 @@ impl Switch {
     }
 }
 
+/// True if `old` is a description a hook wrote for the same interface as
+/// `new` ("DOMAIN MAC": the same last word), or empty.
+fn hook_wrote(old: &str, new: &str) -> bool {
+    old.is_empty() || old.split_whitespace().last() == new.split_whitespace().last()
+}
+
 /// Gives a socket the switch listens on to `group`, mode 0660, so that
 /// QEMU (libvirt-qemu:kvm on Debian) can connect.
 fn give_to_group(socket: &Path, group: &str) -> Result<()> {
@@ -191,4 +217,18 @@ pub fn chgrp(path: &Path, group: &str) -> Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hook_wrote;
+
+    #[test]
+    fn a_hook_description_follows_the_domain_a_persons_stays() {
+        let new = "web 52:54:00:00:00:01";
+        assert!(hook_wrote("", new));
+        assert!(hook_wrote("web-old 52:54:00:00:00:01", new));
+        assert!(!hook_wrote("uplink to the web tier", new));
+        assert!(!hook_wrote("web 52:54:00:00:00:02", new));
+    }
 }
