@@ -97,6 +97,14 @@ impl Libvirt {
         assert!(Path::new(HOOK_FILE).exists());
         // libvirtd looks for hooks when it starts: start it after install.
         for (daemon, pid) in [("virtlogd", "virtlogd.pid"), ("libvirtd", "libvirtd.pid")] {
+            let running = Command::new("pgrep")
+                .args(["-x", daemon])
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if daemon == "virtlogd" && running {
+                // The system's own serves us too; it is not ours to stop.
+                continue;
+            }
             let status = Command::new(daemon)
                 .args(["--daemon", "--pid-file"])
                 .arg(dir.join(pid))
