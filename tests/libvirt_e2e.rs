@@ -199,6 +199,9 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         text(&built)
     );
 
+    // Each stage's start time, for a failure's report.
+    let t0 = std::time::Instant::now();
+    let stage = |what: &str| eprintln!("[{:6.1} s] {what}", t0.elapsed().as_secs_f64());
     // Sockets and the console live where QEMU (libvirt-qemu:kvm) can reach.
     let run = PathBuf::from(format!("/run/lisa-e2e-{}", std::process::id()));
     let vhost = run.join("vhost");
@@ -220,6 +223,9 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
     ]);
     let host = Host::new(&unique("lisa-lve", ""));
     host.take_interface(&tap, "192.168.77.1/24");
+    // One MAC for the host across lisad's restarts (each makes a new tap),
+    // as a real host keeps its own; the guest's ARP entry stays right.
+    host.exec(&["ip", "link", "set", &tap, "address", "02:00:00:77:00:01"]);
 
     let libvirt = Libvirt::start(&run, &sw.socket, &vhost);
 
@@ -250,6 +256,7 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         ("DIR", vhost.to_str().unwrap()),
     ];
 
+    stage("bad intent");
     // A start whose plug fails is refused, with the hook's reason.
     let bad = run.join("bad.xml");
     let bad_xml = template("tests/domains/vm-e2e.xml", &subst)
@@ -271,6 +278,7 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         "nothing plugged"
     );
 
+    stage("vlan refused");
     // libvirt takes `<vlan>` on a vhostuser NIC at define time but refuses
     // to start it: why the intent lives in <metadata>. Nothing stays plugged.
     let tagged = run.join("vlan.xml");
@@ -302,6 +310,7 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         sw.show("show interfaces")
     );
 
+    stage("guest start");
     // The guest starts: the hook plugs its NIC, in VLAN 10 as its metadata says.
     let xml = run.join("vm.xml");
     std::fs::write(&xml, template("tests/domains/vm-e2e.xml", &subst)).unwrap();
@@ -321,6 +330,7 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         sw.show("show interfaces"),
         console(&console_log)
     );
+    stage("guest traffic");
     // Its traffic crosses the switch to the namespace host, both ways.
     let pinged = wait_until(Duration::from_secs(if kvm { 60 } else { 240 }), || {
         console(&console_log).contains("eth0 ping 192.168.77.1 ok")
@@ -338,6 +348,7 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         .show("show mac address-table vlan 10")
         .contains("5254.00e2.e001"));
 
+    stage("hot-plug");
     // A NIC hot-plugged into the running guest: the listener plugs it (VLAN
     // 20 from the metadata) and the guest reaches the switch's SVI.
     let watcher = Watcher(
@@ -386,6 +397,7 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         "{cfg}"
     );
 
+    stage("detach");
     // Detached: the listener unplugs it.
     let out = virsh(&["detach-device", "lisa-e2e", nic.to_str().unwrap(), "--live"]);
     assert!(out.status.success(), "detach-device: {}", text(&out));
@@ -398,6 +410,7 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         watch_log()
     );
 
+    stage("lisad restart");
     // lisad restarts under the running guest: the listener plugs its NIC
     // again, the switch reconnects to QEMU's socket, and the guest's
     // traffic flows again with no reboot.
@@ -410,6 +423,10 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
     let before = pings();
     sw.restart(&[("Ethernet1", &format!("tap:{tap}"))], &[]);
     host.take_interface(&tap, "192.168.77.1/24");
+    // One MAC for the host across lisad's restarts (each makes a new tap),
+    // as a real host keeps its own; the guest's ARP entry stays right.
+    host.exec(&["ip", "link", "set", &tap, "address", "02:00:00:77:00:01"]);
+    stage("lisad restarted");
     assert!(
         wait_until(Duration::from_secs(60), || sw
             .show("show interfaces")
@@ -418,6 +435,7 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         sw.show("show interfaces"),
         watch_log()
     );
+    stage("vmnet1 up again");
     assert!(
         wait_until(Duration::from_secs(120), || pings() > before + 1),
         "the guest's traffic did not come back:\n{}",
@@ -429,6 +447,7 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
     );
     drop(watcher);
 
+    stage("destroy");
     // The guest ends: the hook unplugs its port; its settings stay.
     let out = virsh(&["destroy", "lisa-e2e"]);
     assert!(out.status.success(), "virsh destroy: {}", text(&out));
@@ -440,6 +459,7 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         sw.show("show interfaces")
     );
     assert!(sw.show("show running-config").contains("interface vmnet1"));
+    stage("done");
     drop(libvirt);
     drop(host);
     drop(sw);
