@@ -244,6 +244,27 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
     );
     let _ = virsh(&["undefine", "lisa-readme"]);
 
+    // The hot-plug listener, as its systemd unit runs it.
+    let watcher = Watcher(
+        Command::new(hook_path())
+            .arg("--socket")
+            .arg(&sw.socket)
+            .arg("--dir")
+            .arg(&vhost)
+            .args(["watch", "--uri", URI])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(run.join("watch.log")).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let watch_log = || std::fs::read_to_string(run.join("watch.log")).unwrap_or_default();
+    assert!(
+        wait_until(Duration::from_secs(30), || watch_log()
+            .contains("following device events")),
+        "{}",
+        watch_log()
+    );
+
     // TCG: the issue asks for it, and this host's nested KVM hangs a Linux
     // guest early in boot (QEMU's default CPU model; `-cpu max` aborts).
     let kvm = false;
@@ -276,6 +297,38 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
     assert!(
         !sw.show("show interfaces").contains("vmnet1 is"),
         "nothing plugged"
+    );
+
+    stage("taken port name");
+    // A second NIC whose socket names a port that exists (Ethernet1): the
+    // start is refused, the first NIC's port taken back, and libvirt's
+    // stopped/release hooks leave Ethernet1 alone.
+    let clash_xml = template("tests/domains/vm-e2e.xml", &subst)
+        .replace("<name>lisa-e2e</name>", "<name>lisa-e2e-bad</name>")
+        .replace(
+            "    <serial type='file'>",
+            "    <interface type='vhostuser'>\n      <source type='unix' path='@DIR@/Ethernet1.sock' mode='server'/>\n      <model type='virtio'/>\n    </interface>\n    <serial type='file'>",
+        )
+        .replace("@DIR@", vhost.to_str().unwrap());
+    std::fs::write(&bad, clash_xml).unwrap();
+    let out = virsh(&["create", bad.to_str().unwrap()]);
+    assert!(
+        !out.status.success(),
+        "a NIC on a taken port name must stop the start"
+    );
+    assert!(
+        text(&out).contains("port Ethernet1 exists already"),
+        "{}",
+        text(&out)
+    );
+    let ports = sw.show("show interfaces");
+    assert!(
+        !ports.contains("vmnet1 is"),
+        "the first NIC's port was taken back: {ports}"
+    );
+    assert!(
+        sw.show("show interfaces Ethernet1").contains("tap:"),
+        "{ports}"
     );
 
     stage("vlan refused");
@@ -351,23 +404,9 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
     stage("hot-plug");
     // A NIC hot-plugged into the running guest: the listener plugs it (VLAN
     // 20 from the metadata) and the guest reaches the switch's SVI.
-    let watcher = Watcher(
-        Command::new(hook_path())
-            .arg("--socket")
-            .arg(&sw.socket)
-            .arg("--dir")
-            .arg(&vhost)
-            .args(["watch", "--uri", URI])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(run.join("watch.log")).unwrap())
-            .spawn()
-            .unwrap(),
-    );
-    std::thread::sleep(Duration::from_secs(1));
     let nic = run.join("nic.xml");
     std::fs::write(&nic, template("tests/domains/nic-e2e-hotplug.xml", &subst)).unwrap();
     let out = virsh(&["attach-device", "lisa-e2e", nic.to_str().unwrap(), "--live"]);
-    let watch_log = || std::fs::read_to_string(run.join("watch.log")).unwrap_or_default();
     assert!(
         out.status.success(),
         "attach-device: {}\n{}",

@@ -32,7 +32,7 @@ fn hook(sw_socket: &Path, dir: &Path, xml: &str, op: &str, sub: &str) -> Output 
         .arg(dir)
         .args([
             "--socket-group",
-            "root",
+            "nogroup",
             "hook",
             "some-domain",
             op,
@@ -84,7 +84,11 @@ fn hook_plugs_and_unplugs_with_vlan_intent() {
     let sock = dir.join("vm1.sock");
     let meta = std::fs::metadata(&sock).expect("the switch's socket exists");
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    assert_eq!((meta.gid(), meta.permissions().mode() & 0o777), (0, 0o660));
+    // Given to the QEMU group the hook was told (here nogroup, 65534).
+    assert_eq!(
+        (meta.gid(), meta.permissions().mode() & 0o777),
+        (65534, 0o660)
+    );
     let run = sw.show("show running-config interface vm1");
     assert!(run.contains("switchport access vlan 10"), "{run}");
     assert!(
@@ -174,7 +178,9 @@ fn hook_refuses_bad_input_and_leaves_nothing_half_plugged() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("malformed"), "{}", stderr(&out));
 
-    // The second NIC cannot be made: the first is taken back.
+    // The second NIC cannot be made (a directory is in its socket's way):
+    // the first is taken back.
+    std::fs::create_dir_all(dir.join("vm9.sock")).unwrap();
     let out = hook(
         &sw.socket,
         &dir,
@@ -205,6 +211,29 @@ fn hook_refuses_bad_input_and_leaves_nothing_half_plugged() {
         stderr(&out)
     );
 
+    // At reconnect (libvirtd restarted, the VM runs), a failing hook would
+    // make libvirt kill the VM: no error there ends in a failure.
+    for (sock, xml) in [
+        (
+            Path::new("/nonexistent/lisa.sock"),
+            domain("vm-client.xml", &dir),
+        ),
+        (sw.socket.as_path(), domain("vm-malformed.xml", &dir)),
+    ] {
+        let out = hook(sock, &dir, &xml, "reconnect", "begin");
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(!stderr(&out).is_empty(), "but it says why");
+    }
+
+    // A port of that name that is another's is neither taken nor unplugged.
+    let taken = domain("vm-client.xml", &dir).replace("vm1.sock", "Ethernet1.sock");
+    let out = hook(&sw.socket, &dir, &taken, "prepare", "begin");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("exists already"), "{}", stderr(&out));
+    let out = hook(&sw.socket, &dir, &taken, "release", "end");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sw.show("show interfaces status"), ports_before);
+
     // A socket outside the managed directory is not ours.
     let other = vhost_dir();
     let out = hook(
@@ -231,7 +260,7 @@ fn install_puts_the_hook_in_place() {
         .arg(root.join("lisa.sock"))
         .arg("--dir")
         .arg(root.join("vhost"))
-        .arg("install")
+        .args(["--socket-group", "nogroup", "install"])
         .arg("--hooks-dir")
         .arg(&hooks)
         .arg("--systemd-dir")
@@ -249,7 +278,13 @@ fn install_puts_the_hook_in_place() {
     );
     let unit = std::fs::read_to_string(systemd.join("lisa-libvirt-watch.service")).unwrap();
     assert!(unit.contains(" watch"), "{unit}");
-    assert!(root.join("vhost").is_dir());
+    // QEMU's group may create sockets there, not replace the switch's.
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let meta = std::fs::metadata(root.join("vhost")).unwrap();
+    assert_eq!(
+        (meta.gid(), meta.permissions().mode() & 0o7777),
+        (65534, 0o3770)
+    );
     // The installed script runs the hook: a plain domain passes through.
     let out = Command::new(hooks.join("qemu.d/lisa"))
         .args(["x", "prepare", "begin", "-"])

@@ -50,6 +50,25 @@ pub enum Intent {
     },
 }
 
+impl std::fmt::Display for Intent {
+    /// As swcli would say it: `access vlan 10`, `trunk allowed 10,20 native 20`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Intent::Access { vlan } => write!(f, "access vlan {vlan}"),
+            Intent::Trunk { allowed, native } => {
+                write!(f, "trunk")?;
+                if let Some(a) = allowed {
+                    write!(f, " allowed {a}")?;
+                }
+                if let Some(n) = native {
+                    write!(f, " native {n}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 /// What the hook needs of a domain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Domain {

@@ -8,7 +8,7 @@ mod plan;
 mod switch;
 mod watch;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -109,7 +109,7 @@ fn run(args: Args) -> Result<()> {
             let p = plan::plan(&d, &args.dir).map_err(anyhow::Error::msg)?;
             for q in &p.plugs {
                 let intent = match &q.intent {
-                    Some(i) => format!("{i:?}"),
+                    Some(i) => i.to_string(),
                     None => "-".into(),
                 };
                 println!("plug {} {} \"{}\" {intent}", q.port, q.kind, q.description);
@@ -132,67 +132,100 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 /// The hook: plug at prepare (and restore), check at reconnect/attach,
-/// unplug at stopped/release. A domain with no vhost-user interface under
-/// the managed directory never touches the switch.
+/// unplug at stopped/release. A domain with no vhost-user interface in
+/// the managed directory never touches the switch. Only a start can fail
+/// on our account: at reconnect (libvirtd restarted), a failing hook makes
+/// libvirt kill the running VM, so there every error is only printed; a
+/// stopping domain never fails either.
 fn hook(args: &Args, name: &str, op: &str, sub: &str) -> Result<()> {
-    enum Act {
-        Plug { must: bool },
-        Unplug,
-    }
     let act = match (op, sub) {
-        ("prepare", "begin") | ("restore", "begin") => Act::Plug { must: true },
-        ("reconnect", "begin") | ("attach", "begin") => Act::Plug { must: false },
+        ("prepare", "begin") | ("restore", "begin") => Act::Plug,
+        ("reconnect", "begin") | ("attach", "begin") => Act::Replug,
         ("stopped", "end") | ("release", "end") => Act::Unplug,
         _ => return Ok(()),
     };
+    let result = run_hook(args, name, &act);
+    match (result, act) {
+        (Err(e), Act::Plug) => Err(e),
+        (Err(e), _) => {
+            eprintln!("lisa-libvirt-hook: {e:#}");
+            Ok(())
+        }
+        (Ok(()), _) => Ok(()),
+    }
+}
+
+/// What the hook does for one libvirt operation.
+#[derive(Clone, Copy)]
+enum Act {
+    /// The domain starts: all of its ports, or it does not start.
+    Plug,
+    /// The domain runs (libvirtd restarted): each missing port.
+    Replug,
+    /// The domain is gone: its ports go.
+    Unplug,
+}
+
+/// How long one hook call may take (libvirt waits with no limit).
+const HOOK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+fn run_hook(args: &Args, name: &str, act: &Act) -> Result<()> {
     let xml = read_stdin()?;
     let d = domain::parse(&xml).with_context(|| format!("domain {name}"))?;
     let p = plan::plan(&d, &args.dir)
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("domain {name}"))?;
+    if matches!(act, Act::Plug) {
+        for i in &p.ignored {
+            eprintln!("lisa-libvirt-hook: domain {name}: not the switch's: {i}");
+        }
+    }
     if p.plugs.is_empty() {
         return Ok(());
     }
     let rt = runtime()?;
-    rt.block_on(async {
+    let work = async {
+        let sw = switch::Switch::connect(&args.socket).await?;
         match act {
-            Act::Plug { must } => {
-                let result = async {
-                    let sw = switch::Switch::connect(&args.socket).await?;
-                    sw.plug(&p.plugs, Some(&args.socket_group)).await
+            Act::Plug => {
+                let done = sw
+                    .plug(&p.plugs, Some(&args.socket_group))
+                    .await
+                    .with_context(|| {
+                        format!("domain {name}: cannot plug its NICs into the switch")
+                    })?;
+                for n in done {
+                    eprintln!("lisa-libvirt-hook: domain {name}: plugged port {n}");
                 }
-                .await;
-                match result {
-                    Ok(done) => {
-                        for n in done {
-                            eprintln!("lisa-libvirt-hook: domain {name}: plugged port {n}");
-                        }
-                        Ok(())
-                    }
-                    Err(e) if must => Err(e.context(format!(
-                        "domain {name}: cannot plug its NICs into the switch"
-                    ))),
-                    Err(e) => {
-                        eprintln!("lisa-libvirt-hook: domain {name}: {e:#}");
-                        Ok(())
-                    }
+            }
+            Act::Replug => {
+                let (done, failed) = sw.plug_each(&p.plugs, Some(&args.socket_group)).await;
+                for n in done {
+                    eprintln!("lisa-libvirt-hook: domain {name}: plugged port {n}");
+                }
+                for e in failed {
+                    eprintln!("lisa-libvirt-hook: domain {name}: {e:#}");
                 }
             }
             Act::Unplug => {
-                // A domain that stops never fails on our account.
-                match switch::Switch::connect(&args.socket).await {
-                    Ok(sw) => {
-                        for q in &p.plugs {
-                            if let Err(e) = sw.unplug(&q.port).await {
-                                eprintln!("lisa-libvirt-hook: domain {name}: {e:#}");
-                            }
-                        }
+                for q in &p.plugs {
+                    if let Err(e) = sw.unplug(&q.port, &q.kind).await {
+                        eprintln!("lisa-libvirt-hook: domain {name}: {e:#}");
                     }
-                    Err(e) => eprintln!("lisa-libvirt-hook: domain {name}: {e:#}"),
                 }
-                Ok(())
             }
         }
+        Ok::<_, anyhow::Error>(())
+    };
+    rt.block_on(async {
+        tokio::time::timeout(HOOK_TIMEOUT, work)
+            .await
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "domain {name}: lisad did not answer within {} s",
+                    HOOK_TIMEOUT.as_secs()
+                )
+            })?
     })
 }
 
@@ -208,12 +241,12 @@ fn install(args: &Args, hooks_dir: &Path, systemd_dir: &Path) -> Result<()> {
     let script = dir.join("lisa");
     let text = format!(
         "#!/bin/sh\n# Installed by `lisa-libvirt-hook install`: plugs VMs' vhost-user NICs into LiSA-DP.\nexec {} --socket {} --dir {} --socket-group {} hook \"$@\"\n",
-        me.display(),
-        args.socket.display(),
-        args.dir.display(),
-        args.socket_group
+        sh_quote(&me.display().to_string()),
+        sh_quote(&args.socket.display().to_string()),
+        sh_quote(&args.dir.display().to_string()),
+        sh_quote(&args.socket_group)
     );
-    write_file(&script, &text, 0o755)?;
+    write_file(&script, &text, 0o755, hooks_dir)?;
     println!("installed the qemu hook: {}", script.display());
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("creating {}", args.dir.display()))?;
@@ -221,10 +254,11 @@ fn install(args: &Args, hooks_dir: &Path, systemd_dir: &Path) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         // QEMU (in --socket-group) creates its sockets here (mode='server')
         // and connects to the switch's: the directory is the group's,
-        // setgid so sockets inherit the group.
+        // setgid so sockets inherit the group, sticky so QEMU cannot
+        // replace the switch's sockets.
         switch::chgrp(&args.dir, &args.socket_group)?;
-        std::fs::set_permissions(&args.dir, std::fs::Permissions::from_mode(0o2770))
-            .with_context(|| format!("chmod 2770 {}", args.dir.display()))?;
+        std::fs::set_permissions(&args.dir, std::fs::Permissions::from_mode(0o3770))
+            .with_context(|| format!("chmod 3770 {}", args.dir.display()))?;
         for parent in args.dir.ancestors().skip(1) {
             if let Ok(m) = std::fs::metadata(parent) {
                 if m.permissions().mode() & 0o001 == 0 {
@@ -237,20 +271,20 @@ fn install(args: &Args, hooks_dir: &Path, systemd_dir: &Path) -> Result<()> {
         }
     }
     println!(
-        "vhost-user sockets of the switch go under {} (group {}, mode 2770)",
+        "vhost-user sockets of the switch go in {} (group {}, mode 3770)",
         args.dir.display(),
         args.socket_group
     );
     if systemd_dir.is_dir() {
         let unit = systemd_dir.join("lisa-libvirt-watch.service");
         let text = format!(
-            "[Unit]\nDescription=LiSA-DP: plug vhost-user NICs hot-plugged into running VMs\nAfter=libvirtd.service\n\n[Service]\nExecStart={} --socket {} --dir {} --socket-group {} watch\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n",
-            me.display(),
-            args.socket.display(),
-            args.dir.display(),
-            args.socket_group
+            "[Unit]\nDescription=LiSA-DP: plug vhost-user NICs hot-plugged into running VMs\nAfter=libvirtd.service\nStartLimitIntervalSec=0\n\n[Service]\nExecStart={} --socket {} --dir {} --socket-group {} watch\nRestart=always\nRestartSec=2\n\n[Install]\nWantedBy=multi-user.target\n",
+            unit_quote(&me.display().to_string()),
+            unit_quote(&args.socket.display().to_string()),
+            unit_quote(&args.dir.display().to_string()),
+            unit_quote(&args.socket_group)
         );
-        write_file(&unit, &text, 0o644)?;
+        write_file(&unit, &text, 0o644, systemd_dir)?;
         println!(
             "installed the hot-plug listener's unit: {} (systemctl enable --now lisa-libvirt-watch)",
             unit.display()
@@ -266,17 +300,44 @@ fn install(args: &Args, hooks_dir: &Path, systemd_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn write_file(path: &Path, text: &str, mode: u32) -> Result<()> {
+/// Writes `path` atomically, its temporary file in `tmp_dir` (not in
+/// `qemu.d`, where libvirt would run it).
+fn write_file(path: &Path, text: &str, mode: u32, tmp_dir: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    if path.exists() && std::fs::read_to_string(path).is_ok_and(|t| t == text) {
+    let same = std::fs::read_to_string(path).is_ok_and(|t| t == text)
+        && std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o7777 == mode);
+    if same {
         return Ok(());
     }
-    let tmp = path.with_extension("lisa-tmp");
+    let tmp = tmp_dir.join(".lisa-libvirt-hook.tmp");
     std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))?;
     std::fs::rename(&tmp, path).with_context(|| format!("installing {}", path.display()))?;
-    if !path.exists() {
-        bail!("{} did not appear", path.display());
-    }
     Ok(())
+}
+
+/// `s` quoted for sh.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// `s` quoted for a systemd unit's command line.
+fn unit_quote(s: &str) -> String {
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('%', "%%");
+    format!("\"{escaped}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{sh_quote, unit_quote};
+
+    #[test]
+    fn quoting() {
+        assert_eq!(sh_quote("/run/my vms/x"), "'/run/my vms/x'");
+        assert_eq!(sh_quote("it's"), "'it'\\''s'");
+        assert_eq!(unit_quote("/a b/100%"), "\"/a b/100%%\"");
+    }
 }

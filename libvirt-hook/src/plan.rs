@@ -1,5 +1,5 @@
 //! What to plug for a domain: one switch port per vhost-user interface
-//! whose socket lies under the managed directory, named after the socket
+//! whose socket lies in the managed directory, named after the socket
 //! file (`vm1.sock` -> port `vm1`, `Vhost12.sock` -> `Vhost12`), as libvirt
 //! and OVS name a vhost-user port after its socket's basename.
 
@@ -50,23 +50,23 @@ pub fn port_name(socket: &Path) -> Result<String, String> {
     }
 }
 
-/// True if `path` is absolute, has no `..`, and lies under `dir`.
+/// True if `path` is absolute, has no `..`, and sits directly in `dir`
+/// (not in a subdirectory), both compared as real paths where they exist,
+/// so a symbolic link cannot lead elsewhere.
 fn under(path: &Path, dir: &Path) -> bool {
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     path.is_absolute()
         && !path.components().any(|c| matches!(c, Component::ParentDir))
-        && path.parent().is_some_and(|p| p.starts_with(dir))
+        && path.parent().is_some_and(|p| real(p) == real(dir))
 }
 
-/// The plan for `domain`, managing only sockets under `dir`.
+/// The plan for `domain`, managing only sockets in `dir`.
 pub fn plan(domain: &Domain, dir: &Path) -> Result<Plan, String> {
     let mut p = Plan::default();
     for i in &domain.interfaces {
         if !under(&i.socket, dir) {
-            p.ignored.push(format!(
-                "{}: not under {}",
-                i.socket.display(),
-                dir.display()
-            ));
+            p.ignored
+                .push(format!("{}: not in {}", i.socket.display(), dir.display()));
             continue;
         }
         let port = port_name(&i.socket)?;
@@ -125,6 +125,7 @@ mod tests {
             ("/run/lisa/vhost/../elsewhere/vm2.sock", QemuMode::Server),
             ("/var/run/openvswitch/vhu1.sock", QemuMode::Client),
             ("/run/lisa/vhost/Vhost3", QemuMode::Client),
+            ("/run/lisa/vhost/sub/vm4.sock", QemuMode::Server),
         ]);
         let p = plan(&d, Path::new("/run/lisa/vhost")).unwrap();
         let names: Vec<&str> = p.plugs.iter().map(|q| q.port.as_str()).collect();
@@ -132,7 +133,7 @@ mod tests {
         assert_eq!(p.plugs[0].kind, "vhost-client:/run/lisa/vhost/vm1.sock");
         assert_eq!(p.plugs[1].kind, "vhost-server:/run/lisa/vhost/Vhost3");
         assert_eq!(p.plugs[0].description, "vm1 52:54:00:00:00:01");
-        assert_eq!(p.ignored.len(), 2);
+        assert_eq!(p.ignored.len(), 3);
     }
 
     #[test]

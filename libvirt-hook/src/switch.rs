@@ -1,6 +1,7 @@
 //! Plugging and unplugging through lisad's gRPC API (`lisa.v1.Ports`,
-//! `Interfaces`, `Config`), all or nothing: a failure takes back every port
-//! this call plugged.
+//! `Interfaces`, `Config`). At a domain's start, all or nothing: a failure
+//! takes back every port that call plugged. A port of that name that is
+//! some other NIC's is never taken over, nor unplugged.
 
 use crate::domain::Intent;
 use crate::plan::Plug;
@@ -8,10 +9,11 @@ use anyhow::{anyhow, bail, Context, Result};
 use hyper_util::rt::TokioIo;
 use lisa_proto::v1::{
     config_client::ConfigClient, interfaces_client::InterfacesClient, ports_client::PortsClient,
-    AddPortRequest, GetRunningConfigRequest, RemovePortRequest, SetInterfaceRequest,
-    SwitchportMode,
+    AddPortRequest, GetRunningConfigRequest, ListPortsRequest, RemovePortRequest,
+    SetInterfaceRequest, SwitchportMode,
 };
 use std::path::Path;
+use std::time::Duration;
 use tonic::transport::{Channel, Endpoint, Uri};
 use tonic::Code;
 
@@ -21,7 +23,8 @@ pub struct Switch {
 }
 
 impl Switch {
-    /// Connects to lisad's socket.
+    /// Connects to lisad's socket. Every call then has 20 s to answer:
+    /// libvirt waits for its hooks with no limit of its own.
     pub async fn connect(path: &Path) -> Result<Switch> {
         if !path.exists() {
             bail!(
@@ -31,6 +34,8 @@ impl Switch {
         }
         let p = path.to_path_buf();
         let channel = Endpoint::try_from("http://lisad.local")?
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(20))
             .connect_with_connector(tower::service_fn(move |_: Uri| {
                 let p = p.clone();
                 async move {
@@ -52,12 +57,37 @@ impl Switch {
         for p in plugs {
             if let Err(e) = self.plug_one(p, socket_group, &mut done).await {
                 for name in done.iter().rev() {
-                    let _ = self.unplug(name).await;
+                    let _ = self.remove(name).await;
                 }
                 return Err(e.context(format!("plugging port {} ({})", p.port, p.kind)));
             }
         }
         Ok(done)
+    }
+
+    /// Plugs each port of `plugs` on its own, for a domain that runs
+    /// already: one that fails takes no other down. Returns the ports
+    /// plugged and the failures.
+    pub async fn plug_each(
+        &self,
+        plugs: &[Plug],
+        socket_group: Option<&str>,
+    ) -> (Vec<String>, Vec<anyhow::Error>) {
+        let mut done: Vec<String> = Vec::new();
+        let mut failed = Vec::new();
+        for p in plugs {
+            let mut mine = Vec::new();
+            match self.plug_one(p, socket_group, &mut mine).await {
+                Ok(()) => done.extend(mine),
+                Err(e) => {
+                    for name in &mine {
+                        let _ = self.remove(name).await;
+                    }
+                    failed.push(e.context(format!("plugging port {} ({})", p.port, p.kind)));
+                }
+            }
+        }
+        (done, failed)
     }
 
     async fn plug_one(
@@ -68,15 +98,20 @@ impl Switch {
     ) -> Result<()> {
         let saved = self.saved_description(&p.port).await?;
         if !self.add(&p.port, &p.kind, &p.description).await? {
-            // Plugged already (libvirtd restarted, or a second start hook).
-            return Ok(());
+            // Plugged already (libvirtd restarted, a second start hook)
+            // if it is this NIC; if not, the name is taken.
+            return match self.port_kind(&p.port).await? {
+                Some(k) if k == p.kind => Ok(()),
+                Some(k) => bail!(
+                    "port {} exists already, for another NIC or device ({k}): give the socket another name",
+                    p.port
+                ),
+                None => bail!("port {} came and went while plugging it", p.port),
+            };
         }
         done.push(p.port.clone());
-        if p.switch_listens {
-            if let Some(g) = socket_group {
-                give_to_group(&p.socket, g)?;
-            }
-        }
+        // The settings first: what can still fail after them (the socket's
+        // group) then leaves the running config as the intent has it.
         match saved {
             None => self.apply_intent(p, false).await?,
             // A description a hook wrote ("DOMAIN MAC", same MAC) follows the
@@ -92,6 +127,11 @@ impl Switch {
                     .map_err(|s| anyhow!("setting the description: {}", s.message()))?;
             }
             Some(_) => {}
+        }
+        if p.switch_listens {
+            if let Some(g) = socket_group {
+                give_to_group(&p.socket, g)?;
+            }
         }
         Ok(())
     }
@@ -116,7 +156,30 @@ impl Switch {
             .map(|i| i.description))
     }
 
-    /// Adds a port; false if it is there already.
+    /// Every port's name and kind (`vhost-client:PATH`, `tap:IF`, ...).
+    pub async fn ports(&self) -> Result<Vec<(String, String)>> {
+        Ok(PortsClient::new(self.channel.clone())
+            .list_ports(ListPortsRequest {})
+            .await
+            .map_err(|s| anyhow!("listing the ports: {}", s.message()))?
+            .into_inner()
+            .ports
+            .into_iter()
+            .map(|p| (p.name, p.kind))
+            .collect())
+    }
+
+    /// The kind of port `name`, if there is one.
+    async fn port_kind(&self, name: &str) -> Result<Option<String>> {
+        Ok(self
+            .ports()
+            .await?
+            .into_iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, k)| k))
+    }
+
+    /// Adds a port; false if one of that name is there already.
     pub async fn add(&self, name: &str, kind: &str, description: &str) -> Result<bool> {
         match PortsClient::new(self.channel.clone())
             .add_port(AddPortRequest {
@@ -163,8 +226,17 @@ impl Switch {
         Ok(())
     }
 
-    /// Unplugs a port; one that is not there is fine.
-    pub async fn unplug(&self, name: &str) -> Result<bool> {
+    /// Unplugs port `name` if it is still the NIC of kind `kind`; a port
+    /// that is not there, or is another's now, is left alone (false).
+    pub async fn unplug(&self, name: &str, kind: &str) -> Result<bool> {
+        match self.port_kind(name).await? {
+            Some(k) if k == kind => self.remove(name).await,
+            _ => Ok(false),
+        }
+    }
+
+    /// Removes port `name`; one that is not there is fine (false).
+    pub async fn remove(&self, name: &str) -> Result<bool> {
         match PortsClient::new(self.channel.clone())
             .remove_port(RemovePortRequest {
                 name: name.to_string(),
@@ -186,30 +258,63 @@ fn hook_wrote(old: &str, new: &str) -> bool {
 }
 
 /// Gives a socket the switch listens on to `group`, mode 0660, so that
-/// QEMU (libvirt-qemu:kvm on Debian) can connect.
+/// QEMU (libvirt-qemu:kvm on Debian) can connect. The path must be a
+/// socket, not a link to something else.
 fn give_to_group(socket: &Path, group: &str) -> Result<()> {
+    use std::os::unix::fs::FileTypeExt;
+    let meta = std::fs::symlink_metadata(socket)
+        .with_context(|| format!("the switch's socket {}", socket.display()))?;
+    if !meta.file_type().is_socket() {
+        bail!("{} is not a socket: not touching it", socket.display());
+    }
     chgrp(socket, group)?;
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o660))
         .with_context(|| format!("chmod 0660 {}", socket.display()))
 }
 
-/// Changes `path`'s group to `group` (a name), keeping its owner.
+/// The id of group `group`.
+fn group_id(group: &str) -> Result<u32> {
+    let cgroup = std::ffi::CString::new(group)?;
+    let mut buf = vec![0 as libc::c_char; 16 * 1024];
+    // SAFETY: a zeroed `group` is a valid out-parameter for getgrnam_r.
+    let mut grp: libc::group = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::group = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the call: a NUL-terminated name,
+    // our `grp`, a buffer of the length given, and `found`. getgrnam_r is
+    // the thread-safe form.
+    let rc = unsafe {
+        libc::getgrnam_r(
+            cgroup.as_ptr(),
+            &mut grp,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut found,
+        )
+    };
+    if rc != 0 || found.is_null() {
+        bail!("no group {group} (set --socket-group)");
+    }
+    Ok(grp.gr_gid)
+}
+
+/// Changes `path`'s group to `group` (a name), keeping its owner; a
+/// symbolic link is changed itself, never followed.
 pub fn chgrp(path: &Path, group: &str) -> Result<()> {
     use std::os::unix::ffi::OsStrExt;
-    let cgroup = std::ffi::CString::new(group)?;
-    // SAFETY: getgrnam reads a NUL-terminated name and returns a pointer to
-    // static storage or NULL; we read one field before any other call.
-    let gid = unsafe {
-        let g = libc::getgrnam(cgroup.as_ptr());
-        if g.is_null() {
-            bail!("no group {group} (set --socket-group)");
-        }
-        (*g).gr_gid
-    };
+    let gid = group_id(group)?;
     let cpath = std::ffi::CString::new(path.as_os_str().as_bytes())?;
     // SAFETY: a valid NUL-terminated path; -1 keeps the owner.
-    if unsafe { libc::chown(cpath.as_ptr(), u32::MAX, gid) } != 0 {
+    let rc = unsafe {
+        libc::fchownat(
+            libc::AT_FDCWD,
+            cpath.as_ptr(),
+            u32::MAX,
+            gid,
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    };
+    if rc != 0 {
         bail!(
             "chown {} to group {group}: {}",
             path.display(),
@@ -221,7 +326,7 @@ pub fn chgrp(path: &Path, group: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::hook_wrote;
+    use super::{group_id, hook_wrote};
 
     #[test]
     fn a_hook_description_follows_the_domain_a_persons_stays() {
@@ -230,5 +335,14 @@ mod tests {
         assert!(hook_wrote("web-old 52:54:00:00:00:01", new));
         assert!(!hook_wrote("uplink to the web tier", new));
         assert!(!hook_wrote("web 52:54:00:00:00:02", new));
+    }
+
+    #[test]
+    fn groups_by_name() {
+        assert_eq!(group_id("root").unwrap(), 0);
+        assert!(group_id("no-such-group-here")
+            .unwrap_err()
+            .to_string()
+            .contains("no group"));
     }
 }
