@@ -91,6 +91,9 @@ impl Libvirt {
             .arg("install")
             .arg("--systemd-dir")
             .arg(dir)
+            // Not the system's AppArmor file (AppArmor is off here anyway).
+            .arg("--apparmor-dir")
+            .arg(dir)
             .output()
             .unwrap();
         assert!(out.status.success(), "install: {}", text(&out));

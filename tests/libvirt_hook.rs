@@ -255,18 +255,24 @@ fn install_puts_the_hook_in_place() {
     let hooks = root.join("hooks");
     let systemd = root.join("systemd");
     std::fs::create_dir_all(&systemd).unwrap();
-    let out = Command::new(hook_path())
-        .arg("--socket")
-        .arg(root.join("lisa.sock"))
-        .arg("--dir")
-        .arg(root.join("vhost"))
-        .args(["--socket-group", "nogroup", "install"])
-        .arg("--hooks-dir")
-        .arg(&hooks)
-        .arg("--systemd-dir")
-        .arg(&systemd)
-        .output()
-        .unwrap();
+    let apparmor = root.join("apparmor");
+    std::fs::create_dir_all(&apparmor).unwrap();
+    let install = || {
+        Command::new(hook_path())
+            .arg("--socket")
+            .arg(root.join("lisa.sock"))
+            .arg("--dir")
+            .arg(root.join("vhost"))
+            .args(["--socket-group", "nogroup", "install", "--apparmor-dir"])
+            .arg(&apparmor)
+            .arg("--hooks-dir")
+            .arg(&hooks)
+            .arg("--systemd-dir")
+            .arg(&systemd)
+            .output()
+            .unwrap()
+    };
+    let out = install();
     assert!(out.status.success(), "{}", stderr(&out));
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("installed the qemu hook"), "{said}");
@@ -278,6 +284,15 @@ fn install_puts_the_hook_in_place() {
     );
     let unit = std::fs::read_to_string(systemd.join("lisa-libvirt-watch.service")).unwrap();
     assert!(unit.contains(" watch"), "{unit}");
+    // QEMU's AppArmor profile may reach the sockets.
+    let rules = std::fs::read_to_string(apparmor.join("libvirt-qemu")).unwrap();
+    let dir_rule = format!("\"{}/*\" rw,", root.join("vhost").display());
+    assert!(rules.contains(&dir_rule), "{rules}");
+    // Installing again changes nothing.
+    let out = install();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let again = std::fs::read_to_string(apparmor.join("libvirt-qemu")).unwrap();
+    assert_eq!(again, rules);
     // QEMU's group may create sockets there, not replace the switch's.
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let meta = std::fs::metadata(root.join("vhost")).unwrap();

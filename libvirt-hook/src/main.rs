@@ -64,6 +64,10 @@ enum Cmd {
         /// Where to put the systemd unit of `watch` (skipped if absent).
         #[arg(long, default_value = "/etc/systemd/system")]
         systemd_dir: PathBuf,
+        /// AppArmor's local abstractions (skipped if absent): QEMU's
+        /// profile gets the socket directory there.
+        #[arg(long, default_value = "/etc/apparmor.d/local/abstractions")]
+        apparmor_dir: PathBuf,
     },
     /// Prints what the hook would plug for the domain XML on stdin.
     Plan,
@@ -103,7 +107,11 @@ fn run(args: Args) -> Result<()> {
         Cmd::Install {
             hooks_dir,
             systemd_dir,
-        } => install(&args, hooks_dir, systemd_dir),
+            apparmor_dir,
+        } => {
+            install(&args, hooks_dir, systemd_dir)?;
+            allow_in_apparmor(&args.dir, apparmor_dir)
+        }
         Cmd::Plan => {
             let d = domain::parse(&read_stdin()?)?;
             let p = plan::plan(&d, &args.dir).map_err(anyhow::Error::msg)?;
@@ -297,6 +305,36 @@ fn install(args: &Args, hooks_dir: &Path, systemd_dir: &Path) -> Result<()> {
         );
     }
     println!("libvirtd reads its hooks when it starts: restart it if it is running");
+    Ok(())
+}
+
+/// Lets QEMU's AppArmor profile reach the socket directory: two rules in
+/// the local part of the `libvirt-qemu` abstraction, which every guest's
+/// profile includes, added once.
+fn allow_in_apparmor(dir: &Path, apparmor_dir: &Path) -> Result<()> {
+    if !apparmor_dir.is_dir() {
+        return Ok(());
+    }
+    let file = apparmor_dir.join("libvirt-qemu");
+    let old = std::fs::read_to_string(&file).unwrap_or_default();
+    let rules = format!(
+        "# LiSA-DP's vhost-user sockets (lisa-libvirt-hook install)\n\"{d}/\" r,\n\"{d}/*\" rw,\n",
+        d = dir.display()
+    );
+    if old.contains(&rules) {
+        return Ok(());
+    }
+    let mut new = old;
+    if !new.is_empty() && !new.ends_with('\n') {
+        new.push('\n');
+    }
+    new.push_str(&rules);
+    std::fs::write(&file, new).with_context(|| format!("writing {}", file.display()))?;
+    println!(
+        "allowed QEMU's AppArmor profile the sockets in {}: {} (for guests started from now on)",
+        dir.display(),
+        file.display()
+    );
     Ok(())
 }
 
