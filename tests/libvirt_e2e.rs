@@ -1,13 +1,21 @@
 //! End to end with the real thing: Debian's libvirt daemon, the hook
-//! installed by `lisa-libvirt-hook install`, and a QEMU guest (TCG) booting Debian's kernel with a busybox
-//! initramfs (`tests/tools/build-guest.sh`). The guest's vhost-user NIC is
-//! plugged by the hook into a port of a running lisad, in the VLAN its
-//! metadata asks for, and the guest pings a namespace host on another
-//! port; a NIC hot-plugged with `virsh attach-device` is plugged by the
-//! listener (`watch`) and pings the switch's SVI; `detach-device` unplugs
-//! it; lisad restarts under the running guest, and the listener plugs the
-//! NIC again and traffic resumes with no reboot; the domain's end unplugs; a start whose plug fails is refused with the
-//! hook's reason. The README's domain XML passes `virsh define`.
+//! installed by `lisa-libvirt-hook install`, the listener (`watch`), and a
+//! QEMU guest (TCG) booting Debian's kernel with a busybox initramfs
+//! (`tests/tools/build-guest.sh`).
+//!
+//! - Starts that must fail do, with the hook's reason and nothing left
+//!   plugged: a bad `<lisa:port>`, a NIC on a taken port name, and `<vlan>`
+//!   on a vhostuser NIC (libvirt's own refusal).
+//! - The guest's NIC is plugged by the hook into a port of a running lisad,
+//!   in the VLAN its metadata asks for; the guest and a namespace host on
+//!   another port ping each other.
+//! - The guest resets: its port keeps its counters and its traffic resumes.
+//! - A NIC hot-plugged with `virsh attach-device` is plugged by the listener
+//!   and pings the switch's SVI; `detach-device` unplugs it.
+//! - lisad restarts under the running guest: the listener plugs the NIC
+//!   again and traffic resumes with no reboot.
+//! - The domain's end unplugs its port; its settings stay.
+//! - The README's domain XML passes `virsh define`.
 //!
 //! Needs (scripts/install-deps.sh): libvirt-daemon-system, libvirt-clients,
 //! qemu-system-x86, busybox-static. It starts its own libvirtd and virtlogd,
@@ -403,6 +411,28 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
     assert!(sw
         .show("show mac address-table vlan 10")
         .contains("5254.00e2.e001"));
+
+    stage("guest reset");
+    // The guest resets (its NIC's driver goes and comes back, QEMU stays):
+    // the port keeps its counters, and the rebooted guest's traffic flows.
+    let rx = sw.rx_packets("vmnet1");
+    let boots = || console(&console_log).matches("LISA-GUEST: booted").count();
+    let out = virsh(&["reset", "lisa-e2e"]);
+    assert!(out.status.success(), "virsh reset: {}", text(&out));
+    assert!(
+        wait_until(Duration::from_secs(120), || boots() == 2),
+        "the guest did not boot again:\n{}",
+        console(&console_log)
+    );
+    let after_boot = console(&console_log).len();
+    assert!(
+        wait_until(Duration::from_secs(120), || console(&console_log)
+            [after_boot..]
+            .contains("eth0 ping 192.168.77.1 ok")),
+        "no traffic after the reset:\n{}",
+        console(&console_log)
+    );
+    assert!(sw.rx_packets("vmnet1") > rx, "counters kept and counting");
 
     stage("hot-plug");
     // A NIC hot-plugged into the running guest: the listener plugs it (VLAN
