@@ -394,3 +394,57 @@ fn sh_up(tap: &str) {
         .args(["-c", "2", "-i", "0.2", "-W", "1", "-I", tap, "192.168.91.1"])
         .output();
 }
+
+#[test]
+fn the_hook_works_beside_a_large_routing_table() {
+    use lisa_proto::v1::{routing_client::RoutingClient, Route, RouteBatch};
+    let _serial = serial();
+    let dir = vhost_dir();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
+    sw.configure(&[
+        "vlan 10,20",
+        "interface Vlan20",
+        " ip address 10.0.20.1 255.255.255.0",
+    ]);
+    // 300K routes: the running config as one message would pass gRPC's
+    // usual 4 MB limit, so the hook must not ask for all of it.
+    let (rt, ch) = sw.grpc();
+    let mut routing = RoutingClient::new(ch);
+    let batches: Vec<RouteBatch> = (0..30u32)
+        .map(|b| RouteBatch {
+            add: (b * 10_000..(b + 1) * 10_000)
+                .map(|i| Route {
+                    prefix: format!("{}.{}.{}.0/24", 11 + i / 65536, (i / 256) % 256, i % 256),
+                    gateway: "10.0.20.9".into(),
+                })
+                .collect(),
+            remove: vec![],
+        })
+        .collect();
+    let r = rt
+        .block_on(routing.program_routes(tokio_stream::iter(batches)))
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.added, 300_000);
+
+    let out = hook(
+        &sw.socket,
+        &dir,
+        &domain("vm-client.xml", &dir),
+        "prepare",
+        "begin",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let run = sw.show("show running-config interface vm1");
+    assert!(run.contains("switchport access vlan 10"), "{run}");
+    let out = hook(
+        &sw.socket,
+        &dir,
+        &domain("vm-client.xml", &dir),
+        "release",
+        "end",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!sw.show("show interfaces").contains("vm1 is"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

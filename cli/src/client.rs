@@ -15,6 +15,10 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use tonic::transport::{Channel, Endpoint, Uri};
 
+/// The largest answer swcli takes: a running config with a full Internet
+/// table is tens of MB, beyond gRPC's usual 4 MB.
+const MAX_MESSAGE: usize = 256 << 20;
+
 /// Which entries `show mac address-table` lists.
 #[derive(Default)]
 pub struct MacFilter {
@@ -133,6 +137,7 @@ impl Switch {
             ExecCmd::ShowIpArp => self.show_ip_arp().await,
             ExecCmd::ClearArp => {
                 RoutingClient::new(self.channel.clone())
+                    .max_decoding_message_size(MAX_MESSAGE)
                     .clear_arp(ClearArpRequest {})
                     .await
                     .map_err(|s| anyhow!("{}", s.message()))?;
@@ -144,6 +149,7 @@ impl Switch {
     /// Applies configuration lines as one change; the error names the line.
     pub async fn apply(&mut self, text: &str) -> Result<()> {
         ConfigClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .apply_config(ApplyConfigRequest {
                 text: text.to_string(),
             })
@@ -155,6 +161,7 @@ impl Switch {
     /// The running configuration as IOS text.
     pub async fn running_text(&mut self) -> Result<String> {
         Ok(ConfigClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .get_running_config(GetRunningConfigRequest {})
             .await?
             .into_inner()
@@ -171,6 +178,7 @@ impl Switch {
 
     async fn startup(&mut self) -> Result<String> {
         let r = ConfigClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .get_startup_config(GetStartupConfigRequest {})
             .await
             .map_err(|s| anyhow!("{}", s.message()))?;
@@ -179,6 +187,7 @@ impl Switch {
 
     async fn save(&mut self) -> Result<String> {
         let r = ConfigClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .save_config(SaveConfigRequest {})
             .await
             .map_err(|s| anyhow!("{}", s.message()))?
@@ -191,6 +200,7 @@ impl Switch {
 
     async fn reload(&mut self) -> Result<String> {
         ConfigClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .reload(ReloadRequest {})
             .await
             .map_err(|s| anyhow!("{}", s.message()))?;
@@ -200,6 +210,7 @@ impl Switch {
     /// The switch's configured host name (for the prompt).
     pub async fn hostname(&mut self) -> Result<String> {
         Ok(ConfigClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .get_running_config_typed(GetRunningConfigRequest {})
             .await?
             .into_inner()
@@ -209,6 +220,7 @@ impl Switch {
     /// The canonical name of an interface as typed (`e1` -> `Ethernet1`).
     async fn resolve(&mut self, typed: &str) -> Result<String> {
         let ports = PortsClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .list_ports(ListPortsRequest {})
             .await?
             .into_inner()
@@ -260,11 +272,13 @@ impl Switch {
     /// `show interfaces status`.
     async fn show_interfaces_status(&mut self) -> Result<String> {
         let ports = PortsClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .list_ports(ListPortsRequest {})
             .await?
             .into_inner()
             .ports;
         let cfg = ConfigClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .get_running_config_typed(GetRunningConfigRequest {})
             .await?
             .into_inner();
@@ -307,6 +321,7 @@ impl Switch {
     /// `show interfaces counters`.
     async fn show_interfaces_counters(&mut self) -> Result<String> {
         let ports = PortsClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .list_ports(ListPortsRequest {})
             .await?
             .into_inner()
@@ -336,10 +351,12 @@ impl Switch {
     /// VLANs, and allowed VLANs that exist.
     async fn show_interfaces_trunk(&mut self) -> Result<String> {
         let cfg = ConfigClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .get_running_config_typed(GetRunningConfigRequest {})
             .await?
             .into_inner();
         let ports = PortsClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .list_ports(ListPortsRequest {})
             .await?
             .into_inner()
@@ -389,11 +406,13 @@ impl Switch {
     /// every SVI.
     async fn show_ip_interface_brief(&mut self) -> Result<String> {
         let ports = PortsClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .list_ports(ListPortsRequest {})
             .await?
             .into_inner()
             .ports;
         let svis = RoutingClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .list_svis(ListSvisRequest {})
             .await?
             .into_inner()
@@ -443,6 +462,7 @@ impl Switch {
     /// `show ip route [connected|static]`, IOS style.
     async fn show_ip_route(&mut self, filter: RouteFilter) -> Result<String> {
         let resp = RoutingClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .list_routes(ListRoutesRequest {
                 prefix: String::new(),
                 limit: 0,
@@ -489,6 +509,7 @@ impl Switch {
     /// `show ip route A.B.C.D`: the route the dataplane uses for an address.
     async fn show_ip_route_address(&mut self, addr: &str) -> Result<String> {
         let r = RoutingClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .lookup(LookupRequest {
                 address: addr.to_string(),
             })
@@ -512,7 +533,8 @@ impl Switch {
 
     /// `show ip arp`, IOS style: the SVIs' own addresses, then neighbors.
     async fn show_ip_arp(&mut self) -> Result<String> {
-        let mut routing = RoutingClient::new(self.channel.clone());
+        let mut routing =
+            RoutingClient::new(self.channel.clone()).max_decoding_message_size(MAX_MESSAGE);
         let svis = routing.list_svis(ListSvisRequest {}).await?.into_inner();
         let arp = routing
             .list_arp(ListArpRequest {})
@@ -564,6 +586,7 @@ impl Switch {
 
     async fn show_vlan_brief(&mut self) -> Result<String> {
         let vlans = VlansClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .list_vlans(ListVlansRequest {})
             .await?
             .into_inner()
@@ -586,6 +609,7 @@ impl Switch {
 
     async fn clear_counters(&mut self) -> Result<String> {
         SystemClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .clear_counters(ClearCountersRequest {})
             .await
             .map_err(|s| anyhow!("{}", s.message()))?;
@@ -594,6 +618,7 @@ impl Switch {
 
     async fn clear_mac(&mut self, vlan: u32, port: &str) -> Result<String> {
         FdbClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .flush(FlushFdbRequest {
                 vlan,
                 port: port.to_string(),
@@ -605,6 +630,7 @@ impl Switch {
 
     async fn show_version(&mut self) -> Result<String> {
         let v = SystemClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .get_version(GetVersionRequest {})
             .await?
             .into_inner();
@@ -616,11 +642,13 @@ impl Switch {
 
     async fn show_interfaces(&mut self) -> Result<String> {
         let ports = PortsClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .list_ports(ListPortsRequest {})
             .await?
             .into_inner()
             .ports;
         let drops = SystemClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .get_drop_counters(GetDropCountersRequest {})
             .await?
             .into_inner()
@@ -663,6 +691,7 @@ impl Switch {
             port: filter.interface.clone().unwrap_or_default(),
         };
         let r = FdbClient::new(self.channel.clone())
+            .max_decoding_message_size(MAX_MESSAGE)
             .list_entries(req)
             .await
             .map_err(|s| anyhow!("{}", s.message()))?

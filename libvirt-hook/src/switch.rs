@@ -1,5 +1,5 @@
 //! Plugging and unplugging through lisad's gRPC API (`lisa.v1.Ports`,
-//! `Interfaces`, `Config`). At a domain's start, all or nothing: a failure
+//! `Interfaces`). At a domain's start, all or nothing: a failure
 //! takes back every port that call plugged. A port of that name that is
 //! some other NIC's is never taken over, nor unplugged.
 
@@ -8,9 +8,8 @@ use crate::plan::Plug;
 use anyhow::{anyhow, bail, Context, Result};
 use hyper_util::rt::TokioIo;
 use lisa_proto::v1::{
-    config_client::ConfigClient, interfaces_client::InterfacesClient, ports_client::PortsClient,
-    AddPortRequest, GetRunningConfigRequest, ListPortsRequest, RemovePortRequest,
-    SetInterfaceRequest, SwitchportMode,
+    interfaces_client::InterfacesClient, ports_client::PortsClient, AddPortRequest,
+    GetInterfaceRequest, ListPortsRequest, RemovePortRequest, SetInterfaceRequest, SwitchportMode,
 };
 use std::path::Path;
 use std::time::Duration;
@@ -143,17 +142,24 @@ impl Switch {
     }
 
     /// The description of port `name` in the running config, if the
-    /// running config has settings for it.
+    /// running config has settings for it. One interface is asked for, not
+    /// the whole config (which may hold a million routes).
     async fn saved_description(&self, name: &str) -> Result<Option<String>> {
-        Ok(ConfigClient::new(self.channel.clone())
-            .get_running_config_typed(GetRunningConfigRequest {})
+        match InterfacesClient::new(self.channel.clone())
+            .get_interface(GetInterfaceRequest {
+                name: name.to_string(),
+            })
             .await
-            .map_err(|s| anyhow!("reading the running config: {}", s.message()))?
-            .into_inner()
-            .interfaces
-            .into_iter()
-            .find(|i| i.name.eq_ignore_ascii_case(name))
-            .map(|i| i.description))
+        {
+            // lisad resolves abbreviations: only the exact name counts.
+            Ok(r) => {
+                let i = r.into_inner();
+                Ok(i.name.eq_ignore_ascii_case(name).then_some(i.description))
+            }
+            // None of that name (or only names it abbreviates).
+            Err(s) if matches!(s.code(), Code::NotFound | Code::InvalidArgument) => Ok(None),
+            Err(s) => Err(anyhow!("reading the settings of {name}: {}", s.message())),
+        }
     }
 
     /// Every port's name and kind (`vhost-client:PATH`, `tap:IF`, ...).
