@@ -468,6 +468,13 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         cfg.contains("description lisa-e2e 52:54:00:e2:e0:02"),
         "{cfg}"
     );
+    // Held down while unclaimed (see watch.log), up once its domain named it.
+    assert!(!cfg.contains(" shutdown"), "{cfg}");
+    assert!(
+        watch_log().contains("shut down until a domain names it"),
+        "{}",
+        watch_log()
+    );
 
     stage("detach");
     // Detached: the listener unplugs it.

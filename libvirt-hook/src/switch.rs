@@ -9,7 +9,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use hyper_util::rt::TokioIo;
 use lisa_proto::v1::{
     interfaces_client::InterfacesClient, ports_client::PortsClient, AddPortRequest,
-    GetInterfaceRequest, ListPortsRequest, RemovePortRequest, SetInterfaceRequest, SwitchportMode,
+    GetInterfaceRequest, InterfaceSettings, ListPortsRequest, RemovePortRequest,
+    SetInterfaceRequest, SwitchportMode,
 };
 use std::path::Path;
 use std::time::Duration;
@@ -135,16 +136,35 @@ impl Switch {
         Ok(())
     }
 
-    /// True if the running config has settings for port `name`: saved by
-    /// swcli, or from an earlier plug.
-    pub async fn has_settings(&self, name: &str) -> Result<bool> {
-        Ok(self.saved_description(name).await?.is_some())
+    /// The running config's `shutdown` for port `name`, if it has settings
+    /// for it (saved by swcli, or from an earlier plug).
+    pub async fn saved_shutdown(&self, name: &str) -> Result<Option<bool>> {
+        Ok(self.saved_settings(name).await?.map(|i| i.shutdown))
+    }
+
+    /// Sets port `name` administratively down or up.
+    pub async fn set_shutdown(&self, name: &str, shutdown: bool) -> Result<()> {
+        InterfacesClient::new(self.channel.clone())
+            .set_interface(SetInterfaceRequest {
+                name: name.to_string(),
+                shutdown: Some(shutdown),
+                ..Default::default()
+            })
+            .await
+            .map_err(|s| anyhow!("shutdown {shutdown} on {name}: {}", s.message()))?;
+        Ok(())
     }
 
     /// The description of port `name` in the running config, if the
-    /// running config has settings for it. One interface is asked for, not
-    /// the whole config (which may hold a million routes).
+    /// running config has settings for it.
     async fn saved_description(&self, name: &str) -> Result<Option<String>> {
+        Ok(self.saved_settings(name).await?.map(|i| i.description))
+    }
+
+    /// The running config's settings for port `name`, if any. One
+    /// interface is asked for, not the whole config (which may hold a
+    /// million routes).
+    async fn saved_settings(&self, name: &str) -> Result<Option<InterfaceSettings>> {
         match InterfacesClient::new(self.channel.clone())
             .get_interface(GetInterfaceRequest {
                 name: name.to_string(),
@@ -154,7 +174,7 @@ impl Switch {
             // lisad resolves abbreviations: only the exact name counts.
             Ok(r) => {
                 let i = r.into_inner();
-                Ok(i.name.eq_ignore_ascii_case(name).then_some(i.description))
+                Ok(i.name.eq_ignore_ascii_case(name).then_some(i))
             }
             // None of that name (or only names it abbreviates).
             Err(s) if matches!(s.code(), Code::NotFound | Code::InvalidArgument) => Ok(None),

@@ -9,9 +9,10 @@
 //! attach can finish (and before the device-added event fires). So the
 //! listener also watches the managed directory: a socket that appears while
 //! it runs and that no port uses is claimed at once as a `vhost-client`
-//! port named after it. The port gets its description and `<lisa:port>`
-//! settings when the device-added event names its domain, and goes again if
-//! its socket goes first (the attach failed).
+//! port named after it, shut down: QEMU can connect, nothing is forwarded.
+//! When the device-added event names its domain, the port gets its
+//! description and `<lisa:port>` settings and comes up; if its socket goes
+//! first (the attach failed), the port goes, its settings as they were.
 //!
 //! And when lisad restarts, the ports the hook plugged are gone with it:
 //! the listener sees the control socket come back and plugs the running
@@ -85,10 +86,11 @@ fn sockets(dir: &Path) -> HashSet<(PathBuf, u64)> {
         .collect()
 }
 
-/// A port plugged for a socket before its domain was known.
+/// A port plugged (shut down) for a socket before its domain was known.
 struct Claim {
-    /// The running config had settings for the port then.
-    saved: bool,
+    /// The running config's `shutdown` for the port before the claim, if
+    /// it had settings for it.
+    saved_shutdown: Option<bool>,
     socket: PathBuf,
     kind: String,
 }
@@ -154,8 +156,12 @@ impl Watcher<'_> {
         // Ports claimed from their socket before the domain was known.
         for p in &plugs {
             if let Some(c) = self.claimed.remove(&p.port) {
-                if !c.saved {
-                    sw.apply_intent(p, true).await?;
+                match c.saved_shutdown {
+                    None => {
+                        sw.apply_intent(p, true).await?;
+                        sw.set_shutdown(&p.port, false).await?;
+                    }
+                    Some(was) => sw.set_shutdown(&p.port, was).await?,
                 }
                 eprintln!(
                     "lisa-libvirt-hook watch: domain {name}: port {} is {}",
@@ -262,20 +268,23 @@ impl Watcher<'_> {
             if ports.iter().any(|(_, k)| *k == kind || *k == theirs) {
                 continue;
             }
-            let saved = sw.has_settings(&port).await?;
+            let saved_shutdown = sw.saved_shutdown(&port).await?;
             if sw.add(&port, &kind, "").await? {
+                let claim = Claim {
+                    saved_shutdown,
+                    socket,
+                    kind,
+                };
+                if let Err(e) = sw.set_shutdown(&port, true).await {
+                    // A port that cannot be held down is not kept.
+                    let _ = sw.remove(&port).await;
+                    return Err(e);
+                }
                 eprintln!(
-                    "lisa-libvirt-hook watch: plugged port {port} for new socket {}",
-                    socket.display()
+                    "lisa-libvirt-hook watch: plugged port {port} (shut down until a domain names it) for new socket {}",
+                    claim.socket.display()
                 );
-                self.claimed.insert(
-                    port,
-                    Claim {
-                        saved,
-                        socket,
-                        kind,
-                    },
-                );
+                self.claimed.insert(port, claim);
             }
         }
         Ok(())
@@ -295,6 +304,9 @@ impl Watcher<'_> {
         };
         for port in gone {
             if let Some(c) = self.claimed.remove(&port) {
+                // Its settings as they were before the claim.
+                sw.set_shutdown(&port, c.saved_shutdown.unwrap_or(false))
+                    .await?;
                 if sw.unplug(&port, &c.kind).await? {
                     eprintln!(
                         "lisa-libvirt-hook watch: unplugged port {port}: its socket went before any domain named it"
