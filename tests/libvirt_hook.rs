@@ -73,9 +73,17 @@ fn hook_plugs_and_unplugs_with_vlan_intent() {
     sw.configure(&["vlan 10,20"]);
 
     // QEMU as client: the switch listens, and the socket goes to QEMU's group.
+    // The directory is gone, as after a reboot (/run): the hook makes it.
+    std::fs::remove_dir(&dir).unwrap();
     let client = domain("vm-client.xml", &dir);
     let out = hook(&sw.socket, &dir, &client, "prepare", "begin");
     assert!(out.status.success(), "{}", stderr(&out));
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let made = std::fs::metadata(&dir).unwrap();
+    assert_eq!(
+        (made.gid(), made.permissions().mode() & 0o7777),
+        (65534, 0o3770)
+    );
     assert!(
         stderr(&out).contains("plugged port vm1"),
         "{}",
@@ -83,7 +91,6 @@ fn hook_plugs_and_unplugs_with_vlan_intent() {
     );
     let sock = dir.join("vm1.sock");
     let meta = std::fs::metadata(&sock).expect("the switch's socket exists");
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
     // Given to the QEMU group the hook was told (here nogroup, 65534).
     assert_eq!(
         (meta.gid(), meta.permissions().mode() & 0o777),
@@ -156,6 +163,13 @@ fn hook_refuses_bad_input_and_leaves_nothing_half_plugged() {
     let dir = vhost_dir();
     let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
     let ports_before = sw.show("show interfaces status");
+
+    // A domain with no NIC of ours starts whatever else its XML holds.
+    let foreign = "<domain type='kvm'><name>other</name><metadata>\
+        <lisa:port xmlns:lisa='http://lisa-dp.org/xmlns/libvirt/1' access-vlan='9999'/>\
+        </metadata></domain>";
+    let out = hook(&sw.socket, &dir, foreign, "prepare", "begin");
+    assert!(out.status.success(), "{}", stderr(&out));
 
     // No vhost-user NIC: nothing to do, even with no switch there.
     let out = hook(

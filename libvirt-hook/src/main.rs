@@ -5,6 +5,7 @@
 
 mod domain;
 mod plan;
+mod sockdir;
 mod switch;
 mod watch;
 
@@ -174,12 +175,23 @@ enum Act {
     Unplug,
 }
 
-/// How long one hook call may take (libvirt waits with no limit).
-const HOOK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+/// True if `xml` names `dir` (as given or as its real path).
+fn mentions(xml: &str, dir: &Path) -> bool {
+    let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    [dir, real.as_path()]
+        .iter()
+        .any(|d| xml.contains(d.to_string_lossy().trim_end_matches('/')))
+}
 
 fn run_hook(args: &Args, name: &str, act: &Act) -> Result<()> {
     let xml = read_stdin()?;
-    let d = domain::parse(&xml).with_context(|| format!("domain {name}"))?;
+    let d = match domain::parse(&xml) {
+        Ok(d) => d,
+        // A domain whose XML never names the socket directory has no NIC
+        // of ours: what we cannot read in it is not ours to refuse.
+        Err(_) if !mentions(&xml, &args.dir) => return Ok(()),
+        Err(e) => return Err(anyhow::Error::from(e).context(format!("domain {name}"))),
+    };
     let p = plan::plan(&d, &args.dir)
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("domain {name}"))?;
@@ -191,8 +203,15 @@ fn run_hook(args: &Args, name: &str, act: &Act) -> Result<()> {
     if p.plugs.is_empty() {
         return Ok(());
     }
+    if matches!(act, Act::Plug) {
+        // /run is a tmpfs: after a reboot the directory is made again here.
+        sockdir::prepare(&args.dir, &args.socket_group)?;
+    }
     let rt = runtime()?;
-    let work = async {
+    // Every call to lisad has its own time limit (5 s to connect, 20 s to
+    // answer), so a stuck lisad fails the start rather than hanging it,
+    // and a failed plug is still taken back.
+    rt.block_on(async {
         let sw = switch::Switch::connect(&args.socket).await?;
         match act {
             Act::Plug => {
@@ -224,16 +243,6 @@ fn run_hook(args: &Args, name: &str, act: &Act) -> Result<()> {
             }
         }
         Ok::<_, anyhow::Error>(())
-    };
-    rt.block_on(async {
-        tokio::time::timeout(HOOK_TIMEOUT, work)
-            .await
-            .map_err(|_| {
-                anyhow::anyhow!(
-                    "domain {name}: lisad did not answer within {} s",
-                    HOOK_TIMEOUT.as_secs()
-                )
-            })?
     })
 }
 
@@ -256,30 +265,14 @@ fn install(args: &Args, hooks_dir: &Path, systemd_dir: &Path) -> Result<()> {
     );
     write_file(&script, &text, 0o755, hooks_dir)?;
     println!("installed the qemu hook: {}", script.display());
-    std::fs::create_dir_all(&args.dir)
-        .with_context(|| format!("creating {}", args.dir.display()))?;
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // QEMU (in --socket-group) creates its sockets here (mode='server')
-        // and connects to the switch's: the directory is the group's,
-        // setgid so sockets inherit the group, sticky so QEMU cannot
-        // replace the switch's sockets.
-        switch::chgrp(&args.dir, &args.socket_group)?;
-        std::fs::set_permissions(&args.dir, std::fs::Permissions::from_mode(0o3770))
-            .with_context(|| format!("chmod 3770 {}", args.dir.display()))?;
-        for parent in args.dir.ancestors().skip(1) {
-            if let Ok(m) = std::fs::metadata(parent) {
-                if m.permissions().mode() & 0o001 == 0 {
-                    println!(
-                        "warning: {} is not searchable by others: QEMU cannot reach the sockets (chmod o+x it)",
-                        parent.display()
-                    );
-                }
-            }
-        }
+    for parent in sockdir::prepare(&args.dir, &args.socket_group)? {
+        println!(
+            "warning: {} is not searchable by others: QEMU cannot reach the sockets (chmod o+x it)",
+            parent.display()
+        );
     }
     println!(
-        "vhost-user sockets of the switch go in {} (group {}, mode 3770)",
+        "vhost-user sockets of the switch go in {} (group {}, mode 3770; the hook makes it again after a reboot)",
         args.dir.display(),
         args.socket_group
     );

@@ -101,7 +101,12 @@ impl Switch {
             // Plugged already (libvirtd restarted, a second start hook)
             // if it is this NIC; if not, the name is taken.
             return match self.port_kind(&p.port).await? {
-                Some(k) if k == p.kind => Ok(()),
+                // A socket the switch listens on goes to QEMU's group even
+                // when the port was made by someone else (Ports.AddPort).
+                Some(k) if k == p.kind => match (p.switch_listens, socket_group) {
+                    (true, Some(g)) => give_to_group(&p.socket, g),
+                    _ => Ok(()),
+                },
                 Some(k) => bail!(
                     "port {} exists already, for another NIC or device ({k}): give the socket another name",
                     p.port

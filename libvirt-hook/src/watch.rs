@@ -248,12 +248,13 @@ impl Watcher<'_> {
     /// Claims every socket that appeared in the directory since the last
     /// look and that no port uses: QEMU is waiting on it for the switch.
     async fn claim_new_sockets(&mut self) -> Result<()> {
-        let now = sockets(self.dir);
-        let new: Vec<PathBuf> = now.difference(&self.seen).map(|(p, _)| p.clone()).collect();
-        self.seen = now;
+        // Without lisad, new sockets wait (unseen) until it is back.
         let Some(sw) = &self.sw else {
             return Ok(());
         };
+        let now = sockets(self.dir);
+        let new: Vec<PathBuf> = now.difference(&self.seen).map(|(p, _)| p.clone()).collect();
+        self.seen = now;
         if new.is_empty() {
             return Ok(());
         }
@@ -320,6 +321,9 @@ impl Watcher<'_> {
 
 /// Runs until virsh's event stream ends. lisad need not be running yet.
 pub async fn run(socket: &Path, dir: &Path, uri: &str, group: &str) -> Result<()> {
+    if let Err(e) = crate::sockdir::prepare(dir, group) {
+        eprintln!("lisa-libvirt-hook watch: {e:#}");
+    }
     let mut w = Watcher {
         socket,
         dir,
