@@ -11,7 +11,8 @@
 //!   another port ping each other.
 //! - The guest resets: its port keeps its counters and its traffic resumes.
 //! - A NIC hot-plugged with `virsh attach-device` is plugged by the listener
-//!   and pings the switch's SVI; `detach-device` unplugs it.
+//!   and pings the switch's SVI; `detach-device` unplugs it. A `mode='client'`
+//!   NIC hot-plugged with `lisa-libvirt-hook attach` does the same.
 //! - lisad restarts under the running guest: the listener plugs the NIC
 //!   again and traffic resumes with no reboot.
 //! - The domain's end unplugs its port; its settings stay.
@@ -484,6 +485,54 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         wait_until(Duration::from_secs(60), || !sw
             .show("show interfaces")
             .contains("vmnet2 is")),
+        "{}\n{}",
+        sw.show("show interfaces"),
+        watch_log()
+    );
+
+    stage("client-mode hot-plug");
+    // A NIC whose QEMU side is the client: QEMU connects during the attach,
+    // so `lisa-libvirt-hook attach` makes the port first, then attaches.
+    let eth1_pings = || {
+        console(&console_log)
+            .matches("eth1 ping 192.168.78.1 ok")
+            .count()
+    };
+    let before = eth1_pings();
+    let nic3 = run.join("nic3.xml");
+    std::fs::write(&nic3, template("tests/domains/nic-e2e-client.xml", &subst)).unwrap();
+    let out = Command::new(hook_path())
+        .arg("--socket")
+        .arg(&sw.socket)
+        .arg("--dir")
+        .arg(&vhost)
+        .args(["attach", "lisa-e2e"])
+        .arg(&nic3)
+        .args(["--uri", URI])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "attach: {}", text(&out));
+    let cfg = sw.show("show running-config interface vmnet3");
+    assert!(cfg.contains("switchport access vlan 20"), "{cfg}");
+    assert!(
+        wait_until(
+            Duration::from_secs(if kvm { 60 } else { 240 }),
+            || eth1_pings() > before
+        ),
+        "the client-mode NIC never reached the SVI:\n{}",
+        console(&console_log)
+    );
+    let out = virsh(&[
+        "detach-device",
+        "lisa-e2e",
+        nic3.to_str().unwrap(),
+        "--live",
+    ]);
+    assert!(out.status.success(), "detach-device: {}", text(&out));
+    assert!(
+        wait_until(Duration::from_secs(60), || !sw
+            .show("show interfaces")
+            .contains("vmnet3 is")),
         "{}\n{}",
         sw.show("show interfaces"),
         watch_log()

@@ -3,6 +3,7 @@
 //! follows NIC hot-plug on running domains (`watch`), which hooks do not
 //! report.
 
+mod attach;
 mod domain;
 mod plan;
 mod sockdir;
@@ -72,6 +73,20 @@ enum Cmd {
     },
     /// Prints what the hook would plug for the domain XML on stdin.
     Plan,
+    /// Hot-plugs a NIC: plugs its switch port, then `virsh attach-device`
+    /// (needed for a `mode='client'` NIC; the port goes if the attach fails).
+    Attach {
+        /// The running domain.
+        domain: String,
+        /// The `<interface>` XML file, as for `virsh attach-device`.
+        file: PathBuf,
+        /// libvirt connection URI.
+        #[arg(long, default_value = "qemu:///system")]
+        uri: String,
+        /// Options for `virsh attach-device` after `--` (default `--live`).
+        #[arg(last = true)]
+        virsh_args: Vec<String>,
+    },
     /// Follows NIC hot-plug and unplug on running domains (virsh events).
     Watch {
         /// libvirt connection URI.
@@ -128,6 +143,20 @@ fn run(args: Args) -> Result<()> {
             }
             Ok(())
         }
+        Cmd::Attach {
+            domain,
+            file,
+            uri,
+            virsh_args,
+        } => runtime()?.block_on(attach::run(
+            &args.socket,
+            &args.dir,
+            &args.socket_group,
+            uri,
+            domain,
+            file,
+            virsh_args,
+        )),
         Cmd::Watch { uri } => {
             runtime()?.block_on(watch::run(&args.socket, &args.dir, uri, &args.socket_group))
         }

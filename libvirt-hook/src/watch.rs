@@ -34,7 +34,8 @@ fn virsh_command(uri: &str) -> Command {
     c
 }
 
-async fn virsh(uri: &str, args: &[&str]) -> Result<String> {
+/// Runs `virsh -c URI ARGS`, its output, or its error message.
+pub async fn virsh(uri: &str, args: &[&str]) -> Result<String> {
     let out = virsh_command(uri)
         .args(args)
         .output()
