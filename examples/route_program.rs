@@ -6,7 +6,6 @@
 //!
 //! `cargo build --release --workspace && sudo target/release/examples/route_program [ROUTES]`
 
-use hyper_util::rt::TokioIo;
 use lisa_proto::v1::routing_client::RoutingClient;
 use lisa_proto::v1::{
     config_client::ConfigClient, ApplyConfigRequest, LookupRequest, Route, RouteBatch,
@@ -16,7 +15,7 @@ use std::net::Ipv4Addr;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use tonic::transport::{Endpoint, Uri};
+use tonic::transport::Endpoint;
 
 const BATCH: usize = 10_000;
 
@@ -96,15 +95,8 @@ fn run(sock: &std::path::Path, n: usize) -> Result<(), Box<dyn std::error::Error
     let prefixes = prefixes(n);
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async {
-        let path = sock.to_path_buf();
-        let channel = Endpoint::try_from("http://lisad.local")?
-            .connect_with_connector(tower::service_fn(move |_: Uri| {
-                let path = path.clone();
-                async move {
-                    Ok::<_, std::io::Error>(TokioIo::new(tokio::net::UnixStream::connect(path).await?))
-                }
-            }))
-            .await?;
+        let channel =
+            lisa_proto::connect_unix(Endpoint::try_from("http://lisad.local")?, sock).await?;
         ConfigClient::new(channel.clone())
             .apply_config(ApplyConfigRequest {
                 text: "vlan 10\ninterface Ethernet1\n switchport access vlan 10\ninterface Vlan10\n ip address 10.255.0.1 255.255.0.0\narp 10.255.0.2 0200.0000.0002 arpa\n".into(),

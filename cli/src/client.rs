@@ -2,7 +2,6 @@
 
 use crate::exec::ExecCmd;
 use anyhow::{anyhow, bail, Context, Result};
-use hyper_util::rt::TokioIo;
 use lisa_proto::v1::{
     config_client::ConfigClient, fdb_client::FdbClient, ports_client::PortsClient,
     routing_client::RoutingClient, system_client::SystemClient, vlans_client::VlansClient,
@@ -12,8 +11,8 @@ use lisa_proto::v1::{
     ListVlansRequest, LookupRequest, ReloadRequest, SaveConfigRequest,
 };
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
-use tonic::transport::{Channel, Endpoint, Uri};
+use std::path::Path;
+use tonic::transport::{Channel, Endpoint};
 
 /// The largest answer swcli takes: a running config with a full Internet
 /// table is tens of MB, beyond gRPC's usual 4 MB.
@@ -78,21 +77,13 @@ impl Switch {
                 path.display()
             );
         }
-        let path: PathBuf = path.to_path_buf();
-        let shown = path.display().to_string();
-        // The URI is required by the API but unused: the connector dials the socket.
-        let channel = Endpoint::try_from("http://lisad.local")?
-            .connect_with_connector(tower::service_fn(move |_: Uri| {
-                let path = path.clone();
-                async move {
-                    Ok::<_, std::io::Error>(TokioIo::new(
-                        tokio::net::UnixStream::connect(path).await?,
-                    ))
-                }
-            }))
+        let channel = lisa_proto::connect_unix(Endpoint::try_from("http://lisad.local")?, path)
             .await
             .with_context(|| {
-                format!("lisad is not answering on {shown} (is it running? start it with `lisad`)")
+                format!(
+                    "lisad is not answering on {} (is it running? start it with `lisad`)",
+                    path.display()
+                )
             })?;
         Ok(Switch { channel })
     }

@@ -47,7 +47,7 @@ pub async fn run(
         sockdir::prepare(dir, group)?;
         let sw = Switch::connect(socket).await?;
         plugged = sw
-            .plug(&p.plugs, Some(group))
+            .plug(&p.plugs, group)
             .await
             .with_context(|| format!("domain {name}: cannot plug the NIC into the switch"))?;
         Some(sw)

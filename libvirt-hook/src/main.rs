@@ -182,14 +182,12 @@ fn hook(args: &Args, name: &str, op: &str, sub: &str) -> Result<()> {
         ("stopped", "end") | ("release", "end") => Act::Unplug,
         _ => return Ok(()),
     };
-    let result = run_hook(args, name, &act);
-    match (result, act) {
-        (Err(e), Act::Plug) => Err(e),
-        (Err(e), _) => {
+    match run_hook(args, name, &act) {
+        Err(e) if !matches!(act, Act::Plug) => {
             eprintln!("lisa-libvirt-hook: {e:#}");
             Ok(())
         }
-        (Ok(()), _) => Ok(()),
+        result => result,
     }
 }
 
@@ -245,7 +243,7 @@ fn run_hook(args: &Args, name: &str, act: &Act) -> Result<()> {
         match act {
             Act::Plug => {
                 let done = sw
-                    .plug(&p.plugs, Some(&args.socket_group))
+                    .plug(&p.plugs, &args.socket_group)
                     .await
                     .with_context(|| {
                         format!("domain {name}: cannot plug its NICs into the switch")
@@ -255,7 +253,7 @@ fn run_hook(args: &Args, name: &str, act: &Act) -> Result<()> {
                 }
             }
             Act::Replug => {
-                let (done, failed) = sw.plug_each(&p.plugs, Some(&args.socket_group)).await;
+                let (done, failed) = sw.plug_each(&p.plugs, &args.socket_group).await;
                 for n in done {
                     eprintln!("lisa-libvirt-hook: domain {name}: plugged port {n}");
                 }

@@ -6,7 +6,6 @@
 use crate::domain::Intent;
 use crate::plan::Plug;
 use anyhow::{anyhow, bail, Context, Result};
-use hyper_util::rt::TokioIo;
 use lisa_proto::v1::{
     interfaces_client::InterfacesClient, ports_client::PortsClient, AddPortRequest,
     GetInterfaceRequest, InterfaceSettings, ListPortsRequest, RemovePortRequest,
@@ -14,7 +13,7 @@ use lisa_proto::v1::{
 };
 use std::path::Path;
 use std::time::Duration;
-use tonic::transport::{Channel, Endpoint, Uri};
+use tonic::transport::{Channel, Endpoint};
 use tonic::Code;
 
 /// A connection to lisad.
@@ -32,16 +31,10 @@ impl Switch {
                 path.display()
             );
         }
-        let p = path.to_path_buf();
-        let channel = Endpoint::try_from("http://lisad.local")?
+        let endpoint = Endpoint::try_from("http://lisad.local")?
             .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(20))
-            .connect_with_connector(tower::service_fn(move |_: Uri| {
-                let p = p.clone();
-                async move {
-                    Ok::<_, std::io::Error>(TokioIo::new(tokio::net::UnixStream::connect(p).await?))
-                }
-            }))
+            .timeout(Duration::from_secs(20));
+        let channel = lisa_proto::connect_unix(endpoint, path)
             .await
             .with_context(|| format!("lisad is not answering on {}", path.display()))?;
         Ok(Switch { channel })
@@ -52,7 +45,7 @@ impl Switch {
     /// this call plugged are unplugged again, and the error says which
     /// port failed and why. `socket_group`: the group a socket the switch
     /// listens on is given (QEMU must reach it).
-    pub async fn plug(&self, plugs: &[Plug], socket_group: Option<&str>) -> Result<Vec<String>> {
+    pub async fn plug(&self, plugs: &[Plug], socket_group: &str) -> Result<Vec<String>> {
         let mut done: Vec<String> = Vec::new();
         for p in plugs {
             if let Err(e) = self.plug_one(p, socket_group, &mut done).await {
@@ -71,7 +64,7 @@ impl Switch {
     pub async fn plug_each(
         &self,
         plugs: &[Plug],
-        socket_group: Option<&str>,
+        socket_group: &str,
     ) -> (Vec<String>, Vec<anyhow::Error>) {
         let mut done: Vec<String> = Vec::new();
         let mut failed = Vec::new();
@@ -90,12 +83,7 @@ impl Switch {
         (done, failed)
     }
 
-    async fn plug_one(
-        &self,
-        p: &Plug,
-        socket_group: Option<&str>,
-        done: &mut Vec<String>,
-    ) -> Result<()> {
+    async fn plug_one(&self, p: &Plug, socket_group: &str, done: &mut Vec<String>) -> Result<()> {
         let saved = self.saved_description(&p.port).await?;
         if !self.add(&p.port, &p.kind, &p.description).await? {
             // Plugged already (libvirtd restarted, a second start hook)
@@ -103,10 +91,8 @@ impl Switch {
             return match self.port_kind(&p.port).await? {
                 // A socket the switch listens on goes to QEMU's group even
                 // when the port was made by someone else (Ports.AddPort).
-                Some(k) if k == p.kind => match (p.switch_listens, socket_group) {
-                    (true, Some(g)) => give_to_group(&p.socket, g),
-                    _ => Ok(()),
-                },
+                Some(k) if k == p.kind && p.switch_listens => give_to_group(&p.socket, socket_group),
+                Some(k) if k == p.kind => Ok(()),
                 Some(k) => bail!(
                     "port {} exists already, for another NIC or device ({k}): give the socket another name",
                     p.port
@@ -134,9 +120,7 @@ impl Switch {
             Some(_) => {}
         }
         if p.switch_listens {
-            if let Some(g) = socket_group {
-                give_to_group(&p.socket, g)?;
-            }
+            give_to_group(&p.socket, socket_group)?;
         }
         Ok(())
     }

@@ -147,7 +147,7 @@ impl Watcher<'_> {
                 }
             }
         }
-        let (done, failed) = sw.plug_each(&plugs, Some(self.group)).await;
+        let (done, failed) = sw.plug_each(&plugs, self.group).await;
         for n in done {
             eprintln!("lisa-libvirt-hook watch: domain {name}: plugged port {n}");
         }

@@ -170,20 +170,9 @@ impl Lisad {
             .enable_all()
             .build()
             .unwrap();
-        let path = self.socket.clone();
+        let endpoint = tonic::transport::Endpoint::try_from("http://lisad.local").unwrap();
         let channel = rt
-            .block_on(
-                tonic::transport::Endpoint::try_from("http://lisad.local")
-                    .unwrap()
-                    .connect_with_connector(tower::service_fn(move |_: tonic::transport::Uri| {
-                        let path = path.clone();
-                        async move {
-                            Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(
-                                tokio::net::UnixStream::connect(path).await?,
-                            ))
-                        }
-                    })),
-            )
+            .block_on(lisa_proto::connect_unix(endpoint, &self.socket))
             .expect("connect to lisad");
         (rt, channel)
     }
