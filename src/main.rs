@@ -5,12 +5,15 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use controlplane::boot::{parse_port_arg, BootConfig, PortConfig, DEFAULT_BOOT_CONFIG};
 use controlplane::events::{self, Events};
+use controlplane::features::FeatureSet;
 use controlplane::grpc::{self, SwitchContext};
 use controlplane::running::Running;
 use dataplane::{Dataplane, DataplaneConfig};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+mod features;
 
 /// LiSA-DP switch daemon: a DPDK poll-mode L2/L3 switch with an IOS-like CLI (swcli).
 #[derive(Parser, Debug)]
@@ -151,8 +154,11 @@ fn run(args: Args) -> Result<()> {
     // forwarded under the defaults.
     let dp = Arc::new(dp);
     let events = Events::default();
+    let features = FeatureSet::new(features::daemon_features(), &dp);
+    let tasks = features.tasks(&dp);
     let running = Arc::new(Running::new(
         dp.clone(),
+        features,
         cfg.control.startup_config.clone(),
         events.clone(),
     ));
@@ -188,10 +194,11 @@ fn run(args: Args) -> Result<()> {
         .enable_all()
         .build()
         .context("starting the control-plane runtime")?;
-    let ager_dp = dp.clone();
+    let monitor_dp = dp.clone();
+    drop(running);
     let served = runtime.block_on(async move {
-        let monitor = tokio::spawn(events::monitor(ager_dp.clone(), events));
-        let ager = tokio::spawn(age_fdb(ager_dp, running));
+        let monitor = tokio::spawn(events::monitor(monitor_dp, events));
+        let tasks: Vec<_> = tasks.into_iter().map(tokio::spawn).collect();
         let result = grpc::serve(
             ctx,
             &socket,
@@ -200,9 +207,13 @@ fn run(args: Args) -> Result<()> {
             shutdown_signal(),
         )
         .await;
-        ager.abort();
+        for t in &tasks {
+            t.abort();
+        }
         monitor.abort();
-        let _ = ager.await;
+        for t in tasks {
+            let _ = t.await;
+        }
         let _ = monitor.await;
         result
     });
@@ -231,23 +242,6 @@ fn stop_dataplane(dp: Arc<Dataplane>, file_prefix: &str) {
 }
 
 /// Removes MAC addresses not seen for the configured aging time, checking
-/// every second.
-async fn age_fdb(dp: Arc<Dataplane>, running: Arc<Running>) {
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    loop {
-        tick.tick().await;
-        let aging = running.aging();
-        if aging == 0 {
-            continue;
-        }
-        let shared = dp.shared();
-        let n = shared.fdb.age(shared.now_secs(), aging);
-        if n > 0 {
-            tracing::debug!("aged out {n} MAC addresses");
-        }
-    }
-}
-
 /// Resolves on SIGINT or SIGTERM.
 async fn shutdown_signal() {
     use tokio::signal::unix::{signal, SignalKind};

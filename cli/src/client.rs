@@ -2,6 +2,7 @@
 
 use crate::exec::ExecCmd;
 use anyhow::{anyhow, bail, Context, Result};
+use lisa_engine::Args;
 use lisa_proto::v1::{
     config_client::ConfigClient, fdb_client::FdbClient, ports_client::PortsClient,
     routing_client::RoutingClient, system_client::SystemClient, vlans_client::VlansClient,
@@ -35,21 +36,20 @@ pub struct MacFilter {
 
 impl MacFilter {
     /// The filter a parsed `show mac address-table ...` line asks for.
-    pub fn from_parsed(keywords: &[&str], args: &[String]) -> MacFilter {
-        let mut f = MacFilter::default();
-        let mut args = args.iter();
-        for k in keywords.iter().skip(3) {
-            match *k {
-                "dynamic" => f.kind = Some("dynamic"),
-                "static" => f.kind = Some("static"),
-                "count" => f.count = true,
-                "address" => f.address = args.next().cloned(),
-                "interface" => f.interface = args.next().cloned(),
-                "vlan" => f.vlan = args.next().and_then(|v| v.parse().ok()),
-                _ => {}
-            }
+    pub fn from_parsed(args: &Args) -> MacFilter {
+        MacFilter {
+            kind: if args.has("dynamic") {
+                Some("dynamic")
+            } else if args.has("static") {
+                Some("static")
+            } else {
+                None
+            },
+            address: args.text("mac").map(str::to_string),
+            interface: args.text("interface").map(str::to_string),
+            vlan: args.text("vlan").and_then(|v| v.parse().ok()),
+            count: args.has("count"),
         }
-        f
     }
 }
 
@@ -89,21 +89,19 @@ impl Switch {
     }
 
     /// Runs one EXEC command line (already parsed) and returns what it prints.
-    pub async fn execute(
-        &mut self,
-        cmd: ExecCmd,
-        args: &[String],
-        keywords: &[&str],
-    ) -> Result<String> {
+    pub async fn execute(&mut self, cmd: ExecCmd, args: &Args) -> Result<String> {
+        let arg = |name: &str| args.text(name).unwrap_or_default().to_string();
         match cmd {
             ExecCmd::ShowVlanBrief => self.show_vlan_brief().await,
             ExecCmd::ClearMacDynamic => self.clear_mac(0, "").await,
-            ExecCmd::ClearMacDynamicVlan => self.clear_mac(args[0].parse().unwrap_or(0), "").await,
-            ExecCmd::ClearMacDynamicInterface => self.clear_mac(0, &args[0]).await,
+            ExecCmd::ClearMacDynamicVlan => {
+                self.clear_mac(arg("vlan").parse().unwrap_or(0), "").await
+            }
+            ExecCmd::ClearMacDynamicInterface => self.clear_mac(0, &arg("interface")).await,
             ExecCmd::ShowVersion => self.show_version().await,
             ExecCmd::ShowInterfaces => self.show_interfaces().await,
             ExecCmd::ShowMacTable | ExecCmd::ShowMacCount => {
-                self.show_mac(MacFilter::from_parsed(keywords, args)).await
+                self.show_mac(MacFilter::from_parsed(args)).await
             }
             ExecCmd::ClearCounters => self.clear_counters().await,
             ExecCmd::ShowRunning => self.running().await,
@@ -115,16 +113,16 @@ impl Switch {
             | ExecCmd::Disable
             | ExecCmd::Exit
             | ExecCmd::ShowHistory => Ok(String::new()),
-            ExecCmd::ShowInterface => self.show_interface(&args[0]).await,
+            ExecCmd::ShowInterface => self.show_interface(&arg("interface")).await,
             ExecCmd::ShowInterfacesStatus => self.show_interfaces_status().await,
             ExecCmd::ShowInterfacesCounters => self.show_interfaces_counters().await,
             ExecCmd::ShowInterfacesTrunk => self.show_interfaces_trunk().await,
-            ExecCmd::ShowRunningInterface => self.show_running_interface(&args[0]).await,
+            ExecCmd::ShowRunningInterface => self.show_running_interface(&arg("interface")).await,
             ExecCmd::ShowIpInterfaceBrief => self.show_ip_interface_brief().await,
             ExecCmd::ShowIpRoute => self.show_ip_route(RouteFilter::All).await,
             ExecCmd::ShowIpRouteStatic => self.show_ip_route(RouteFilter::Static).await,
             ExecCmd::ShowIpRouteConnected => self.show_ip_route(RouteFilter::Connected).await,
-            ExecCmd::ShowIpRouteAddress => self.show_ip_route_address(&args[0]).await,
+            ExecCmd::ShowIpRouteAddress => self.show_ip_route_address(&arg("address")).await,
             ExecCmd::ShowIpArp => self.show_ip_arp().await,
             ExecCmd::ClearArp => {
                 RoutingClient::new(self.channel.clone())
@@ -216,8 +214,8 @@ impl Switch {
             .await?
             .into_inner()
             .ports;
-        let cfg = lisa_config::Config::with_interfaces(ports.iter().map(|p| p.name.as_str()));
-        lisa_config::resolve_interface(&cfg, typed).map_err(|e| anyhow!("{e}"))
+        lisa_ports::model::resolve_among(ports.iter().map(|p| p.name.as_str()), typed)
+            .map_err(|e| anyhow!("{e}"))
     }
 
     /// `show interfaces X`: one interface's block.

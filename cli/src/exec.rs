@@ -1,8 +1,8 @@
 //! The EXEC-mode commands of swcli, declared once as a tree (the same
-//! grammar machinery as the configuration commands in `lisa_config`), so
+//! grammar machinery as the configuration commands in `lisa_engine`), so
 //! parsing, abbreviation, `?` help and the `^` error marker all follow it.
 
-use lisa_config::grammar::{arg, kw, ArgKind, Node, Token};
+use lisa_engine::grammar::{arg, kw, ArgKind, Node, Token};
 
 /// Every EXEC command swcli runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,14 +70,19 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
                                 kw(
                                     "vlan",
                                     "VLAN keyword",
-                                    vec![arg(ArgKind::VlanId, "VLAN id", vec![])
+                                    vec![arg("vlan", ArgKind::VlanId, "VLAN id", vec![])
                                         .runs(ClearMacDynamicVlan)],
                                 ),
                                 kw(
                                     "interface",
                                     "interface keyword",
-                                    vec![arg(ArgKind::Interface, "Interface name", vec![])
-                                        .runs(ClearMacDynamicInterface)],
+                                    vec![arg(
+                                        "interface",
+                                        ArgKind::Interface,
+                                        "Interface name",
+                                        vec![],
+                                    )
+                                    .runs(ClearMacDynamicInterface)],
                                 ),
                             ],
                         )
@@ -123,7 +128,8 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
                             .runs(ShowInterfacesStatus),
                         kw("trunk", "Show interface trunk information", vec![])
                             .runs(ShowInterfacesTrunk),
-                        arg(ArgKind::Interface, "Interface name", vec![]).runs(ShowInterface),
+                        arg("interface", ArgKind::Interface, "Interface name", vec![])
+                            .runs(ShowInterface),
                     ],
                 )
                 .runs(ShowInterfaces),
@@ -148,6 +154,7 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
                             "IP routing table",
                             vec![
                                 arg(
+                                    "address",
                                     ArgKind::Ipv4,
                                     "Network to display information about or host",
                                     vec![],
@@ -177,8 +184,10 @@ pub fn exec_tree() -> Vec<Node<ExecCmd>> {
                     vec![kw(
                         "interface",
                         "Show interface configuration",
-                        vec![arg(ArgKind::Interface, "Interface name", vec![])
-                            .runs(ShowRunningInterface)],
+                        vec![
+                            arg("interface", ArgKind::Interface, "Interface name", vec![])
+                                .runs(ShowRunningInterface),
+                        ],
                     )],
                 )
                 .runs(ShowRunning),
@@ -220,21 +229,23 @@ fn mac_filters(from: usize) -> Vec<Node<ExecCmd>> {
         t.push(kw(
             "address",
             "address keyword",
-            vec![arg(ArgKind::Mac, "48 bit mac address", next(2)).runs(ShowMacTable)],
+            vec![arg("mac", ArgKind::Mac, "48 bit mac address", next(2)).runs(ShowMacTable)],
         ));
     }
     if from <= 2 {
         t.push(kw(
             "interface",
             "interface keyword",
-            vec![arg(ArgKind::Interface, "Interface name", next(3)).runs(ShowMacTable)],
+            vec![
+                arg("interface", ArgKind::Interface, "Interface name", next(3)).runs(ShowMacTable),
+            ],
         ));
     }
     if from <= 3 {
         t.push(kw(
             "vlan",
             "VLAN keyword",
-            vec![arg(ArgKind::VlanId, "VLAN id", vec![]).runs(ShowMacTable)],
+            vec![arg("vlan", ArgKind::VlanId, "VLAN id", vec![]).runs(ShowMacTable)],
         ));
     }
     t
@@ -245,7 +256,7 @@ fn mac_filters(from: usize) -> Vec<Node<ExecCmd>> {
 pub fn user_exec_tree() -> Vec<Node<ExecCmd>> {
     let keyword = |n: &Node<ExecCmd>| match n.token {
         Token::Keyword(k) => k,
-        Token::Arg(_) => "",
+        Token::Arg { .. } => "",
     };
     exec_tree()
         .into_iter()
@@ -261,13 +272,13 @@ pub fn user_exec_tree() -> Vec<Node<ExecCmd>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lisa_config::grammar::{help, parse, ParseError};
+    use lisa_engine::grammar::{help, parse, ParseError};
 
     #[test]
     fn abbreviations_and_errors() {
         let t = exec_tree();
-        assert_eq!(parse(&t, "sh run").unwrap().cmd, ShowRunning);
-        assert_eq!(parse(&t, "sh mac a").unwrap().cmd, ShowMacTable);
+        assert_eq!(parse(&t, "sh run").unwrap().run, ShowRunning);
+        assert_eq!(parse(&t, "sh mac a").unwrap().run, ShowMacTable);
         let p = parse(&t, "sh mac address-table vlan 10 dynamic").unwrap_err();
         assert_eq!(
             p,
@@ -275,10 +286,11 @@ mod tests {
             "IOS order: type first"
         );
         let p = parse(&t, "sh mac address-table dyn int e1 vl 10").unwrap();
-        assert_eq!(p.cmd, ShowMacTable);
-        assert_eq!(p.args, vec!["e1", "10"]);
+        assert_eq!(p.run, ShowMacTable);
+        assert_eq!(p.args.text("interface"), Some("e1"));
+        assert_eq!(p.args.text("vlan"), Some("10"));
         assert_eq!(
-            p.keywords,
+            p.args.keywords(),
             vec![
                 "show",
                 "mac",
@@ -288,8 +300,8 @@ mod tests {
                 "vlan"
             ]
         );
-        assert_eq!(parse(&t, "conf t").unwrap().cmd, ConfigureTerminal);
-        assert_eq!(parse(&t, "wr").unwrap().cmd, WriteMemory);
+        assert_eq!(parse(&t, "conf t").unwrap().run, ConfigureTerminal);
+        assert_eq!(parse(&t, "wr").unwrap().run, WriteMemory);
         assert_eq!(
             parse(&t, "show vresion"),
             Err(ParseError::Invalid { column: 5 })
@@ -300,13 +312,13 @@ mod tests {
             "configure or copy"
         );
         assert_eq!(
-            parse(&t, "sh int status").unwrap().cmd,
+            parse(&t, "sh int status").unwrap().run,
             ShowInterfacesStatus
         );
-        assert_eq!(parse(&t, "sh int e1").unwrap().cmd, ShowInterface);
-        assert_eq!(parse(&t, "en").unwrap().cmd, Enable);
+        assert_eq!(parse(&t, "sh int e1").unwrap().run, ShowInterface);
+        assert_eq!(parse(&t, "en").unwrap().run, Enable);
         let user = user_exec_tree();
-        assert_eq!(parse(&user, "sh ver").unwrap().cmd, ShowVersion);
+        assert_eq!(parse(&user, "sh ver").unwrap().run, ShowVersion);
         assert!(parse(&user, "conf t").is_err(), "privileged only");
         assert!(parse(&user, "sh run").is_err(), "privileged only");
     }

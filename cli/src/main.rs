@@ -5,6 +5,7 @@
 
 mod client;
 mod exec;
+mod features;
 mod session;
 mod shell;
 

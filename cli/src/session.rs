@@ -5,9 +5,10 @@
 
 use crate::client::Switch;
 use crate::exec::{exec_tree, user_exec_tree, ExecCmd};
-use lisa_config::commands;
-use lisa_config::grammar::{help, parse, ParseError};
-use lisa_config::{apply_line, apply_text, ApplyError, Config, Mode};
+use crate::features::registry;
+use lisa_engine::grammar::{help, parse, ParseError};
+use lisa_engine::{ApplyError, Config, Mode};
+use lisa_system::SystemConfig;
 
 /// What a line did.
 pub enum Outcome {
@@ -137,7 +138,7 @@ impl Session {
     /// The IOS prompt for the current mode: `lisa>`, `lisa#`, `lisa(config-if)#`.
     pub fn prompt(&self) -> String {
         match &self.config {
-            Some(c) => format!("{}{}#", self.hostname, c.mode.prompt()),
+            Some(c) => format!("{}{}#", self.hostname, registry().prompt(&c.mode)),
             None if self.privileged => format!("{}#", self.hostname),
             None => format!("{}>", self.hostname),
         }
@@ -146,9 +147,8 @@ impl Session {
     /// The command tree the next line is parsed with (for help and completion).
     pub fn tree(&self) -> TreeKind {
         match self.config.as_ref().map(|c| &c.mode) {
-            Some(Mode::Interface(_)) => TreeKind::Interface,
-            Some(Mode::Vlan(_)) => TreeKind::Vlan,
-            Some(_) => TreeKind::Global,
+            Some(m) if m.is_sub() => TreeKind::Config(m.id),
+            Some(_) => TreeKind::Config(lisa_engine::mode::GLOBAL),
             None if self.privileged => TreeKind::Exec,
             None => TreeKind::UserExec,
         }
@@ -165,9 +165,7 @@ impl Session {
         let result = match self.tree() {
             TreeKind::Exec => help(&exec_tree(), partial),
             TreeKind::UserExec => help(&user_exec_tree(), partial),
-            TreeKind::Global => help(&commands::global_tree(), partial),
-            TreeKind::Interface => help(&commands::interface_tree(), partial),
-            TreeKind::Vlan => help(&commands::vlan_tree(), partial),
+            TreeKind::Config(id) => help(registry().tree(&Mode::sub(id, Vec::new())), partial),
         };
         match result {
             Ok(h) => format_help(&h),
@@ -208,8 +206,8 @@ impl Session {
         } else {
             user_exec_tree()
         };
-        let (cmd, args, keywords) = match parse(&tree, command) {
-            Ok(p) => (p.cmd, p.args, p.keywords),
+        let (cmd, args) = match parse(&tree, command) {
+            Ok(p) => (p.run, p.args),
             Err(e) => return Outcome::Failed(format_error(command, &e)),
         };
         match cmd {
@@ -225,7 +223,7 @@ impl Session {
                 };
                 self.config = Some(ConfigState {
                     pending: Vec::new(),
-                    mode: Mode::Global,
+                    mode: Mode::global(),
                     shadow,
                     entry: None,
                 });
@@ -239,7 +237,7 @@ impl Session {
             ExecCmd::Enable if self.privileged => return Outcome::Ok(String::new()),
             ExecCmd::Enable => {
                 return match self.shadow().await {
-                    Ok(c) if c.enable_secret.is_none() => {
+                    Ok(c) if c.get::<SystemConfig>().enable_secret.is_none() => {
                         self.privileged = true;
                         Outcome::Ok(String::new())
                     }
@@ -258,7 +256,7 @@ impl Session {
             }
             _ => {}
         }
-        match self.switch.execute(cmd, &args, &keywords).await {
+        match self.switch.execute(cmd, &args).await {
             Ok(out) => finish(out, modifier),
             Err(e) => Outcome::Failed(format!("% {e}\n")),
         }
@@ -267,8 +265,8 @@ impl Session {
     /// After `enable` asked for it: checks the secret.
     pub async fn enable_with(&mut self, password: &str) -> Outcome {
         match self.shadow().await {
-            Ok(c) => match c.enable_secret {
-                Some(h) if !lisa_config::secret::verify(password, &h) => {
+            Ok(c) => match &c.get::<SystemConfig>().enable_secret {
+                Some(h) if !lisa_system::secret::verify(password, h) => {
                     Outcome::Failed("% Bad secrets\n".into())
                 }
                 _ => {
@@ -283,7 +281,12 @@ impl Session {
     /// The running config as a model.
     async fn shadow(&mut self) -> Result<Config, String> {
         match self.switch.running_text().await {
-            Ok(text) => Ok(apply_text(&Config::default(), &text).unwrap_or_default()),
+            Ok(text) => {
+                let reg = registry();
+                Ok(reg
+                    .apply_text(&reg.default_config(), &text)
+                    .unwrap_or_else(|_| reg.default_config()))
+            }
             Err(e) => Err(format!("% {e}\n")),
         }
     }
@@ -298,15 +301,16 @@ impl Session {
         let before = st.mode.clone();
         // The syntax is checked against a local copy; lisad checks the rest
         // (interfaces that exist, driver limits) when the change arrives.
-        match apply_line(&mut st.shadow, &mut st.mode, line) {
+        match registry().apply_line(&mut st.shadow, &mut st.mode, line) {
             Err(ApplyError::Parse(e)) => {
                 return Outcome::Failed(format_error(line.trim_start(), &shifted(line, e)))
             }
             Err(ApplyError::Rejected(m)) => return Outcome::Failed(format!("% {m}\n")),
             Ok(()) => {}
         }
-        let entered = enters_submode(line);
-        if st.mode == Mode::Exec {
+        let entered = st.mode.is_sub()
+            && (st.mode != before || parse(registry().global_tree(), line).is_ok());
+        if st.mode.is_exec() {
             let st = self.config.take().expect("in configuration mode");
             let out = self.commit(&st.pending).await;
             self.refresh_hostname().await;
@@ -318,12 +322,12 @@ impl Session {
         }
         // Applied at once, in the sub-mode it was typed in.
         let text = match (&st.entry, &before) {
-            (Some(e), Mode::Interface(_) | Mode::Vlan(_)) if !entered => format!("{e}\n{line}"),
+            (Some(e), b) if b.is_sub() && !entered => format!("{e}\n{line}"),
             _ => line.to_string(),
         };
         if entered {
             st.entry = Some(line.trim().to_string());
-        } else if st.mode == Mode::Global {
+        } else if st.mode.is_global() {
             st.entry = None;
         }
         match self.switch.apply(&text).await {
@@ -372,23 +376,8 @@ pub enum TreeKind {
     UserExec,
     /// `hostname#`
     Exec,
-    /// `(config)#`
-    Global,
-    /// `(config-if)#`
-    Interface,
-    /// `(config-vlan)#`
-    Vlan,
-}
-
-/// True if `line` is a global command that enters a sub-mode.
-fn enters_submode(line: &str) -> bool {
-    use lisa_config::commands::ConfigCmd;
-    parse(&commands::global_tree(), line).is_ok_and(|p| {
-        matches!(
-            p.cmd,
-            ConfigCmd::Interface | ConfigCmd::InterfaceRange | ConfigCmd::Vlan
-        )
-    })
+    /// A configuration mode, by id: `config`, `config-if`, ...
+    Config(&'static str),
 }
 
 /// The output, through the modifier if there is one.

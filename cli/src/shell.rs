@@ -4,9 +4,10 @@
 //! line.
 
 use crate::exec::{exec_tree, user_exec_tree};
+use crate::features::registry;
 use crate::session::{Outcome, Session, TreeKind};
-use lisa_config::commands;
-use lisa_config::grammar::{help, Node};
+use lisa_engine::grammar::{help, Node};
+use lisa_engine::Mode;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
@@ -57,9 +58,9 @@ impl Completer for ShellHelper {
         let words = match (in_do, self.tree.get()) {
             (true, _) | (false, TreeKind::Exec) => keyword_choices(&exec_tree(), upto_cmd),
             (false, TreeKind::UserExec) => keyword_choices(&user_exec_tree(), upto_cmd),
-            (false, TreeKind::Global) => keyword_choices(&commands::global_tree(), upto_cmd),
-            (false, TreeKind::Interface) => keyword_choices(&commands::interface_tree(), upto_cmd),
-            (false, TreeKind::Vlan) => keyword_choices(&commands::vlan_tree(), upto_cmd),
+            (false, TreeKind::Config(id)) => {
+                keyword_choices(registry().tree(&Mode::sub(id, Vec::new())), upto_cmd)
+            }
         };
         let start = upto.rfind(char::is_whitespace).map(|i| i + 1).unwrap_or(0);
         let candidates = words

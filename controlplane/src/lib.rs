@@ -3,6 +3,7 @@
 
 pub mod boot;
 pub mod events;
+pub mod features;
 pub mod grpc;
 pub mod listen;
 pub mod running;

@@ -404,14 +404,7 @@ impl EthPort {
         if rc == 0 {
             return Ok(());
         }
-        let buffer_bound = matches!(
-            self.kind,
-            PortKind::AfPacket(_)
-                | PortKind::VhostServer(_)
-                | PortKind::VhostClient(_)
-                | PortKind::Pcap { .. }
-                | PortKind::Null
-        );
+        let buffer_bound = self.buffer_bound();
         if buffer_bound {
             tracing::debug!(
                 port = self.port_id,
@@ -420,18 +413,51 @@ impl EthPort {
             );
             return Ok(());
         }
+        let max = self.driver_max_mtu();
+        Err(DpdkError::other(
+            format!("setting MTU {mtu}"),
+            format!("the {} driver supports MTU up to {max}", self.driver()),
+        ))
+    }
+
+    /// True for ports whose frame size only the switch's buffers bound
+    /// (their drivers refuse MTU calls, or ignore them).
+    fn buffer_bound(&self) -> bool {
+        matches!(
+            self.kind,
+            PortKind::AfPacket(_)
+                | PortKind::VhostServer(_)
+                | PortKind::VhostClient(_)
+                | PortKind::Pcap { .. }
+                | PortKind::Null
+        )
+    }
+
+    /// The largest MTU the driver takes (drivers that set no `max_mtu` give
+    /// the largest frame instead: less an Ethernet header, an 802.1Q tag
+    /// and the FCS).
+    fn driver_max_mtu(&self) -> u16 {
         let mut info = dpdk_sys::rte_eth_dev_info::default();
         // SAFETY: valid port id and out pointer.
         unsafe { dpdk_sys::rte_eth_dev_info_get(self.port_id, &mut info) };
-        // Drivers that set no max_mtu give the largest frame instead:
-        // less an Ethernet header, an 802.1Q tag and the FCS.
-        let max = if info.max_mtu != u16::MAX {
+        if info.max_mtu != u16::MAX {
             info.max_mtu
         } else {
             info.max_rx_pktlen
                 .saturating_sub(22)
                 .min(u32::from(u16::MAX)) as u16
-        };
+        }
+    }
+
+    /// Checks, without changing anything, that `set_mtu(mtu)` would be
+    /// taken: ports whose frames are bounded by the switch's buffers take
+    /// any MTU; others up to their driver's limit.
+    pub fn check_mtu(&self, mtu: u16) -> Result<(), DpdkError> {
+        let buffer_bound = self.buffer_bound();
+        let max = self.driver_max_mtu();
+        if buffer_bound || mtu <= max {
+            return Ok(());
+        }
         Err(DpdkError::other(
             format!("setting MTU {mtu}"),
             format!("the {} driver supports MTU up to {max}", self.driver()),

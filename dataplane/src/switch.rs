@@ -331,31 +331,62 @@ impl Dataplane {
         Ok(())
     }
 
-    /// Changes how a port switches.
-    pub fn set_port_l2(&self, name: &str, l2: PortL2) -> Result<(), DataplaneError> {
-        if !(68..=MAX_MTU).contains(&l2.mtu) {
-            return Err(DataplaneError::BadMtu(l2.mtu));
+    /// Checks, changing nothing, that port `name` would take `mtu`.
+    pub fn check_mtu(&self, name: &str, mtu: u16) -> Result<(), DataplaneError> {
+        if !(68..=MAX_MTU).contains(&mtu) {
+            return Err(DataplaneError::BadMtu(mtu));
+        }
+        let st = self.state();
+        let i = position(&st, name)?;
+        st.ports[i].eth.check_mtu(mtu)?;
+        Ok(())
+    }
+
+    /// Sets port `name`'s MTU (largest L3 payload).
+    pub fn set_port_mtu(&self, name: &str, mtu: u16) -> Result<(), DataplaneError> {
+        if !(68..=MAX_MTU).contains(&mtu) {
+            return Err(DataplaneError::BadMtu(mtu));
         }
         let mut st = self.state();
         let i = position(&st, name)?;
         let p = &mut st.ports[i];
-        if p.l2.mtu != l2.mtu {
-            p.eth.set_mtu(l2.mtu)?;
+        if p.l2.mtu != mtu {
+            p.eth.set_mtu(mtu)?;
+            p.l2.mtu = mtu;
+            self.publish(&st);
         }
-        if p.l2.admin_up != l2.admin_up {
-            p.eth.set_link(l2.admin_up);
+        Ok(())
+    }
+
+    /// Brings port `name` up or down (`shutdown`).
+    pub fn set_port_admin(&self, name: &str, up: bool) -> Result<(), DataplaneError> {
+        let mut st = self.state();
+        let i = position(&st, name)?;
+        let p = &mut st.ports[i];
+        if p.l2.admin_up != up {
+            p.eth.set_link(up);
+            p.l2.admin_up = up;
+            self.publish(&st);
         }
+        Ok(())
+    }
+
+    /// Sets port `name`'s VLAN membership (access or trunk). Addresses
+    /// learned under the old membership are forgotten.
+    pub fn set_port_mode(&self, name: &str, mode: PortMode) -> Result<(), DataplaneError> {
+        let mut st = self.state();
+        let i = position(&st, name)?;
+        let p = &mut st.ports[i];
+        if p.l2.mode == mode {
+            return Ok(());
+        }
+        p.l2.mode = mode;
         let id = p.eth.port_id();
-        let old_mode = std::mem::replace(&mut p.l2, l2).mode;
-        let changed_vlans = old_mode != st.ports[i].l2.mode;
         self.publish(&st);
-        if changed_vlans {
-            // Addresses learned under the old membership may no longer apply.
-            self.shared.fdb.flush(crate::l2::fdb::FdbFilter {
-                port: Some(id),
-                ..Default::default()
-            });
-        }
+        self.shared.fdb.flush(crate::l2::fdb::FdbFilter {
+            port: Some(id),
+            ..Default::default()
+        });
         Ok(())
     }
 

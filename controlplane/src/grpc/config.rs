@@ -1,10 +1,16 @@
 //! `lisa.v1.Config`: the running and startup configuration as IOS text.
 
 use crate::running::{ConfigError, Running};
+use lisa_engine::{Config, Registry};
+use lisa_ipv4::Ipv4Config;
+use lisa_l2::L2Config;
+use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
     config_server, ApplyConfigRequest, ConfigText, GetRunningConfigRequest,
     GetStartupConfigRequest, ReloadRequest, RunningConfig, SaveConfigRequest, SaveConfigResponse,
 };
+use lisa_system::SystemConfig;
+use lisa_vlan::VlanDb;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
@@ -12,34 +18,36 @@ use tonic::{Request, Response, Status};
 pub struct ConfigService(pub Arc<Running>);
 
 /// The configuration as typed data.
-pub fn typed(cfg: &lisa_config::Config) -> RunningConfig {
+pub fn typed(reg: &Registry, cfg: &Config) -> RunningConfig {
     use lisa_proto::v1::{FdbEntry, Route, StaticArp};
+    let ports = cfg.get::<PortsConfig>();
+    let l2 = cfg.get::<L2Config>();
+    let ip = cfg.get::<Ipv4Config>();
     RunningConfig {
-        hostname: cfg.hostname.clone(),
+        hostname: cfg.get::<SystemConfig>().hostname.clone(),
         vlans: cfg
+            .get::<VlanDb>()
             .vlans
             .keys()
             .map(|id| super::vlans::vlan(cfg, *id))
             .collect(),
-        interfaces: cfg
-            .interfaces
-            .iter()
-            .map(|(n, i)| super::interfaces::settings(n, i))
+        interfaces: ports
+            .ports()
+            .map(|(n, _)| super::interfaces::settings(reg, cfg, n))
             .collect(),
-        svis: cfg
-            .svis
-            .iter()
-            .map(|(v, s)| super::routing::svi_of(cfg, *v, s))
+        svis: ports
+            .svis()
+            .keys()
+            .map(|v| super::routing::svi_of(cfg, *v))
             .collect(),
-        routes: cfg
-            .routes
-            .iter()
+        routes: ip
+            .route_list()
             .map(|r| Route {
                 prefix: format!("{}/{}", r.net, r.len),
                 gateway: r.gateway.to_string(),
             })
             .collect(),
-        arps: cfg
+        arps: ip
             .arps
             .iter()
             .map(|(ip, mac)| StaticArp {
@@ -47,18 +55,17 @@ pub fn typed(cfg: &lisa_config::Config) -> RunningConfig {
                 mac: mac.to_cisco(),
             })
             .collect(),
-        static_macs: cfg
-            .static_macs
-            .iter()
+        static_macs: l2
+            .statics()
             .map(|m| FdbEntry {
                 vlan: u32::from(m.vlan),
                 mac: m.mac.to_cisco(),
-                port: m.interface.clone(),
+                port: m.interface,
                 r#type: "static".into(),
                 age_seconds: 0,
             })
             .collect(),
-        mac_aging_seconds: cfg.mac_aging,
+        mac_aging_seconds: l2.aging,
     }
 }
 
@@ -87,7 +94,8 @@ impl config_server::Config for ConfigService {
         &self,
         _: Request<GetRunningConfigRequest>,
     ) -> Result<Response<RunningConfig>, Status> {
-        Ok(Response::new(typed(&self.0.config())))
+        let reg = self.0.registry();
+        Ok(Response::new(self.0.read(|cfg| typed(reg, cfg))))
     }
 
     async fn get_startup_config(

@@ -4,7 +4,9 @@ use super::config::status;
 use super::SwitchContext;
 use crate::running::ConfigError;
 use dataplane::l2::fdb::FdbFilter;
-use lisa_config::resolve_interface;
+use lisa_l2::model::set_static_mac;
+use lisa_l2::L2Config;
+use lisa_ports::resolve_interface;
 use lisa_proto::v1::{fdb_server::Fdb, FdbEntry, ListFdbRequest, ListFdbResponse};
 use lisa_proto::v1::{
     FdbCounters, FdbStaticRequest, FdbStaticResponse, FlushFdbRequest, FlushFdbResponse,
@@ -71,7 +73,7 @@ impl Fdb for FdbService {
         super::blocking(move || {
             running.edit(|cfg| {
                 let interface = resolve_interface(cfg, &req.port)?;
-                cfg.set_static_mac(vlan, mac, &interface)
+                set_static_mac(cfg, vlan, mac, &interface)
             })
         })
         .await?
@@ -88,7 +90,12 @@ impl Fdb for FdbService {
         let running = self.0.running.clone();
         super::blocking(move || {
             running.edit(|cfg| {
-                if cfg.remove_static_mac(vlan, mac) {
+                if cfg
+                    .get_mut::<L2Config>()
+                    .static_macs
+                    .remove(&(vlan, mac))
+                    .is_some()
+                {
                     Ok(())
                 } else {
                     Err(format!(
@@ -131,7 +138,10 @@ impl FdbService {
             None
         } else {
             // Abbreviations resolve as in the configuration (`int e1`).
-            let name = resolve_interface(&self.0.running.config(), port)
+            let name = self
+                .0
+                .running
+                .read(|cfg| resolve_interface(cfg, port))
                 .map_err(Status::invalid_argument)?;
             Some(
                 self.0

@@ -3,10 +3,10 @@
 
 use super::config::status;
 use crate::running::{ConfigError, Running};
-use lisa_config::model::{MAX_DESCRIPTION, MAX_MTU, MIN_MTU};
-use lisa_config::{
-    render::interface_lines, resolve_interface, InterfaceConfig, SwitchportMode as Mode,
-};
+use lisa_engine::{Config, Registry};
+use lisa_l2::{L2Config, Switchport, SwitchportMode as Mode};
+use lisa_ports::model::{MAX_DESCRIPTION, MAX_MTU, MIN_MTU};
+use lisa_ports::{resolve_interface, InterfaceConfig, PortsConfig};
 use lisa_proto::v1::{
     interfaces_server, GetInterfaceRequest, InterfaceSettings, SetInterfaceRequest, SwitchportMode,
 };
@@ -17,20 +17,24 @@ use tonic::{Request, Response, Status};
 /// The Interfaces service.
 pub struct InterfacesService(pub Arc<Running>);
 
-pub(crate) fn settings(name: &str, i: &InterfaceConfig) -> InterfaceSettings {
+/// Interface `name`'s settings as the API shows them (it must exist).
+pub(crate) fn settings(reg: &Registry, cfg: &Config, name: &str) -> InterfaceSettings {
+    let i = cfg.get::<PortsConfig>().interface(name);
+    let sp = cfg.get::<L2Config>().switchport(name);
     InterfaceSettings {
         name: name.to_string(),
         description: i.description.clone(),
         shutdown: i.shutdown,
-        mode: match i.mode {
+        mode: match sp.mode {
             Mode::Access => SwitchportMode::Access,
             Mode::Trunk => SwitchportMode::Trunk,
         } as i32,
-        access_vlan: u32::from(i.access_vlan),
-        native_vlan: u32::from(i.native_vlan),
-        allowed_vlans: i.allowed.to_string(),
+        access_vlan: u32::from(sp.access_vlan),
+        native_vlan: u32::from(sp.native_vlan),
+        allowed_vlans: sp.allowed.to_string(),
         mtu: u32::from(i.mtu),
-        text: interface_lines(i)
+        text: reg
+            .render_interface(cfg, name)
             .iter()
             .map(|l| format!(" {l}\n"))
             .collect(),
@@ -45,8 +49,12 @@ fn vlan_field(field: &str, v: u32) -> Result<u16, String> {
     }
 }
 
-/// Applies the set fields of `req` to `i`.
-fn apply(i: &mut InterfaceConfig, req: &SetInterfaceRequest) -> Result<(), String> {
+/// Applies the set fields of `req` to `i` and `sp`.
+fn apply(
+    i: &mut InterfaceConfig,
+    sp: &mut Switchport,
+    req: &SetInterfaceRequest,
+) -> Result<(), String> {
     if let Some(d) = &req.description {
         if d.len() > MAX_DESCRIPTION {
             return Err(format!("description: at most {MAX_DESCRIPTION} characters"));
@@ -57,20 +65,20 @@ fn apply(i: &mut InterfaceConfig, req: &SetInterfaceRequest) -> Result<(), Strin
         i.shutdown = s;
     }
     if let Some(m) = req.mode {
-        i.mode = match SwitchportMode::try_from(m) {
+        sp.mode = match SwitchportMode::try_from(m) {
             Ok(SwitchportMode::Access) => Mode::Access,
             Ok(SwitchportMode::Trunk) => Mode::Trunk,
             _ => return Err(format!("mode: {m} is not ACCESS (1) or TRUNK (2)")),
         };
     }
     if let Some(v) = req.access_vlan {
-        i.access_vlan = vlan_field("access_vlan", v)?;
+        sp.access_vlan = vlan_field("access_vlan", v)?;
     }
     if let Some(v) = req.native_vlan {
-        i.native_vlan = vlan_field("native_vlan", v)?;
+        sp.native_vlan = vlan_field("native_vlan", v)?;
     }
     if let Some(list) = &req.allowed_vlans {
-        i.allowed = match list.as_str() {
+        sp.allowed = match list.as_str() {
             "all" => VlanSet::all(),
             "none" => VlanSet::none(),
             text => text.parse().map_err(|e| format!("allowed_vlans: {e}"))?,
@@ -91,14 +99,17 @@ impl interfaces_server::Interfaces for InterfacesService {
         &self,
         req: Request<GetInterfaceRequest>,
     ) -> Result<Response<InterfaceSettings>, Status> {
-        let cfg = self.0.config();
-        let name =
-            resolve_interface(&cfg, &req.into_inner().name).map_err(Status::invalid_argument)?;
-        let i = cfg
-            .interfaces
-            .get(&name)
-            .ok_or_else(|| Status::not_found(format!("no interface {name}")))?;
-        Ok(Response::new(settings(&name, i)))
+        let typed = req.into_inner().name;
+        let reg = self.0.registry();
+        self.0
+            .read(|cfg| {
+                let name = resolve_interface(cfg, &typed).map_err(Status::invalid_argument)?;
+                if !cfg.get::<PortsConfig>().is_port(&name) {
+                    return Err(Status::not_found(format!("no interface {name}")));
+                }
+                Ok(settings(reg, cfg, &name))
+            })
+            .map(Response::new)
     }
 
     async fn set_interface(
@@ -108,15 +119,21 @@ impl interfaces_server::Interfaces for InterfacesService {
         let req = req.into_inner();
         let running = self.0.clone();
         super::blocking(move || {
-            running.edit(|cfg| {
+            let name = running.edit(|cfg| {
                 let name = resolve_interface(cfg, &req.name)?;
-                let i = cfg
+                if !cfg.get::<PortsConfig>().is_port(&name) {
+                    return Err(format!("no interface {name}"));
+                }
+                let mut i = cfg.get::<PortsConfig>().interfaces[&name].clone();
+                let mut sp = cfg.get::<L2Config>().switchport(&name);
+                apply(&mut i, &mut sp, &req)?;
+                cfg.get_mut::<PortsConfig>()
                     .interfaces
-                    .get_mut(&name)
-                    .ok_or_else(|| format!("no interface {name}"))?;
-                apply(i, &req)?;
-                Ok(settings(&name, i))
-            })
+                    .insert(name.clone(), i);
+                cfg.get_mut::<L2Config>().edit(&name, |s| *s = sp);
+                Ok(name)
+            })?;
+            Ok(running.read(|cfg| settings(running.registry(), cfg, &name)))
         })
         .await?
         .map(Response::new)

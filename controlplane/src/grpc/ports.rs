@@ -4,7 +4,9 @@ use super::SwitchContext;
 use crate::boot::valid_port_name;
 use dataplane::port::PortKindError;
 use dataplane::{DataplaneError, PortInfo, PortKind, PortSpec};
-use lisa_config::SwitchportMode;
+use lisa_ipv4::routed_svis;
+use lisa_l2::{L2Config, SwitchportMode};
+use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
     ports_server::Ports, AddPortRequest, EventType, ListPortsRequest, ListPortsResponse, Port,
     PortCounters, RemovePortRequest, RemovePortResponse,
@@ -94,22 +96,33 @@ impl Ports for PortsService {
 /// Why removing port `name` would cut an SVI off (it is the only up port
 /// of a routed VLAN), or None.
 fn last_port_of_an_svi(ctx: &SwitchContext, name: &str) -> Option<String> {
-    let cfg = ctx.running.config();
-    let present = ctx.dp.port_names();
+    ctx.running
+        .read(|cfg| last_port_in(cfg, &ctx.dp.port_names(), name))
+}
+
+fn last_port_in(
+    cfg: &lisa_engine::Config,
+    present: &[(u16, String)],
+    name: &str,
+) -> Option<String> {
     let carries = |port: &str, vlan: u16| {
-        cfg.interfaces.get(port).is_some_and(|i| {
-            !i.shutdown
-                && match i.mode {
-                    SwitchportMode::Access => i.access_vlan == vlan,
-                    SwitchportMode::Trunk => i.allowed.contains(vlan),
-                }
-        })
+        let sp = cfg.get::<L2Config>().switchport(port);
+        cfg.get::<PortsConfig>()
+            .interfaces
+            .get(port)
+            .is_some_and(|i| {
+                !i.shutdown
+                    && match sp.mode {
+                        SwitchportMode::Access => sp.access_vlan == vlan,
+                        SwitchportMode::Trunk => sp.allowed.contains(vlan),
+                    }
+            })
     };
     let name = present
         .iter()
         .map(|(_, n)| n)
         .find(|n| n.eq_ignore_ascii_case(name))?;
-    for (vlan, a) in cfg.routed_svis() {
+    for (vlan, a) in routed_svis(cfg) {
         let members: Vec<&String> = present
             .iter()
             .map(|(_, n)| n)

@@ -5,13 +5,17 @@ use super::config::status;
 use super::SwitchContext;
 use dataplane::l3::control::{NeighborState, RouteKind};
 use dataplane::l3::nexthop::NextHop;
-use lisa_config::{IpPrefix, IpRoute, SviConfig};
+use lisa_engine::{Config, Removed};
+use lisa_ipv4::{routed_svis, IpRoute, Ipv4Config};
+use lisa_ports::model::MAX_DESCRIPTION;
+use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
     routing_server, ArpEntry, ClearArpRequest, ClearArpResponse, DeleteSviRequest,
     DeleteSviResponse, ListArpRequest, ListArpResponse, ListRoutesRequest, ListRoutesResponse,
     ListSvisRequest, ListSvisResponse, LookupRequest, LookupResponse, Route, RouteBatch,
     RouteChangeResponse, RouteEntry, SetSviRequest, StaticArp, StaticArpResponse, Svi,
 };
+use lisa_types::Ipv4Prefix as IpPrefix;
 use lisa_types::{valid_vlan, MacAddr};
 use std::net::Ipv4Addr;
 use tonic::{Request, Response, Status, Streaming};
@@ -71,33 +75,21 @@ fn route_of(r: &Route) -> Result<IpRoute, Status> {
     })
 }
 
-/// The routes of `routes` for the same prefix as `r` (any next hop).
-fn same_prefix<'a>(
-    routes: &'a std::collections::BTreeSet<IpRoute>,
-    r: &IpRoute,
-) -> impl Iterator<Item = IpRoute> + 'a {
-    let lo = IpRoute {
-        net: r.net,
-        len: r.len,
-        gateway: Ipv4Addr::UNSPECIFIED,
-    };
-    let hi = IpRoute {
-        gateway: Ipv4Addr::BROADCAST,
-        ..lo
-    };
-    routes.range(lo..=hi).copied()
-}
-
-pub(crate) fn svi_of(cfg: &lisa_config::Config, vlan: u16, s: &SviConfig) -> Svi {
+/// SVI `vlan` as the API shows it (it must exist).
+pub(crate) fn svi_of(cfg: &Config, vlan: u16) -> Svi {
+    let name = format!("Vlan{vlan}");
+    let i = cfg.get::<PortsConfig>().interface(&name);
     Svi {
         vlan: u32::from(vlan),
-        address: s
-            .address
+        address: cfg
+            .get::<Ipv4Config>()
+            .addresses
+            .get(&vlan)
             .map(|a| format!("{}/{}", a.addr, a.len))
             .unwrap_or_default(),
-        shutdown: s.shutdown,
-        description: s.description.clone(),
-        up: cfg.routed_svis().contains_key(&vlan),
+        shutdown: i.shutdown,
+        description: i.description,
+        up: routed_svis(cfg).contains_key(&vlan),
     }
 }
 
@@ -117,24 +109,20 @@ impl RoutingService {
         let (added, removed) = super::blocking(move || {
             running.edit(|cfg| {
                 let mut removed = 0u64;
+                let routes = &mut cfg.get_mut::<Ipv4Config>().routes;
                 for r in &remove {
-                    let found: Vec<IpRoute> = same_prefix(&cfg.routes, r)
-                        .filter(|x| !exact || r.gateway.is_unspecified() || x.gateway == r.gateway)
-                        .collect();
-                    if found.is_empty() {
-                        return Err(format!("no static route {}/{} to remove", r.net, r.len));
-                    }
-                    for x in found {
-                        cfg.routes.remove(&x);
-                        removed += 1;
+                    let key = (r.net, r.len);
+                    match routes.get(&key) {
+                        Some(gw) if !exact || r.gateway.is_unspecified() || *gw == r.gateway => {
+                            routes.remove(&key);
+                            removed += 1;
+                        }
+                        _ => return Err(format!("no static route {}/{} to remove", r.net, r.len)),
                     }
                 }
                 for r in &add {
-                    let old: Vec<IpRoute> = same_prefix(&cfg.routes, r).collect();
-                    for x in old {
-                        cfg.routes.remove(&x);
-                    }
-                    cfg.routes.insert(*r);
+                    // One next hop per prefix: a new one replaces the old.
+                    routes.insert((r.net, r.len), r.gateway);
                 }
                 Ok((add.len() as u64, removed))
             })
@@ -160,8 +148,13 @@ impl routing_server::Routing for RoutingService {
         &self,
         _: Request<ListSvisRequest>,
     ) -> Result<Response<ListSvisResponse>, Status> {
-        let cfg = self.0.running.config();
-        let svis = cfg.svis.iter().map(|(v, s)| svi_of(&cfg, *v, s)).collect();
+        let svis = self.0.running.read(|cfg| {
+            cfg.get::<PortsConfig>()
+                .svis()
+                .keys()
+                .map(|v| svi_of(cfg, *v))
+                .collect()
+        });
         Ok(Response::new(ListSvisResponse {
             svis,
             router_mac: self.0.dp.l3().router_mac().to_cisco(),
@@ -177,30 +170,39 @@ impl routing_server::Routing for RoutingService {
             Some(a) => Some(Some(parse_prefix("address", a)?)),
         };
         if let Some(d) = &req.description {
-            if d.len() > lisa_config::model::MAX_DESCRIPTION {
+            if d.len() > MAX_DESCRIPTION {
                 return Err(bad(format!(
-                    "description: at most {} characters",
-                    lisa_config::model::MAX_DESCRIPTION
+                    "description: at most {MAX_DESCRIPTION} characters"
                 )));
             }
         }
         let running = self.0.running.clone();
         super::blocking(move || {
             running.edit(|cfg| {
-                let s = cfg.svis.entry(vlan).or_default();
-                if let Some(a) = address {
-                    s.address = a;
-                }
+                let s = cfg
+                    .get_mut::<PortsConfig>()
+                    .interfaces
+                    .entry(format!("Vlan{vlan}"))
+                    .or_default();
                 if let Some(sh) = req.shutdown {
                     s.shutdown = sh;
                 }
                 if let Some(d) = req.description {
                     s.description = d;
                 }
+                let addrs = &mut cfg.get_mut::<Ipv4Config>().addresses;
+                match address {
+                    Some(Some(a)) => {
+                        addrs.insert(vlan, a);
+                    }
+                    Some(None) => {
+                        addrs.remove(&vlan);
+                    }
+                    None => {}
+                }
                 Ok(())
             })?;
-            let cfg = running.config();
-            Ok(svi_of(&cfg, vlan, &cfg.svis[&vlan]))
+            Ok(running.read(|cfg| svi_of(cfg, vlan)))
         })
         .await?
         .map(Response::new)
@@ -215,10 +217,13 @@ impl routing_server::Routing for RoutingService {
         let running = self.0.running.clone();
         super::blocking(move || {
             running.edit(|cfg| {
-                cfg.svis
-                    .remove(&vlan)
-                    .map(|_| ())
-                    .ok_or_else(|| format!("interface Vlan{vlan} does not exist"))
+                let name = format!("Vlan{vlan}");
+                cfg.get_mut::<PortsConfig>()
+                    .interfaces
+                    .remove(&name)
+                    .ok_or_else(|| format!("interface Vlan{vlan} does not exist"))?;
+                running.registry().cascade(cfg, &Removed::Interface(name));
+                Ok(())
             })
         })
         .await?
@@ -389,7 +394,8 @@ impl routing_server::Routing for RoutingService {
         let running = self.0.running.clone();
         super::blocking(move || {
             running.edit(|cfg| {
-                cfg.arps.insert(ip, mac);
+                lisa_ipv4::model::check_arp(ip, mac)?;
+                cfg.get_mut::<Ipv4Config>().arps.insert(ip, mac);
                 Ok(())
             })
         })
@@ -406,7 +412,8 @@ impl routing_server::Routing for RoutingService {
         let running = self.0.running.clone();
         super::blocking(move || {
             running.edit(|cfg| {
-                cfg.arps
+                cfg.get_mut::<Ipv4Config>()
+                    .arps
                     .remove(&ip)
                     .map(|_| ())
                     .ok_or_else(|| format!("no static ARP entry for {ip}"))

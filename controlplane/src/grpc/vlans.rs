@@ -2,12 +2,15 @@
 
 use super::config::status;
 use crate::running::Running;
-use lisa_config::{SwitchportMode, VlanConfig};
+use lisa_engine::{Config, Removed};
+use lisa_l2::{L2Config, SwitchportMode};
+use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
     vlans_server, CreateVlanRequest, DeleteVlanRequest, DeleteVlanResponse, ListVlansRequest,
     ListVlansResponse, Vlan,
 };
 use lisa_types::{valid_vlan, DEFAULT_VLAN};
+use lisa_vlan::{VlanConfig, VlanDb};
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
@@ -24,35 +27,33 @@ fn check_id(id: u32) -> Result<u16, Status> {
     }
 }
 
-/// The VLAN name rule: 1-32 characters, no spaces.
+/// The VLAN name rule (the one the IOS text follows).
 fn check_name(name: &str) -> Result<(), Status> {
-    if name.len() > 32 || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Status::invalid_argument(format!(
-            "vlan name '{name}': use at most 32 characters, no spaces"
-        )));
+    if name.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    lisa_vlan::model::check_name(name).map_err(Status::invalid_argument)
 }
 
-pub(crate) fn vlan(cfg: &lisa_config::Config, id: u16) -> Vlan {
-    let ports = cfg
-        .interfaces
-        .iter()
-        .filter(|(_, i)| match i.mode {
-            SwitchportMode::Access => i.access_vlan == id,
-            SwitchportMode::Trunk => i.allowed.contains(id),
-        })
-        .map(|(n, _)| n.clone())
-        .collect();
-    let access_ports = cfg
-        .interfaces
-        .iter()
-        .filter(|(_, i)| i.mode == SwitchportMode::Access && i.access_vlan == id)
-        .map(|(n, _)| n.clone())
-        .collect();
+/// VLAN `id` with its member ports.
+pub(crate) fn vlan(cfg: &Config, id: u16) -> Vlan {
+    let l2 = cfg.get::<L2Config>();
+    let mut ports = Vec::new();
+    let mut access_ports = Vec::new();
+    for (name, _) in cfg.get::<PortsConfig>().ports() {
+        let sp = l2.switchport(name);
+        let access = sp.mode == SwitchportMode::Access;
+        if access && sp.access_vlan == id {
+            access_ports.push(name.clone());
+        }
+        if (access && sp.access_vlan == id) || (!access && sp.allowed.contains(id)) {
+            ports.push(name.clone());
+        }
+    }
     Vlan {
         id: u32::from(id),
         name: cfg
+            .get::<VlanDb>()
             .vlans
             .get(&id)
             .map(|v| v.name.clone())
@@ -68,8 +69,13 @@ impl vlans_server::Vlans for VlansService {
         &self,
         _: Request<ListVlansRequest>,
     ) -> Result<Response<ListVlansResponse>, Status> {
-        let cfg = self.0.config();
-        let vlans = cfg.vlans.keys().map(|id| vlan(&cfg, *id)).collect();
+        let vlans = self.0.read(|cfg| {
+            cfg.get::<VlanDb>()
+                .vlans
+                .keys()
+                .map(|id| vlan(cfg, *id))
+                .collect()
+        });
         Ok(Response::new(ListVlansResponse { vlans }))
     }
 
@@ -85,10 +91,12 @@ impl vlans_server::Vlans for VlansService {
                 } else {
                     req.name.clone()
                 };
-                cfg.vlans.insert(id, VlanConfig { name });
+                cfg.get_mut::<VlanDb>()
+                    .vlans
+                    .insert(id, VlanConfig { name });
                 Ok(())
             })?;
-            Ok(vlan(&running.config(), id))
+            Ok(running.read(|cfg| vlan(cfg, id)))
         })
         .await?
         .map(Response::new)
@@ -108,10 +116,13 @@ impl vlans_server::Vlans for VlansService {
         let running = self.0.clone();
         super::blocking(move || {
             running.edit(|cfg| {
-                cfg.vlans
+                cfg.get_mut::<VlanDb>()
+                    .vlans
                     .remove(&id)
                     .ok_or_else(|| format!("vlan {id} does not exist"))?;
-                cfg.static_macs.retain(|s| s.vlan != id);
+                running
+                    .registry()
+                    .cascade(cfg, &Removed::Vlans(Box::new([id].into_iter().collect())));
                 Ok(())
             })
         })

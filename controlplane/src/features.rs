@@ -1,0 +1,87 @@
+//! How a feature plugs into `lisad`: its model and CLI into the registry
+//! (shared with swcli), and its applier (the dataplane side of a commit).
+//! `lisad` lists its features once, in `src/features.rs`.
+
+use dataplane::Dataplane;
+use lisa_engine::{Applier, Config, Registry};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// A feature's background work (a timer, a control loop), run on the
+/// control-plane runtime until lisad stops.
+pub type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A feature's daemon side.
+pub trait DaemonFeature {
+    /// Registers the feature's model and CLI (its crate's `register`).
+    fn register(&self, reg: &mut Registry);
+
+    /// The feature's side of a commit, if it drives the dataplane.
+    fn applier(&self, dp: &Arc<Dataplane>) -> Option<Box<dyn Applier>>;
+
+    /// Names what changed from `old` to `new`, for the event feed.
+    fn describe(&self, _old: &Config, _new: &Config) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The feature's background work.
+    fn tasks(&self, _dp: &Arc<Dataplane>) -> Vec<Task> {
+        Vec::new()
+    }
+
+    /// Pushes the settings of a port that was just plugged.
+    fn port_added(&self, _dp: &Dataplane, _cfg: &Config, _name: &str) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Every feature of a running `lisad`.
+pub struct FeatureSet {
+    /// What the features registered (commands, sections, rules, rendering).
+    pub registry: Registry,
+    /// Their commit appliers, in commit order.
+    pub appliers: Vec<Box<dyn Applier>>,
+    features: Vec<Box<dyn DaemonFeature + Send + Sync>>,
+}
+
+impl FeatureSet {
+    /// Registers `features` (in this order) over `dp`.
+    pub fn new(
+        features: Vec<Box<dyn DaemonFeature + Send + Sync>>,
+        dp: &Arc<Dataplane>,
+    ) -> FeatureSet {
+        let mut registry = Registry::new();
+        let mut appliers = Vec::new();
+        for f in &features {
+            f.register(&mut registry);
+            appliers.extend(f.applier(dp));
+        }
+        FeatureSet {
+            registry,
+            appliers,
+            features,
+        }
+    }
+
+    /// What changed, named by every feature.
+    pub fn describe(&self, old: &Config, new: &Config) -> Vec<String> {
+        self.features
+            .iter()
+            .flat_map(|f| f.describe(old, new))
+            .collect()
+    }
+
+    /// Every feature's background work.
+    pub fn tasks(&self, dp: &Arc<Dataplane>) -> Vec<Task> {
+        self.features.iter().flat_map(|f| f.tasks(dp)).collect()
+    }
+
+    /// Pushes a newly plugged port's settings, feature by feature.
+    pub fn port_added(&self, dp: &Dataplane, cfg: &Config, name: &str) -> Result<(), String> {
+        for f in &self.features {
+            f.port_added(dp, cfg, name)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,270 @@
+//! What the features register, in one place: their configuration sections,
+//! sub-modes, command trees with handlers, validation rules, rendering, and
+//! cascades. Both `lisad` and `swcli` build one at start from the same
+//! feature list.
+
+use crate::args::Args;
+use crate::config::{Config, Removed, Section};
+use crate::grammar::{kw, merge, Node};
+use crate::mode::{Mode, EXEC, GLOBAL};
+use crate::render::Rendered;
+use crate::text::ApplyError;
+
+/// What a configuration command runs.
+pub type ConfigHandler = fn(&mut ConfigCtx<'_>, &Args) -> Result<(), ApplyError>;
+/// A rule over the whole candidate configuration; the error names the
+/// setting and what is wrong.
+pub type Validator = fn(&Config) -> Result<(), String>;
+/// Writes a feature's part of the running configuration.
+pub type Renderer = fn(&Config, &mut Rendered);
+/// Writes a feature's lines of one interface's block: (rank, line).
+pub type InterfaceRenderer = fn(&Config, &str, &mut Vec<(u16, String)>);
+/// Drops what hung on something removed.
+pub type Cascade = fn(&mut Config, &Removed);
+
+/// What a handler works on: the candidate configuration and the mode.
+pub struct ConfigCtx<'a> {
+    /// The candidate configuration.
+    pub cfg: &'a mut Config,
+    /// The mode the line was read in; handlers that enter or leave a
+    /// sub-mode change it.
+    pub mode: &'a mut Mode,
+    reg: &'a Registry,
+}
+
+impl ConfigCtx<'_> {
+    /// What the current sub-mode configures.
+    pub fn targets(&self) -> Vec<String> {
+        self.mode.targets.clone()
+    }
+
+    /// Tells every feature that `what` is gone, so what hangs on it goes too.
+    pub fn removed(&mut self, what: Removed) {
+        for c in &self.reg.cascades {
+            c(self.cfg, &what);
+        }
+    }
+}
+
+struct ModeSpec {
+    id: &'static str,
+    prompt: &'static str,
+    tree: Vec<Node<ConfigHandler>>,
+}
+
+/// Everything the features registered.
+pub struct Registry {
+    features: Vec<&'static str>,
+    default: Config,
+    modes: Vec<ModeSpec>,
+    validators: Vec<(&'static str, Validator)>,
+    renderers: Vec<Renderer>,
+    interface_renderers: Vec<InterfaceRenderer>,
+    cascades: Vec<Cascade>,
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry::new()
+    }
+}
+
+fn end(ctx: &mut ConfigCtx<'_>, _: &Args) -> Result<(), ApplyError> {
+    *ctx.mode = Mode::exec();
+    Ok(())
+}
+
+fn exit(ctx: &mut ConfigCtx<'_>, _: &Args) -> Result<(), ApplyError> {
+    *ctx.mode = if ctx.mode.is_sub() {
+        Mode::global()
+    } else {
+        Mode::exec()
+    };
+    Ok(())
+}
+
+fn leave() -> Vec<Node<ConfigHandler>> {
+    vec![
+        kw("end", "Exit from configure mode", vec![]).runs(end as ConfigHandler),
+        kw("exit", "Exit from the current mode", vec![]).runs(exit as ConfigHandler),
+    ]
+}
+
+impl Registry {
+    /// A registry with global configuration mode and its `end` and `exit`.
+    pub fn new() -> Registry {
+        Registry {
+            features: Vec::new(),
+            default: Config::empty(),
+            modes: vec![ModeSpec {
+                id: GLOBAL,
+                prompt: "(config)",
+                tree: leave(),
+            }],
+            validators: Vec::new(),
+            renderers: Vec::new(),
+            interface_renderers: Vec::new(),
+            cascades: Vec::new(),
+        }
+    }
+
+    /// Records that feature `name` registered (for `show` and errors).
+    pub fn feature(&mut self, name: &'static str) {
+        self.features.push(name);
+    }
+
+    /// The features, in registration order.
+    pub fn features(&self) -> &[&'static str] {
+        &self.features
+    }
+
+    /// Adds configuration section `T` (at its default) to every configuration.
+    pub fn section<T: Section + Default>(&mut self) {
+        self.default.add::<T>();
+    }
+
+    /// Declares sub-mode `id` with its prompt suffix (`(config-vlan)`); it
+    /// gets `end` and `exit`.
+    pub fn mode(&mut self, id: &'static str, prompt: &'static str) {
+        self.mode_spec(id).prompt = prompt;
+    }
+
+    fn mode_spec(&mut self, id: &'static str) -> &mut ModeSpec {
+        let i = match self.modes.iter().position(|m| m.id == id) {
+            Some(i) => i,
+            None => {
+                self.modes.push(ModeSpec {
+                    id,
+                    prompt: "",
+                    tree: leave(),
+                });
+                self.modes.len() - 1
+            }
+        };
+        &mut self.modes[i]
+    }
+
+    /// Adds commands to mode `mode`'s tree (a feature may add to a mode
+    /// another feature declares). Two handlers for one command are a
+    /// declaration error and panic here, when the binary starts.
+    pub fn commands(&mut self, mode: &'static str, tree: Vec<Node<ConfigHandler>>) {
+        if let Err(e) = merge(&mut self.mode_spec(mode).tree, tree) {
+            panic!("mode {mode}: {e}");
+        }
+    }
+
+    /// Adds a rule the whole configuration must follow.
+    pub fn validator(&mut self, feature: &'static str, rule: Validator) {
+        self.validators.push((feature, rule));
+    }
+
+    /// Adds a renderer of the running configuration.
+    pub fn renderer(&mut self, r: Renderer) {
+        self.renderers.push(r);
+    }
+
+    /// Adds a renderer of lines inside `interface` blocks.
+    pub fn interface_renderer(&mut self, r: InterfaceRenderer) {
+        self.interface_renderers.push(r);
+    }
+
+    /// Adds a cascade, run when something is removed.
+    pub fn on_removed(&mut self, c: Cascade) {
+        self.cascades.push(c);
+    }
+
+    /// The default configuration: every section at its default.
+    pub fn default_config(&self) -> Config {
+        self.default.clone()
+    }
+
+    /// The command tree of `mode` (the global tree for an unknown one).
+    pub fn tree(&self, mode: &Mode) -> &[Node<ConfigHandler>] {
+        let id = if mode.is_exec() { GLOBAL } else { mode.id };
+        &self
+            .modes
+            .iter()
+            .find(|m| m.id == id)
+            .unwrap_or(&self.modes[0])
+            .tree
+    }
+
+    /// The global configuration tree.
+    pub fn global_tree(&self) -> &[Node<ConfigHandler>] {
+        &self.modes[0].tree
+    }
+
+    /// The prompt suffix of `mode`: `(config)`, `(config-if)`, or "" in EXEC.
+    pub fn prompt(&self, mode: &Mode) -> &'static str {
+        if mode.id == EXEC {
+            return "";
+        }
+        self.modes
+            .iter()
+            .find(|m| m.id == mode.id)
+            .map(|m| m.prompt)
+            .unwrap_or("(config)")
+    }
+
+    /// Checks every registered rule; the first broken one is the error.
+    pub fn validate(&self, cfg: &Config) -> Result<(), String> {
+        for (_, rule) in &self.validators {
+            rule(cfg)?;
+        }
+        Ok(())
+    }
+
+    /// The configuration as IOS text.
+    pub fn render(&self, cfg: &Config) -> String {
+        self.rendered(cfg).text()
+    }
+
+    /// What every feature rendered, before assembly.
+    pub fn rendered(&self, cfg: &Config) -> Rendered {
+        let mut out = Rendered::default();
+        for r in &self.renderers {
+            r(cfg, &mut out);
+        }
+        for name in out.interface_names() {
+            for (rank, line) in self.interface_lines(cfg, &name) {
+                out.interface_line(&name, rank, line);
+            }
+        }
+        out
+    }
+
+    fn interface_lines(&self, cfg: &Config, name: &str) -> Vec<(u16, String)> {
+        let mut lines = Vec::new();
+        for r in &self.interface_renderers {
+            r(cfg, name, &mut lines);
+        }
+        lines.sort_by_key(|(rank, _)| *rank);
+        lines
+    }
+
+    /// The lines of interface `name`'s block (without `interface`), in
+    /// IOS's order; costs only that interface.
+    pub fn render_interface(&self, cfg: &Config, name: &str) -> Vec<String> {
+        self.interface_lines(cfg, name)
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect()
+    }
+
+    /// Tells every feature that `what` is gone (for typed API changes; a
+    /// handler uses `ConfigCtx::removed`).
+    pub fn cascade(&self, cfg: &mut Config, what: &Removed) {
+        for c in &self.cascades {
+            c(cfg, what);
+        }
+    }
+
+    /// A handler context over `cfg` in `mode`.
+    pub fn ctx<'a>(&'a self, cfg: &'a mut Config, mode: &'a mut Mode) -> ConfigCtx<'a> {
+        ConfigCtx {
+            cfg,
+            mode,
+            reg: self,
+        }
+    }
+}

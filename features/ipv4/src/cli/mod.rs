@@ -1,0 +1,221 @@
+//! The commands of feature `ipv4`, with their handlers and rendering:
+//! `ip route`, `arp` in global mode, `ip address` in interface mode.
+
+use crate::model::Ipv4Config;
+use lisa_engine::render::{order, rank, Rendered};
+use lisa_engine::text::reject;
+use lisa_engine::{arg, kw, ApplyError, ArgKind, Args, Config, ConfigCtx, ConfigHandler, Node};
+use lisa_ports::PortsConfig;
+use lisa_types::{mask_len, Ipv4Prefix, MacAddr};
+use std::fmt::Write;
+use std::net::Ipv4Addr;
+
+type Tree = Vec<Node<ConfigHandler>>;
+
+fn ip_route(gateway_optional: bool) -> Node<ConfigHandler> {
+    let gw = arg(
+        "gateway",
+        ArgKind::Ipv4,
+        "Forwarding router's address",
+        vec![],
+    )
+    .runs(route as ConfigHandler);
+    let mask = arg("mask", ArgKind::Ipv4, "Destination prefix mask", vec![gw]);
+    let mask = if gateway_optional {
+        mask.runs(route as ConfigHandler)
+    } else {
+        mask
+    };
+    kw(
+        "route",
+        "Establish static routes",
+        vec![arg("net", ArgKind::Ipv4, "Destination prefix", vec![mask])],
+    )
+}
+
+/// Global-mode commands: `ip route`, `arp` and their `no`.
+pub fn global_commands() -> Tree {
+    vec![
+        kw(
+            "arp",
+            "Set a static ARP entry",
+            vec![arg(
+                "ip",
+                ArgKind::Ipv4,
+                "IP address of ARP entry",
+                vec![arg(
+                    "mac",
+                    ArgKind::Mac,
+                    "48-bit hardware address of ARP entry",
+                    vec![kw("arpa", "ARPA-type ARP entry", vec![]).runs(arp as ConfigHandler)],
+                )
+                .runs(arp as ConfigHandler)],
+            )],
+        ),
+        kw(
+            "ip",
+            "Global IP configuration subcommands",
+            vec![ip_route(false)],
+        ),
+        kw(
+            "no",
+            "Negate a command or set its defaults",
+            vec![
+                kw(
+                    "arp",
+                    "Delete a static ARP entry",
+                    vec![arg("ip", ArgKind::Ipv4, "IP address of ARP entry", vec![])
+                        .runs(arp as ConfigHandler)],
+                ),
+                kw(
+                    "ip",
+                    "Global IP configuration subcommands",
+                    vec![ip_route(true)],
+                ),
+            ],
+        ),
+    ]
+}
+
+/// Interface-mode commands: `ip address A.B.C.D MASK` and `no ip address`.
+pub fn interface_commands() -> Tree {
+    vec![
+        kw(
+            "ip",
+            "Interface Internet Protocol config commands",
+            vec![kw(
+                "address",
+                "Set the IP address of an interface",
+                vec![arg(
+                    "addr",
+                    ArgKind::Ipv4,
+                    "IP address",
+                    vec![arg("mask", ArgKind::Ipv4, "IP subnet mask", vec![])
+                        .runs(address as ConfigHandler)],
+                )],
+            )],
+        ),
+        kw(
+            "no",
+            "Negate a command or set its defaults",
+            vec![kw(
+                "ip",
+                "Interface Internet Protocol config commands",
+                vec![kw("address", "Set the IP address of an interface", vec![])
+                    .runs(address as ConfigHandler)],
+            )],
+        ),
+    ]
+}
+
+fn route(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let net: Ipv4Addr = a.get("net")?;
+    let mask: Ipv4Addr = a.get("mask")?;
+    let len = mask_len(mask).ok_or_else(|| reject(format!("Bad mask {mask} for route {net}")))?;
+    if (Ipv4Prefix { addr: net, len }).network() != net {
+        return Err(reject(format!(
+            "Inconsistent address and mask: {net} {mask}"
+        )));
+    }
+    let gateway: Option<Ipv4Addr> = a.opt("gateway")?;
+    let routes = &mut ctx.cfg.get_mut::<Ipv4Config>().routes;
+    if a.negated() {
+        match routes.get(&(net, len)) {
+            Some(g) if gateway.is_none_or(|w| w == *g) => {
+                routes.remove(&(net, len));
+                Ok(())
+            }
+            _ => Err(reject(format!("No matching route to delete: {net} {mask}"))),
+        }
+    } else {
+        // One next hop per prefix: a new one replaces the old.
+        let gw = gateway.ok_or_else(|| reject("a route needs a next hop"))?;
+        routes.insert((net, len), gw);
+        Ok(())
+    }
+}
+
+fn arp(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let ip: Ipv4Addr = a.get("ip")?;
+    let arps = &mut ctx.cfg.get_mut::<Ipv4Config>().arps;
+    if a.negated() {
+        return match arps.remove(&ip) {
+            Some(_) => Ok(()),
+            None => Err(reject(format!("No static ARP entry for {ip}"))),
+        };
+    }
+    let mac: MacAddr = a.get("mac")?;
+    if !mac.is_unicast() {
+        return Err(reject(format!(
+            "{} is a multicast address; an ARP entry needs a unicast one",
+            mac.to_cisco()
+        )));
+    }
+    arps.insert(ip, mac);
+    Ok(())
+}
+
+fn address(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let prefix = if a.negated() {
+        None
+    } else {
+        let addr: Ipv4Addr = a.get("addr")?;
+        let mask: Ipv4Addr = a.get("mask")?;
+        let len = mask_len(mask)
+            .filter(|l| (1..=31).contains(l))
+            .ok_or_else(|| reject(format!("Bad mask {mask} for address {addr}")))?;
+        Some(Ipv4Prefix { addr, len })
+    };
+    for name in ctx.targets() {
+        let Some(Ok(vlan)) = lisa_types::svi_vlan(&name) else {
+            if prefix.is_some() {
+                return Err(reject(
+                    "IP addresses may not be configured on L2 links (use interface VlanN)",
+                ));
+            }
+            continue;
+        };
+        let addrs = &mut ctx.cfg.get_mut::<Ipv4Config>().addresses;
+        match prefix {
+            Some(p) => addrs.insert(vlan, p),
+            None => addrs.remove(&vlan),
+        };
+    }
+    Ok(())
+}
+
+/// `ip address` (or `no ip address`) in an SVI's block.
+pub fn render_interface(cfg: &Config, name: &str, out: &mut Vec<(u16, String)>) {
+    let Some(Ok(v)) = lisa_types::svi_vlan(name) else {
+        return;
+    };
+    if !cfg.get::<PortsConfig>().interfaces.contains_key(name) {
+        return;
+    }
+    let line = match cfg.get::<Ipv4Config>().addresses.get(&v) {
+        Some(a) => format!("ip address {} {}", a.addr, a.netmask()),
+        None => "no ip address".into(),
+    };
+    out.push((rank::IP, line));
+}
+
+/// The `ip route` and `arp` lines.
+pub fn render(cfg: &Config, out: &mut Rendered) {
+    let ip = cfg.get::<Ipv4Config>();
+    let mut s = String::new();
+    for r in ip.route_list() {
+        let mask = Ipv4Prefix {
+            addr: r.net,
+            len: r.len,
+        }
+        .netmask();
+        let _ = writeln!(s, "ip route {} {mask} {}", r.net, r.gateway);
+    }
+    for (ip, mac) in &ip.arps {
+        let _ = writeln!(s, "arp {ip} {} arpa", mac.to_cisco());
+    }
+    out.block(order::IP, s);
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,91 @@
+use super::*;
+use crate::model::routed_svis;
+use lisa_engine::Registry;
+use lisa_ports::model::with_ports;
+use proptest::prelude::*;
+
+fn registry() -> Registry {
+    let mut reg = Registry::new();
+    lisa_ports::register(&mut reg);
+    lisa_vlan::register(&mut reg);
+    crate::register(&mut reg);
+    reg
+}
+
+fn base(reg: &Registry) -> Config {
+    with_ports(reg.default_config(), ["Ethernet1", "Ethernet2", "Vhost1"])
+}
+
+#[test]
+fn svis_routes_and_arp() {
+    let reg = registry();
+    let text = "vlan 10\ninterface Vlan10\n ip address 10.0.10.1 255.255.255.0\n description users gw\nip route 0.0.0.0 0.0.0.0 10.0.10.254\narp 10.0.10.9 0200.0000.0009 arpa\n";
+    let c = reg.apply_text(&base(&reg), text).unwrap();
+    let ip = c.get::<Ipv4Config>();
+    assert_eq!(
+        ip.addresses[&10],
+        Ipv4Prefix {
+            addr: "10.0.10.1".parse().unwrap(),
+            len: 24
+        }
+    );
+    assert_eq!(ip.routes.len(), 1);
+    assert_eq!(routed_svis(&c).len(), 1);
+    let text2 =
+        format!("{text}no ip route 0.0.0.0 0.0.0.0\nno arp 10.0.10.9\nno interface vlan10\n");
+    let c = reg.apply_text(&base(&reg), &text2).unwrap();
+    let ip = c.get::<Ipv4Config>();
+    assert!(ip.routes.is_empty() && ip.arps.is_empty() && ip.addresses.is_empty());
+}
+
+#[test]
+fn l3_mistakes_are_refused() {
+    let reg = registry();
+    let b = base(&reg);
+    for (text, want) in [
+        ("interface e1\n ip address 10.0.0.1 255.255.255.0", "L2 links"),
+        ("interface Vlan10\n ip address 10.0.0.1 255.0.255.0", "Bad mask"),
+        ("interface Vlan10\n ip address 10.0.0.0 255.255.255.0", "Bad mask /24"),
+        ("interface Vlan10\n ip address 10.0.0.1 255.255.0.0\ninterface Vlan20\n ip address 10.0.5.1 255.255.255.0", "overlaps with Vlan10"),
+        ("ip route 10.1.1.0 255.255.0.0 10.0.0.2", "Inconsistent"),
+        ("interface Vlan10\n ip address 10.0.0.1 255.255.255.0\nip route 10.1.0.0 255.255.0.0 10.0.0.1", "this router"),
+        ("no ip route 10.9.0.0 255.255.0.0", "No matching route"),
+        ("arp 10.0.0.5 0100.5e00.0001 arpa", "multicast"),
+    ] {
+        let e = reg.apply_text(&b, text).unwrap_err();
+        assert!(e.to_string().contains(want), "{text}: {e}");
+    }
+}
+
+proptest! {
+    /// Rendering SVIs, routes and ARP entries and applying the text to a
+    /// fresh switch gives them back.
+    #[test]
+    fn render_then_apply_is_identity(
+        svis in proptest::collection::btree_map(1u16..=4094, (any::<bool>(), proptest::option::of(16u8..=30)), 0..4),
+        routes in proptest::collection::btree_set((any::<u32>(), 0u8..=32, 1u32..1 << 24), 0..6),
+        arps in proptest::collection::btree_map(1u32..1 << 24, 1u64..1 << 40, 0..4),
+    ) {
+        let reg = registry();
+        let mut cfg = base(&reg);
+        for (v, (shutdown, len)) in svis {
+            let ports = cfg.get_mut::<PortsConfig>();
+            ports.interfaces.insert(format!("Vlan{v}"), lisa_ports::InterfaceConfig { shutdown, ..Default::default() });
+            // One subnet per SVI, each in its own 10.V.0.0/16: no overlap.
+            if let Some(len) = len {
+                cfg.get_mut::<Ipv4Config>().addresses.insert(v, Ipv4Prefix { addr: Ipv4Addr::from(0x0a00_0001 | (u32::from(v) << 16)), len });
+            }
+        }
+        let ip = cfg.get_mut::<Ipv4Config>();
+        for (net, len, gw) in routes {
+            let p = Ipv4Prefix { addr: Ipv4Addr::from(net), len };
+            ip.routes.insert((p.network(), len), Ipv4Addr::from(0xc000_0000 | gw));
+        }
+        for (a, m) in arps {
+            ip.arps.insert(Ipv4Addr::from(0xac00_0000 | a), MacAddr::from_u64((m << 2) & !(1 << 40)));
+        }
+        let text = reg.render(&cfg);
+        let again = reg.apply_text(&base(&reg), &text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(again, cfg);
+    }
+}

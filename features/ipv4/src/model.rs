@@ -1,0 +1,180 @@
+//! SVI addresses, static routes and static ARP entries, with their rules.
+
+use lisa_engine::{Config, Removed};
+use lisa_ports::PortsConfig;
+use lisa_types::{Ipv4Prefix, MacAddr};
+use lisa_vlan::VlanDb;
+use std::collections::{BTreeMap, HashSet};
+use std::net::Ipv4Addr;
+
+/// A static route (`ip route NET MASK GATEWAY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IpRoute {
+    /// The destination network (host bits zero).
+    pub net: Ipv4Addr,
+    /// Its prefix length.
+    pub len: u8,
+    /// The next hop.
+    pub gateway: Ipv4Addr,
+}
+
+/// The section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ipv4Config {
+    /// SVI addresses, by VLAN id (the SVI itself is an interface of `ports`).
+    pub addresses: BTreeMap<u16, Ipv4Prefix>,
+    /// Static routes: (network, length) -> gateway; one next hop per prefix.
+    pub routes: BTreeMap<(Ipv4Addr, u8), Ipv4Addr>,
+    /// Static ARP entries.
+    pub arps: BTreeMap<Ipv4Addr, MacAddr>,
+}
+
+impl Ipv4Config {
+    /// The static routes, in prefix order.
+    pub fn route_list(&self) -> impl Iterator<Item = IpRoute> + '_ {
+        self.routes.iter().map(|((net, len), gw)| IpRoute {
+            net: *net,
+            len: *len,
+            gateway: *gw,
+        })
+    }
+}
+
+/// The SVIs that route: an address, not shut down, and their VLAN exists.
+pub fn routed_svis(cfg: &Config) -> BTreeMap<u16, Ipv4Prefix> {
+    let ports = cfg.get::<PortsConfig>();
+    let vlans = cfg.get::<VlanDb>();
+    let svis = ports.svis();
+    cfg.get::<Ipv4Config>()
+        .addresses
+        .iter()
+        .filter(|(v, _)| vlans.exists(**v) && svis.get(v).is_some_and(|i| !i.shutdown))
+        .map(|(v, a)| (*v, *a))
+        .collect()
+}
+
+/// One rule for an SVI address: a host address of a /1-/31 subnet.
+pub fn check_address(vlan: u16, a: &Ipv4Prefix) -> Result<(), String> {
+    let host = u32::from(a.addr) & !a.mask_bits();
+    if a.len == 0 || a.len > 31 || (a.len < 31 && (host == 0 || host == !a.mask_bits())) {
+        return Err(format!(
+            "interface Vlan{vlan}: Bad mask /{} for address {}",
+            a.len, a.addr
+        ));
+    }
+    if a.addr.is_multicast()
+        || a.addr.is_loopback()
+        || a.addr.is_unspecified()
+        || a.addr.is_broadcast()
+    {
+        return Err(format!(
+            "interface Vlan{vlan}: {} is not a host address",
+            a.addr
+        ));
+    }
+    Ok(())
+}
+
+/// One rule for a static route's prefix and next hop.
+pub fn check_route(r: &IpRoute) -> Result<(), String> {
+    let p = Ipv4Prefix {
+        addr: r.net,
+        len: r.len,
+    };
+    if r.len > 32 || p.network() != r.net {
+        return Err(format!(
+            "ip route {} {}: Inconsistent address and mask",
+            r.net,
+            p.netmask()
+        ));
+    }
+    if r.gateway.is_unspecified() || r.gateway.is_multicast() || r.gateway.is_broadcast() {
+        return Err(format!(
+            "ip route {} {} {}: bad next hop",
+            r.net,
+            p.netmask(),
+            r.gateway
+        ));
+    }
+    Ok(())
+}
+
+/// One rule for a static ARP entry.
+pub fn check_arp(ip: Ipv4Addr, mac: MacAddr) -> Result<(), String> {
+    if !mac.is_unicast() {
+        return Err(format!(
+            "arp {ip} {}: not a unicast address",
+            mac.to_cisco()
+        ));
+    }
+    if ip.is_unspecified() || ip.is_multicast() || ip.is_broadcast() {
+        return Err(format!("arp {ip}: not a host address"));
+    }
+    Ok(())
+}
+
+/// The rules: addresses on existing SVIs, valid and not overlapping;
+/// routes clean, with a gateway that is not the switch; ARP entries valid.
+/// n log n in the number of SVIs, linear in routes and ARP entries.
+pub fn validate(cfg: &Config) -> Result<(), String> {
+    let ip = cfg.get::<Ipv4Config>();
+    let svis = cfg.get::<PortsConfig>().svis();
+    for (v, a) in &ip.addresses {
+        if !svis.contains_key(v) {
+            return Err(format!(
+                "ip address {} on Vlan{v}: no such interface",
+                a.addr
+            ));
+        }
+        check_address(*v, a)?;
+    }
+    let mut nets: Vec<(u32, u32, u16)> = ip
+        .addresses
+        .iter()
+        .map(|(v, a)| {
+            (
+                u32::from(a.network()),
+                u32::from(a.network()) | !a.mask_bits(),
+                *v,
+            )
+        })
+        .collect();
+    nets.sort_unstable();
+    for w in nets.windows(2) {
+        let ((_, end, first), (start, _, v)) = (w[0], w[1]);
+        if start <= end {
+            return Err(format!(
+                "interface Vlan{v}: {} overlaps with Vlan{first}",
+                Ipv4Addr::from(start)
+            ));
+        }
+    }
+    let own: HashSet<Ipv4Addr> = ip.addresses.values().map(|a| a.addr).collect();
+    for r in ip.route_list() {
+        check_route(&r)?;
+        if own.contains(&r.gateway) {
+            let mask = Ipv4Prefix {
+                addr: r.net,
+                len: r.len,
+            }
+            .netmask();
+            return Err(format!(
+                "ip route {} {mask} {}: Invalid next hop address (it's this router)",
+                r.net, r.gateway
+            ));
+        }
+    }
+    for (ip, mac) in &ip.arps {
+        check_arp(*ip, *mac)?;
+    }
+    Ok(())
+}
+
+/// Drops the address of a removed SVI.
+pub fn cascade(cfg: &mut Config, what: &Removed) {
+    if let Removed::Interface(name) = what {
+        if let Some(Ok(v)) = lisa_types::svi_vlan(name) {
+            cfg.get_mut::<Ipv4Config>().addresses.remove(&v);
+        }
+    }
+}

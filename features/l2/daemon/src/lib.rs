@@ -1,0 +1,67 @@
+//! Feature `l2` in `lisad`: the VLAN membership of each plugged port, the
+//! static entries of the MAC address table, and aging.
+#![forbid(unsafe_code)]
+
+mod applier;
+mod control;
+
+use controlplane::features::{DaemonFeature, Task};
+use dataplane::Dataplane;
+use lisa_engine::{Applier, Config, Registry};
+use lisa_l2::L2Config;
+use std::sync::atomic::AtomicU32;
+use std::sync::Arc;
+
+/// The feature, with the aging time its ager reads.
+pub struct L2 {
+    aging: Arc<AtomicU32>,
+}
+
+impl Default for L2 {
+    fn default() -> Self {
+        L2 {
+            aging: Arc::new(AtomicU32::new(lisa_l2::DEFAULT_AGING)),
+        }
+    }
+}
+
+impl DaemonFeature for L2 {
+    fn register(&self, reg: &mut Registry) {
+        lisa_l2::register(reg);
+    }
+
+    fn applier(&self, dp: &Arc<Dataplane>) -> Option<Box<dyn Applier>> {
+        Some(Box::new(applier::L2Applier {
+            dp: dp.clone(),
+            aging: self.aging.clone(),
+        }))
+    }
+
+    fn tasks(&self, dp: &Arc<Dataplane>) -> Vec<Task> {
+        vec![Box::pin(control::age_fdb(dp.clone(), self.aging.clone()))]
+    }
+
+    fn describe(&self, old: &Config, new: &Config) -> Vec<String> {
+        let (a, b) = (old.get::<L2Config>(), new.get::<L2Config>());
+        let mut what: Vec<String> = b
+            .switchports
+            .iter()
+            .filter(|(n, s)| a.switchports.get(*n) != Some(*s))
+            .map(|(n, _)| n.clone())
+            .chain(
+                a.switchports
+                    .keys()
+                    .filter(|n| !b.switchports.contains_key(*n))
+                    .cloned(),
+            )
+            .collect();
+        if a.static_macs != b.static_macs || a.aging != b.aging {
+            what.push("mac address-table".into());
+        }
+        what
+    }
+
+    fn port_added(&self, dp: &Dataplane, cfg: &Config, name: &str) -> Result<(), String> {
+        applier::port_added(dp, cfg, name)
+    }
+}

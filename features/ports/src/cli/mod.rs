@@ -1,0 +1,283 @@
+//! The commands of feature `ports`, with their handlers and rendering:
+//! `interface X`, `interface range ...`, `no interface VlanN`, and in
+//! interface mode `description`, `shutdown`, `mtu`.
+
+use crate::model::{
+    resolve_interface, InterfaceConfig, PortsConfig, DEFAULT_MTU, IF_MODE, MAX_DESCRIPTION,
+    MAX_MTU, MIN_MTU,
+};
+use lisa_engine::render::{rank, Rendered};
+use lisa_engine::text::reject;
+use lisa_engine::{
+    arg, kw, ApplyError, ArgKind, Args, Config, ConfigCtx, ConfigHandler, Mode, Node, Removed,
+};
+
+type Tree = Vec<Node<ConfigHandler>>;
+
+/// Global-mode commands: `interface`, `interface range`, `no interface`.
+pub fn global_commands() -> Tree {
+    vec![
+        kw(
+            "interface",
+            "Select an interface to configure",
+            vec![
+                kw(
+                    "range",
+                    "interface range command",
+                    vec![arg(
+                        "list",
+                        ArgKind::Line,
+                        "Interfaces: Ethernet1 - 4, Vhost2",
+                        vec![],
+                    )
+                    .runs(interface_range as ConfigHandler)],
+                ),
+                arg(
+                    "name",
+                    ArgKind::Interface,
+                    "Interface name (Ethernet1, Vhost2, ...)",
+                    vec![],
+                )
+                .runs(interface as ConfigHandler),
+            ],
+        ),
+        kw(
+            "no",
+            "Negate a command or set its defaults",
+            vec![kw(
+                "interface",
+                "Delete a VLAN interface",
+                vec![arg(
+                    "name",
+                    ArgKind::Interface,
+                    "Interface name (Vlan10)",
+                    vec![],
+                )
+                .runs(no_interface as ConfigHandler)],
+            )],
+        ),
+    ]
+}
+
+/// Interface-mode commands: `description`, `shutdown`, `mtu` and their `no`.
+pub fn interface_commands() -> Tree {
+    vec![
+        kw(
+            "description",
+            "Interface specific description",
+            vec![arg(
+                "text",
+                ArgKind::Line,
+                "Up to 240 characters describing this interface",
+                vec![],
+            )
+            .runs(description as ConfigHandler)],
+        ),
+        kw("shutdown", "Shutdown the selected interface", vec![]).runs(shutdown as ConfigHandler),
+        kw(
+            "mtu",
+            "Set the interface Maximum Transmission Unit (MTU)",
+            vec![arg(
+                "bytes",
+                ArgKind::Number(u32::from(MIN_MTU), u32::from(MAX_MTU)),
+                "MTU size in bytes",
+                vec![],
+            )
+            .runs(mtu as ConfigHandler)],
+        ),
+        kw(
+            "no",
+            "Negate a command or set its defaults",
+            vec![
+                kw("description", "Interface specific description", vec![])
+                    .runs(description as ConfigHandler),
+                kw("shutdown", "Shutdown the selected interface", vec![])
+                    .runs(shutdown as ConfigHandler),
+                kw(
+                    "mtu",
+                    "Set the interface Maximum Transmission Unit (MTU)",
+                    vec![],
+                )
+                .runs(mtu as ConfigHandler),
+            ],
+        ),
+    ]
+}
+
+/// Makes sure `name` has settings: a switch port's or an SVI's.
+fn create(cfg: &mut Config, name: &str) -> Result<(), ApplyError> {
+    if let Some(Err(e)) = lisa_types::svi_vlan(name) {
+        return Err(reject(e));
+    }
+    cfg.get_mut::<PortsConfig>()
+        .interfaces
+        .entry(name.to_string())
+        .or_default();
+    Ok(())
+}
+
+fn interface(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let typed = a.text("name").unwrap_or_default();
+    let name = resolve_interface(ctx.cfg, typed).map_err(reject)?;
+    create(ctx.cfg, &name)?;
+    *ctx.mode = Mode::sub(IF_MODE, vec![name]);
+    Ok(())
+}
+
+fn interface_range(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let names = expand_range(ctx.cfg, a.text("list").unwrap_or_default()).map_err(reject)?;
+    for n in &names {
+        create(ctx.cfg, n)?;
+    }
+    *ctx.mode = Mode::sub(IF_MODE, names);
+    Ok(())
+}
+
+fn no_interface(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let name = resolve_interface(ctx.cfg, a.text("name").unwrap_or_default()).map_err(reject)?;
+    match lisa_types::svi_vlan(&name) {
+        Some(Ok(_)) => {
+            ctx.cfg.get_mut::<PortsConfig>().interfaces.remove(&name);
+            ctx.removed(Removed::Interface(name));
+            Ok(())
+        }
+        Some(Err(e)) => Err(reject(e)),
+        None => Err(reject(format!(
+            "Interface {name} is a switch port; it cannot be deleted (unplug it instead)"
+        ))),
+    }
+}
+
+/// Runs `f` on the settings of every interface the sub-mode configures.
+fn each(
+    ctx: &mut ConfigCtx<'_>,
+    mut f: impl FnMut(&str, &mut InterfaceConfig) -> Result<(), ApplyError>,
+) -> Result<(), ApplyError> {
+    for name in ctx.targets() {
+        let ports = ctx.cfg.get_mut::<PortsConfig>();
+        f(&name, ports.interfaces.entry(name.clone()).or_default())?;
+    }
+    Ok(())
+}
+
+fn description(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let text = if a.negated() {
+        ""
+    } else {
+        a.text("text").unwrap_or_default()
+    };
+    if text.len() > MAX_DESCRIPTION {
+        return Err(reject(format!(
+            "Description is limited to {MAX_DESCRIPTION} characters"
+        )));
+    }
+    each(ctx, |_, i| {
+        i.description = text.to_string();
+        Ok(())
+    })
+}
+
+fn shutdown(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let down = !a.negated();
+    each(ctx, |_, i| {
+        i.shutdown = down;
+        Ok(())
+    })
+}
+
+fn mtu(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let mtu = if a.negated() {
+        DEFAULT_MTU
+    } else {
+        a.get("bytes")?
+    };
+    each(ctx, |name, i| {
+        if lisa_types::is_svi(name) {
+            return Err(reject(
+                "Not available on a VLAN interface: it has no switchport or MTU settings",
+            ));
+        }
+        i.mtu = mtu;
+        Ok(())
+    })
+}
+
+/// The interfaces of an `interface range` list: comma-separated items,
+/// each a name (`e1`) or a name and a last number (`Ethernet1 - 4`,
+/// `e1-4`), resolved like any interface name.
+pub fn expand_range(cfg: &Config, list: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in list.split(',') {
+        let item: String = item.split_whitespace().collect::<Vec<_>>().join("");
+        if item.is_empty() {
+            return Err(format!("Bad interface range: '{list}'"));
+        }
+        let (first, last) = match item.split_once('-') {
+            Some((a, b)) => (a.to_string(), Some(b.to_string())),
+            None => (item.clone(), None),
+        };
+        let digits = first.bytes().rev().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(format!("Bad interface range: '{item}' needs a number"));
+        }
+        let (stem, start) = first.split_at(first.len() - digits);
+        let start: u32 = start
+            .parse()
+            .map_err(|_| format!("Bad interface range: '{item}'"))?;
+        let end: u32 = match last {
+            Some(l) => l
+                .parse()
+                .map_err(|_| format!("Bad interface range: '{item}': the end must be a number"))?,
+            None => start,
+        };
+        if end < start || end - start > 4096 {
+            return Err(format!("Bad interface range: '{item}'"));
+        }
+        for n in start..=end {
+            let name = resolve_interface(cfg, &format!("{stem}{n}"))?;
+            if !lisa_types::valid_port_name(&name) {
+                return Err(format!("Bad interface name {name}"));
+            }
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Declares every interface block: switch ports by name, then SVIs by VLAN.
+pub fn render(cfg: &Config, out: &mut Rendered) {
+    let ports = cfg.get::<PortsConfig>();
+    let mut svis: Vec<(u16, &String)> = ports
+        .interfaces
+        .keys()
+        .filter_map(|n| Some((lisa_types::svi_vlan(n)?.ok()?, n)))
+        .collect();
+    svis.sort_unstable();
+    for (name, _) in ports.ports() {
+        out.interface(name);
+    }
+    for (_, name) in svis {
+        out.interface(name);
+    }
+}
+
+/// The common lines of interface `name`'s block.
+pub fn render_interface(cfg: &Config, name: &str, out: &mut Vec<(u16, String)>) {
+    let Some(i) = cfg.get::<PortsConfig>().interfaces.get(name) else {
+        return;
+    };
+    if !i.description.is_empty() {
+        out.push((rank::DESCRIPTION, format!("description {}", i.description)));
+    }
+    if i.mtu != DEFAULT_MTU {
+        out.push((rank::MTU, format!("mtu {}", i.mtu)));
+    }
+    if i.shutdown {
+        out.push((rank::SHUTDOWN, "shutdown".into()));
+    }
+}
+
+#[cfg(test)]
+mod tests;

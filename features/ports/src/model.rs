@@ -1,0 +1,140 @@
+//! The interfaces and their common settings, with the rules they follow.
+
+use lisa_engine::Config;
+use std::collections::BTreeMap;
+
+/// The interface configuration sub-mode (`(config-if)#`).
+pub const IF_MODE: &str = "config-if";
+/// Default interface MTU.
+pub const DEFAULT_MTU: u16 = 1500;
+/// Largest MTU (jumbo frames).
+pub const MAX_MTU: u16 = 9198;
+/// Smallest MTU.
+pub const MIN_MTU: u16 = 68;
+/// Longest interface description.
+pub const MAX_DESCRIPTION: usize = 240;
+
+/// One interface's common settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterfaceConfig {
+    /// Free text.
+    pub description: String,
+    /// Administratively down.
+    pub shutdown: bool,
+    /// Largest L3 payload (switch ports only; an SVI keeps the default).
+    pub mtu: u16,
+}
+
+impl Default for InterfaceConfig {
+    fn default() -> Self {
+        InterfaceConfig {
+            description: String::new(),
+            shutdown: false,
+            mtu: DEFAULT_MTU,
+        }
+    }
+}
+
+/// The section: every interface by name, switch ports and SVIs (`Vlan10`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PortsConfig {
+    /// Interfaces by name.
+    pub interfaces: BTreeMap<String, InterfaceConfig>,
+}
+
+impl PortsConfig {
+    /// The switch ports (not SVIs), by name.
+    pub fn ports(&self) -> impl Iterator<Item = (&String, &InterfaceConfig)> {
+        self.interfaces
+            .iter()
+            .filter(|(n, _)| !lisa_types::is_svi(n))
+    }
+
+    /// The SVIs, by VLAN id.
+    pub fn svis(&self) -> BTreeMap<u16, &InterfaceConfig> {
+        self.interfaces
+            .iter()
+            .filter_map(|(n, i)| Some((lisa_types::svi_vlan(n)?.ok()?, i)))
+            .collect()
+    }
+
+    /// Interface `name`'s settings (the defaults if it has none).
+    pub fn interface(&self, name: &str) -> InterfaceConfig {
+        self.interfaces.get(name).cloned().unwrap_or_default()
+    }
+
+    /// True if `name` is a switch port this configuration knows.
+    pub fn is_port(&self, name: &str) -> bool {
+        !lisa_types::is_svi(name) && self.interfaces.contains_key(name)
+    }
+}
+
+/// `cfg` with these switch ports present at their defaults (what a switch
+/// starts from).
+pub fn with_ports<'a>(mut cfg: Config, names: impl IntoIterator<Item = &'a str>) -> Config {
+    let ports = cfg.get_mut::<PortsConfig>();
+    for n in names {
+        ports.interfaces.entry(n.to_string()).or_default();
+    }
+    cfg
+}
+
+/// Resolves an interface name as typed (`e1`, `ethernet1`, `Vhost3`,
+/// `vlan10`) to its canonical name, matching the type prefix against the
+/// interfaces the configuration knows; an unknown type is kept as typed
+/// (pre-provisioning).
+pub fn resolve_interface(cfg: &Config, typed: &str) -> Result<String, String> {
+    let names = cfg.get::<PortsConfig>().interfaces.keys();
+    resolve_among(names.map(String::as_str), typed)
+}
+
+/// `resolve_interface` against a list of names.
+pub fn resolve_among<'a>(
+    names: impl Iterator<Item = &'a str>,
+    typed: &str,
+) -> Result<String, String> {
+    let stem = |n: &'a str| &n[..n.bytes().take_while(|c| c.is_ascii_alphabetic()).count()];
+    let letters = typed
+        .bytes()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let (ty, rest) = typed.split_at(letters);
+    let mut types: Vec<&str> = names.map(stem).collect();
+    types.push("Vlan");
+    types.sort_unstable();
+    types.dedup();
+    if let Some(exact) = types.iter().find(|t| t.eq_ignore_ascii_case(ty)) {
+        return Ok(format!("{exact}{rest}"));
+    }
+    let lower = ty.to_ascii_lowercase();
+    let fits: Vec<&&str> = types
+        .iter()
+        .filter(|t| t.to_ascii_lowercase().starts_with(&lower))
+        .collect();
+    match fits.as_slice() {
+        [one] => Ok(format!("{one}{rest}")),
+        [] => Ok(typed.to_string()),
+        _ => Err(format!("Ambiguous interface name {typed}")),
+    }
+}
+
+/// The rules: MTUs in range, descriptions not too long, SVI names valid.
+pub fn validate(cfg: &Config) -> Result<(), String> {
+    for (name, i) in &cfg.get::<PortsConfig>().interfaces {
+        if let Some(Err(e)) = lisa_types::svi_vlan(name) {
+            return Err(e);
+        }
+        if !(MIN_MTU..=MAX_MTU).contains(&i.mtu) {
+            return Err(format!(
+                "interface {name}: mtu {} is out of range ({MIN_MTU}-{MAX_MTU})",
+                i.mtu
+            ));
+        }
+        if i.description.len() > MAX_DESCRIPTION {
+            return Err(format!(
+                "interface {name}: the description is limited to {MAX_DESCRIPTION} characters"
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,51 @@
+use super::*;
+use lisa_engine::Registry;
+use proptest::prelude::*;
+
+fn registry() -> Registry {
+    let mut reg = Registry::new();
+    crate::register(&mut reg);
+    reg
+}
+
+#[test]
+fn enable_secret_is_kept_hashed() {
+    let reg = registry();
+    let c = reg
+        .apply_text(&reg.default_config(), "enable secret cisco\nhostname sw1\n")
+        .unwrap();
+    let h = c.get::<SystemConfig>().enable_secret.clone().unwrap();
+    assert!(secret::verify("cisco", &h));
+    let text = reg.render(&c);
+    assert!(text.contains(&format!("enable secret 9 {h}")), "{text}");
+    assert!(!text.contains("cisco"));
+    assert_eq!(reg.apply_text(&reg.default_config(), &text).unwrap(), c);
+    assert!(reg
+        .apply_text(&reg.default_config(), "enable secret 9 nothash")
+        .is_err());
+    let e = reg
+        .apply_text(&reg.default_config(), "hostname bad!name")
+        .unwrap_err();
+    assert!(e.to_string().contains("hostname"), "{e}");
+}
+
+#[test]
+fn defaults_render_short() {
+    let reg = registry();
+    assert_eq!(
+        reg.render(&reg.default_config()),
+        "!\nhostname lisa\n!\n!\nend\n"
+    );
+}
+
+proptest! {
+    /// Rendering the host name and applying it gives it back.
+    #[test]
+    fn render_then_apply_is_identity(host in "[a-z][a-z0-9-]{0,10}") {
+        let reg = registry();
+        let mut cfg = reg.default_config();
+        cfg.get_mut::<SystemConfig>().hostname = host;
+        let text = reg.render(&cfg);
+        prop_assert_eq!(reg.apply_text(&reg.default_config(), &text).unwrap(), cfg);
+    }
+}

@@ -1,0 +1,18 @@
+//! Feature `system`: the switch's host name (prompt, `show version`) and
+//! the `enable secret`, kept only as a scrypt hash.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod model;
+pub mod secret;
+
+pub use model::{SystemConfig, DEFAULT_HOSTNAME};
+
+/// Registers the feature's section, commands, rules and rendering.
+pub fn register(reg: &mut lisa_engine::Registry) {
+    reg.feature("system");
+    reg.section::<SystemConfig>();
+    reg.commands(lisa_engine::mode::GLOBAL, cli::global_commands());
+    reg.validator("system", model::validate);
+    reg.renderer(cli::render);
+}

@@ -1,0 +1,51 @@
+//! Host name and enable secret, with their rules.
+
+use lisa_engine::Config;
+
+/// Default host name.
+pub const DEFAULT_HOSTNAME: &str = "lisa";
+
+/// The section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemConfig {
+    /// Host name (prompt and `show version`).
+    pub hostname: String,
+    /// The `enable secret`, hashed (see `secret`).
+    pub enable_secret: Option<String>,
+}
+
+impl Default for SystemConfig {
+    fn default() -> Self {
+        SystemConfig {
+            hostname: DEFAULT_HOSTNAME.into(),
+            enable_secret: None,
+        }
+    }
+}
+
+/// One rule for a host name: 1-63 letters, digits, `-`, `_` or `.`.
+pub fn check_hostname(name: &str) -> Result<(), String> {
+    if name.is_empty()
+        || name.len() > 63
+        || !name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.')
+    {
+        return Err(format!(
+            "hostname '{name}': use 1-63 letters, digits, '-', '_' or '.'"
+        ));
+    }
+    Ok(())
+}
+
+/// The rules: a valid host name, a secret that is a scrypt hash.
+pub fn validate(cfg: &Config) -> Result<(), String> {
+    let s = cfg.get::<SystemConfig>();
+    check_hostname(&s.hostname)?;
+    if let Some(h) = &s.enable_secret {
+        if !crate::secret::is_hash(h) {
+            return Err("enable secret: not a scrypt hash".into());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! The features of `lisad`, in commit order: one line each. A feature's
+//! model and CLI come with it (swcli lists the same ones in
+//! `cli/src/features.rs`).
+
+use controlplane::features::DaemonFeature;
+
+/// Feature `system` has no dataplane side.
+struct System;
+
+impl DaemonFeature for System {
+    fn register(&self, reg: &mut lisa_engine::Registry) {
+        lisa_system::register(reg);
+    }
+
+    fn applier(
+        &self,
+        _: &std::sync::Arc<dataplane::Dataplane>,
+    ) -> Option<Box<dyn lisa_engine::Applier>> {
+        None
+    }
+}
+
+/// Every feature, in the order their changes are committed.
+pub fn daemon_features() -> Vec<Box<dyn DaemonFeature + Send + Sync>> {
+    vec![
+        Box::new(System),
+        Box::new(lisa_vlan_daemon::Vlan),
+        Box::new(lisa_l2_daemon::L2::default()),
+        Box::new(lisa_ports_daemon::Ports),
+        Box::new(lisa_ipv4_daemon::Ipv4),
+    ]
+}
