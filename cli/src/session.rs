@@ -4,7 +4,7 @@
 //! the `^` under the bad word.
 
 use crate::client::Switch;
-use crate::exec::{exec_tree, user_exec_tree, ExecCmd};
+use crate::exec::{exec_tree, user_exec_tree, ExecRun, SessionCmd};
 use crate::features::registry;
 use lisa_engine::grammar::{help, parse, ParseError};
 use lisa_engine::{ApplyError, Config, Mode};
@@ -157,14 +157,14 @@ impl Session {
     /// `?` help for a line being typed, as IOS prints it.
     pub fn help_text(&self, partial: &str) -> String {
         if let (Some(_), Some(exec)) = (&self.config, partial.trim_start().strip_prefix("do ")) {
-            return match help(&exec_tree(), exec) {
+            return match help(exec_tree(), exec) {
                 Ok(h) => format_help(&h),
                 Err(e) => format_error(exec, &e),
             };
         }
         let result = match self.tree() {
-            TreeKind::Exec => help(&exec_tree(), partial),
-            TreeKind::UserExec => help(&user_exec_tree(), partial),
+            TreeKind::Exec => help(exec_tree(), partial),
+            TreeKind::UserExec => help(user_exec_tree(), partial),
             TreeKind::Config(id) => help(registry().tree(&Mode::sub(id, Vec::new())), partial),
         };
         match result {
@@ -206,15 +206,23 @@ impl Session {
         } else {
             user_exec_tree()
         };
-        let (cmd, args) = match parse(&tree, command) {
+        let (cmd, args) = match parse(tree, command) {
             Ok(p) => (p.run, p.args),
             Err(e) => return Outcome::Failed(format_error(command, &e)),
         };
-        match cmd {
-            ExecCmd::ConfigureTerminal if self.config.is_some() => {
-                return Outcome::Ok(String::new())
+        let cmd = match cmd {
+            ExecRun::Api(handler) => {
+                let ctx = self.switch.ctx();
+                return match handler(&ctx, &args).await {
+                    Ok(out) => finish(out, modifier),
+                    Err(e) => Outcome::Failed(format!("% {e}\n")),
+                };
             }
-            ExecCmd::ConfigureTerminal => {
+            ExecRun::Session(cmd) => cmd,
+        };
+        match cmd {
+            SessionCmd::ConfigureTerminal if self.config.is_some() => Outcome::Ok(String::new()),
+            SessionCmd::ConfigureTerminal => {
                 // Lines are checked against a copy of the running config, so
                 // abbreviated interface names and VLANs resolve as on lisad.
                 let shadow = match self.shadow().await {
@@ -232,33 +240,26 @@ impl Session {
                 } else {
                     ""
                 };
-                return Outcome::Ok(hint.into());
+                Outcome::Ok(hint.into())
             }
-            ExecCmd::Enable if self.privileged => return Outcome::Ok(String::new()),
-            ExecCmd::Enable => {
-                return match self.shadow().await {
-                    Ok(c) if c.get::<SystemConfig>().enable_secret.is_none() => {
-                        self.privileged = true;
-                        Outcome::Ok(String::new())
-                    }
-                    Ok(_) => Outcome::Password,
-                    Err(e) => Outcome::Failed(e),
+            SessionCmd::Enable if self.privileged => Outcome::Ok(String::new()),
+            SessionCmd::Enable => match self.shadow().await {
+                Ok(c) if c.get::<SystemConfig>().enable_secret.is_none() => {
+                    self.privileged = true;
+                    Outcome::Ok(String::new())
                 }
-            }
-            ExecCmd::Disable => {
+                Ok(_) => Outcome::Password,
+                Err(e) => Outcome::Failed(e),
+            },
+            SessionCmd::Disable => {
                 self.privileged = false;
-                return Outcome::Ok(String::new());
+                Outcome::Ok(String::new())
             }
-            ExecCmd::Exit => return Outcome::Quit,
-            ExecCmd::ShowHistory => {
+            SessionCmd::Exit => Outcome::Quit,
+            SessionCmd::ShowHistory => {
                 let text: String = self.history.iter().map(|l| format!("  {l}\n")).collect();
-                return finish(text, modifier);
+                finish(text, modifier)
             }
-            _ => {}
-        }
-        match self.switch.execute(cmd, &args).await {
-            Ok(out) => finish(out, modifier),
-            Err(e) => Outcome::Failed(format!("% {e}\n")),
         }
     }
 
@@ -406,7 +407,7 @@ mod tests {
 
     #[test]
     fn caret_sits_under_the_bad_word() {
-        let e = parse(&exec_tree(), "show vresion").unwrap_err();
+        let e = parse(exec_tree(), "show vresion").unwrap_err();
         assert_eq!(
             format_error("show vresion", &e),
             "show vresion\n     ^\n% Invalid input detected at '^' marker.\n"

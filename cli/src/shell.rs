@@ -56,8 +56,8 @@ impl Completer for ShellHelper {
         };
         let in_do = offset > 0;
         let words = match (in_do, self.tree.get()) {
-            (true, _) | (false, TreeKind::Exec) => keyword_choices(&exec_tree(), upto_cmd),
-            (false, TreeKind::UserExec) => keyword_choices(&user_exec_tree(), upto_cmd),
+            (true, _) | (false, TreeKind::Exec) => keyword_choices(exec_tree(), upto_cmd),
+            (false, TreeKind::UserExec) => keyword_choices(user_exec_tree(), upto_cmd),
             (false, TreeKind::Config(id)) => {
                 keyword_choices(registry().tree(&Mode::sub(id, Vec::new())), upto_cmd)
             }

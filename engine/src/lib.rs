@@ -8,6 +8,8 @@
 //!   feature.
 //! - `registry`: what the features register (sections, modes, commands,
 //!   validation rules, rendering, cascades), and the IOS text in and out.
+//! - `exec`: EXEC commands (`show`, `clear`, ...): what swcli runs against
+//!   lisad's API, declared by the features like their configuration.
 //! - `commit`: the two-phase commit (validate, prepare on every feature,
 //!   then apply on all or abort on all).
 #![forbid(unsafe_code)]
@@ -15,6 +17,7 @@
 pub mod args;
 pub mod commit;
 pub mod config;
+pub mod exec;
 pub mod grammar;
 pub mod mode;
 pub mod registry;
@@ -24,6 +27,7 @@ pub mod text;
 pub use args::Args;
 pub use commit::{commit, Applier, CommitError, Prepared};
 pub use config::{Config, Removed, Section};
+pub use exec::{ExecCtx, ExecFuture, ExecHandler};
 pub use grammar::{arg, kw, ArgKind, Node, ParseError};
 pub use mode::Mode;
 pub use registry::{ConfigCtx, ConfigHandler, Registry};

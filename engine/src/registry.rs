@@ -5,6 +5,7 @@
 
 use crate::args::Args;
 use crate::config::{Config, Removed, Section};
+use crate::exec::ExecHandler;
 use crate::grammar::{kw, merge, Node};
 use crate::mode::{Mode, EXEC, GLOBAL};
 use crate::render::Rendered;
@@ -61,6 +62,7 @@ pub struct Registry {
     renderers: Vec<Renderer>,
     interface_renderers: Vec<InterfaceRenderer>,
     cascades: Vec<Cascade>,
+    exec: Vec<Node<ExecHandler>>,
 }
 
 impl Default for Registry {
@@ -105,6 +107,7 @@ impl Registry {
             renderers: Vec::new(),
             interface_renderers: Vec::new(),
             cascades: Vec::new(),
+            exec: Vec::new(),
         }
     }
 
@@ -166,6 +169,19 @@ impl Registry {
     /// Adds a renderer of lines inside `interface` blocks.
     pub fn interface_renderer(&mut self, r: InterfaceRenderer) {
         self.interface_renderers.push(r);
+    }
+
+    /// Adds EXEC commands (`show ...`, `clear ...`); merged like
+    /// configuration commands, with the same declaration errors.
+    pub fn exec_commands(&mut self, tree: Vec<Node<ExecHandler>>) {
+        if let Err(e) = merge(&mut self.exec, tree) {
+            panic!("EXEC commands: {e}");
+        }
+    }
+
+    /// The EXEC commands every feature declared.
+    pub fn exec_tree(&self) -> &[Node<ExecHandler>] {
+        &self.exec
     }
 
     /// Adds a cascade, run when something is removed.

@@ -43,3 +43,36 @@ pub fn svi_vlan(name: &str) -> Option<Result<u16, String>> {
 pub fn is_svi(name: &str) -> bool {
     matches!(svi_vlan(name), Some(Ok(_)))
 }
+
+/// Resolves an interface name as typed (`e1`, `ethernet1`, `vlan10`) to
+/// its canonical name, matching its letters against the types of `names`
+/// (and `Vlan`): an exact type wins, then a unique prefix; an unknown type
+/// is kept as typed.
+pub fn resolve_interface<'a>(
+    names: impl Iterator<Item = &'a str>,
+    typed: &str,
+) -> Result<String, String> {
+    let stem = |n: &'a str| &n[..n.bytes().take_while(|c| c.is_ascii_alphabetic()).count()];
+    let letters = typed
+        .bytes()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let (ty, rest) = typed.split_at(letters);
+    let mut types: Vec<&str> = names.map(stem).collect();
+    types.push("Vlan");
+    types.sort_unstable();
+    types.dedup();
+    if let Some(exact) = types.iter().find(|t| t.eq_ignore_ascii_case(ty)) {
+        return Ok(format!("{exact}{rest}"));
+    }
+    let lower = ty.to_ascii_lowercase();
+    let fits: Vec<&&str> = types
+        .iter()
+        .filter(|t| t.to_ascii_lowercase().starts_with(&lower))
+        .collect();
+    match fits.as_slice() {
+        [one] => Ok(format!("{one}{rest}")),
+        [] => Ok(typed.to_string()),
+        _ => Err(format!("Ambiguous interface name {typed}")),
+    }
+}

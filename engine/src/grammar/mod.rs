@@ -116,6 +116,18 @@ impl<H: Copy> Node<H> {
         self
     }
 
+    /// The same tree with every handler passed through `f` (to join trees
+    /// whose handlers differ in type, as swcli's own EXEC commands and the
+    /// features' do).
+    pub fn map<G: Copy>(&self, f: &impl Fn(H) -> G) -> Node<G> {
+        Node {
+            token: self.token,
+            help: self.help,
+            children: self.children.iter().map(|c| c.map(f)).collect(),
+            run: self.run.map(f),
+        }
+    }
+
     /// What this node shows in help.
     pub fn label(&self) -> String {
         match &self.token {

@@ -16,6 +16,7 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.commands(lisa_ports::IF_MODE, cli::interface_commands());
     reg.validator("l2", model::validate);
     reg.renderer(cli::render);
+    reg.exec_commands(cli::show::exec_commands());
     reg.interface_renderer(cli::render_interface);
     reg.on_removed(model::cascade);
 }

@@ -18,5 +18,6 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.commands(IF_MODE, cli::interface_commands());
     reg.validator("ports", model::validate);
     reg.renderer(cli::render);
+    reg.exec_commands(cli::show::exec_commands());
     reg.interface_renderer(cli::render_interface);
 }

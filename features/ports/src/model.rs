@@ -85,37 +85,7 @@ pub fn with_ports<'a>(mut cfg: Config, names: impl IntoIterator<Item = &'a str>)
 /// (pre-provisioning).
 pub fn resolve_interface(cfg: &Config, typed: &str) -> Result<String, String> {
     let names = cfg.get::<PortsConfig>().interfaces.keys();
-    resolve_among(names.map(String::as_str), typed)
-}
-
-/// `resolve_interface` against a list of names.
-pub fn resolve_among<'a>(
-    names: impl Iterator<Item = &'a str>,
-    typed: &str,
-) -> Result<String, String> {
-    let stem = |n: &'a str| &n[..n.bytes().take_while(|c| c.is_ascii_alphabetic()).count()];
-    let letters = typed
-        .bytes()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .count();
-    let (ty, rest) = typed.split_at(letters);
-    let mut types: Vec<&str> = names.map(stem).collect();
-    types.push("Vlan");
-    types.sort_unstable();
-    types.dedup();
-    if let Some(exact) = types.iter().find(|t| t.eq_ignore_ascii_case(ty)) {
-        return Ok(format!("{exact}{rest}"));
-    }
-    let lower = ty.to_ascii_lowercase();
-    let fits: Vec<&&str> = types
-        .iter()
-        .filter(|t| t.to_ascii_lowercase().starts_with(&lower))
-        .collect();
-    match fits.as_slice() {
-        [one] => Ok(format!("{one}{rest}")),
-        [] => Ok(typed.to_string()),
-        _ => Err(format!("Ambiguous interface name {typed}")),
-    }
+    lisa_types::resolve_interface(names.map(String::as_str), typed)
 }
 
 /// The rules: MTUs in range, descriptions not too long, SVI names valid.

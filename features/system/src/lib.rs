@@ -15,4 +15,5 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.commands(lisa_engine::mode::GLOBAL, cli::global_commands());
     reg.validator("system", model::validate);
     reg.renderer(cli::render);
+    reg.exec_commands(cli::show::exec_commands());
 }

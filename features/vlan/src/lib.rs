@@ -17,4 +17,5 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.commands(VLAN_MODE, cli::vlan_commands());
     reg.validator("vlan", model::validate);
     reg.renderer(cli::render);
+    reg.exec_commands(cli::show::exec_commands());
 }

@@ -1,6 +1,8 @@
 //! The commands of feature `ipv4`, with their handlers and rendering:
 //! `ip route`, `arp` in global mode, `ip address` in interface mode.
 
+pub mod show;
+
 use crate::model::Ipv4Config;
 use lisa_engine::render::{order, rank, Rendered};
 use lisa_engine::text::reject;

@@ -2,6 +2,8 @@
 //! `switchport ...` in interface mode, `mac address-table aging-time` and
 //! `mac address-table static` in global mode.
 
+pub mod show;
+
 use crate::model::{set_static_mac, L2Config, Switchport, SwitchportMode, DEFAULT_AGING};
 use lisa_engine::render::{order, rank, Rendered};
 use lisa_engine::text::reject;

@@ -2,6 +2,8 @@
 //! `interface X`, `interface range ...`, `no interface VlanN`, and in
 //! interface mode `description`, `shutdown`, `mtu`.
 
+pub mod show;
+
 use crate::model::{
     resolve_interface, InterfaceConfig, PortsConfig, DEFAULT_MTU, IF_MODE, MAX_DESCRIPTION,
     MAX_MTU, MIN_MTU,

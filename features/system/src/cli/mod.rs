@@ -1,6 +1,8 @@
 //! The commands of feature `system`, with their handlers and rendering:
 //! `hostname`, `enable secret` and their `no`.
 
+pub mod show;
+
 use crate::model::{SystemConfig, DEFAULT_HOSTNAME};
 use crate::secret;
 use lisa_engine::render::{order, Rendered};

@@ -1,6 +1,8 @@
 //! The commands of feature `vlan`, with their handlers and rendering:
 //! `vlan LIST` (enters `(config-vlan)#`), `no vlan LIST`, and `name`.
 
+pub mod show;
+
 use crate::model::{check_name, VlanConfig, VlanDb, VLAN_MODE};
 use lisa_engine::render::{order, Rendered};
 use lisa_engine::text::reject;

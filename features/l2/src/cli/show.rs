@@ -1,0 +1,206 @@
+//! EXEC commands of feature `l2`: `show mac address-table` with IOS's
+//! filters, `clear mac address-table dynamic`, `show interfaces trunk`.
+
+use lisa_engine::exec::{api_error, ExecHandler};
+use lisa_engine::{arg, exec_handler, kw, ArgKind, Args, Node};
+use lisa_proto::v1::{FlushFdbRequest, ListFdbRequest, SwitchportMode};
+use lisa_types::{MacAddr, VlanSet};
+use std::fmt::Write;
+
+type Tree = Vec<Node<ExecHandler>>;
+
+/// The EXEC commands.
+pub fn exec_commands() -> Tree {
+    let table = |children, h: Option<ExecHandler>| {
+        let n = kw("address-table", "MAC forwarding table", children);
+        let n = match h {
+            Some(h) => n.runs(h),
+            None => n,
+        };
+        kw("mac", "MAC configuration", vec![n])
+    };
+    let mut filters = mac_filters(0);
+    filters.push(kw("count", "Count keyword", vec![]).runs(show_mac as ExecHandler));
+    vec![
+        kw(
+            "clear",
+            "Reset functions",
+            vec![table(
+                vec![kw(
+                    "dynamic",
+                    "dynamic entry type",
+                    vec![
+                        kw(
+                            "vlan",
+                            "VLAN keyword",
+                            vec![arg("vlan", ArgKind::VlanId, "VLAN id", vec![])
+                                .runs(clear_mac as ExecHandler)],
+                        ),
+                        kw(
+                            "interface",
+                            "interface keyword",
+                            vec![
+                                arg("interface", ArgKind::Interface, "Interface name", vec![])
+                                    .runs(clear_mac as ExecHandler),
+                            ],
+                        ),
+                    ],
+                )
+                .runs(clear_mac as ExecHandler)],
+                None,
+            )],
+        ),
+        kw(
+            "show",
+            "Show running system information",
+            vec![
+                kw(
+                    "interfaces",
+                    "Interface status and configuration",
+                    vec![kw("trunk", "Show interface trunk information", vec![])
+                        .runs(show_interfaces_trunk as ExecHandler)],
+                ),
+                table(filters, Some(show_mac as ExecHandler)),
+            ],
+        ),
+    ]
+}
+
+/// The filters of `show mac address-table`, in IOS's order, each optional:
+/// `[dynamic|static] [address H.H.H] [interface X] [vlan N]`. `from` is
+/// the first filter still allowed.
+fn mac_filters(from: usize) -> Tree {
+    let h = show_mac as ExecHandler;
+    let mut t = Vec::new();
+    if from == 0 {
+        t.push(kw("dynamic", "dynamic entry type", mac_filters(1)).runs(h));
+        t.push(kw("static", "static entry type", mac_filters(1)).runs(h));
+    }
+    if from <= 1 {
+        t.push(kw(
+            "address",
+            "address keyword",
+            vec![arg("mac", ArgKind::Mac, "48 bit mac address", mac_filters(2)).runs(h)],
+        ));
+    }
+    if from <= 2 {
+        t.push(kw(
+            "interface",
+            "interface keyword",
+            vec![arg(
+                "interface",
+                ArgKind::Interface,
+                "Interface name",
+                mac_filters(3),
+            )
+            .runs(h)],
+        ));
+    }
+    if from <= 3 {
+        t.push(kw(
+            "vlan",
+            "VLAN keyword",
+            vec![arg("vlan", ArgKind::VlanId, "VLAN id", vec![]).runs(h)],
+        ));
+    }
+    t
+}
+
+/// The entry type a line asks for, if any.
+fn kind(args: &Args) -> Option<&'static str> {
+    if args.has("dynamic") {
+        Some("dynamic")
+    } else if args.has("static") {
+        Some("static")
+    } else {
+        None
+    }
+}
+
+exec_handler!(fn show_mac(ctx, args) {
+    let req = ListFdbRequest {
+        vlan: args.opt::<u32>("vlan").map_err(|e| e.to_string())?.unwrap_or(0),
+        port: args.text("interface").unwrap_or_default().to_string(),
+    };
+    let r = ctx.fdb().list_entries(req).await.map_err(api_error)?.into_inner();
+    let wanted: Option<MacAddr> = args.opt("mac").map_err(|e| e.to_string())?;
+    let kind = kind(args);
+    let entries: Vec<_> = r
+        .entries
+        .iter()
+        .filter(|e| kind.is_none_or(|k| e.r#type == k))
+        .filter(|e| wanted.is_none_or(|w| e.mac.parse::<MacAddr>() == Ok(w)))
+        .collect();
+    if args.has("count") {
+        let dynamic = entries.iter().filter(|e| e.r#type == "dynamic").count();
+        return Ok(format!(
+            "\nMac Entries for all vlans :\n---------------------------\nDynamic Address Count  : {dynamic}\nStatic  Address Count  : {}\nTotal Mac Addresses    : {}\n\nTotal Mac Address Space Available: {}\n",
+            entries.len() - dynamic,
+            entries.len(),
+            r.limit.saturating_sub(r.total)
+        ));
+    }
+    let mut out = String::from("          Mac Address Table\n-------------------------------------------\n\nVlan    Mac Address       Type        Ports\n----    -----------       --------    -----\n");
+    for e in &entries {
+        let mac: MacAddr = e
+            .mac
+            .parse()
+            .map_err(|_| format!("bad MAC address from lisad: {}", e.mac))?;
+        let _ = writeln!(
+            out,
+            "{:>4}    {}    {:<8}    {}",
+            e.vlan,
+            mac.to_cisco(),
+            e.r#type.to_uppercase(),
+            e.port
+        );
+    }
+    let _ = writeln!(out, "Total Mac Addresses for this criterion: {}", entries.len());
+    Ok(out)
+});
+
+exec_handler!(fn clear_mac(ctx, args) {
+    ctx.fdb()
+        .flush(FlushFdbRequest {
+            vlan: args.opt::<u32>("vlan").map_err(|e| e.to_string())?.unwrap_or(0),
+            port: args.text("interface").unwrap_or_default().to_string(),
+        })
+        .await
+        .map_err(api_error)?;
+    Ok(String::new())
+});
+
+exec_handler!(fn show_interfaces_trunk(ctx, args) {
+    let cfg = ctx.running_typed().await?;
+    let ports = ctx.port_list().await?;
+    let trunks: Vec<_> = cfg
+        .interfaces
+        .iter()
+        .filter(|i| i.mode == SwitchportMode::Trunk as i32)
+        .filter(|i| ports.iter().any(|p| p.name == i.name))
+        .collect();
+    let existing: VlanSet = cfg.vlans.iter().map(|v| v.id as u16).collect();
+    let mut out = format!(
+        "\n{:<12} {:<12} {:<14} {:<13} {}\n",
+        "Port", "Mode", "Encapsulation", "Status", "Native vlan"
+    );
+    for i in &trunks {
+        let up = ports.iter().any(|p| p.name == i.name && p.admin_up && p.link_up);
+        let status = if up { "trunking" } else { "not-trunking" };
+        let _ = writeln!(
+            out,
+            "{:<12} {:<12} {:<14} {:<13} {}",
+            i.name, "on", "802.1q", status, i.native_vlan
+        );
+    }
+    let _ = writeln!(out, "\n{:<12} Vlans allowed on trunk", "Port");
+    for i in &trunks {
+        let _ = writeln!(out, "{:<12} {}", i.name, i.allowed_vlans);
+    }
+    let _ = writeln!(out, "\n{:<12} Vlans allowed and active in management domain", "Port");
+    for i in &trunks {
+        let allowed: VlanSet = i.allowed_vlans.parse().unwrap_or_else(|_| VlanSet::none());
+        let _ = writeln!(out, "{:<12} {}", i.name, allowed.intersection(&existing));
+    }
+    Ok(out)
+});

@@ -1,0 +1,147 @@
+//! EXEC commands of feature `system`: `show version`, the configuration
+//! files (`show running-config [interface X]`, `show startup-config`,
+//! `write memory`, `copy running-config startup-config`, `reload`), and
+//! `clear counters`.
+
+use lisa_engine::exec::{api_error, ExecHandler};
+use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
+use lisa_proto::v1::{
+    ClearCountersRequest, GetStartupConfigRequest, GetVersionRequest, ReloadRequest,
+    SaveConfigRequest,
+};
+
+type Tree = Vec<Node<ExecHandler>>;
+
+/// The EXEC commands.
+pub fn exec_commands() -> Tree {
+    let show = |children| kw("show", "Show running system information", children);
+    vec![
+        kw(
+            "clear",
+            "Reset functions",
+            vec![kw(
+                "counters",
+                "Clear counters on one or all interfaces",
+                vec![],
+            )
+            .runs(clear_counters as ExecHandler)],
+        ),
+        kw(
+            "copy",
+            "Copy from one file to another",
+            vec![kw(
+                "running-config",
+                "Copy from current system configuration",
+                vec![
+                    kw("startup-config", "Copy to startup configuration", vec![])
+                        .runs(write_memory as ExecHandler),
+                ],
+            )],
+        ),
+        kw("reload", "Reload the startup configuration", vec![]).runs(reload as ExecHandler),
+        show(vec![
+            kw(
+                "running-config",
+                "Current operating configuration",
+                vec![kw(
+                    "interface",
+                    "Show interface configuration",
+                    vec![
+                        arg("interface", ArgKind::Interface, "Interface name", vec![])
+                            .runs(show_running_interface as ExecHandler),
+                    ],
+                )],
+            )
+            .runs(show_running as ExecHandler),
+            kw(
+                "startup-config",
+                "Contents of startup configuration",
+                vec![],
+            )
+            .runs(show_startup as ExecHandler),
+            kw("version", "System hardware and software status", vec![])
+                .runs(show_version as ExecHandler),
+        ]),
+        kw(
+            "write",
+            "Write running configuration to memory",
+            vec![kw("memory", "Write to NV memory", vec![]).runs(write_memory as ExecHandler)],
+        )
+        .runs(write_memory as ExecHandler),
+    ]
+}
+
+exec_handler!(fn show_running(ctx, args) {
+    let t = ctx.running_text().await?;
+    Ok(format!(
+        "Building configuration...\n\nCurrent configuration : {} bytes\n{t}",
+        t.len()
+    ))
+});
+
+exec_handler!(fn show_running_interface(ctx, args) {
+    let name = ctx.resolve(args.text("interface").unwrap_or_default()).await?;
+    let text = ctx.running_text().await?;
+    let head = format!("interface {name}");
+    let block: Vec<&str> = text
+        .lines()
+        .skip_while(|l| *l != head)
+        .take_while(|l| *l != "!")
+        .collect();
+    if block.is_empty() {
+        return Err(format!("Interface {name} has no configuration"));
+    }
+    Ok(format!(
+        "Building configuration...\n\nCurrent configuration:\n!\n{}\nend\n",
+        block.join("\n")
+    ))
+});
+
+exec_handler!(fn show_startup(ctx, args) {
+    Ok(ctx
+        .config()
+        .get_startup_config(GetStartupConfigRequest {})
+        .await
+        .map_err(api_error)?
+        .into_inner()
+        .text)
+});
+
+exec_handler!(fn write_memory(ctx, args) {
+    let r = ctx
+        .config()
+        .save_config(SaveConfigRequest {})
+        .await
+        .map_err(api_error)?
+        .into_inner();
+    Ok(format!(
+        "Building configuration...\n[OK] ({} bytes to {})\n",
+        r.bytes, r.path
+    ))
+});
+
+exec_handler!(fn reload(ctx, args) {
+    ctx.config().reload(ReloadRequest {}).await.map_err(api_error)?;
+    Ok("Configuration reloaded from startup-config\n".into())
+});
+
+exec_handler!(fn clear_counters(ctx, args) {
+    ctx.system()
+        .clear_counters(ClearCountersRequest {})
+        .await
+        .map_err(api_error)?;
+    Ok(String::new())
+});
+
+exec_handler!(fn show_version(ctx, args) {
+    let v = ctx
+        .system()
+        .get_version(GetVersionRequest {})
+        .await
+        .map_err(api_error)?
+        .into_inner();
+    Ok(format!(
+        "LiSA-DP lisad {}\n{}\n{} uptime is {} seconds\nForwarding workers: {}\n",
+        v.lisad, v.dpdk, v.hostname, v.uptime_seconds, v.workers
+    ))
+});
