@@ -132,7 +132,7 @@ fn run(sock: &std::path::Path, n: usize) -> Result<(), Box<dyn std::error::Error
                 .lookup(LookupRequest { address: net.to_string() })
                 .await?
                 .into_inner();
-            if l.action == "forward" && l.vlan == 10 {
+            if l.action() == lisa_proto::v1::LookupAction::Forward && l.vlan == 10 {
                 ok += 1;
             }
         }

@@ -7,9 +7,10 @@ mod common;
 use common::{serial, Lisad};
 use lisa_proto::v1::{
     config_client::ConfigClient, fdb_client::FdbClient, interfaces_client::InterfacesClient,
-    vlans_client::VlansClient, ApplyConfigRequest, CreateVlanRequest, DeleteVlanRequest,
-    FdbStaticRequest, FlushFdbRequest, GetInterfaceRequest, GetRunningConfigRequest,
-    ListFdbRequest, ListVlansRequest, SaveConfigRequest, SetInterfaceRequest, SwitchportMode,
+    vlans_client::VlansClient, ApplyConfigRequest, ArpState, CreateVlanRequest, DeleteVlanRequest,
+    FdbEntryType, FdbStaticRequest, FlushFdbRequest, GetInterfaceRequest, GetRunningConfigRequest,
+    ListFdbRequest, ListVlansRequest, LookupAction, SaveConfigRequest, SetInterfaceRequest,
+    SwitchportMode,
 };
 use tonic::Code;
 
@@ -159,11 +160,8 @@ fn typed_services_and_bad_requests() {
         .into_inner();
     assert_eq!(listed.entries.len(), 1);
     assert_eq!(
-        (
-            listed.entries[0].port.as_str(),
-            listed.entries[0].r#type.as_str()
-        ),
-        ("Vhost1", "static")
+        (listed.entries[0].port.as_str(), listed.entries[0].r#type()),
+        ("Vhost1", FdbEntryType::Static)
     );
     for (req, want) in [
         (
@@ -450,11 +448,14 @@ fn routing_service_svis_routes_arp_and_bad_requests() {
     };
     let l = look(&mut routing, "198.18.42.7");
     assert_eq!(
-        (l.action.as_str(), l.vlan),
-        ("resolve", 20),
+        (l.action(), l.vlan),
+        (LookupAction::Resolve, 20),
         "gateway not resolved yet"
     );
-    assert_eq!(look(&mut routing, "10.0.20.1").action, "local");
+    assert_eq!(
+        look(&mut routing, "10.0.20.1").action(),
+        LookupAction::Local
+    );
     rt.block_on(routing.add_static_arp(StaticArp {
         address: "10.0.20.9".into(),
         mac: "0200.0000.0009".into(),
@@ -462,8 +463,9 @@ fn routing_service_svis_routes_arp_and_bad_requests() {
     .unwrap();
     let l = look(&mut routing, "198.18.42.7");
     assert_eq!(
-        (l.action.as_str(), l.mac.as_str()),
-        ("forward", "0200.0000.0009")
+        (l.action(), l.mac.as_str()),
+        (LookupAction::Forward, "02:00:00:00:00:09"),
+        "one MAC form out: aa:bb:cc:dd:ee:ff"
     );
     let arp = rt
         .block_on(routing.list_arp(ListArpRequest {}))
@@ -472,7 +474,7 @@ fn routing_service_svis_routes_arp_and_bad_requests() {
         .entries;
     assert!(
         arp.iter()
-            .any(|e| e.address == "10.0.20.9" && e.state == "static"),
+            .any(|e| e.address == "10.0.20.9" && e.state() == ArpState::Static),
         "{arp:?}"
     );
     let listed = rt
@@ -552,8 +554,8 @@ fn routing_service_svis_routes_arp_and_bad_requests() {
         Code::NotFound
     );
     assert_eq!(
-        look(&mut routing, "198.18.42.7").action,
-        "no-route",
+        look(&mut routing, "198.18.42.7").action(),
+        LookupAction::NoRoute,
         "gateway no longer connected"
     );
 }

@@ -2,11 +2,13 @@
 //! (shared with swcli), and its applier (the dataplane side of a commit).
 //! `lisad` lists its features once, in `src/features.rs`.
 
+use crate::grpc::SwitchContext;
 use dataplane::Dataplane;
 use lisa_engine::{Applier, Config, Registry};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use tonic::service::RoutesBuilder;
 
 /// A feature's background work (a timer, a control loop), run on the
 /// control-plane runtime until lisad stops.
@@ -24,6 +26,15 @@ pub trait DaemonFeature {
     fn describe(&self, _old: &Config, _new: &Config) -> Vec<String> {
         Vec::new()
     }
+
+    /// Why port `name` may not be unplugged now (without `force`), if the
+    /// feature objects.
+    fn veto_port_removal(&self, _ctx: &SwitchContext, _name: &str) -> Option<String> {
+        None
+    }
+
+    /// Adds the feature's gRPC services.
+    fn services(&self, _ctx: &SwitchContext, _routes: &mut RoutesBuilder) {}
 
     /// The feature's background work.
     fn tasks(&self, _dp: &Arc<Dataplane>) -> Vec<Task> {
@@ -70,6 +81,20 @@ impl FeatureSet {
             .iter()
             .flat_map(|f| f.describe(old, new))
             .collect()
+    }
+
+    /// The first feature's objection to unplugging port `name`, if any.
+    pub fn veto_port_removal(&self, ctx: &SwitchContext, name: &str) -> Option<String> {
+        self.features
+            .iter()
+            .find_map(|f| f.veto_port_removal(ctx, name))
+    }
+
+    /// Every feature's gRPC services.
+    pub fn services(&self, ctx: &SwitchContext, routes: &mut RoutesBuilder) {
+        for f in &self.features {
+            f.services(ctx, routes);
+        }
     }
 
     /// Every feature's background work.

@@ -77,6 +77,11 @@ impl Running {
         self.cfg.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The features.
+    pub fn features(&self) -> &FeatureSet {
+        &self.features
+    }
+
     /// What the features registered: commands, rules, rendering.
     pub fn registry(&self) -> &Registry {
         &self.features.registry

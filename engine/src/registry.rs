@@ -20,6 +20,9 @@ pub type Validator = fn(&Config) -> Result<(), String>;
 pub type Renderer = fn(&Config, &mut Rendered);
 /// Writes a feature's lines of one interface's block: (rank, line).
 pub type InterfaceRenderer = fn(&Config, &str, &mut Vec<(u16, String)>);
+/// Fills a feature's part of the typed running configuration (the API's
+/// `RunningConfig`).
+pub type TypedView = fn(&Registry, &Config, &mut lisa_proto::v1::RunningConfig);
 /// Drops what hung on something removed.
 pub type Cascade = fn(&mut Config, &Removed);
 
@@ -63,6 +66,7 @@ pub struct Registry {
     interface_renderers: Vec<InterfaceRenderer>,
     cascades: Vec<Cascade>,
     exec: Vec<Node<ExecHandler>>,
+    typed: Vec<TypedView>,
 }
 
 impl Default for Registry {
@@ -108,6 +112,7 @@ impl Registry {
             interface_renderers: Vec::new(),
             cascades: Vec::new(),
             exec: Vec::new(),
+            typed: Vec::new(),
         }
     }
 
@@ -182,6 +187,20 @@ impl Registry {
     /// The EXEC commands every feature declared.
     pub fn exec_tree(&self) -> &[Node<ExecHandler>] {
         &self.exec
+    }
+
+    /// Adds a feature's part of the typed running configuration.
+    pub fn typed_view(&mut self, v: TypedView) {
+        self.typed.push(v);
+    }
+
+    /// The running configuration as the API's typed message.
+    pub fn typed(&self, cfg: &Config) -> lisa_proto::v1::RunningConfig {
+        let mut out = lisa_proto::v1::RunningConfig::default();
+        for v in &self.typed {
+            v(self, cfg, &mut out);
+        }
+        out
     }
 
     /// Adds a cascade, run when something is removed.

@@ -1,4 +1,4 @@
-//! The LiSA-DP gRPC API (`lisa.v1`), generated from `lisa/v1/lisa.proto`.
+//! The LiSA-DP gRPC API (`lisa.v1`), generated from `lisa/v1/*.proto` (one file per feature service).
 #![allow(clippy::all, missing_docs)]
 
 /// Package `lisa.v1`.

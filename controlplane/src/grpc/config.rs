@@ -1,73 +1,15 @@
 //! `lisa.v1.Config`: the running and startup configuration as IOS text.
 
 use crate::running::{ConfigError, Running};
-use lisa_engine::{Config, Registry};
-use lisa_ipv4::Ipv4Config;
-use lisa_l2::L2Config;
-use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
     config_server, ApplyConfigRequest, ConfigText, GetRunningConfigRequest,
     GetStartupConfigRequest, ReloadRequest, RunningConfig, SaveConfigRequest, SaveConfigResponse,
 };
-use lisa_system::SystemConfig;
-use lisa_vlan::VlanDb;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 /// The Config service.
 pub struct ConfigService(pub Arc<Running>);
-
-/// The configuration as typed data.
-pub fn typed(reg: &Registry, cfg: &Config) -> RunningConfig {
-    use lisa_proto::v1::{FdbEntry, Route, StaticArp};
-    let ports = cfg.get::<PortsConfig>();
-    let l2 = cfg.get::<L2Config>();
-    let ip = cfg.get::<Ipv4Config>();
-    RunningConfig {
-        hostname: cfg.get::<SystemConfig>().hostname.clone(),
-        vlans: cfg
-            .get::<VlanDb>()
-            .vlans
-            .keys()
-            .map(|id| super::vlans::vlan(cfg, *id))
-            .collect(),
-        interfaces: ports
-            .ports()
-            .map(|(n, _)| super::interfaces::settings(reg, cfg, n))
-            .collect(),
-        svis: ports
-            .svis()
-            .keys()
-            .map(|v| super::routing::svi_of(cfg, *v))
-            .collect(),
-        routes: ip
-            .route_list()
-            .map(|r| Route {
-                prefix: format!("{}/{}", r.net, r.len),
-                gateway: r.gateway.to_string(),
-            })
-            .collect(),
-        arps: ip
-            .arps
-            .iter()
-            .map(|(ip, mac)| StaticArp {
-                address: ip.to_string(),
-                mac: mac.to_cisco(),
-            })
-            .collect(),
-        static_macs: l2
-            .statics()
-            .map(|m| FdbEntry {
-                vlan: u32::from(m.vlan),
-                mac: m.mac.to_cisco(),
-                port: m.interface,
-                r#type: "static".into(),
-                age_seconds: 0,
-            })
-            .collect(),
-        mac_aging_seconds: l2.aging,
-    }
-}
 
 /// The gRPC status for a configuration error.
 pub fn status(e: ConfigError) -> Status {
@@ -95,7 +37,7 @@ impl config_server::Config for ConfigService {
         _: Request<GetRunningConfigRequest>,
     ) -> Result<Response<RunningConfig>, Status> {
         let reg = self.0.registry();
-        Ok(Response::new(self.0.read(|cfg| typed(reg, cfg))))
+        Ok(Response::new(self.0.read(|cfg| reg.typed(cfg))))
     }
 
     async fn get_startup_config(

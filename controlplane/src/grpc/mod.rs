@@ -2,29 +2,21 @@
 //! and, when configured, on TCP.
 
 pub mod config;
-mod fdb;
-mod interfaces;
-mod ports;
-mod routing;
 mod system;
-mod vlans;
 
 use crate::listen;
 use crate::running::Running;
 use dataplane::Dataplane;
-use lisa_proto::v1::{
-    config_server::ConfigServer, fdb_server::FdbServer, interfaces_server::InterfacesServer,
-    ports_server::PortsServer, routing_server::RoutingServer, system_server::SystemServer,
-    vlans_server::VlansServer,
-};
+use lisa_proto::v1::{config_server::ConfigServer, system_server::SystemServer};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
+use tonic::service::RoutesBuilder;
 
 /// Runs `f` off the async threads (it may wait on the dataplane, for a
 /// grace period say) and returns what it returns.
-pub(crate) async fn blocking<T: Send + 'static>(
+pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, tonic::Status> {
     tokio::task::spawn_blocking(f)
@@ -68,20 +60,16 @@ fn router(ctx: SwitchContext) -> Result<tonic::transport::server::Router, ServeE
         .register_encoded_file_descriptor_set(lisa_proto::FILE_DESCRIPTOR_SET)
         .build_v1alpha()
         .map_err(|e| ServeError::Reflection(e.to_string()))?;
-    Ok(tonic::transport::Server::builder()
+    let mut routes = RoutesBuilder::default();
+    routes
         .add_service(reflection)
         .add_service(reflection_alpha)
         .add_service(SystemServer::new(system::SystemService(ctx.clone())))
-        .add_service(PortsServer::new(ports::PortsService(ctx.clone())))
         .add_service(ConfigServer::new(config::ConfigService(
             ctx.running.clone(),
-        )))
-        .add_service(VlansServer::new(vlans::VlansService(ctx.running.clone())))
-        .add_service(InterfacesServer::new(interfaces::InterfacesService(
-            ctx.running.clone(),
-        )))
-        .add_service(RoutingServer::new(routing::RoutingService(ctx.clone())))
-        .add_service(FdbServer::new(fdb::FdbService(ctx))))
+        )));
+    ctx.running.features().services(&ctx, &mut routes);
+    Ok(tonic::transport::Server::builder().add_routes(routes.routes()))
 }
 
 /// Serves the API on `socket` (and `tcp`, if not empty) until `shutdown` resolves.

@@ -4,8 +4,10 @@
 use lisa_engine::exec::{api_error, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
 use lisa_proto::v1::{
-    ClearArpRequest, ListArpRequest, ListRoutesRequest, ListSvisRequest, LookupRequest,
+    ArpState, ClearArpRequest, ListArpRequest, ListRoutesRequest, ListSvisRequest, LookupAction,
+    LookupRequest, RouteType,
 };
+use lisa_types::MacAddr;
 use std::fmt::Write;
 use std::net::Ipv4Addr;
 
@@ -61,6 +63,13 @@ pub fn exec_commands() -> Vec<Node<ExecHandler>> {
     ]
 }
 
+/// A MAC address from the API in IOS's dotted form (as given if it is none).
+fn cisco(mac: &str) -> String {
+    mac.parse::<MacAddr>()
+        .map(|m| m.to_cisco())
+        .unwrap_or_else(|_| mac.to_string())
+}
+
 /// IOS's (status, protocol) columns.
 fn status(admin_up: bool, up: bool) -> (&'static str, &'static str) {
     match (admin_up, up) {
@@ -113,7 +122,7 @@ exec_handler!(fn show_ip_route(ctx, args) {
     let default = resp
         .routes
         .iter()
-        .find(|r| r.prefix == "0.0.0.0/0" && r.r#type == "static" && r.active);
+        .find(|r| r.prefix == "0.0.0.0/0" && r.r#type() == RouteType::Static && r.active);
     match default {
         Some(d) => {
             let _ = writeln!(out, "Gateway of last resort is {} to network 0.0.0.0\n", d.gateway);
@@ -121,10 +130,10 @@ exec_handler!(fn show_ip_route(ctx, args) {
         None => out.push_str("Gateway of last resort is not set\n\n"),
     }
     for r in &resp.routes {
-        let line = match r.r#type.as_str() {
-            "connected" if connected => format!("C        {} is directly connected, Vlan{}", r.prefix, r.vlan),
-            "local" if connected => format!("L        {} is directly connected, Vlan{}", r.prefix, r.vlan),
-            "static" if r.active && statics => format!("S        {} [1/0] via {}", r.prefix, r.gateway),
+        let line = match r.r#type() {
+            RouteType::Connected if connected => format!("C        {} is directly connected, Vlan{}", r.prefix, r.vlan),
+            RouteType::Local if connected => format!("L        {} is directly connected, Vlan{}", r.prefix, r.vlan),
+            RouteType::Static if r.active && statics => format!("S        {} [1/0] via {}", r.prefix, r.gateway),
             _ => continue,
         };
         let _ = writeln!(out, "{line}");
@@ -140,12 +149,12 @@ exec_handler!(fn show_ip_route_address(ctx, args) {
         .await
         .map_err(api_error)?
         .into_inner();
-    Ok(match r.action.as_str() {
-        "no-route" => "% Network not in table\n".to_string(),
-        "forward" => format!("Routing entry for {addr}\n  Forwarding to {} in Vlan{}\n", r.mac, r.vlan),
-        "resolve" => format!("Routing entry for {addr}\n  Next hop in Vlan{}, ARP not resolved yet\n", r.vlan),
-        "local" => format!("Routing entry for {addr}\n  Local address of this switch\n"),
-        other => format!("Routing entry for {addr}\n  Next hop {other}\n"),
+    Ok(match r.action() {
+        LookupAction::NoRoute | LookupAction::Unspecified => "% Network not in table\n".to_string(),
+        LookupAction::Forward => format!("Routing entry for {addr}\n  Forwarding to {} in Vlan{}\n", cisco(&r.mac), r.vlan),
+        LookupAction::Resolve => format!("Routing entry for {addr}\n  Next hop in Vlan{}, ARP not resolved yet\n", r.vlan),
+        LookupAction::Local => format!("Routing entry for {addr}\n  Local address of this switch\n"),
+        LookupAction::Unreachable => format!("Routing entry for {addr}\n  Next hop unreachable\n"),
     })
 });
 
@@ -160,17 +169,17 @@ exec_handler!(fn show_ip_arp(ctx, args) {
     for s in svis.svis.iter().filter(|s| s.up) {
         let addr = s.address.split('/').next().unwrap_or("");
         if let Ok(ip) = addr.parse() {
-            rows.push((ip, row(addr, "-", &svis.router_mac, s.vlan)));
+            rows.push((ip, row(addr, "-", &cisco(&svis.router_mac), s.vlan)));
         }
     }
     for e in arp {
-        let age = match e.state.as_str() {
-            "static" => "-".to_string(),
+        let age = match e.state() {
+            ArpState::Static => "-".to_string(),
             _ => (e.age_seconds / 60).to_string(),
         };
-        let hw = if e.mac.is_empty() { "Incomplete" } else { e.mac.as_str() };
+        let hw = if e.mac.is_empty() { "Incomplete".to_string() } else { cisco(&e.mac) };
         if let Ok(ip) = e.address.parse() {
-            rows.push((ip, row(&e.address, &age, hw, e.vlan)));
+            rows.push((ip, row(&e.address, &age, &hw, e.vlan)));
         }
     }
     rows.sort();

@@ -1,16 +1,21 @@
 //! Feature `l2` in `lisad`: the VLAN membership of each plugged port, the
-//! static entries of the MAC address table, and aging.
+//! static entries of the MAC address table, and aging; the `Interfaces`
+//! and `Fdb` services.
 #![forbid(unsafe_code)]
 
+mod api;
 mod applier;
 mod control;
 
 use controlplane::features::{DaemonFeature, Task};
+use controlplane::grpc::SwitchContext;
 use dataplane::Dataplane;
 use lisa_engine::{Applier, Config, Registry};
 use lisa_l2::L2Config;
+use lisa_proto::v1::{fdb_server::FdbServer, interfaces_server::InterfacesServer};
 use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
+use tonic::service::RoutesBuilder;
 
 /// The feature, with the aging time its ager reads.
 pub struct L2 {
@@ -28,6 +33,14 @@ impl Default for L2 {
 impl DaemonFeature for L2 {
     fn register(&self, reg: &mut Registry) {
         lisa_l2::register(reg);
+        reg.typed_view(api::typed_view);
+    }
+
+    fn services(&self, ctx: &SwitchContext, routes: &mut RoutesBuilder) {
+        routes.add_service(InterfacesServer::new(api::interfaces::InterfacesService(
+            ctx.running.clone(),
+        )));
+        routes.add_service(FdbServer::new(api::fdb::FdbService(ctx.clone())));
     }
 
     fn applier(&self, dp: &Arc<Dataplane>) -> Option<Box<dyn Applier>> {

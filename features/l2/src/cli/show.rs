@@ -3,7 +3,7 @@
 
 use lisa_engine::exec::{api_error, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Args, Node};
-use lisa_proto::v1::{FlushFdbRequest, ListFdbRequest, SwitchportMode};
+use lisa_proto::v1::{FdbEntryType, FlushFdbRequest, ListFdbRequest, SwitchportMode};
 use lisa_types::{MacAddr, VlanSet};
 use std::fmt::Write;
 
@@ -107,11 +107,11 @@ fn mac_filters(from: usize) -> Tree {
 }
 
 /// The entry type a line asks for, if any.
-fn kind(args: &Args) -> Option<&'static str> {
+fn kind(args: &Args) -> Option<FdbEntryType> {
     if args.has("dynamic") {
-        Some("dynamic")
+        Some(FdbEntryType::Dynamic)
     } else if args.has("static") {
-        Some("static")
+        Some(FdbEntryType::Static)
     } else {
         None
     }
@@ -128,11 +128,11 @@ exec_handler!(fn show_mac(ctx, args) {
     let entries: Vec<_> = r
         .entries
         .iter()
-        .filter(|e| kind.is_none_or(|k| e.r#type == k))
+        .filter(|e| kind.is_none_or(|k| e.r#type() == k))
         .filter(|e| wanted.is_none_or(|w| e.mac.parse::<MacAddr>() == Ok(w)))
         .collect();
     if args.has("count") {
-        let dynamic = entries.iter().filter(|e| e.r#type == "dynamic").count();
+        let dynamic = entries.iter().filter(|e| e.r#type() == FdbEntryType::Dynamic).count();
         return Ok(format!(
             "\nMac Entries for all vlans :\n---------------------------\nDynamic Address Count  : {dynamic}\nStatic  Address Count  : {}\nTotal Mac Addresses    : {}\n\nTotal Mac Address Space Available: {}\n",
             entries.len() - dynamic,
@@ -151,7 +151,7 @@ exec_handler!(fn show_mac(ctx, args) {
             "{:>4}    {}    {:<8}    {}",
             e.vlan,
             mac.to_cisco(),
-            e.r#type.to_uppercase(),
+            if e.r#type() == FdbEntryType::Static { "STATIC" } else { "DYNAMIC" },
             e.port
         );
     }

@@ -1,12 +1,18 @@
 //! Feature `ports` in `lisad`: each plugged port's admin state
-//! (`shutdown`) and MTU, checked against its driver before any change.
+//! (`shutdown`) and MTU, checked against its driver before any change, and
+//! the `Ports` service (list, plug, unplug).
 #![forbid(unsafe_code)]
 
+mod api;
+
 use controlplane::features::DaemonFeature;
+use controlplane::grpc::SwitchContext;
 use dataplane::Dataplane;
 use lisa_engine::{Applier, Config, Prepared, Registry};
 use lisa_ports::{InterfaceConfig, PortsConfig};
+use lisa_proto::v1::ports_server::PortsServer;
 use std::sync::Arc;
+use tonic::service::RoutesBuilder;
 
 /// The feature.
 pub struct Ports;
@@ -18,6 +24,10 @@ impl DaemonFeature for Ports {
 
     fn applier(&self, dp: &Arc<Dataplane>) -> Option<Box<dyn Applier>> {
         Some(Box::new(PortsApplier(dp.clone())))
+    }
+
+    fn services(&self, ctx: &SwitchContext, routes: &mut RoutesBuilder) {
+        routes.add_service(PortsServer::new(api::PortsService(ctx.clone())));
     }
 
     fn describe(&self, old: &Config, new: &Config) -> Vec<String> {

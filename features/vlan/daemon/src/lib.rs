@@ -1,13 +1,18 @@
 //! Feature `vlan` in `lisad`: the dataplane forwards the VLANs of the
-//! database and drops frames of any other.
+//! database and drops frames of any other; the `Vlans` service.
 #![forbid(unsafe_code)]
 
+mod api;
+
 use controlplane::features::DaemonFeature;
+use controlplane::grpc::SwitchContext;
 use dataplane::Dataplane;
 use lisa_engine::{Applier, Config, Prepared, Registry};
+use lisa_proto::v1::vlans_server::VlansServer;
 use lisa_types::VlanSet;
 use lisa_vlan::VlanDb;
 use std::sync::Arc;
+use tonic::service::RoutesBuilder;
 
 /// The feature.
 pub struct Vlan;
@@ -15,6 +20,11 @@ pub struct Vlan;
 impl DaemonFeature for Vlan {
     fn register(&self, reg: &mut Registry) {
         lisa_vlan::register(reg);
+        reg.typed_view(api::typed_view);
+    }
+
+    fn services(&self, ctx: &SwitchContext, routes: &mut RoutesBuilder) {
+        routes.add_service(VlansServer::new(api::VlansService(ctx.running.clone())));
     }
 
     fn applier(&self, dp: &Arc<Dataplane>) -> Option<Box<dyn Applier>> {

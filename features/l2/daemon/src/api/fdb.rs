@@ -1,13 +1,13 @@
 //! `lisa.v1.Fdb`: the MAC address table.
 
-use super::config::status;
-use super::SwitchContext;
-use crate::running::ConfigError;
+use controlplane::grpc::config::status;
+use controlplane::grpc::SwitchContext;
+use controlplane::running::ConfigError;
 use dataplane::l2::fdb::FdbFilter;
 use lisa_l2::model::set_static_mac;
 use lisa_l2::L2Config;
 use lisa_ports::resolve_interface;
-use lisa_proto::v1::{fdb_server::Fdb, FdbEntry, ListFdbRequest, ListFdbResponse};
+use lisa_proto::v1::{fdb_server::Fdb, FdbEntry, FdbEntryType, ListFdbRequest, ListFdbResponse};
 use lisa_proto::v1::{
     FdbCounters, FdbStaticRequest, FdbStaticResponse, FlushFdbRequest, FlushFdbResponse,
 };
@@ -40,7 +40,11 @@ impl Fdb for FdbService {
                 vlan: u32::from(e.vlan),
                 mac: e.mac.to_string(),
                 port: names.get(&e.port).cloned().unwrap_or_else(|| "?".into()),
-                r#type: if e.is_static { "static" } else { "dynamic" }.to_string(),
+                r#type: if e.is_static {
+                    FdbEntryType::Static
+                } else {
+                    FdbEntryType::Dynamic
+                } as i32,
                 age_seconds: if e.is_static {
                     0
                 } else {
@@ -70,7 +74,7 @@ impl Fdb for FdbService {
         let req = req.into_inner();
         let (vlan, mac) = static_key(&req)?;
         let running = self.0.running.clone();
-        super::blocking(move || {
+        controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 let interface = resolve_interface(cfg, &req.port)?;
                 set_static_mac(cfg, vlan, mac, &interface)
@@ -88,7 +92,7 @@ impl Fdb for FdbService {
         let req = req.into_inner();
         let (vlan, mac) = static_key(&req)?;
         let running = self.0.running.clone();
-        super::blocking(move || {
+        controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 if cfg
                     .get_mut::<L2Config>()

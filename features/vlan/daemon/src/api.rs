@@ -1,13 +1,13 @@
 //! `lisa.v1.Vlans`: the VLAN database, typed.
 
-use super::config::status;
-use crate::running::Running;
-use lisa_engine::{Config, Removed};
+use controlplane::grpc::config::status;
+use controlplane::running::Running;
+use lisa_engine::{Config, Registry, Removed};
 use lisa_l2::{L2Config, SwitchportMode};
 use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
     vlans_server, CreateVlanRequest, DeleteVlanRequest, DeleteVlanResponse, ListVlansRequest,
-    ListVlansResponse, Vlan,
+    ListVlansResponse, RunningConfig, Vlan,
 };
 use lisa_types::{valid_vlan, DEFAULT_VLAN};
 use lisa_vlan::{VlanConfig, VlanDb};
@@ -36,7 +36,7 @@ fn check_name(name: &str) -> Result<(), Status> {
 }
 
 /// VLAN `id` with its member ports.
-pub(crate) fn vlan(cfg: &Config, id: u16) -> Vlan {
+fn vlan(cfg: &Config, id: u16) -> Vlan {
     let l2 = cfg.get::<L2Config>();
     let mut ports = Vec::new();
     let mut access_ports = Vec::new();
@@ -63,6 +63,16 @@ pub(crate) fn vlan(cfg: &Config, id: u16) -> Vlan {
     }
 }
 
+/// The VLAN database in the typed running configuration.
+pub fn typed_view(_: &Registry, cfg: &Config, out: &mut RunningConfig) {
+    out.vlans = cfg
+        .get::<VlanDb>()
+        .vlans
+        .keys()
+        .map(|id| vlan(cfg, *id))
+        .collect();
+}
+
 #[tonic::async_trait]
 impl vlans_server::Vlans for VlansService {
     async fn list_vlans(
@@ -84,7 +94,7 @@ impl vlans_server::Vlans for VlansService {
         let id = check_id(req.id)?;
         check_name(&req.name)?;
         let running = self.0.clone();
-        super::blocking(move || {
+        controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 let name = if req.name.is_empty() {
                     VlanConfig::default_name(id)
@@ -114,7 +124,7 @@ impl vlans_server::Vlans for VlansService {
             ));
         }
         let running = self.0.clone();
-        super::blocking(move || {
+        controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 cfg.get_mut::<VlanDb>()
                     .vlans
@@ -129,7 +139,7 @@ impl vlans_server::Vlans for VlansService {
         .await?
         .map(|_| Response::new(DeleteVlanResponse {}))
         .map_err(|e| match e {
-            crate::running::ConfigError::Invalid(m) if m.contains("does not exist") => {
+            controlplane::running::ConfigError::Invalid(m) if m.contains("does not exist") => {
                 Status::not_found(m)
             }
             other => status(other),

@@ -1,19 +1,21 @@
 //! `lisa.v1.Routing`: SVIs, static routes and the ARP table, typed. Every
 //! change goes through the running configuration, as the IOS lines would.
 
-use super::config::status;
-use super::SwitchContext;
+use controlplane::grpc::config::status;
+use controlplane::grpc::SwitchContext;
 use dataplane::l3::control::{NeighborState, RouteKind};
 use dataplane::l3::nexthop::NextHop;
-use lisa_engine::{Config, Removed};
+use lisa_engine::{Config, Registry, Removed};
 use lisa_ipv4::{routed_svis, IpRoute, Ipv4Config};
+use lisa_l2::{L2Config, SwitchportMode};
 use lisa_ports::model::MAX_DESCRIPTION;
 use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
-    routing_server, ArpEntry, ClearArpRequest, ClearArpResponse, DeleteSviRequest,
+    routing_server, ArpEntry, ArpState, ClearArpRequest, ClearArpResponse, DeleteSviRequest,
     DeleteSviResponse, ListArpRequest, ListArpResponse, ListRoutesRequest, ListRoutesResponse,
-    ListSvisRequest, ListSvisResponse, LookupRequest, LookupResponse, Route, RouteBatch,
-    RouteChangeResponse, RouteEntry, SetSviRequest, StaticArp, StaticArpResponse, Svi,
+    ListSvisRequest, ListSvisResponse, LookupAction, LookupRequest, LookupResponse, Route,
+    RouteBatch, RouteChangeResponse, RouteEntry, RouteType, RunningConfig, SetSviRequest,
+    StaticArp, StaticArpResponse, Svi,
 };
 use lisa_types::Ipv4Prefix as IpPrefix;
 use lisa_types::{valid_vlan, MacAddr};
@@ -76,7 +78,7 @@ fn route_of(r: &Route) -> Result<IpRoute, Status> {
 }
 
 /// SVI `vlan` as the API shows it (it must exist).
-pub(crate) fn svi_of(cfg: &Config, vlan: u16) -> Svi {
+fn svi_of(cfg: &Config, vlan: u16) -> Svi {
     let name = format!("Vlan{vlan}");
     let i = cfg.get::<PortsConfig>().interface(&name);
     Svi {
@@ -93,6 +95,75 @@ pub(crate) fn svi_of(cfg: &Config, vlan: u16) -> Svi {
     }
 }
 
+/// SVIs, static routes and static ARP entries in the typed running
+/// configuration.
+pub fn typed_view(_: &Registry, cfg: &Config, out: &mut RunningConfig) {
+    let ip = cfg.get::<Ipv4Config>();
+    out.svis = cfg
+        .get::<PortsConfig>()
+        .svis()
+        .keys()
+        .map(|v| svi_of(cfg, *v))
+        .collect();
+    out.routes = ip
+        .route_list()
+        .map(|r| Route {
+            prefix: format!("{}/{}", r.net, r.len),
+            gateway: r.gateway.to_string(),
+        })
+        .collect();
+    out.arps = ip
+        .arps
+        .iter()
+        .map(|(ip, mac)| StaticArp {
+            address: ip.to_string(),
+            mac: mac.to_string(),
+        })
+        .collect();
+}
+
+/// Why removing port `name` would cut an SVI off (it is the only up port
+/// of a routed VLAN), or None.
+pub(crate) fn last_port_of_an_svi(ctx: &SwitchContext, name: &str) -> Option<String> {
+    ctx.running
+        .read(|cfg| last_port_in(cfg, &ctx.dp.port_names(), name))
+}
+
+fn last_port_in(cfg: &Config, present: &[(u16, String)], name: &str) -> Option<String> {
+    let carries = |port: &str, vlan: u16| {
+        let sp = cfg.get::<L2Config>().switchport(port);
+        cfg.get::<PortsConfig>()
+            .interfaces
+            .get(port)
+            .is_some_and(|i| {
+                !i.shutdown
+                    && match sp.mode {
+                        SwitchportMode::Access => sp.access_vlan == vlan,
+                        SwitchportMode::Trunk => sp.allowed.contains(vlan),
+                    }
+            })
+    };
+    let name = present
+        .iter()
+        .map(|(_, n)| n)
+        .find(|n| n.eq_ignore_ascii_case(name))?;
+    for (vlan, a) in routed_svis(cfg) {
+        let members: Vec<&String> = present
+            .iter()
+            .map(|(_, n)| n)
+            .filter(|n| carries(n, vlan))
+            .collect();
+        if members.as_slice() == [name] {
+            return Some(format!(
+                "{name} is the only port in VLAN {vlan}, which interface Vlan{vlan} ({}/{}) routes; \
+                 add another port to VLAN {vlan} or remove the SVI first, or remove with force",
+                a.addr, a.len
+            ));
+        }
+    }
+    None
+}
+
 impl RoutingService {
     fn static_total(&self) -> u64 {
         self.0.dp.l3().static_route_count() as u64
@@ -106,7 +177,7 @@ impl RoutingService {
         exact: bool,
     ) -> Result<RouteChangeResponse, Status> {
         let running = self.0.running.clone();
-        let (added, removed) = super::blocking(move || {
+        let (added, removed) = controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 let mut removed = 0u64;
                 let routes = &mut cfg.get_mut::<Ipv4Config>().routes;
@@ -129,7 +200,7 @@ impl RoutingService {
         })
         .await?
         .map_err(|e| match e {
-            crate::running::ConfigError::Invalid(m) if m.starts_with("no static route") => {
+            controlplane::running::ConfigError::Invalid(m) if m.starts_with("no static route") => {
                 Status::not_found(m)
             }
             other => status(other),
@@ -157,7 +228,7 @@ impl routing_server::Routing for RoutingService {
         });
         Ok(Response::new(ListSvisResponse {
             svis,
-            router_mac: self.0.dp.l3().router_mac().to_cisco(),
+            router_mac: self.0.dp.l3().router_mac().to_string(),
         }))
     }
 
@@ -177,7 +248,7 @@ impl routing_server::Routing for RoutingService {
             }
         }
         let running = self.0.running.clone();
-        super::blocking(move || {
+        controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 let s = cfg
                     .get_mut::<PortsConfig>()
@@ -215,7 +286,7 @@ impl routing_server::Routing for RoutingService {
     ) -> Result<Response<DeleteSviResponse>, Status> {
         let vlan = check_vlan(req.into_inner().vlan)?;
         let running = self.0.running.clone();
-        super::blocking(move || {
+        controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 let name = format!("Vlan{vlan}");
                 cfg.get_mut::<PortsConfig>()
@@ -229,7 +300,7 @@ impl routing_server::Routing for RoutingService {
         .await?
         .map(|_| Response::new(DeleteSviResponse {}))
         .map_err(|e| match e {
-            crate::running::ConfigError::Invalid(m) if m.contains("does not exist") => {
+            controlplane::running::ConfigError::Invalid(m) if m.contains("does not exist") => {
                 Status::not_found(m)
             }
             other => status(other),
@@ -259,17 +330,19 @@ impl routing_server::Routing for RoutingService {
             .take(limit)
             .map(|r| {
                 let (kind, gateway, vlan, active) = match r.kind {
-                    RouteKind::Connected { vlan } => ("connected", String::new(), vlan, true),
-                    RouteKind::Local { vlan } => ("local", String::new(), vlan, true),
+                    RouteKind::Connected { vlan } => {
+                        (RouteType::Connected, String::new(), vlan, true)
+                    }
+                    RouteKind::Local { vlan } => (RouteType::Local, String::new(), vlan, true),
                     RouteKind::Static {
                         gateway,
                         active,
                         vlan,
-                    } => ("static", gateway.to_string(), vlan, active),
+                    } => (RouteType::Static, gateway.to_string(), vlan, active),
                 };
                 RouteEntry {
                     prefix: format!("{}/{}", r.net, r.len),
-                    r#type: kind.into(),
+                    r#type: kind as i32,
                     gateway,
                     vlan: u32::from(vlan),
                     active,
@@ -341,14 +414,14 @@ impl routing_server::Routing for RoutingService {
     ) -> Result<Response<LookupResponse>, Status> {
         let ip = parse_ip("address", &req.into_inner().address)?;
         let (action, mac, vlan) = match self.0.dp.l3().lookup(ip) {
-            None | Some(NextHop::Free) => ("no-route", String::new(), 0),
-            Some(NextHop::Resolved { mac, vlan }) => ("forward", mac.to_cisco(), vlan),
-            Some(NextHop::Resolve { vlan }) => ("resolve", String::new(), vlan),
-            Some(NextHop::Unreachable) => ("unreachable", String::new(), 0),
-            Some(NextHop::Local) => ("local", String::new(), 0),
+            None | Some(NextHop::Free) => (LookupAction::NoRoute, String::new(), 0),
+            Some(NextHop::Resolved { mac, vlan }) => (LookupAction::Forward, mac.to_string(), vlan),
+            Some(NextHop::Resolve { vlan }) => (LookupAction::Resolve, String::new(), vlan),
+            Some(NextHop::Unreachable) => (LookupAction::Unreachable, String::new(), 0),
+            Some(NextHop::Local) => (LookupAction::Local, String::new(), 0),
         };
         Ok(Response::new(LookupResponse {
-            action: action.into(),
+            action: action as i32,
             mac,
             vlan: u32::from(vlan),
         }))
@@ -366,16 +439,15 @@ impl routing_server::Routing for RoutingService {
             .into_iter()
             .map(|e| ArpEntry {
                 address: e.ip.to_string(),
-                mac: e.mac.map(|m| m.to_cisco()).unwrap_or_default(),
+                mac: e.mac.map(|m| m.to_string()).unwrap_or_default(),
                 vlan: u32::from(e.vlan),
                 age_seconds: e.age_secs,
                 state: match e.state {
-                    NeighborState::Reachable => "dynamic",
-                    NeighborState::Static => "static",
-                    NeighborState::Incomplete => "incomplete",
-                    NeighborState::Failed => "failed",
-                }
-                .into(),
+                    NeighborState::Reachable => ArpState::Dynamic,
+                    NeighborState::Static => ArpState::Static,
+                    NeighborState::Incomplete => ArpState::Incomplete,
+                    NeighborState::Failed => ArpState::Failed,
+                } as i32,
             })
             .collect();
         Ok(Response::new(ListArpResponse { entries }))
@@ -392,7 +464,7 @@ impl routing_server::Routing for RoutingService {
             .parse()
             .map_err(|_| bad(format!("mac '{}' is not a MAC address (H.H.H)", req.mac)))?;
         let running = self.0.running.clone();
-        super::blocking(move || {
+        controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 lisa_ipv4::model::check_arp(ip, mac)?;
                 cfg.get_mut::<Ipv4Config>().arps.insert(ip, mac);
@@ -410,7 +482,7 @@ impl routing_server::Routing for RoutingService {
     ) -> Result<Response<StaticArpResponse>, Status> {
         let ip = parse_ip("address", &req.into_inner().address)?;
         let running = self.0.running.clone();
-        super::blocking(move || {
+        controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 cfg.get_mut::<Ipv4Config>()
                     .arps
@@ -422,7 +494,7 @@ impl routing_server::Routing for RoutingService {
         .await?
         .map(|_| Response::new(StaticArpResponse {}))
         .map_err(|e| match e {
-            crate::running::ConfigError::Invalid(m) if m.starts_with("no static") => {
+            controlplane::running::ConfigError::Invalid(m) if m.starts_with("no static") => {
                 Status::not_found(m)
             }
             other => status(other),
@@ -434,7 +506,7 @@ impl routing_server::Routing for RoutingService {
         _: Request<ClearArpRequest>,
     ) -> Result<Response<ClearArpResponse>, Status> {
         let dp = self.0.dp.clone();
-        super::blocking(move || dp.l3().clear_arp()).await?;
+        controlplane::grpc::blocking(move || dp.l3().clear_arp()).await?;
         Ok(Response::new(ClearArpResponse {}))
     }
 }

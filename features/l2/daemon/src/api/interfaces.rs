@@ -1,8 +1,8 @@
 //! `lisa.v1.Interfaces`: interface settings, typed. A change goes through
 //! the same model, validation and dataplane push as IOS text.
 
-use super::config::status;
-use crate::running::{ConfigError, Running};
+use controlplane::grpc::config::status;
+use controlplane::running::{ConfigError, Running};
 use lisa_engine::{Config, Registry};
 use lisa_l2::{L2Config, Switchport, SwitchportMode as Mode};
 use lisa_ports::model::{MAX_DESCRIPTION, MAX_MTU, MIN_MTU};
@@ -18,7 +18,7 @@ use tonic::{Request, Response, Status};
 pub struct InterfacesService(pub Arc<Running>);
 
 /// Interface `name`'s settings as the API shows them (it must exist).
-pub(crate) fn settings(reg: &Registry, cfg: &Config, name: &str) -> InterfaceSettings {
+pub fn settings(reg: &Registry, cfg: &Config, name: &str) -> InterfaceSettings {
     let i = cfg.get::<PortsConfig>().interface(name);
     let sp = cfg.get::<L2Config>().switchport(name);
     InterfaceSettings {
@@ -118,7 +118,7 @@ impl interfaces_server::Interfaces for InterfacesService {
     ) -> Result<Response<InterfaceSettings>, Status> {
         let req = req.into_inner();
         let running = self.0.clone();
-        super::blocking(move || {
+        controlplane::grpc::blocking(move || {
             let name = running.edit(|cfg| {
                 let name = resolve_interface(cfg, &req.name)?;
                 if !cfg.get::<PortsConfig>().is_port(&name) {

@@ -1,15 +1,12 @@
 //! `lisa.v1.Ports`: the switch's ports, and plugging them in and out.
 
-use super::SwitchContext;
-use crate::boot::valid_port_name;
+use controlplane::boot::valid_port_name;
+use controlplane::grpc::SwitchContext;
 use dataplane::port::PortKindError;
 use dataplane::{DataplaneError, PortInfo, PortKind, PortSpec};
-use lisa_ipv4::routed_svis;
-use lisa_l2::{L2Config, SwitchportMode};
-use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
     ports_server::Ports, AddPortRequest, EventType, ListPortsRequest, ListPortsResponse, Port,
-    PortCounters, RemovePortRequest, RemovePortResponse,
+    PortCounters, PortType, RemovePortRequest, RemovePortResponse,
 };
 use tonic::{Request, Response, Status};
 
@@ -39,7 +36,7 @@ impl Ports for PortsService {
             .parse()
             .map_err(|e: PortKindError| Status::invalid_argument(e.to_string()))?;
         let ctx = self.0.clone();
-        super::blocking(move || {
+        controlplane::grpc::blocking(move || {
             let name = req.name;
             ctx.dp
                 .add_port(&PortSpec { name: name.clone(), kind })
@@ -76,11 +73,11 @@ impl Ports for PortsService {
         let name = req.name;
         let ctx = self.0.clone();
         if !req.force {
-            if let Some(why) = last_port_of_an_svi(&ctx, &name) {
+            if let Some(why) = ctx.running.features().veto_port_removal(&ctx, &name) {
                 return Err(Status::failed_precondition(why));
             }
         }
-        super::blocking(move || {
+        controlplane::grpc::blocking(move || {
             ctx.dp.remove_port(&name).map_err(|e| match e {
                 DataplaneError::NoSuchPort(_) => Status::not_found(e.to_string()),
                 other => Status::failed_precondition(other.to_string()),
@@ -93,50 +90,17 @@ impl Ports for PortsService {
     }
 }
 
-/// Why removing port `name` would cut an SVI off (it is the only up port
-/// of a routed VLAN), or None.
-fn last_port_of_an_svi(ctx: &SwitchContext, name: &str) -> Option<String> {
-    ctx.running
-        .read(|cfg| last_port_in(cfg, &ctx.dp.port_names(), name))
-}
-
-fn last_port_in(
-    cfg: &lisa_engine::Config,
-    present: &[(u16, String)],
-    name: &str,
-) -> Option<String> {
-    let carries = |port: &str, vlan: u16| {
-        let sp = cfg.get::<L2Config>().switchport(port);
-        cfg.get::<PortsConfig>()
-            .interfaces
-            .get(port)
-            .is_some_and(|i| {
-                !i.shutdown
-                    && match sp.mode {
-                        SwitchportMode::Access => sp.access_vlan == vlan,
-                        SwitchportMode::Trunk => sp.allowed.contains(vlan),
-                    }
-            })
-    };
-    let name = present
-        .iter()
-        .map(|(_, n)| n)
-        .find(|n| n.eq_ignore_ascii_case(name))?;
-    for (vlan, a) in routed_svis(cfg) {
-        let members: Vec<&String> = present
-            .iter()
-            .map(|(_, n)| n)
-            .filter(|n| carries(n, vlan))
-            .collect();
-        if members.as_slice() == [name] {
-            return Some(format!(
-                "{name} is the only port in VLAN {vlan}, which interface Vlan{vlan} ({}/{}) routes; \
-                 add another port to VLAN {vlan} or remove the SVI first, or remove with force",
-                a.addr, a.len
-            ));
-        }
+/// What a port is plugged into, as the API's enum.
+fn port_type(k: &PortKind) -> PortType {
+    match k {
+        PortKind::Tap(_) => PortType::Tap,
+        PortKind::AfPacket(_) => PortType::AfPacket,
+        PortKind::VhostServer(_) => PortType::VhostServer,
+        PortKind::VhostClient(_) => PortType::VhostClient,
+        PortKind::Pci(_) => PortType::Pci,
+        PortKind::Pcap { .. } => PortType::Pcap,
+        PortKind::Null => PortType::Null,
     }
-    None
 }
 
 /// A port as the API shows it.
@@ -144,6 +108,7 @@ fn to_proto(p: PortInfo) -> Port {
     Port {
         name: p.name,
         kind: p.kind.to_string(),
+        r#type: port_type(&p.kind) as i32,
         driver: p.driver,
         link_up: p.link_up,
         admin_up: p.l2.admin_up,
