@@ -153,6 +153,7 @@ fn run(args: Args) -> Result<()> {
     // The startup-config goes in before the workers start: no frame is
     // forwarded under the defaults.
     let dp = Arc::new(dp);
+    dp.set_idle_sleep_max(cfg.switch.idle_sleep_max_us);
     let events = Events::default();
     let features = FeatureSet::new(features::daemon_features(), &dp);
     let tasks = features.tasks(&dp);
@@ -187,6 +188,7 @@ fn run(args: Args) -> Result<()> {
             env!("LISA_GIT_REV")
         ),
         running: running.clone(),
+        perf_base: Default::default(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -559,3 +559,47 @@ fn routing_service_svis_routes_arp_and_bad_requests() {
         "gateway no longer connected"
     );
 }
+
+#[test]
+fn power_save_is_set_at_run_time_and_bounded() {
+    use lisa_proto::v1::{
+        system_client::SystemClient, GetDataplanePerformanceRequest, SetIdleSleepRequest,
+    };
+    let _serial = serial();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
+    let (rt, ch) = sw.grpc();
+    let mut system = SystemClient::new(ch);
+    let perf = |s: &mut SystemClient<_>| {
+        rt.block_on(s.get_dataplane_performance(GetDataplanePerformanceRequest {}))
+            .unwrap()
+            .into_inner()
+    };
+    let p = perf(&mut system);
+    assert_eq!(p.idle_sleep_max_us, 100, "on by default");
+    assert_eq!(p.workers.len(), 1);
+    let names: Vec<&str> = p.workers[0].nodes.iter().map(|n| n.node.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "eth-input",
+            "l2-bridge",
+            "ipv4-route",
+            "l2-forward",
+            "l2-flood",
+            "l2-output",
+            "punt"
+        ]
+    );
+    rt.block_on(system.set_idle_sleep(SetIdleSleepRequest { max_us: 0 }))
+        .unwrap();
+    assert_eq!(perf(&mut system).idle_sleep_max_us, 0);
+    assert_eq!(
+        code(rt.block_on(system.set_idle_sleep(SetIdleSleepRequest { max_us: 10_001 }))),
+        Code::InvalidArgument
+    );
+    assert_eq!(
+        perf(&mut system).idle_sleep_max_us,
+        0,
+        "a bad request changes nothing"
+    );
+}

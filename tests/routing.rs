@@ -107,6 +107,34 @@ fn hosts_in_two_vlans_ping_through_the_svis() {
         routes.contains("L        10.0.20.1/32 is directly connected, Vlan20"),
         "{routes}"
     );
+
+    // Per-node accounting saw the routed pings go through the graph.
+    let perf = t.sw.show("show dataplane performance");
+    let packets = |node: &str| -> u64 {
+        perf.lines()
+            .find(|l| l.starts_with(node))
+            .and_then(|l| l.split_whitespace().nth(2))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no {node} row:\n{perf}"))
+    };
+    for node in [
+        "eth-input",
+        "l2-bridge",
+        "ipv4-route",
+        "l2-forward",
+        "l2-output",
+        "punt",
+    ] {
+        assert!(packets(node) > 0, "{node} counted nothing:\n{perf}");
+    }
+    t.sw.show("clear dataplane performance");
+    let perf = t.sw.show("show dataplane performance");
+    assert!(
+        perf.lines()
+            .find(|l| l.starts_with("ipv4-route"))
+            .is_some_and(|l| l.split_whitespace().nth(2) == Some("0")),
+        "cleared:\n{perf}"
+    );
 }
 
 #[test]

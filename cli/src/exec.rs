@@ -175,6 +175,7 @@ mod tests {
         assert_eq!(
             words,
             vec![
+                "dataplane",
                 "history",
                 "interfaces",
                 "ip",

@@ -105,6 +105,8 @@ pub struct SwitchConfig {
     pub fdb_limit: usize,
     /// MAC address aging time, seconds.
     pub aging_seconds: u32,
+    /// Power save: the longest sleep of an idle worker, µs (0 = never sleep).
+    pub idle_sleep_max_us: u64,
 }
 
 impl Default for SwitchConfig {
@@ -112,6 +114,7 @@ impl Default for SwitchConfig {
         SwitchConfig {
             fdb_limit: dataplane::l2::fdb::DEFAULT_FDB_LIMIT,
             aging_seconds: dataplane::l2::fdb::DEFAULT_AGING_SECS,
+            idle_sleep_max_us: dataplane::shared::DEFAULT_IDLE_SLEEP_MAX_US,
         }
     }
 }
@@ -237,6 +240,15 @@ impl BootConfig {
                 format!(
                     "switch.fdb_limit: {} is out of range (1-16777216)",
                     self.switch.fdb_limit
+                ),
+            ));
+        }
+        if self.switch.idle_sleep_max_us > 10_000 {
+            return Err((
+                Some("idle_sleep_max_us".into()),
+                format!(
+                    "switch.idle_sleep_max_us: {} is out of range (0-10000)",
+                    self.switch.idle_sleep_max_us
                 ),
             ));
         }

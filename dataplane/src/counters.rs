@@ -145,10 +145,6 @@ pub struct WorkerCounters {
     pub busy_polls: AtomicU64,
     /// Tx bursts that had to take a shared queue's lock.
     pub tx_lock_taken: AtomicU64,
-    /// Frames decided from the flow cache.
-    pub cache_hits: AtomicU64,
-    /// Frames that went through the full decision.
-    pub cache_misses: AtomicU64,
     /// Frames routed (IPv4 through an SVI).
     pub routed: AtomicU64,
     /// Frames handed to the control thread (ARP, ICMP, unresolved next hops).
@@ -163,8 +159,6 @@ impl Default for WorkerCounters {
             loops: AtomicU64::new(0),
             busy_polls: AtomicU64::new(0),
             tx_lock_taken: AtomicU64::new(0),
-            cache_hits: AtomicU64::new(0),
-            cache_misses: AtomicU64::new(0),
             routed: AtomicU64::new(0),
             punted: AtomicU64::new(0),
         }
@@ -172,13 +166,6 @@ impl Default for WorkerCounters {
 }
 
 impl WorkerCounters {
-    /// Counts one dropped frame received on `port`.
-    #[inline]
-    pub(crate) fn drop_rx(&self, port: u16, why: DropReason) {
-        bump(&self.drops[why as usize], 1);
-        bump(&self.ports[port as usize].rx_dropped, 1);
-    }
-
     /// The sum over workers of port `port`'s counts.
     pub fn sum_port(all: &[WorkerCounters], port: u16) -> PortCounts {
         let mut s = PortCounts::default();

@@ -87,6 +87,14 @@ impl Drop for Eal {
 /// The TSC, in ticks.
 #[inline]
 pub fn rdtsc() -> u64 {
+    #[cfg(target_arch = "x86_64")]
     // SAFETY: reads the time-stamp counter; no preconditions.
-    unsafe { dpdk_sys::lisa_rdtsc() }
+    unsafe {
+        std::arch::x86_64::_rdtsc()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    // SAFETY: reads the time-stamp counter; no preconditions.
+    unsafe {
+        dpdk_sys::lisa_rdtsc()
+    }
 }

@@ -5,9 +5,11 @@
 //! `port`, `lcore`, `worker`'s burst calls); every block says why it is sound.
 //! `wire` and `l2` are plain Rust and need no DPDK to test.
 
+pub mod bigmem;
 pub mod counters;
 pub mod eal;
 pub mod error;
+pub mod graph;
 pub mod l2;
 pub mod l3;
 pub mod lcore;
@@ -16,6 +18,7 @@ pub mod mempool;
 pub mod port;
 pub mod shared;
 pub mod switch;
+pub mod tx;
 pub mod vlan;
 pub mod wire;
 pub mod worker;

@@ -106,8 +106,14 @@ impl Mbuf {
     /// How many holders share this buffer.
     #[inline]
     pub fn refcnt(&self) -> u16 {
-        // SAFETY: valid mbuf.
-        unsafe { dpdk_sys::lisa_mbuf_refcnt_read(self.0.as_ptr()) }
+        // SAFETY: valid mbuf; DPDK updates `refcnt` with atomic operations,
+        // so it is read as an atomic (relaxed, as rte_mbuf_refcnt_read does),
+        // and AtomicU16 has u16's size and alignment.
+        unsafe {
+            let p = std::ptr::addr_of!((*self.0.as_ptr()).refcnt)
+                as *const std::sync::atomic::AtomicU16;
+            (*p).load(std::sync::atomic::Ordering::Relaxed)
+        }
     }
 
     /// Another owner of the same buffer (the reference count goes up), for
@@ -191,6 +197,19 @@ impl Mbuf {
         }
         true
     }
+}
+
+/// Starts loading the cache line at `p` (a hint; never faults).
+#[inline(always)]
+pub fn prefetch(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint to the cache: it reads nothing the
+    // program sees and never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 impl Drop for Mbuf {

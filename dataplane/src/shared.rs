@@ -9,6 +9,7 @@
 //! `Arc`. The FDB and the counters are lock-free and shared directly.
 
 use crate::counters::WorkerCounters;
+use crate::graph::NodeCounters;
 use crate::l2::fdb::Fdb;
 use crate::l3::lpm::Lpm;
 use crate::l3::nexthop::NextHopTable;
@@ -98,6 +99,9 @@ impl ForwardingTable {
     }
 }
 
+/// Power save's default bound on an idle worker's sleep, µs.
+pub const DEFAULT_IDLE_SLEEP_MAX_US: u64 = 100;
+
 /// tbl8 groups of the LPM: one per /24 holding prefixes longer than /24.
 const LPM_GROUPS: usize = 64 * 1024;
 
@@ -135,6 +139,12 @@ pub struct Shared {
     pub ctl_pool: PktPool,
     /// TSC ticks per second, for the workers' clock.
     pub tsc_hz: u64,
+    /// Per worker, per graph node: calls, packets, cycles.
+    pub nodes: Box<[Box<[NodeCounters]>]>,
+    /// The graph's node names, in order.
+    pub node_names: Vec<&'static str>,
+    /// Power save: the longest sleep of an idle worker, µs (0 = never sleep).
+    pub idle_sleep_max_us: AtomicU64,
 }
 
 impl Shared {
@@ -147,6 +157,10 @@ impl Shared {
         ctl_pool: PktPool,
     ) -> Shared {
         let workers = workers.max(1);
+        let node_names: Vec<&'static str> = crate::graph::default_nodes()
+            .iter()
+            .map(|n| n.name())
+            .collect();
         Shared {
             table: Mutex::new(Arc::new(ForwardingTable::empty(workers))),
             generation: AtomicU64::new(1),
@@ -162,6 +176,11 @@ impl Shared {
             inject: ArrayQueue::new(QUEUE_LEN),
             ctl_pool,
             tsc_hz: tsc_hz.max(1),
+            nodes: (0..workers)
+                .map(|_| node_names.iter().map(|_| NodeCounters::default()).collect())
+                .collect(),
+            node_names,
+            idle_sleep_max_us: AtomicU64::new(DEFAULT_IDLE_SLEEP_MAX_US),
         }
     }
 

@@ -475,6 +475,41 @@ impl Dataplane {
         position(&st, name).ok().map(|i| st.ports[i].eth.port_id())
     }
 
+    /// Per worker, per graph node (named): calls, packets, cycles.
+    pub fn node_stats(&self) -> Vec<Vec<(&'static str, crate::graph::NodeStats)>> {
+        self.shared
+            .nodes
+            .iter()
+            .map(|w| {
+                self.shared
+                    .node_names
+                    .iter()
+                    .zip(w.iter())
+                    .map(|(n, c)| (*n, c.load()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// TSC ticks per second.
+    pub fn tsc_hz(&self) -> u64 {
+        self.shared.tsc_hz
+    }
+
+    /// Sets power save's bound on an idle worker's sleep (0: never sleep).
+    pub fn set_idle_sleep_max(&self, us: u64) {
+        self.shared
+            .idle_sleep_max_us
+            .store(us, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Power save's bound on an idle worker's sleep, µs.
+    pub fn idle_sleep_max(&self) -> u64 {
+        self.shared
+            .idle_sleep_max_us
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Frames dropped, per reason, summed over workers.
     pub fn drops(&self) -> Vec<(DropReason, u64)> {
         WorkerCounters::sum_drops(&self.shared.counters)

@@ -12,6 +12,7 @@ impl MacAddr {
     pub const BROADCAST: MacAddr = MacAddr([0xff; 6]);
 
     /// Builds an address from the first six bytes of `b` (which must hold six).
+    #[inline]
     pub fn from_bytes(b: &[u8]) -> MacAddr {
         let mut a = [0u8; 6];
         a.copy_from_slice(&b[..6]);
@@ -19,22 +20,26 @@ impl MacAddr {
     }
 
     /// True for group (multicast and broadcast) addresses: the I/G bit is set.
+    #[inline]
     pub fn is_multicast(&self) -> bool {
         self.0[0] & 1 == 1
     }
 
     /// True for individual (unicast) addresses.
+    #[inline]
     pub fn is_unicast(&self) -> bool {
         !self.is_multicast()
     }
 
     /// The address as the low 48 bits of a u64.
+    #[inline]
     pub fn to_u64(self) -> u64 {
         let b = self.0;
         u64::from_be_bytes([0, 0, b[0], b[1], b[2], b[3], b[4], b[5]])
     }
 
     /// The address from the low 48 bits of a u64.
+    #[inline]
     pub fn from_u64(v: u64) -> MacAddr {
         let b = v.to_be_bytes();
         MacAddr([b[2], b[3], b[4], b[5], b[6], b[7]])

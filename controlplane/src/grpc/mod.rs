@@ -35,6 +35,26 @@ pub struct SwitchContext {
     pub version: String,
     /// The running configuration.
     pub running: Arc<Running>,
+    /// Where `clear dataplane performance` last left the node counts.
+    pub perf_base: Arc<std::sync::Mutex<PerfBase>>,
+}
+
+/// The node counts at the last `clear dataplane performance`.
+#[derive(Clone)]
+pub struct PerfBase {
+    /// Per worker, per node.
+    pub stats: Vec<Vec<dataplane::graph::NodeStats>>,
+    /// When.
+    pub since: Instant,
+}
+
+impl Default for PerfBase {
+    fn default() -> Self {
+        PerfBase {
+            stats: Vec::new(),
+            since: Instant::now(),
+        }
+    }
 }
 
 /// Errors starting the control listeners.

@@ -7,6 +7,11 @@ use lisa_proto::v1::{
     Event, GetDropCountersRequest, GetVersionRequest, GetWorkerCountersRequest, PortCounters,
     Version, WatchRequest, WorkerCounters, WorkerCountersList, WorkerPortCounters,
 };
+use lisa_proto::v1::{
+    ClearDataplanePerformanceRequest, ClearDataplanePerformanceResponse, DataplanePerformance,
+    GetDataplanePerformanceRequest, NodePerformance, SetIdleSleepRequest, SetIdleSleepResponse,
+    WorkerPerformance,
+};
 use std::sync::atomic::Ordering;
 use tonic::{Request, Response, Status};
 
@@ -20,8 +25,86 @@ pub fn hostname() -> String {
         .unwrap_or_else(|_| "lisa".into())
 }
 
+/// Largest power-save sleep the API takes, µs.
+const MAX_IDLE_SLEEP_US: u64 = 10_000;
+
 #[tonic::async_trait]
 impl System for SystemService {
+    async fn get_dataplane_performance(
+        &self,
+        _: Request<GetDataplanePerformanceRequest>,
+    ) -> Result<Response<DataplanePerformance>, Status> {
+        let dp = &self.0.dp;
+        let base = self
+            .0
+            .perf_base
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let workers = dp
+            .node_stats()
+            .into_iter()
+            .enumerate()
+            .map(|(w, nodes)| WorkerPerformance {
+                worker: w as u32,
+                nodes: nodes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (name, s))| {
+                        let s = match base.stats.get(w).and_then(|b| b.get(i)) {
+                            Some(b) => s.since(b),
+                            None => s,
+                        };
+                        NodePerformance {
+                            node: name.to_string(),
+                            vectors: s.calls,
+                            packets: s.packets,
+                            cycles: s.cycles,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(Response::new(DataplanePerformance {
+            workers,
+            tsc_hz: dp.tsc_hz(),
+            seconds: base.since.elapsed().as_secs_f64(),
+            idle_sleep_max_us: dp.idle_sleep_max(),
+        }))
+    }
+
+    async fn clear_dataplane_performance(
+        &self,
+        _: Request<ClearDataplanePerformanceRequest>,
+    ) -> Result<Response<ClearDataplanePerformanceResponse>, Status> {
+        let stats = self
+            .0
+            .dp
+            .node_stats()
+            .into_iter()
+            .map(|w| w.into_iter().map(|(_, s)| s).collect())
+            .collect();
+        *self.0.perf_base.lock().unwrap_or_else(|e| e.into_inner()) = super::PerfBase {
+            stats,
+            since: std::time::Instant::now(),
+        };
+        Ok(Response::new(ClearDataplanePerformanceResponse {}))
+    }
+
+    async fn set_idle_sleep(
+        &self,
+        req: Request<SetIdleSleepRequest>,
+    ) -> Result<Response<SetIdleSleepResponse>, Status> {
+        let us = req.into_inner().max_us;
+        if us > MAX_IDLE_SLEEP_US {
+            return Err(Status::invalid_argument(format!(
+                "max_us {us}: use 0 (off) to {MAX_IDLE_SLEEP_US}"
+            )));
+        }
+        self.0.dp.set_idle_sleep_max(us);
+        Ok(Response::new(SetIdleSleepResponse {}))
+    }
+
     async fn get_version(
         &self,
         _: Request<GetVersionRequest>,
@@ -70,8 +153,6 @@ impl System for SystemService {
                     loops: r(&w.loops),
                     busy_polls: r(&w.busy_polls),
                     tx_lock_taken: r(&w.tx_lock_taken),
-                    flow_cache_hits: r(&w.cache_hits),
-                    flow_cache_misses: r(&w.cache_misses),
                     ports: ports
                         .iter()
                         .map(|p| (p, w.ports[p.port_id as usize].read()))

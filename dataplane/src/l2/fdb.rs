@@ -11,6 +11,7 @@
 //! Deleted slots become tombstones; a tombstone followed by an empty slot is
 //! turned back into an empty slot, so probe chains do not grow under churn.
 
+use crate::bigmem::{BigSlice, Zeroable};
 use crate::wire::MacAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
@@ -33,6 +34,17 @@ struct Slot {
     meta: AtomicU32,
     /// Last time (seconds, caller's clock) a frame from this source was seen.
     seen: AtomicU32,
+}
+
+// SAFETY: a Slot is three atomics; all zeroes is the empty slot.
+unsafe impl Zeroable for Slot {}
+
+/// A (VLAN, MAC) key with its hash, computed once so a burst can hash
+/// every key, prefetch every home slot, and only then compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FdbKey {
+    key: u64,
+    home: usize,
 }
 
 /// What an FDB lookup found.
@@ -121,7 +133,7 @@ pub struct FdbCounters {
 /// The forwarding database. Share it as `Arc<Fdb>` between workers and the
 /// control plane.
 pub struct Fdb {
-    slots: Box<[Slot]>,
+    slots: BigSlice<Slot>,
     mask: usize,
     seed: u64,
     limit: usize,
@@ -155,14 +167,14 @@ impl Fdb {
         let limit = limit.max(1);
         // At most half full, so probe chains stay short.
         let cap = (limit * 2).next_power_of_two().max(64);
-        let slots = (0..cap).map(|_| Slot::default()).collect::<Vec<_>>();
+        let slots: BigSlice<Slot> = BigSlice::zeroed(cap);
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(0x5eed)
             ^ (&slots as *const _ as u64);
         Fdb {
-            slots: slots.into_boxed_slice(),
+            slots,
             mask: cap - 1,
             seed: seed | 1,
             limit,
@@ -205,10 +217,40 @@ impl Fdb {
         (z as usize) & self.mask
     }
 
+    /// The key of (`vlan`, `mac`), hashed.
+    #[inline]
+    pub fn key(&self, vlan: u16, mac: MacAddr) -> FdbKey {
+        let key = encode(vlan, mac);
+        FdbKey {
+            key,
+            home: self.home(key),
+        }
+    }
+
+    /// Starts loading the cache line of `k`'s home slot.
+    #[inline]
+    pub fn prefetch(&self, k: &FdbKey) {
+        crate::mbuf::prefetch(self.slots[k.home].key.as_ptr() as *const u8);
+    }
+
+    /// Looks up a hashed key (see `key`).
+    #[inline]
+    pub fn lookup_key(&self, k: &FdbKey) -> Option<FdbHit> {
+        self.find_from(k.key, k.home).map(|(_, meta)| FdbHit {
+            port: meta as u16,
+            is_static: meta & FLAG_STATIC != 0,
+        })
+    }
+
     /// Finds the slot holding `key`: lock-free, for any thread.
     #[inline]
     fn find(&self, key: u64) -> Option<(usize, u32)> {
-        let mut i = self.home(key);
+        self.find_from(key, self.home(key))
+    }
+
+    #[inline]
+    fn find_from(&self, key: u64, home: usize) -> Option<(usize, u32)> {
+        let mut i = home;
         for _ in 0..=self.mask {
             let slot = &self.slots[i];
             let k = slot.key.load(Ordering::Acquire);
@@ -218,7 +260,7 @@ impl Fdb {
                     return Some((i, meta));
                 }
                 // Rewritten under us: start again.
-                return self.find(key);
+                return self.find_from(key, home);
             }
             if k == EMPTY {
                 return None;
@@ -240,8 +282,14 @@ impl Fdb {
     /// Learns that `mac` in `vlan` was seen on `port` at time `now` (seconds).
     #[inline]
     pub fn learn(&self, vlan: u16, mac: MacAddr, port: u16, now: u32) -> LearnOutcome {
-        let key = encode(vlan, mac);
-        if let Some((i, meta)) = self.find(key) {
+        self.learn_key(&self.key(vlan, mac), port, now)
+    }
+
+    /// `learn` for a hashed key (see `key`).
+    #[inline]
+    pub fn learn_key(&self, k: &FdbKey, port: u16, now: u32) -> LearnOutcome {
+        let key = k.key;
+        if let Some((i, meta)) = self.find_from(key, k.home) {
             if meta as u16 == port {
                 let seen = &self.slots[i].seen;
                 if seen.load(Ordering::Relaxed) != now {

@@ -8,6 +8,7 @@
 //! does after a grace period (every worker has moved on), so a reader never
 //! follows a group index into a group that now means something else.
 
+use crate::bigmem::BigSlice;
 use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -47,8 +48,8 @@ pub enum LpmError {
 
 /// The lookup tables: what readers see.
 struct Tables {
-    tbl24: Box<[AtomicU32]>,
-    tbl8: Box<[AtomicU32]>,
+    tbl24: BigSlice<AtomicU32>,
+    tbl8: BigSlice<AtomicU32>,
 }
 
 /// The writer's bookkeeping, behind the writer lock.
@@ -80,18 +81,6 @@ fn mask(len: u8) -> u32 {
     }
 }
 
-/// `n` zeroed atomics. Zeroed memory comes from the kernel untouched (no
-/// page is written until used), so a 64 MB tbl24 costs nothing until filled.
-fn zeroed_atomics(n: usize) -> Box<[AtomicU32]> {
-    let v: Box<[u32]> = vec![0u32; n].into_boxed_slice();
-    let len = v.len();
-    let ptr = Box::into_raw(v) as *mut AtomicU32;
-    // SAFETY: AtomicU32 has the same size, alignment and bit validity as
-    // u32, so a boxed slice of u32 is a valid boxed slice of AtomicU32 of
-    // the same length, allocated with the same layout.
-    unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) }
-}
-
 impl Lpm {
     /// An empty table with room for `groups` tbl8 groups (prefixes longer
     /// than /24 need one per distinct /24 they fall in).
@@ -99,8 +88,8 @@ impl Lpm {
         let groups = groups.clamp(1, 1 << 24);
         Lpm {
             t: Tables {
-                tbl24: zeroed_atomics(1 << 24),
-                tbl8: zeroed_atomics(groups * 256),
+                tbl24: BigSlice::zeroed(1 << 24),
+                tbl8: BigSlice::zeroed(groups * 256),
             },
             w: Mutex::new(Rules {
                 free_groups: (0..groups as u32).rev().collect(),
@@ -139,6 +128,14 @@ impl Lpm {
         let g = (e & VALUE_MASK) as usize;
         let e8 = self.t.tbl8[g * 256 + (a & 0xff) as usize].load(Ordering::Acquire);
         (e8 & VALID != 0).then_some(e8 & VALUE_MASK)
+    }
+
+    /// Starts loading the tbl24 entry of `addr` (a burst prefetches every
+    /// destination before looking any up).
+    #[inline]
+    pub fn prefetch(&self, addr: Ipv4Addr) {
+        let a = u32::from(addr);
+        crate::mbuf::prefetch(self.t.tbl24[(a >> 8) as usize].as_ptr() as *const u8);
     }
 
     /// Adds or replaces the route `net/len -> next_hop`.

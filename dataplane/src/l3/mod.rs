@@ -3,7 +3,9 @@
 //!
 //! - `lpm`: the longest-prefix-match table (DIR-24-8).
 //! - `nexthop`: what a route points at, one atomic word per next hop.
-//! - `route`: the workers' per-packet decision (TTL, checksum, next hop).
+//! - `route`: the per-packet decision (TTL, checksum, next hop), and
+//!   `node`: the graph node that routes a vector with it; `punt`: the node
+//!   that hands the control thread what the workers cannot finish.
 //! - `control`: the control thread: ARP (answering, resolving, aging), ICMP
 //!   (echo, errors), SVIs, static routes, held packets.
 //!
@@ -13,6 +15,8 @@
 pub mod control;
 pub mod lpm;
 pub mod nexthop;
+pub mod node;
+pub mod punt;
 pub mod route;
 
 use crate::mbuf::Mbuf;

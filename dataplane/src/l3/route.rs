@@ -32,8 +32,8 @@ pub enum RouteVerdict {
 /// Decides the fate of the IPv4 packet `ip` (from its header to the end of
 /// the frame).
 #[inline]
-pub fn route(ip: &mut [u8], lpm: &Lpm, nexthops: &NextHopTable) -> RouteVerdict {
-    let (dst, ttl, len, df) = match Ipv4Packet::new_checked(&*ip) {
+pub fn route(ip: &mut [u8], packet_len: usize, lpm: &Lpm, nexthops: &NextHopTable) -> RouteVerdict {
+    let (dst, ttl, len, df) = match Ipv4Packet::new_checked_within(&*ip, packet_len) {
         Ok(p) => (p.dst(), p.ttl(), p.total_len() as u16, p.dont_fragment()),
         Err(_) => return RouteVerdict::Drop(DropReason::NotRoutable),
     };
@@ -105,7 +105,8 @@ mod tests {
     fn forwards_and_decrements_ttl() {
         let (lpm, nh) = tables();
         let mut p = packet([10, 0, 20, 2], 64);
-        let v = route(&mut p, lpm, nh);
+        let len = p.len();
+        let v = route(&mut p, len, lpm, nh);
         assert_eq!(
             v,
             RouteVerdict::Forward {
@@ -122,7 +123,11 @@ mod tests {
     #[test]
     fn punts_and_drops_with_reasons() {
         let (lpm, nh) = tables();
-        let r = |dst, ttl| route(&mut packet(dst, ttl), lpm, nh);
+        let r = |dst, ttl| {
+            let mut p = packet(dst, ttl);
+            let len = p.len();
+            route(&mut p, len, lpm, nh)
+        };
         assert_eq!(r([10, 0, 20, 1], 1), RouteVerdict::Punt(PuntReason::ForUs));
         assert_eq!(
             r([10, 0, 20, 9], 64),
@@ -140,7 +145,26 @@ mod tests {
         let mut bad = packet([10, 0, 20, 2], 64);
         bad[10] ^= 0xff;
         assert_eq!(
-            route(&mut bad, lpm, nh),
+            route(&mut bad, 28, lpm, nh),
+            RouteVerdict::Drop(DropReason::NotRoutable)
+        );
+        // A chained jumbo packet: the header is in the first segment, the
+        // rest is not; its total length is checked against the whole.
+        let mut head = vec![0u8; 28];
+        write_header(
+            &mut head,
+            Ipv4Addr::new(10, 0, 10, 2),
+            Ipv4Addr::new(10, 0, 20, 2),
+            IpProtocol::ICMP,
+            64,
+            7980,
+        );
+        assert!(matches!(
+            route(&mut head.clone(), 8000, lpm, nh),
+            RouteVerdict::Forward { len: 8000, .. }
+        ));
+        assert_eq!(
+            route(&mut head.clone(), 7999, lpm, nh),
             RouteVerdict::Drop(DropReason::NotRoutable)
         );
     }

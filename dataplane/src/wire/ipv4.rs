@@ -53,6 +53,14 @@ impl<T: AsRef<[u8]>> Ipv4Packet<T> {
     /// length and header checksum. The buffer may be longer than the packet
     /// (Ethernet padding).
     pub fn new_checked(buffer: T) -> Result<Self, Ipv4Error> {
+        let len = buffer.as_ref().len();
+        Self::new_checked_within(buffer, len)
+    }
+
+    /// As `new_checked`, for a packet of `packet_len` bytes of which
+    /// `buffer` holds the start (the first segment of a chained buffer):
+    /// the header must be in `buffer`, the total length within `packet_len`.
+    pub fn new_checked_within(buffer: T, packet_len: usize) -> Result<Self, Ipv4Error> {
         let b = buffer.as_ref();
         if b.len() < IPV4_HEADER_LEN {
             return Err(WireError::Truncated {
@@ -69,10 +77,10 @@ impl<T: AsRef<[u8]>> Ipv4Packet<T> {
         if total < hl {
             return Err(Ipv4Error::BadHeader);
         }
-        if b.len() < total {
+        if packet_len < total || b.len() < hl {
             return Err(WireError::Truncated {
-                len: b.len(),
-                need: total,
+                len: packet_len.min(b.len()),
+                need: total.max(hl),
             }
             .into());
         }

@@ -6,9 +6,10 @@
 use lisa_engine::exec::{api_error, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
 use lisa_proto::v1::{
-    ClearCountersRequest, GetStartupConfigRequest, GetVersionRequest, ReloadRequest,
-    SaveConfigRequest,
+    ClearCountersRequest, ClearDataplanePerformanceRequest, GetDataplanePerformanceRequest,
+    GetStartupConfigRequest, GetVersionRequest, ReloadRequest, SaveConfigRequest,
 };
+use std::fmt::Write;
 
 type Tree = Vec<Node<ExecHandler>>;
 
@@ -19,12 +20,24 @@ pub fn exec_commands() -> Tree {
         kw(
             "clear",
             "Reset functions",
-            vec![kw(
-                "counters",
-                "Clear counters on one or all interfaces",
-                vec![],
-            )
-            .runs(clear_counters as ExecHandler)],
+            vec![
+                kw(
+                    "counters",
+                    "Clear counters on one or all interfaces",
+                    vec![],
+                )
+                .runs(clear_counters as ExecHandler),
+                kw(
+                    "dataplane",
+                    "Dataplane information",
+                    vec![kw(
+                        "performance",
+                        "Per-node packets, vectors and cycles",
+                        vec![],
+                    )
+                    .runs(clear_performance as ExecHandler)],
+                ),
+            ],
         ),
         kw(
             "copy",
@@ -40,6 +53,16 @@ pub fn exec_commands() -> Tree {
         ),
         kw("reload", "Reload the startup configuration", vec![]).runs(reload as ExecHandler),
         show(vec![
+            kw(
+                "dataplane",
+                "Dataplane information",
+                vec![kw(
+                    "performance",
+                    "Per-node packets, vectors and cycles",
+                    vec![],
+                )
+                .runs(show_performance as ExecHandler)],
+            ),
             kw(
                 "running-config",
                 "Current operating configuration",
@@ -144,4 +167,45 @@ exec_handler!(fn show_version(ctx, args) {
         "LiSA-DP lisad {}\n{}\n{} uptime is {} seconds\nForwarding workers: {}\n",
         v.lisad, v.dpdk, v.hostname, v.uptime_seconds, v.workers
     ))
+});
+
+exec_handler!(fn show_performance(ctx, args) {
+    let p = ctx
+        .system()
+        .get_dataplane_performance(GetDataplanePerformanceRequest {})
+        .await
+        .map_err(api_error)?
+        .into_inner();
+    let mut out = format!(
+        "Time {:.1} s, TSC {:.2} GHz, idle sleep up to {} us\n",
+        p.seconds,
+        p.tsc_hz as f64 / 1e9,
+        p.idle_sleep_max_us
+    );
+    for w in &p.workers {
+        let _ = writeln!(out, "--- worker {}", w.worker);
+        let _ = writeln!(
+            out,
+            "{:<14} {:>12} {:>14} {:>11} {:>11}",
+            "Node", "Vectors", "Packets", "Vector avg", "Cycles/pkt"
+        );
+        for n in &w.nodes {
+            let avg = if n.vectors == 0 { 0.0 } else { n.packets as f64 / n.vectors as f64 };
+            let cpp = if n.packets == 0 { 0.0 } else { n.cycles as f64 / n.packets as f64 };
+            let _ = writeln!(
+                out,
+                "{:<14} {:>12} {:>14} {:>11.1} {:>11.1}",
+                n.node, n.vectors, n.packets, avg, cpp
+            );
+        }
+    }
+    Ok(out)
+});
+
+exec_handler!(fn clear_performance(ctx, args) {
+    ctx.system()
+        .clear_dataplane_performance(ClearDataplanePerformanceRequest {})
+        .await
+        .map_err(api_error)?;
+    Ok(String::new())
 });

@@ -1,0 +1,81 @@
+//! Node `l2-flood`: a frame out of every other port of its VLAN. Ports that
+//! want the frame as it is share the one buffer; ports that want the other
+//! form (tagged vs untagged) share a second one: a new L2 header chained to
+//! an indirect clone of the payload. No payload is copied.
+
+use crate::counters::DropReason;
+use crate::graph::{Cx, Next, Node, Pkt};
+use crate::mbuf::Mbuf;
+use crate::mempool::PktPool;
+use crate::vlan::tag;
+
+/// The node.
+#[derive(Default)]
+pub struct Flood;
+
+impl Node for Flood {
+    fn name(&self) -> &'static str {
+        "l2-flood"
+    }
+
+    fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, _: &mut Next<'_>) {
+        for p in pkts.drain(..) {
+            flood(cx, p);
+        }
+    }
+}
+
+/// Sends `p` out of every port of its VLAN but `p.meta.exclude`.
+fn flood(cx: &mut Cx<'_>, p: Pkt) {
+    let table = cx.table;
+    let (vlan, tagged) = (p.meta.vlan, p.meta.tagged);
+    let members = &table.members[usize::from(vlan)];
+    let len = p.m.pkt_len() as usize;
+    let l2 = if tagged { 18 } else { 14 };
+    let mut other: Option<Option<Mbuf>> = None;
+    let mut last_same: Option<u16> = None;
+    for mem in members.iter() {
+        if mem.port == p.meta.exclude {
+            continue;
+        }
+        let mtu = table.ports[usize::from(mem.port)].mtu;
+        if len.saturating_sub(l2) > usize::from(mtu) {
+            cx.count_drop(DropReason::MtuExceeded);
+            continue;
+        }
+        if mem.tagged == tagged {
+            if let Some(prev) = last_same.replace(mem.port) {
+                cx.send(prev, p.m.share());
+            }
+        } else {
+            let variant =
+                other.get_or_insert_with(|| other_form(&cx.shared.hdr_pool, &p.m, tagged, vlan));
+            match variant {
+                Some(v) => {
+                    let copy = v.share();
+                    cx.send(mem.port, copy);
+                }
+                None => cx.count_drop(DropReason::NoBuffer),
+            }
+        }
+    }
+    if let Some(out) = last_same {
+        cx.send(out, p.m);
+    }
+    // `p.m` (if unused) and our reference to the variant drop here.
+}
+
+/// The frame in its other form: header mbuf + indirect payload clone.
+fn other_form(pool: &PktPool, m: &Mbuf, tagged: bool, vlan: u16) -> Option<Mbuf> {
+    let mut hdr_bytes = [0u8; 18];
+    let (hlen, old_hlen) = tag::other_form_header(m.data(), tagged, vlan, &mut hdr_bytes);
+    let mut head = Mbuf::alloc(pool)?;
+    if !head.append(&hdr_bytes[..hlen]) {
+        return None;
+    }
+    let mut payload = m.clone_indirect(pool)?;
+    if !payload.adj(old_hlen as u16) {
+        return None;
+    }
+    head.chain(payload).then_some(head)
+}

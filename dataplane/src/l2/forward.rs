@@ -1,0 +1,49 @@
+//! Node `l2-forward`: frames the switch itself sends in a VLAN (routed
+//! packets, and what the control thread injects) are switched to their
+//! destination's port, or flooded; no learning. Destination keys are
+//! hashed and prefetched for the whole vector first.
+
+use crate::graph::{ids, Cx, Next, Node, Pkt, VECTOR};
+use crate::l2::fdb::FdbKey;
+use crate::wire::MacAddr;
+use arrayvec::ArrayVec;
+
+/// The node.
+#[derive(Default)]
+pub struct Forward {
+    keys: ArrayVec<FdbKey, VECTOR>,
+}
+
+impl Node for Forward {
+    fn name(&self) -> &'static str {
+        "l2-forward"
+    }
+
+    fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
+        let fdb = &cx.shared.fdb;
+        self.keys.clear();
+        for p in pkts.iter() {
+            let k = fdb.key(p.meta.vlan, MacAddr::from_bytes(&p.m.data()[0..6]));
+            fdb.prefetch(&k);
+            self.keys.push(k);
+        }
+        for (i, mut p) in pkts.drain(..).enumerate() {
+            let dst = MacAddr::from_bytes(&p.m.data()[0..6]);
+            let hit = if dst.is_multicast() {
+                None
+            } else {
+                fdb.lookup_key(&self.keys[i])
+            };
+            match hit {
+                Some(hit) => {
+                    p.meta.out = hit.port;
+                    next.send(ids::L2_OUTPUT, p);
+                }
+                None => {
+                    p.meta.exclude = crate::graph::NO_PORT;
+                    next.send(ids::L2_FLOOD, p);
+                }
+            }
+        }
+    }
+}

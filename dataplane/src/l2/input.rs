@@ -1,0 +1,182 @@
+//! Node `eth-input`: the whole vector's Ethernet headers parsed and VLANs
+//! classified. A frame from a port that is down, a malformed one, one of a
+//! VLAN its port does not carry, or one from no station is dropped here;
+//! a priority tag or an access port's own tag comes off.
+
+use crate::counters::DropReason;
+use crate::graph::{ids, Cx, Next, Node, Pkt};
+use crate::mbuf::prefetch;
+use crate::shared::PortFwd;
+use crate::vlan::{classify::classify, tag, VlanSet};
+use crate::wire::EthernetFrame;
+
+/// What ingress found out about a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ingress {
+    /// Its VLAN.
+    pub vlan: u16,
+    /// It keeps an 802.1Q tag (a trunk's tagged VLAN).
+    pub tagged: bool,
+    /// Its tag must come off first (a priority tag, or a tag an access
+    /// port or a trunk's native VLAN does not keep).
+    pub strip: bool,
+}
+
+/// The ingress decision for `frame` on a port configured as `pin`, with
+/// `active` the VLANs that exist.
+#[inline]
+pub fn ingress(frame: &[u8], pin: &PortFwd, active: &VlanSet) -> Result<Ingress, DropReason> {
+    if !pin.up {
+        return Err(DropReason::PortDown);
+    }
+    let eth = EthernetFrame::new_checked(frame).map_err(|_| DropReason::Malformed)?;
+    let (src, tag) = (eth.src(), eth.vlan_tag());
+    let vlan = classify(&pin.mode, tag, active)?;
+    // A group or all-zero source is no station's address.
+    if src.is_multicast() || src.0 == [0; 6] {
+        return Err(DropReason::Malformed);
+    }
+    let strip = tag.is_some_and(|t| t.vid != vlan || !pin.mode.tags(vlan));
+    Ok(Ingress {
+        vlan,
+        tagged: tag.is_some() && !strip,
+        strip,
+    })
+}
+
+/// The node.
+#[derive(Default)]
+pub struct EthInput;
+
+impl Node for EthInput {
+    fn name(&self) -> &'static str {
+        "eth-input"
+    }
+
+    fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
+        for p in pkts.iter() {
+            prefetch(p.m.data().as_ptr());
+        }
+        for mut p in pkts.drain(..) {
+            let pin = &cx.table.ports[usize::from(p.meta.in_port)];
+            let i = match ingress(p.m.data(), pin, &cx.table.active_vlans) {
+                Ok(i) => i,
+                Err(why) => {
+                    cx.drop(p, why);
+                    continue;
+                }
+            };
+            if i.strip && !tag::pop_tag(&mut p.m) {
+                cx.drop(p, DropReason::Malformed);
+                continue;
+            }
+            p.meta.vlan = i.vlan;
+            p.meta.in_vlan = i.vlan;
+            p.meta.tagged = i.tagged;
+            next.send(ids::L2_BRIDGE, p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vlan::PortMode;
+
+    const A: [u8; 6] = [2, 0, 0, 0, 0, 0xa];
+    const B: [u8; 6] = [2, 0, 0, 0, 0, 0xb];
+
+    pub(crate) fn frame(dst: [u8; 6], src: [u8; 6], vid: Option<u16>) -> Vec<u8> {
+        let mut f = dst.to_vec();
+        f.extend(src);
+        if let Some(v) = vid {
+            f.extend([0x81, 0x00]);
+            f.extend(v.to_be_bytes());
+        }
+        f.extend([0x08, 0x00]);
+        f.extend([0u8; 46]);
+        f
+    }
+
+    fn access(vlan: u16) -> PortFwd {
+        PortFwd {
+            present: true,
+            up: true,
+            mode: PortMode::Access { vlan },
+            mtu: 1500,
+            tx_queues: 1,
+        }
+    }
+
+    fn trunk(native: u16, allowed: &str) -> PortFwd {
+        PortFwd {
+            mode: PortMode::Trunk {
+                native,
+                allowed: allowed.parse().unwrap(),
+            },
+            ..access(1)
+        }
+    }
+
+    fn active() -> VlanSet {
+        "1,10,20".parse().unwrap()
+    }
+
+    #[test]
+    fn trunk_tags_and_native() {
+        let t = trunk(1, "1,10");
+        let i = ingress(&frame(B, A, Some(10)), &t, &active()).unwrap();
+        assert_eq!((i.vlan, i.tagged, i.strip), (10, true, false));
+        let i = ingress(&frame(B, A, None), &t, &active()).unwrap();
+        assert_eq!((i.vlan, i.tagged), (1, false));
+        let i = ingress(&frame(B, A, Some(0)), &t, &active()).unwrap();
+        assert_eq!(
+            (i.vlan, i.tagged, i.strip),
+            (1, false, true),
+            "priority tag: native VLAN"
+        );
+        assert_eq!(
+            ingress(&frame(B, A, Some(20)), &t, &active()),
+            Err(DropReason::VlanFilter)
+        );
+        let i = ingress(&frame(B, A, Some(1)), &t, &active()).unwrap();
+        assert_eq!(
+            (i.vlan, i.tagged, i.strip),
+            (1, false, true),
+            "tagged native: untag"
+        );
+    }
+
+    #[test]
+    fn drops_are_named() {
+        let mut down = access(1);
+        down.up = false;
+        assert_eq!(
+            ingress(&frame(B, A, None), &down, &active()),
+            Err(DropReason::PortDown)
+        );
+        let p = access(1);
+        assert_eq!(
+            ingress(&[0u8; 13], &p, &active()),
+            Err(DropReason::Malformed)
+        );
+        for bad in [[1, 0, 0, 0, 0, 1], [0; 6]] {
+            assert_eq!(
+                ingress(&frame(B, bad, None), &p, &active()),
+                Err(DropReason::Malformed),
+                "source {bad:?}"
+            );
+        }
+        assert_eq!(
+            ingress(&frame(B, A, Some(20)), &p, &active()),
+            Err(DropReason::VlanFilter),
+            "access port, foreign tag"
+        );
+        let i = ingress(&frame(B, A, Some(1)), &p, &active()).unwrap();
+        assert_eq!(
+            (i.vlan, i.tagged, i.strip),
+            (1, false, true),
+            "access port, own tag"
+        );
+    }
+}

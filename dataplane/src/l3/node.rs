@@ -1,0 +1,81 @@
+//! Node `ipv4-route`: IPv4 packets sent to the router MAC, routed as a
+//! vector. Every destination's tbl24 entry is prefetched first; then each
+//! packet is checked (header, checksum, TTL), looked up, and rewritten for
+//! its next hop (MACs, TTL, checksum, no tag), leaving for `l2-forward` in
+//! the next hop's VLAN. A chained (jumbo) packet routes like any other: the
+//! headers are in its first segment. What the workers cannot finish goes
+//! to `punt` with its reason.
+
+use crate::counters::DropReason;
+use crate::graph::{ids, Cx, Next, Node, Pkt};
+use crate::l3::route::{route, RouteVerdict};
+use crate::vlan::tag;
+use std::net::Ipv4Addr;
+
+/// The node.
+#[derive(Default)]
+pub struct Ipv4Route;
+
+/// Where the IPv4 header starts in a frame.
+#[inline]
+fn l3_offset(tagged: bool) -> usize {
+    if tagged {
+        18
+    } else {
+        14
+    }
+}
+
+impl Node for Ipv4Route {
+    fn name(&self) -> &'static str {
+        "ipv4-route"
+    }
+
+    fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
+        let lpm = &cx.shared.lpm;
+        for p in pkts.iter() {
+            let at = l3_offset(p.meta.tagged) + 16;
+            if let Some(d) = p.m.data().get(at..at + 4) {
+                lpm.prefetch(Ipv4Addr::new(d[0], d[1], d[2], d[3]));
+            }
+        }
+        for mut p in pkts.drain(..) {
+            let l2 = l3_offset(p.meta.tagged);
+            let packet_len = (p.m.pkt_len() as usize).saturating_sub(l2);
+            let Some(d) = p.m.data_mut() else {
+                cx.drop(p, DropReason::NoBuffer);
+                continue;
+            };
+            if d.len() < l2 {
+                cx.drop(p, DropReason::Malformed);
+                continue;
+            }
+            match route(
+                &mut d[l2..],
+                packet_len,
+                &cx.shared.lpm,
+                &cx.shared.nexthops,
+            ) {
+                RouteVerdict::Forward { mac, vlan, len, df } => {
+                    d[0..6].copy_from_slice(&mac.0);
+                    d[6..12].copy_from_slice(&cx.table.router_mac.0);
+                    if p.meta.tagged && !tag::pop_tag(&mut p.m) {
+                        cx.drop(p, DropReason::NoBuffer);
+                        continue;
+                    }
+                    cx.routed += 1;
+                    p.meta.tagged = false;
+                    p.meta.vlan = vlan;
+                    p.meta.ip_len = len;
+                    p.meta.df = df;
+                    next.send(ids::L2_FORWARD, p);
+                }
+                RouteVerdict::Punt(why) => {
+                    p.meta.why = why;
+                    next.send(ids::PUNT, p);
+                }
+                RouteVerdict::Drop(why) => cx.drop(p, why),
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! A worker's transmit side: frames buffered per egress port and sent in
+//! bursts on the worker's own tx queue of that port. Where a port has
+//! fewer tx queues than there are workers (vhost-user has one), workers
+//! share a queue under a per-port spin lock, as OVS does, and count it.
+
+use crate::counters::{bump, DropReason};
+use crate::mbuf::Mbuf;
+use crate::port::MAX_PORTS;
+use crate::shared::{ForwardingTable, Shared};
+use arrayvec::ArrayVec;
+use std::sync::atomic::Ordering;
+
+/// Frames held per egress port before a forced send.
+const TX_BUF: usize = 64;
+
+/// Per-port tx buffers of one worker.
+pub struct TxBuffers {
+    bufs: Vec<ArrayVec<Mbuf, TX_BUF>>,
+    bytes: Vec<u64>,
+    pending: ArrayVec<u16, MAX_PORTS>,
+}
+
+impl Default for TxBuffers {
+    fn default() -> Self {
+        TxBuffers {
+            bufs: (0..MAX_PORTS).map(|_| ArrayVec::new()).collect(),
+            bytes: vec![0; MAX_PORTS],
+            pending: ArrayVec::new(),
+        }
+    }
+}
+
+impl TxBuffers {
+    /// Queues `m` for port `out`, sending the port's buffer if it is full.
+    #[inline(always)]
+    pub fn enqueue(
+        &mut self,
+        table: &ForwardingTable,
+        shared: &Shared,
+        worker: usize,
+        out: u16,
+        m: Mbuf,
+    ) {
+        let o = usize::from(out);
+        if o >= MAX_PORTS {
+            return;
+        }
+        let buf = &mut self.bufs[o];
+        if buf.is_empty() {
+            self.pending.push(out);
+        }
+        self.bytes[o] += u64::from(m.pkt_len());
+        buf.push(m);
+        if buf.is_full() {
+            self.flush(table, shared, worker, out);
+        }
+    }
+
+    /// Sends every port's buffer.
+    pub fn flush_all(&mut self, table: &ForwardingTable, shared: &Shared, worker: usize) {
+        while let Some(out) = self.pending.pop() {
+            self.flush(table, shared, worker, out);
+        }
+    }
+
+    /// Sends what is queued for `out` on this worker's tx queue of that port.
+    fn flush(&mut self, table: &ForwardingTable, shared: &Shared, worker: usize, out: u16) {
+        let o = usize::from(out);
+        let n = self.bufs[o].len();
+        if n == 0 {
+            return;
+        }
+        let queues = usize::from(table.ports[o].tx_queues.max(1));
+        let shared_queue = shared.counters.len() > queues;
+        let queue = (worker % queues) as u16;
+        let bytes = std::mem::take(&mut self.bytes[o]);
+        let buf = &mut self.bufs[o];
+        let ptr = buf.as_mut_ptr() as *mut *mut dpdk_sys::rte_mbuf;
+        let lock = &shared.tx_locks[o];
+        let c = &shared.counters[worker];
+        if shared_queue {
+            while lock
+                .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+                .is_err()
+            {
+                std::hint::spin_loop();
+            }
+            bump(&c.tx_lock_taken, 1);
+        }
+        // SAFETY: Mbuf is repr(transparent) over a non-null rte_mbuf
+        // pointer, so `ptr` is an array of n valid mbufs; this worker owns
+        // `queue` (or holds its lock). Sent mbufs now belong to the driver.
+        let sent = unsafe { dpdk_sys::lisa_eth_tx_burst(out, queue, ptr, n as u16) } as usize;
+        if shared_queue {
+            lock.store(false, Ordering::Release);
+        }
+        let pc = &c.ports[o];
+        let mut unsent_bytes = 0u64;
+        if sent < n {
+            unsent_bytes = buf[sent..].iter().map(|m| u64::from(m.pkt_len())).sum();
+            bump(&pc.tx_dropped, (n - sent) as u64);
+            bump(&c.drops[DropReason::NoTxRoom as usize], (n - sent) as u64);
+            // Frees the ones the driver did not take.
+            buf.drain(sent..);
+        }
+        // SAFETY: the `sent` mbufs left belong to the driver now: forget
+        // them without running their Drop.
+        unsafe { buf.set_len(0) };
+        bump(&pc.tx_packets, sent as u64);
+        bump(&pc.tx_bytes, bytes - unsent_bytes);
+    }
+}
