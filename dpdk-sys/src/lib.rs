@@ -10,6 +10,8 @@
     non_snake_case,
     dead_code,
     clippy::all,
+    // Generated code: bindgen writes no SAFETY comments.
+    clippy::undocumented_unsafe_blocks,
     unnecessary_transmutes,
     rustdoc::all
 )]
