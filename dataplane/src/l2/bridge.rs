@@ -94,35 +94,35 @@ impl Node for Bridge {
 
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         let fdb = &cx.shared.fdb;
+        let table = cx.table;
+        let router = table.router_mac.to_u64();
         self.keys.clear();
-        let router = cx.table.router_mac;
         for p in pkts.iter() {
-            let d = p.m.data();
-            let src = fdb.key(p.meta.vlan, MacAddr::from_bytes(&d[6..12]));
+            let (dst, src) = addresses(p.m.data());
+            let vlan = p.meta.vlan;
+            let src = fdb.key_bits(vlan, src);
             fdb.prefetch(&src);
-            let dst_mac = MacAddr::from_bytes(&d[0..6]);
-            // Multicast and the router MAC are never in the table.
-            let dst = if dst_mac.is_multicast() || dst_mac == router {
+            // Group addresses and the router MAC are never in the table.
+            let dst = if is_group(dst) || dst == router {
                 FdbKey::default()
             } else {
-                let k = fdb.key(p.meta.vlan, dst_mac);
+                let k = fdb.key_bits(vlan, dst);
                 fdb.prefetch(&k);
                 k
             };
             self.keys.push((src, dst));
         }
-        let table = cx.table;
         for (i, mut p) in pkts.drain(..).enumerate() {
             let (src, dst_key) = self.keys[i];
-            let dst = MacAddr::from_bytes(&p.m.data()[0..6]);
+            let (dst, _) = addresses(p.m.data());
             let routed_vlan = table.l3_vlans.contains(p.meta.vlan);
-            if routed_vlan && dst == table.router_mac {
+            if routed_vlan && dst == router {
                 fdb.learn_key(&src, p.meta.in_port, cx.now);
                 self.to_router(cx, p, next);
                 continue;
             }
-            let verdict = learn_and_look_up(fdb, &src, &dst_key, dst, p.meta.in_port, cx.now);
-            if dst.is_multicast() {
+            if is_group(dst) {
+                fdb.learn_key(&src, p.meta.in_port, cx.now);
                 if routed_vlan && ethertype(p.m.data(), p.meta.tagged) == EtherType::ARP {
                     // The SVI hears ARP too.
                     let copy = Pkt {
@@ -134,7 +134,8 @@ impl Node for Bridge {
                 next.send(ids::L2_FLOOD, p);
                 continue;
             }
-            match verdict {
+            let dst_mac = MacAddr::from_u64(dst);
+            match learn_and_look_up(fdb, &src, &dst_key, dst_mac, p.meta.in_port, cx.now) {
                 Verdict::Drop(why) => cx.drop(p, why),
                 Verdict::Forward(port) => {
                     p.meta.out = port;
@@ -144,6 +145,28 @@ impl Node for Bridge {
             }
         }
     }
+}
+
+/// The destination and source MAC addresses of a frame, as the low 48
+/// bits of two words: two loads, no byte shuffling. A frame too short to
+/// hold them (never past `eth-input`) reads as from and to broadcast.
+#[inline(always)]
+pub fn addresses(frame: &[u8]) -> (u64, u64) {
+    let Some(h) = frame.get(..12) else {
+        return ((1 << 48) - 1, (1 << 48) - 1);
+    };
+    let w = |at: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&h[at..at + 8]);
+        u64::from_be_bytes(b)
+    };
+    (w(0) >> 16, w(4) & ((1 << 48) - 1))
+}
+
+/// True for a group (multicast or broadcast) address.
+#[inline(always)]
+pub fn is_group(mac: u64) -> bool {
+    mac & (1 << 40) != 0
 }
 
 #[cfg(test)]
@@ -171,5 +194,18 @@ mod tests {
             "B moved to 1"
         );
         assert!(fdb.lookup(1, A).is_none(), "learned in VLAN 10 only");
+    }
+
+    #[test]
+    fn addresses_from_two_loads() {
+        let mut f = [0u8; 14];
+        f[..6].copy_from_slice(&B.0);
+        f[6..12].copy_from_slice(&A.0);
+        assert_eq!(addresses(&f), (B.to_u64(), A.to_u64()));
+        assert!(is_group(MacAddr([0xff; 6]).to_u64()));
+        assert!(is_group(MacAddr([1, 0, 0x5e, 0, 0, 1]).to_u64()));
+        assert!(!is_group(A.to_u64()));
+        let (d, _) = addresses(&f[..5]);
+        assert!(is_group(d), "short frames flood, never panic");
     }
 }

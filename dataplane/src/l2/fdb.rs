@@ -23,6 +23,7 @@ pub const DEFAULT_AGING_SECS: u32 = 300;
 const EMPTY: u64 = 0;
 const TOMB: u64 = 1;
 const OCCUPIED: u64 = 1 << 63;
+const MAC_BITS: u64 = (1 << 48) - 1;
 const FLAG_STATIC: u32 = 1 << 16;
 
 /// One slot: 16 bytes, four to a cache line.
@@ -220,7 +221,13 @@ impl Fdb {
     /// The key of (`vlan`, `mac`), hashed.
     #[inline]
     pub fn key(&self, vlan: u16, mac: MacAddr) -> FdbKey {
-        let key = encode(vlan, mac);
+        self.key_bits(vlan, mac.to_u64())
+    }
+
+    /// The key of (`vlan`, the MAC address in the low 48 bits of `mac`).
+    #[inline]
+    pub fn key_bits(&self, vlan: u16, mac: u64) -> FdbKey {
+        let key = OCCUPIED | (u64::from(vlan & 0x0fff) << 48) | (mac & MAC_BITS);
         FdbKey {
             key,
             home: self.home(key),

@@ -4,8 +4,8 @@
 //! hashed and prefetched for the whole vector first.
 
 use crate::graph::{ids, Cx, Next, Node, Pkt, VECTOR};
+use crate::l2::bridge::{addresses, is_group};
 use crate::l2::fdb::FdbKey;
-use crate::wire::MacAddr;
 use arrayvec::ArrayVec;
 
 /// The node.
@@ -23,13 +23,16 @@ impl Node for Forward {
         let fdb = &cx.shared.fdb;
         self.keys.clear();
         for p in pkts.iter() {
-            let k = fdb.key(p.meta.vlan, MacAddr::from_bytes(&p.m.data()[0..6]));
-            fdb.prefetch(&k);
+            let (dst, _) = addresses(p.m.data());
+            let k = fdb.key_bits(p.meta.vlan, dst);
+            if !is_group(dst) {
+                fdb.prefetch(&k);
+            }
             self.keys.push(k);
         }
         for (i, mut p) in pkts.drain(..).enumerate() {
-            let dst = MacAddr::from_bytes(&p.m.data()[0..6]);
-            let hit = if dst.is_multicast() {
+            let (dst, _) = addresses(p.m.data());
+            let hit = if is_group(dst) {
                 None
             } else {
                 fdb.lookup_key(&self.keys[i])

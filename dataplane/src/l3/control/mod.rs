@@ -1,0 +1,401 @@
+//! The L3 control thread and the routing state it keeps: SVIs, static
+//! routes, the ARP table; the LPM and next-hop slots the workers read are
+//! written only from here.
+//!
+//! Workers punt what they cannot finish: ARP in an SVI's VLAN, IPv4 for the
+//! switch itself, packets to a next hop not yet resolved, and packets that
+//! need an ICMP error. This thread answers ARP and pings, resolves
+//! neighbors (holding a few packets per neighbor meanwhile), ages the ARP
+//! table, sends ICMP errors (rate-limited), and injects what it sends back
+//! into the workers, which switch it like any frame of its VLAN.
+//!
+//! Which entry the LPM holds for a prefix follows one precedence: the
+//! switch's own address (/32, local) > a connected subnet > a static route
+//! whose gateway is in a connected subnet > a resolved or resolving
+//! neighbor (/32).
+
+use super::lpm::LpmChange;
+use super::nexthop::{NextHop, LOCAL, NEXT_HOPS};
+use super::{Inject, Punt, PuntReason};
+use crate::mbuf::Mbuf;
+use crate::shared::Shared;
+use crate::vlan::tag;
+use crate::wire::arp::{self, ArpPacket, ARP_REPLY, ARP_REQUEST};
+use crate::wire::icmp;
+use crate::wire::ipv4::{decrement_ttl, write_header, IpProtocol};
+use crate::wire::{EtherType, EthernetFrame, Ipv4Packet, MacAddr, IPV4_HEADER_LEN};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::Ipv4Addr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+mod config;
+mod neighbor;
+mod packets;
+
+use config::{connected_vlan, desired};
+
+/// How long a learned ARP entry lives without being refreshed (IOS: 4 h).
+pub const DEFAULT_ARP_TIMEOUT: Duration = Duration::from_secs(4 * 3600);
+/// ARP requests sent for an unresolved neighbor before giving up.
+const ARP_TRIES: u8 = 3;
+/// Time between ARP requests for one neighbor.
+const ARP_RETRY: Duration = Duration::from_secs(1);
+/// How long an unanswered neighbor stays unreachable before a new try.
+const FAILED_HOLD: Duration = Duration::from_secs(3);
+/// Packets held per unresolved neighbor.
+const HELD_MAX: usize = 8;
+/// ICMP errors: bucket size and refill per second.
+const ICMP_BURST: u32 = 100;
+const ICMP_PER_SEC: u32 = 1000;
+/// Punted frames handled per lock of the state.
+const BATCH: usize = 64;
+
+/// An SVI as configured: its address and prefix length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SviAddr {
+    /// The switch's address in the VLAN.
+    pub addr: Ipv4Addr,
+    /// Prefix length of the connected subnet.
+    pub len: u8,
+}
+
+impl SviAddr {
+    /// The subnet's network address.
+    pub fn network(&self) -> Ipv4Addr {
+        Ipv4Addr::from(u32::from(self.addr) & mask(self.len))
+    }
+
+    /// True if `ip` is in the connected subnet.
+    pub fn contains(&self, ip: Ipv4Addr) -> bool {
+        u32::from(ip) & mask(self.len) == u32::from(self.addr) & mask(self.len)
+    }
+}
+
+/// The netmask of a prefix length.
+pub fn mask(len: u8) -> u32 {
+    if len == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(len.min(32)))
+    }
+}
+
+/// A static route: `net/len` via `gateway`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StaticRoute {
+    /// Network (host bits zero).
+    pub net: Ipv4Addr,
+    /// Prefix length.
+    pub len: u8,
+    /// Next hop address.
+    pub gateway: Ipv4Addr,
+}
+
+/// State of an ARP entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NeighborState {
+    /// Asked, no answer yet.
+    Incomplete,
+    /// Answered; ages out.
+    Reachable,
+    /// Configured (`arp A.B.C.D H.H.H arpa`); never ages.
+    Static,
+    /// No answer to the last requests.
+    Failed,
+}
+
+/// One ARP table entry, as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArpEntry {
+    /// Address.
+    pub ip: Ipv4Addr,
+    /// Hardware address, once known.
+    pub mac: Option<MacAddr>,
+    /// VLAN (its SVI).
+    pub vlan: u16,
+    /// Seconds since it was last confirmed.
+    pub age_secs: u64,
+    /// State.
+    pub state: NeighborState,
+}
+
+/// What a route entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteKind {
+    /// A connected subnet (an SVI's).
+    Connected {
+        /// The SVI's VLAN.
+        vlan: u16,
+    },
+    /// The switch's own address on an SVI.
+    Local {
+        /// The SVI's VLAN.
+        vlan: u16,
+    },
+    /// A static route.
+    Static {
+        /// Its next hop.
+        gateway: Ipv4Addr,
+        /// The gateway is in a connected subnet (the route is in use).
+        active: bool,
+        /// VLAN of the gateway, when active.
+        vlan: u16,
+    },
+}
+
+/// One route, as shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteEntry {
+    /// Network.
+    pub net: Ipv4Addr,
+    /// Prefix length.
+    pub len: u8,
+    /// What it is.
+    pub kind: RouteKind,
+}
+
+/// Counts of what the control thread did.
+#[derive(Debug, Default)]
+pub struct L3Counters {
+    /// ARP requests sent.
+    pub arp_requests: AtomicU64,
+    /// ARP replies sent.
+    pub arp_replies: AtomicU64,
+    /// ICMP messages sent (echo replies and errors).
+    pub icmp_sent: AtomicU64,
+    /// ICMP errors not sent (rate limit).
+    pub icmp_limited: AtomicU64,
+    /// Held packets dropped (queue full, or the neighbor never answered).
+    pub held_dropped: AtomicU64,
+    /// Frames not injected: the queue to the workers was full.
+    pub inject_full: AtomicU64,
+}
+
+/// Errors changing the routing state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum L3Error {
+    /// The LPM refused a route.
+    #[error("route {net}/{len}: {why}")]
+    Route {
+        /// Network.
+        net: Ipv4Addr,
+        /// Length.
+        len: u8,
+        /// Why.
+        why: String,
+    },
+    /// No next-hop slot left.
+    #[error("no room for another neighbor (at most {NEXT_HOPS})")]
+    NoSlots,
+}
+
+struct Svi {
+    addr: SviAddr,
+    glean: u32,
+}
+
+struct Neighbor {
+    vlan: u16,
+    mac: Option<MacAddr>,
+    slot: u32,
+    state: NeighborState,
+    updated: Instant,
+    probes: u8,
+    last_probe: Option<Instant>,
+    held: Vec<Mbuf>,
+}
+
+/// Next-hop slot allocation: freed slots cool down before reuse (workers
+/// may still be reading what the LPM said a moment ago).
+#[derive(Default)]
+struct Slots {
+    next: u32,
+    free: Vec<u32>,
+    cooling: VecDeque<(u32, Instant)>,
+}
+
+impl Slots {
+    fn alloc(&mut self) -> Option<u32> {
+        if let Some(s) = self.free.pop() {
+            return Some(s);
+        }
+        // 0 is never used; 1 is LOCAL.
+        if self.next < 2 {
+            self.next = 2;
+        }
+        if (self.next as usize) < NEXT_HOPS {
+            self.next += 1;
+            return Some(self.next - 1);
+        }
+        None
+    }
+
+    fn release(&mut self, s: u32, now: Instant) {
+        self.cooling.push_back((s, now));
+    }
+
+    fn tick(&mut self, now: Instant) {
+        while let Some(&(s, t)) = self.cooling.front() {
+            if now.duration_since(t) < Duration::from_secs(1) {
+                break;
+            }
+            self.free.push(s);
+            self.cooling.pop_front();
+        }
+    }
+}
+
+struct State {
+    router_mac: MacAddr,
+    svis: BTreeMap<u16, Svi>,
+    routes: HashMap<(u32, u8), Ipv4Addr>,
+    /// Static routes per gateway.
+    gateways: HashMap<Ipv4Addr, usize>,
+    neighbors: HashMap<Ipv4Addr, Neighbor>,
+    static_arps: HashMap<Ipv4Addr, MacAddr>,
+    slots: Slots,
+    /// Glean slots (a connected subnet's "resolve the destination").
+    gleans: HashMap<u32, u16>,
+    /// Neighbor slots -> the neighbor's address.
+    owners: HashMap<u32, Ipv4Addr>,
+    icmp_tokens: u32,
+    icmp_refill: Instant,
+    arp_timeout: Duration,
+}
+
+/// The L3 control: routing state, and the thread that handles punted frames.
+pub struct L3Control {
+    shared: Arc<Shared>,
+    st: Mutex<State>,
+    /// What it did.
+    pub counters: L3Counters,
+}
+
+impl L3Control {
+    /// Control over `shared`'s LPM and next hops, answering as `router_mac`.
+    pub fn new(shared: Arc<Shared>, router_mac: MacAddr) -> L3Control {
+        L3Control {
+            shared,
+            st: Mutex::new(State {
+                router_mac,
+                svis: BTreeMap::new(),
+                routes: HashMap::new(),
+                gateways: HashMap::new(),
+                neighbors: HashMap::new(),
+                static_arps: HashMap::new(),
+                slots: Slots::default(),
+                gleans: HashMap::new(),
+                owners: HashMap::new(),
+                icmp_tokens: ICMP_BURST,
+                icmp_refill: Instant::now(),
+                arp_timeout: DEFAULT_ARP_TIMEOUT,
+            }),
+            counters: L3Counters::default(),
+        }
+    }
+
+    fn st(&self) -> MutexGuard<'_, State> {
+        self.st.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The switch's router MAC (every SVI answers at it).
+    pub fn router_mac(&self) -> MacAddr {
+        self.st().router_mac
+    }
+
+    /// Handles punted frames until `shared.running` turns false.
+    pub fn run(&self) {
+        tracing::info!("L3 control thread started");
+        let mut last_tick = Instant::now();
+        while self.shared.running.load(Ordering::Relaxed) {
+            let mut n = 0;
+            {
+                let mut st = self.st();
+                while n < BATCH {
+                    let Some(p) = self.shared.punt.pop() else {
+                        break;
+                    };
+                    self.handle(&mut st, p);
+                    n += 1;
+                }
+                if last_tick.elapsed() >= Duration::from_secs(1) {
+                    last_tick = Instant::now();
+                    self.tick(&mut st, last_tick);
+                }
+            }
+            if n == 0 {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        // Held frames go back to their pool before the pools are freed.
+        self.st().neighbors.clear();
+        while self.shared.punt.pop().is_some() {}
+        tracing::info!("L3 control thread stopped");
+    }
+
+    /// The ARP table, by address.
+    pub fn arp_table(&self) -> Vec<ArpEntry> {
+        let st = self.st();
+        let mut v: Vec<ArpEntry> = st
+            .neighbors
+            .iter()
+            .map(|(ip, n)| ArpEntry {
+                ip: *ip,
+                mac: n.mac,
+                vlan: n.vlan,
+                age_secs: n.updated.elapsed().as_secs(),
+                state: n.state,
+            })
+            .collect();
+        v.sort_by_key(|e| e.ip);
+        v
+    }
+
+    /// Connected, local and static routes, by network then length.
+    pub fn routes(&self) -> Vec<RouteEntry> {
+        let st = self.st();
+        let mut v: Vec<RouteEntry> = Vec::with_capacity(st.routes.len() + 2 * st.svis.len());
+        for (vlan, s) in &st.svis {
+            v.push(RouteEntry {
+                net: s.addr.network(),
+                len: s.addr.len,
+                kind: RouteKind::Connected { vlan: *vlan },
+            });
+            v.push(RouteEntry {
+                net: s.addr.addr,
+                len: 32,
+                kind: RouteKind::Local { vlan: *vlan },
+            });
+        }
+        for (&(net, len), gw) in &st.routes {
+            let vlan = connected_vlan(&st, *gw);
+            v.push(RouteEntry {
+                net: Ipv4Addr::from(net),
+                len,
+                kind: RouteKind::Static {
+                    gateway: *gw,
+                    active: vlan.is_some(),
+                    vlan: vlan.unwrap_or(0),
+                },
+            });
+        }
+        v.sort_by_key(|r| (r.net, r.len));
+        v
+    }
+
+    /// Number of static routes.
+    pub fn static_route_count(&self) -> usize {
+        self.st().routes.len()
+    }
+
+    /// What the dataplane does with a packet to `dst` right now: the
+    /// next-hop slot's meaning, as the workers read it.
+    pub fn lookup(&self, dst: Ipv4Addr) -> Option<NextHop> {
+        self.shared
+            .lpm
+            .lookup(dst)
+            .map(|id| self.shared.nexthops.get(id))
+    }
+}

@@ -1,0 +1,229 @@
+//! Neighbors: next-hop slots for gateways and hosts, ARP resolution with
+//! a few held packets each, and aging.
+
+use super::*;
+
+impl L3Control {
+    /// The neighbor entry for `ip` (made, incomplete or static, if `ip` is
+    /// in a connected subnet and has none); its slot. The caller syncs the
+    /// LPM's /32 for `ip`.
+    pub(super) fn ensure_neighbor(
+        &self,
+        st: &mut State,
+        ip: Ipv4Addr,
+        now: Instant,
+    ) -> Option<u32> {
+        if let Some(n) = st.neighbors.get(&ip) {
+            return Some(n.slot);
+        }
+        let vlan = connected_vlan(st, ip)?;
+        if st.svis.get(&vlan).is_some_and(|s| s.addr.addr == ip) {
+            return None;
+        }
+        let slot = st.slots.alloc()?;
+        let (mac, state) = match st.static_arps.get(&ip) {
+            Some(m) => (Some(*m), NeighborState::Static),
+            None => (None, NeighborState::Incomplete),
+        };
+        self.shared.nexthops.set(
+            slot,
+            match mac {
+                Some(mac) => NextHop::Resolved { mac, vlan },
+                None => NextHop::Resolve { vlan },
+            },
+        );
+        st.owners.insert(slot, ip);
+        st.neighbors.insert(
+            ip,
+            Neighbor {
+                vlan,
+                mac,
+                slot,
+                state,
+                updated: now,
+                probes: 0,
+                last_probe: None,
+                held: Vec::new(),
+            },
+        );
+        Some(slot)
+    }
+
+    /// Forgets the neighbor `ip` (its held packets go too). The caller syncs
+    /// the LPM for `ip`/32 and for routes through it.
+    pub(super) fn drop_neighbor(&self, st: &mut State, ip: Ipv4Addr, now: Instant) {
+        if let Some(n) = st.neighbors.remove(&ip) {
+            self.shared.nexthops.set(n.slot, NextHop::Free);
+            st.owners.remove(&n.slot);
+            st.slots.release(n.slot, now);
+            self.counters
+                .held_dropped
+                .fetch_add(n.held.len() as u64, Ordering::Relaxed);
+        }
+    }
+
+    /// Learns `ip` at `mac` (an ARP packet from it): resolves it and sends
+    /// what was held for it.
+    pub(super) fn learn(
+        &self,
+        st: &mut State,
+        ip: Ipv4Addr,
+        mac: MacAddr,
+        create: bool,
+        now: Instant,
+    ) {
+        if !st.neighbors.contains_key(&ip) {
+            if !create || self.ensure_neighbor(st, ip, now).is_none() {
+                return;
+            }
+            let d = desired(st, u32::from(ip), 32);
+            if let Err(e) = self.apply_lpm(&[(ip, 32, d)]) {
+                tracing::warn!("ARP {ip}: {e}");
+            }
+        }
+        let router_mac = st.router_mac;
+        let Some(n) = st.neighbors.get_mut(&ip) else {
+            return;
+        };
+        if n.state == NeighborState::Static {
+            return;
+        }
+        n.mac = Some(mac);
+        n.state = NeighborState::Reachable;
+        n.updated = now;
+        n.probes = 0;
+        self.shared
+            .nexthops
+            .set(n.slot, NextHop::Resolved { mac, vlan: n.vlan });
+        let vlan = n.vlan;
+        for mut m in std::mem::take(&mut n.held) {
+            if let Some(d) = m.data_mut() {
+                d[0..6].copy_from_slice(&mac.0);
+                d[6..12].copy_from_slice(&router_mac.0);
+                self.inject(m, vlan);
+            }
+        }
+    }
+
+    /// Holds `m` (untagged, L2 addresses to fill) until `target` answers
+    /// ARP, asking it now if it was not asked lately.
+    pub(super) fn hold(&self, st: &mut State, target: Ipv4Addr, m: Mbuf) {
+        let now = Instant::now();
+        if !st.neighbors.contains_key(&target) {
+            if self.ensure_neighbor(st, target, now).is_none() {
+                return;
+            }
+            let d = desired(st, u32::from(target), 32);
+            if let Err(e) = self.apply_lpm(&[(target, 32, d)]) {
+                tracing::warn!("ARP {target}: {e}");
+            }
+        }
+        let Some(n) = st.neighbors.get_mut(&target) else {
+            return;
+        };
+        if n.held.len() < HELD_MAX {
+            n.held.push(m);
+        } else {
+            self.counters.held_dropped.fetch_add(1, Ordering::Relaxed);
+        }
+        let due = n
+            .last_probe
+            .is_none_or(|t| now.duration_since(t) >= ARP_RETRY);
+        if n.state == NeighborState::Incomplete && due {
+            n.last_probe = Some(now);
+            n.probes += 1;
+            let vlan = n.vlan;
+            self.arp_request(st, vlan, target);
+        }
+    }
+
+    pub(super) fn arp_request(&self, st: &State, vlan: u16, target: Ipv4Addr) {
+        let Some(svi) = st.svis.get(&vlan) else {
+            return;
+        };
+        let body = arp::build(
+            ARP_REQUEST,
+            st.router_mac,
+            svi.addr.addr,
+            MacAddr([0; 6]),
+            target,
+        );
+        if let Some(m) = self.frame(MacAddr::BROADCAST, st.router_mac, EtherType::ARP, &body) {
+            self.counters.arp_requests.fetch_add(1, Ordering::Relaxed);
+            self.inject(m, vlan);
+        }
+    }
+
+    /// Once a second: retries ARP, gives up on silent neighbors, ages the
+    /// table, and lets freed slots and LPM groups be reused.
+    pub(super) fn tick(&self, st: &mut State, now: Instant) {
+        st.slots.tick(now);
+        self.shared.lpm.reclaim_aged();
+        let mut retry: Vec<(u16, Ipv4Addr)> = Vec::new();
+        let mut failed: Vec<Ipv4Addr> = Vec::new();
+        let mut expired: Vec<Ipv4Addr> = Vec::new();
+        for (ip, n) in st.neighbors.iter_mut() {
+            let since = now.duration_since(n.last_probe.unwrap_or(n.updated));
+            match n.state {
+                NeighborState::Incomplete if since >= ARP_RETRY => {
+                    if n.probes < ARP_TRIES
+                        && (n.probes > 0 || !n.held.is_empty() || st.gateways.contains_key(ip))
+                    {
+                        n.probes += 1;
+                        n.last_probe = Some(now);
+                        retry.push((n.vlan, *ip));
+                    } else if n.probes >= ARP_TRIES {
+                        failed.push(*ip);
+                    }
+                }
+                NeighborState::Failed if now.duration_since(n.updated) >= FAILED_HOLD => {
+                    expired.push(*ip);
+                }
+                NeighborState::Reachable if now.duration_since(n.updated) >= st.arp_timeout => {
+                    expired.push(*ip);
+                }
+                _ => {}
+            }
+        }
+        for (vlan, ip) in retry {
+            self.arp_request(st, vlan, ip);
+        }
+        for ip in failed {
+            if let Some(n) = st.neighbors.get_mut(&ip) {
+                n.state = NeighborState::Failed;
+                n.updated = now;
+                self.shared.nexthops.set(n.slot, NextHop::Unreachable);
+                self.counters
+                    .held_dropped
+                    .fetch_add(n.held.len() as u64, Ordering::Relaxed);
+                n.held.clear();
+                tracing::debug!(%ip, "ARP: no answer");
+            }
+        }
+        for ip in expired {
+            if st.gateways.contains_key(&ip) {
+                // A gateway stays: ask again (a Reachable one keeps
+                // forwarding while it is asked).
+                if let Some(n) = st.neighbors.get_mut(&ip) {
+                    if n.state == NeighborState::Failed {
+                        n.state = NeighborState::Incomplete;
+                        n.probes = 0;
+                        self.shared
+                            .nexthops
+                            .set(n.slot, NextHop::Resolve { vlan: n.vlan });
+                    } else {
+                        n.updated = now;
+                        let vlan = n.vlan;
+                        self.arp_request(st, vlan, ip);
+                    }
+                }
+                continue;
+            }
+            self.drop_neighbor(st, ip, now);
+            let d = desired(st, u32::from(ip), 32);
+            if let Err(e) = self.apply_lpm(&[(ip, 32, d)]) {
+                tracing::warn!("ARP aging {ip}: {e}");
+            }
+        }
+    }
+}

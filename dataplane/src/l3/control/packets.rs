@@ -1,0 +1,240 @@
+//! What the control thread does with punted frames: answers ARP and pings,
+//! learns neighbors, sends ICMP errors (rate-limited), holds packets for
+//! unresolved next hops, and injects what it sends into the workers.
+
+use super::*;
+
+impl L3Control {
+    pub(super) fn handle(&self, st: &mut State, p: Punt) {
+        let Ok(eth) = EthernetFrame::new_checked(p.m.data()) else {
+            return;
+        };
+        let l2 = eth.header_len();
+        match (eth.ethertype(), p.why) {
+            (EtherType::ARP, _) => self.on_arp(st, &p, l2),
+            (EtherType::IPV4, why) => self.on_ipv4(st, p, l2, why),
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_arp(&self, st: &mut State, p: &Punt, l2: usize) {
+        let Ok(a) = ArpPacket::new_checked(&p.m.data()[l2..]) else {
+            return;
+        };
+        let Some(svi) = st.svis.get(&p.vlan).map(|s| s.addr) else {
+            return;
+        };
+        let (sip, smac, tip) = (a.sender_ip(), a.sender_mac(), a.target_ip());
+        if !smac.is_unicast() || sip == svi.addr {
+            return;
+        }
+        let now = Instant::now();
+        if svi.contains(sip) && !sip.is_unspecified() {
+            self.learn(st, sip, smac, tip == svi.addr, now);
+        }
+        if a.operation() == ARP_REQUEST && tip == svi.addr {
+            let router_mac = st.router_mac;
+            let body = arp::build(ARP_REPLY, router_mac, svi.addr, smac, sip);
+            if let Some(m) = self.frame(smac, router_mac, EtherType::ARP, &body) {
+                self.counters.arp_replies.fetch_add(1, Ordering::Relaxed);
+                self.inject(m, p.vlan);
+            }
+        }
+    }
+
+    pub(super) fn on_ipv4(&self, st: &mut State, mut p: Punt, l2: usize, why: PuntReason) {
+        let (src, dst, hl, proto, later_fragment) = {
+            let Ok(ip) = Ipv4Packet::new_checked(&p.m.data()[l2..]) else {
+                return;
+            };
+            (
+                ip.src(),
+                ip.dst(),
+                ip.header_len(),
+                ip.protocol(),
+                ip.is_later_fragment(),
+            )
+        };
+        let _ = later_fragment;
+        match why {
+            PuntReason::ForUs => {
+                if proto != IpProtocol::ICMP {
+                    return;
+                }
+                let reply = {
+                    let ip = Ipv4Packet::new_checked(&p.m.data()[l2..]).expect("checked above");
+                    icmp::echo_reply(ip.payload())
+                };
+                if let Some(r) = reply {
+                    self.send_ip(st, dst, src, &r);
+                }
+            }
+            PuntReason::Resolve(slot) => {
+                // Hold the packet, as it will leave: untagged, TTL down.
+                if l2 > 14 && !tag::pop_tag(&mut p.m) {
+                    return;
+                }
+                let Some(d) = p.m.data_mut() else {
+                    return;
+                };
+                decrement_ttl(&mut d[14..]);
+                let target = if st.gleans.contains_key(&slot) {
+                    dst
+                } else {
+                    match st.owners.get(&slot) {
+                        Some(ip) => *ip,
+                        None => return,
+                    }
+                };
+                self.hold(st, target, p.m);
+            }
+            PuntReason::TtlExceeded => {
+                self.icmp_error(st, &p, l2, hl, icmp::TIME_EXCEEDED, 0, 0);
+            }
+            PuntReason::NoRoute => {
+                self.icmp_error(
+                    st,
+                    &p,
+                    l2,
+                    hl,
+                    icmp::DEST_UNREACHABLE,
+                    icmp::unreachable::NET,
+                    0,
+                );
+            }
+            PuntReason::FragNeeded(mtu) => {
+                self.icmp_error(
+                    st,
+                    &p,
+                    l2,
+                    hl,
+                    icmp::DEST_UNREACHABLE,
+                    icmp::unreachable::FRAG_NEEDED,
+                    u32::from(mtu),
+                );
+            }
+        }
+    }
+
+    /// Sends an ICMP error about the punted packet back to its source, from
+    /// the SVI it came in on; never about an ICMP error, a later fragment,
+    /// or a packet from no one in particular.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn icmp_error(
+        &self,
+        st: &mut State,
+        p: &Punt,
+        l2: usize,
+        hl: usize,
+        kind: u8,
+        code: u8,
+        extra: u32,
+    ) {
+        let Some(from) = st.svis.get(&p.vlan).map(|s| s.addr.addr) else {
+            return;
+        };
+        let (src, quote) = {
+            let Ok(ip) = Ipv4Packet::new_checked(&p.m.data()[l2..]) else {
+                return;
+            };
+            if ip.is_later_fragment()
+                || ip.src().is_unspecified()
+                || ip.src().is_broadcast()
+                || ip.src().is_multicast()
+            {
+                return;
+            }
+            if ip.protocol() == IpProtocol::ICMP
+                && ip
+                    .payload()
+                    .first()
+                    .is_some_and(|t| !matches!(*t, icmp::ECHO_REQUEST | icmp::ECHO_REPLY))
+            {
+                return;
+            }
+            (ip.src(), p.m.data()[l2..l2 + ip.total_len()].to_vec())
+        };
+        let now = Instant::now();
+        let refill =
+            now.duration_since(st.icmp_refill).as_millis() as u64 * u64::from(ICMP_PER_SEC) / 1000;
+        if refill > 0 {
+            st.icmp_tokens = (st.icmp_tokens as u64 + refill).min(u64::from(ICMP_BURST)) as u32;
+            st.icmp_refill = now;
+        }
+        if st.icmp_tokens == 0 {
+            self.counters.icmp_limited.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        st.icmp_tokens -= 1;
+        let msg = icmp::error(kind, code, extra, &quote, hl);
+        self.send_ip(st, from, src, &msg);
+    }
+
+    /// Sends an ICMP message from the switch: routed like any packet, held
+    /// if the next hop needs ARP first.
+    pub(super) fn send_ip(&self, st: &mut State, src: Ipv4Addr, dst: Ipv4Addr, icmp_msg: &[u8]) {
+        let mut buf = vec![0u8; 14 + IPV4_HEADER_LEN + icmp_msg.len()];
+        buf[12..14].copy_from_slice(&EtherType::IPV4.to_be_bytes());
+        write_header(
+            &mut buf[14..],
+            src,
+            dst,
+            IpProtocol::ICMP,
+            64,
+            icmp_msg.len(),
+        );
+        buf[14 + IPV4_HEADER_LEN..].copy_from_slice(icmp_msg);
+        let Some(mut m) = Mbuf::alloc(&self.shared.ctl_pool) else {
+            return;
+        };
+        if !m.append(&buf) {
+            return;
+        }
+        self.counters.icmp_sent.fetch_add(1, Ordering::Relaxed);
+        let Some(id) = self.shared.lpm.lookup(dst) else {
+            return;
+        };
+        match self.shared.nexthops.get(id) {
+            NextHop::Resolved { mac, vlan } => {
+                if let Some(d) = m.data_mut() {
+                    d[0..6].copy_from_slice(&mac.0);
+                    d[6..12].copy_from_slice(&st.router_mac.0);
+                }
+                self.inject(m, vlan);
+            }
+            NextHop::Resolve { .. } => {
+                let target = if st.gleans.contains_key(&id) {
+                    Some(dst)
+                } else {
+                    st.owners.get(&id).copied()
+                };
+                if let Some(t) = target {
+                    self.hold(st, t, m);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An untagged frame with `body` after its Ethernet header.
+    pub(super) fn frame(
+        &self,
+        dst: MacAddr,
+        src: MacAddr,
+        ethertype: u16,
+        body: &[u8],
+    ) -> Option<Mbuf> {
+        let mut m = Mbuf::alloc(&self.shared.ctl_pool)?;
+        let mut hdr = [0u8; 14];
+        hdr[0..6].copy_from_slice(&dst.0);
+        hdr[6..12].copy_from_slice(&src.0);
+        hdr[12..14].copy_from_slice(&ethertype.to_be_bytes());
+        (m.append(&hdr) && m.append(body)).then_some(m)
+    }
+
+    pub(super) fn inject(&self, m: Mbuf, vlan: u16) {
+        if self.shared.inject.push(Inject { m, vlan }).is_err() {
+            self.counters.inject_full.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
