@@ -121,11 +121,11 @@ fn allowed_cpus() -> Vec<usize> {
         .collect()
 }
 
-fn run(args: Args) -> Result<()> {
-    let cfg = boot_config(&args)?;
-    let started = Instant::now();
-    let socket = cfg.control.socket.clone();
-    if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+/// Refuses to start when another lisad has the socket or the hugepages
+/// are short.
+fn preflight(cfg: &BootConfig) -> Result<()> {
+    let socket = &cfg.control.socket;
+    if std::os::unix::net::UnixStream::connect(socket).is_ok() {
         bail!(
             "another lisad is already listening on {}; stop it or pass --socket PATH",
             socket.display()
@@ -140,8 +140,12 @@ fn run(args: Args) -> Result<()> {
             u64::from(cfg.eal.memory_mb).max(1024)
         );
     }
+    Ok(())
+}
+
+/// Starts the EAL and the ports (no worker yet).
+fn start_dataplane(cfg: &BootConfig) -> Result<Arc<Dataplane>> {
     let eal_args = cfg.eal_args(&allowed_cpus());
-    let file_prefix = cfg.file_prefix();
     tracing::info!(?eal_args, ports = cfg.ports.len(), "starting dataplane");
     let dp = Dataplane::start(&DataplaneConfig {
         eal_args,
@@ -150,10 +154,30 @@ fn run(args: Args) -> Result<()> {
         router_mac: cfg.router_mac(),
     })
     .context("starting the dataplane")?;
-    // The startup-config goes in before the workers start: no frame is
-    // forwarded under the defaults.
     let dp = Arc::new(dp);
     dp.set_idle_sleep_max(cfg.switch.idle_sleep_max_us);
+    Ok(dp)
+}
+
+/// Loads the startup-config, if there is one.
+fn load_startup(running: &Running, path: &std::path::Path) -> Result<()> {
+    match running.load_startup() {
+        Ok(true) => tracing::info!("loaded {}", path.display()),
+        Ok(false) => tracing::info!(
+            "no startup-config at {}; running the defaults",
+            path.display()
+        ),
+        Err(e) => bail!("startup-config {}: {e}", path.display()),
+    }
+    Ok(())
+}
+
+fn run(args: Args) -> Result<()> {
+    let cfg = boot_config(&args)?;
+    let started = Instant::now();
+    preflight(&cfg)?;
+    let file_prefix = cfg.file_prefix();
+    let dp = start_dataplane(&cfg)?;
     let events = Events::default();
     let features = FeatureSet::new(features::daemon_features(), &dp);
     let tasks = features.tasks(&dp);
@@ -163,20 +187,12 @@ fn run(args: Args) -> Result<()> {
         cfg.control.startup_config.clone(),
         events.clone(),
     ));
-    match running.load_startup() {
-        Ok(true) => tracing::info!("loaded {}", cfg.control.startup_config.display()),
-        Ok(false) => tracing::info!(
-            "no startup-config at {}; running the defaults",
-            cfg.control.startup_config.display()
-        ),
-        Err(e) => {
-            drop(running);
-            stop_dataplane(dp, &file_prefix);
-            bail!(
-                "startup-config {}: {e}",
-                cfg.control.startup_config.display()
-            );
-        }
+    // The startup-config goes in before the workers start: no frame is
+    // forwarded under the defaults.
+    if let Err(e) = load_startup(&running, &cfg.control.startup_config) {
+        drop(running);
+        stop_dataplane(dp, &file_prefix);
+        return Err(e);
     }
     dp.start_workers().context("starting the workers")?;
     let ctx = SwitchContext {
@@ -187,23 +203,38 @@ fn run(args: Args) -> Result<()> {
             env!("CARGO_PKG_VERSION"),
             env!("LISA_GIT_REV")
         ),
-        running: running.clone(),
+        running,
         perf_base: Default::default(),
     };
+    let served = serve(ctx, &cfg, events, tasks);
+    // Every other holder of the dataplane went with the runtime.
+    stop_dataplane(dp, &file_prefix);
+    served.context("control plane")?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+/// Runs the control plane (gRPC, the event monitor, the features' tasks)
+/// until SIGINT or SIGTERM.
+fn serve(
+    ctx: SwitchContext,
+    cfg: &BootConfig,
+    events: Events,
+    tasks: Vec<controlplane::features::Task>,
+) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("lisa-ctl")
         .enable_all()
         .build()
         .context("starting the control-plane runtime")?;
-    let monitor_dp = dp.clone();
-    drop(running);
+    let monitor_dp = ctx.dp.clone();
     let served = runtime.block_on(async move {
         let monitor = tokio::spawn(events::monitor(monitor_dp, events));
         let tasks: Vec<_> = tasks.into_iter().map(tokio::spawn).collect();
         let result = grpc::serve(
             ctx,
-            &socket,
+            &cfg.control.socket,
             &cfg.control.socket_group,
             &cfg.control.tcp,
             shutdown_signal(),
@@ -220,11 +251,7 @@ fn run(args: Args) -> Result<()> {
         result
     });
     runtime.shutdown_timeout(Duration::from_secs(2));
-    // Every other holder of the dataplane went with the runtime.
-    stop_dataplane(dp, &file_prefix);
-    served.context("control plane")?;
-    tracing::info!("stopped cleanly");
-    Ok(())
+    Ok(served?)
 }
 
 /// Stops the dataplane once every other holder has let go of it (they go
