@@ -1,7 +1,6 @@
 //! The control socket: a unix socket with mode 0660, owned by a chosen group,
 //! refusing to start over another live instance's socket.
 
-use std::ffi::CString;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
@@ -40,19 +39,8 @@ pub fn bind_unix(path: &Path, group: &str) -> Result<tokio::net::UnixListener, L
         .map_err(|e| ListenError::Io(format!("chmod {shown}"), e))?;
     if !group.is_empty() {
         let gid = group_id(group).ok_or_else(|| ListenError::NoSuchGroup(group.to_string()))?;
-        let c_path = CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| {
-            ListenError::Io(
-                shown.clone(),
-                std::io::Error::from(std::io::ErrorKind::InvalidInput),
-            )
-        })?;
-        // SAFETY: valid C string; -1 keeps the owner.
-        if unsafe { libc::chown(c_path.as_ptr(), u32::MAX, gid) } != 0 {
-            return Err(ListenError::Io(
-                format!("chgrp {group} {shown}"),
-                std::io::Error::last_os_error(),
-            ));
-        }
+        std::os::unix::fs::chown(path, None, Some(gid))
+            .map_err(|e| ListenError::Io(format!("chgrp {group} {shown}"), e))?;
     }
     Ok(listener)
 }

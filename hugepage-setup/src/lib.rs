@@ -191,10 +191,9 @@ pub fn clean_stale(mount: &Path) -> Result<Vec<PathBuf>, HugepageError> {
         let Ok(file) = fs::File::open(&path) else {
             continue;
         };
-        use std::os::fd::AsRawFd;
-        // SAFETY: valid fd; a non-blocking exclusive lock only succeeds when
-        // no process holds DPDK's shared lock on the file.
-        let free = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+        // A non-blocking exclusive lock (flock) only succeeds when no
+        // process holds DPDK's shared lock on the file.
+        let free = file.try_lock().is_ok();
         if free {
             fs::remove_file(&path)
                 .map_err(|e| HugepageError::Io(format!("removing {}", path.display()), e))?;

@@ -316,26 +316,10 @@ fn group_id(group: &str) -> Result<u32> {
 /// Changes `path`'s group to `group` (a name), keeping its owner; a
 /// symbolic link is changed itself, never followed.
 pub fn chgrp(path: &Path, group: &str) -> Result<()> {
-    use std::os::unix::ffi::OsStrExt;
     let gid = group_id(group)?;
-    let cpath = std::ffi::CString::new(path.as_os_str().as_bytes())?;
-    // SAFETY: a valid NUL-terminated path; -1 keeps the owner.
-    let rc = unsafe {
-        libc::fchownat(
-            libc::AT_FDCWD,
-            cpath.as_ptr(),
-            u32::MAX,
-            gid,
-            libc::AT_SYMLINK_NOFOLLOW,
-        )
-    };
-    if rc != 0 {
-        bail!(
-            "chown {} to group {group}: {}",
-            path.display(),
-            std::io::Error::last_os_error()
-        );
-    }
+    // lchown: a symbolic link is changed itself, never followed.
+    std::os::unix::fs::lchown(path, None, Some(gid))
+        .map_err(|e| anyhow::anyhow!("chown {} to group {group}: {e}", path.display()))?;
     Ok(())
 }
 
