@@ -69,5 +69,5 @@ for side in A B; do
   ip -n "$ns" route add default via "10.0.$net.1"
 done
 ip netns exec $NS_A ping -c 4 -i 0.2 -W 1 10.0.20.2
-./target/release/swcli --socket $SOCK -c 'show ip interface brief' -c 'show ip route' -c 'show ip arp'
+./target/release/swcli --socket $SOCK -c 'show ip interface brief' -c 'show ip route' -c 'show ip arp' -c 'show dataplane performance'
 echo "== stopping"
