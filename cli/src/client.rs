@@ -2,15 +2,14 @@
 //! configuration, and the context EXEC commands run in.
 
 use anyhow::{anyhow, bail, Context, Result};
-use lisa_engine::exec::MAX_MESSAGE;
 use lisa_engine::ExecCtx;
-use lisa_proto::v1::{config_client::ConfigClient, ApplyConfigRequest, GetRunningConfigRequest};
+use lisa_proto::v1::ApplyConfigRequest;
 use std::path::Path;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Endpoint;
 
 /// A connection to one lisad.
 pub struct Switch {
-    channel: Channel,
+    ctx: ExecCtx,
 }
 
 impl Switch {
@@ -30,18 +29,20 @@ impl Switch {
                     path.display()
                 )
             })?;
-        Ok(Switch { channel })
+        Ok(Switch {
+            ctx: ExecCtx::new(channel),
+        })
     }
 
     /// The API, for EXEC commands.
     pub fn ctx(&self) -> ExecCtx {
-        ExecCtx::new(self.channel.clone())
+        self.ctx.clone()
     }
 
     /// Applies configuration lines as one change; the error names the line.
     pub async fn apply(&mut self, text: &str) -> Result<()> {
-        ConfigClient::new(self.channel.clone())
-            .max_decoding_message_size(MAX_MESSAGE)
+        self.ctx
+            .config()
             .apply_config(ApplyConfigRequest {
                 text: text.to_string(),
             })
@@ -52,21 +53,16 @@ impl Switch {
 
     /// The running configuration as IOS text.
     pub async fn running_text(&mut self) -> Result<String> {
-        Ok(ConfigClient::new(self.channel.clone())
-            .max_decoding_message_size(MAX_MESSAGE)
-            .get_running_config(GetRunningConfigRequest {})
-            .await?
-            .into_inner()
-            .text)
+        self.ctx.running_text().await.map_err(|e| anyhow!(e))
     }
 
     /// The switch's configured host name (for the prompt).
     pub async fn hostname(&mut self) -> Result<String> {
-        Ok(ConfigClient::new(self.channel.clone())
-            .max_decoding_message_size(MAX_MESSAGE)
-            .get_running_config_typed(GetRunningConfigRequest {})
-            .await?
-            .into_inner()
+        Ok(self
+            .ctx
+            .running_typed()
+            .await
+            .map_err(|e| anyhow!(e))?
             .hostname)
     }
 }

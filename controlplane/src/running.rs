@@ -87,11 +87,6 @@ impl Running {
         &self.features.registry
     }
 
-    /// A copy of the running configuration.
-    pub fn config(&self) -> Config {
-        self.lock().clone()
-    }
-
     /// Reads the running configuration without copying it.
     pub fn read<T>(&self, f: impl FnOnce(&Config) -> T) -> T {
         f(&self.lock())

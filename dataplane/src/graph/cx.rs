@@ -57,12 +57,16 @@ impl<'a> Cx<'a> {
     /// Drops `p`, counting `why` (and the ingress port's rx drops).
     #[inline]
     pub fn drop(&mut self, p: Pkt, why: DropReason) {
+        self.count_rx_drop(p.meta.in_port, why);
+    }
+
+    /// Counts `why` for a frame received on `in_port` that goes no further
+    /// (it may still be handed on, as a punted one is).
+    #[inline]
+    pub fn count_rx_drop(&mut self, in_port: u16, why: DropReason) {
         self.drops[why as usize] += 1;
-        if p.meta.in_port != NO_PORT {
-            bump(
-                &self.counters().ports[usize::from(p.meta.in_port)].rx_dropped,
-                1,
-            );
+        if in_port != NO_PORT {
+            bump(&self.counters().ports[usize::from(in_port)].rx_dropped, 1);
         }
     }
 

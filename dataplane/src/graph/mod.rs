@@ -146,11 +146,6 @@ impl Graph {
         self.queues[to].push(p);
     }
 
-    /// Packets waiting in node `id`'s queue.
-    pub fn queued(&self, id: NodeId) -> usize {
-        self.queues[id].len()
-    }
-
     /// Runs every node with packets waiting, in order, until every queue is
     /// empty.
     pub fn run(&mut self, cx: &mut Cx<'_>) {
@@ -181,11 +176,6 @@ impl Graph {
         for (s, c) in self.stats.iter().zip(out) {
             c.store(s);
         }
-    }
-
-    /// Forgets the counts (`clear dataplane performance`).
-    pub fn clear_stats(&mut self) {
-        self.stats.fill(NodeStats::default());
     }
 }
 

@@ -17,7 +17,7 @@ use arrayvec::ArrayVec;
 /// The node, with the ethertypes of frames for the router MAC.
 pub struct Bridge {
     ethertypes: Vec<(u16, NodeId)>,
-    keys: ArrayVec<(FdbKey, FdbKey), VECTOR>,
+    keys: ArrayVec<(FdbKey, FdbKey, u64), VECTOR>,
 }
 
 impl Default for Bridge {
@@ -103,18 +103,17 @@ impl Node for Bridge {
             let src = fdb.key_bits(vlan, src);
             fdb.prefetch(&src);
             // Group addresses and the router MAC are never in the table.
-            let dst = if is_group(dst) || dst == router {
+            let dst_key = if is_group(dst) || dst == router {
                 FdbKey::default()
             } else {
                 let k = fdb.key_bits(vlan, dst);
                 fdb.prefetch(&k);
                 k
             };
-            self.keys.push((src, dst));
+            self.keys.push((src, dst_key, dst));
         }
         for (i, mut p) in pkts.drain(..).enumerate() {
-            let (src, dst_key) = self.keys[i];
-            let (dst, _) = addresses(p.m.data());
+            let (src, dst_key, dst) = self.keys[i];
             let routed_vlan = table.l3_vlans.contains(p.meta.vlan);
             if routed_vlan && dst == router {
                 fdb.learn_key(&src, p.meta.in_port, cx.now);

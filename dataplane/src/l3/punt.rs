@@ -27,13 +27,7 @@ impl Node for PuntNode {
                 PuntReason::ForUs | PuntReason::Resolve(_) => None,
             };
             if let Some(r) = dropped {
-                cx.count_drop(r);
-                if p.meta.in_port != crate::graph::NO_PORT {
-                    crate::counters::bump(
-                        &cx.counters().ports[usize::from(p.meta.in_port)].rx_dropped,
-                        1,
-                    );
-                }
+                cx.count_rx_drop(p.meta.in_port, r);
             }
             let punt = Punt {
                 m: p.m,

@@ -13,6 +13,20 @@ use std::fmt::Write;
 
 type Tree = Vec<Node<ExecHandler>>;
 
+/// `dataplane performance`, running `h`.
+fn performance(h: ExecHandler) -> Node<ExecHandler> {
+    kw(
+        "dataplane",
+        "Dataplane information",
+        vec![kw(
+            "performance",
+            "Per-node packets, vectors and cycles",
+            vec![],
+        )
+        .runs(h)],
+    )
+}
+
 /// The EXEC commands.
 pub fn exec_commands() -> Tree {
     let show = |children| kw("show", "Show running system information", children);
@@ -27,16 +41,7 @@ pub fn exec_commands() -> Tree {
                     vec![],
                 )
                 .runs(clear_counters as ExecHandler),
-                kw(
-                    "dataplane",
-                    "Dataplane information",
-                    vec![kw(
-                        "performance",
-                        "Per-node packets, vectors and cycles",
-                        vec![],
-                    )
-                    .runs(clear_performance as ExecHandler)],
-                ),
+                performance(clear_performance),
             ],
         ),
         kw(
@@ -53,16 +58,7 @@ pub fn exec_commands() -> Tree {
         ),
         kw("reload", "Reload the startup configuration", vec![]).runs(reload as ExecHandler),
         show(vec![
-            kw(
-                "dataplane",
-                "Dataplane information",
-                vec![kw(
-                    "performance",
-                    "Per-node packets, vectors and cycles",
-                    vec![],
-                )
-                .runs(show_performance as ExecHandler)],
-            ),
+            performance(show_performance),
             kw(
                 "running-config",
                 "Current operating configuration",
