@@ -8,6 +8,7 @@ use controlplane::events::{self, Events};
 use controlplane::features::FeatureSet;
 use controlplane::grpc::{self, SwitchContext};
 use controlplane::running::Running;
+use dataplane::graph::Pipeline;
 use dataplane::{Dataplane, DataplaneConfig};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -144,15 +145,18 @@ fn preflight(cfg: &BootConfig) -> Result<()> {
 }
 
 /// Starts the EAL and the ports (no worker yet).
-fn start_dataplane(cfg: &BootConfig) -> Result<Arc<Dataplane>> {
+fn start_dataplane(cfg: &BootConfig, pipeline: Pipeline) -> Result<Arc<Dataplane>> {
     let eal_args = cfg.eal_args(&allowed_cpus());
     tracing::info!(?eal_args, ports = cfg.ports.len(), "starting dataplane");
-    let dp = Dataplane::start(&DataplaneConfig {
-        eal_args,
-        ports: cfg.port_specs(),
-        fdb_limit: cfg.switch.fdb_limit,
-        router_mac: cfg.router_mac(),
-    })
+    let dp = Dataplane::start(
+        &DataplaneConfig {
+            eal_args,
+            ports: cfg.port_specs(),
+            fdb_limit: cfg.switch.fdb_limit,
+            router_mac: cfg.router_mac(),
+        },
+        pipeline,
+    )
     .context("starting the dataplane")?;
     let dp = Arc::new(dp);
     dp.set_idle_sleep_max(cfg.switch.idle_sleep_max_us);
@@ -177,9 +181,10 @@ fn run(args: Args) -> Result<()> {
     let started = Instant::now();
     preflight(&cfg)?;
     let file_prefix = cfg.file_prefix();
-    let dp = start_dataplane(&cfg)?;
+    let features = features::daemon_features();
+    let dp = start_dataplane(&cfg, controlplane::features::pipeline(&features))?;
     let events = Events::default();
-    let features = FeatureSet::new(features::daemon_features(), &dp);
+    let features = FeatureSet::new(features, &dp);
     let tasks = features.tasks(&dp);
     let running = Arc::new(Running::new(
         dp.clone(),

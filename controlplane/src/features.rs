@@ -3,6 +3,7 @@
 //! `lisad` lists its features once, in `src/features.rs`.
 
 use crate::grpc::SwitchContext;
+use dataplane::graph::Pipeline;
 use dataplane::Dataplane;
 use lisa_engine::{Applier, Config, Registry};
 use std::future::Future;
@@ -18,6 +19,11 @@ pub type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
 pub trait DaemonFeature {
     /// Registers the feature's model and CLI (its crate's `register`).
     fn register(&self, reg: &mut Registry);
+
+    /// Adds the feature's datapath stages, hooks and drop reasons to the
+    /// pipeline the workers will run (called once, before the dataplane
+    /// starts).
+    fn pipeline(&self, _p: &mut Pipeline) {}
 
     /// The feature's side of a commit, if it drives the dataplane.
     fn applier(&self, dp: &Arc<Dataplane>) -> Option<Box<dyn Applier>>;
@@ -45,6 +51,15 @@ pub trait DaemonFeature {
     fn port_added(&self, _dp: &Dataplane, _cfg: &Config, _name: &str) -> Result<(), String> {
         Ok(())
     }
+}
+
+/// The built-in stages plus every feature's, for `Dataplane::start`.
+pub fn pipeline(features: &[Box<dyn DaemonFeature + Send + Sync>]) -> Pipeline {
+    let mut p = Pipeline::builtin();
+    for f in features {
+        f.pipeline(&mut p);
+    }
+    p
 }
 
 /// Every feature of a running `lisad`.

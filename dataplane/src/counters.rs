@@ -1,76 +1,9 @@
 //! Counters kept per worker lcore (each written by one thread only, so an
 //! increment is a plain load and store) and summed when read.
 
+use crate::drops::{self, DropReason};
 use crate::port::MAX_PORTS;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-/// Why the switch dropped a frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(usize)]
-pub enum DropReason {
-    /// Shorter than an Ethernet header, or a truncated 802.1Q tag.
-    Malformed,
-    /// Its VLAN is not allowed on the ingress port.
-    VlanFilter,
-    /// The destination is behind the port it came in on.
-    SameInterface,
-    /// The egress queue had no room.
-    NoTxRoom,
-    /// The egress or ingress port is administratively down.
-    PortDown,
-    /// Larger than the egress port's MTU.
-    MtuExceeded,
-    /// No buffer for a tag or a flooded copy's header.
-    NoBuffer,
-    /// Routed, and no route matches the destination (an ICMP unreachable
-    /// goes back).
-    NoRoute,
-    /// Routed with a TTL of 1 or less (an ICMP time exceeded goes back).
-    TtlExceeded,
-    /// Routed to a neighbor that does not answer ARP.
-    ArpUnresolved,
-    /// Sent to the router MAC but neither IPv4 nor ARP (IPv6, say), or an
-    /// IPv4 header that is not valid.
-    NotRoutable,
-    /// The queue to the control thread (ARP, ICMP) was full.
-    PuntQueueFull,
-}
-
-impl DropReason {
-    /// Every reason, in counter order.
-    pub const ALL: [DropReason; 12] = [
-        DropReason::Malformed,
-        DropReason::VlanFilter,
-        DropReason::SameInterface,
-        DropReason::NoTxRoom,
-        DropReason::PortDown,
-        DropReason::MtuExceeded,
-        DropReason::NoBuffer,
-        DropReason::NoRoute,
-        DropReason::TtlExceeded,
-        DropReason::ArpUnresolved,
-        DropReason::NotRoutable,
-        DropReason::PuntQueueFull,
-    ];
-
-    /// The reason's name as shown to users.
-    pub fn name(self) -> &'static str {
-        match self {
-            DropReason::Malformed => "malformed",
-            DropReason::VlanFilter => "vlan-filter",
-            DropReason::SameInterface => "same-interface",
-            DropReason::NoTxRoom => "no-tx-room",
-            DropReason::PortDown => "port-down",
-            DropReason::MtuExceeded => "mtu-exceeded",
-            DropReason::NoBuffer => "no-buffer",
-            DropReason::NoRoute => "no-route",
-            DropReason::TtlExceeded => "ttl-exceeded",
-            DropReason::ArpUnresolved => "arp-unresolved",
-            DropReason::NotRoutable => "not-routable",
-            DropReason::PuntQueueFull => "punt-queue-full",
-        }
-    }
-}
 
 /// Adds `n` to a counter that only the calling thread writes.
 #[inline(always)]
@@ -137,8 +70,8 @@ impl PortCounters {
 pub struct WorkerCounters {
     /// Per port, indexed by port id.
     pub ports: Box<[PortCounters]>,
-    /// Per drop reason, indexed by `DropReason as usize`.
-    pub drops: [AtomicU64; DropReason::ALL.len()],
+    /// Per drop reason, indexed by its slot (see `drops`).
+    pub drops: Box<[AtomicU64]>,
     /// Poll loop iterations.
     pub loops: AtomicU64,
     /// Rx bursts that returned at least one frame.
@@ -151,11 +84,12 @@ pub struct WorkerCounters {
     pub punted: AtomicU64,
 }
 
-impl Default for WorkerCounters {
-    fn default() -> Self {
+impl WorkerCounters {
+    /// Zeroed counters with room for `drop_slots` drop reasons.
+    pub fn new(drop_slots: usize) -> Self {
         WorkerCounters {
             ports: (0..MAX_PORTS).map(|_| PortCounters::default()).collect(),
-            drops: Default::default(),
+            drops: (0..drop_slots).map(|_| AtomicU64::new(0)).collect(),
             loops: AtomicU64::new(0),
             busy_polls: AtomicU64::new(0),
             tx_lock_taken: AtomicU64::new(0),
@@ -175,17 +109,17 @@ impl WorkerCounters {
         s
     }
 
-    /// The sum over workers of each drop reason.
-    pub fn sum_drops(all: &[WorkerCounters]) -> Vec<(DropReason, u64)> {
-        DropReason::ALL
-            .iter()
-            .map(|&r| {
-                (
-                    r,
-                    all.iter()
-                        .map(|w| w.drops[r as usize].load(Ordering::Relaxed))
-                        .sum(),
-                )
+    /// The sum over workers of each registered drop reason, in slot order.
+    pub fn sum_drops(all: &[WorkerCounters]) -> Vec<(&'static DropReason, u64)> {
+        drops::registered()
+            .into_iter()
+            .map(|r| {
+                let n = all
+                    .iter()
+                    .filter_map(|w| w.drops.get(r.slot()))
+                    .map(|c| c.load(Ordering::Relaxed))
+                    .sum();
+                (r, n)
             })
             .collect()
     }

@@ -9,7 +9,7 @@
 //! `Arc`. The FDB and the counters are lock-free and shared directly.
 
 use crate::counters::WorkerCounters;
-use crate::graph::NodeCounters;
+use crate::graph::{NodeCounters, Pipeline};
 use crate::l2::fdb::Fdb;
 use crate::l3::lpm::Lpm;
 use crate::l3::nexthop::NextHopTable;
@@ -37,6 +37,14 @@ pub struct PortFwd {
     pub mtu: u16,
     /// Tx queues the port has.
     pub tx_queues: u16,
+    /// The rx hooks enabled on it, one bit per hook (see `graph::hooks`).
+    pub rx_hooks: u32,
+    /// The tx hooks enabled on it.
+    pub tx_hooks: u32,
+    /// A feature has taken it out of switching (a SPAN destination): it is
+    /// in no VLAN's flood list and what it receives goes no further than
+    /// its rx hooks.
+    pub detached: bool,
 }
 
 /// A port in a VLAN's flood list.
@@ -85,7 +93,7 @@ impl ForwardingTable {
                 self.ports
                     .iter()
                     .enumerate()
-                    .filter(|(_, p)| p.present && p.up && p.mode.carries(v))
+                    .filter(|(_, p)| p.present && p.up && !p.detached && p.mode.carries(v))
                     .map(|(id, p)| Member {
                         port: id as u16,
                         tagged: p.mode.tags(v),
@@ -143,30 +151,35 @@ pub struct Shared {
     pub nodes: Box<[Box<[NodeCounters]>]>,
     /// The graph's node names, in order.
     pub node_names: Vec<&'static str>,
+    /// The nodes and hooks every worker builds its graph from.
+    pub pipeline: Pipeline,
     /// Power save: the longest sleep of an idle worker, µs (0 = never sleep).
     pub idle_sleep_max_us: AtomicU64,
 }
 
 impl Shared {
-    /// Fresh state for `workers` workers and an FDB of `fdb_limit` entries.
+    /// Fresh state for `workers` workers running `pipeline`, and an FDB
+    /// of `fdb_limit` entries.
     pub fn new(
         workers: usize,
         fdb_limit: usize,
         tsc_hz: u64,
-        hdr_pool: PktPool,
-        ctl_pool: PktPool,
+        pools: (PktPool, PktPool),
+        pipeline: Pipeline,
     ) -> Shared {
         let workers = workers.max(1);
-        let node_names: Vec<&'static str> = crate::graph::default_nodes()
-            .iter()
-            .map(|n| n.name())
-            .collect();
+        let (hdr_pool, ctl_pool) = pools;
+        pipeline.register_drops();
+        let drop_slots = crate::drops::registered().len();
+        let node_names = pipeline.node_names();
         Shared {
             table: Mutex::new(Arc::new(ForwardingTable::empty(workers))),
             generation: AtomicU64::new(1),
             seen: (0..workers).map(|_| Seen::default()).collect(),
             fdb: Fdb::new(fdb_limit),
-            counters: (0..workers).map(|_| WorkerCounters::default()).collect(),
+            counters: (0..workers)
+                .map(|_| WorkerCounters::new(drop_slots))
+                .collect(),
             tx_locks: (0..MAX_PORTS).map(|_| AtomicBool::new(false)).collect(),
             hdr_pool,
             running: AtomicBool::new(true),
@@ -180,6 +193,7 @@ impl Shared {
                 .map(|_| node_names.iter().map(|_| NodeCounters::default()).collect())
                 .collect(),
             node_names,
+            pipeline,
             idle_sleep_max_us: AtomicU64::new(DEFAULT_IDLE_SLEEP_MAX_US),
         }
     }

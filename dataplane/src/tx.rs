@@ -3,12 +3,17 @@
 //! fewer tx queues than there are workers (vhost-user has one), workers
 //! share a queue under a per-port spin lock, as OVS does, and count it.
 
-use crate::counters::{bump, DropReason};
+use crate::counters::bump;
+use crate::drops::DropReason;
 use crate::mbuf::Mbuf;
 use crate::port::MAX_PORTS;
 use crate::shared::{ForwardingTable, Shared};
 use arrayvec::ArrayVec;
 use std::sync::atomic::Ordering;
+
+/// A port's tx queue had no room (the peer does not keep up).
+pub static NO_TX_ROOM: DropReason =
+    DropReason::new("no-tx-room", "the egress port's tx queue had no room");
 
 /// Frames held per egress port before a forced send.
 const TX_BUF: usize = 64;
@@ -99,7 +104,9 @@ impl TxBuffers {
         if sent < n {
             unsent_bytes = buf[sent..].iter().map(|m| u64::from(m.pkt_len())).sum();
             bump(&pc.tx_dropped, (n - sent) as u64);
-            bump(&c.drops[DropReason::NoTxRoom as usize], (n - sent) as u64);
+            if let Some(d) = c.drops.get(NO_TX_ROOM.slot()) {
+                bump(d, (n - sent) as u64);
+            }
             // Frees the ones the driver did not take.
             buf.drain(sent..);
         }

@@ -4,10 +4,9 @@
 //! growing sleeps, up to a bound (power save).
 
 use crate::counters::{bump, WorkerCounters};
-use crate::graph::{default_nodes, ids, Cx, Graph, Meta, Pkt, NO_PORT, VECTOR};
+use crate::graph::{Cx, Graph, Meta, NodeId, Pkt, WorkerLocal, NO_PORT, VECTOR};
 use crate::mbuf::Mbuf;
 use crate::shared::Shared;
-use crate::tx::TxBuffers;
 use arrayvec::ArrayVec;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -33,14 +32,17 @@ pub struct RxQueue {
     pub queue: u16,
 }
 
-/// A worker: its id (also its tx queue on every port), its graph and its
-/// tx buffers.
+/// A worker: its id (also its tx queue on every port), its graph, where
+/// received and injected frames enter it, and what it keeps (tx buffers,
+/// hooks, drop counts).
 pub struct Worker {
     id: usize,
     shared: Arc<Shared>,
     generation: u64,
     graph: Graph,
-    tx: TxBuffers,
+    rx_entry: NodeId,
+    inject_entry: NodeId,
+    local: WorkerLocal,
     now: u32,
     idle: Idle,
 }
@@ -73,12 +75,16 @@ impl Idle {
 impl Worker {
     /// Worker `id` over `shared`.
     pub fn new(id: usize, shared: Arc<Shared>) -> Worker {
+        let (graph, hooks) = shared.pipeline.build();
+        let local = WorkerLocal::new(hooks, shared.counters[id].drops.len());
         Worker {
             id,
-            shared,
             generation: 0,
-            graph: Graph::new(default_nodes()),
-            tx: TxBuffers::default(),
+            rx_entry: graph.id("eth-input"),
+            inject_entry: graph.id("l2-forward"),
+            graph,
+            local,
+            shared,
             now: 0,
             idle: Idle {
                 empty_polls: 0,
@@ -127,13 +133,13 @@ impl Worker {
                 continue;
             }
             self.idle.busy();
-            let mut cx = Cx::new(&table, &shared, self.id, self.now, &mut self.tx);
+            let mut cx = Cx::new(&table, &shared, self.id, self.now, &mut self.local);
             self.graph.run(&mut cx);
             cx.publish();
-            self.tx.flush_all(&table, &shared, self.id);
+            self.local.tx.flush_all(&table, &shared, self.id);
             self.graph.publish(&shared.nodes[self.id]);
         }
-        self.tx.flush_all(&table, &shared, self.id);
+        self.local.tx.flush_all(&table, &shared, self.id);
         tracing::info!(worker = self.id, "worker stopped");
     }
 
@@ -166,7 +172,7 @@ impl Worker {
             for m in burst {
                 bytes += u64::from(m.pkt_len());
                 self.graph.enqueue(
-                    ids::ETH_INPUT,
+                    self.rx_entry,
                     Pkt {
                         m,
                         meta: Meta::received(rxq.port),
@@ -195,7 +201,7 @@ impl Worker {
             meta.vlan = i.vlan;
             meta.in_vlan = i.vlan;
             meta.exclude = NO_PORT;
-            self.graph.enqueue(ids::L2_FORWARD, Pkt { m: i.m, meta });
+            self.graph.enqueue(self.inject_entry, Pkt { m: i.m, meta });
             any = true;
         }
         any

@@ -1,11 +1,35 @@
 //! What a node works with: the forwarding table of this loop, the shared
-//! state, the clock, the worker's tx buffers and its drop counts.
+//! state, the clock, and what its worker keeps for itself (tx buffers,
+//! hook instances, drop counts).
 
+use super::hooks::PortHook;
 use super::{Pkt, NO_PORT};
-use crate::counters::{bump, DropReason, WorkerCounters};
+use crate::counters::{bump, WorkerCounters};
+use crate::drops::DropReason;
 use crate::mbuf::Mbuf;
 use crate::shared::{ForwardingTable, Shared};
 use crate::tx::TxBuffers;
+
+/// What a worker keeps across runs of its graph.
+pub struct WorkerLocal {
+    /// Frames waiting to be sent, per egress port.
+    pub tx: TxBuffers,
+    /// This worker's instances of the pipeline's hooks, by hook bit.
+    pub hooks: Vec<Box<dyn PortHook>>,
+    /// Drops by reason slot in this run, published once at its end.
+    pub drops: Vec<u64>,
+}
+
+impl WorkerLocal {
+    /// Empty buffers, `hooks`, and room for `drop_slots` reasons.
+    pub fn new(hooks: Vec<Box<dyn PortHook>>, drop_slots: usize) -> WorkerLocal {
+        WorkerLocal {
+            tx: TxBuffers::default(),
+            hooks,
+            drops: vec![0; drop_slots],
+        }
+    }
+}
 
 /// A node's view of its worker for one run of the graph.
 pub struct Cx<'a> {
@@ -17,10 +41,7 @@ pub struct Cx<'a> {
     pub worker: usize,
     /// The switch clock, seconds.
     pub now: u32,
-    /// Frames waiting to be sent, per egress port.
-    pub tx: &'a mut TxBuffers,
-    /// Drops by reason in this run, published once at its end.
-    pub drops: [u64; DropReason::ALL.len()],
+    local: &'a mut WorkerLocal,
     /// Packets routed in this run.
     pub routed: u64,
     /// Packets handed to the control thread in this run.
@@ -34,15 +55,14 @@ impl<'a> Cx<'a> {
         shared: &'a Shared,
         worker: usize,
         now: u32,
-        tx: &'a mut TxBuffers,
+        local: &'a mut WorkerLocal,
     ) -> Cx<'a> {
         Cx {
             table,
             shared,
             worker,
             now,
-            tx,
-            drops: [0; DropReason::ALL.len()],
+            local,
             routed: 0,
             punted: 0,
         }
@@ -56,15 +76,15 @@ impl<'a> Cx<'a> {
 
     /// Drops `p`, counting `why` (and the ingress port's rx drops).
     #[inline]
-    pub fn drop(&mut self, p: Pkt, why: DropReason) {
+    pub fn drop(&mut self, p: Pkt, why: &DropReason) {
         self.count_rx_drop(p.meta.in_port, why);
     }
 
     /// Counts `why` for a frame received on `in_port` that goes no further
     /// (it may still be handed on, as a punted one is).
     #[inline]
-    pub fn count_rx_drop(&mut self, in_port: u16, why: DropReason) {
-        self.drops[why as usize] += 1;
+    pub fn count_rx_drop(&mut self, in_port: u16, why: &DropReason) {
+        self.count_drop(why);
         if in_port != NO_PORT {
             bump(&self.counters().ports[usize::from(in_port)].rx_dropped, 1);
         }
@@ -72,23 +92,69 @@ impl<'a> Cx<'a> {
 
     /// Counts a drop that belongs to no received frame (a flooded copy).
     #[inline]
-    pub fn count_drop(&mut self, why: DropReason) {
-        self.drops[why as usize] += 1;
+    pub fn count_drop(&mut self, why: &DropReason) {
+        if let Some(n) = self.local.drops.get_mut(why.slot()) {
+            *n += 1;
+        }
     }
 
-    /// Queues `m` for port `out`.
+    /// Queues `m` for port `out`, after the tx hooks enabled on `out`.
     #[inline(always)]
     pub fn send(&mut self, out: u16, m: Mbuf) {
-        self.tx
+        let hooks = self
+            .table
+            .ports
+            .get(usize::from(out))
+            .map_or(0, |p| p.tx_hooks);
+        if hooks != 0 {
+            self.run_tx_hooks(hooks, out, &m);
+        }
+        self.send_unhooked(out, m);
+    }
+
+    /// Queues `m` for port `out` without running its tx hooks (a hook's
+    /// own copies).
+    #[inline(always)]
+    pub fn send_unhooked(&mut self, out: u16, m: Mbuf) {
+        self.local
+            .tx
             .enqueue(self.table, self.shared, self.worker, out, m);
     }
 
+    /// Runs the rx hooks of `mask` on `p`, in hook order; `None` if one
+    /// took it.
+    pub fn run_rx_hooks(&mut self, mask: u32, p: Pkt) -> Option<Pkt> {
+        let mut hooks = std::mem::take(&mut self.local.hooks);
+        let mut p = Some(p);
+        for (i, h) in hooks.iter_mut().enumerate() {
+            if mask & (1 << i) != 0 {
+                p = p.and_then(|p| h.rx(self, p));
+            }
+        }
+        self.local.hooks = hooks;
+        p
+    }
+
+    /// Runs the tx hooks of `mask` on `m`, about to leave by `out`.
+    fn run_tx_hooks(&mut self, mask: u32, out: u16, m: &Mbuf) {
+        let mut hooks = std::mem::take(&mut self.local.hooks);
+        for (i, h) in hooks.iter_mut().enumerate() {
+            if mask & (1 << i) != 0 {
+                h.tx(self, out, m);
+            }
+        }
+        self.local.hooks = hooks;
+    }
+
     /// Adds this run's counts to the worker's counters.
-    pub fn publish(&self) {
+    pub fn publish(&mut self) {
         let c = self.counters();
-        for (i, n) in self.drops.iter().enumerate() {
+        for (slot, n) in self.local.drops.iter_mut().enumerate() {
             if *n != 0 {
-                bump(&c.drops[i], *n);
+                if let Some(total) = c.drops.get(slot) {
+                    bump(total, *n);
+                }
+                *n = 0;
             }
         }
         if self.routed != 0 {

@@ -13,9 +13,13 @@
 //! (`show dataplane performance`).
 
 mod cx;
+pub mod hooks;
+pub mod pipeline;
 mod stats;
 
-pub use cx::Cx;
+pub use cx::{Cx, WorkerLocal};
+pub use hooks::{HookSpec, PortHook};
+pub use pipeline::{rank, NodeIds, NodeSpec, Pipeline};
 pub use stats::{NodeCounters, NodeStats};
 
 use crate::l3::PuntReason;
@@ -80,11 +84,8 @@ pub struct Pkt {
 /// A node's index in its graph.
 pub type NodeId = usize;
 
-/// A stage of the pipeline.
+/// A stage of the pipeline (declared with a `NodeSpec`).
 pub trait Node: Send {
-    /// Its name, for `show dataplane performance`.
-    fn name(&self) -> &'static str;
-
     /// Processes every packet of `pkts` (leaving it empty): each goes to a
     /// later node (`next.send`), to a port (`cx.tx`), or is dropped with
     /// its reason (`cx.drop`).
@@ -115,6 +116,7 @@ impl Next<'_> {
 
 /// A worker's graph: its nodes, one queue each, and their counts.
 pub struct Graph {
+    ids: NodeIds,
     nodes: Vec<Box<dyn Node>>,
     queues: Vec<Vec<Pkt>>,
     spare: Vec<Pkt>,
@@ -122,10 +124,12 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// A graph of `nodes`, in an order where every edge points forward.
-    pub fn new(nodes: Vec<Box<dyn Node>>) -> Graph {
+    /// A graph of `nodes` (named by `ids`), in an order where every edge
+    /// points forward.
+    pub(crate) fn new(ids: NodeIds, nodes: Vec<Box<dyn Node>>) -> Graph {
         let n = nodes.len();
         Graph {
+            ids,
             nodes,
             // Room for a vector plus one burst of injected frames: a node's
             // queue never grows on the fast path.
@@ -137,7 +141,12 @@ impl Graph {
 
     /// The names of the nodes, in order.
     pub fn names(&self) -> Vec<&'static str> {
-        self.nodes.iter().map(|n| n.name()).collect()
+        self.ids.names().to_vec()
+    }
+
+    /// The id of node `name` (see `NodeIds::get`).
+    pub fn id(&self, name: &str) -> NodeId {
+        self.ids.get(name)
     }
 
     /// Puts `p` in node `to`'s queue (the start of the pipeline).
@@ -177,36 +186,4 @@ impl Graph {
             c.store(s);
         }
     }
-}
-
-/// The built-in nodes, in graph order (every edge points forward).
-pub mod ids {
-    use super::NodeId;
-    /// `eth-input`: parse and classify.
-    pub const ETH_INPUT: NodeId = 0;
-    /// `l2-bridge`: learn and look up.
-    pub const L2_BRIDGE: NodeId = 1;
-    /// `ipv4-route`: route.
-    pub const IPV4_ROUTE: NodeId = 2;
-    /// `l2-forward`: switch the switch's own frames.
-    pub const L2_FORWARD: NodeId = 3;
-    /// `l2-flood`: flood in a VLAN.
-    pub const L2_FLOOD: NodeId = 4;
-    /// `l2-output`: to one port.
-    pub const L2_OUTPUT: NodeId = 5;
-    /// `punt`: to the control thread.
-    pub const PUNT: NodeId = 6;
-}
-
-/// The graph every worker runs.
-pub fn default_nodes() -> Vec<Box<dyn Node>> {
-    vec![
-        Box::new(crate::l2::input::EthInput),
-        Box::new(crate::l2::bridge::Bridge::default()),
-        Box::new(crate::l3::node::Ipv4Route),
-        Box::new(crate::l2::forward::Forward::default()),
-        Box::new(crate::l2::flood::Flood),
-        Box::new(crate::l2::output::Output),
-        Box::new(crate::l3::punt::PuntNode),
-    ]
 }

@@ -7,26 +7,37 @@
 //! ethertype is registered for (IPv4 to `ipv4-route`, ARP to `punt`); ARP
 //! broadcast in such a VLAN is flooded and a copy punted.
 
-use crate::counters::DropReason;
-use crate::graph::{ids, Cx, Next, Node, NodeId, Pkt, VECTOR};
+use crate::drops::DropReason;
+use crate::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt, VECTOR};
 use crate::l2::fdb::FdbKey;
 use crate::l3::PuntReason;
 use crate::wire::{EtherType, MacAddr};
 use arrayvec::ArrayVec;
 
-/// The node, with the ethertypes of frames for the router MAC.
+/// The destination is behind the port the frame came in on.
+pub static SAME_INTERFACE: DropReason = DropReason::new(
+    "same-interface",
+    "the destination is behind the port the frame came in on",
+);
+
+/// The node, with the ethertypes of frames for the router MAC and its
+/// edges.
 pub struct Bridge {
     ethertypes: Vec<(u16, NodeId)>,
+    punt: NodeId,
+    flood: NodeId,
+    output: NodeId,
     keys: ArrayVec<(FdbKey, FdbKey, u64), VECTOR>,
 }
 
-impl Default for Bridge {
-    fn default() -> Self {
+impl Bridge {
+    /// The node in the graph `ids` names.
+    pub fn new(ids: &NodeIds) -> Bridge {
         Bridge {
-            ethertypes: vec![
-                (EtherType::IPV4, ids::IPV4_ROUTE),
-                (EtherType::ARP, ids::PUNT),
-            ],
+            ethertypes: ids.ethertypes().to_vec(),
+            punt: ids.get("punt"),
+            flood: ids.get("l2-flood"),
+            output: ids.get("l2-output"),
             keys: ArrayVec::new(),
         }
     }
@@ -40,7 +51,7 @@ pub enum Verdict {
     /// Out of every other port of its VLAN.
     Flood,
     /// Nowhere, for this reason.
-    Drop(DropReason),
+    Drop(&'static DropReason),
 }
 
 /// Learns `src` on `in_port` and decides where a frame to `dst` goes.
@@ -58,7 +69,7 @@ pub fn learn_and_look_up(
         return Verdict::Flood;
     }
     match fdb.lookup_key(dst) {
-        Some(hit) if hit.port == in_port => Verdict::Drop(DropReason::SameInterface),
+        Some(hit) if hit.port == in_port => Verdict::Drop(&SAME_INTERFACE),
         Some(hit) => Verdict::Forward(hit.port),
         None => Verdict::Flood,
     }
@@ -82,16 +93,12 @@ impl Bridge {
                 p.meta.why = PuntReason::ForUs;
                 next.send(*to, p)
             }
-            None => cx.drop(p, DropReason::NotRoutable),
+            None => cx.drop(p, &crate::l3::route::NOT_ROUTABLE),
         }
     }
 }
 
 impl Node for Bridge {
-    fn name(&self) -> &'static str {
-        "l2-bridge"
-    }
-
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         let fdb = &cx.shared.fdb;
         let table = cx.table;
@@ -128,9 +135,9 @@ impl Node for Bridge {
                         m: p.m.share(),
                         meta: p.meta,
                     };
-                    next.send(ids::PUNT, copy);
+                    next.send(self.punt, copy);
                 }
-                next.send(ids::L2_FLOOD, p);
+                next.send(self.flood, p);
                 continue;
             }
             let dst_mac = MacAddr::from_u64(dst);
@@ -138,9 +145,9 @@ impl Node for Bridge {
                 Verdict::Drop(why) => cx.drop(p, why),
                 Verdict::Forward(port) => {
                     p.meta.out = port;
-                    next.send(ids::L2_OUTPUT, p);
+                    next.send(self.output, p);
                 }
-                Verdict::Flood => next.send(ids::L2_FLOOD, p),
+                Verdict::Flood => next.send(self.flood, p),
             }
         }
     }
@@ -187,11 +194,7 @@ mod tests {
         assert_eq!(d(B, A, 2), Verdict::Forward(1));
         assert_eq!(d(A, B, 1), Verdict::Forward(2));
         assert_eq!(d(A, MacAddr([0xff; 6]), 1), Verdict::Flood);
-        assert_eq!(
-            d(B, A, 1),
-            Verdict::Drop(DropReason::SameInterface),
-            "B moved to 1"
-        );
+        assert_eq!(d(B, A, 1), Verdict::Drop(&SAME_INTERFACE), "B moved to 1");
         assert!(fdb.lookup(1, A).is_none(), "learned in VLAN 10 only");
     }
 

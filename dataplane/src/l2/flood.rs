@@ -3,8 +3,8 @@
 //! form (tagged vs untagged) share a second one: a new L2 header chained to
 //! an indirect clone of the payload. No payload is copied.
 
-use crate::counters::DropReason;
 use crate::graph::{Cx, Next, Node, Pkt};
+use crate::l2::output::{MTU_EXCEEDED, NO_BUFFER};
 use crate::mbuf::Mbuf;
 use crate::mempool::PktPool;
 use crate::vlan::tag;
@@ -14,10 +14,6 @@ use crate::vlan::tag;
 pub struct Flood;
 
 impl Node for Flood {
-    fn name(&self) -> &'static str {
-        "l2-flood"
-    }
-
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, _: &mut Next<'_>) {
         for p in pkts.drain(..) {
             flood(cx, p);
@@ -40,7 +36,7 @@ fn flood(cx: &mut Cx<'_>, p: Pkt) {
         }
         let mtu = table.ports[usize::from(mem.port)].mtu;
         if len.saturating_sub(l2) > usize::from(mtu) {
-            cx.count_drop(DropReason::MtuExceeded);
+            cx.count_drop(&MTU_EXCEEDED);
             continue;
         }
         if mem.tagged == tagged {
@@ -55,7 +51,7 @@ fn flood(cx: &mut Cx<'_>, p: Pkt) {
                     let copy = v.share();
                     cx.send(mem.port, copy);
                 }
-                None => cx.count_drop(DropReason::NoBuffer),
+                None => cx.count_drop(&NO_BUFFER),
             }
         }
     }

@@ -3,22 +3,30 @@
 //! destination's port, or flooded; no learning. Destination keys are
 //! hashed and prefetched for the whole vector first.
 
-use crate::graph::{ids, Cx, Next, Node, Pkt, VECTOR};
+use crate::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt, VECTOR};
 use crate::l2::bridge::{addresses, is_group};
 use crate::l2::fdb::FdbKey;
 use arrayvec::ArrayVec;
 
-/// The node.
-#[derive(Default)]
+/// The node and its edges.
 pub struct Forward {
+    output: NodeId,
+    flood: NodeId,
     keys: ArrayVec<FdbKey, VECTOR>,
 }
 
-impl Node for Forward {
-    fn name(&self) -> &'static str {
-        "l2-forward"
+impl Forward {
+    /// The node in the graph `ids` names.
+    pub fn new(ids: &NodeIds) -> Forward {
+        Forward {
+            output: ids.get("l2-output"),
+            flood: ids.get("l2-flood"),
+            keys: ArrayVec::new(),
+        }
     }
+}
 
+impl Node for Forward {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         let fdb = &cx.shared.fdb;
         self.keys.clear();
@@ -40,11 +48,11 @@ impl Node for Forward {
             match hit {
                 Some(hit) => {
                     p.meta.out = hit.port;
-                    next.send(ids::L2_OUTPUT, p);
+                    next.send(self.output, p);
                 }
                 None => {
                     p.meta.exclude = crate::graph::NO_PORT;
-                    next.send(ids::L2_FLOOD, p);
+                    next.send(self.flood, p);
                 }
             }
         }

@@ -3,12 +3,30 @@
 //! VLAN its port does not carry, or one from no station is dropped here;
 //! a priority tag or an access port's own tag comes off.
 
-use crate::counters::DropReason;
-use crate::graph::{ids, Cx, Next, Node, Pkt};
+use crate::drops::DropReason;
+use crate::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
 use crate::mbuf::prefetch;
 use crate::shared::PortFwd;
+pub use crate::vlan::classify::VLAN_FILTER;
 use crate::vlan::{classify::classify, tag, VlanSet};
 use crate::wire::EthernetFrame;
+
+/// Shorter than an Ethernet header, a truncated tag, or a source that is
+/// no station's.
+pub static MALFORMED: DropReason = DropReason::new(
+    "malformed",
+    "a truncated header or tag, or a group or zero source address",
+);
+/// The ingress or egress port is administratively down.
+pub static PORT_DOWN: DropReason = DropReason::new(
+    "port-down",
+    "the ingress or egress port is shut down or out of switching",
+);
+/// Received on a port a feature took out of switching (a SPAN destination).
+pub static NOT_SWITCHING: DropReason = DropReason::new(
+    "not-switching",
+    "received on a port that does not switch (a monitor session's destination)",
+);
 
 /// What ingress found out about a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,16 +43,20 @@ pub struct Ingress {
 /// The ingress decision for `frame` on a port configured as `pin`, with
 /// `active` the VLANs that exist.
 #[inline]
-pub fn ingress(frame: &[u8], pin: &PortFwd, active: &VlanSet) -> Result<Ingress, DropReason> {
+pub fn ingress(
+    frame: &[u8],
+    pin: &PortFwd,
+    active: &VlanSet,
+) -> Result<Ingress, &'static DropReason> {
     if !pin.up {
-        return Err(DropReason::PortDown);
+        return Err(&PORT_DOWN);
     }
-    let eth = EthernetFrame::new_checked(frame).map_err(|_| DropReason::Malformed)?;
+    let eth = EthernetFrame::new_checked(frame).map_err(|_| &MALFORMED)?;
     let (src, tag) = (eth.src(), eth.vlan_tag());
     let vlan = classify(&pin.mode, tag, active)?;
     // A group or all-zero source is no station's address.
     if src.is_multicast() || src.0 == [0; 6] {
-        return Err(DropReason::Malformed);
+        return Err(&MALFORMED);
     }
     let strip = tag.is_some_and(|t| t.vid != vlan || !pin.mode.tags(vlan));
     Ok(Ingress {
@@ -44,21 +66,28 @@ pub fn ingress(frame: &[u8], pin: &PortFwd, active: &VlanSet) -> Result<Ingress,
     })
 }
 
-/// The node.
-#[derive(Default)]
-pub struct EthInput;
+/// The node and its edge to bridging.
+pub struct EthInput {
+    bridge: NodeId,
+}
+
+impl EthInput {
+    /// The node in the graph `ids` names.
+    pub fn new(ids: &NodeIds) -> EthInput {
+        EthInput {
+            bridge: ids.get("l2-bridge"),
+        }
+    }
+}
 
 impl Node for EthInput {
-    fn name(&self) -> &'static str {
-        "eth-input"
-    }
-
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         for p in pkts.iter() {
             prefetch(p.m.data().as_ptr());
         }
         for mut p in pkts.drain(..) {
-            let pin = &cx.table.ports[usize::from(p.meta.in_port)];
+            let table = cx.table;
+            let pin = &table.ports[usize::from(p.meta.in_port)];
             let i = match ingress(p.m.data(), pin, &cx.table.active_vlans) {
                 Ok(i) => i,
                 Err(why) => {
@@ -67,13 +96,24 @@ impl Node for EthInput {
                 }
             };
             if i.strip && !tag::pop_tag(&mut p.m) {
-                cx.drop(p, DropReason::Malformed);
+                cx.drop(p, &MALFORMED);
                 continue;
             }
             p.meta.vlan = i.vlan;
             p.meta.in_vlan = i.vlan;
             p.meta.tagged = i.tagged;
-            next.send(ids::L2_BRIDGE, p);
+            let (hooks, detached) = (pin.rx_hooks, pin.detached);
+            if hooks != 0 {
+                match cx.run_rx_hooks(hooks, p) {
+                    Some(q) => p = q,
+                    None => continue,
+                }
+            }
+            if detached {
+                cx.drop(p, &NOT_SWITCHING);
+                continue;
+            }
+            next.send(self.bridge, p);
         }
     }
 }
@@ -105,6 +145,7 @@ mod tests {
             mode: PortMode::Access { vlan },
             mtu: 1500,
             tx_queues: 1,
+            ..Default::default()
         }
     }
 
@@ -137,7 +178,7 @@ mod tests {
         );
         assert_eq!(
             ingress(&frame(B, A, Some(20)), &t, &active()),
-            Err(DropReason::VlanFilter)
+            Err(&VLAN_FILTER)
         );
         let i = ingress(&frame(B, A, Some(1)), &t, &active()).unwrap();
         assert_eq!(
@@ -153,23 +194,20 @@ mod tests {
         down.up = false;
         assert_eq!(
             ingress(&frame(B, A, None), &down, &active()),
-            Err(DropReason::PortDown)
+            Err(&PORT_DOWN)
         );
         let p = access(1);
-        assert_eq!(
-            ingress(&[0u8; 13], &p, &active()),
-            Err(DropReason::Malformed)
-        );
+        assert_eq!(ingress(&[0u8; 13], &p, &active()), Err(&MALFORMED));
         for bad in [[1, 0, 0, 0, 0, 1], [0; 6]] {
             assert_eq!(
                 ingress(&frame(B, bad, None), &p, &active()),
-                Err(DropReason::Malformed),
+                Err(&MALFORMED),
                 "source {bad:?}"
             );
         }
         assert_eq!(
             ingress(&frame(B, A, Some(20)), &p, &active()),
-            Err(DropReason::VlanFilter),
+            Err(&VLAN_FILTER),
             "access port, foreign tag"
         );
         let i = ingress(&frame(B, A, Some(1)), &p, &active()).unwrap();

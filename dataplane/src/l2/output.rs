@@ -4,31 +4,45 @@
 //! needed"); its tag is added or removed to suit the port; then it is
 //! queued for the port.
 
-use crate::counters::DropReason;
-use crate::graph::{ids, Cx, Next, Node, Pkt};
+use crate::drops::DropReason;
+use crate::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
+use crate::l2::input::{PORT_DOWN, VLAN_FILTER};
 use crate::l3::PuntReason;
 use crate::vlan::tag;
 
-/// The node.
-#[derive(Default)]
-pub struct Output;
+/// Larger than the egress port's MTU.
+pub static MTU_EXCEEDED: DropReason =
+    DropReason::new("mtu-exceeded", "larger than the egress port's MTU");
+/// No buffer for a tag or a flooded copy's header.
+pub static NO_BUFFER: DropReason =
+    DropReason::new("no-buffer", "no buffer for a tag, a header or a copy");
+
+/// The node and its edge to the punt path.
+pub struct Output {
+    punt: NodeId,
+}
+
+impl Output {
+    /// The node in the graph `ids` names.
+    pub fn new(ids: &NodeIds) -> Output {
+        Output {
+            punt: ids.get("punt"),
+        }
+    }
+}
 
 impl Node for Output {
-    fn name(&self) -> &'static str {
-        "l2-output"
-    }
-
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         for mut p in pkts.drain(..) {
             let out = p.meta.out;
             let pout = &cx.table.ports[usize::from(out)];
             let vlan = p.meta.vlan;
-            if !pout.up {
-                cx.drop(p, DropReason::PortDown);
+            if !pout.up || pout.detached {
+                cx.drop(p, &PORT_DOWN);
                 continue;
             }
             if !pout.mode.carries(vlan) {
-                cx.drop(p, DropReason::VlanFilter);
+                cx.drop(p, &VLAN_FILTER);
                 continue;
             }
             let l2 = if p.meta.tagged { 18 } else { 14 };
@@ -41,9 +55,9 @@ impl Node for Output {
                 if p.meta.ip_len != 0 && p.meta.df {
                     p.meta.why = PuntReason::FragNeeded(pout.mtu);
                     p.meta.vlan = p.meta.in_vlan;
-                    next.send(ids::PUNT, p);
+                    next.send(self.punt, p);
                 } else {
-                    cx.drop(p, DropReason::MtuExceeded);
+                    cx.drop(p, &MTU_EXCEEDED);
                 }
                 continue;
             }
@@ -54,7 +68,7 @@ impl Node for Output {
                 _ => true,
             };
             if !ok {
-                cx.drop(p, DropReason::NoBuffer);
+                cx.drop(p, &NO_BUFFER);
                 continue;
             }
             cx.send(out, p.m);

@@ -19,7 +19,33 @@ pub mod node;
 pub mod punt;
 pub mod route;
 
+use crate::graph::{rank, NodeSpec, Pipeline};
 use crate::mbuf::Mbuf;
+use crate::wire::EtherType;
+
+/// Declares the IPv4 stages (`ipv4-route`, `punt`) and the ethertypes of
+/// frames for the router MAC: IPv4 to `ipv4-route`, ARP to `punt`.
+pub fn nodes(p: &mut Pipeline) {
+    p.add_node(NodeSpec {
+        name: "ipv4-route",
+        rank: rank::IPV4_ROUTE,
+        drops: vec![
+            &route::NOT_ROUTABLE,
+            &route::ARP_UNRESOLVED,
+            &route::NO_ROUTE,
+            &route::TTL_EXCEEDED,
+        ],
+        build: Box::new(|ids| Box::new(node::Ipv4Route::new(ids))),
+    });
+    p.add_node(NodeSpec {
+        name: "punt",
+        rank: rank::PUNT,
+        drops: vec![&punt::PUNT_QUEUE_FULL],
+        build: Box::new(|_| Box::new(punt::PuntNode)),
+    });
+    p.add_ethertype(EtherType::IPV4, "ipv4-route");
+    p.add_ethertype(EtherType::ARP, "punt");
+}
 
 /// Why a worker handed a frame to the control thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,15 +6,28 @@
 //! headers are in its first segment. What the workers cannot finish goes
 //! to `punt` with its reason.
 
-use crate::counters::DropReason;
-use crate::graph::{ids, Cx, Next, Node, Pkt};
+use crate::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
+use crate::l2::input::MALFORMED;
+use crate::l2::output::NO_BUFFER;
 use crate::l3::route::{route, RouteVerdict};
 use crate::vlan::tag;
 use std::net::Ipv4Addr;
 
-/// The node.
-#[derive(Default)]
-pub struct Ipv4Route;
+/// The node and its edges.
+pub struct Ipv4Route {
+    forward: NodeId,
+    punt: NodeId,
+}
+
+impl Ipv4Route {
+    /// The node in the graph `ids` names.
+    pub fn new(ids: &NodeIds) -> Ipv4Route {
+        Ipv4Route {
+            forward: ids.get("l2-forward"),
+            punt: ids.get("punt"),
+        }
+    }
+}
 
 /// Where the IPv4 header starts in a frame.
 #[inline]
@@ -27,10 +40,6 @@ fn l3_offset(tagged: bool) -> usize {
 }
 
 impl Node for Ipv4Route {
-    fn name(&self) -> &'static str {
-        "ipv4-route"
-    }
-
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         let lpm = &cx.shared.lpm;
         for p in pkts.iter() {
@@ -43,11 +52,11 @@ impl Node for Ipv4Route {
             let l2 = l3_offset(p.meta.tagged);
             let packet_len = (p.m.pkt_len() as usize).saturating_sub(l2);
             let Some(d) = p.m.data_mut() else {
-                cx.drop(p, DropReason::NoBuffer);
+                cx.drop(p, &NO_BUFFER);
                 continue;
             };
             if d.len() < l2 {
-                cx.drop(p, DropReason::Malformed);
+                cx.drop(p, &MALFORMED);
                 continue;
             }
             match route(
@@ -60,7 +69,7 @@ impl Node for Ipv4Route {
                     d[0..6].copy_from_slice(&mac.0);
                     d[6..12].copy_from_slice(&cx.table.router_mac.0);
                     if p.meta.tagged && !tag::pop_tag(&mut p.m) {
-                        cx.drop(p, DropReason::NoBuffer);
+                        cx.drop(p, &NO_BUFFER);
                         continue;
                     }
                     cx.routed += 1;
@@ -68,11 +77,11 @@ impl Node for Ipv4Route {
                     p.meta.vlan = vlan;
                     p.meta.ip_len = len;
                     p.meta.df = df;
-                    next.send(ids::L2_FORWARD, p);
+                    next.send(self.forward, p);
                 }
                 RouteVerdict::Punt(why) => {
                     p.meta.why = why;
-                    next.send(ids::PUNT, p);
+                    next.send(self.punt, p);
                 }
                 RouteVerdict::Drop(why) => cx.drop(p, why),
             }

@@ -3,27 +3,31 @@
 //! lock-free queue. A packet that goes no further than an ICMP error counts
 //! as dropped, with its reason.
 
+use super::route::{NO_ROUTE, TTL_EXCEEDED};
 use super::{Punt, PuntReason};
-use crate::counters::DropReason;
+use crate::drops::DropReason;
 use crate::graph::{Cx, Next, Node, Pkt};
+use crate::l2::output::MTU_EXCEEDED;
+
+/// The queue to the control thread (ARP, ICMP) was full.
+pub static PUNT_QUEUE_FULL: DropReason = DropReason::new(
+    "punt-queue-full",
+    "the queue to the control thread (ARP, ICMP) was full",
+);
 
 /// The node.
 #[derive(Default)]
 pub struct PuntNode;
 
 impl Node for PuntNode {
-    fn name(&self) -> &'static str {
-        "punt"
-    }
-
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, _: &mut Next<'_>) {
         for p in pkts.drain(..) {
             cx.punted += 1;
             let why = p.meta.why;
             let dropped = match why {
-                PuntReason::TtlExceeded => Some(DropReason::TtlExceeded),
-                PuntReason::NoRoute => Some(DropReason::NoRoute),
-                PuntReason::FragNeeded(_) => Some(DropReason::MtuExceeded),
+                PuntReason::TtlExceeded => Some(&TTL_EXCEEDED),
+                PuntReason::NoRoute => Some(&NO_ROUTE),
+                PuntReason::FragNeeded(_) => Some(&MTU_EXCEEDED),
                 PuntReason::ForUs | PuntReason::Resolve(_) => None,
             };
             if let Some(r) = dropped {
@@ -36,7 +40,7 @@ impl Node for PuntNode {
                 why,
             };
             if cx.shared.punt.push(punt).is_err() {
-                cx.count_drop(DropReason::PuntQueueFull);
+                cx.count_drop(&PUNT_QUEUE_FULL);
             }
         }
     }

@@ -5,9 +5,28 @@
 use super::lpm::Lpm;
 use super::nexthop::{NextHop, NextHopTable};
 use super::PuntReason;
-use crate::counters::DropReason;
+use crate::drops::DropReason;
 use crate::wire::ipv4::decrement_ttl;
 use crate::wire::{Ipv4Packet, MacAddr};
+
+/// Routed, and no route matches the destination (an ICMP unreachable goes
+/// back).
+pub static NO_ROUTE: DropReason =
+    DropReason::new("no-route", "routed, and no route matches the destination");
+/// Routed with a TTL of 1 or less (an ICMP time exceeded goes back).
+pub static TTL_EXCEEDED: DropReason =
+    DropReason::new("ttl-exceeded", "routed with a TTL of 1 or less");
+/// Routed to a neighbor that does not answer ARP.
+pub static ARP_UNRESOLVED: DropReason = DropReason::new(
+    "arp-unresolved",
+    "routed to a neighbor that does not answer ARP",
+);
+/// Sent to the router MAC but neither IPv4 nor ARP (IPv6, say), or an IPv4
+/// header that is not valid.
+pub static NOT_ROUTABLE: DropReason = DropReason::new(
+    "not-routable",
+    "sent to the router MAC but not IPv4 or ARP, or a bad IPv4 header",
+);
 
 /// What happens to a routed packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +45,7 @@ pub enum RouteVerdict {
     /// Hand it to the control thread.
     Punt(PuntReason),
     /// Drop it, counting why.
-    Drop(DropReason),
+    Drop(&'static DropReason),
 }
 
 /// Decides the fate of the IPv4 packet `ip` (from its header to the end of
@@ -35,7 +54,7 @@ pub enum RouteVerdict {
 pub fn route(ip: &mut [u8], packet_len: usize, lpm: &Lpm, nexthops: &NextHopTable) -> RouteVerdict {
     let (dst, ttl, len, df) = match Ipv4Packet::new_checked_within(&*ip, packet_len) {
         Ok(p) => (p.dst(), p.ttl(), p.total_len() as u16, p.dont_fragment()),
-        Err(_) => return RouteVerdict::Drop(DropReason::NotRoutable),
+        Err(_) => return RouteVerdict::Drop(&NOT_ROUTABLE),
     };
     let Some(id) = lpm.lookup(dst) else {
         return RouteVerdict::Punt(PuntReason::NoRoute);
@@ -53,8 +72,8 @@ pub fn route(ip: &mut [u8], packet_len: usize, lpm: &Lpm, nexthops: &NextHopTabl
             RouteVerdict::Forward { mac, vlan, len, df }
         }
         NextHop::Resolve { .. } => RouteVerdict::Punt(PuntReason::Resolve(id)),
-        NextHop::Unreachable => RouteVerdict::Drop(DropReason::ArpUnresolved),
-        NextHop::Free | NextHop::Local => RouteVerdict::Drop(DropReason::NoRoute),
+        NextHop::Unreachable => RouteVerdict::Drop(&ARP_UNRESOLVED),
+        NextHop::Free | NextHop::Local => RouteVerdict::Drop(&NO_ROUTE),
     }
 }
 
@@ -138,15 +157,12 @@ mod tests {
             RouteVerdict::Punt(PuntReason::TtlExceeded)
         );
         assert_eq!(r([8, 8, 8, 8], 64), RouteVerdict::Punt(PuntReason::NoRoute));
-        assert_eq!(
-            r([10, 0, 20, 3], 64),
-            RouteVerdict::Drop(DropReason::ArpUnresolved)
-        );
+        assert_eq!(r([10, 0, 20, 3], 64), RouteVerdict::Drop(&ARP_UNRESOLVED));
         let mut bad = packet([10, 0, 20, 2], 64);
         bad[10] ^= 0xff;
         assert_eq!(
             route(&mut bad, 28, lpm, nh),
-            RouteVerdict::Drop(DropReason::NotRoutable)
+            RouteVerdict::Drop(&NOT_ROUTABLE)
         );
         // A chained jumbo packet: the header is in the first segment, the
         // rest is not; its total length is checked against the whole.
@@ -165,7 +181,7 @@ mod tests {
         ));
         assert_eq!(
             route(&mut head.clone(), 7999, lpm, nh),
-            RouteVerdict::Drop(DropReason::NotRoutable)
+            RouteVerdict::Drop(&NOT_ROUTABLE)
         );
     }
 }

@@ -2,8 +2,14 @@
 //! mode and the frame's 802.1Q tag, or why it is dropped.
 
 use super::{PortMode, VlanSet};
-use crate::counters::DropReason;
+use crate::drops::DropReason;
 use crate::wire::VlanTag;
+
+/// The frame's VLAN is not allowed on its port, or does not exist.
+pub static VLAN_FILTER: DropReason = DropReason::new(
+    "vlan-filter",
+    "the frame's VLAN is not allowed on the port, or does not exist",
+);
 
 /// The VLAN of a frame that arrived on a port in `mode` carrying `tag`, if
 /// the port accepts it and the VLAN is active; otherwise the drop reason.
@@ -18,21 +24,21 @@ pub fn classify(
     mode: &PortMode,
     tag: Option<VlanTag>,
     active: &VlanSet,
-) -> Result<u16, DropReason> {
+) -> Result<u16, &'static DropReason> {
     let vlan = match (mode, tag) {
         (PortMode::Access { vlan }, None) => *vlan,
         (PortMode::Access { vlan }, Some(t)) if t.vid == 0 || t.vid == *vlan => *vlan,
-        (PortMode::Access { .. }, Some(_)) => return Err(DropReason::VlanFilter),
+        (PortMode::Access { .. }, Some(_)) => return Err(&VLAN_FILTER),
         (PortMode::Trunk { native, allowed }, None) => {
             if !allowed.contains(*native) {
-                return Err(DropReason::VlanFilter);
+                return Err(&VLAN_FILTER);
             }
             *native
         }
         (PortMode::Trunk { native, allowed }, Some(t)) => {
             let vid = if t.vid == 0 { *native } else { t.vid };
             if !allowed.contains(vid) {
-                return Err(DropReason::VlanFilter);
+                return Err(&VLAN_FILTER);
             }
             vid
         }
@@ -40,7 +46,7 @@ pub fn classify(
     if active.contains(vlan) {
         Ok(vlan)
     } else {
-        Err(DropReason::VlanFilter)
+        Err(&VLAN_FILTER)
     }
 }
 
@@ -62,15 +68,9 @@ mod tests {
         assert_eq!(classify(&m, None, &active()), Ok(10));
         assert_eq!(classify(&m, tag(0), &active()), Ok(10));
         assert_eq!(classify(&m, tag(10), &active()), Ok(10));
-        assert_eq!(
-            classify(&m, tag(20), &active()),
-            Err(DropReason::VlanFilter)
-        );
+        assert_eq!(classify(&m, tag(20), &active()), Err(&VLAN_FILTER));
         let inactive = PortMode::Access { vlan: 99 };
-        assert_eq!(
-            classify(&inactive, None, &active()),
-            Err(DropReason::VlanFilter)
-        );
+        assert_eq!(classify(&inactive, None, &active()), Err(&VLAN_FILTER));
     }
 
     #[test]
@@ -84,16 +84,13 @@ mod tests {
         assert_eq!(classify(&m, tag(10), &active()), Ok(10));
         assert_eq!(
             classify(&m, tag(30), &active()),
-            Err(DropReason::VlanFilter),
+            Err(&VLAN_FILTER),
             "not allowed"
         );
         let no_native = PortMode::Trunk {
             native: 5,
             allowed: "10".parse().unwrap(),
         };
-        assert_eq!(
-            classify(&no_native, None, &active()),
-            Err(DropReason::VlanFilter)
-        );
+        assert_eq!(classify(&no_native, None, &active()), Err(&VLAN_FILTER));
     }
 }

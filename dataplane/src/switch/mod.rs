@@ -3,9 +3,11 @@
 //! settings while traffic flows (see `shared` for how workers pick changes
 //! up); tears everything down in the right order.
 
-use crate::counters::{DropReason, PortCounts, WorkerCounters};
+use crate::counters::{PortCounts, WorkerCounters};
+use crate::drops::DropReason;
 use crate::eal::Eal;
 use crate::error::DpdkError;
+use crate::graph::Pipeline;
 use crate::l3::control::{L3Control, SviAddr};
 use crate::lcore;
 use crate::mempool::{PktPool, DEFAULT_DATA_ROOM, JUMBO_DATA_ROOM};
@@ -19,6 +21,8 @@ use std::sync::atomic::Ordering;
 use std::sync::OnceLock;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+
+mod port_hooks;
 
 /// Default MTU of a port.
 pub const DEFAULT_MTU: u16 = 1500;
@@ -92,6 +96,9 @@ pub enum DataplaneError {
     /// No port has that name.
     #[error("no port named {0}")]
     NoSuchPort(String),
+    /// No hook has that name.
+    #[error("no pipeline hook named {0}")]
+    NoSuchHook(String),
     /// A port of that name exists already.
     #[error("a port named {0} exists already")]
     DuplicatePort(String),
@@ -111,6 +118,8 @@ struct PortEntry {
     name: String,
     eth: EthPort,
     l2: PortL2,
+    /// Features' hooks and detachment (see `port_hooks`).
+    hooks: port_hooks::PortHooks,
 }
 
 /// What the control plane changes, under one lock.
@@ -167,8 +176,10 @@ pub struct Dataplane {
 }
 
 impl Dataplane {
-    /// Initialises DPDK and creates the ports; `start_workers` starts forwarding.
-    pub fn start(cfg: &DataplaneConfig) -> Result<Dataplane, DataplaneError> {
+    /// Initialises DPDK and creates the ports; the workers will run
+    /// `pipeline` (`Pipeline::builtin` plus the features' nodes and hooks);
+    /// `start_workers` starts forwarding.
+    pub fn start(cfg: &DataplaneConfig, pipeline: Pipeline) -> Result<Dataplane, DataplaneError> {
         let eal = Eal::init(&cfg.eal_args)?;
         let lcores = eal.worker_lcores();
         if lcores.is_empty() {
@@ -189,8 +200,8 @@ impl Dataplane {
             lcores.len(),
             cfg.fdb_limit,
             eal.tsc_hz(),
-            hdr_pool,
-            ctl_pool,
+            (hdr_pool, ctl_pool),
+            pipeline,
         ));
         let dp = Dataplane {
             workers: Mutex::new(Vec::new()),
@@ -256,6 +267,9 @@ impl Dataplane {
                 mode: p.l2.mode.clone(),
                 mtu: p.l2.mtu,
                 tx_queues: p.eth.tx_queues(),
+                rx_hooks: p.hooks.rx,
+                tx_hooks: p.hooks.tx,
+                detached: p.hooks.detached,
             };
         }
         t.rebuild_members();
@@ -304,6 +318,7 @@ impl Dataplane {
             name: spec.name.clone(),
             eth,
             l2: PortL2::default(),
+            hooks: Default::default(),
         });
         self.publish(&st);
         Ok(id)
@@ -511,7 +526,7 @@ impl Dataplane {
     }
 
     /// Frames dropped, per reason, summed over workers.
-    pub fn drops(&self) -> Vec<(DropReason, u64)> {
+    pub fn drops(&self) -> Vec<(&'static DropReason, u64)> {
         WorkerCounters::sum_drops(&self.shared.counters)
     }
 

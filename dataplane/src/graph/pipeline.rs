@@ -1,0 +1,248 @@
+//! The pipeline's registry: every stage (node) and per-port hook is
+//! declared by the code that owns it, with its name, its place and the
+//! drop reasons it counts; each worker builds its own graph from the
+//! declarations when it starts. The worker loop names no stage: a feature
+//! adds its nodes and hooks here (`DaemonFeature::pipeline` in lisad)
+//! before the dataplane starts.
+//!
+//! Nodes run in rank order, and every edge must point to a higher rank
+//! (see `rank`); a node finds the ids of the nodes it hands packets to by
+//! name when it is built (`NodeIds::get`). A missing or duplicate name is
+//! a declaration error and stops the switch at start, never at run time.
+
+use super::hooks::{HookSpec, PortHook, MAX_HOOKS};
+use super::{Graph, Node, NodeId};
+use crate::drops::{self, DropReason};
+
+/// Where the built-in nodes sit; a feature's node takes a rank between
+/// the nodes it follows and the ones it hands packets to.
+pub mod rank {
+    /// `eth-input`.
+    pub const ETH_INPUT: u16 = 100;
+    /// `l2-bridge`.
+    pub const L2_BRIDGE: u16 = 200;
+    /// `ipv4-route`.
+    pub const IPV4_ROUTE: u16 = 300;
+    /// `l2-forward`.
+    pub const L2_FORWARD: u16 = 400;
+    /// `l2-flood`.
+    pub const L2_FLOOD: u16 = 500;
+    /// `l2-output`.
+    pub const L2_OUTPUT: u16 = 600;
+    /// `punt`.
+    pub const PUNT: u16 = 900;
+}
+
+/// Builds one worker's instance of a node.
+pub type NodeBuilder = Box<dyn Fn(&NodeIds) -> Box<dyn Node> + Send + Sync>;
+
+/// A stage of the pipeline, as declared by the code that owns it.
+pub struct NodeSpec {
+    /// Its name (`show dataplane performance`), unique.
+    pub name: &'static str,
+    /// Its place: nodes run in rank order and hand packets only to higher
+    /// ranks.
+    pub rank: u16,
+    /// The reasons it drops for.
+    pub drops: Vec<&'static DropReason>,
+    /// Makes a worker's instance of it.
+    pub build: NodeBuilder,
+}
+
+/// The ids of a graph's nodes, by name, for nodes to find their edges.
+#[derive(Debug, Clone)]
+pub struct NodeIds {
+    names: Vec<&'static str>,
+    ethertypes: Vec<(u16, NodeId)>,
+}
+
+impl NodeIds {
+    /// The id of the node called `name`.
+    ///
+    /// # Panics
+    /// If there is none: an edge to a node nobody declared.
+    pub fn get(&self, name: &str) -> NodeId {
+        self.names
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or_else(|| panic!("pipeline: no node {name:?} (nodes: {:?})", self.names))
+    }
+
+    /// Where frames for the router MAC go, by ethertype (the nodes
+    /// `Pipeline::add_ethertype` named).
+    pub fn ethertypes(&self) -> &[(u16, NodeId)] {
+        &self.ethertypes
+    }
+
+    /// The names, in graph order.
+    pub fn names(&self) -> &[&'static str] {
+        &self.names
+    }
+}
+
+/// Every node and hook the workers run.
+#[derive(Default)]
+pub struct Pipeline {
+    nodes: Vec<NodeSpec>,
+    hooks: Vec<HookSpec>,
+    ethertypes: Vec<(u16, &'static str)>,
+    /// Reasons counted outside any node (a full tx queue).
+    core_drops: Vec<&'static DropReason>,
+}
+
+impl Pipeline {
+    /// An empty pipeline.
+    pub fn new() -> Pipeline {
+        Pipeline::default()
+    }
+
+    /// The switch's own stages: Ethernet input, bridging, IPv4 routing,
+    /// forwarding, flooding, output and the punt path.
+    pub fn builtin() -> Pipeline {
+        let mut p = Pipeline::new();
+        p.core_drops.push(&crate::tx::NO_TX_ROOM);
+        crate::l2::nodes(&mut p);
+        crate::l3::nodes(&mut p);
+        p
+    }
+
+    /// Adds `spec`.
+    ///
+    /// # Panics
+    /// If a node of that name exists.
+    pub fn add_node(&mut self, spec: NodeSpec) {
+        assert!(
+            self.nodes.iter().all(|n| n.name != spec.name),
+            "pipeline: node {:?} declared twice",
+            spec.name
+        );
+        let at = self.nodes.partition_point(|n| n.rank <= spec.rank);
+        self.nodes.insert(at, spec);
+    }
+
+    /// Sends frames of `ethertype` for the router MAC (in a VLAN with an
+    /// SVI) to node `node`.
+    ///
+    /// # Panics
+    /// If another node has that ethertype.
+    pub fn add_ethertype(&mut self, ethertype: u16, node: &'static str) {
+        assert!(
+            self.ethertypes.iter().all(|(t, _)| *t != ethertype),
+            "pipeline: ethertype {ethertype:#06x} registered twice"
+        );
+        self.ethertypes.push((ethertype, node));
+    }
+
+    /// Adds `spec` and returns its hook bit (see `PortFwd::rx_hooks`).
+    ///
+    /// # Panics
+    /// If a hook of that name exists, or there are already `MAX_HOOKS`.
+    pub fn add_hook(&mut self, spec: HookSpec) -> u32 {
+        assert!(
+            self.hooks.iter().all(|h| h.name != spec.name),
+            "pipeline: hook {:?} declared twice",
+            spec.name
+        );
+        assert!(self.hooks.len() < MAX_HOOKS, "pipeline: too many hooks");
+        self.hooks.push(spec);
+        1 << (self.hooks.len() - 1)
+    }
+
+    /// The node names, in graph order.
+    pub fn node_names(&self) -> Vec<&'static str> {
+        self.nodes.iter().map(|n| n.name).collect()
+    }
+
+    /// The hook names, in bit order.
+    pub fn hook_names(&self) -> Vec<&'static str> {
+        self.hooks.iter().map(|h| h.name).collect()
+    }
+
+    /// The hook bit of the hook called `name`.
+    pub fn hook_bit(&self, name: &str) -> Option<u32> {
+        self.hooks
+            .iter()
+            .position(|h| h.name == name)
+            .map(|i| 1 << i)
+    }
+
+    /// Registers every drop reason the nodes and hooks declare (see
+    /// `drops`); done once, before the counters are sized.
+    pub fn register_drops(&self) {
+        let nodes = self.nodes.iter().flat_map(|n| n.drops.iter());
+        let hooks = self.hooks.iter().flat_map(|h| h.drops.iter());
+        for r in self.core_drops.iter().chain(nodes).chain(hooks) {
+            drops::register(r);
+        }
+    }
+
+    /// One worker's graph and hooks.
+    pub fn build(&self) -> (Graph, Vec<Box<dyn PortHook>>) {
+        let mut ids = NodeIds {
+            names: self.node_names(),
+            ethertypes: Vec::new(),
+        };
+        ids.ethertypes = self
+            .ethertypes
+            .iter()
+            .map(|&(t, n)| (t, ids.get(n)))
+            .collect();
+        let nodes = self.nodes.iter().map(|n| (n.build)(&ids)).collect();
+        let hooks = self.hooks.iter().map(|h| (h.build)()).collect();
+        (Graph::new(ids, nodes), hooks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Cx, Next, Pkt};
+
+    /// A node that does nothing.
+    struct Nop;
+
+    impl Node for Nop {
+        fn process(&mut self, _: &mut Cx<'_>, _: &mut Vec<Pkt>, _: &mut Next<'_>) {}
+    }
+
+    #[test]
+    fn builtin_nodes_run_in_rank_order() {
+        let p = Pipeline::builtin();
+        assert_eq!(
+            p.node_names(),
+            [
+                "eth-input",
+                "l2-bridge",
+                "ipv4-route",
+                "l2-forward",
+                "l2-flood",
+                "l2-output",
+                "punt"
+            ]
+        );
+        let (g, hooks) = p.build();
+        assert_eq!(g.names(), p.node_names());
+        assert!(hooks.is_empty());
+    }
+
+    #[test]
+    fn a_feature_node_takes_its_rank() {
+        let mut p = Pipeline::builtin();
+        p.add_node(NodeSpec {
+            name: "acl-in",
+            rank: rank::ETH_INPUT + 50,
+            drops: vec![],
+            build: Box::new(|_| Box::new(Nop)),
+        });
+        assert_eq!(p.node_names()[1], "acl-in");
+        let dup = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            p.add_node(NodeSpec {
+                name: "punt",
+                rank: 1,
+                drops: vec![],
+                build: Box::new(|_| Box::new(Nop)),
+            })
+        }));
+        assert!(dup.is_err(), "two nodes called punt");
+    }
+}
