@@ -31,5 +31,6 @@ pub fn daemon_features() -> Vec<Box<dyn DaemonFeature + Send + Sync>> {
         Box::new(lisa_l2_daemon::L2::default()),
         Box::new(lisa_ports_daemon::Ports),
         Box::new(lisa_ipv4_daemon::Ipv4),
+        Box::new(lisa_mirror_daemon::Mirror::default()),
     ]
 }

@@ -14,6 +14,7 @@ pub fn registry() -> &'static Registry {
         lisa_ports::register(&mut reg);
         lisa_l2::register(&mut reg);
         lisa_ipv4::register(&mut reg);
+        lisa_mirror::register(&mut reg);
         reg
     })
 }

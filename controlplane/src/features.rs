@@ -47,6 +47,10 @@ pub trait DaemonFeature {
         Vec::new()
     }
 
+    /// Forgets what the feature pushed for port `name`, just unplugged
+    /// (its id may be reused by the next port plugged).
+    fn port_removed(&self, _dp: &Dataplane, _cfg: &Config, _name: &str) {}
+
     /// Pushes the settings of a port that was just plugged.
     fn port_added(&self, _dp: &Dataplane, _cfg: &Config, _name: &str) -> Result<(), String> {
         Ok(())
@@ -115,6 +119,13 @@ impl FeatureSet {
     /// Every feature's background work.
     pub fn tasks(&self, dp: &Arc<Dataplane>) -> Vec<Task> {
         self.features.iter().flat_map(|f| f.tasks(dp)).collect()
+    }
+
+    /// Tells every feature that port `name` was unplugged.
+    pub fn port_removed(&self, dp: &Dataplane, cfg: &Config, name: &str) {
+        for f in &self.features {
+            f.port_removed(dp, cfg, name);
+        }
     }
 
     /// Pushes a newly plugged port's settings, feature by feature.

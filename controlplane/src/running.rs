@@ -211,6 +211,12 @@ impl Running {
         })
     }
 
+    /// A port was unplugged: the features forget it.
+    pub fn port_removed(&self, name: &str) {
+        let cur = self.lock();
+        self.features.port_removed(&self.dp, &cur, name);
+    }
+
     /// A port was plugged: make sure it has settings (a new one gets
     /// `description` if it has none) and push them.
     pub fn port_added(&self, name: &str, description: &str) -> Result<(), ConfigError> {

@@ -18,6 +18,7 @@ pub mod mbuf;
 pub mod mempool;
 pub mod port;
 pub mod shared;
+pub mod snapshot;
 pub mod switch;
 pub mod tx;
 pub mod vlan;

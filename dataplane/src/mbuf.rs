@@ -185,6 +185,19 @@ impl Mbuf {
             .map(Mbuf)
     }
 
+    /// A copy of the whole packet (every segment) in new buffers from
+    /// `pool`, chained as the pool's buffer size requires; the copy is
+    /// ours to change.
+    #[inline]
+    pub fn copy(&self, pool: &PktPool) -> Option<Mbuf> {
+        // SAFETY: valid mbuf and pool; rte_pktmbuf_copy only reads the
+        // source, and a non-null result is a fresh packet we own.
+        NonNull::new(unsafe {
+            dpdk_sys::rte_pktmbuf_copy(self.0.as_ptr(), pool.as_ptr(), 0, u32::MAX)
+        })
+        .map(Mbuf)
+    }
+
     /// Appends `tail` as the next segment(s) of this packet.
     pub fn chain(&mut self, tail: Mbuf) -> bool {
         let t = tail.into_raw();

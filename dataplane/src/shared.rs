@@ -145,6 +145,9 @@ pub struct Shared {
     pub inject: ArrayQueue<Inject>,
     /// Buffers for what the control thread sends (ARP, ICMP).
     pub ctl_pool: PktPool,
+    /// Buffers for copies of frames a feature sends elsewhere too
+    /// (mirroring); when they run out, copies are dropped, never frames.
+    pub copy_pool: PktPool,
     /// TSC ticks per second, for the workers' clock.
     pub tsc_hz: u64,
     /// Per worker, per graph node: calls, packets, cycles.
@@ -164,11 +167,11 @@ impl Shared {
         workers: usize,
         fdb_limit: usize,
         tsc_hz: u64,
-        pools: (PktPool, PktPool),
+        pools: (PktPool, PktPool, PktPool),
         pipeline: Pipeline,
     ) -> Shared {
         let workers = workers.max(1);
-        let (hdr_pool, ctl_pool) = pools;
+        let (hdr_pool, ctl_pool, copy_pool) = pools;
         pipeline.register_drops();
         let drop_slots = crate::drops::registered().len();
         let node_names = pipeline.node_names();
@@ -188,6 +191,7 @@ impl Shared {
             punt: ArrayQueue::new(QUEUE_LEN),
             inject: ArrayQueue::new(QUEUE_LEN),
             ctl_pool,
+            copy_pool,
             tsc_hz: tsc_hz.max(1),
             nodes: (0..workers)
                 .map(|_| node_names.iter().map(|_| NodeCounters::default()).collect())

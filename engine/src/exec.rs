@@ -40,6 +40,11 @@ impl ExecCtx {
         ExecCtx { channel }
     }
 
+    /// The channel to lisad, for a feature's own API client.
+    pub fn channel(&self) -> Channel {
+        self.channel.clone()
+    }
+
     /// `lisa.v1.Config`.
     pub fn config(&self) -> ConfigClient<Channel> {
         ConfigClient::new(self.channel.clone()).max_decoding_message_size(MAX_MESSAGE)

@@ -196,11 +196,12 @@ impl Dataplane {
             dpdk_sys::RTE_PKTMBUF_HEADROOM as u16 + 64,
         )?;
         let ctl_pool = PktPool::new("lisa_ctl", 2 * 1024 - 1, DEFAULT_DATA_ROOM)?;
+        let copy_pool = PktPool::new("lisa_copy", 4 * 1024 - 1, DEFAULT_DATA_ROOM)?;
         let shared = Arc::new(Shared::new(
             lcores.len(),
             cfg.fdb_limit,
             eal.tsc_hz(),
-            (hdr_pool, ctl_pool),
+            (hdr_pool, ctl_pool, copy_pool),
             pipeline,
         ));
         let dp = Dataplane {

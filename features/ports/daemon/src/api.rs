@@ -82,6 +82,7 @@ impl Ports for PortsService {
                 DataplaneError::NoSuchPort(_) => Status::not_found(e.to_string()),
                 other => Status::failed_precondition(other.to_string()),
             })?;
+            ctx.running.port_removed(&name);
             tracing::info!(port = %name, "port unplugged");
             ctx.running.events().emit(EventType::PortRemoved, &name, "");
             Ok(Response::new(RemovePortResponse {}))
