@@ -180,6 +180,7 @@ mod tests {
                 "interfaces",
                 "ip",
                 "mac",
+                "monitor",
                 "running-config",
                 "startup-config",
                 "version",
