@@ -152,7 +152,6 @@ fn start_dataplane(cfg: &BootConfig, pipeline: Pipeline) -> Result<Arc<Dataplane
         &DataplaneConfig {
             eal_args,
             ports: cfg.port_specs(),
-            fdb_limit: cfg.switch.fdb_limit,
             router_mac: cfg.router_mac(),
         },
         pipeline,
@@ -181,11 +180,11 @@ fn run(args: Args) -> Result<()> {
     let started = Instant::now();
     preflight(&cfg)?;
     let file_prefix = cfg.file_prefix();
-    let features = features::daemon_features();
+    let features = features::daemon_features(cfg.switch.fdb_limit);
     let dp = start_dataplane(&cfg, controlplane::features::pipeline(&features))?;
     let events = Events::default();
     let features = FeatureSet::new(features, &dp);
-    let tasks = features.tasks(&dp);
+    let tasks = features.tasks(&dp, &events);
     let running = Arc::new(Running::new(
         dp.clone(),
         features,

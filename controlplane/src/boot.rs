@@ -7,6 +7,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+/// The MAC table's default size (1M entries; the `l2` feature's FDB takes
+/// the boot config's `switch.fdb_limit`).
+pub const DEFAULT_FDB_LIMIT: usize = 1 << 20;
+/// The default aging time, seconds (IOS: 300).
+pub const DEFAULT_AGING_SECS: u32 = 300;
 /// The embedded default boot config (`lisad --print-default-config`).
 pub const DEFAULT_BOOT_CONFIG: &str = include_str!("default-boot.ron");
 
@@ -112,8 +117,8 @@ pub struct SwitchConfig {
 impl Default for SwitchConfig {
     fn default() -> Self {
         SwitchConfig {
-            fdb_limit: dataplane::l2::fdb::DEFAULT_FDB_LIMIT,
-            aging_seconds: dataplane::l2::fdb::DEFAULT_AGING_SECS,
+            fdb_limit: DEFAULT_FDB_LIMIT,
+            aging_seconds: DEFAULT_AGING_SECS,
             idle_sleep_max_us: dataplane::shared::DEFAULT_IDLE_SLEEP_MAX_US,
         }
     }

@@ -51,11 +51,11 @@ impl Events {
     }
 }
 
-/// Watches what the dataplane does not announce itself (link state, a full
-/// MAC table) and turns changes into events, twice a second.
+/// Watches what the dataplane does not announce itself (link state) and
+/// turns changes into events, twice a second. (Features watch their own:
+/// `l2` a full MAC table.)
 pub async fn monitor(dp: Arc<Dataplane>, events: Events) {
     let mut links: HashMap<String, bool> = HashMap::new();
-    let mut full = dp.shared().fdb.counters.full.load(Ordering::Relaxed);
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     loop {
         tick.tick().await;
@@ -75,20 +75,6 @@ pub async fn monitor(dp: Arc<Dataplane>, events: Events) {
                     format!("{} link {}", p.kind, if p.link_up { "up" } else { "down" }),
                 );
             }
-        }
-        let now_full = dp.shared().fdb.counters.full.load(Ordering::Relaxed);
-        if now_full != full {
-            let fdb = &dp.shared().fdb;
-            events.emit(
-                EventType::FdbFull,
-                "",
-                format!(
-                    "MAC table full ({} entries): {} addresses not learned",
-                    fdb.limit(),
-                    now_full - full
-                ),
-            );
-            full = now_full;
         }
     }
 }

@@ -2,6 +2,7 @@
 //! (shared with swcli), and its applier (the dataplane side of a commit).
 //! `lisad` lists its features once, in `src/features.rs`.
 
+use crate::events::Events;
 use crate::grpc::SwitchContext;
 use dataplane::graph::Pipeline;
 use dataplane::Dataplane;
@@ -43,7 +44,7 @@ pub trait DaemonFeature {
     fn services(&self, _ctx: &SwitchContext, _routes: &mut RoutesBuilder) {}
 
     /// The feature's background work.
-    fn tasks(&self, _dp: &Arc<Dataplane>) -> Vec<Task> {
+    fn tasks(&self, _dp: &Arc<Dataplane>, _events: &Events) -> Vec<Task> {
         Vec::new()
     }
 
@@ -117,8 +118,11 @@ impl FeatureSet {
     }
 
     /// Every feature's background work.
-    pub fn tasks(&self, dp: &Arc<Dataplane>) -> Vec<Task> {
-        self.features.iter().flat_map(|f| f.tasks(dp)).collect()
+    pub fn tasks(&self, dp: &Arc<Dataplane>, events: &Events) -> Vec<Task> {
+        self.features
+            .iter()
+            .flat_map(|f| f.tasks(dp, events))
+            .collect()
     }
 
     /// Tells every feature that port `name` was unplugged.

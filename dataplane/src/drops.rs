@@ -64,6 +64,25 @@ impl std::fmt::Debug for DropReason {
     }
 }
 
+/// Reasons several stages of different features count (registered by
+/// the core).
+pub mod common {
+    use super::DropReason;
+
+    /// Shorter than its headers say, a truncated tag, or a source that is
+    /// no station's.
+    pub static MALFORMED: DropReason = DropReason::new(
+        "malformed",
+        "a truncated header or tag, or a group or zero source address",
+    );
+    /// No buffer for a tag, a header or a copy.
+    pub static NO_BUFFER: DropReason =
+        DropReason::new("no-buffer", "no buffer for a tag, a header or a copy");
+    /// Larger than the egress port's MTU.
+    pub static MTU_EXCEEDED: DropReason =
+        DropReason::new("mtu-exceeded", "larger than the egress port's MTU");
+}
+
 /// Every registered reason, in slot order.
 static REGISTRY: Mutex<Vec<&'static DropReason>> = Mutex::new(Vec::new());
 

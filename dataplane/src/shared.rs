@@ -10,7 +10,6 @@
 
 use crate::counters::WorkerCounters;
 use crate::graph::{NodeCounters, Pipeline};
-use crate::l2::fdb::Fdb;
 use crate::l3::lpm::Lpm;
 use crate::l3::nexthop::NextHopTable;
 use crate::l3::{Inject, Punt, QUEUE_LEN};
@@ -125,8 +124,6 @@ pub struct Shared {
     pub generation: AtomicU64,
     /// Per worker, the last generation it picked up.
     pub seen: Box<[Seen]>,
-    /// The forwarding database.
-    pub fdb: Fdb,
     /// One set of counters per worker.
     pub counters: Box<[WorkerCounters]>,
     /// Serialises a tx queue that several workers share, per port.
@@ -161,11 +158,9 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// Fresh state for `workers` workers running `pipeline`, and an FDB
-    /// of `fdb_limit` entries.
+    /// Fresh state for `workers` workers running `pipeline`.
     pub fn new(
         workers: usize,
-        fdb_limit: usize,
         tsc_hz: u64,
         pools: (PktPool, PktPool, PktPool),
         pipeline: Pipeline,
@@ -179,7 +174,6 @@ impl Shared {
             table: Mutex::new(Arc::new(ForwardingTable::empty(workers))),
             generation: AtomicU64::new(1),
             seen: (0..workers).map(|_| Seen::default()).collect(),
-            fdb: Fdb::new(fdb_limit),
             counters: (0..workers)
                 .map(|_| WorkerCounters::new(drop_slots))
                 .collect(),

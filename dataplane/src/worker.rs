@@ -77,11 +77,12 @@ impl Worker {
     pub fn new(id: usize, shared: Arc<Shared>) -> Worker {
         let (graph, hooks) = shared.pipeline.build();
         let local = WorkerLocal::new(hooks, shared.counters[id].drops.len());
+        let (rx, inject) = shared.pipeline.entries();
         Worker {
             id,
             generation: 0,
-            rx_entry: graph.id("eth-input"),
-            inject_entry: graph.id("l2-forward"),
+            rx_entry: graph.id(rx),
+            inject_entry: graph.id(inject),
             graph,
             local,
             shared,

@@ -19,7 +19,7 @@ mod stats;
 
 pub use cx::{Cx, WorkerLocal};
 pub use hooks::{HookSpec, PortHook};
-pub use pipeline::{rank, NodeIds, NodeSpec, Pipeline};
+pub use pipeline::{rank, NodeIds, NodeSpec, Pipeline, PortListener};
 pub use stats::{NodeCounters, NodeStats};
 
 use crate::l3::PuntReason;

@@ -13,6 +13,23 @@
 use super::hooks::{HookSpec, PortHook, MAX_HOOKS};
 use super::{Graph, Node, NodeId};
 use crate::drops::{self, DropReason};
+use crate::vlan::VlanSet;
+use std::sync::Arc;
+
+/// What a feature keeping per-port or per-VLAN state in the datapath (the
+/// FDB) is told by the dataplane.
+pub trait PortListener: Send + Sync {
+    /// Port `port` switches differently now (its VLAN membership changed,
+    /// or it was detached): what was learned on it is stale.
+    fn port_changed(&self, port: u16);
+
+    /// Port `port` was unplugged (after its grace period: no worker uses
+    /// it); its id may be reused. Nothing of it may stay, static or not.
+    fn port_removed(&self, port: u16);
+
+    /// These VLANs no longer exist.
+    fn vlans_removed(&self, vlans: &VlanSet);
+}
 
 /// Where the built-in nodes sit; a feature's node takes a rank between
 /// the nodes it follows and the ones it hands packets to.
@@ -86,6 +103,8 @@ pub struct Pipeline {
     nodes: Vec<NodeSpec>,
     hooks: Vec<HookSpec>,
     ethertypes: Vec<(u16, &'static str)>,
+    entries: Option<(&'static str, &'static str)>,
+    listeners: Vec<Arc<dyn PortListener>>,
     /// Reasons counted outside any node (a full tx queue).
     core_drops: Vec<&'static DropReason>,
 }
@@ -101,9 +120,37 @@ impl Pipeline {
     pub fn builtin() -> Pipeline {
         let mut p = Pipeline::new();
         p.core_drops.push(&crate::tx::NO_TX_ROOM);
-        crate::l2::nodes(&mut p);
+        p.core_drops.push(&crate::drops::common::MALFORMED);
+        p.core_drops.push(&crate::drops::common::NO_BUFFER);
+        p.core_drops.push(&crate::drops::common::MTU_EXCEEDED);
         crate::l3::nodes(&mut p);
         p
+    }
+
+    /// Frames received from ports enter the graph at node `rx`; frames the
+    /// control threads inject (already in a VLAN) at node `inject`.
+    pub fn set_entries(&mut self, rx: &'static str, inject: &'static str) {
+        self.entries = Some((rx, inject));
+    }
+
+    /// The entry nodes (see `set_entries`).
+    ///
+    /// # Panics
+    /// If no feature declared them: nothing would receive.
+    pub fn entries(&self) -> (&'static str, &'static str) {
+        self.entries
+            .expect("pipeline: no entry nodes (the l2 feature declares eth-input)")
+    }
+
+    /// Adds a listener told when ports and VLANs change (see
+    /// `PortListener`).
+    pub fn add_listener(&mut self, l: Arc<dyn PortListener>) {
+        self.listeners.push(l);
+    }
+
+    /// The listeners.
+    pub fn listeners(&self) -> &[Arc<dyn PortListener>] {
+        &self.listeners
     }
 
     /// Adds `spec`.
@@ -205,14 +252,29 @@ mod tests {
         fn process(&mut self, _: &mut Cx<'_>, _: &mut Vec<Pkt>, _: &mut Next<'_>) {}
     }
 
+    fn nop(name: &'static str, rank: u16) -> NodeSpec {
+        NodeSpec {
+            name,
+            rank,
+            drops: vec![],
+            build: Box::new(|_| Box::new(Nop)),
+        }
+    }
+
     #[test]
-    fn builtin_nodes_run_in_rank_order() {
-        let p = Pipeline::builtin();
+    fn nodes_run_in_rank_order_and_find_each_other() {
+        let mut p = Pipeline::builtin();
+        assert_eq!(p.node_names(), ["ipv4-route", "punt"], "the core's own");
+        p.add_node(nop("l2-forward", rank::L2_FORWARD));
+        p.add_node(nop("eth-input", rank::ETH_INPUT));
+        p.add_node(nop("l2-output", rank::L2_OUTPUT));
+        p.add_node(nop("l2-flood", rank::L2_FLOOD));
+        p.add_node(nop("acl-in", rank::ETH_INPUT + 50));
         assert_eq!(
             p.node_names(),
             [
                 "eth-input",
-                "l2-bridge",
+                "acl-in",
                 "ipv4-route",
                 "l2-forward",
                 "l2-flood",
@@ -222,27 +284,21 @@ mod tests {
         );
         let (g, hooks) = p.build();
         assert_eq!(g.names(), p.node_names());
+        assert_eq!(g.id("punt"), 6);
         assert!(hooks.is_empty());
+        let dup = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            p.add_node(nop("punt", 1))
+        }));
+        assert!(dup.is_err(), "two nodes called punt");
     }
 
     #[test]
-    fn a_feature_node_takes_its_rank() {
-        let mut p = Pipeline::builtin();
-        p.add_node(NodeSpec {
-            name: "acl-in",
-            rank: rank::ETH_INPUT + 50,
-            drops: vec![],
-            build: Box::new(|_| Box::new(Nop)),
-        });
-        assert_eq!(p.node_names()[1], "acl-in");
-        let dup = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-            p.add_node(NodeSpec {
-                name: "punt",
-                rank: 1,
-                drops: vec![],
-                build: Box::new(|_| Box::new(Nop)),
-            })
-        }));
-        assert!(dup.is_err(), "two nodes called punt");
+    fn an_edge_to_nobody_is_a_declaration_error() {
+        let p = Pipeline::builtin();
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| p.build()));
+        assert!(
+            built.is_err(),
+            "ipv4-route hands packets to l2-forward, absent"
+        );
     }
 }

@@ -6,9 +6,8 @@
 //! headers are in its first segment. What the workers cannot finish goes
 //! to `punt` with its reason.
 
+use crate::drops::common::{MALFORMED, NO_BUFFER};
 use crate::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
-use crate::l2::input::MALFORMED;
-use crate::l2::output::NO_BUFFER;
 use crate::l3::route::{route, RouteVerdict};
 use crate::vlan::tag;
 use std::net::Ipv4Addr;

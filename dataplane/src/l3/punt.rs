@@ -5,9 +5,9 @@
 
 use super::route::{NO_ROUTE, TTL_EXCEEDED};
 use super::{Punt, PuntReason};
+use crate::drops::common::MTU_EXCEEDED;
 use crate::drops::DropReason;
 use crate::graph::{Cx, Next, Node, Pkt};
-use crate::l2::output::MTU_EXCEEDED;
 
 /// The queue to the control thread (ARP, ICMP) was full.
 pub static PUNT_QUEUE_FULL: DropReason = DropReason::new(

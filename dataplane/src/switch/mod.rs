@@ -68,8 +68,6 @@ pub struct DataplaneConfig {
     pub eal_args: Vec<String>,
     /// Ports to create.
     pub ports: Vec<PortSpec>,
-    /// Maximum FDB entries.
-    pub fdb_limit: usize,
     /// The MAC address the SVIs answer at.
     pub router_mac: MacAddr,
 }
@@ -199,7 +197,6 @@ impl Dataplane {
         let copy_pool = PktPool::new("lisa_copy", 4 * 1024 - 1, DEFAULT_DATA_ROOM)?;
         let shared = Arc::new(Shared::new(
             lcores.len(),
-            cfg.fdb_limit,
             eal.tsc_hz(),
             (hdr_pool, ctl_pool, copy_pool),
             pipeline,
@@ -337,11 +334,9 @@ impl Dataplane {
             tracing::warn!(port = %entry.name, "workers did not confirm the port removal in time");
         }
         let id = entry.eth.port_id();
-        self.shared.fdb.flush(crate::l2::fdb::FdbFilter {
-            port: Some(id),
-            include_static: true,
-            ..Default::default()
-        });
+        for l in self.shared.pipeline.listeners() {
+            l.port_removed(id);
+        }
         tracing::info!(port = %entry.name, id, "port removed");
         drop(entry);
         Ok(())
@@ -399,29 +394,26 @@ impl Dataplane {
         p.l2.mode = mode;
         let id = p.eth.port_id();
         self.publish(&st);
-        self.shared.fdb.flush(crate::l2::fdb::FdbFilter {
-            port: Some(id),
-            ..Default::default()
-        });
+        for l in self.shared.pipeline.listeners() {
+            l.port_changed(id);
+        }
         Ok(())
     }
 
     /// Sets which VLANs exist; frames of any other VLAN are dropped.
     pub fn set_active_vlans(&self, vlans: VlanSet) {
         let mut st = self.state();
-        let removed: Vec<u16> = st
+        let removed: VlanSet = st
             .active_vlans
             .iter()
             .filter(|v| !vlans.contains(*v))
             .collect();
         st.active_vlans = vlans;
         self.publish(&st);
-        for v in removed {
-            self.shared.fdb.flush(crate::l2::fdb::FdbFilter {
-                vlan: Some(v),
-                include_static: true,
-                ..Default::default()
-            });
+        if !removed.is_empty() {
+            for l in self.shared.pipeline.listeners() {
+                l.vlans_removed(&removed);
+            }
         }
     }
 

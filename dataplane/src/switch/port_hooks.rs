@@ -55,10 +55,9 @@ impl Dataplane {
         let port = st.ports[i].eth.port_id();
         self.publish(&st);
         if detached {
-            self.shared.fdb.flush(crate::l2::fdb::FdbFilter {
-                port: Some(port),
-                ..Default::default()
-            });
+            for l in self.shared.pipeline.listeners() {
+                l.port_changed(port);
+            }
         }
         Ok(())
     }

@@ -5,6 +5,7 @@ use dataplane::vlan::PortMode;
 use dataplane::Dataplane;
 use lisa_engine::{Applier, Config, Prepared};
 use lisa_l2::{L2Config, StaticMac, Switchport, SwitchportMode};
+use lisa_l2_datapath::fdb::Fdb;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -24,11 +25,13 @@ pub fn port_mode(sp: &Switchport) -> PortMode {
 
 pub(crate) struct L2Applier {
     pub dp: Arc<Dataplane>,
+    pub fdb: Arc<Fdb>,
     pub aging: Arc<AtomicU32>,
 }
 
 struct L2Change {
     dp: Arc<Dataplane>,
+    fdb: Arc<Fdb>,
     aging: Arc<AtomicU32>,
     /// Plugged ports whose membership changes: (name, old, new).
     modes: Vec<(String, PortMode, PortMode)>,
@@ -57,7 +60,7 @@ impl Prepared for L2Change {
                 Err(u) => format!("{e}; undo: {u}"),
             });
         }
-        let fdb = &self.dp.shared().fdb;
+        let fdb = &self.fdb;
         for s in &self.remove {
             fdb.remove(s.vlan, s.mac);
         }
@@ -98,6 +101,7 @@ impl Applier for L2Applier {
         let (sa, sb): (BTreeSet<StaticMac>, BTreeSet<StaticMac>) = (a.static_set(), b.static_set());
         Ok(Some(Box::new(L2Change {
             dp: self.dp.clone(),
+            fdb: self.fdb.clone(),
             aging: self.aging.clone(),
             modes,
             add: sb.difference(&sa).cloned().collect(),
@@ -108,13 +112,13 @@ impl Applier for L2Applier {
 }
 
 /// Pushes a newly plugged port's membership and its static entries.
-pub fn port_added(dp: &Dataplane, cfg: &Config, name: &str) -> Result<(), String> {
+pub fn port_added(dp: &Dataplane, fdb: &Fdb, cfg: &Config, name: &str) -> Result<(), String> {
     let l2 = cfg.get::<L2Config>();
     dp.set_port_mode(name, port_mode(&l2.switchport(name)))
         .map_err(|e| format!("interface {name}: {e}"))?;
     if let Some(port) = dp.port_id(name) {
         for s in l2.statics().filter(|s| s.interface == name) {
-            if let Err(e) = dp.shared().fdb.add_static(s.vlan, s.mac, port) {
+            if let Err(e) = fdb.add_static(s.vlan, s.mac, port) {
                 tracing::warn!("static MAC {}: {e}", s.mac);
             }
         }

@@ -7,24 +7,32 @@ mod api;
 mod applier;
 mod control;
 
+use controlplane::events::Events;
 use controlplane::features::{DaemonFeature, Task};
 use controlplane::grpc::SwitchContext;
+use dataplane::graph::Pipeline;
 use dataplane::Dataplane;
 use lisa_engine::{Applier, Config, Registry};
 use lisa_l2::L2Config;
+use lisa_l2_datapath::L2Datapath;
 use lisa_proto::v1::{fdb_server::FdbServer, interfaces_server::InterfacesServer};
 use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
 use tonic::service::RoutesBuilder;
 
-/// The feature, with the aging time its ager reads.
+/// The feature: its datapath (the FDB and the L2 stages), and the aging
+/// time its ager reads.
 pub struct L2 {
+    datapath: L2Datapath,
     aging: Arc<AtomicU32>,
 }
 
-impl Default for L2 {
-    fn default() -> Self {
+impl L2 {
+    /// The feature with an FDB of at most `fdb_limit` entries (the boot
+    /// config's `switch.fdb_limit`).
+    pub fn new(fdb_limit: usize) -> L2 {
         L2 {
+            datapath: L2Datapath::new(fdb_limit),
             aging: Arc::new(AtomicU32::new(lisa_l2::DEFAULT_AGING)),
         }
     }
@@ -40,18 +48,34 @@ impl DaemonFeature for L2 {
         routes.add_service(InterfacesServer::new(api::interfaces::InterfacesService(
             ctx.running.clone(),
         )));
-        routes.add_service(FdbServer::new(api::fdb::FdbService(ctx.clone())));
+        routes.add_service(FdbServer::new(api::fdb::FdbService {
+            ctx: ctx.clone(),
+            fdb: self.datapath.fdb.clone(),
+        }));
+    }
+
+    fn pipeline(&self, p: &mut Pipeline) {
+        self.datapath.register(p);
     }
 
     fn applier(&self, dp: &Arc<Dataplane>) -> Option<Box<dyn Applier>> {
         Some(Box::new(applier::L2Applier {
             dp: dp.clone(),
+            fdb: self.datapath.fdb.clone(),
             aging: self.aging.clone(),
         }))
     }
 
-    fn tasks(&self, dp: &Arc<Dataplane>) -> Vec<Task> {
-        vec![Box::pin(control::age_fdb(dp.clone(), self.aging.clone()))]
+    fn tasks(&self, dp: &Arc<Dataplane>, events: &Events) -> Vec<Task> {
+        let fdb = &self.datapath.fdb;
+        vec![
+            Box::pin(control::age_fdb(
+                dp.clone(),
+                fdb.clone(),
+                self.aging.clone(),
+            )),
+            Box::pin(control::watch_full(fdb.clone(), events.clone())),
+        ]
     }
 
     fn describe(&self, old: &Config, new: &Config) -> Vec<String> {
@@ -75,6 +99,6 @@ impl DaemonFeature for L2 {
     }
 
     fn port_added(&self, dp: &Dataplane, cfg: &Config, name: &str) -> Result<(), String> {
-        applier::port_added(dp, cfg, name)
+        applier::port_added(dp, &self.datapath.fdb, cfg, name)
     }
 }

@@ -3,9 +3,9 @@
 use controlplane::grpc::config::status;
 use controlplane::grpc::SwitchContext;
 use controlplane::running::ConfigError;
-use dataplane::l2::fdb::FdbFilter;
 use lisa_l2::model::set_static_mac;
 use lisa_l2::L2Config;
+use lisa_l2_datapath::fdb::FdbFilter;
 use lisa_ports::resolve_interface;
 use lisa_proto::v1::{fdb_server::Fdb, FdbEntry, FdbEntryType, ListFdbRequest, ListFdbResponse};
 use lisa_proto::v1::{
@@ -13,10 +13,16 @@ use lisa_proto::v1::{
 };
 use lisa_types::MacAddr;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 /// The Fdb service.
-pub struct FdbService(pub SwitchContext);
+pub struct FdbService {
+    /// The switch.
+    pub ctx: SwitchContext,
+    /// The MAC address table.
+    pub fdb: Arc<lisa_l2_datapath::fdb::Fdb>,
+}
 
 #[tonic::async_trait]
 impl Fdb for FdbService {
@@ -26,8 +32,8 @@ impl Fdb for FdbService {
     ) -> Result<Response<ListFdbResponse>, Status> {
         let req = req.into_inner();
         let filter = self.filter(req.vlan, &req.port)?;
-        let dp = &self.0.dp;
-        let fdb = &dp.shared().fdb;
+        let dp = &self.ctx.dp;
+        let fdb = &self.fdb;
         let now = dp.shared().now_secs();
         // One look at the port table, not one per entry.
         let names: std::collections::HashMap<u16, String> = dp.port_names().into_iter().collect();
@@ -73,7 +79,7 @@ impl Fdb for FdbService {
     ) -> Result<Response<FdbStaticResponse>, Status> {
         let req = req.into_inner();
         let (vlan, mac) = static_key(&req)?;
-        let running = self.0.running.clone();
+        let running = self.ctx.running.clone();
         controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 let interface = resolve_interface(cfg, &req.port)?;
@@ -91,7 +97,7 @@ impl Fdb for FdbService {
     ) -> Result<Response<FdbStaticResponse>, Status> {
         let req = req.into_inner();
         let (vlan, mac) = static_key(&req)?;
-        let running = self.0.running.clone();
+        let running = self.ctx.running.clone();
         controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 if cfg
@@ -123,7 +129,7 @@ impl Fdb for FdbService {
     ) -> Result<Response<FlushFdbResponse>, Status> {
         let req = req.into_inner();
         let filter = self.filter(req.vlan, &req.port)?;
-        let removed = self.0.dp.shared().fdb.flush(filter);
+        let removed = self.fdb.flush(filter);
         Ok(Response::new(FlushFdbResponse {
             removed: removed as u64,
         }))
@@ -143,12 +149,12 @@ impl FdbService {
         } else {
             // Abbreviations resolve as in the configuration (`int e1`).
             let name = self
-                .0
+                .ctx
                 .running
                 .read(|cfg| resolve_interface(cfg, port))
                 .map_err(Status::invalid_argument)?;
             Some(
-                self.0
+                self.ctx
                     .dp
                     .port_id(&name)
                     .ok_or_else(|| Status::invalid_argument(format!("no port named '{port}'")))?,

@@ -3,22 +3,25 @@
 //! destination's port, or flooded; no learning. Destination keys are
 //! hashed and prefetched for the whole vector first.
 
-use crate::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt, VECTOR};
-use crate::l2::bridge::{addresses, is_group};
-use crate::l2::fdb::FdbKey;
+use crate::bridge::{addresses, is_group};
+use crate::fdb::{Fdb, FdbKey};
 use arrayvec::ArrayVec;
+use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt, VECTOR};
+use std::sync::Arc;
 
 /// The node and its edges.
 pub struct Forward {
+    fdb: Arc<Fdb>,
     output: NodeId,
     flood: NodeId,
     keys: ArrayVec<FdbKey, VECTOR>,
 }
 
 impl Forward {
-    /// The node in the graph `ids` names.
-    pub fn new(ids: &NodeIds) -> Forward {
+    /// The node over `fdb`, in the graph `ids` names.
+    pub fn new(fdb: Arc<Fdb>, ids: &NodeIds) -> Forward {
         Forward {
+            fdb,
             output: ids.get("l2-output"),
             flood: ids.get("l2-flood"),
             keys: ArrayVec::new(),
@@ -27,8 +30,8 @@ impl Forward {
 }
 
 impl Node for Forward {
-    fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
-        let fdb = &cx.shared.fdb;
+    fn process(&mut self, _: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
+        let fdb = &*self.fdb;
         self.keys.clear();
         for p in pkts.iter() {
             let (dst, _) = addresses(p.m.data());
@@ -51,7 +54,7 @@ impl Node for Forward {
                     next.send(self.output, p);
                 }
                 None => {
-                    p.meta.exclude = crate::graph::NO_PORT;
+                    p.meta.exclude = dataplane::graph::NO_PORT;
                     next.send(self.flood, p);
                 }
             }

@@ -4,18 +4,12 @@
 //! needed"); its tag is added or removed to suit the port; then it is
 //! queued for the port.
 
-use crate::drops::DropReason;
-use crate::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
-use crate::l2::input::{PORT_DOWN, VLAN_FILTER};
-use crate::l3::PuntReason;
-use crate::vlan::tag;
+use crate::input::{PORT_DOWN, VLAN_FILTER};
+use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
+use dataplane::l3::PuntReason;
+use dataplane::vlan::tag;
 
-/// Larger than the egress port's MTU.
-pub static MTU_EXCEEDED: DropReason =
-    DropReason::new("mtu-exceeded", "larger than the egress port's MTU");
-/// No buffer for a tag or a flooded copy's header.
-pub static NO_BUFFER: DropReason =
-    DropReason::new("no-buffer", "no buffer for a tag, a header or a copy");
+pub use dataplane::drops::common::{MTU_EXCEEDED, NO_BUFFER};
 
 /// The node and its edge to the punt path.
 pub struct Output {

@@ -3,20 +3,15 @@
 //! VLAN its port does not carry, or one from no station is dropped here;
 //! a priority tag or an access port's own tag comes off.
 
-use crate::drops::DropReason;
-use crate::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
-use crate::mbuf::prefetch;
-use crate::shared::PortFwd;
-pub use crate::vlan::classify::VLAN_FILTER;
-use crate::vlan::{classify::classify, tag, VlanSet};
-use crate::wire::EthernetFrame;
+use dataplane::drops::DropReason;
+use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
+use dataplane::mbuf::prefetch;
+use dataplane::shared::PortFwd;
+pub use dataplane::vlan::classify::VLAN_FILTER;
+use dataplane::vlan::{classify::classify, tag, VlanSet};
+use dataplane::wire::EthernetFrame;
 
-/// Shorter than an Ethernet header, a truncated tag, or a source that is
-/// no station's.
-pub static MALFORMED: DropReason = DropReason::new(
-    "malformed",
-    "a truncated header or tag, or a group or zero source address",
-);
+pub use dataplane::drops::common::MALFORMED;
 /// The ingress or egress port is administratively down.
 pub static PORT_DOWN: DropReason = DropReason::new(
     "port-down",
@@ -121,7 +116,7 @@ impl Node for EthInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vlan::PortMode;
+    use dataplane::vlan::PortMode;
 
     const A: [u8; 6] = [2, 0, 0, 0, 0, 0xa];
     const B: [u8; 6] = [2, 0, 0, 0, 0, 0xb];

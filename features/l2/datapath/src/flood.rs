@@ -3,11 +3,11 @@
 //! form (tagged vs untagged) share a second one: a new L2 header chained to
 //! an indirect clone of the payload. No payload is copied.
 
-use crate::graph::{Cx, Next, Node, Pkt};
-use crate::l2::output::{MTU_EXCEEDED, NO_BUFFER};
-use crate::mbuf::Mbuf;
-use crate::mempool::PktPool;
-use crate::vlan::tag;
+use crate::output::{MTU_EXCEEDED, NO_BUFFER};
+use dataplane::graph::{Cx, Next, Node, Pkt};
+use dataplane::mbuf::Mbuf;
+use dataplane::mempool::PktPool;
+use dataplane::vlan::tag;
 
 /// The node.
 #[derive(Default)]

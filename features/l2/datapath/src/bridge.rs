@@ -7,12 +7,13 @@
 //! ethertype is registered for (IPv4 to `ipv4-route`, ARP to `punt`); ARP
 //! broadcast in such a VLAN is flooded and a copy punted.
 
-use crate::drops::DropReason;
-use crate::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt, VECTOR};
-use crate::l2::fdb::FdbKey;
-use crate::l3::PuntReason;
-use crate::wire::{EtherType, MacAddr};
+use crate::fdb::{Fdb, FdbKey};
 use arrayvec::ArrayVec;
+use dataplane::drops::DropReason;
+use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt, VECTOR};
+use dataplane::l3::PuntReason;
+use dataplane::wire::{EtherType, MacAddr};
+use std::sync::Arc;
 
 /// The destination is behind the port the frame came in on.
 pub static SAME_INTERFACE: DropReason = DropReason::new(
@@ -23,6 +24,7 @@ pub static SAME_INTERFACE: DropReason = DropReason::new(
 /// The node, with the ethertypes of frames for the router MAC and its
 /// edges.
 pub struct Bridge {
+    fdb: Arc<Fdb>,
     ethertypes: Vec<(u16, NodeId)>,
     punt: NodeId,
     flood: NodeId,
@@ -31,9 +33,10 @@ pub struct Bridge {
 }
 
 impl Bridge {
-    /// The node in the graph `ids` names.
-    pub fn new(ids: &NodeIds) -> Bridge {
+    /// The node over `fdb`, in the graph `ids` names.
+    pub fn new(fdb: Arc<Fdb>, ids: &NodeIds) -> Bridge {
         Bridge {
+            fdb,
             ethertypes: ids.ethertypes().to_vec(),
             punt: ids.get("punt"),
             flood: ids.get("l2-flood"),
@@ -57,7 +60,7 @@ pub enum Verdict {
 /// Learns `src` on `in_port` and decides where a frame to `dst` goes.
 #[inline]
 pub fn learn_and_look_up(
-    fdb: &crate::l2::fdb::Fdb,
+    fdb: &crate::fdb::Fdb,
     src: &FdbKey,
     dst: &FdbKey,
     dst_mac: MacAddr,
@@ -93,14 +96,14 @@ impl Bridge {
                 p.meta.why = PuntReason::ForUs;
                 next.send(*to, p)
             }
-            None => cx.drop(p, &crate::l3::route::NOT_ROUTABLE),
+            None => cx.drop(p, &dataplane::l3::route::NOT_ROUTABLE),
         }
     }
 }
 
 impl Node for Bridge {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
-        let fdb = &cx.shared.fdb;
+        let fdb = &*self.fdb;
         let table = cx.table;
         let router = table.router_mac.to_u64();
         self.keys.clear();
@@ -178,7 +181,7 @@ pub fn is_group(mac: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::l2::fdb::Fdb;
+    use crate::fdb::Fdb;
 
     const A: MacAddr = MacAddr([2, 0, 0, 0, 0, 0xa]);
     const B: MacAddr = MacAddr([2, 0, 0, 0, 0, 0xb]);

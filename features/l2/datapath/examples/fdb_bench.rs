@@ -4,8 +4,8 @@
 //!
 //! `cargo run --release -p dataplane --example fdb_bench`
 
-use dataplane::l2::fdb::Fdb;
 use dataplane::wire::MacAddr;
+use lisa_l2_datapath::fdb::Fdb;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
