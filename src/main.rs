@@ -183,7 +183,7 @@ fn run(args: Args) -> Result<()> {
     let features = features::daemon_features(cfg.switch.fdb_limit);
     let dp = start_dataplane(&cfg, controlplane::features::pipeline(&features))?;
     let events = Events::default();
-    let features = FeatureSet::new(features, &dp);
+    let features = FeatureSet::new(features, &dp).map_err(anyhow::Error::msg)?;
     let tasks = features.tasks(&dp, &events);
     let running = Arc::new(Running::new(
         dp.clone(),

@@ -26,6 +26,12 @@ pub trait DaemonFeature {
     /// starts).
     fn pipeline(&self, _p: &mut Pipeline) {}
 
+    /// Starts what the feature runs beside the workers (a control
+    /// thread), once the dataplane exists and before any commit.
+    fn start(&self, _dp: &Arc<Dataplane>) -> Result<(), String> {
+        Ok(())
+    }
+
     /// The feature's side of a commit, if it drives the dataplane.
     fn applier(&self, dp: &Arc<Dataplane>) -> Option<Box<dyn Applier>>;
 
@@ -77,22 +83,29 @@ pub struct FeatureSet {
 }
 
 impl FeatureSet {
-    /// Registers `features` (in this order) over `dp`.
+    /// Registers and starts `features` (in this order) over `dp`; the
+    /// error names the feature that could not start.
     pub fn new(
         features: Vec<Box<dyn DaemonFeature + Send + Sync>>,
         dp: &Arc<Dataplane>,
-    ) -> FeatureSet {
+    ) -> Result<FeatureSet, String> {
         let mut registry = Registry::new();
         let mut appliers = Vec::new();
+        let mut names = Vec::new();
         for f in &features {
+            let before = registry.features().len();
             f.register(&mut registry);
+            names.push(registry.features().get(before).copied().unwrap_or("?"));
+        }
+        for (f, name) in features.iter().zip(names) {
+            f.start(dp).map_err(|e| format!("feature {name}: {e}"))?;
             appliers.extend(f.applier(dp));
         }
-        FeatureSet {
+        Ok(FeatureSet {
             registry,
             appliers,
             features,
-        }
+        })
     }
 
     /// What changed, named by every feature.

@@ -78,6 +78,12 @@ pub mod common {
     /// No buffer for a tag, a header or a copy.
     pub static NO_BUFFER: DropReason =
         DropReason::new("no-buffer", "no buffer for a tag, a header or a copy");
+    /// Sent to the router MAC but neither IPv4 nor ARP (IPv6, say), or an
+    /// IPv4 header that is not valid.
+    pub static NOT_ROUTABLE: DropReason = DropReason::new(
+        "not-routable",
+        "sent to the router MAC but not IPv4 or ARP, or a bad IPv4 header",
+    );
     /// Larger than the egress port's MTU.
     pub static MTU_EXCEEDED: DropReason =
         DropReason::new("mtu-exceeded", "larger than the egress port's MTU");

@@ -11,7 +11,6 @@ pub mod drops;
 pub mod eal;
 pub mod error;
 pub mod graph;
-pub mod l3;
 pub mod lcore;
 pub mod mbuf;
 pub mod mempool;

@@ -10,9 +10,6 @@
 
 use crate::counters::WorkerCounters;
 use crate::graph::{NodeCounters, Pipeline};
-use crate::l3::lpm::Lpm;
-use crate::l3::nexthop::NextHopTable;
-use crate::l3::{Inject, Punt, QUEUE_LEN};
 use crate::mempool::PktPool;
 use crate::port::MAX_PORTS;
 use crate::vlan::{PortMode, VlanSet};
@@ -109,8 +106,17 @@ impl ForwardingTable {
 /// Power save's default bound on an idle worker's sleep, µs.
 pub const DEFAULT_IDLE_SLEEP_MAX_US: u64 = 100;
 
-/// tbl8 groups of the LPM: one per /24 holding prefixes longer than /24.
-const LPM_GROUPS: usize = 64 * 1024;
+/// Room in the inject channel.
+pub const INJECT_LEN: usize = 4096;
+
+/// A frame a control thread sends, for a worker to switch: untagged, with
+/// its Ethernet header filled in, sent in `vlan` like any frame of it.
+pub struct Inject {
+    /// The frame.
+    pub m: crate::mbuf::Mbuf,
+    /// Its VLAN.
+    pub vlan: u16,
+}
 
 /// Per-worker generation seen, one cache line each.
 #[derive(Debug, Default)]
@@ -132,13 +138,8 @@ pub struct Shared {
     pub hdr_pool: PktPool,
     /// Workers run while this is true.
     pub running: AtomicBool,
-    /// IPv4 routes: prefix -> next-hop slot.
-    pub lpm: Lpm,
-    /// Next-hop slots.
-    pub nexthops: NextHopTable,
-    /// Frames for the L3 control thread.
-    pub punt: ArrayQueue<Punt>,
-    /// Frames from the L3 control thread, for the workers to send.
+    /// The inject channel: frames the control threads send (ARP, ICMP),
+    /// for the workers to switch.
     pub inject: ArrayQueue<Inject>,
     /// Buffers for what the control thread sends (ARP, ICMP).
     pub ctl_pool: PktPool,
@@ -180,10 +181,7 @@ impl Shared {
             tx_locks: (0..MAX_PORTS).map(|_| AtomicBool::new(false)).collect(),
             hdr_pool,
             running: AtomicBool::new(true),
-            lpm: Lpm::new(LPM_GROUPS),
-            nexthops: NextHopTable::default(),
-            punt: ArrayQueue::new(QUEUE_LEN),
-            inject: ArrayQueue::new(QUEUE_LEN),
+            inject: ArrayQueue::new(INJECT_LEN),
             ctl_pool,
             copy_pool,
             tsc_hz: tsc_hz.max(1),

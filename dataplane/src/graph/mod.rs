@@ -22,7 +22,6 @@ pub use hooks::{HookSpec, PortHook};
 pub use pipeline::{rank, NodeIds, NodeSpec, Pipeline, PortListener};
 pub use stats::{NodeCounters, NodeStats};
 
-use crate::l3::PuntReason;
 use crate::mbuf::Mbuf;
 
 /// Most packets in flight through the graph at once.
@@ -30,6 +29,23 @@ pub const VECTOR: usize = 256;
 /// "No port": where frames the switch itself sends come from, and the
 /// flood exclusion of frames that may go out of any port.
 pub const NO_PORT: u16 = u16::MAX;
+
+/// Why a worker hands a frame to a control thread (the `punt` stage).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PuntReason {
+    /// For the switch itself: ARP in an SVI's VLAN, IPv4 for one of its
+    /// addresses.
+    ForUs,
+    /// IPv4 to route through a next hop whose MAC is not known yet (its
+    /// slot).
+    Resolve(u32),
+    /// IPv4 whose TTL ran out here.
+    TtlExceeded,
+    /// IPv4 that no route matches.
+    NoRoute,
+    /// IPv4 with DF set, larger than the egress MTU (the MTU).
+    FragNeeded(u16),
+}
 
 /// What the nodes know of a packet besides its bytes.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,6 @@ use crate::drops::DropReason;
 use crate::eal::Eal;
 use crate::error::DpdkError;
 use crate::graph::Pipeline;
-use crate::l3::control::{L3Control, SviAddr};
 use crate::lcore;
 use crate::mempool::{PktPool, DEFAULT_DATA_ROOM, JUMBO_DATA_ROOM};
 use crate::port::{EthPort, PortKind, PortStats, MAX_PORTS};
@@ -16,7 +15,6 @@ use crate::shared::{ForwardingTable, PortFwd, Shared};
 use crate::vlan::{PortMode, VlanSet};
 use crate::wire::MacAddr;
 use crate::worker::{RxQueue, Worker};
-use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::OnceLock;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -159,8 +157,8 @@ pub struct PortInfo {
 /// close the ports and release DPDK's memory.
 pub struct Dataplane {
     workers: Mutex<Vec<u32>>,
-    control: Mutex<Option<std::thread::JoinHandle<()>>>,
-    l3: Arc<L3Control>,
+    control: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    router_mac: MacAddr,
     // Dropped in this order: ports, shared state (header pool), packet pools, EAL.
     state: Mutex<State>,
     shared: Arc<Shared>,
@@ -203,8 +201,8 @@ impl Dataplane {
         ));
         let dp = Dataplane {
             workers: Mutex::new(Vec::new()),
-            control: Mutex::new(None),
-            l3: Arc::new(L3Control::new(shared.clone(), cfg.router_mac)),
+            control: Mutex::new(Vec::new()),
+            router_mac: cfg.router_mac,
             state: Mutex::new(State {
                 ports: Vec::new(),
                 active_vlans: [crate::vlan::DEFAULT_VLAN].into_iter().collect(),
@@ -232,19 +230,32 @@ impl Dataplane {
             lcore::launch(lcore, move || worker.run())?;
             workers.push(lcore);
         }
-        let mut control = self.control.lock().unwrap_or_else(|e| e.into_inner());
-        if control.is_none() {
-            let l3 = self.l3.clone();
-            *control = Some(
-                std::thread::Builder::new()
-                    .name("lisa-l3".into())
-                    .spawn(move || l3.run())
-                    .map_err(|e| {
-                        DpdkError::other("spawning the L3 control thread", e.to_string())
-                    })?,
-            );
-        }
         Ok(())
+    }
+
+    /// Starts a feature's control thread called `name` (on the main core,
+    /// as every control-plane thread). It must return once
+    /// `shared().running` turns false; the dataplane joins it when it
+    /// stops, before the packet pools are freed.
+    pub fn spawn_control(
+        &self,
+        name: &str,
+        run: impl FnOnce() + Send + 'static,
+    ) -> Result<(), DataplaneError> {
+        let t = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(run)
+            .map_err(|e| DpdkError::other("spawning a control thread", e.to_string()))?;
+        self.control
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(t);
+        Ok(())
+    }
+
+    /// The MAC address the SVIs answer at.
+    pub fn router_mac(&self) -> MacAddr {
+        self.router_mac
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -257,7 +268,7 @@ impl Dataplane {
         let mut t = ForwardingTable::empty(nworkers);
         t.active_vlans = st.active_vlans.clone();
         t.l3_vlans = st.l3_vlans.clone();
-        t.router_mac = self.l3.router_mac();
+        t.router_mac = self.router_mac;
         for p in &st.ports {
             t.ports[p.eth.port_id() as usize] = PortFwd {
                 present: true,
@@ -417,21 +428,14 @@ impl Dataplane {
         }
     }
 
-    /// Sets the SVIs (VLAN -> address) that route: only those whose VLAN
-    /// exists and that are not shut down.
-    pub fn set_svis(&self, svis: &BTreeMap<u16, SviAddr>) -> Result<(), DataplaneError> {
+    /// Sets the VLANs whose frames to the router MAC are routed (those
+    /// with an SVI up).
+    pub fn set_routed_vlans(&self, vlans: VlanSet) {
         let mut st = self.state();
-        self.l3
-            .set_svis(svis)
-            .map_err(|e| DataplaneError::L3(e.to_string()))?;
-        st.l3_vlans = svis.keys().copied().collect();
-        self.publish(&st);
-        Ok(())
-    }
-
-    /// The L3 control: routes, ARP table, its counters.
-    pub fn l3(&self) -> &L3Control {
-        &self.l3
+        if st.l3_vlans != vlans {
+            st.l3_vlans = vlans;
+            self.publish(&st);
+        }
     }
 
     /// The shared state (FDB, counters, forwarding table).
@@ -583,17 +587,13 @@ impl Drop for Dataplane {
         {
             lcore::wait(lcore);
         }
-        if let Some(t) = self
-            .control
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-        {
+        let threads = std::mem::take(&mut *self.control.lock().unwrap_or_else(|e| e.into_inner()));
+        for t in threads {
             let _ = t.join();
         }
         // Frames still queued go back to their pools now.
         while self.shared.inject.pop().is_some() {}
-        while self.shared.punt.pop().is_some() {}
+        self.shared.pipeline.run_stop_hooks();
         tracing::info!(
             "workers stopped; closing {} ports",
             self.state().ports.len()

@@ -3,10 +3,10 @@
 
 use controlplane::grpc::config::status;
 use controlplane::grpc::SwitchContext;
-use dataplane::l3::control::{NeighborState, RouteKind};
-use dataplane::l3::nexthop::NextHop;
 use lisa_engine::{Config, Registry, Removed};
 use lisa_ipv4::{routed_svis, IpRoute, Ipv4Config};
+use lisa_ipv4_datapath::control::{L3Control, NeighborState, RouteKind};
+use lisa_ipv4_datapath::nexthop::NextHop;
 use lisa_l2::{L2Config, SwitchportMode};
 use lisa_ports::model::MAX_DESCRIPTION;
 use lisa_ports::PortsConfig;
@@ -20,10 +20,16 @@ use lisa_proto::v1::{
 use lisa_types::Ipv4Prefix as IpPrefix;
 use lisa_types::{valid_vlan, MacAddr};
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
 
 /// The Routing service.
-pub struct RoutingService(pub SwitchContext);
+pub struct RoutingService {
+    /// The switch.
+    pub ctx: SwitchContext,
+    /// The L3 control (routes, ARP).
+    pub l3: Arc<L3Control>,
+}
 
 fn bad(msg: String) -> Status {
     Status::invalid_argument(msg)
@@ -166,7 +172,7 @@ fn last_port_in(cfg: &Config, present: &[(u16, String)], name: &str) -> Option<S
 
 impl RoutingService {
     fn static_total(&self) -> u64 {
-        self.0.dp.l3().static_route_count() as u64
+        self.l3.static_route_count() as u64
     }
 
     /// Removes `remove` and adds `add` as one change of the running config.
@@ -176,7 +182,7 @@ impl RoutingService {
         remove: Vec<IpRoute>,
         exact: bool,
     ) -> Result<RouteChangeResponse, Status> {
-        let running = self.0.running.clone();
+        let running = self.ctx.running.clone();
         let (added, removed) = controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 let mut removed = 0u64;
@@ -219,7 +225,7 @@ impl routing_server::Routing for RoutingService {
         &self,
         _: Request<ListSvisRequest>,
     ) -> Result<Response<ListSvisResponse>, Status> {
-        let svis = self.0.running.read(|cfg| {
+        let svis = self.ctx.running.read(|cfg| {
             cfg.get::<PortsConfig>()
                 .svis()
                 .keys()
@@ -228,7 +234,7 @@ impl routing_server::Routing for RoutingService {
         });
         Ok(Response::new(ListSvisResponse {
             svis,
-            router_mac: self.0.dp.l3().router_mac().to_string(),
+            router_mac: self.l3.router_mac().to_string(),
         }))
     }
 
@@ -247,7 +253,7 @@ impl routing_server::Routing for RoutingService {
                 )));
             }
         }
-        let running = self.0.running.clone();
+        let running = self.ctx.running.clone();
         controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 let s = cfg
@@ -285,7 +291,7 @@ impl routing_server::Routing for RoutingService {
         req: Request<DeleteSviRequest>,
     ) -> Result<Response<DeleteSviResponse>, Status> {
         let vlan = check_vlan(req.into_inner().vlan)?;
-        let running = self.0.running.clone();
+        let running = self.ctx.running.clone();
         controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 let name = format!("Vlan{vlan}");
@@ -317,7 +323,7 @@ impl routing_server::Routing for RoutingService {
         } else {
             Some(parse_prefix("prefix", &req.prefix)?)
         };
-        let l3 = self.0.dp.l3();
+        let l3 = &self.l3;
         let limit = if req.limit == 0 {
             usize::MAX
         } else {
@@ -413,7 +419,7 @@ impl routing_server::Routing for RoutingService {
         req: Request<LookupRequest>,
     ) -> Result<Response<LookupResponse>, Status> {
         let ip = parse_ip("address", &req.into_inner().address)?;
-        let (action, mac, vlan) = match self.0.dp.l3().lookup(ip) {
+        let (action, mac, vlan) = match self.l3.lookup(ip) {
             None | Some(NextHop::Free) => (LookupAction::NoRoute, String::new(), 0),
             Some(NextHop::Resolved { mac, vlan }) => (LookupAction::Forward, mac.to_string(), vlan),
             Some(NextHop::Resolve { vlan }) => (LookupAction::Resolve, String::new(), vlan),
@@ -432,9 +438,7 @@ impl routing_server::Routing for RoutingService {
         _: Request<ListArpRequest>,
     ) -> Result<Response<ListArpResponse>, Status> {
         let entries = self
-            .0
-            .dp
-            .l3()
+            .l3
             .arp_table()
             .into_iter()
             .map(|e| ArpEntry {
@@ -463,7 +467,7 @@ impl routing_server::Routing for RoutingService {
             .mac
             .parse()
             .map_err(|_| bad(format!("mac '{}' is not a MAC address (H.H.H)", req.mac)))?;
-        let running = self.0.running.clone();
+        let running = self.ctx.running.clone();
         controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 lisa_ipv4::model::check_arp(ip, mac)?;
@@ -481,7 +485,7 @@ impl routing_server::Routing for RoutingService {
         req: Request<StaticArp>,
     ) -> Result<Response<StaticArpResponse>, Status> {
         let ip = parse_ip("address", &req.into_inner().address)?;
-        let running = self.0.running.clone();
+        let running = self.ctx.running.clone();
         controlplane::grpc::blocking(move || {
             running.edit(|cfg| {
                 cfg.get_mut::<Ipv4Config>()
@@ -505,8 +509,8 @@ impl routing_server::Routing for RoutingService {
         &self,
         _: Request<ClearArpRequest>,
     ) -> Result<Response<ClearArpResponse>, Status> {
-        let dp = self.0.dp.clone();
-        controlplane::grpc::blocking(move || dp.l3().clear_arp()).await?;
+        let l3 = self.l3.clone();
+        controlplane::grpc::blocking(move || l3.clear_arp()).await?;
         Ok(Response::new(ClearArpResponse {}))
     }
 }

@@ -2,14 +2,17 @@
 //! entries and the route diff, applied as one change that undoes itself
 //! if the L3 dataplane refuses part of it.
 
-use dataplane::l3::control::{StaticRoute, SviAddr};
 use dataplane::Dataplane;
 use lisa_engine::{Applier, Config, Prepared};
 use lisa_ipv4::{routed_svis, IpRoute, Ipv4Config};
+use lisa_ipv4_datapath::control::{L3Control, StaticRoute, SviAddr};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-pub(crate) struct Ipv4Applier(pub Arc<Dataplane>);
+pub(crate) struct Ipv4Applier {
+    pub dp: Arc<Dataplane>,
+    pub l3: Arc<L3Control>,
+}
 
 /// One side of a change (what to install).
 #[derive(Clone)]
@@ -20,6 +23,7 @@ struct L3State {
 
 struct Ipv4Change {
     dp: Arc<Dataplane>,
+    l3: Arc<L3Control>,
     new: L3State,
     old: L3State,
     add: Vec<StaticRoute>,
@@ -42,17 +46,14 @@ impl Ipv4Change {
         remove: &[StaticRoute],
     ) -> Result<(), String> {
         if let Some(svis) = &st.svis {
-            self.dp.set_svis(svis).map_err(|e| e.to_string())?;
+            self.l3.set_svis(svis).map_err(|e| e.to_string())?;
+            self.dp.set_routed_vlans(svis.keys().copied().collect());
         }
         if let Some(arps) = &st.arps {
-            self.dp
-                .l3()
-                .set_static_arps(arps)
-                .map_err(|e| e.to_string())?;
+            self.l3.set_static_arps(arps).map_err(|e| e.to_string())?;
         }
         if !add.is_empty() || !remove.is_empty() {
-            self.dp
-                .l3()
+            self.l3
                 .change_routes(add, remove)
                 .map_err(|e| e.to_string())?;
         }
@@ -124,7 +125,8 @@ impl Applier for Ipv4Applier {
                 .collect();
         }
         Ok(Some(Box::new(Ipv4Change {
-            dp: self.0.clone(),
+            dp: self.dp.clone(),
+            l3: self.l3.clone(),
             new: L3State {
                 svis: svis_new,
                 arps: arps_new,

@@ -8,24 +8,58 @@ mod applier;
 
 use controlplane::features::DaemonFeature;
 use controlplane::grpc::SwitchContext;
+use dataplane::graph::Pipeline;
 use dataplane::Dataplane;
 use lisa_engine::{Applier, Config, Registry};
 use lisa_ipv4::Ipv4Config;
+use lisa_ipv4_datapath::control::L3Control;
+use lisa_ipv4_datapath::Ipv4Datapath;
 use lisa_proto::v1::routing_server::RoutingServer;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tonic::service::RoutesBuilder;
 
-/// The feature.
-pub struct Ipv4;
+/// The feature: its datapath (tables and stages) and, once the dataplane
+/// runs, its control thread.
+#[derive(Default)]
+pub struct Ipv4 {
+    datapath: Ipv4Datapath,
+    l3: OnceLock<Arc<L3Control>>,
+}
+
+impl Ipv4 {
+    /// The L3 control (after `start`).
+    fn l3(&self) -> Arc<L3Control> {
+        self.l3
+            .get()
+            .expect("feature ipv4 used before it started")
+            .clone()
+    }
+}
 
 impl DaemonFeature for Ipv4 {
+    fn pipeline(&self, p: &mut Pipeline) {
+        self.datapath.register(p);
+    }
+
+    fn start(&self, dp: &Arc<Dataplane>) -> Result<(), String> {
+        let l3 = self
+            .datapath
+            .start(dp, dp.router_mac())
+            .map_err(|e| e.to_string())?;
+        let _ = self.l3.set(l3);
+        Ok(())
+    }
+
     fn register(&self, reg: &mut Registry) {
         lisa_ipv4::register(reg);
         reg.typed_view(api::typed_view);
     }
 
     fn services(&self, ctx: &SwitchContext, routes: &mut RoutesBuilder) {
-        routes.add_service(RoutingServer::new(api::RoutingService(ctx.clone())));
+        routes.add_service(RoutingServer::new(api::RoutingService {
+            ctx: ctx.clone(),
+            l3: self.l3(),
+        }));
     }
 
     fn veto_port_removal(&self, ctx: &SwitchContext, name: &str) -> Option<String> {
@@ -33,7 +67,10 @@ impl DaemonFeature for Ipv4 {
     }
 
     fn applier(&self, dp: &Arc<Dataplane>) -> Option<Box<dyn Applier>> {
-        Some(Box::new(applier::Ipv4Applier(dp.clone())))
+        Some(Box::new(applier::Ipv4Applier {
+            dp: dp.clone(),
+            l3: self.l3(),
+        }))
     }
 
     fn describe(&self, old: &Config, new: &Config) -> Vec<String> {

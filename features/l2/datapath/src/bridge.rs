@@ -10,8 +10,8 @@
 use crate::fdb::{Fdb, FdbKey};
 use arrayvec::ArrayVec;
 use dataplane::drops::DropReason;
+use dataplane::graph::PuntReason;
 use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt, VECTOR};
-use dataplane::l3::PuntReason;
 use dataplane::wire::{EtherType, MacAddr};
 use std::sync::Arc;
 
@@ -96,7 +96,7 @@ impl Bridge {
                 p.meta.why = PuntReason::ForUs;
                 next.send(*to, p)
             }
-            None => cx.drop(p, &dataplane::l3::route::NOT_ROUTABLE),
+            None => cx.drop(p, &dataplane::drops::common::NOT_ROUTABLE),
         }
     }
 }

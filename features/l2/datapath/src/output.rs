@@ -5,8 +5,8 @@
 //! queued for the port.
 
 use crate::input::{PORT_DOWN, VLAN_FILTER};
+use dataplane::graph::PuntReason;
 use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
-use dataplane::l3::PuntReason;
 use dataplane::vlan::tag;
 
 pub use dataplane::drops::common::{MTU_EXCEEDED, NO_BUFFER};

@@ -4,10 +4,10 @@
 
 use super::lpm::Lpm;
 use super::nexthop::{NextHop, NextHopTable};
-use super::PuntReason;
-use crate::drops::DropReason;
-use crate::wire::ipv4::decrement_ttl;
-use crate::wire::{Ipv4Packet, MacAddr};
+use dataplane::drops::DropReason;
+use dataplane::graph::PuntReason;
+use dataplane::wire::ipv4::decrement_ttl;
+use dataplane::wire::{Ipv4Packet, MacAddr};
 
 /// Routed, and no route matches the destination (an ICMP unreachable goes
 /// back).
@@ -21,12 +21,7 @@ pub static ARP_UNRESOLVED: DropReason = DropReason::new(
     "arp-unresolved",
     "routed to a neighbor that does not answer ARP",
 );
-/// Sent to the router MAC but neither IPv4 nor ARP (IPv6, say), or an IPv4
-/// header that is not valid.
-pub static NOT_ROUTABLE: DropReason = DropReason::new(
-    "not-routable",
-    "sent to the router MAC but not IPv4 or ARP, or a bad IPv4 header",
-);
+pub use dataplane::drops::common::NOT_ROUTABLE;
 
 /// What happens to a routed packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,8 +75,8 @@ pub fn route(ip: &mut [u8], packet_len: usize, lpm: &Lpm, nexthops: &NextHopTabl
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::l3::nexthop::LOCAL;
-    use crate::wire::ipv4::{checksum, write_header, IpProtocol};
+    use crate::nexthop::LOCAL;
+    use dataplane::wire::ipv4::{checksum, write_header, IpProtocol};
     use std::net::Ipv4Addr;
     use std::sync::OnceLock;
 

@@ -16,14 +16,15 @@
 
 use super::lpm::LpmChange;
 use super::nexthop::{NextHop, LOCAL, NEXT_HOPS};
-use super::{Inject, Punt, PuntReason};
-use crate::mbuf::Mbuf;
-use crate::shared::Shared;
-use crate::vlan::tag;
-use crate::wire::arp::{self, ArpPacket, ARP_REPLY, ARP_REQUEST};
-use crate::wire::icmp;
-use crate::wire::ipv4::{decrement_ttl, write_header, IpProtocol};
-use crate::wire::{EtherType, EthernetFrame, Ipv4Packet, MacAddr, IPV4_HEADER_LEN};
+use super::{L3Tables, Punt, PuntReason};
+use dataplane::mbuf::Mbuf;
+use dataplane::shared::Inject;
+use dataplane::shared::Shared;
+use dataplane::vlan::tag;
+use dataplane::wire::arp::{self, ArpPacket, ARP_REPLY, ARP_REQUEST};
+use dataplane::wire::icmp;
+use dataplane::wire::ipv4::{decrement_ttl, write_header, IpProtocol};
+use dataplane::wire::{EtherType, EthernetFrame, Ipv4Packet, MacAddr, IPV4_HEADER_LEN};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -268,16 +269,20 @@ struct State {
 /// The L3 control: routing state, and the thread that handles punted frames.
 pub struct L3Control {
     shared: Arc<Shared>,
+    tables: Arc<L3Tables>,
     st: Mutex<State>,
     /// What it did.
     pub counters: L3Counters,
 }
 
 impl L3Control {
-    /// Control over `shared`'s LPM and next hops, answering as `router_mac`.
-    pub fn new(shared: Arc<Shared>, router_mac: MacAddr) -> L3Control {
+    /// Control over `tables` (the LPM, next hops and punt queue the
+    /// workers use), sending through `shared`'s inject channel, answering
+    /// as `router_mac`.
+    pub fn new(shared: Arc<Shared>, tables: Arc<L3Tables>, router_mac: MacAddr) -> L3Control {
         L3Control {
             shared,
+            tables,
             st: Mutex::new(State {
                 router_mac,
                 svis: BTreeMap::new(),
@@ -314,7 +319,7 @@ impl L3Control {
             {
                 let mut st = self.st();
                 while n < BATCH {
-                    let Some(p) = self.shared.punt.pop() else {
+                    let Some(p) = self.tables.punt.pop() else {
                         break;
                     };
                     self.handle(&mut st, p);
@@ -331,7 +336,7 @@ impl L3Control {
         }
         // Held frames go back to their pool before the pools are freed.
         self.st().neighbors.clear();
-        while self.shared.punt.pop().is_some() {}
+        while self.tables.punt.pop().is_some() {}
         tracing::info!("L3 control thread stopped");
     }
 
@@ -393,9 +398,9 @@ impl L3Control {
     /// What the dataplane does with a packet to `dst` right now: the
     /// next-hop slot's meaning, as the workers read it.
     pub fn lookup(&self, dst: Ipv4Addr) -> Option<NextHop> {
-        self.shared
+        self.tables
             .lpm
             .lookup(dst)
-            .map(|id| self.shared.nexthops.get(id))
+            .map(|id| self.tables.nexthops.get(id))
     }
 }

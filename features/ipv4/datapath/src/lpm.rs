@@ -8,7 +8,7 @@
 //! does after a grace period (every worker has moved on), so a reader never
 //! follows a group index into a group that now means something else.
 
-use crate::bigmem::BigSlice;
+use dataplane::bigmem::BigSlice;
 use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -135,7 +135,7 @@ impl Lpm {
     #[inline]
     pub fn prefetch(&self, addr: Ipv4Addr) {
         let a = u32::from(addr);
-        crate::mbuf::prefetch(self.t.tbl24[(a >> 8) as usize].as_ptr() as *const u8);
+        dataplane::mbuf::prefetch(self.t.tbl24[(a >> 8) as usize].as_ptr() as *const u8);
     }
 
     /// Adds or replaces the route `net/len -> next_hop`.

@@ -22,7 +22,7 @@ impl L3Control {
                 continue;
             };
             st.gleans.remove(&s.glean);
-            self.shared.nexthops.set(s.glean, NextHop::Free);
+            self.tables.nexthops.set(s.glean, NextHop::Free);
             st.slots.release(s.glean, now);
             touched.push((s.addr.addr, 32));
             touched.push((s.addr.network(), s.addr.len));
@@ -42,7 +42,7 @@ impl L3Control {
                 continue;
             }
             let glean = st.slots.alloc().ok_or(L3Error::NoSlots)?;
-            self.shared
+            self.tables
                 .nexthops
                 .set(glean, NextHop::Resolve { vlan: *v });
             st.gleans.insert(glean, *v);
@@ -134,7 +134,7 @@ impl L3Control {
                     n.state = NeighborState::Incomplete;
                     n.probes = 0;
                     n.last_probe = None;
-                    self.shared
+                    self.tables
                         .nexthops
                         .set(n.slot, NextHop::Resolve { vlan: n.vlan });
                 }
@@ -200,7 +200,7 @@ impl L3Control {
     }
 
     pub(super) fn apply_lpm(&self, changes: &[LpmChange]) -> Result<(), L3Error> {
-        self.shared
+        self.tables
             .lpm
             .apply(changes)
             .map_err(|(i, e)| L3Error::Route {

@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release -p dataplane --example lpm_bench`
 
-use dataplane::l3::lpm::Lpm;
+use lisa_ipv4_datapath::lpm::Lpm;
 use std::hint::black_box;
 use std::net::Ipv4Addr;
 use std::time::Instant;

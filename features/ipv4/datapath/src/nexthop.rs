@@ -2,7 +2,7 @@
 //! workers read lock-free and the L3 control thread writes, so resolving a
 //! gateway's MAC address updates every route through it in one store.
 
-use crate::wire::MacAddr;
+use dataplane::wire::MacAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Slots in the table (next-hop ids are 24-bit in the LPM; this many are

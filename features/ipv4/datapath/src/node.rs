@@ -6,22 +6,26 @@
 //! headers are in its first segment. What the workers cannot finish goes
 //! to `punt` with its reason.
 
-use crate::drops::common::{MALFORMED, NO_BUFFER};
-use crate::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
-use crate::l3::route::{route, RouteVerdict};
-use crate::vlan::tag;
+use crate::route::{route, RouteVerdict};
+use crate::L3Tables;
+use dataplane::drops::common::{MALFORMED, NO_BUFFER};
+use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
+use dataplane::vlan::tag;
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 /// The node and its edges.
 pub struct Ipv4Route {
+    tables: Arc<L3Tables>,
     forward: NodeId,
     punt: NodeId,
 }
 
 impl Ipv4Route {
     /// The node in the graph `ids` names.
-    pub fn new(ids: &NodeIds) -> Ipv4Route {
+    pub fn new(tables: Arc<L3Tables>, ids: &NodeIds) -> Ipv4Route {
         Ipv4Route {
+            tables,
             forward: ids.get("l2-forward"),
             punt: ids.get("punt"),
         }
@@ -40,7 +44,7 @@ fn l3_offset(tagged: bool) -> usize {
 
 impl Node for Ipv4Route {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
-        let lpm = &cx.shared.lpm;
+        let lpm = &self.tables.lpm;
         for p in pkts.iter() {
             let at = l3_offset(p.meta.tagged) + 16;
             if let Some(d) = p.m.data().get(at..at + 4) {
@@ -61,8 +65,8 @@ impl Node for Ipv4Route {
             match route(
                 &mut d[l2..],
                 packet_len,
-                &cx.shared.lpm,
-                &cx.shared.nexthops,
+                &self.tables.lpm,
+                &self.tables.nexthops,
             ) {
                 RouteVerdict::Forward { mac, vlan, len, df } => {
                     d[0..6].copy_from_slice(&mac.0);

@@ -25,7 +25,7 @@ impl L3Control {
             Some(m) => (Some(*m), NeighborState::Static),
             None => (None, NeighborState::Incomplete),
         };
-        self.shared.nexthops.set(
+        self.tables.nexthops.set(
             slot,
             match mac {
                 Some(mac) => NextHop::Resolved { mac, vlan },
@@ -53,7 +53,7 @@ impl L3Control {
     /// the LPM for `ip`/32 and for routes through it.
     pub(super) fn drop_neighbor(&self, st: &mut State, ip: Ipv4Addr, now: Instant) {
         if let Some(n) = st.neighbors.remove(&ip) {
-            self.shared.nexthops.set(n.slot, NextHop::Free);
+            self.tables.nexthops.set(n.slot, NextHop::Free);
             st.owners.remove(&n.slot);
             st.slots.release(n.slot, now);
             self.counters
@@ -92,7 +92,7 @@ impl L3Control {
         n.state = NeighborState::Reachable;
         n.updated = now;
         n.probes = 0;
-        self.shared
+        self.tables
             .nexthops
             .set(n.slot, NextHop::Resolved { mac, vlan: n.vlan });
         let vlan = n.vlan;
@@ -158,7 +158,7 @@ impl L3Control {
     /// table, and lets freed slots and LPM groups be reused.
     pub(super) fn tick(&self, st: &mut State, now: Instant) {
         st.slots.tick(now);
-        self.shared.lpm.reclaim_aged();
+        self.tables.lpm.reclaim_aged();
         let mut retry: Vec<(u16, Ipv4Addr)> = Vec::new();
         let mut failed: Vec<Ipv4Addr> = Vec::new();
         let mut expired: Vec<Ipv4Addr> = Vec::new();
@@ -192,7 +192,7 @@ impl L3Control {
             if let Some(n) = st.neighbors.get_mut(&ip) {
                 n.state = NeighborState::Failed;
                 n.updated = now;
-                self.shared.nexthops.set(n.slot, NextHop::Unreachable);
+                self.tables.nexthops.set(n.slot, NextHop::Unreachable);
                 self.counters
                     .held_dropped
                     .fetch_add(n.held.len() as u64, Ordering::Relaxed);
@@ -208,7 +208,7 @@ impl L3Control {
                     if n.state == NeighborState::Failed {
                         n.state = NeighborState::Incomplete;
                         n.probes = 0;
-                        self.shared
+                        self.tables
                             .nexthops
                             .set(n.slot, NextHop::Resolve { vlan: n.vlan });
                     } else {

@@ -4,10 +4,11 @@
 //! as dropped, with its reason.
 
 use super::route::{NO_ROUTE, TTL_EXCEEDED};
-use super::{Punt, PuntReason};
-use crate::drops::common::MTU_EXCEEDED;
-use crate::drops::DropReason;
-use crate::graph::{Cx, Next, Node, Pkt};
+use super::{L3Tables, Punt, PuntReason};
+use dataplane::drops::common::MTU_EXCEEDED;
+use dataplane::drops::DropReason;
+use dataplane::graph::{Cx, Next, Node, Pkt};
+use std::sync::Arc;
 
 /// The queue to the control thread (ARP, ICMP) was full.
 pub static PUNT_QUEUE_FULL: DropReason = DropReason::new(
@@ -15,9 +16,17 @@ pub static PUNT_QUEUE_FULL: DropReason = DropReason::new(
     "the queue to the control thread (ARP, ICMP) was full",
 );
 
-/// The node.
-#[derive(Default)]
-pub struct PuntNode;
+/// The node, with the queue it fills.
+pub struct PuntNode {
+    tables: Arc<L3Tables>,
+}
+
+impl PuntNode {
+    /// The node over `tables`' punt queue.
+    pub fn new(tables: Arc<L3Tables>) -> PuntNode {
+        PuntNode { tables }
+    }
+}
 
 impl Node for PuntNode {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, _: &mut Next<'_>) {
@@ -39,7 +48,7 @@ impl Node for PuntNode {
                 vlan: p.meta.vlan,
                 why,
             };
-            if cx.shared.punt.push(punt).is_err() {
+            if self.tables.punt.push(punt).is_err() {
                 cx.count_drop(&PUNT_QUEUE_FULL);
             }
         }

@@ -191,10 +191,10 @@ impl L3Control {
             return;
         }
         self.counters.icmp_sent.fetch_add(1, Ordering::Relaxed);
-        let Some(id) = self.shared.lpm.lookup(dst) else {
+        let Some(id) = self.tables.lpm.lookup(dst) else {
             return;
         };
-        match self.shared.nexthops.get(id) {
+        match self.tables.nexthops.get(id) {
             NextHop::Resolved { mac, vlan } => {
                 if let Some(d) = m.data_mut() {
                     d[0..6].copy_from_slice(&mac.0);
