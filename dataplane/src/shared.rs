@@ -41,6 +41,9 @@ pub struct PortFwd {
     /// in no VLAN's flood list and what it receives goes no further than
     /// its rx hooks.
     pub detached: bool,
+    /// Frames may leave by it: up and not detached (one test for
+    /// `l2-output`).
+    pub egress_ok: bool,
 }
 
 /// A port in a VLAN's flood list.
@@ -67,6 +70,12 @@ pub struct ForwardingTable {
     pub router_mac: MacAddr,
     /// VLANs with an SVI: frames to the router MAC in them are routed.
     pub l3_vlans: VlanSet,
+    /// Some port has an rx hook or is detached: `eth-input` looks at each
+    /// frame's port for them only then.
+    pub rx_hooks_on: bool,
+    /// Some port has a tx hook: sending looks at each frame's port for
+    /// them only then.
+    pub tx_hooks_on: bool,
 }
 
 impl ForwardingTable {
@@ -79,6 +88,8 @@ impl ForwardingTable {
             polls: vec![Vec::new(); workers],
             router_mac: MacAddr([0; 6]),
             l3_vlans: VlanSet::none(),
+            rx_hooks_on: false,
+            tx_hooks_on: false,
         }
     }
 

@@ -42,6 +42,7 @@ pub struct Cx<'a> {
     /// The switch clock, seconds.
     pub now: u32,
     local: &'a mut WorkerLocal,
+    tx_hooks_on: bool,
     /// Packets routed in this run.
     pub routed: u64,
     /// Packets handed to the control thread in this run.
@@ -63,6 +64,7 @@ impl<'a> Cx<'a> {
             worker,
             now,
             local,
+            tx_hooks_on: table.tx_hooks_on,
             routed: 0,
             punted: 0,
         }
@@ -74,8 +76,11 @@ impl<'a> Cx<'a> {
         &self.shared.counters[self.worker]
     }
 
-    /// Drops `p`, counting `why` (and the ingress port's rx drops).
-    #[inline]
+    /// Drops `p`, counting `why` (and the ingress port's rx drops). Kept
+    /// out of line: drops are the rare path, and the stages' loops stay
+    /// small.
+    #[cold]
+    #[inline(never)]
     pub fn drop(&mut self, p: Pkt, why: &DropReason) {
         self.count_rx_drop(p.meta.in_port, why);
     }
@@ -91,7 +96,8 @@ impl<'a> Cx<'a> {
     }
 
     /// Counts a drop that belongs to no received frame (a flooded copy).
-    #[inline]
+    #[cold]
+    #[inline(never)]
     pub fn count_drop(&mut self, why: &DropReason) {
         if let Some(n) = self.local.drops.get_mut(why.slot()) {
             *n += 1;
@@ -101,13 +107,15 @@ impl<'a> Cx<'a> {
     /// Queues `m` for port `out`, after the tx hooks enabled on `out`.
     #[inline(always)]
     pub fn send(&mut self, out: u16, m: Mbuf) {
-        let hooks = self
-            .table
-            .ports
-            .get(usize::from(out))
-            .map_or(0, |p| p.tx_hooks);
-        if hooks != 0 {
-            self.run_tx_hooks(hooks, out, &m);
+        if self.tx_hooks_on {
+            let hooks = self
+                .table
+                .ports
+                .get(usize::from(out))
+                .map_or(0, |p| p.tx_hooks);
+            if hooks != 0 {
+                self.run_tx_hooks(hooks, out, &m);
+            }
         }
         self.send_unhooked(out, m);
     }

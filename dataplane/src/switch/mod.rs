@@ -279,9 +279,12 @@ impl Dataplane {
                 rx_hooks: p.hooks.rx,
                 tx_hooks: p.hooks.tx,
                 detached: p.hooks.detached,
+                egress_ok: p.l2.admin_up && !p.hooks.detached,
             };
         }
         t.rebuild_members();
+        t.rx_hooks_on = t.ports.iter().any(|p| p.rx_hooks != 0 || p.detached);
+        t.tx_hooks_on = t.ports.iter().any(|p| p.tx_hooks != 0);
         t.polls = poll_plan(&st.ports, nworkers);
         self.shared.publish(t)
     }

@@ -44,7 +44,9 @@ fn l3_offset(tagged: bool) -> usize {
 
 impl Node for Ipv4Route {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
-        let lpm = &self.tables.lpm;
+        let (lpm, nexthops) = (&self.tables.lpm, &self.tables.nexthops);
+        let (forward, punt) = (self.forward, self.punt);
+        let router_mac = cx.table.router_mac.0;
         for p in pkts.iter() {
             let at = l3_offset(p.meta.tagged) + 16;
             if let Some(d) = p.m.data().get(at..at + 4) {
@@ -62,15 +64,10 @@ impl Node for Ipv4Route {
                 cx.drop(p, &MALFORMED);
                 continue;
             }
-            match route(
-                &mut d[l2..],
-                packet_len,
-                &self.tables.lpm,
-                &self.tables.nexthops,
-            ) {
+            match route(&mut d[l2..], packet_len, lpm, nexthops) {
                 RouteVerdict::Forward { mac, vlan, len, df } => {
                     d[0..6].copy_from_slice(&mac.0);
-                    d[6..12].copy_from_slice(&cx.table.router_mac.0);
+                    d[6..12].copy_from_slice(&router_mac);
                     if p.meta.tagged && !tag::pop_tag(&mut p.m) {
                         cx.drop(p, &NO_BUFFER);
                         continue;
@@ -80,11 +77,11 @@ impl Node for Ipv4Route {
                     p.meta.vlan = vlan;
                     p.meta.ip_len = len;
                     p.meta.df = df;
-                    next.send(self.forward, p);
+                    next.send(forward, p);
                 }
                 RouteVerdict::Punt(why) => {
                     p.meta.why = why;
-                    next.send(self.punt, p);
+                    next.send(punt, p);
                 }
                 RouteVerdict::Drop(why) => cx.drop(p, why),
             }

@@ -80,6 +80,7 @@ impl Node for EthInput {
         for p in pkts.iter() {
             prefetch(p.m.data().as_ptr());
         }
+        let (bridge, hooks_on) = (self.bridge, cx.table.rx_hooks_on);
         for mut p in pkts.drain(..) {
             let table = cx.table;
             let pin = &table.ports[usize::from(p.meta.in_port)];
@@ -97,18 +98,20 @@ impl Node for EthInput {
             p.meta.vlan = i.vlan;
             p.meta.in_vlan = i.vlan;
             p.meta.tagged = i.tagged;
-            let (hooks, detached) = (pin.rx_hooks, pin.detached);
-            if hooks != 0 {
-                match cx.run_rx_hooks(hooks, p) {
-                    Some(q) => p = q,
-                    None => continue,
+            if hooks_on {
+                let (hooks, detached) = (pin.rx_hooks, pin.detached);
+                if hooks != 0 {
+                    match cx.run_rx_hooks(hooks, p) {
+                        Some(q) => p = q,
+                        None => continue,
+                    }
+                }
+                if detached {
+                    cx.drop(p, &NOT_SWITCHING);
+                    continue;
                 }
             }
-            if detached {
-                cx.drop(p, &NOT_SWITCHING);
-                continue;
-            }
-            next.send(self.bridge, p);
+            next.send(bridge, p);
         }
     }
 }

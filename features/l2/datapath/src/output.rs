@@ -31,7 +31,7 @@ impl Node for Output {
             let out = p.meta.out;
             let pout = &cx.table.ports[usize::from(out)];
             let vlan = p.meta.vlan;
-            if !pout.up || pout.detached {
+            if !pout.egress_ok {
                 cx.drop(p, &PORT_DOWN);
                 continue;
             }

@@ -34,6 +34,8 @@ use std::time::{Duration, Instant};
 mod config;
 mod neighbor;
 mod packets;
+#[cfg(test)]
+mod tests;
 
 use config::{connected_vlan, desired};
 

@@ -1,0 +1,330 @@
+//! The control thread's logic with real DPDK buffers (an EAL without huge
+//! pages or devices): frames are punted to it as the workers would, and
+//! what it sends is read back from the inject channel and parsed.
+
+use super::*;
+use dataplane::eal::Eal;
+use dataplane::graph::Pipeline;
+use dataplane::mempool::{PktPool, DEFAULT_DATA_ROOM};
+use dataplane::wire::icmp::{ECHO_REPLY, ECHO_REQUEST, TIME_EXCEEDED};
+use dataplane::wire::ipv4::checksum;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Once;
+
+const ROUTER: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0xfe]);
+const HOST: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0x05]);
+const GW: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0x54]);
+
+fn ip(s: &str) -> Ipv4Addr {
+    s.parse().expect("address")
+}
+
+/// One EAL for the test process: no huge pages, no devices.
+fn eal() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let args: Vec<String> = [
+            "--no-huge",
+            "-m",
+            "512",
+            "--no-shconf",
+            "--no-pci",
+            "--lcores",
+            "0",
+            "--log-level",
+            "error",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Kept for the life of the process.
+        std::mem::forget(Eal::init(&args).expect("EAL without huge pages"));
+    });
+}
+
+/// A control thread's state over fresh tables, driven by hand.
+struct Rig {
+    l3: L3Control,
+    shared: Arc<Shared>,
+}
+
+impl Rig {
+    fn new() -> Rig {
+        eal();
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let pool =
+            |what: &str, room: u16| PktPool::new(&format!("t{what}{n}"), 511, room).expect("pool");
+        let shared = Arc::new(Shared::new(
+            1,
+            1_000_000_000,
+            (
+                pool("h", DEFAULT_DATA_ROOM),
+                pool("c", DEFAULT_DATA_ROOM),
+                pool("p", DEFAULT_DATA_ROOM),
+            ),
+            Pipeline::new(),
+        ));
+        let tables = crate::Ipv4Datapath::default().tables;
+        let l3 = L3Control::new(shared.clone(), tables, ROUTER);
+        let svis = [(
+            10,
+            SviAddr {
+                addr: ip("10.0.10.1"),
+                len: 24,
+            },
+        )]
+        .into();
+        l3.set_svis(&svis).expect("svi");
+        Rig { l3, shared }
+    }
+
+    /// Hands `frame` (received in `vlan`) to the control thread.
+    fn punt(&self, vlan: u16, frame: &[u8], why: PuntReason) {
+        let mut m = Mbuf::alloc(&self.shared.ctl_pool).expect("buffer");
+        assert!(m.append(frame));
+        let mut st = self.l3.st();
+        self.l3.handle(
+            &mut st,
+            Punt {
+                m,
+                port: 0,
+                vlan,
+                why,
+            },
+        );
+    }
+
+    /// What the control thread sent since the last call: (VLAN, frame).
+    fn sent(&self) -> Vec<(u16, Vec<u8>)> {
+        std::iter::from_fn(|| self.shared.inject.pop())
+            .map(|i| (i.vlan, i.m.data().to_vec()))
+            .collect()
+    }
+}
+
+fn ethernet(dst: MacAddr, src: MacAddr, ethertype: u16, body: &[u8]) -> Vec<u8> {
+    let mut f = Vec::new();
+    f.extend(dst.0);
+    f.extend(src.0);
+    f.extend(ethertype.to_be_bytes());
+    f.extend(body);
+    f
+}
+
+fn arp_frame(op: u16, smac: MacAddr, sip: &str, tmac: MacAddr, tip: &str) -> Vec<u8> {
+    let dst = if op == ARP_REQUEST {
+        MacAddr([0xff; 6])
+    } else {
+        tmac
+    };
+    let body = arp::build(op, smac, ip(sip), tmac, ip(tip));
+    ethernet(dst, smac, EtherType::ARP, &body)
+}
+
+/// An IPv4 packet with an ICMP echo request of `ttl`.
+fn ping(dst_mac: MacAddr, src: &str, dst: &str, ttl: u8) -> Vec<u8> {
+    let mut icmp_msg = vec![ECHO_REQUEST, 0, 0, 0, 0x12, 0x34, 0, 1];
+    icmp_msg.extend(b"lisa-dp!");
+    let c = checksum(&icmp_msg);
+    icmp_msg[2..4].copy_from_slice(&c.to_be_bytes());
+    let mut pkt = vec![0u8; IPV4_HEADER_LEN];
+    write_header(
+        &mut pkt,
+        ip(src),
+        ip(dst),
+        IpProtocol::ICMP,
+        ttl,
+        icmp_msg.len(),
+    );
+    pkt.extend(icmp_msg);
+    ethernet(dst_mac, HOST, EtherType::IPV4, &pkt)
+}
+
+/// The sender IP, target IP and operation of an ARP frame.
+fn arp_of(frame: &[u8]) -> (Ipv4Addr, Ipv4Addr, u16) {
+    let a = ArpPacket::new_checked(&frame[14..]).expect("an ARP frame");
+    (a.sender_ip(), a.target_ip(), a.operation())
+}
+
+#[test]
+fn arp_for_the_svi_is_answered_and_teaches_the_neighbor() {
+    let r = Rig::new();
+    r.punt(
+        10,
+        &arp_frame(ARP_REQUEST, HOST, "10.0.10.5", MacAddr([0; 6]), "10.0.10.1"),
+        PuntReason::ForUs,
+    );
+    let sent = r.sent();
+    assert_eq!(sent.len(), 1, "one reply");
+    let (vlan, f) = &sent[0];
+    assert_eq!(*vlan, 10);
+    let eth = EthernetFrame::new_checked(&f[..]).unwrap();
+    assert_eq!((eth.dst(), eth.src()), (HOST, ROUTER));
+    assert_eq!(
+        arp_of(f),
+        (ip("10.0.10.1"), ip("10.0.10.5"), ARP_REPLY),
+        "the SVI answers for itself"
+    );
+    let n = r.l3.arp_table();
+    assert!(
+        n.iter()
+            .any(|e| e.ip == ip("10.0.10.5") && e.mac == Some(HOST)),
+        "{n:?}"
+    );
+    assert_eq!(
+        r.l3.lookup(ip("10.0.10.5")),
+        Some(NextHop::Resolved {
+            mac: HOST,
+            vlan: 10
+        }),
+        "the neighbor is routed to directly"
+    );
+    // A request for another address, or from another subnet's VLAN, gets
+    // no answer.
+    r.punt(
+        10,
+        &arp_frame(ARP_REQUEST, HOST, "10.0.10.5", MacAddr([0; 6]), "10.0.10.9"),
+        PuntReason::ForUs,
+    );
+    r.punt(
+        20,
+        &arp_frame(ARP_REQUEST, HOST, "10.0.10.5", MacAddr([0; 6]), "10.0.10.1"),
+        PuntReason::ForUs,
+    );
+    assert!(r.sent().is_empty());
+}
+
+#[test]
+fn the_lpm_follows_the_precedence_of_routes() {
+    let r = Rig::new();
+    assert_eq!(
+        r.l3.lookup(ip("10.0.10.1")),
+        Some(NextHop::Local),
+        "own address"
+    );
+    assert!(
+        matches!(
+            r.l3.lookup(ip("10.0.10.77")),
+            Some(NextHop::Resolve { vlan: 10 })
+        ),
+        "connected: resolve on demand"
+    );
+    let via = StaticRoute {
+        net: ip("10.9.0.0"),
+        len: 16,
+        gateway: ip("10.0.10.254"),
+    };
+    r.l3.change_routes(&[via], &[]).unwrap();
+    assert!(matches!(
+        r.l3.lookup(ip("10.9.3.4")),
+        Some(NextHop::Resolve { vlan: 10 })
+    ));
+    // The first packet through the route asks for the gateway, and waits.
+    let slot = r.l3.tables.lpm.lookup(ip("10.9.3.4")).unwrap();
+    r.punt(
+        10,
+        &ping(ROUTER, "10.0.10.5", "10.9.3.4", 64),
+        PuntReason::Resolve(slot),
+    );
+    let asked = r.sent();
+    assert!(
+        asked.len() == 1
+            && arp_of(&asked[0].1) == (ip("10.0.10.1"), ip("10.0.10.254"), ARP_REQUEST),
+        "the gateway is asked for: {asked:?}"
+    );
+    r.punt(
+        10,
+        &arp_frame(ARP_REPLY, GW, "10.0.10.254", ROUTER, "10.0.10.1"),
+        PuntReason::ForUs,
+    );
+    assert_eq!(
+        r.l3.lookup(ip("10.9.3.4")),
+        Some(NextHop::Resolved { mac: GW, vlan: 10 }),
+        "the route follows its gateway"
+    );
+    let sent = r.sent();
+    assert_eq!(sent.len(), 1, "the held packet leaves: {sent:?}");
+    assert_eq!(
+        EthernetFrame::new_checked(&sent[0].1[..]).unwrap().dst(),
+        GW
+    );
+    let routes = r.l3.routes();
+    assert!(routes.iter().any(
+        |e| e.net == ip("10.9.0.0") && matches!(e.kind, RouteKind::Static { active: true, .. })
+    ));
+    // The SVI goes: its subnet, its neighbors and the route through it go.
+    r.l3.set_svis(&BTreeMap::new()).unwrap();
+    assert_eq!(r.l3.lookup(ip("10.0.10.1")), None);
+    assert_eq!(r.l3.lookup(ip("10.9.3.4")), None, "no gateway, no route");
+    assert!(r
+        .l3
+        .routes()
+        .iter()
+        .any(|e| matches!(e.kind, RouteKind::Static { active: false, .. })));
+}
+
+#[test]
+fn pings_are_answered_and_expired_packets_get_an_error() {
+    let r = Rig::new();
+    r.punt(
+        10,
+        &arp_frame(ARP_REQUEST, HOST, "10.0.10.5", MacAddr([0; 6]), "10.0.10.1"),
+        PuntReason::ForUs,
+    );
+    r.sent();
+    r.punt(
+        10,
+        &ping(ROUTER, "10.0.10.5", "10.0.10.1", 64),
+        PuntReason::ForUs,
+    );
+    let sent = r.sent();
+    assert_eq!(sent.len(), 1);
+    let f = &sent[0].1;
+    let p = Ipv4Packet::new_checked(&f[14..]).unwrap();
+    assert_eq!((p.src(), p.dst()), (ip("10.0.10.1"), ip("10.0.10.5")));
+    assert_eq!(p.payload()[0], ECHO_REPLY);
+    assert_eq!(
+        &p.payload()[8..],
+        b"lisa-dp!",
+        "the echo carries the data back"
+    );
+    r.punt(
+        10,
+        &ping(ROUTER, "10.0.10.5", "10.9.9.9", 1),
+        PuntReason::TtlExceeded,
+    );
+    let sent = r.sent();
+    assert_eq!(sent.len(), 1);
+    let p = Ipv4Packet::new_checked(&sent[0].1[14..]).unwrap();
+    assert_eq!(p.dst(), ip("10.0.10.5"));
+    assert_eq!(p.payload()[0], TIME_EXCEEDED, "time exceeded goes back");
+}
+
+#[test]
+fn a_packet_waits_for_its_neighbor_then_leaves_rewritten() {
+    let r = Rig::new();
+    let target = ip("10.0.10.9");
+    let slot = r.l3.tables.lpm.lookup(target).expect("connected");
+    r.punt(
+        10,
+        &ping(ROUTER, "10.0.20.5", "10.0.10.9", 64),
+        PuntReason::Resolve(slot),
+    );
+    let asked = r.sent();
+    assert_eq!(asked.len(), 1, "an ARP request, the packet held: {asked:?}");
+    assert_eq!(arp_of(&asked[0].1), (ip("10.0.10.1"), target, ARP_REQUEST));
+    let nmac = MacAddr([0x02, 0, 0, 0, 0, 0x09]);
+    r.punt(
+        10,
+        &arp_frame(ARP_REPLY, nmac, "10.0.10.9", ROUTER, "10.0.10.1"),
+        PuntReason::ForUs,
+    );
+    let sent = r.sent();
+    assert_eq!(sent.len(), 1, "the held packet: {sent:?}");
+    let eth = EthernetFrame::new_checked(&sent[0].1[..]).unwrap();
+    assert_eq!((eth.dst(), eth.src()), (nmac, ROUTER));
+    let p = Ipv4Packet::new_checked(&sent[0].1[14..]).unwrap();
+    assert_eq!((p.dst(), p.ttl()), (target, 63), "rewritten as routed");
+    assert_eq!(checksum(p.header()), 0, "a valid header checksum");
+}
