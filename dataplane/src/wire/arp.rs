@@ -11,6 +11,76 @@ pub const ARP_REQUEST: u16 = 1;
 /// ARP operation: reply.
 pub const ARP_REPLY: u16 = 2;
 
+/// An ARP operation, with the values the switch does not handle kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArpOperation {
+    /// Who has this address?
+    Request,
+    /// This address is at this MAC.
+    Reply,
+    /// Anything else (RARP, InARP...).
+    Unknown(u16),
+}
+
+impl From<u16> for ArpOperation {
+    fn from(v: u16) -> ArpOperation {
+        match v {
+            ARP_REQUEST => ArpOperation::Request,
+            ARP_REPLY => ArpOperation::Reply,
+            other => ArpOperation::Unknown(other),
+        }
+    }
+}
+
+impl From<ArpOperation> for u16 {
+    fn from(op: ArpOperation) -> u16 {
+        match op {
+            ArpOperation::Request => ARP_REQUEST,
+            ArpOperation::Reply => ARP_REPLY,
+            ArpOperation::Unknown(v) => v,
+        }
+    }
+}
+
+/// An Ethernet/IPv4 ARP packet, parsed or to emit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArpRepr {
+    /// Request or reply.
+    pub operation: ArpOperation,
+    /// Sender hardware address.
+    pub sender_mac: MacAddr,
+    /// Sender protocol address.
+    pub sender_ip: Ipv4Addr,
+    /// Target hardware address.
+    pub target_mac: MacAddr,
+    /// Target protocol address.
+    pub target_ip: Ipv4Addr,
+}
+
+impl ArpRepr {
+    /// The fields of `p`.
+    pub fn parse<T: AsRef<[u8]>>(p: &ArpPacket<T>) -> ArpRepr {
+        ArpRepr {
+            operation: p.operation().into(),
+            sender_mac: p.sender_mac(),
+            sender_ip: p.sender_ip(),
+            target_mac: p.target_mac(),
+            target_ip: p.target_ip(),
+        }
+    }
+
+    /// The 28 bytes of the packet.
+    pub fn emit(&self) -> [u8; ARP_LEN] {
+        build(
+            self.operation.into(),
+            self.sender_mac,
+            self.sender_ip,
+            self.target_mac,
+            self.target_ip,
+        )
+    }
+}
+
 /// A checked view of an Ethernet/IPv4 ARP packet.
 #[derive(Debug, Clone, Copy)]
 pub struct ArpPacket<T: AsRef<[u8]>> {

@@ -61,6 +61,13 @@ impl<T: AsRef<[u8]>> EthernetFrame<T> {
         Ok(frame)
     }
 
+    /// Wraps `buffer` that the caller knows holds a full untagged header
+    /// (14 bytes): the accessors panic otherwise.
+    #[inline]
+    pub fn new_unchecked(buffer: T) -> Self {
+        EthernetFrame { buffer }
+    }
+
     fn get_u16(&self, r: Range<usize>) -> u16 {
         let b = &self.buffer.as_ref()[r];
         u16::from_be_bytes([b[0], b[1]])
@@ -110,6 +117,109 @@ impl<T: AsRef<[u8]>> EthernetFrame<T> {
             ETHERNET_HEADER_LEN
         }
     }
+}
+
+impl<T: AsRef<[u8]> + AsMut<[u8]>> EthernetFrame<T> {
+    /// Sets the destination address.
+    #[inline]
+    pub fn set_dst(&mut self, mac: MacAddr) {
+        self.buffer.as_mut()[field::DST].copy_from_slice(&mac.0);
+    }
+
+    /// Sets the source address.
+    #[inline]
+    pub fn set_src(&mut self, mac: MacAddr) {
+        self.buffer.as_mut()[field::SRC].copy_from_slice(&mac.0);
+    }
+
+    /// Sets the ethertype right after the addresses.
+    #[inline]
+    pub fn set_raw_ethertype(&mut self, ethertype: u16) {
+        self.buffer.as_mut()[field::ETHERTYPE].copy_from_slice(&ethertype.to_be_bytes());
+    }
+}
+
+/// An untagged Ethernet header, parsed or to emit (smoltcp's `Repr`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EthernetRepr {
+    /// Destination.
+    pub dst: MacAddr,
+    /// Source.
+    pub src: MacAddr,
+    /// The payload's ethertype (past any tag, when parsed).
+    pub ethertype: u16,
+}
+
+impl EthernetRepr {
+    /// The header of `frame`.
+    pub fn parse<T: AsRef<[u8]>>(frame: &EthernetFrame<T>) -> EthernetRepr {
+        EthernetRepr {
+            dst: frame.dst(),
+            src: frame.src(),
+            ethertype: frame.ethertype(),
+        }
+    }
+
+    /// Bytes `emit` writes.
+    pub const fn header_len(&self) -> usize {
+        ETHERNET_HEADER_LEN
+    }
+
+    /// Writes the untagged header at the start of `buf` (at least 14
+    /// bytes).
+    pub fn emit(&self, buf: &mut [u8]) {
+        let mut f = EthernetFrame {
+            buffer: &mut buf[..ETHERNET_HEADER_LEN],
+        };
+        f.set_dst(self.dst);
+        f.set_src(self.src);
+        f.set_raw_ethertype(self.ethertype);
+    }
+}
+
+/// Rewrites the addresses of the frame at the start of `buf` (a routed
+/// packet's next hop and the router); false if `buf` is too short.
+#[inline]
+pub fn set_addresses(buf: &mut [u8], dst: MacAddr, src: MacAddr) -> bool {
+    match EthernetFrame::new_checked(buf) {
+        Ok(mut f) => {
+            f.set_dst(dst);
+            f.set_src(src);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// The destination and source MAC addresses of a frame, as the low 48
+/// bits of two words: two loads, no byte shuffling. A frame too short to
+/// hold them (never past `eth-input`) reads as from and to broadcast.
+#[inline(always)]
+pub fn addresses(frame: &[u8]) -> (u64, u64) {
+    let Some(h) = frame.get(..12) else {
+        return ((1 << 48) - 1, (1 << 48) - 1);
+    };
+    let w = |at: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&h[at..at + 8]);
+        u64::from_be_bytes(b)
+    };
+    (w(0) >> 16, w(4) & ((1 << 48) - 1))
+}
+
+/// True for a group (multicast or broadcast) address.
+#[inline(always)]
+pub fn is_group(mac: u64) -> bool {
+    mac & (1 << 40) != 0
+}
+
+/// The ethertype after the frame's tag, if any.
+#[inline]
+pub fn ethertype_after_tag(frame: &[u8], tagged: bool) -> u16 {
+    let at = if tagged { 16 } else { 12 };
+    frame
+        .get(at..at + 2)
+        .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]))
 }
 
 /// The meaning of an 802.1Q tag.

@@ -27,6 +27,52 @@ impl IpProtocol {
     pub const ICMP: u8 = 1;
 }
 
+/// An IPv4 header without options, parsed or to emit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ipv4Repr {
+    /// Source.
+    pub src: Ipv4Addr,
+    /// Destination.
+    pub dst: Ipv4Addr,
+    /// The payload's protocol.
+    pub protocol: u8,
+    /// Time to live.
+    pub ttl: u8,
+    /// Bytes after the header.
+    pub payload_len: usize,
+}
+
+impl Ipv4Repr {
+    /// The header fields of `p`.
+    pub fn parse<T: AsRef<[u8]>>(p: &Ipv4Packet<T>) -> Ipv4Repr {
+        Ipv4Repr {
+            src: p.src(),
+            dst: p.dst(),
+            protocol: p.protocol(),
+            ttl: p.ttl(),
+            payload_len: p.total_len() - p.header_len(),
+        }
+    }
+
+    /// Bytes `emit` writes.
+    pub const fn header_len(&self) -> usize {
+        IPV4_HEADER_LEN
+    }
+
+    /// Writes the 20-byte header (DF clear, id 0) with its checksum at the
+    /// start of `buf`.
+    pub fn emit(&self, buf: &mut [u8]) {
+        write_header(
+            buf,
+            self.src,
+            self.dst,
+            self.protocol,
+            self.ttl,
+            self.payload_len,
+        );
+    }
+}
+
 /// Why a buffer is not an IPv4 packet the switch routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Ipv4Error {
@@ -194,6 +240,14 @@ fn checksum20(h: &[u8; IPV4_HEADER_LEN]) -> u16 {
         sum = (sum & 0xffff) + (sum >> 16);
     }
     !(sum as u16)
+}
+
+/// The destination address of the IPv4 header at the start of `ip`,
+/// unchecked (for a prefetch before the header is validated).
+#[inline(always)]
+pub fn peek_dst(ip: &[u8]) -> Option<Ipv4Addr> {
+    let d = ip.get(field::DST)?;
+    Some(Ipv4Addr::new(d[0], d[1], d[2], d[3]))
 }
 
 /// Writes a 20-byte IPv4 header (no options, DF clear, id 0) into `out`,

@@ -4,12 +4,16 @@
 #![forbid(unsafe_code)]
 
 pub mod arp;
-mod ethernet;
+pub mod ethernet;
 pub mod icmp;
 pub mod ipv4;
 
-pub use ethernet::{EtherType, EthernetFrame, VlanTag, ETHERNET_HEADER_LEN, VLAN_TAG_LEN};
-pub use ipv4::{Ipv4Error, Ipv4Packet, IPV4_HEADER_LEN};
+pub use arp::{ArpOperation, ArpRepr};
+pub use ethernet::{
+    set_addresses, EtherType, EthernetFrame, EthernetRepr, VlanTag, ETHERNET_HEADER_LEN,
+    VLAN_TAG_LEN,
+};
+pub use ipv4::{Ipv4Error, Ipv4Packet, Ipv4Repr, IPV4_HEADER_LEN};
 pub use lisa_types::{MacAddr, MacParseError};
 
 /// Why a buffer could not be viewed as a header.

@@ -11,7 +11,8 @@ use crate::L3Tables;
 use dataplane::drops::common::{MALFORMED, NO_BUFFER};
 use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
 use dataplane::vlan::tag;
-use std::net::Ipv4Addr;
+use dataplane::wire::ipv4::peek_dst;
+use dataplane::wire::EthernetFrame;
 use std::sync::Arc;
 
 /// The node and its edges.
@@ -46,11 +47,11 @@ impl Node for Ipv4Route {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         let (lpm, nexthops) = (&self.tables.lpm, &self.tables.nexthops);
         let (forward, punt) = (self.forward, self.punt);
-        let router_mac = cx.table.router_mac.0;
+        let router_mac = cx.table.router_mac;
         for p in pkts.iter() {
-            let at = l3_offset(p.meta.tagged) + 16;
-            if let Some(d) = p.m.data().get(at..at + 4) {
-                lpm.prefetch(Ipv4Addr::new(d[0], d[1], d[2], d[3]));
+            let l3 = p.m.data().get(l3_offset(p.meta.tagged)..);
+            if let Some(dst) = l3.and_then(peek_dst) {
+                lpm.prefetch(dst);
             }
         }
         for mut p in pkts.drain(..) {
@@ -66,8 +67,9 @@ impl Node for Ipv4Route {
             }
             match route(&mut d[l2..], packet_len, lpm, nexthops) {
                 RouteVerdict::Forward { mac, vlan, len, df } => {
-                    d[0..6].copy_from_slice(&mac.0);
-                    d[6..12].copy_from_slice(&router_mac);
+                    let mut eth = EthernetFrame::new_unchecked(&mut d[..]);
+                    eth.set_dst(mac);
+                    eth.set_src(router_mac);
                     if p.meta.tagged && !tag::pop_tag(&mut p.m) {
                         cx.drop(p, &NO_BUFFER);
                         continue;

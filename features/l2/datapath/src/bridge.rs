@@ -12,6 +12,7 @@ use arrayvec::ArrayVec;
 use dataplane::drops::DropReason;
 use dataplane::graph::PuntReason;
 use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt, VECTOR};
+use dataplane::wire::ethernet::{addresses, ethertype_after_tag, is_group};
 use dataplane::wire::{EtherType, MacAddr};
 use std::sync::Arc;
 
@@ -78,19 +79,10 @@ pub fn learn_and_look_up(
     }
 }
 
-/// The ethertype after the frame's tag, if any.
-#[inline]
-fn ethertype(frame: &[u8], tagged: bool) -> u16 {
-    let at = if tagged { 16 } else { 12 };
-    frame
-        .get(at..at + 2)
-        .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]))
-}
-
 impl Bridge {
     /// Sends a frame for the router MAC to the node of its ethertype.
     fn to_router(&self, cx: &mut Cx<'_>, mut p: Pkt, next: &mut Next<'_>) {
-        let et = ethertype(p.m.data(), p.meta.tagged);
+        let et = ethertype_after_tag(p.m.data(), p.meta.tagged);
         match self.ethertypes.iter().find(|(t, _)| *t == et) {
             Some((_, to)) => {
                 p.meta.why = PuntReason::ForUs;
@@ -132,7 +124,7 @@ impl Node for Bridge {
             }
             if is_group(dst) {
                 fdb.learn_key(&src, p.meta.in_port, cx.now);
-                if routed_vlan && ethertype(p.m.data(), p.meta.tagged) == EtherType::ARP {
+                if routed_vlan && ethertype_after_tag(p.m.data(), p.meta.tagged) == EtherType::ARP {
                     // The SVI hears ARP too.
                     let copy = Pkt {
                         m: p.m.share(),
@@ -154,28 +146,6 @@ impl Node for Bridge {
             }
         }
     }
-}
-
-/// The destination and source MAC addresses of a frame, as the low 48
-/// bits of two words: two loads, no byte shuffling. A frame too short to
-/// hold them (never past `eth-input`) reads as from and to broadcast.
-#[inline(always)]
-pub fn addresses(frame: &[u8]) -> (u64, u64) {
-    let Some(h) = frame.get(..12) else {
-        return ((1 << 48) - 1, (1 << 48) - 1);
-    };
-    let w = |at: usize| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&h[at..at + 8]);
-        u64::from_be_bytes(b)
-    };
-    (w(0) >> 16, w(4) & ((1 << 48) - 1))
-}
-
-/// True for a group (multicast or broadcast) address.
-#[inline(always)]
-pub fn is_group(mac: u64) -> bool {
-    mac & (1 << 40) != 0
 }
 
 #[cfg(test)]

@@ -3,10 +3,10 @@
 //! destination's port, or flooded; no learning. Destination keys are
 //! hashed and prefetched for the whole vector first.
 
-use crate::bridge::{addresses, is_group};
 use crate::fdb::{Fdb, FdbKey};
 use arrayvec::ArrayVec;
 use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt, VECTOR};
+use dataplane::wire::ethernet::{addresses, is_group};
 use std::sync::Arc;
 
 /// The node and its edges.

@@ -21,10 +21,13 @@ use dataplane::mbuf::Mbuf;
 use dataplane::shared::Inject;
 use dataplane::shared::Shared;
 use dataplane::vlan::tag;
-use dataplane::wire::arp::{self, ArpPacket, ARP_REPLY, ARP_REQUEST};
+use dataplane::wire::arp::ArpPacket;
 use dataplane::wire::icmp;
-use dataplane::wire::ipv4::{decrement_ttl, write_header, IpProtocol};
-use dataplane::wire::{EtherType, EthernetFrame, Ipv4Packet, MacAddr, IPV4_HEADER_LEN};
+use dataplane::wire::ipv4::{decrement_ttl, IpProtocol};
+use dataplane::wire::{
+    set_addresses, ArpOperation, ArpRepr, EtherType, EthernetFrame, EthernetRepr, Ipv4Packet,
+    Ipv4Repr, MacAddr, ETHERNET_HEADER_LEN,
+};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -98,9 +98,9 @@ impl L3Control {
         let vlan = n.vlan;
         for mut m in std::mem::take(&mut n.held) {
             if let Some(d) = m.data_mut() {
-                d[0..6].copy_from_slice(&mac.0);
-                d[6..12].copy_from_slice(&router_mac.0);
-                self.inject(m, vlan);
+                if set_addresses(d, mac, router_mac) {
+                    self.inject(m, vlan);
+                }
             }
         }
     }
@@ -141,13 +141,14 @@ impl L3Control {
         let Some(svi) = st.svis.get(&vlan) else {
             return;
         };
-        let body = arp::build(
-            ARP_REQUEST,
-            st.router_mac,
-            svi.addr.addr,
-            MacAddr([0; 6]),
-            target,
-        );
+        let body = ArpRepr {
+            operation: ArpOperation::Request,
+            sender_mac: st.router_mac,
+            sender_ip: svi.addr.addr,
+            target_mac: MacAddr([0; 6]),
+            target_ip: target,
+        }
+        .emit();
         if let Some(m) = self.frame(MacAddr::BROADCAST, st.router_mac, EtherType::ARP, &body) {
             self.counters.arp_requests.fetch_add(1, Ordering::Relaxed);
             self.inject(m, vlan);

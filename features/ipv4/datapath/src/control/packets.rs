@@ -24,7 +24,8 @@ impl L3Control {
         let Some(svi) = st.svis.get(&p.vlan).map(|s| s.addr) else {
             return;
         };
-        let (sip, smac, tip) = (a.sender_ip(), a.sender_mac(), a.target_ip());
+        let a = ArpRepr::parse(&a);
+        let (sip, smac, tip) = (a.sender_ip, a.sender_mac, a.target_ip);
         if !smac.is_unicast() || sip == svi.addr {
             return;
         }
@@ -32,9 +33,16 @@ impl L3Control {
         if svi.contains(sip) && !sip.is_unspecified() {
             self.learn(st, sip, smac, tip == svi.addr, now);
         }
-        if a.operation() == ARP_REQUEST && tip == svi.addr {
+        if a.operation == ArpOperation::Request && tip == svi.addr {
             let router_mac = st.router_mac;
-            let body = arp::build(ARP_REPLY, router_mac, svi.addr, smac, sip);
+            let body = ArpRepr {
+                operation: ArpOperation::Reply,
+                sender_mac: router_mac,
+                sender_ip: svi.addr,
+                target_mac: smac,
+                target_ip: sip,
+            }
+            .emit();
             if let Some(m) = self.frame(smac, router_mac, EtherType::ARP, &body) {
                 self.counters.arp_replies.fetch_add(1, Ordering::Relaxed);
                 self.inject(m, p.vlan);
@@ -173,17 +181,23 @@ impl L3Control {
     /// Sends an ICMP message from the switch: routed like any packet, held
     /// if the next hop needs ARP first.
     pub(super) fn send_ip(&self, st: &mut State, src: Ipv4Addr, dst: Ipv4Addr, icmp_msg: &[u8]) {
-        let mut buf = vec![0u8; 14 + IPV4_HEADER_LEN + icmp_msg.len()];
-        buf[12..14].copy_from_slice(&EtherType::IPV4.to_be_bytes());
-        write_header(
-            &mut buf[14..],
+        // The addresses are filled in once the next hop is known.
+        let eth = EthernetRepr {
+            dst: MacAddr([0; 6]),
+            src: st.router_mac,
+            ethertype: EtherType::IPV4,
+        };
+        let ip = Ipv4Repr {
             src,
             dst,
-            IpProtocol::ICMP,
-            64,
-            icmp_msg.len(),
-        );
-        buf[14 + IPV4_HEADER_LEN..].copy_from_slice(icmp_msg);
+            protocol: IpProtocol::ICMP,
+            ttl: 64,
+            payload_len: icmp_msg.len(),
+        };
+        let mut buf = vec![0u8; eth.header_len() + ip.header_len() + icmp_msg.len()];
+        eth.emit(&mut buf);
+        ip.emit(&mut buf[eth.header_len()..]);
+        buf[eth.header_len() + ip.header_len()..].copy_from_slice(icmp_msg);
         let Some(mut m) = Mbuf::alloc(&self.shared.ctl_pool) else {
             return;
         };
@@ -197,8 +211,7 @@ impl L3Control {
         match self.tables.nexthops.get(id) {
             NextHop::Resolved { mac, vlan } => {
                 if let Some(d) = m.data_mut() {
-                    d[0..6].copy_from_slice(&mac.0);
-                    d[6..12].copy_from_slice(&st.router_mac.0);
+                    set_addresses(d, mac, st.router_mac);
                 }
                 self.inject(m, vlan);
             }
@@ -225,10 +238,13 @@ impl L3Control {
         body: &[u8],
     ) -> Option<Mbuf> {
         let mut m = Mbuf::alloc(&self.shared.ctl_pool)?;
-        let mut hdr = [0u8; 14];
-        hdr[0..6].copy_from_slice(&dst.0);
-        hdr[6..12].copy_from_slice(&src.0);
-        hdr[12..14].copy_from_slice(&ethertype.to_be_bytes());
+        let mut hdr = [0u8; ETHERNET_HEADER_LEN];
+        EthernetRepr {
+            dst,
+            src,
+            ethertype,
+        }
+        .emit(&mut hdr);
         (m.append(&hdr) && m.append(body)).then_some(m)
     }
 

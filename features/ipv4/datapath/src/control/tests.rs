@@ -112,13 +112,20 @@ fn ethernet(dst: MacAddr, src: MacAddr, ethertype: u16, body: &[u8]) -> Vec<u8> 
     f
 }
 
-fn arp_frame(op: u16, smac: MacAddr, sip: &str, tmac: MacAddr, tip: &str) -> Vec<u8> {
-    let dst = if op == ARP_REQUEST {
-        MacAddr([0xff; 6])
+fn arp_frame(op: ArpOperation, smac: MacAddr, sip: &str, tmac: MacAddr, tip: &str) -> Vec<u8> {
+    let dst = if op == ArpOperation::Request {
+        MacAddr::BROADCAST
     } else {
         tmac
     };
-    let body = arp::build(op, smac, ip(sip), tmac, ip(tip));
+    let body = ArpRepr {
+        operation: op,
+        sender_mac: smac,
+        sender_ip: ip(sip),
+        target_mac: tmac,
+        target_ip: ip(tip),
+    }
+    .emit();
     ethernet(dst, smac, EtherType::ARP, &body)
 }
 
@@ -128,23 +135,23 @@ fn ping(dst_mac: MacAddr, src: &str, dst: &str, ttl: u8) -> Vec<u8> {
     icmp_msg.extend(b"lisa-dp!");
     let c = checksum(&icmp_msg);
     icmp_msg[2..4].copy_from_slice(&c.to_be_bytes());
-    let mut pkt = vec![0u8; IPV4_HEADER_LEN];
-    write_header(
-        &mut pkt,
-        ip(src),
-        ip(dst),
-        IpProtocol::ICMP,
+    let repr = Ipv4Repr {
+        src: ip(src),
+        dst: ip(dst),
+        protocol: IpProtocol::ICMP,
         ttl,
-        icmp_msg.len(),
-    );
+        payload_len: icmp_msg.len(),
+    };
+    let mut pkt = vec![0u8; repr.header_len()];
+    repr.emit(&mut pkt);
     pkt.extend(icmp_msg);
     ethernet(dst_mac, HOST, EtherType::IPV4, &pkt)
 }
 
 /// The sender IP, target IP and operation of an ARP frame.
-fn arp_of(frame: &[u8]) -> (Ipv4Addr, Ipv4Addr, u16) {
-    let a = ArpPacket::new_checked(&frame[14..]).expect("an ARP frame");
-    (a.sender_ip(), a.target_ip(), a.operation())
+fn arp_of(frame: &[u8]) -> (Ipv4Addr, Ipv4Addr, ArpOperation) {
+    let a = ArpRepr::parse(&ArpPacket::new_checked(&frame[14..]).expect("an ARP frame"));
+    (a.sender_ip, a.target_ip, a.operation)
 }
 
 #[test]
@@ -152,7 +159,13 @@ fn arp_for_the_svi_is_answered_and_teaches_the_neighbor() {
     let r = Rig::new();
     r.punt(
         10,
-        &arp_frame(ARP_REQUEST, HOST, "10.0.10.5", MacAddr([0; 6]), "10.0.10.1"),
+        &arp_frame(
+            ArpOperation::Request,
+            HOST,
+            "10.0.10.5",
+            MacAddr([0; 6]),
+            "10.0.10.1",
+        ),
         PuntReason::ForUs,
     );
     let sent = r.sent();
@@ -163,7 +176,7 @@ fn arp_for_the_svi_is_answered_and_teaches_the_neighbor() {
     assert_eq!((eth.dst(), eth.src()), (HOST, ROUTER));
     assert_eq!(
         arp_of(f),
-        (ip("10.0.10.1"), ip("10.0.10.5"), ARP_REPLY),
+        (ip("10.0.10.1"), ip("10.0.10.5"), ArpOperation::Reply),
         "the SVI answers for itself"
     );
     let n = r.l3.arp_table();
@@ -184,12 +197,24 @@ fn arp_for_the_svi_is_answered_and_teaches_the_neighbor() {
     // no answer.
     r.punt(
         10,
-        &arp_frame(ARP_REQUEST, HOST, "10.0.10.5", MacAddr([0; 6]), "10.0.10.9"),
+        &arp_frame(
+            ArpOperation::Request,
+            HOST,
+            "10.0.10.5",
+            MacAddr([0; 6]),
+            "10.0.10.9",
+        ),
         PuntReason::ForUs,
     );
     r.punt(
         20,
-        &arp_frame(ARP_REQUEST, HOST, "10.0.10.5", MacAddr([0; 6]), "10.0.10.1"),
+        &arp_frame(
+            ArpOperation::Request,
+            HOST,
+            "10.0.10.5",
+            MacAddr([0; 6]),
+            "10.0.10.1",
+        ),
         PuntReason::ForUs,
     );
     assert!(r.sent().is_empty());
@@ -230,12 +255,12 @@ fn the_lpm_follows_the_precedence_of_routes() {
     let asked = r.sent();
     assert!(
         asked.len() == 1
-            && arp_of(&asked[0].1) == (ip("10.0.10.1"), ip("10.0.10.254"), ARP_REQUEST),
+            && arp_of(&asked[0].1) == (ip("10.0.10.1"), ip("10.0.10.254"), ArpOperation::Request),
         "the gateway is asked for: {asked:?}"
     );
     r.punt(
         10,
-        &arp_frame(ARP_REPLY, GW, "10.0.10.254", ROUTER, "10.0.10.1"),
+        &arp_frame(ArpOperation::Reply, GW, "10.0.10.254", ROUTER, "10.0.10.1"),
         PuntReason::ForUs,
     );
     assert_eq!(
@@ -269,7 +294,13 @@ fn pings_are_answered_and_expired_packets_get_an_error() {
     let r = Rig::new();
     r.punt(
         10,
-        &arp_frame(ARP_REQUEST, HOST, "10.0.10.5", MacAddr([0; 6]), "10.0.10.1"),
+        &arp_frame(
+            ArpOperation::Request,
+            HOST,
+            "10.0.10.5",
+            MacAddr([0; 6]),
+            "10.0.10.1",
+        ),
         PuntReason::ForUs,
     );
     r.sent();
@@ -313,11 +344,14 @@ fn a_packet_waits_for_its_neighbor_then_leaves_rewritten() {
     );
     let asked = r.sent();
     assert_eq!(asked.len(), 1, "an ARP request, the packet held: {asked:?}");
-    assert_eq!(arp_of(&asked[0].1), (ip("10.0.10.1"), target, ARP_REQUEST));
+    assert_eq!(
+        arp_of(&asked[0].1),
+        (ip("10.0.10.1"), target, ArpOperation::Request)
+    );
     let nmac = MacAddr([0x02, 0, 0, 0, 0, 0x09]);
     r.punt(
         10,
-        &arp_frame(ARP_REPLY, nmac, "10.0.10.9", ROUTER, "10.0.10.1"),
+        &arp_frame(ArpOperation::Reply, nmac, "10.0.10.9", ROUTER, "10.0.10.1"),
         PuntReason::ForUs,
     );
     let sent = r.sent();
