@@ -85,7 +85,7 @@ impl Node for Ipv4Route {
                     p.meta.why = why;
                     next.send(punt, p);
                 }
-                RouteVerdict::Drop(why) => cx.drop(p, why),
+                RouteVerdict::Drop(why) => cx.drop(p, why.reason()),
             }
         }
     }

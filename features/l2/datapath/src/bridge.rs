@@ -54,8 +54,8 @@ pub enum Verdict {
     Forward(u16),
     /// Out of every other port of its VLAN.
     Flood,
-    /// Nowhere, for this reason.
-    Drop(&'static DropReason),
+    /// Nowhere: the destination is behind the ingress port.
+    SameInterface,
 }
 
 /// Learns `src` on `in_port` and decides where a frame to `dst` goes.
@@ -73,7 +73,7 @@ pub fn learn_and_look_up(
         return Verdict::Flood;
     }
     match fdb.lookup_key(dst) {
-        Some(hit) if hit.port == in_port => Verdict::Drop(&SAME_INTERFACE),
+        Some(hit) if hit.port == in_port => Verdict::SameInterface,
         Some(hit) => Verdict::Forward(hit.port),
         None => Verdict::Flood,
     }
@@ -137,7 +137,7 @@ impl Node for Bridge {
             }
             let dst_mac = MacAddr::from_u64(dst);
             match learn_and_look_up(fdb, &src, &dst_key, dst_mac, p.meta.in_port, cx.now) {
-                Verdict::Drop(why) => cx.drop(p, why),
+                Verdict::SameInterface => cx.drop(p, &SAME_INTERFACE),
                 Verdict::Forward(port) => {
                     p.meta.out = port;
                     next.send(self.output, p);
@@ -167,7 +167,7 @@ mod tests {
         assert_eq!(d(B, A, 2), Verdict::Forward(1));
         assert_eq!(d(A, B, 1), Verdict::Forward(2));
         assert_eq!(d(A, MacAddr([0xff; 6]), 1), Verdict::Flood);
-        assert_eq!(d(B, A, 1), Verdict::Drop(&SAME_INTERFACE), "B moved to 1");
+        assert_eq!(d(B, A, 1), Verdict::SameInterface, "B moved to 1");
         assert!(fdb.lookup(1, A).is_none(), "learned in VLAN 10 only");
     }
 
