@@ -187,7 +187,8 @@ impl Pipeline {
     ///
     /// # Panics
     /// If another node has that ethertype.
-    pub fn add_ethertype(&mut self, ethertype: u16, node: &'static str) {
+    pub fn add_ethertype(&mut self, ethertype: crate::wire::EtherType, node: &'static str) {
+        let ethertype = ethertype.raw();
         assert!(
             self.ethertypes.iter().all(|(t, _)| *t != ethertype),
             "pipeline: ethertype {ethertype:#06x} registered twice"

@@ -14,7 +14,7 @@ pub fn push_tag(m: &mut Mbuf, vlan: u16) -> bool {
         return false;
     };
     d.copy_within(VLAN_TAG_LEN..VLAN_TAG_LEN + 12, 0);
-    d[12..14].copy_from_slice(&EtherType::VLAN.to_be_bytes());
+    d[12..14].copy_from_slice(&EtherType::Vlan.raw().to_be_bytes());
     d[14..16].copy_from_slice(&(vlan & 0x0fff).to_be_bytes());
     true
 }
@@ -60,7 +60,7 @@ pub fn other_form_header(
         hdr[12..14].copy_from_slice(&frame[16..18]);
         (14, 18)
     } else {
-        hdr[12..14].copy_from_slice(&EtherType::VLAN.to_be_bytes());
+        hdr[12..14].copy_from_slice(&EtherType::Vlan.raw().to_be_bytes());
         hdr[14..16].copy_from_slice(&(vlan & 0x0fff).to_be_bytes());
         hdr[16..18].copy_from_slice(&frame[12..14]);
         (18, 14)

@@ -17,22 +17,54 @@ mod field {
     pub const INNER_ETHERTYPE: Range<usize> = 16..18;
 }
 
-/// EtherType values the switch looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EtherType;
+/// An ethertype: the ones the switch knows, and any other kept as is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EtherType {
+    /// IPv4.
+    Ipv4,
+    /// ARP.
+    Arp,
+    /// IEEE 802.1Q VLAN tag.
+    Vlan,
+    /// IEEE 802.1ad service tag (QinQ).
+    QinQ,
+    /// IPv6.
+    Ipv6,
+    /// Any other.
+    Unknown(u16),
+}
 
 impl EtherType {
-    /// IPv4.
-    pub const IPV4: u16 = 0x0800;
-    /// ARP.
-    pub const ARP: u16 = 0x0806;
-    /// IEEE 802.1Q VLAN tag.
-    pub const VLAN: u16 = 0x8100;
-    /// IEEE 802.1ad service tag (QinQ).
-    pub const QINQ: u16 = 0x88a8;
-    /// IPv6.
-    pub const IPV6: u16 = 0x86dd;
+    /// Its value on the wire.
+    #[inline]
+    pub const fn raw(self) -> u16 {
+        match self {
+            EtherType::Ipv4 => 0x0800,
+            EtherType::Arp => 0x0806,
+            EtherType::Vlan => 0x8100,
+            EtherType::QinQ => 0x88a8,
+            EtherType::Ipv6 => 0x86dd,
+            EtherType::Unknown(v) => v,
+        }
+    }
 }
+
+impl From<u16> for EtherType {
+    #[inline]
+    fn from(v: u16) -> EtherType {
+        match v {
+            0x0800 => EtherType::Ipv4,
+            0x0806 => EtherType::Arp,
+            0x8100 => EtherType::Vlan,
+            0x88a8 => EtherType::QinQ,
+            0x86dd => EtherType::Ipv6,
+            other => EtherType::Unknown(other),
+        }
+    }
+}
+
+/// 802.1Q's TPID, for the fast path.
+const TPID: u16 = EtherType::Vlan.raw();
 
 /// A read view of an Ethernet frame whose header length has been checked.
 #[derive(Debug, Clone, Copy)]
@@ -52,7 +84,7 @@ impl<T: AsRef<[u8]>> EthernetFrame<T> {
             });
         }
         let frame = EthernetFrame { buffer };
-        if frame.raw_ethertype() == EtherType::VLAN && len < ETHERNET_HEADER_LEN + VLAN_TAG_LEN {
+        if frame.raw_ethertype() == TPID && len < ETHERNET_HEADER_LEN + VLAN_TAG_LEN {
             return Err(WireError::Truncated {
                 len,
                 need: ETHERNET_HEADER_LEN + VLAN_TAG_LEN,
@@ -90,7 +122,7 @@ impl<T: AsRef<[u8]>> EthernetFrame<T> {
 
     /// The 802.1Q tag's VLAN id and priority, if the frame is tagged.
     pub fn vlan_tag(&self) -> Option<VlanTag> {
-        if self.raw_ethertype() != EtherType::VLAN {
+        if self.raw_ethertype() != TPID {
             return None;
         }
         let tci = self.get_u16(field::VLAN_TCI);
@@ -101,17 +133,17 @@ impl<T: AsRef<[u8]>> EthernetFrame<T> {
     }
 
     /// The ethertype of the payload, past any 802.1Q tag.
-    pub fn ethertype(&self) -> u16 {
-        if self.raw_ethertype() == EtherType::VLAN {
-            self.get_u16(field::INNER_ETHERTYPE)
+    pub fn ethertype(&self) -> EtherType {
+        if self.raw_ethertype() == TPID {
+            self.get_u16(field::INNER_ETHERTYPE).into()
         } else {
-            self.raw_ethertype()
+            self.raw_ethertype().into()
         }
     }
 
     /// Length of the L2 header: 14, or 18 with an 802.1Q tag.
     pub fn header_len(&self) -> usize {
-        if self.raw_ethertype() == EtherType::VLAN {
+        if self.raw_ethertype() == TPID {
             ETHERNET_HEADER_LEN + VLAN_TAG_LEN
         } else {
             ETHERNET_HEADER_LEN
@@ -147,7 +179,7 @@ pub struct EthernetRepr {
     /// Source.
     pub src: MacAddr,
     /// The payload's ethertype (past any tag, when parsed).
-    pub ethertype: u16,
+    pub ethertype: EtherType,
 }
 
 impl EthernetRepr {
@@ -173,7 +205,7 @@ impl EthernetRepr {
         };
         f.set_dst(self.dst);
         f.set_src(self.src);
-        f.set_raw_ethertype(self.ethertype);
+        f.set_raw_ethertype(self.ethertype.raw());
     }
 }
 
@@ -252,7 +284,7 @@ mod tests {
         let e = EthernetFrame::new_checked(&f[..]).unwrap();
         assert_eq!(e.dst(), MacAddr::BROADCAST);
         assert_eq!(e.src().to_string(), "02:00:00:00:00:01");
-        assert_eq!(e.ethertype(), EtherType::ARP);
+        assert_eq!(e.ethertype(), EtherType::Arp);
         assert_eq!(e.vlan_tag(), None);
         assert_eq!(e.header_len(), 14);
     }
@@ -262,7 +294,7 @@ mod tests {
         let f = frame(true);
         let e = EthernetFrame::new_checked(&f[..]).unwrap();
         assert_eq!(e.vlan_tag(), Some(VlanTag { vid: 10, pcp: 1 }));
-        assert_eq!(e.ethertype(), EtherType::ARP);
+        assert_eq!(e.ethertype(), EtherType::Arp);
         assert_eq!(e.header_len(), 18);
     }
 

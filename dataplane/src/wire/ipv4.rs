@@ -19,12 +19,42 @@ mod field {
     pub const DST: Range<usize> = 16..20;
 }
 
-/// IP protocol numbers the switch looks at.
-pub struct IpProtocol;
+/// An IP protocol: the ones the switch knows, and any other kept as is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IpProtocol {
+    /// ICMP.
+    Icmp,
+    /// TCP.
+    Tcp,
+    /// UDP.
+    Udp,
+    /// Any other.
+    Unknown(u8),
+}
 
 impl IpProtocol {
-    /// ICMP.
-    pub const ICMP: u8 = 1;
+    /// Its number on the wire.
+    #[inline]
+    pub const fn raw(self) -> u8 {
+        match self {
+            IpProtocol::Icmp => 1,
+            IpProtocol::Tcp => 6,
+            IpProtocol::Udp => 17,
+            IpProtocol::Unknown(v) => v,
+        }
+    }
+}
+
+impl From<u8> for IpProtocol {
+    #[inline]
+    fn from(v: u8) -> IpProtocol {
+        match v {
+            1 => IpProtocol::Icmp,
+            6 => IpProtocol::Tcp,
+            17 => IpProtocol::Udp,
+            other => IpProtocol::Unknown(other),
+        }
+    }
 }
 
 /// An IPv4 header without options, parsed or to emit.
@@ -35,7 +65,7 @@ pub struct Ipv4Repr {
     /// Destination.
     pub dst: Ipv4Addr,
     /// The payload's protocol.
-    pub protocol: u8,
+    pub protocol: IpProtocol,
     /// Time to live.
     pub ttl: u8,
     /// Bytes after the header.
@@ -66,7 +96,7 @@ impl Ipv4Repr {
             buf,
             self.src,
             self.dst,
-            self.protocol,
+            self.protocol.raw(),
             self.ttl,
             self.payload_len,
         );
@@ -168,8 +198,8 @@ impl<T: AsRef<[u8]>> Ipv4Packet<T> {
     }
 
     /// Protocol of the payload.
-    pub fn protocol(&self) -> u8 {
-        self.b()[field::PROTOCOL]
+    pub fn protocol(&self) -> IpProtocol {
+        self.b()[field::PROTOCOL].into()
     }
 
     /// Source address.
@@ -300,7 +330,7 @@ mod tests {
             &mut h,
             Ipv4Addr::new(10, 0, 0, 1),
             Ipv4Addr::new(10, 0, 1, 2),
-            IpProtocol::ICMP,
+            IpProtocol::Icmp.raw(),
             ttl,
             8,
         );

@@ -88,8 +88,8 @@ impl Ipv4Datapath {
             drops: vec![&punt::PUNT_QUEUE_FULL],
             build: Box::new(move |_| Box::new(punt::PuntNode::new(t.clone()))),
         });
-        p.add_ethertype(EtherType::IPV4, "ipv4-route");
-        p.add_ethertype(EtherType::ARP, "punt");
+        p.add_ethertype(EtherType::Ipv4, "ipv4-route");
+        p.add_ethertype(EtherType::Arp, "punt");
         let t = self.tables.clone();
         p.add_stop_hook(Box::new(move || while t.punt.pop().is_some() {}));
     }

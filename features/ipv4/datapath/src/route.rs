@@ -110,7 +110,7 @@ mod tests {
             &mut p,
             Ipv4Addr::new(10, 0, 10, 2),
             Ipv4Addr::from(dst),
-            IpProtocol::ICMP,
+            IpProtocol::Icmp.raw(),
             ttl,
             8,
         );
@@ -193,7 +193,7 @@ mod tests {
             &mut head,
             Ipv4Addr::new(10, 0, 10, 2),
             Ipv4Addr::new(10, 0, 20, 2),
-            IpProtocol::ICMP,
+            IpProtocol::Icmp.raw(),
             64,
             7980,
         );

@@ -124,7 +124,9 @@ impl Node for Bridge {
             }
             if is_group(dst) {
                 fdb.learn_key(&src, p.meta.in_port, cx.now);
-                if routed_vlan && ethertype_after_tag(p.m.data(), p.meta.tagged) == EtherType::ARP {
+                if routed_vlan
+                    && ethertype_after_tag(p.m.data(), p.meta.tagged) == EtherType::Arp.raw()
+                {
                     // The SVI hears ARP too.
                     let copy = Pkt {
                         m: p.m.share(),

@@ -149,7 +149,7 @@ impl L3Control {
             target_ip: target,
         }
         .emit();
-        if let Some(m) = self.frame(MacAddr::BROADCAST, st.router_mac, EtherType::ARP, &body) {
+        if let Some(m) = self.frame(MacAddr::BROADCAST, st.router_mac, EtherType::Arp, &body) {
             self.counters.arp_requests.fetch_add(1, Ordering::Relaxed);
             self.inject(m, vlan);
         }

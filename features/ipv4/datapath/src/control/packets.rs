@@ -11,8 +11,8 @@ impl L3Control {
         };
         let l2 = eth.header_len();
         match (eth.ethertype(), p.why) {
-            (EtherType::ARP, _) => self.on_arp(st, &p, l2),
-            (EtherType::IPV4, why) => self.on_ipv4(st, p, l2, why),
+            (EtherType::Arp, _) => self.on_arp(st, &p, l2),
+            (EtherType::Ipv4, why) => self.on_ipv4(st, p, l2, why),
             _ => {}
         }
     }
@@ -43,7 +43,7 @@ impl L3Control {
                 target_ip: sip,
             }
             .emit();
-            if let Some(m) = self.frame(smac, router_mac, EtherType::ARP, &body) {
+            if let Some(m) = self.frame(smac, router_mac, EtherType::Arp, &body) {
                 self.counters.arp_replies.fetch_add(1, Ordering::Relaxed);
                 self.inject(m, p.vlan);
             }
@@ -66,7 +66,7 @@ impl L3Control {
         let _ = later_fragment;
         match why {
             PuntReason::ForUs => {
-                if proto != IpProtocol::ICMP {
+                if proto != IpProtocol::Icmp {
                     return;
                 }
                 let reply = {
@@ -152,7 +152,7 @@ impl L3Control {
             {
                 return;
             }
-            if ip.protocol() == IpProtocol::ICMP
+            if ip.protocol() == IpProtocol::Icmp
                 && ip
                     .payload()
                     .first()
@@ -185,12 +185,12 @@ impl L3Control {
         let eth = EthernetRepr {
             dst: MacAddr([0; 6]),
             src: st.router_mac,
-            ethertype: EtherType::IPV4,
+            ethertype: EtherType::Ipv4,
         };
         let ip = Ipv4Repr {
             src,
             dst,
-            protocol: IpProtocol::ICMP,
+            protocol: IpProtocol::Icmp,
             ttl: 64,
             payload_len: icmp_msg.len(),
         };
@@ -234,7 +234,7 @@ impl L3Control {
         &self,
         dst: MacAddr,
         src: MacAddr,
-        ethertype: u16,
+        ethertype: EtherType,
         body: &[u8],
     ) -> Option<Mbuf> {
         let mut m = Mbuf::alloc(&self.shared.ctl_pool)?;

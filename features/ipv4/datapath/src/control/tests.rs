@@ -103,11 +103,11 @@ impl Rig {
     }
 }
 
-fn ethernet(dst: MacAddr, src: MacAddr, ethertype: u16, body: &[u8]) -> Vec<u8> {
+fn ethernet(dst: MacAddr, src: MacAddr, ethertype: EtherType, body: &[u8]) -> Vec<u8> {
     let mut f = Vec::new();
     f.extend(dst.0);
     f.extend(src.0);
-    f.extend(ethertype.to_be_bytes());
+    f.extend(ethertype.raw().to_be_bytes());
     f.extend(body);
     f
 }
@@ -126,7 +126,7 @@ fn arp_frame(op: ArpOperation, smac: MacAddr, sip: &str, tmac: MacAddr, tip: &st
         target_ip: ip(tip),
     }
     .emit();
-    ethernet(dst, smac, EtherType::ARP, &body)
+    ethernet(dst, smac, EtherType::Arp, &body)
 }
 
 /// An IPv4 packet with an ICMP echo request of `ttl`.
@@ -138,14 +138,14 @@ fn ping(dst_mac: MacAddr, src: &str, dst: &str, ttl: u8) -> Vec<u8> {
     let repr = Ipv4Repr {
         src: ip(src),
         dst: ip(dst),
-        protocol: IpProtocol::ICMP,
+        protocol: IpProtocol::Icmp,
         ttl,
         payload_len: icmp_msg.len(),
     };
     let mut pkt = vec![0u8; repr.header_len()];
     repr.emit(&mut pkt);
     pkt.extend(icmp_msg);
-    ethernet(dst_mac, HOST, EtherType::IPV4, &pkt)
+    ethernet(dst_mac, HOST, EtherType::Ipv4, &pkt)
 }
 
 /// The sender IP, target IP and operation of an ARP frame.
