@@ -75,14 +75,7 @@ struct Lab {
 }
 
 fn lab() -> Lab {
-    let ports: Vec<(String, String)> = (1..=5)
-        .map(|i| (format!("Ethernet{i}"), format!("tap:{}", tap(i))))
-        .collect();
-    let refs: Vec<(&str, &str)> = ports
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let sw = Lisad::start(&refs, &[]);
+    let sw = Lisad::start_with_taps(5, tap);
     sw.configure(&[
         "vlan 20",
         "interface Ethernet4",
@@ -212,14 +205,7 @@ fn span_copies_to_a_capturing_host() {
 #[test]
 fn mirror_api_follows_the_ios_rules() {
     let _serial = serial();
-    let ports: Vec<(String, String)> = (1..=3)
-        .map(|i| (format!("Ethernet{i}"), format!("tap:{}", tap(10 + i))))
-        .collect();
-    let refs: Vec<(&str, &str)> = ports
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let sw = Lisad::start(&refs, &[]);
+    let sw = Lisad::start_with_taps(3, |i| tap(10 + i));
     let (rt, ch) = sw.grpc();
     let mut m = MirrorClient::new(ch);
     let src = |name: &str, d: MirrorDirection| MirrorSource {

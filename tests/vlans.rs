@@ -21,14 +21,7 @@ struct Lab {
 }
 
 fn lab() -> Lab {
-    let ports: Vec<(String, String)> = (1..=6)
-        .map(|i| (format!("Ethernet{i}"), format!("tap:{}", tap(i))))
-        .collect();
-    let refs: Vec<(&str, &str)> = ports
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let sw = Lisad::start(&refs, &[]);
+    let sw = Lisad::start_with_taps(6, tap);
     sw.configure(&[
         "vlan 10",
         " name users",

@@ -76,6 +76,19 @@ impl Lisad {
         Lisad::start_in(dir, ports, extra)
     }
 
+    /// Starts lisad with ports `Ethernet1..=n`, port i on the tap interface
+    /// `tap(i)`.
+    pub fn start_with_taps(n: u32, tap: impl Fn(u32) -> String) -> Lisad {
+        let ports: Vec<(String, String)> = (1..=n)
+            .map(|i| (format!("Ethernet{i}"), format!("tap:{}", tap(i))))
+            .collect();
+        let refs: Vec<(&str, &str)> = ports
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        Lisad::start(&refs, &[])
+    }
+
     /// Stops this lisad and starts a new one in its place: the same control
     /// socket and startup-config, `ports` and `extra` as for `start`.
     pub fn restart(&mut self, ports: &[(&str, &str)], extra: &[&str]) {

@@ -95,6 +95,18 @@ impl Rig {
         );
     }
 
+    /// HOST (10.0.10.5) asks ARP for `target`, received in `vlan`.
+    fn host_asks(&self, vlan: u16, target: &str) {
+        let req = arp_frame(
+            ArpOperation::Request,
+            HOST,
+            "10.0.10.5",
+            MacAddr([0; 6]),
+            target,
+        );
+        self.punt(vlan, &req, PuntReason::ForUs);
+    }
+
     /// What the control thread sent since the last call: (VLAN, frame).
     fn sent(&self) -> Vec<(u16, Vec<u8>)> {
         std::iter::from_fn(|| self.shared.inject.pop())
@@ -157,17 +169,7 @@ fn arp_of(frame: &[u8]) -> (Ipv4Addr, Ipv4Addr, ArpOperation) {
 #[test]
 fn arp_for_the_svi_is_answered_and_teaches_the_neighbor() {
     let r = Rig::new();
-    r.punt(
-        10,
-        &arp_frame(
-            ArpOperation::Request,
-            HOST,
-            "10.0.10.5",
-            MacAddr([0; 6]),
-            "10.0.10.1",
-        ),
-        PuntReason::ForUs,
-    );
+    r.host_asks(10, "10.0.10.1");
     let sent = r.sent();
     assert_eq!(sent.len(), 1, "one reply");
     let (vlan, f) = &sent[0];
@@ -195,28 +197,8 @@ fn arp_for_the_svi_is_answered_and_teaches_the_neighbor() {
     );
     // A request for another address, or from another subnet's VLAN, gets
     // no answer.
-    r.punt(
-        10,
-        &arp_frame(
-            ArpOperation::Request,
-            HOST,
-            "10.0.10.5",
-            MacAddr([0; 6]),
-            "10.0.10.9",
-        ),
-        PuntReason::ForUs,
-    );
-    r.punt(
-        20,
-        &arp_frame(
-            ArpOperation::Request,
-            HOST,
-            "10.0.10.5",
-            MacAddr([0; 6]),
-            "10.0.10.1",
-        ),
-        PuntReason::ForUs,
-    );
+    r.host_asks(10, "10.0.10.9");
+    r.host_asks(20, "10.0.10.1");
     assert!(r.sent().is_empty());
 }
 
@@ -292,17 +274,7 @@ fn the_lpm_follows_the_precedence_of_routes() {
 #[test]
 fn pings_are_answered_and_expired_packets_get_an_error() {
     let r = Rig::new();
-    r.punt(
-        10,
-        &arp_frame(
-            ArpOperation::Request,
-            HOST,
-            "10.0.10.5",
-            MacAddr([0; 6]),
-            "10.0.10.1",
-        ),
-        PuntReason::ForUs,
-    );
+    r.host_asks(10, "10.0.10.1");
     r.sent();
     r.punt(
         10,
