@@ -104,9 +104,6 @@ pub enum DataplaneError {
     /// The MTU is out of range.
     #[error("MTU {0} is out of range (68-{MAX_MTU})")]
     BadMtu(u16),
-    /// A routing change was refused.
-    #[error("{0}")]
-    L3(String),
 }
 
 /// A port of the running switch.
