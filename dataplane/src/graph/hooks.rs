@@ -39,7 +39,7 @@ pub type HookBuilder = Box<dyn Fn() -> Box<dyn PortHook> + Send + Sync>;
 
 /// A hook, as declared by the feature that owns it.
 pub struct HookSpec {
-    /// Its name, unique (`Dataplane::set_port_hook` takes it).
+    /// Its name, unique (`Dataplane::set_hook_on_ports` takes it).
     pub name: &'static str,
     /// The reasons it drops for.
     pub drops: Vec<&'static DropReason>,

@@ -3,7 +3,7 @@
 //! switching. A port plugged again starts with none; the feature that
 //! wants them sets them again (`DaemonFeature::port_added`).
 
-use super::{position, Dataplane, DataplaneError};
+use super::{Dataplane, DataplaneError};
 
 /// A port's hook bits and detachment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -17,13 +17,15 @@ pub(super) struct PortHooks {
 }
 
 impl Dataplane {
-    /// Enables (or disables) hook `hook` on port `name`, per direction.
-    pub fn set_port_hook(
+    /// Sets hook `hook` on every plugged port at once, as `want` says of
+    /// each port name: (rx, tx, detached). A detached port is in no flood
+    /// list, and what it receives goes no further than its rx hooks; the
+    /// addresses learned on a port just detached are forgotten. One new
+    /// forwarding table at most, whatever the number of ports.
+    pub fn set_hook_on_ports(
         &self,
-        name: &str,
         hook: &str,
-        rx: bool,
-        tx: bool,
+        want: impl Fn(&str) -> (bool, bool, bool),
     ) -> Result<(), DataplaneError> {
         let bit = self
             .shared
@@ -31,30 +33,25 @@ impl Dataplane {
             .hook_bit(hook)
             .ok_or_else(|| DataplaneError::NoSuchHook(hook.to_string()))?;
         let mut st = self.state();
-        let i = position(&st, name)?;
-        let h = &mut st.ports[i].hooks;
-        let old = *h;
-        h.rx = if rx { h.rx | bit } else { h.rx & !bit };
-        h.tx = if tx { h.tx | bit } else { h.tx & !bit };
-        if *h != old {
+        let mut changed = false;
+        let mut detached_now = Vec::new();
+        for p in &mut st.ports {
+            let (rx, tx, detached) = want(&p.name);
+            let h = &mut p.hooks;
+            let old = *h;
+            h.rx = if rx { h.rx | bit } else { h.rx & !bit };
+            h.tx = if tx { h.tx | bit } else { h.tx & !bit };
+            h.detached = detached;
+            if detached && !old.detached {
+                detached_now.push(p.eth.port_id());
+            }
+            changed |= *h != old;
+        }
+        if changed {
             self.publish(&st);
         }
-        Ok(())
-    }
-
-    /// Takes port `name` out of switching (or puts it back): a detached
-    /// port is in no flood list, and what it receives goes no further than
-    /// its rx hooks. Addresses learned on it are forgotten.
-    pub fn set_port_detached(&self, name: &str, detached: bool) -> Result<(), DataplaneError> {
-        let mut st = self.state();
-        let i = position(&st, name)?;
-        if st.ports[i].hooks.detached == detached {
-            return Ok(());
-        }
-        st.ports[i].hooks.detached = detached;
-        let port = st.ports[i].eth.port_id();
-        self.publish(&st);
-        if detached {
+        drop(st);
+        for port in detached_now {
             for l in self.shared.pipeline.listeners() {
                 l.port_changed(port);
             }

@@ -5,6 +5,7 @@
 use crate::datapath::MirrorState;
 use controlplane::grpc::config::status;
 use controlplane::grpc::SwitchContext;
+use dataplane::PortInfo;
 use lisa_engine::Config;
 use lisa_mirror::{Direction, MonitorConfig, Session, MAX_SESSION};
 use lisa_proto::v1::{
@@ -73,15 +74,13 @@ fn from_proto(cfg: &Config, s: &MonitorSession) -> Result<Session, String> {
 
 impl MirrorService {
     /// Session `id` as the API shows it, with its state and counts.
-    fn to_proto(&self, id: u16, s: &Session) -> MonitorSession {
+    /// `ports`: the plugged ports (`Dataplane::ports`), read once per call.
+    fn to_proto(&self, ports: &[PortInfo], id: u16, s: &Session) -> MonitorSession {
         let (copies, no_buffer) = self.state.counts(id);
-        let dst = s.destination.as_deref().and_then(|d| {
-            self.ctx
-                .dp
-                .ports()
-                .into_iter()
-                .find(|p| p.name.eq_ignore_ascii_case(d))
-        });
+        let dst = s
+            .destination
+            .as_deref()
+            .and_then(|d| ports.iter().find(|p| p.name.eq_ignore_ascii_case(d)));
         MonitorSession {
             id: u32::from(id),
             sources: s
@@ -125,10 +124,11 @@ impl mirror_server::Mirror for MirrorService {
         &self,
         _: Request<ListMonitorSessionsRequest>,
     ) -> Result<Response<ListMonitorSessionsResponse>, Status> {
+        let ports = self.ctx.dp.ports();
         let sessions = self
             .sessions()
             .iter()
-            .map(|(id, s)| self.to_proto(*id, s))
+            .map(|(id, s)| self.to_proto(&ports, *id, s))
             .collect();
         Ok(Response::new(ListMonitorSessionsResponse { sessions }))
     }
@@ -154,7 +154,11 @@ impl mirror_server::Mirror for MirrorService {
         })
         .await?
         .map_err(status)?;
-        Ok(Response::new(self.to_proto(id, &session)))
+        Ok(Response::new(self.to_proto(
+            &self.ctx.dp.ports(),
+            id,
+            &session,
+        )))
     }
 
     async fn delete_monitor_session(

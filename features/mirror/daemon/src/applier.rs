@@ -45,21 +45,22 @@ pub fn push(dp: &Dataplane, state: &MirrorState, m: &MonitorConfig) {
         .values()
         .filter_map(|s| s.destination.as_deref())
         .collect();
-    for (id, name) in dp.port_names() {
-        let i = usize::from(id);
-        let rx = vlan_rx || table.rx[i] != Target::NONE;
-        let tx = vlan_tx || table.tx[i] != Target::NONE;
-        let detached = destinations.iter().any(|d| d.eq_ignore_ascii_case(&name));
-        // Detach first and attach last: a destination never floods.
-        if detached {
-            let _ = dp.set_port_detached(&name, true);
-        }
-        if let Err(e) = dp.set_port_hook(&name, HOOK, rx, tx) {
-            tracing::warn!(port = %name, error = %e, "mirror hook not set");
-        }
-        if !detached {
-            let _ = dp.set_port_detached(&name, false);
-        }
+    let ids: std::collections::HashMap<String, usize> = dp
+        .port_names()
+        .into_iter()
+        .map(|(id, name)| (name, usize::from(id)))
+        .collect();
+    let want = |name: &str| {
+        let i = ids.get(name).copied().unwrap_or(usize::MAX);
+        let on = |t: &Vec<Target>| t.get(i).is_some_and(|t| *t != Target::NONE);
+        (
+            vlan_rx || on(&table.rx),
+            vlan_tx || on(&table.tx),
+            destinations.iter().any(|d| d.eq_ignore_ascii_case(name)),
+        )
+    };
+    if let Err(e) = dp.set_hook_on_ports(HOOK, want) {
+        tracing::warn!(error = %e, "mirror hook not set");
     }
     state.table.publish(table);
 }

@@ -17,7 +17,7 @@ use lisa_mirror::MAX_SESSION;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// The hook's name (`Dataplane::set_port_hook`).
+/// The hook's name (`Dataplane::set_hook_on_ports`).
 pub const HOOK: &str = "mirror";
 
 /// No buffer was left to copy a monitored frame into.
