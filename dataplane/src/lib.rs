@@ -18,6 +18,7 @@ pub mod port;
 pub mod shared;
 pub mod snapshot;
 pub mod switch;
+pub mod timer;
 pub mod tx;
 pub mod vlan;
 pub mod wire;

@@ -1,5 +1,6 @@
 //! Ethernet II frames, with an optional 802.1Q tag.
 
+use super::vlan::VlanTag;
 use super::{MacAddr, WireError};
 use std::ops::Range;
 
@@ -125,11 +126,7 @@ impl<T: AsRef<[u8]>> EthernetFrame<T> {
         if self.raw_ethertype() != TPID {
             return None;
         }
-        let tci = self.get_u16(field::VLAN_TCI);
-        Some(VlanTag {
-            vid: tci & 0x0fff,
-            pcp: (tci >> 13) as u8,
-        })
+        Some(VlanTag::from_tci(self.get_u16(field::VLAN_TCI)))
     }
 
     /// The ethertype of the payload, past any 802.1Q tag.
@@ -248,19 +245,14 @@ pub fn is_group(mac: u64) -> bool {
 /// The ethertype after the frame's tag, if any.
 #[inline]
 pub fn ethertype_after_tag(frame: &[u8], tagged: bool) -> u16 {
-    let at = if tagged { 16 } else { 12 };
+    let at = if tagged {
+        field::INNER_ETHERTYPE.start
+    } else {
+        field::ETHERTYPE.start
+    };
     frame
         .get(at..at + 2)
         .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]))
-}
-
-/// The meaning of an 802.1Q tag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VlanTag {
-    /// VLAN identifier (0 = priority tag only).
-    pub vid: u16,
-    /// Priority code point.
-    pub pcp: u8,
 }
 
 #[cfg(test)]

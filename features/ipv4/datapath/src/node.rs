@@ -12,7 +12,7 @@ use dataplane::drops::common::{MALFORMED, NO_BUFFER};
 use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
 use dataplane::vlan::tag;
 use dataplane::wire::ipv4::peek_dst;
-use dataplane::wire::EthernetFrame;
+use dataplane::wire::{l2_header_len, EthernetFrame};
 use std::sync::Arc;
 
 /// The node and its edges.
@@ -33,29 +33,19 @@ impl Ipv4Route {
     }
 }
 
-/// Where the IPv4 header starts in a frame.
-#[inline]
-fn l3_offset(tagged: bool) -> usize {
-    if tagged {
-        18
-    } else {
-        14
-    }
-}
-
 impl Node for Ipv4Route {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         let (lpm, nexthops) = (&self.tables.lpm, &self.tables.nexthops);
         let (forward, punt) = (self.forward, self.punt);
         let router_mac = cx.table.router_mac;
         for p in pkts.iter() {
-            let l3 = p.m.data().get(l3_offset(p.meta.tagged)..);
+            let l3 = p.m.data().get(l2_header_len(p.meta.tagged)..);
             if let Some(dst) = l3.and_then(peek_dst) {
                 lpm.prefetch(dst);
             }
         }
         for mut p in pkts.drain(..) {
-            let l2 = l3_offset(p.meta.tagged);
+            let l2 = l2_header_len(p.meta.tagged);
             let packet_len = (p.m.pkt_len() as usize).saturating_sub(l2);
             let Some(d) = p.m.data_mut() else {
                 cx.drop(p, &NO_BUFFER);

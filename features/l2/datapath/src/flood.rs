@@ -7,7 +7,7 @@ use crate::output::{MTU_EXCEEDED, NO_BUFFER};
 use dataplane::graph::{Cx, Next, Node, Pkt};
 use dataplane::mbuf::Mbuf;
 use dataplane::mempool::PktPool;
-use dataplane::vlan::tag;
+use dataplane::wire::vlan::{l2_header_len, other_form_header, TAGGED_HEADER_LEN};
 
 /// The node.
 #[derive(Default)]
@@ -27,7 +27,7 @@ fn flood(cx: &mut Cx<'_>, p: Pkt) {
     let (vlan, tagged) = (p.meta.vlan, p.meta.tagged);
     let members = &table.members[usize::from(vlan)];
     let len = p.m.pkt_len() as usize;
-    let l2 = if tagged { 18 } else { 14 };
+    let l2 = l2_header_len(tagged);
     let mut other: Option<Option<Mbuf>> = None;
     let mut last_same: Option<u16> = None;
     for mem in members.iter() {
@@ -63,8 +63,8 @@ fn flood(cx: &mut Cx<'_>, p: Pkt) {
 
 /// The frame in its other form: header mbuf + indirect payload clone.
 fn other_form(pool: &PktPool, m: &Mbuf, tagged: bool, vlan: u16) -> Option<Mbuf> {
-    let mut hdr_bytes = [0u8; 18];
-    let (hlen, old_hlen) = tag::other_form_header(m.data(), tagged, vlan, &mut hdr_bytes);
+    let mut hdr_bytes = [0u8; TAGGED_HEADER_LEN];
+    let (hlen, old_hlen) = other_form_header(m.data(), tagged, vlan, &mut hdr_bytes)?;
     let mut head = Mbuf::alloc(pool)?;
     if !head.append(&hdr_bytes[..hlen]) {
         return None;

@@ -8,6 +8,7 @@ use crate::input::{PORT_DOWN, VLAN_FILTER};
 use dataplane::graph::PuntReason;
 use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
 use dataplane::vlan::tag;
+use dataplane::wire::l2_header_len;
 
 pub use dataplane::drops::common::{MTU_EXCEEDED, NO_BUFFER};
 
@@ -39,7 +40,7 @@ impl Node for Output {
                 cx.drop(p, &VLAN_FILTER);
                 continue;
             }
-            let l2 = if p.meta.tagged { 18 } else { 14 };
+            let l2 = l2_header_len(p.meta.tagged) as u32;
             let too_big = if p.meta.ip_len != 0 {
                 p.meta.ip_len > pout.mtu
             } else {

@@ -137,6 +137,7 @@ impl L3Control {
                     self.tables
                         .nexthops
                         .set(n.slot, NextHop::Resolve { vlan: n.vlan });
+                    neighbor::arm_neighbor(st, ip, now);
                 }
                 _ => {
                     self.drop_neighbor(st, ip, now);
@@ -155,6 +156,7 @@ impl L3Control {
                 if let Some(n) = st.neighbors.get_mut(ip) {
                     n.state = NeighborState::Static;
                 }
+                neighbor::arm_neighbor(st, *ip, now);
             } else if self.ensure_neighbor(st, *ip, now).is_some() {
                 touched.push(*ip);
             }
@@ -196,7 +198,13 @@ impl L3Control {
 
     /// Sets how long learned ARP entries live.
     pub fn set_arp_timeout(&self, t: Duration) {
-        self.st().arp_timeout = t;
+        let mut st = self.st();
+        st.arp_timeout = t;
+        let now = Instant::now();
+        let ips: Vec<Ipv4Addr> = st.neighbors.keys().copied().collect();
+        for ip in ips {
+            neighbor::arm_neighbor(&mut st, ip, now);
+        }
     }
 
     pub(super) fn apply_lpm(&self, changes: &[LpmChange]) -> Result<(), L3Error> {

@@ -20,6 +20,7 @@ use super::{L3Tables, Punt, PuntReason};
 use dataplane::mbuf::Mbuf;
 use dataplane::shared::Inject;
 use dataplane::shared::Shared;
+use dataplane::timer::Timers;
 use dataplane::vlan::tag;
 use dataplane::wire::arp::ArpPacket;
 use dataplane::wire::icmp;
@@ -269,6 +270,8 @@ struct State {
     icmp_tokens: u32,
     icmp_refill: Instant,
     arp_timeout: Duration,
+    /// Each neighbor's next event (`neighbor::arm_neighbor`).
+    timers: Timers<Ipv4Addr>,
 }
 
 /// The L3 control: routing state, and the thread that handles punted frames.
@@ -301,6 +304,7 @@ impl L3Control {
                 icmp_tokens: ICMP_BURST,
                 icmp_refill: Instant::now(),
                 arp_timeout: DEFAULT_ARP_TIMEOUT,
+                timers: Timers::new(),
             }),
             counters: L3Counters::default(),
         }
@@ -330,9 +334,11 @@ impl L3Control {
                     self.handle(&mut st, p);
                     n += 1;
                 }
-                if last_tick.elapsed() >= Duration::from_secs(1) {
-                    last_tick = Instant::now();
-                    self.tick(&mut st, last_tick);
+                let now = Instant::now();
+                self.expire_neighbors(&mut st, now);
+                if now.duration_since(last_tick) >= Duration::from_secs(1) {
+                    last_tick = now;
+                    self.tick(&mut st, now);
                 }
             }
             if n == 0 {

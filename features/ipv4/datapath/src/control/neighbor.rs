@@ -46,6 +46,7 @@ impl L3Control {
                 held: Vec::new(),
             },
         );
+        arm_neighbor(st, ip, now);
         Some(slot)
     }
 
@@ -53,6 +54,7 @@ impl L3Control {
     /// the LPM for `ip`/32 and for routes through it.
     pub(super) fn drop_neighbor(&self, st: &mut State, ip: Ipv4Addr, now: Instant) {
         if let Some(n) = st.neighbors.remove(&ip) {
+            st.timers.cancel(&ip);
             self.tables.nexthops.set(n.slot, NextHop::Free);
             st.owners.remove(&n.slot);
             st.slots.release(n.slot, now);
@@ -103,6 +105,7 @@ impl L3Control {
                 }
             }
         }
+        arm_neighbor(st, ip, now);
     }
 
     /// Holds `m` (untagged, L2 addresses to fill) until `target` answers
@@ -135,6 +138,7 @@ impl L3Control {
             let vlan = n.vlan;
             self.arp_request(st, vlan, target);
         }
+        arm_neighbor(st, target, now);
     }
 
     pub(super) fn arp_request(&self, st: &State, vlan: u16, target: Ipv4Addr) {
@@ -155,76 +159,119 @@ impl L3Control {
         }
     }
 
-    /// Once a second: retries ARP, gives up on silent neighbors, ages the
-    /// table, and lets freed slots and LPM groups be reused.
+    /// Once a second: lets freed slots and LPM groups be reused.
     pub(super) fn tick(&self, st: &mut State, now: Instant) {
         st.slots.tick(now);
         self.tables.lpm.reclaim_aged();
-        let mut retry: Vec<(u16, Ipv4Addr)> = Vec::new();
-        let mut failed: Vec<Ipv4Addr> = Vec::new();
-        let mut expired: Vec<Ipv4Addr> = Vec::new();
-        for (ip, n) in st.neighbors.iter_mut() {
+    }
+
+    /// Handles the neighbors whose timer expired: retries ARP, gives up on
+    /// silent neighbors, forgets failures and aged entries.
+    pub(super) fn expire_neighbors(&self, st: &mut State, now: Instant) {
+        while let Some(ip) = st.timers.pop_expired(now) {
+            let Some(n) = st.neighbors.get(&ip) else {
+                continue;
+            };
             let since = now.duration_since(n.last_probe.unwrap_or(n.updated));
             match n.state {
                 NeighborState::Incomplete if since >= ARP_RETRY => {
-                    if n.probes < ARP_TRIES
-                        && (n.probes > 0 || !n.held.is_empty() || st.gateways.contains_key(ip))
-                    {
-                        n.probes += 1;
-                        n.last_probe = Some(now);
-                        retry.push((n.vlan, *ip));
-                    } else if n.probes >= ARP_TRIES {
-                        failed.push(*ip);
+                    if n.probes >= ARP_TRIES {
+                        self.give_up(st, ip, now);
+                    } else if n.probes > 0 || !n.held.is_empty() || st.gateways.contains_key(&ip) {
+                        self.probe(st, ip, now);
                     }
                 }
                 NeighborState::Failed if now.duration_since(n.updated) >= FAILED_HOLD => {
-                    expired.push(*ip);
+                    self.forget(st, ip, now);
                 }
                 NeighborState::Reachable if now.duration_since(n.updated) >= st.arp_timeout => {
-                    expired.push(*ip);
+                    self.forget(st, ip, now);
                 }
                 _ => {}
             }
-        }
-        for (vlan, ip) in retry {
-            self.arp_request(st, vlan, ip);
-        }
-        for ip in failed {
-            if let Some(n) = st.neighbors.get_mut(&ip) {
-                n.state = NeighborState::Failed;
-                n.updated = now;
-                self.tables.nexthops.set(n.slot, NextHop::Unreachable);
-                self.counters
-                    .held_dropped
-                    .fetch_add(n.held.len() as u64, Ordering::Relaxed);
-                n.held.clear();
-                tracing::debug!(%ip, "ARP: no answer");
-            }
-        }
-        for ip in expired {
-            if st.gateways.contains_key(&ip) {
-                // A gateway stays: ask again (a Reachable one keeps
-                // forwarding while it is asked).
-                if let Some(n) = st.neighbors.get_mut(&ip) {
-                    if n.state == NeighborState::Failed {
-                        n.state = NeighborState::Incomplete;
-                        n.probes = 0;
-                        self.tables
-                            .nexthops
-                            .set(n.slot, NextHop::Resolve { vlan: n.vlan });
-                    } else {
-                        n.updated = now;
-                        let vlan = n.vlan;
-                        self.arp_request(st, vlan, ip);
-                    }
-                }
-                continue;
-            }
-            self.drop_neighbor(st, ip, now);
-            let d = desired(st, u32::from(ip), 32);
-            if let Err(e) = self.apply_lpm(&[(ip, 32, d)]) {
-                tracing::warn!("ARP aging {ip}: {e}");
-            }
+            arm_neighbor(st, ip, now);
         }
     }
+
+    /// Asks `ip` again.
+    fn probe(&self, st: &mut State, ip: Ipv4Addr, now: Instant) {
+        let Some(n) = st.neighbors.get_mut(&ip) else {
+            return;
+        };
+        n.probes += 1;
+        n.last_probe = Some(now);
+        let vlan = n.vlan;
+        self.arp_request(st, vlan, ip);
+    }
+
+    /// Marks `ip` unreachable after its last unanswered request, dropping
+    /// what was held for it.
+    fn give_up(&self, st: &mut State, ip: Ipv4Addr, now: Instant) {
+        let Some(n) = st.neighbors.get_mut(&ip) else {
+            return;
+        };
+        n.state = NeighborState::Failed;
+        n.updated = now;
+        self.tables.nexthops.set(n.slot, NextHop::Unreachable);
+        self.counters
+            .held_dropped
+            .fetch_add(n.held.len() as u64, Ordering::Relaxed);
+        n.held.clear();
+        tracing::debug!(%ip, "ARP: no answer");
+    }
+
+    /// Forgets an aged or failed entry; a gateway's is asked again instead
+    /// (a Reachable one keeps forwarding while it is asked).
+    fn forget(&self, st: &mut State, ip: Ipv4Addr, now: Instant) {
+        if st.gateways.contains_key(&ip) {
+            if let Some(n) = st.neighbors.get_mut(&ip) {
+                if n.state == NeighborState::Failed {
+                    n.state = NeighborState::Incomplete;
+                    n.probes = 0;
+                    self.tables
+                        .nexthops
+                        .set(n.slot, NextHop::Resolve { vlan: n.vlan });
+                } else {
+                    n.updated = now;
+                    let vlan = n.vlan;
+                    self.arp_request(st, vlan, ip);
+                }
+            }
+            return;
+        }
+        self.drop_neighbor(st, ip, now);
+        let d = desired(st, u32::from(ip), 32);
+        if let Err(e) = self.apply_lpm(&[(ip, 32, d)]) {
+            tracing::warn!("ARP aging {ip}: {e}");
+        }
+    }
+}
+
+/// Arms `ip`'s timer for its entry's next event (a retry or giving up, the
+/// end of a failure's hold, aging), or cancels it (static, or gone). An
+/// incomplete entry nobody waits for is looked at again after a retry
+/// interval (a route may come to need it).
+pub(super) fn arm_neighbor(st: &mut State, ip: Ipv4Addr, now: Instant) {
+    let Some(n) = st.neighbors.get(&ip) else {
+        st.timers.cancel(&ip);
+        return;
+    };
+    let at = match n.state {
+        NeighborState::Incomplete => {
+            let due = n.last_probe.unwrap_or(n.updated) + ARP_RETRY;
+            let waited_for = n.probes > 0 || !n.held.is_empty() || st.gateways.contains_key(&ip);
+            if waited_for {
+                due
+            } else {
+                due.max(now + ARP_RETRY)
+            }
+        }
+        NeighborState::Failed => n.updated + FAILED_HOLD,
+        NeighborState::Reachable => n.updated + st.arp_timeout,
+        NeighborState::Static => {
+            st.timers.cancel(&ip);
+            return;
+        }
+    };
+    st.timers.arm(ip, at);
 }

@@ -79,13 +79,13 @@ impl L3Control {
             }
             PuntReason::Resolve(slot) => {
                 // Hold the packet, as it will leave: untagged, TTL down.
-                if l2 > 14 && !tag::pop_tag(&mut p.m) {
+                if l2 > ETHERNET_HEADER_LEN && !tag::pop_tag(&mut p.m) {
                     return;
                 }
                 let Some(d) = p.m.data_mut() else {
                     return;
                 };
-                decrement_ttl(&mut d[14..]);
+                decrement_ttl(&mut d[ETHERNET_HEADER_LEN..]);
                 let target = if st.gleans.contains_key(&slot) {
                     dst
                 } else {

@@ -334,3 +334,79 @@ fn a_packet_waits_for_its_neighbor_then_leaves_rewritten() {
     assert_eq!((p.dst(), p.ttl()), (target, 63), "rewritten as routed");
     assert_eq!(checksum(p.header()), 0, "a valid header checksum");
 }
+
+impl Rig {
+    /// Runs the neighbor timers as if `after` had passed since `t0`.
+    fn expire_at(&self, t0: Instant, after: Duration) {
+        let mut st = self.l3.st();
+        self.l3.expire_neighbors(&mut st, t0 + after);
+    }
+
+    /// The state of `ip`'s ARP entry, if it has one.
+    fn arp_state(&self, ip: Ipv4Addr) -> Option<NeighborState> {
+        self.l3
+            .arp_table()
+            .into_iter()
+            .find(|e| e.ip == ip)
+            .map(|e| e.state)
+    }
+}
+
+#[test]
+fn a_silent_neighbor_is_asked_three_times_then_unreachable_then_forgotten() {
+    let r = Rig::new();
+    let target = ip("10.0.10.9");
+    let slot = r.l3.tables.lpm.lookup(target).expect("connected");
+    let t0 = Instant::now();
+    r.punt(
+        10,
+        &ping(ROUTER, "10.0.20.5", "10.0.10.9", 64),
+        PuntReason::Resolve(slot),
+    );
+    assert_eq!(r.sent().len(), 1, "first request");
+    r.expire_at(t0, Duration::from_millis(500));
+    assert!(r.sent().is_empty(), "no retry before a second");
+    for try_no in 2..=3 {
+        r.expire_at(t0, ARP_RETRY * (try_no - 1) + Duration::from_millis(10));
+        let sent = r.sent();
+        assert_eq!(sent.len(), 1, "request {try_no}: {sent:?}");
+        assert_eq!(
+            arp_of(&sent[0].1),
+            (ip("10.0.10.1"), target, ArpOperation::Request)
+        );
+    }
+    assert_eq!(r.arp_state(target), Some(NeighborState::Incomplete));
+    let gave_up = ARP_RETRY * 3 + Duration::from_millis(20);
+    r.expire_at(t0, gave_up);
+    assert_eq!(r.arp_state(target), Some(NeighborState::Failed));
+    assert_eq!(r.l3.counters.held_dropped.load(Ordering::Relaxed), 1);
+    r.expire_at(t0, gave_up + FAILED_HOLD + Duration::from_millis(10));
+    assert_eq!(r.arp_state(target), None, "forgotten after the hold");
+    assert!(r.sent().is_empty());
+}
+
+#[test]
+fn learned_entries_age_out_and_a_new_timeout_applies_to_them() {
+    let r = Rig::new();
+    r.l3.set_arp_timeout(Duration::from_secs(60));
+    let t0 = Instant::now();
+    r.host_asks(10, "10.0.10.1");
+    r.sent();
+    let host = ip("10.0.10.5");
+    assert_eq!(r.arp_state(host), Some(NeighborState::Reachable));
+    r.expire_at(t0, Duration::from_secs(59));
+    assert_eq!(r.arp_state(host), Some(NeighborState::Reachable));
+    r.l3.set_arp_timeout(Duration::from_secs(120));
+    r.expire_at(t0, Duration::from_secs(61));
+    assert_eq!(
+        r.arp_state(host),
+        Some(NeighborState::Reachable),
+        "new timeout"
+    );
+    r.expire_at(t0, Duration::from_secs(121));
+    assert_eq!(r.arp_state(host), None, "aged out");
+    assert!(
+        r.l3.tables.lpm.lookup(host).is_some(),
+        "the subnet's glean stays"
+    );
+}
