@@ -1,17 +1,21 @@
 //! The commands of feature `mirror`, with their handlers and rendering:
-//! `monitor session N source interface X [rx | tx | both]`,
-//! `monitor session N source vlan LIST [rx | tx | both]`,
+//! `monitor session N source interface LIST [rx | tx | both]` (LIST as
+//! IOS takes it: `Ethernet1 - 3 , Ethernet5`, `e1,e3`, `Ethernet1-2`),
+//! `monitor session N source vlan LIST [rx | tx | both]` (`10 - 20 , 30`),
 //! `monitor session N destination interface Y`, and their `no` forms,
 //! `no monitor session N | all | local`.
 
+pub mod list;
 pub mod show;
 
 use crate::model::{Direction, MonitorConfig, Session, MAX_SESSION};
 use lisa_engine::render::{order, Rendered};
 use lisa_engine::text::reject;
 use lisa_engine::{arg, kw, ApplyError, ArgKind, Args, Config, ConfigCtx, ConfigHandler, Node};
+use lisa_ports::cli::expand_range;
 use lisa_ports::resolve_interface;
 use lisa_types::VlanSet;
+use list::{compact_list, list_node, ListHelp};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -26,6 +30,18 @@ fn directions(h: ConfigHandler) -> Tree {
     ]
 }
 
+/// The help of a source interface list.
+const INTERFACE_LIST: ListHelp = ListHelp {
+    first: "SPAN source interface(s): Ethernet1 - 3 , Ethernet5",
+    more: "More of the list: ',' and an interface, or '-' and a last number",
+};
+
+/// The help of a source VLAN list.
+const VLAN_LIST: ListHelp = ListHelp {
+    first: "SPAN source VLAN(s): 10 - 20 , 30",
+    more: "More of the list: ',' and a VLAN, or '-' and a last VLAN",
+};
+
 /// `source ...` and `destination ...` after `monitor session N`.
 fn session_body() -> Tree {
     let src_if = source_interface as ConfigHandler;
@@ -38,24 +54,12 @@ fn session_body() -> Tree {
                 kw(
                     "interface",
                     "SPAN source interface",
-                    vec![arg(
-                        "interface",
-                        ArgKind::Interface,
-                        "Interface name",
-                        directions(src_if),
-                    )
-                    .runs(src_if)],
+                    vec![list_node(&INTERFACE_LIST, &directions(src_if), src_if)],
                 ),
                 kw(
                     "vlan",
                     "SPAN source VLAN",
-                    vec![arg(
-                        "vlans",
-                        ArgKind::VlanList,
-                        "SPAN source VLAN(s), e.g. 10,20-30",
-                        directions(src_vlan),
-                    )
-                    .runs(src_vlan)],
+                    vec![list_node(&VLAN_LIST, &directions(src_vlan), src_vlan)],
                 ),
             ],
         ),
@@ -168,42 +172,53 @@ fn interface(ctx: &ConfigCtx<'_>, a: &Args) -> Result<String, ApplyError> {
     resolve_interface(ctx.cfg, a.text("interface").unwrap_or_default()).map_err(reject)
 }
 
-fn source_interface(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
-    let name = interface(ctx, a)?;
-    let dir = direction(a);
-    let negated = a.negated();
-    let (id, s) = session(ctx, a)?;
-    if negated {
-        if let Some(old) = s.interfaces.remove(&name) {
-            if let Some(left) = minus(old, dir.unwrap_or(Direction::Both)) {
-                s.interfaces.insert(name, left);
-            }
-        }
-        tidy(ctx, id);
-    } else {
-        let old = s.interfaces.get(&name).copied();
-        s.interfaces
-            .insert(name, union(old, dir.unwrap_or(Direction::Both)));
-    }
-    Ok(())
-}
-
-fn source_vlan(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
-    let set: VlanSet = a.get("vlans")?;
-    let dir = direction(a).unwrap_or(Direction::Both);
-    let negated = a.negated();
-    let (id, s) = session(ctx, a)?;
-    for v in set.iter() {
-        let old = s.vlans.remove(&v);
+/// Adds `dir` of every source in `keys` to `sources`, or takes it away
+/// (`negated`); a source with nothing left goes.
+fn change_sources<K: Ord>(
+    sources: &mut BTreeMap<K, Direction>,
+    keys: impl IntoIterator<Item = K>,
+    dir: Direction,
+    negated: bool,
+) {
+    for k in keys {
+        let old = sources.remove(&k);
         let new = if negated {
             old.and_then(|o| minus(o, dir))
         } else {
             Some(union(old, dir))
         };
         if let Some(d) = new {
-            s.vlans.insert(v, d);
+            sources.insert(k, d);
         }
     }
+}
+
+/// The interfaces of the line's source list, each resolved; an error
+/// (and none of them) if any is bad.
+fn source_interfaces(ctx: &ConfigCtx<'_>, a: &Args) -> Result<Vec<String>, ApplyError> {
+    let list = compact_list(a).map_err(reject)?;
+    expand_range(ctx.cfg, &list).map_err(reject)
+}
+
+fn source_interface(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let names = source_interfaces(ctx, a)?;
+    let dir = direction(a).unwrap_or(Direction::Both);
+    let negated = a.negated();
+    let (id, s) = session(ctx, a)?;
+    change_sources(&mut s.interfaces, names, dir, negated);
+    tidy(ctx, id);
+    Ok(())
+}
+
+fn source_vlan(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let set: VlanSet = compact_list(a)
+        .map_err(reject)?
+        .parse()
+        .map_err(|e: lisa_types::VlanSetError| reject(e.to_string()))?;
+    let dir = direction(a).unwrap_or(Direction::Both);
+    let negated = a.negated();
+    let (id, s) = session(ctx, a)?;
+    change_sources(&mut s.vlans, set.iter(), dir, negated);
     tidy(ctx, id);
     Ok(())
 }
