@@ -17,9 +17,13 @@ fn main() {
         println!("cargo:rerun-if-changed={}", p.display());
     }
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    // Type names (`prost::Name`) let a feature pack its typed config as a
+    // `google.protobuf.Any` in `RunningConfig.features`.
+    let mut config = prost_build::Config::new();
+    config.enable_type_names();
     tonic_prost_build::configure()
         .file_descriptor_set_path(out.join("lisa_descriptor.bin"))
-        .compile_protos(&protos, &[std::path::PathBuf::from(".")])
+        .compile_with_config(config, &protos, &[std::path::PathBuf::from(".")])
         .expect("compile lisa/v1/*.proto");
 }
 

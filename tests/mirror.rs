@@ -6,10 +6,11 @@
 mod common;
 
 use common::{serial, unique, wait_until, Host, Lisad};
+use lisa_proto::v1::config_client::ConfigClient;
 use lisa_proto::v1::mirror_client::MirrorClient;
 use lisa_proto::v1::{
-    DeleteMonitorSessionRequest, ListMonitorSessionsRequest, MirrorDirection, MirrorSource,
-    MonitorSession,
+    DeleteMonitorSessionRequest, GetRunningConfigRequest, ListMonitorSessionsRequest, MirrorConfig,
+    MirrorDirection, MirrorSource, MonitorSession,
 };
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
@@ -207,7 +208,7 @@ fn mirror_api_follows_the_ios_rules() {
     let _serial = serial();
     let sw = Lisad::start_with_taps(3, |i| tap(10 + i));
     let (rt, ch) = sw.grpc();
-    let mut m = MirrorClient::new(ch);
+    let mut m = MirrorClient::new(ch.clone());
     let src = |name: &str, d: MirrorDirection| MirrorSource {
         interface: name.into(),
         direction: d.into(),
@@ -277,6 +278,23 @@ fn mirror_api_follows_the_ios_rules() {
         .unwrap()
         .into_inner();
     assert_eq!(list.sessions.len(), 1, "refused changes left nothing");
+    let typed = rt
+        .block_on(ConfigClient::new(ch).get_running_config_typed(GetRunningConfigRequest {}))
+        .unwrap()
+        .into_inner();
+    let packed: Vec<MirrorConfig> = typed
+        .features
+        .iter()
+        .filter_map(|a| a.to_msg::<MirrorConfig>().ok())
+        .collect();
+    assert_eq!(
+        packed.len(),
+        1,
+        "the typed config carries the feature's part"
+    );
+    let s = &packed[0].sessions[0];
+    assert_eq!((s.id, s.destination.as_str()), (3, "Ethernet2"));
+    assert_eq!(s.sources[0].direction, i32::from(MirrorDirection::Tx));
     let gone = rt.block_on(m.delete_monitor_session(DeleteMonitorSessionRequest { id: 5 }));
     assert_eq!(gone.unwrap_err().code(), tonic::Code::NotFound);
     rt.block_on(m.delete_monitor_session(DeleteMonitorSessionRequest { id: 3 }))

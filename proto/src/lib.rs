@@ -6,6 +6,9 @@ pub mod v1 {
     tonic::include_proto!("lisa.v1");
 }
 
+/// Protobuf's well-known types (`Any` for `RunningConfig.features`).
+pub use prost_types;
+
 /// The encoded `FileDescriptorSet` of the API, for server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("lisa_descriptor");
 

@@ -22,17 +22,35 @@ def reflect(channel):
         return next(iter(stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(**kw)]))))
 
     services = [s.name for s in ask(list_services="").list_services_response.service]
-    pool = descriptor_pool.DescriptorPool()
-    seen = set()
+    files = {}
     for svc in services:
         if not svc.startswith("lisa."):
             continue
         resp = ask(file_containing_symbol=svc)
         for raw in resp.file_descriptor_response.file_descriptor_proto:
             fd = descriptor_pb2.FileDescriptorProto.FromString(raw)
-            if fd.name not in seen:
-                seen.add(fd.name)
-                pool.Add(fd)
+            files.setdefault(fd.name, fd)
+    # A pool takes a file only after the files it imports; an import the
+    # server did not send with the file is asked for by name (as grpcurl
+    # does).
+    pool = descriptor_pool.DescriptorPool()
+    added = set()
+
+    def add(name):
+        if name in added:
+            return
+        added.add(name)
+        if name not in files:
+            resp = ask(file_by_filename=name)
+            for raw in resp.file_descriptor_response.file_descriptor_proto:
+                fd = descriptor_pb2.FileDescriptorProto.FromString(raw)
+                files.setdefault(fd.name, fd)
+        for dep in files[name].dependency:
+            add(dep)
+        pool.Add(files[name])
+
+    for name in list(files):
+        add(name)
     return services, pool
 
 

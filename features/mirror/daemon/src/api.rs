@@ -7,11 +7,13 @@ use controlplane::grpc::config::status;
 use controlplane::grpc::SwitchContext;
 use dataplane::PortInfo;
 use lisa_engine::Config;
+use lisa_engine::Registry;
 use lisa_mirror::{Direction, MonitorConfig, Session, MAX_SESSION};
+use lisa_proto::prost_types::Any;
 use lisa_proto::v1::{
     mirror_server, DeleteMonitorSessionRequest, DeleteMonitorSessionResponse,
-    ListMonitorSessionsRequest, ListMonitorSessionsResponse, MirrorDirection, MirrorSource,
-    MirrorVlanSource, MonitorSession,
+    ListMonitorSessionsRequest, ListMonitorSessionsResponse, MirrorConfig, MirrorDirection,
+    MirrorSource, MirrorVlanSource, MonitorSession, RunningConfig,
 };
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
@@ -72,6 +74,44 @@ fn from_proto(cfg: &Config, s: &MonitorSession) -> Result<Session, String> {
     Ok(out)
 }
 
+/// Session `id` as configured (no state, no counts).
+fn configured(id: u16, s: &Session) -> MonitorSession {
+    MonitorSession {
+        id: u32::from(id),
+        sources: s
+            .interfaces
+            .iter()
+            .map(|(n, d)| MirrorSource {
+                interface: n.clone(),
+                direction: to_proto_dir(*d),
+            })
+            .collect(),
+        vlan_sources: s
+            .vlans
+            .iter()
+            .map(|(v, d)| MirrorVlanSource {
+                vlan: u32::from(*v),
+                direction: to_proto_dir(*d),
+            })
+            .collect(),
+        destination: s.destination.clone().unwrap_or_default(),
+        ..Default::default()
+    }
+}
+
+/// The feature's part of `GetRunningConfigTyped`: a `lisa.v1.MirrorConfig`
+/// packed in `RunningConfig.features`.
+pub fn typed_view(_: &Registry, cfg: &Config, out: &mut RunningConfig) {
+    let sessions = cfg.get::<MonitorConfig>().sessions.iter();
+    let msg = MirrorConfig {
+        sessions: sessions.map(|(id, s)| configured(*id, s)).collect(),
+    };
+    match Any::from_msg(&msg) {
+        Ok(any) => out.features.push(any),
+        Err(e) => tracing::error!("typed running config of mirror: {e}"),
+    }
+}
+
 impl MirrorService {
     /// Session `id` as the API shows it, with its state and counts.
     /// `ports`: the plugged ports (`Dataplane::ports`), read once per call.
@@ -82,28 +122,11 @@ impl MirrorService {
             .as_deref()
             .and_then(|d| ports.iter().find(|p| p.name.eq_ignore_ascii_case(d)));
         MonitorSession {
-            id: u32::from(id),
-            sources: s
-                .interfaces
-                .iter()
-                .map(|(n, d)| MirrorSource {
-                    interface: n.clone(),
-                    direction: to_proto_dir(*d),
-                })
-                .collect(),
-            vlan_sources: s
-                .vlans
-                .iter()
-                .map(|(v, d)| MirrorVlanSource {
-                    vlan: u32::from(*v),
-                    direction: to_proto_dir(*d),
-                })
-                .collect(),
-            destination: s.destination.clone().unwrap_or_default(),
             active: dst.as_ref().is_some_and(|p| p.l2.admin_up),
             copies,
             no_buffer,
             destination_drops: dst.map_or(0, |p| p.counts.tx_dropped),
+            ..configured(id, s)
         }
     }
 

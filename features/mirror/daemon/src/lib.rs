@@ -28,6 +28,7 @@ pub struct Mirror {
 impl DaemonFeature for Mirror {
     fn register(&self, reg: &mut Registry) {
         lisa_mirror::register(reg);
+        reg.typed_view(api::typed_view);
     }
 
     fn pipeline(&self, p: &mut Pipeline) {
