@@ -132,8 +132,10 @@ fn preflight(cfg: &BootConfig) -> Result<()> {
             socket.display()
         );
     }
+    // `--no-huge` (in eal.extra_args) takes ordinary memory instead.
+    let no_huge = cfg.eal.extra_args.iter().any(|a| a == "--no-huge");
     let free = hugepage_setup::free_mb();
-    if free < u64::from(cfg.eal.memory_mb) {
+    if !no_huge && free < u64::from(cfg.eal.memory_mb) {
         bail!(
             "DPDK needs {} MB of hugepages (eal.memory_mb) but {free} MB are free; \
              reserve more with `hugepage-setup --mb {}` or lower --memory",
