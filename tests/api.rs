@@ -7,15 +7,260 @@ mod common;
 use common::{serial, Lisad};
 use lisa_proto::v1::{
     config_client::ConfigClient, fdb_client::FdbClient, interfaces_client::InterfacesClient,
-    vlans_client::VlansClient, ApplyConfigRequest, ArpState, CreateVlanRequest, DeleteVlanRequest,
+    ports_client::PortsClient, routing_client::RoutingClient, vlans_client::VlansClient,
+    ApplyConfigRequest, ArpState, CreateVlanRequest, DeleteSviRequest, DeleteVlanRequest,
     FdbEntryType, FdbStaticRequest, FlushFdbRequest, GetInterfaceRequest, GetRunningConfigRequest,
-    ListFdbRequest, ListVlansRequest, LookupAction, SaveConfigRequest, SetInterfaceRequest,
-    SwitchportMode,
+    ListArpRequest, ListFdbRequest, ListRoutesRequest, ListVlansRequest, LookupAction,
+    LookupRequest, LookupResponse, RemovePortRequest, Route, RouteBatch, SaveConfigRequest,
+    SetInterfaceRequest, SetSviRequest, StaticArp, SwitchportMode,
 };
+use tokio::runtime::Runtime;
+use tonic::transport::Channel;
 use tonic::Code;
 
 fn code<T: std::fmt::Debug>(r: Result<tonic::Response<T>, tonic::Status>) -> Code {
     r.expect_err("the request should be refused").code()
+}
+
+/// The switching services' clients on one lisad, and the runtime that drives them.
+struct Switching {
+    rt: Runtime,
+    vlans: VlansClient<Channel>,
+    ifs: InterfacesClient<Channel>,
+    fdb: FdbClient<Channel>,
+    config: ConfigClient<Channel>,
+}
+
+impl Switching {
+    fn connect(sw: &Lisad) -> Switching {
+        let (rt, ch) = sw.grpc();
+        Switching {
+            rt,
+            vlans: VlansClient::new(ch.clone()),
+            ifs: InterfacesClient::new(ch.clone()),
+            fdb: FdbClient::new(ch.clone()),
+            config: ConfigClient::new(ch),
+        }
+    }
+
+    fn running_config(&mut self) -> String {
+        self.rt
+            .block_on(self.config.get_running_config(GetRunningConfigRequest {}))
+            .unwrap()
+            .into_inner()
+            .text
+    }
+}
+
+/// VLAN 10 is created with its name; ids 0 and 4095, a name with a space,
+/// deleting VLAN 1 and deleting a VLAN that does not exist are refused.
+fn check_vlan_create_and_bad_ids(c: &mut Switching) {
+    let v =
+        c.rt.block_on(c.vlans.create_vlan(CreateVlanRequest {
+            id: 10,
+            name: "users".into(),
+        }))
+        .unwrap()
+        .into_inner();
+    assert_eq!((v.id, v.name.as_str()), (10, "users"));
+    for id in [0, 4095] {
+        let r = c.rt.block_on(c.vlans.create_vlan(CreateVlanRequest {
+            id,
+            name: String::new(),
+        }));
+        assert_eq!(code(r), Code::InvalidArgument, "vlan {id}");
+    }
+    let r = c.rt.block_on(c.vlans.create_vlan(CreateVlanRequest {
+        id: 20,
+        name: "two words".into(),
+    }));
+    assert_eq!(code(r), Code::InvalidArgument);
+    assert_eq!(
+        code(c.rt.block_on(c.vlans.delete_vlan(DeleteVlanRequest { id: 1 }))),
+        Code::InvalidArgument
+    );
+    assert_eq!(
+        code(c.rt.block_on(c.vlans.delete_vlan(DeleteVlanRequest { id: 99 }))),
+        Code::NotFound
+    );
+}
+
+/// SetInterface changes only the fields given, abbreviations resolve, and
+/// VLAN 10 then lists its trunk and access ports.
+fn check_set_interface_partial_and_abbreviated(c: &mut Switching) {
+    let set = SetInterfaceRequest {
+        name: "e1".into(),
+        mode: Some(SwitchportMode::Trunk as i32),
+        allowed_vlans: Some("1,10".into()),
+        description: Some("uplink".into()),
+        ..Default::default()
+    };
+    let s =
+        c.rt.block_on(c.ifs.set_interface(set))
+            .unwrap()
+            .into_inner();
+    assert_eq!(
+        (s.name.as_str(), s.allowed_vlans.as_str(), s.access_vlan),
+        ("Ethernet1", "1,10", 1)
+    );
+    assert!(s.text.contains(" switchport mode trunk\n"), "{}", s.text);
+    let set = SetInterfaceRequest {
+        name: "Vhost1".into(),
+        access_vlan: Some(10),
+        ..Default::default()
+    };
+    c.rt.block_on(c.ifs.set_interface(set)).unwrap();
+    let vl =
+        c.rt.block_on(c.vlans.list_vlans(ListVlansRequest {}))
+            .unwrap()
+            .into_inner()
+            .vlans;
+    let ten = vl.iter().find(|v| v.id == 10).unwrap();
+    assert_eq!(ten.ports, vec!["Ethernet1", "Vhost1"]);
+}
+
+/// An unknown port, a bad allowed list, MTU or access VLAN, and an unknown
+/// mode are refused, and Ethernet2 keeps its MTU and allowed list.
+fn check_bad_interface_changes_leave_no_trace(c: &mut Switching) {
+    let e2 = |f: fn(&mut SetInterfaceRequest)| {
+        let mut req = SetInterfaceRequest {
+            name: "e2".into(),
+            ..Default::default()
+        };
+        f(&mut req);
+        req
+    };
+    let bad = [
+        (
+            SetInterfaceRequest {
+                name: "Ethernet9".into(),
+                shutdown: Some(true),
+                ..Default::default()
+            },
+            Code::NotFound,
+        ),
+        (
+            e2(|r| r.allowed_vlans = Some("10-abc".into())),
+            Code::InvalidArgument,
+        ),
+        (e2(|r| r.mtu = Some(20)), Code::InvalidArgument),
+        (e2(|r| r.access_vlan = Some(4095)), Code::InvalidArgument),
+        (e2(|r| r.mode = Some(7)), Code::InvalidArgument),
+    ];
+    for (req, want) in bad {
+        let shown = format!("{req:?}");
+        assert_eq!(
+            code(c.rt.block_on(c.ifs.set_interface(req))),
+            want,
+            "{shown}"
+        );
+    }
+    let e2 =
+        c.rt.block_on(c.ifs.get_interface(GetInterfaceRequest {
+            name: "Ethernet2".into(),
+        }))
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (e2.mtu, e2.allowed_vlans.as_str()),
+        (1500, "1-4094"),
+        "refused changes left no trace"
+    );
+}
+
+fn fdb_static(vlan: u32, mac: &str, port: &str) -> FdbStaticRequest {
+    FdbStaticRequest {
+        vlan,
+        mac: mac.into(),
+        port: port.into(),
+    }
+}
+
+/// A static MAC entry is listed as static on its port; bad MACs, VLANs and
+/// ports are refused; removing an absent entry is NotFound; a flush keeps
+/// static entries; bad flush and list filters are refused.
+fn check_static_mac_entries_and_bad_requests(c: &mut Switching) {
+    c.rt.block_on(c.fdb.add_static(fdb_static(10, "0200.0000.0001", "Vhost1")))
+        .unwrap();
+    let listed =
+        c.rt.block_on(c.fdb.list_entries(ListFdbRequest {
+            vlan: 10,
+            port: String::new(),
+        }))
+        .unwrap()
+        .into_inner();
+    assert_eq!(listed.entries.len(), 1);
+    assert_eq!(
+        (listed.entries[0].port.as_str(), listed.entries[0].r#type()),
+        ("Vhost1", FdbEntryType::Static)
+    );
+    for (vlan, mac, port) in [
+        (10, "02:00:00:00:00:zz", "Vhost1"),
+        (10, "0100.0000.0001", "Vhost1"),
+        (0, "0200.0000.0002", "Vhost1"),
+        (30, "0200.0000.0002", "Vhost1"),
+        (10, "0200.0000.0002", "Port9"),
+    ] {
+        let req = fdb_static(vlan, mac, port);
+        let shown = format!("{req:?}");
+        let r = c.rt.block_on(c.fdb.add_static(req));
+        assert_eq!(code(r), Code::InvalidArgument, "{shown}");
+    }
+    assert_eq!(
+        code(c.rt.block_on(c.fdb.remove_static(fdb_static(10, "0200.0000.0009", "")))),
+        Code::NotFound
+    );
+    let r = c.rt.block_on(c.fdb.flush(FlushFdbRequest {
+        vlan: 5000,
+        port: String::new(),
+    }));
+    assert_eq!(code(r), Code::InvalidArgument);
+    c.rt.block_on(c.fdb.flush(FlushFdbRequest::default()))
+        .unwrap();
+    let listed =
+        c.rt.block_on(c.fdb.list_entries(ListFdbRequest::default()))
+            .unwrap()
+            .into_inner();
+    assert_eq!(
+        listed.entries.len(),
+        1,
+        "a flush of learned entries keeps static ones"
+    );
+    let r = c.rt.block_on(c.fdb.list_entries(ListFdbRequest {
+        vlan: 0,
+        port: "Nope1".into(),
+    }));
+    assert_eq!(code(r), Code::InvalidArgument);
+}
+
+/// Config text with an error names the line and changes nothing. Returns
+/// the running config.
+fn check_bad_config_text_names_its_line(c: &mut Switching) -> String {
+    let before = c.running_config();
+    let e =
+        c.rt.block_on(c.config.apply_config(ApplyConfigRequest {
+            text: "vlan 30\ninterface e2\n switchport mode trunkk\n".into(),
+        }))
+        .unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument);
+    assert!(e.message().contains("line 3"), "{}", e.message());
+    assert_eq!(before, c.running_config());
+    before
+}
+
+/// A lisad started from `startup` has `expected` as its running config,
+/// static MAC entry included.
+fn check_restart_restored(ports: &[(&str, &str)], startup: &str, expected: &str) {
+    let sw = Lisad::start(ports, &["--startup-config", startup]);
+    let restored = Switching::connect(&sw).running_config();
+    assert_eq!(
+        restored, expected,
+        "restart did not restore the running config"
+    );
+    assert!(
+        restored.contains("mac address-table static 0200.0000.0001 vlan 10 interface Vhost1"),
+        "{restored}"
+    );
 }
 
 #[test]
@@ -30,226 +275,25 @@ fn typed_services_and_bad_requests() {
         ("Vhost1", "null"),
     ];
     let mut sw = Lisad::start(&ports, &["--startup-config", &startup]);
-    let (rt, ch) = sw.grpc();
-    let mut vlans = VlansClient::new(ch.clone());
-    let mut ifs = InterfacesClient::new(ch.clone());
-    let mut fdb = FdbClient::new(ch.clone());
-    let mut config = ConfigClient::new(ch);
-
-    // VLANs.
-    let v = rt
-        .block_on(vlans.create_vlan(CreateVlanRequest {
-            id: 10,
-            name: "users".into(),
-        }))
-        .unwrap()
-        .into_inner();
-    assert_eq!((v.id, v.name.as_str()), (10, "users"));
-    for id in [0, 4095] {
-        let r = rt.block_on(vlans.create_vlan(CreateVlanRequest {
-            id,
-            name: String::new(),
-        }));
-        assert_eq!(code(r), Code::InvalidArgument, "vlan {id}");
-    }
-    let r = rt.block_on(vlans.create_vlan(CreateVlanRequest {
-        id: 20,
-        name: "two words".into(),
-    }));
-    assert_eq!(code(r), Code::InvalidArgument);
-    assert_eq!(
-        code(rt.block_on(vlans.delete_vlan(DeleteVlanRequest { id: 1 }))),
-        Code::InvalidArgument
-    );
-    assert_eq!(
-        code(rt.block_on(vlans.delete_vlan(DeleteVlanRequest { id: 99 }))),
-        Code::NotFound
-    );
-
-    // Interfaces: set only some fields; abbreviations resolve.
-    let set = SetInterfaceRequest {
-        name: "e1".into(),
-        mode: Some(SwitchportMode::Trunk as i32),
-        allowed_vlans: Some("1,10".into()),
-        description: Some("uplink".into()),
-        ..Default::default()
-    };
-    let s = rt.block_on(ifs.set_interface(set)).unwrap().into_inner();
-    assert_eq!(
-        (s.name.as_str(), s.allowed_vlans.as_str(), s.access_vlan),
-        ("Ethernet1", "1,10", 1)
-    );
-    assert!(s.text.contains(" switchport mode trunk\n"), "{}", s.text);
-    let set = SetInterfaceRequest {
-        name: "Vhost1".into(),
-        access_vlan: Some(10),
-        ..Default::default()
-    };
-    rt.block_on(ifs.set_interface(set)).unwrap();
-    let vl = rt
-        .block_on(vlans.list_vlans(ListVlansRequest {}))
-        .unwrap()
-        .into_inner()
-        .vlans;
-    let ten = vl.iter().find(|v| v.id == 10).unwrap();
-    assert_eq!(ten.ports, vec!["Ethernet1", "Vhost1"]);
-    let bad = [
-        SetInterfaceRequest {
-            name: "Ethernet9".into(),
-            shutdown: Some(true),
-            ..Default::default()
-        },
-        SetInterfaceRequest {
-            name: "e2".into(),
-            allowed_vlans: Some("10-abc".into()),
-            ..Default::default()
-        },
-        SetInterfaceRequest {
-            name: "e2".into(),
-            mtu: Some(20),
-            ..Default::default()
-        },
-        SetInterfaceRequest {
-            name: "e2".into(),
-            access_vlan: Some(4095),
-            ..Default::default()
-        },
-        SetInterfaceRequest {
-            name: "e2".into(),
-            mode: Some(7),
-            ..Default::default()
-        },
-    ];
-    let want = [
-        Code::NotFound,
-        Code::InvalidArgument,
-        Code::InvalidArgument,
-        Code::InvalidArgument,
-        Code::InvalidArgument,
-    ];
-    for (req, want) in bad.into_iter().zip(want) {
-        let shown = format!("{req:?}");
-        assert_eq!(code(rt.block_on(ifs.set_interface(req))), want, "{shown}");
-    }
-    let e2 = rt
-        .block_on(ifs.get_interface(GetInterfaceRequest {
-            name: "Ethernet2".into(),
-        }))
-        .unwrap()
-        .into_inner();
-    assert_eq!(
-        (e2.mtu, e2.allowed_vlans.as_str()),
-        (1500, "1-4094"),
-        "refused changes left no trace"
-    );
-
-    // The MAC table.
-    let add = |vlan, mac: &str, port: &str| FdbStaticRequest {
-        vlan,
-        mac: mac.into(),
-        port: port.into(),
-    };
-    rt.block_on(fdb.add_static(add(10, "0200.0000.0001", "Vhost1")))
-        .unwrap();
-    let listed = rt
-        .block_on(fdb.list_entries(ListFdbRequest {
-            vlan: 10,
-            port: String::new(),
-        }))
-        .unwrap()
-        .into_inner();
-    assert_eq!(listed.entries.len(), 1);
-    assert_eq!(
-        (listed.entries[0].port.as_str(), listed.entries[0].r#type()),
-        ("Vhost1", FdbEntryType::Static)
-    );
-    for (req, want) in [
-        (
-            add(10, "02:00:00:00:00:zz", "Vhost1"),
-            Code::InvalidArgument,
-        ),
-        (add(10, "0100.0000.0001", "Vhost1"), Code::InvalidArgument),
-        (add(0, "0200.0000.0002", "Vhost1"), Code::InvalidArgument),
-        (add(30, "0200.0000.0002", "Vhost1"), Code::InvalidArgument),
-        (add(10, "0200.0000.0002", "Port9"), Code::InvalidArgument),
-    ] {
-        let shown = format!("{req:?}");
-        assert_eq!(code(rt.block_on(fdb.add_static(req))), want, "{shown}");
-    }
-    assert_eq!(
-        code(rt.block_on(fdb.remove_static(add(10, "0200.0000.0009", "")))),
-        Code::NotFound
-    );
-    let r = rt.block_on(fdb.flush(FlushFdbRequest {
-        vlan: 5000,
-        port: String::new(),
-    }));
-    assert_eq!(code(r), Code::InvalidArgument);
-    rt.block_on(fdb.flush(FlushFdbRequest::default())).unwrap();
-    let listed = rt
-        .block_on(fdb.list_entries(ListFdbRequest::default()))
-        .unwrap()
-        .into_inner();
-    assert_eq!(
-        listed.entries.len(),
-        1,
-        "a flush of learned entries keeps static ones"
-    );
-    let r = rt.block_on(fdb.list_entries(ListFdbRequest {
-        vlan: 0,
-        port: "Nope1".into(),
-    }));
-    assert_eq!(code(r), Code::InvalidArgument);
-
-    // Config text: an error names the line and changes nothing.
-    let before = rt
-        .block_on(config.get_running_config(GetRunningConfigRequest {}))
-        .unwrap()
-        .into_inner()
-        .text;
-    let e = rt
-        .block_on(config.apply_config(ApplyConfigRequest {
-            text: "vlan 30\ninterface e2\n switchport mode trunkk\n".into(),
-        }))
-        .unwrap_err();
-    assert_eq!(e.code(), Code::InvalidArgument);
-    assert!(e.message().contains("line 3"), "{}", e.message());
-    let after = rt
-        .block_on(config.get_running_config(GetRunningConfigRequest {}))
-        .unwrap()
-        .into_inner()
-        .text;
-    assert_eq!(before, after);
+    let mut c = Switching::connect(&sw);
+    check_vlan_create_and_bad_ids(&mut c);
+    check_set_interface_partial_and_abbreviated(&mut c);
+    check_bad_interface_changes_leave_no_trace(&mut c);
+    check_static_mac_entries_and_bad_requests(&mut c);
+    let before = check_bad_config_text_names_its_line(&mut c);
 
     // Save, restart from the startup-config: the same running config.
-    rt.block_on(config.save_config(SaveConfigRequest {}))
+    c.rt.block_on(c.config.save_config(SaveConfigRequest {}))
         .unwrap();
-    drop((vlans, ifs, fdb, config, rt));
+    drop(c);
     assert!(sw.stop().is_some_and(|s| s.success()));
-    let sw2 = Lisad::start(&ports, &["--startup-config", &startup]);
-    let (rt, ch) = sw2.grpc();
-    let restored = rt
-        .block_on(ConfigClient::new(ch).get_running_config(GetRunningConfigRequest {}))
-        .unwrap()
-        .into_inner()
-        .text;
-    assert_eq!(
-        restored, before,
-        "restart did not restore the running config"
-    );
-    assert!(
-        restored.contains("mac address-table static 0200.0000.0001 vlan 10 interface Vhost1"),
-        "{restored}"
-    );
+    check_restart_restored(&ports, &startup, &before);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn the_event_stream_reports_ports_and_config_changes() {
-    use lisa_proto::v1::{
-        ports_client::PortsClient, system_client::SystemClient, AddPortRequest, EventType,
-        RemovePortRequest, WatchRequest,
-    };
+    use lisa_proto::v1::{system_client::SystemClient, AddPortRequest, EventType, WatchRequest};
     let _serial = serial();
     let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
     let (rt, ch) = sw.grpc();
@@ -370,27 +414,38 @@ fn tcp_listening_is_opt_in() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn routing_service_svis_routes_arp_and_bad_requests() {
-    use lisa_proto::v1::{
-        ports_client::PortsClient, routing_client::RoutingClient, DeleteSviRequest, ListArpRequest,
-        ListRoutesRequest, LookupRequest, RemovePortRequest, Route, RouteBatch, SetSviRequest,
-        StaticArp,
-    };
-    let _serial = serial();
-    let sw = Lisad::start(&[("Ethernet1", "null"), ("Ethernet2", "null")], &[]);
-    sw.configure(&[
-        "vlan 20",
-        "interface Ethernet2",
-        " switchport access vlan 20",
-    ]);
-    let (rt, ch) = sw.grpc();
-    let mut routing = RoutingClient::new(ch.clone());
-    let mut ports = PortsClient::new(ch.clone());
-    let mut config = ConfigClient::new(ch);
+/// The routing, ports and config clients on one lisad, and the runtime.
+struct Routing {
+    rt: Runtime,
+    routing: RoutingClient<Channel>,
+    ports: PortsClient<Channel>,
+    config: ConfigClient<Channel>,
+}
 
-    let svi = rt
-        .block_on(routing.set_svi(SetSviRequest {
+impl Routing {
+    fn lookup(&mut self, address: &str) -> LookupResponse {
+        self.rt
+            .block_on(self.routing.lookup(LookupRequest {
+                address: address.into(),
+            }))
+            .unwrap()
+            .into_inner()
+    }
+}
+
+fn route(prefix: &str, gateway: &str) -> Route {
+    Route {
+        prefix: prefix.into(),
+        gateway: gateway.into(),
+    }
+}
+
+/// Vlan20's SVI comes up with 10.0.20.1/24; an address without a length,
+/// with a bad length, the network address, a non-address and VLAN 4095 are
+/// refused.
+fn check_svi_address_rules(c: &mut Routing) {
+    let svi =
+        c.rt.block_on(c.routing.set_svi(SetSviRequest {
             vlan: 20,
             address: Some("10.0.20.1/24".into()),
             ..Default::default()
@@ -404,103 +459,103 @@ fn routing_service_svis_routes_arp_and_bad_requests() {
         ("10.0.20.0/24", "network address"),
         ("300.0.0.1/24", "not an address"),
     ] {
-        let r = rt.block_on(routing.set_svi(SetSviRequest {
+        let r = c.rt.block_on(c.routing.set_svi(SetSviRequest {
             vlan: 20,
             address: Some(addr.into()),
             ..Default::default()
         }));
         assert_eq!(code(r), Code::InvalidArgument, "{addr}: {why}");
     }
-    let r = rt.block_on(routing.set_svi(SetSviRequest {
+    let r = c.rt.block_on(c.routing.set_svi(SetSviRequest {
         vlan: 4095,
         ..Default::default()
     }));
     assert_eq!(code(r), Code::InvalidArgument);
+}
 
-    // Routes: one, then a stream; each visible in the dataplane.
-    let add = |prefix: &str, gw: &str| Route {
-        prefix: prefix.into(),
-        gateway: gw.into(),
-    };
-    rt.block_on(routing.add_route(add("192.0.2.0/24", "10.0.20.9")))
+/// One route, then a stream of 101: all counted as static routes.
+fn check_routes_added_singly_and_streamed(c: &mut Routing) {
+    c.rt.block_on(c.routing.add_route(route("192.0.2.0/24", "10.0.20.9")))
         .unwrap();
     let batches = vec![
         RouteBatch {
             add: (0..100)
-                .map(|i| add(&format!("198.18.{i}.0/24"), "10.0.20.9"))
+                .map(|i| route(&format!("198.18.{i}.0/24"), "10.0.20.9"))
                 .collect(),
             remove: vec![],
         },
         RouteBatch {
-            add: vec![add("0.0.0.0/0", "10.0.20.254")],
+            add: vec![route("0.0.0.0/0", "10.0.20.254")],
             remove: vec![],
         },
     ];
-    let r = rt
-        .block_on(routing.program_routes(tokio_stream::iter(batches)))
-        .unwrap()
-        .into_inner();
-    assert_eq!((r.added, r.static_total), (101, 102));
-    let look = |routing: &mut RoutingClient<_>, a: &str| {
-        rt.block_on(routing.lookup(LookupRequest { address: a.into() }))
+    let r =
+        c.rt.block_on(c.routing.program_routes(tokio_stream::iter(batches)))
             .unwrap()
-            .into_inner()
-    };
-    let l = look(&mut routing, "198.18.42.7");
+            .into_inner();
+    assert_eq!((r.added, r.static_total), (101, 102));
+}
+
+/// The dataplane resolves a route's gateway until a static ARP entry gives
+/// its MAC, then forwards; the entry is listed as static, and a prefix
+/// filter with a limit lists 10 of the routes.
+fn check_lookup_follows_static_arp(c: &mut Routing) {
+    let l = c.lookup("198.18.42.7");
     assert_eq!(
         (l.action(), l.vlan),
         (LookupAction::Resolve, 20),
         "gateway not resolved yet"
     );
-    assert_eq!(
-        look(&mut routing, "10.0.20.1").action(),
-        LookupAction::Local
-    );
-    rt.block_on(routing.add_static_arp(StaticArp {
+    assert_eq!(c.lookup("10.0.20.1").action(), LookupAction::Local);
+    c.rt.block_on(c.routing.add_static_arp(StaticArp {
         address: "10.0.20.9".into(),
         mac: "0200.0000.0009".into(),
     }))
     .unwrap();
-    let l = look(&mut routing, "198.18.42.7");
+    let l = c.lookup("198.18.42.7");
     assert_eq!(
         (l.action(), l.mac.as_str()),
         (LookupAction::Forward, "02:00:00:00:00:09"),
         "one MAC form out: aa:bb:cc:dd:ee:ff"
     );
-    let arp = rt
-        .block_on(routing.list_arp(ListArpRequest {}))
-        .unwrap()
-        .into_inner()
-        .entries;
+    let arp =
+        c.rt.block_on(c.routing.list_arp(ListArpRequest {}))
+            .unwrap()
+            .into_inner()
+            .entries;
     assert!(
         arp.iter()
             .any(|e| e.address == "10.0.20.9" && e.state() == ArpState::Static),
         "{arp:?}"
     );
-    let listed = rt
-        .block_on(routing.list_routes(ListRoutesRequest {
+    let listed =
+        c.rt.block_on(c.routing.list_routes(ListRoutesRequest {
             prefix: "198.18.0.0/16".into(),
             limit: 10,
         }))
         .unwrap()
         .into_inner();
     assert_eq!((listed.routes.len(), listed.static_total), (10, 102));
+}
 
-    // A bad route in a stream: nothing of the stream is committed.
+/// A bad route in a stream commits nothing of the stream; a gateway that is
+/// our own address or not an address, and a prefix without a length, are
+/// refused; removing an absent route is NotFound.
+fn check_bad_routes_commit_nothing(c: &mut Routing) {
     let batches = vec![RouteBatch {
         add: vec![
-            add("203.0.113.0/24", "10.0.20.9"),
-            add("203.0.113.1/24", "10.0.20.9"),
+            route("203.0.113.0/24", "10.0.20.9"),
+            route("203.0.113.1/24", "10.0.20.9"),
         ],
         remove: vec![],
     }];
-    let e = rt
-        .block_on(routing.program_routes(tokio_stream::iter(batches)))
-        .unwrap_err();
+    let e =
+        c.rt.block_on(c.routing.program_routes(tokio_stream::iter(batches)))
+            .unwrap_err();
     assert_eq!(e.code(), Code::InvalidArgument);
     assert!(e.message().contains("host bits"), "{}", e.message());
-    let listed = rt
-        .block_on(routing.list_routes(ListRoutesRequest {
+    let listed =
+        c.rt.block_on(c.routing.list_routes(ListRoutesRequest {
             prefix: "203.0.113.0/24".into(),
             limit: 0,
         }))
@@ -513,30 +568,39 @@ fn routing_service_svis_routes_arp_and_bad_requests() {
         ("10.1.0.0/16", "nope"),
         ("10.1.0.0", "10.0.20.9"),
     ] {
-        let r = rt.block_on(routing.add_route(add(prefix, gw)));
+        let r = c.rt.block_on(c.routing.add_route(route(prefix, gw)));
         assert_eq!(code(r), Code::InvalidArgument, "{prefix} via {gw}");
     }
-    let r = rt.block_on(routing.remove_route(add("10.99.0.0/16", "")));
+    let r =
+        c.rt.block_on(c.routing.remove_route(route("10.99.0.0/16", "")));
     assert_eq!(code(r), Code::NotFound);
+}
 
-    // Ethernet2 is VLAN 20's only port: removing it would cut the SVI off.
-    let e = rt
-        .block_on(ports.remove_port(RemovePortRequest {
+/// Ethernet2 is VLAN 20's only port: removing it would cut the SVI off, so
+/// it takes `force`.
+fn check_removing_the_svis_last_port_needs_force(c: &mut Routing) {
+    let e =
+        c.rt.block_on(c.ports.remove_port(RemovePortRequest {
             name: "Ethernet2".into(),
             force: false,
         }))
         .unwrap_err();
     assert_eq!(e.code(), Code::FailedPrecondition);
     assert!(e.message().contains("Vlan20"), "{}", e.message());
-    rt.block_on(ports.remove_port(RemovePortRequest {
+    c.rt.block_on(c.ports.remove_port(RemovePortRequest {
         name: "Ethernet2".into(),
         force: true,
     }))
     .unwrap();
+}
 
-    // The same configuration, typed.
-    let typed = rt
-        .block_on(config.get_running_config_typed(GetRunningConfigRequest {}))
+/// The typed running config has the routes, the SVI, the ARP entry and the VLAN.
+fn check_typed_running_config(c: &mut Routing) {
+    let typed =
+        c.rt.block_on(
+            c.config
+                .get_running_config_typed(GetRunningConfigRequest {}),
+        )
         .unwrap()
         .into_inner();
     assert_eq!(typed.routes.len(), 102);
@@ -546,18 +610,47 @@ fn routing_service_svis_routes_arp_and_bad_requests() {
     );
     assert!(typed.arps.iter().any(|a| a.address == "10.0.20.9"));
     assert!(typed.vlans.iter().any(|v| v.id == 20));
+}
 
-    rt.block_on(routing.delete_svi(DeleteSviRequest { vlan: 20 }))
+/// Deleting the SVI works once, then is NotFound, and its routes' gateway is
+/// no longer connected.
+fn check_deleting_the_svi_disconnects_its_gateway(c: &mut Routing) {
+    c.rt.block_on(c.routing.delete_svi(DeleteSviRequest { vlan: 20 }))
         .unwrap();
     assert_eq!(
-        code(rt.block_on(routing.delete_svi(DeleteSviRequest { vlan: 20 }))),
+        code(c.rt.block_on(c.routing.delete_svi(DeleteSviRequest { vlan: 20 }))),
         Code::NotFound
     );
     assert_eq!(
-        look(&mut routing, "198.18.42.7").action(),
+        c.lookup("198.18.42.7").action(),
         LookupAction::NoRoute,
         "gateway no longer connected"
     );
+}
+
+#[test]
+fn routing_service_svis_routes_arp_and_bad_requests() {
+    let _serial = serial();
+    let sw = Lisad::start(&[("Ethernet1", "null"), ("Ethernet2", "null")], &[]);
+    sw.configure(&[
+        "vlan 20",
+        "interface Ethernet2",
+        " switchport access vlan 20",
+    ]);
+    let (rt, ch) = sw.grpc();
+    let mut c = Routing {
+        rt,
+        routing: RoutingClient::new(ch.clone()),
+        ports: PortsClient::new(ch.clone()),
+        config: ConfigClient::new(ch),
+    };
+    check_svi_address_rules(&mut c);
+    check_routes_added_singly_and_streamed(&mut c);
+    check_lookup_follows_static_arp(&mut c);
+    check_bad_routes_commit_nothing(&mut c);
+    check_removing_the_svis_last_port_needs_force(&mut c);
+    check_typed_running_config(&mut c);
+    check_deleting_the_svi_disconnects_its_gateway(&mut c);
 }
 
 #[test]

@@ -7,8 +7,130 @@ use common::{serial, unique, wait_until, Host, Lisad, VirtioPeer};
 use lisa_proto::v1::{
     ports_client::PortsClient, AddPortRequest, ListPortsRequest, RemovePortRequest,
 };
+use std::path::Path;
+use std::process::Output;
+use std::thread::JoinHandle;
 use std::time::Duration;
+use tokio::runtime::Runtime;
+use tonic::transport::Channel;
 use tonic::Code;
+
+/// The Ports service client on one lisad, and the runtime that drives it.
+struct Ports {
+    rt: Runtime,
+    ports: PortsClient<Channel>,
+}
+
+impl Ports {
+    fn add(&mut self, name: &str, kind: &str, description: &str) -> Result<String, tonic::Status> {
+        let req = AddPortRequest {
+            name: name.into(),
+            kind: kind.into(),
+            description: description.into(),
+        };
+        let port = self.rt.block_on(self.ports.add_port(req))?;
+        Ok(port.into_inner().name)
+    }
+
+    fn remove(&mut self, name: &str) -> Result<(), tonic::Status> {
+        let req = RemovePortRequest {
+            name: name.into(),
+            force: false,
+        };
+        self.rt.block_on(self.ports.remove_port(req)).map(drop)
+    }
+}
+
+/// A steady stream of pings from host namespace `ns` to 192.168.80.2 (100 a
+/// second, 600 in all), in a thread; its output when it ends.
+fn start_pinging(ns: &str) -> JoinHandle<Output> {
+    let ns = ns.to_string();
+    std::thread::spawn(move || {
+        std::process::Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &ns,
+                "ping",
+                "-q",
+                "-i",
+                "0.01",
+                "-c",
+                "600",
+                "-W",
+                "1",
+                "192.168.80.2",
+            ])
+            .output()
+            .unwrap()
+    })
+}
+
+/// Adds and removes Vhost7 eight times, alternately a vhost-user server on
+/// `sock` and a null port; the removed vhost-user port leaves no socket.
+fn churn_a_port_and_check_its_socket_goes(p: &mut Ports, sock: &Path) {
+    for round in 0..8 {
+        let kind = if round % 2 == 0 {
+            format!("vhost-server:{}", sock.display())
+        } else {
+            "null".to_string()
+        };
+        let added = p
+            .add("Vhost7", &kind, "vm1 52:54:00:00:00:07")
+            .expect("add port");
+        assert_eq!(added, "Vhost7");
+        std::thread::sleep(Duration::from_millis(150));
+        p.remove("Vhost7").expect("remove port");
+    }
+    assert!(
+        !sock.exists(),
+        "the removed vhost-user port left its socket behind"
+    );
+}
+
+/// Plugs Vhost7 as a vhost-user server on `sock` with a virtio_user peer
+/// behind it, and checks host `a` reaches the VM and the running config
+/// has the port's description. Returns the peer and the VM's host, to keep.
+fn check_a_plugged_vhost_port_reaches_its_vm(
+    sw: &Lisad,
+    p: &mut Ports,
+    sock: &Path,
+    a: &Host,
+) -> (VirtioPeer, Host) {
+    let tap_vm = unique("lhv", "");
+    p.add("Vhost7", &format!("vhost-server:{}", sock.display()), "vm1")
+        .expect("add port");
+    let peer = VirtioPeer::start(sock, false, &tap_vm);
+    let vm = Host::new(&unique("lisa-hv", ""));
+    vm.take_interface(&tap_vm, "192.168.80.3/24");
+    assert!(
+        wait_until(Duration::from_secs(15), || a.ping("192.168.80.3", 1)),
+        "no traffic to the plugged VM port"
+    );
+    let run = sw.show("show running-config");
+    assert!(run.contains("interface Vhost7\n description vm1"), "{run}");
+    (peer, vm)
+}
+
+/// Adding an existing port, a bad name or a bad kind, and removing an
+/// unknown port are refused with a reason; the three ports remain.
+fn check_bad_port_requests_are_refused(p: &mut Ports) {
+    let e = p.add("Vhost7", "null", "").unwrap_err();
+    assert_eq!(e.code(), Code::AlreadyExists, "{e:?}");
+    let e = p.add("7up", "null", "").unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+    let e = p.add("Vhost8", "floppy:a", "").unwrap_err();
+    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+    assert!(e.message().contains("bad port kind"), "{e:?}");
+    let e = p.remove("Vhost9").unwrap_err();
+    assert_eq!(e.code(), Code::NotFound, "{e:?}");
+    let list =
+        p.rt.block_on(p.ports.list_ports(ListPortsRequest {}))
+            .unwrap()
+            .into_inner()
+            .ports;
+    assert_eq!(list.len(), 3);
+}
 
 #[test]
 fn ports_come_and_go_while_traffic_flows() {
@@ -27,60 +149,17 @@ fn ports_come_and_go_while_traffic_flows() {
     b.take_interface(&tap_b, "192.168.80.2/24");
     assert!(a.ping("192.168.80.2", 1));
     let (rt, ch) = sw.grpc();
-    let mut ports = PortsClient::new(ch);
+    let mut p = Ports {
+        rt,
+        ports: PortsClient::new(ch),
+    };
 
-    // A steady stream A -> B (100 pings a second) while ports churn.
-    let ns = a.ns.clone();
-    let pinger = std::thread::spawn(move || {
-        std::process::Command::new("ip")
-            .args([
-                "netns",
-                "exec",
-                &ns,
-                "ping",
-                "-q",
-                "-i",
-                "0.01",
-                "-c",
-                "600",
-                "-W",
-                "1",
-                "192.168.80.2",
-            ])
-            .output()
-            .unwrap()
-    });
-
+    // A steady stream A -> B while ports churn.
+    let pinger = start_pinging(&a.ns);
     let dir = std::env::temp_dir().join(format!("lisa-hotplug-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("vm.sock");
-    for round in 0..8 {
-        let kind = if round % 2 == 0 {
-            format!("vhost-server:{}", sock.display())
-        } else {
-            "null".to_string()
-        };
-        let added = rt
-            .block_on(ports.add_port(AddPortRequest {
-                name: "Vhost7".into(),
-                kind,
-                description: "vm1 52:54:00:00:00:07".into(),
-            }))
-            .expect("add port")
-            .into_inner();
-        assert_eq!(added.name, "Vhost7");
-        std::thread::sleep(Duration::from_millis(150));
-        rt.block_on(ports.remove_port(RemovePortRequest {
-            name: "Vhost7".into(),
-            force: false,
-        }))
-        .expect("remove port");
-    }
-    assert!(
-        !sock.exists(),
-        "the removed vhost-user port left its socket behind"
-    );
-
+    churn_a_port_and_check_its_socket_goes(&mut p, &sock);
     let out = pinger.join().unwrap();
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -89,57 +168,7 @@ fn ports_come_and_go_while_traffic_flows() {
         sw.show("show interfaces")
     );
 
-    // A plugged vhost-user port carries traffic to its VM (a virtio_user peer).
-    let tap_vm = unique("lhv", "");
-    rt.block_on(ports.add_port(AddPortRequest {
-        name: "Vhost7".into(),
-        kind: format!("vhost-server:{}", sock.display()),
-        description: "vm1".into(),
-    }))
-    .expect("add port");
-    let _peer = VirtioPeer::start(&sock, false, &tap_vm);
-    let vm = Host::new(&unique("lisa-hv", ""));
-    vm.take_interface(&tap_vm, "192.168.80.3/24");
-    assert!(
-        wait_until(Duration::from_secs(15), || a.ping("192.168.80.3", 1)),
-        "no traffic to the plugged VM port"
-    );
-    let run = sw.show("show running-config");
-    assert!(run.contains("interface Vhost7\n description vm1"), "{run}");
-
-    // Bad requests are refused with a reason.
-    let err = |r: Result<tonic::Response<lisa_proto::v1::Port>, tonic::Status>| r.unwrap_err();
-    let e = err(rt.block_on(ports.add_port(AddPortRequest {
-        name: "Vhost7".into(),
-        kind: "null".into(),
-        description: String::new(),
-    })));
-    assert_eq!(e.code(), Code::AlreadyExists, "{e:?}");
-    let e = err(rt.block_on(ports.add_port(AddPortRequest {
-        name: "7up".into(),
-        kind: "null".into(),
-        description: String::new(),
-    })));
-    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
-    let e = err(rt.block_on(ports.add_port(AddPortRequest {
-        name: "Vhost8".into(),
-        kind: "floppy:a".into(),
-        description: String::new(),
-    })));
-    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
-    assert!(e.message().contains("bad port kind"), "{e:?}");
-    let e = rt
-        .block_on(ports.remove_port(RemovePortRequest {
-            name: "Vhost9".into(),
-            force: false,
-        }))
-        .unwrap_err();
-    assert_eq!(e.code(), Code::NotFound, "{e:?}");
-    let list = rt
-        .block_on(ports.list_ports(ListPortsRequest {}))
-        .unwrap()
-        .into_inner()
-        .ports;
-    assert_eq!(list.len(), 3);
+    let _vm = check_a_plugged_vhost_port_reaches_its_vm(&sw, &mut p, &sock, &a);
+    check_bad_port_requests_are_refused(&mut p);
     let _ = std::fs::remove_dir_all(&dir);
 }

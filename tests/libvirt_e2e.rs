@@ -27,7 +27,7 @@ mod common;
 use common::{hook_path, serial, unique, wait_until, Host, Lisad};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const URI: &str = "qemu:///system";
 /// How long the guest may take to show traffic. It runs under TCG
@@ -199,9 +199,9 @@ fn console(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
 
-#[test]
-fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
-    let _serial = serial();
+/// Builds the guest's kernel and initramfs (`tests/tools/build-guest.sh`);
+/// returns their directory.
+fn build_guest() -> PathBuf {
     let guest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("guest");
     let built = Command::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -215,89 +215,170 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         "building the guest: {}",
         text(&built)
     );
+    guest
+}
 
-    // Each stage's start time, for a failure's report.
-    let t0 = std::time::Instant::now();
-    let stage = |what: &str| eprintln!("[{:6.1} s] {what}", t0.elapsed().as_secs_f64());
-    // Sockets and the console live where QEMU (libvirt-qemu:kvm) can reach.
-    let run = PathBuf::from(format!("/run/lisa-e2e-{}", std::process::id()));
-    let vhost = run.join("vhost");
-    std::fs::create_dir_all(&vhost).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    for d in [&run, &vhost] {
-        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o777)).unwrap();
+/// What the test's stages share: the namespace host on Ethernet1, the
+/// switch, and where the sockets, console and listener's log live. The
+/// host is dropped before the switch.
+struct E2e {
+    host: Host,
+    sw: Lisad,
+    /// Ethernet1's tap, in `host`.
+    tap: String,
+    /// The test's directory under /run.
+    run: PathBuf,
+    /// The managed vhost-user socket directory.
+    vhost: PathBuf,
+    console_log: PathBuf,
+    kernel: String,
+    initrd: String,
+    t0: Instant,
+}
+
+impl E2e {
+    /// Makes the directories (where QEMU, libvirt-qemu:kvm, can reach),
+    /// starts lisad with Ethernet1 (access VLAN 10) and an SVI in VLAN 20,
+    /// and gives the host Ethernet1's tap.
+    fn setup(guest: &Path) -> E2e {
+        let t0 = Instant::now();
+        let run = PathBuf::from(format!("/run/lisa-e2e-{}", std::process::id()));
+        let vhost = run.join("vhost");
+        std::fs::create_dir_all(&vhost).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        for d in [&run, &vhost] {
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o777)).unwrap();
+        }
+        let tap = unique("lve", "");
+        let sw = Lisad::start(&[("Ethernet1", &format!("tap:{tap}"))], &[]);
+        sw.configure(&[
+            "vlan 10,20",
+            "interface Ethernet1",
+            " switchport access vlan 10",
+            "interface Vlan20",
+            " ip address 192.168.78.1 255.255.255.0",
+        ]);
+        let host = Host::new(&unique("lisa-lve", ""));
+        let e = E2e {
+            host,
+            sw,
+            console_log: run.join("console.log"),
+            tap,
+            run,
+            vhost,
+            kernel: guest.join("vmlinuz").to_str().unwrap().to_string(),
+            initrd: guest.join("initrd.gz").to_str().unwrap().to_string(),
+            t0,
+        };
+        e.give_the_host_its_tap();
+        e
     }
-    let console_log = run.join("console.log");
 
-    let tap = unique("lve", "");
-    let mut sw = Lisad::start(&[("Ethernet1", &format!("tap:{tap}"))], &[]);
-    sw.configure(&[
-        "vlan 10,20",
-        "interface Ethernet1",
-        " switchport access vlan 10",
-        "interface Vlan20",
-        " ip address 192.168.78.1 255.255.255.0",
-    ]);
-    let host = Host::new(&unique("lisa-lve", ""));
-    host.take_interface(&tap, "192.168.77.1/24");
-    // One MAC for the host across lisad's restarts (each makes a new tap),
-    // as a real host keeps its own; the guest's ARP entry stays right.
-    host.exec(&["ip", "link", "set", &tap, "address", "02:00:00:77:00:01"]);
+    /// Moves Ethernet1's tap (new with each lisad) into the host.
+    fn give_the_host_its_tap(&self) {
+        self.host.take_interface(&self.tap, "192.168.77.1/24");
+        // One MAC for the host across lisad's restarts (each makes a new tap),
+        // as a real host keeps its own; the guest's ARP entry stays right.
+        let tap = &self.tap;
+        self.host
+            .exec(&["ip", "link", "set", tap, "address", "02:00:00:77:00:01"]);
+    }
 
-    let libvirt = Libvirt::start(&run, &sw.socket, &vhost);
+    /// Logs a stage's start time, for a failure's report.
+    fn stage(&self, what: &str) {
+        eprintln!("[{:6.1} s] {what}", self.t0.elapsed().as_secs_f64());
+    }
 
-    // The README's domain XML is one libvirt takes.
-    let readme = run.join("readme-domain.xml");
-    std::fs::write(
-        &readme,
-        readme_domain().replace("<name>vm1</name>", "<name>lisa-readme</name>"),
-    )
-    .unwrap();
-    let out = virsh(&["define", readme.to_str().unwrap()]);
+    fn console(&self) -> String {
+        console(&self.console_log)
+    }
+
+    /// How many times the guest's console reported `line`.
+    fn console_count(&self, line: &str) -> usize {
+        self.console().matches(line).count()
+    }
+
+    /// What the hot-plug listener logged.
+    fn watch_log(&self) -> String {
+        std::fs::read_to_string(self.run.join("watch.log")).unwrap_or_default()
+    }
+
+    /// A file from the repository with the guest's kernel, initrd, console
+    /// and the vhost-user directory filled in.
+    fn template(&self, file: &str) -> String {
+        let subst = [
+            ("KERNEL", self.kernel.as_str()),
+            ("INITRD", self.initrd.as_str()),
+            ("CONSOLE", self.console_log.to_str().unwrap()),
+            ("DIR", self.vhost.to_str().unwrap()),
+        ];
+        template(file, &subst)
+    }
+
+    /// Writes `contents` to `name` in the run directory; returns its path.
+    fn write(&self, name: &str, contents: &str) -> String {
+        let path = self.run.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
+    /// Waits up to `timeout` for `port` to be gone from `show interfaces`.
+    fn wait_unplugged(&self, port: &str, timeout: Duration) -> bool {
+        let shown = format!("{port} is");
+        wait_until(timeout, || {
+            !self.sw.show("show interfaces").contains(&shown)
+        })
+    }
+}
+
+/// The README's domain XML is one libvirt takes.
+fn check_the_readme_domain_is_defined(e: &E2e) {
+    let readme = e.write(
+        "readme-domain.xml",
+        &readme_domain().replace("<name>vm1</name>", "<name>lisa-readme</name>"),
+    );
+    let out = virsh(&["define", &readme]);
     assert!(
         out.status.success(),
         "virsh define of the README's XML: {}",
         text(&out)
     );
     let _ = virsh(&["undefine", "lisa-readme"]);
+}
 
-    // The hot-plug listener, as its systemd unit runs it.
+/// The hot-plug listener, as its systemd unit runs it, once it follows
+/// libvirt's device events.
+fn start_the_listener(e: &E2e) -> Watcher {
     let watcher = Watcher(
         Command::new(hook_path())
             .arg("--socket")
-            .arg(&sw.socket)
+            .arg(&e.sw.socket)
             .arg("--dir")
-            .arg(&vhost)
+            .arg(&e.vhost)
             .args(["watch", "--uri", URI])
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(run.join("watch.log")).unwrap())
+            .stderr(std::fs::File::create(e.run.join("watch.log")).unwrap())
             .spawn()
             .unwrap(),
     );
-    let watch_log = || std::fs::read_to_string(run.join("watch.log")).unwrap_or_default();
     assert!(
-        wait_until(Duration::from_secs(30), || watch_log()
+        wait_until(Duration::from_secs(30), || e
+            .watch_log()
             .contains("following device events")),
         "{}",
-        watch_log()
+        e.watch_log()
     );
+    watcher
+}
 
-    let (kernel, initrd) = (guest.join("vmlinuz"), guest.join("initrd.gz"));
-    let subst = [
-        ("KERNEL", kernel.to_str().unwrap()),
-        ("INITRD", initrd.to_str().unwrap()),
-        ("CONSOLE", console_log.to_str().unwrap()),
-        ("DIR", vhost.to_str().unwrap()),
-    ];
-
-    stage("bad intent");
-    // A start whose plug fails is refused, with the hook's reason.
-    let bad = run.join("bad.xml");
-    let bad_xml = template("tests/domains/vm-e2e.xml", &subst)
+/// A start whose plug fails (a bad `<lisa:port>`) is refused, with the
+/// hook's reason, and nothing is plugged.
+fn check_a_bad_intent_stops_the_start(e: &E2e) {
+    let bad_xml = e
+        .template("tests/domains/vm-e2e.xml")
         .replace("<name>lisa-e2e</name>", "<name>lisa-e2e-bad</name>")
         .replace("access-vlan='10'", "access-vlan='4095'");
-    std::fs::write(&bad, bad_xml).unwrap();
-    let out = virsh(&["create", bad.to_str().unwrap()]);
+    let out = virsh(&["create", &e.write("bad.xml", &bad_xml)]);
     assert!(
         !out.status.success(),
         "a bad <lisa:port> must stop the start"
@@ -308,23 +389,24 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         text(&out)
     );
     assert!(
-        !sw.show("show interfaces").contains("vmnet1 is"),
+        !e.sw.show("show interfaces").contains("vmnet1 is"),
         "nothing plugged"
     );
+}
 
-    stage("taken port name");
-    // A second NIC whose socket names a port that exists (Ethernet1): the
-    // start is refused, the first NIC's port taken back, and libvirt's
-    // stopped/release hooks leave Ethernet1 alone.
-    let clash_xml = template("tests/domains/vm-e2e.xml", &subst)
+/// A second NIC whose socket names a port that exists (Ethernet1): the
+/// start is refused, the first NIC's port taken back, and libvirt's
+/// stopped/release hooks leave Ethernet1 alone.
+fn check_a_taken_port_name_stops_the_start(e: &E2e) {
+    let clash_xml = e
+        .template("tests/domains/vm-e2e.xml")
         .replace("<name>lisa-e2e</name>", "<name>lisa-e2e-bad</name>")
         .replace(
             "    <serial type='file'>",
             "    <interface type='vhostuser'>\n      <source type='unix' path='@DIR@/Ethernet1.sock' mode='server'/>\n      <model type='virtio'/>\n    </interface>\n    <serial type='file'>",
         )
-        .replace("@DIR@", vhost.to_str().unwrap());
-    std::fs::write(&bad, clash_xml).unwrap();
-    let out = virsh(&["create", bad.to_str().unwrap()]);
+        .replace("@DIR@", e.vhost.to_str().unwrap());
+    let out = virsh(&["create", &e.write("bad.xml", &clash_xml)]);
     assert!(
         !out.status.success(),
         "a NIC on a taken port name must stop the start"
@@ -334,28 +416,28 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
         "{}",
         text(&out)
     );
-    let ports = sw.show("show interfaces");
+    let ports = e.sw.show("show interfaces");
     assert!(
         !ports.contains("vmnet1 is"),
         "the first NIC's port was taken back: {ports}"
     );
     assert!(
-        sw.show("show interfaces Ethernet1").contains("tap:"),
+        e.sw.show("show interfaces Ethernet1").contains("tap:"),
         "{ports}"
     );
+}
 
-    stage("vlan refused");
-    // libvirt takes `<vlan>` on a vhostuser NIC at define time but refuses
-    // to start it: why the intent lives in <metadata>. Nothing stays plugged.
-    let tagged = run.join("vlan.xml");
-    let tagged_xml = template("tests/domains/vm-e2e.xml", &subst)
+/// libvirt takes `<vlan>` on a vhostuser NIC at define time but refuses
+/// to start it: why the intent lives in <metadata>. Nothing stays plugged.
+fn check_libvirt_refuses_a_vlan_on_a_vhostuser_nic(e: &E2e) {
+    let tagged_xml = e
+        .template("tests/domains/vm-e2e.xml")
         .replace("<name>lisa-e2e</name>", "<name>lisa-e2e-vlan</name>")
         .replace(
             "<model type='virtio'/>",
             "<model type='virtio'/><vlan><tag id='10'/></vlan>",
         );
-    std::fs::write(&tagged, tagged_xml).unwrap();
-    let out = virsh(&["define", tagged.to_str().unwrap()]);
+    let out = virsh(&["define", &e.write("vlan.xml", &tagged_xml)]);
     assert!(out.status.success(), "virsh define: {}", text(&out));
     let out = virsh(&["start", "lisa-e2e-vlan"]);
     assert!(
@@ -369,103 +451,105 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
     );
     let _ = virsh(&["undefine", "lisa-e2e-vlan"]);
     assert!(
-        wait_until(Duration::from_secs(10), || !sw
-            .show("show interfaces")
-            .contains("vmnet1 is")),
+        e.wait_unplugged("vmnet1", Duration::from_secs(10)),
         "a refused start left a port: {}",
-        sw.show("show interfaces")
+        e.sw.show("show interfaces")
     );
+}
 
-    stage("guest start");
-    // The guest starts: the hook plugs its NIC, in VLAN 10 as its metadata says.
-    let xml = run.join("vm.xml");
-    std::fs::write(&xml, template("tests/domains/vm-e2e.xml", &subst)).unwrap();
-    let out = virsh(&["create", xml.to_str().unwrap()]);
+/// The guest starts: the hook plugs its NIC, in VLAN 10 as its metadata
+/// says, the port comes up, and its traffic crosses the switch to the
+/// namespace host, both ways.
+fn check_the_guest_starts_in_its_vlan_and_reaches_the_host(e: &E2e) {
+    let out = virsh(&[
+        "create",
+        &e.write("vm.xml", &e.template("tests/domains/vm-e2e.xml")),
+    ]);
     assert!(out.status.success(), "virsh create: {}", text(&out));
-    let cfg = sw.show("show running-config interface vmnet1");
+    let cfg = e.sw.show("show running-config interface vmnet1");
     assert!(cfg.contains("switchport access vlan 10"), "{cfg}");
     assert!(
         cfg.contains("description lisa-e2e 52:54:00:e2:e0:01"),
         "{cfg}"
     );
     assert!(
-        wait_until(Duration::from_secs(60), || sw
+        wait_until(Duration::from_secs(60), || e
+            .sw
             .show("show interfaces vmnet1")
             .contains("vmnet1 is up")),
         "{}\nconsole:\n{}",
-        sw.show("show interfaces"),
-        console(&console_log)
+        e.sw.show("show interfaces"),
+        e.console()
     );
-    stage("guest traffic");
-    // Its traffic crosses the switch to the namespace host, both ways.
+    e.stage("guest traffic");
     let pinged = wait_until(GUEST_WAIT, || {
-        console(&console_log).contains("eth0 ping 192.168.77.1 ok")
+        e.console().contains("eth0 ping 192.168.77.1 ok")
     });
+    assert!(pinged, "the guest never reached the host:\n{}", e.console());
     assert!(
-        pinged,
-        "the guest never reached the host:\n{}",
-        console(&console_log)
-    );
-    assert!(
-        host.ping("192.168.77.2", 2),
+        e.host.ping("192.168.77.2", 2),
         "the host cannot reach the guest"
     );
-    assert!(sw
+    assert!(e
+        .sw
         .show("show mac address-table vlan 10")
         .contains("5254.00e2.e001"));
+}
 
-    stage("guest reset");
-    // The guest resets (its NIC's driver goes and comes back, QEMU stays):
-    // the port keeps its counters, and the rebooted guest's traffic flows.
-    let rx = sw.rx_packets("vmnet1");
-    let boots = || console(&console_log).matches("LISA-GUEST: booted").count();
+/// The guest resets (its NIC's driver goes and comes back, QEMU stays):
+/// the port keeps its counters, and the rebooted guest's traffic flows.
+fn check_a_guest_reset_keeps_the_port_and_its_counters(e: &E2e) {
+    let rx = e.sw.rx_packets("vmnet1");
     let out = virsh(&["reset", "lisa-e2e"]);
     assert!(out.status.success(), "virsh reset: {}", text(&out));
     assert!(
-        wait_until(Duration::from_secs(120), || boots() == 2),
+        wait_until(Duration::from_secs(120), || e
+            .console_count("LISA-GUEST: booted")
+            == 2),
         "the guest did not boot again:\n{}",
-        console(&console_log)
+        e.console()
     );
-    let after_boot = console(&console_log).len();
+    let after_boot = e.console().len();
     assert!(
-        wait_until(Duration::from_secs(120), || console(&console_log)
-            [after_boot..]
+        wait_until(Duration::from_secs(120), || e.console()[after_boot..]
             .contains("eth0 ping 192.168.77.1 ok")),
         "no traffic after the reset:\n{}",
-        console(&console_log)
+        e.console()
     );
-    assert!(sw.rx_packets("vmnet1") > rx, "counters kept and counting");
+    assert!(e.sw.rx_packets("vmnet1") > rx, "counters kept and counting");
+}
 
-    stage("hot-plug");
-    // A NIC hot-plugged into the running guest: the listener plugs it (VLAN
-    // 20 from the metadata) and the guest reaches the switch's SVI.
-    let nic = run.join("nic.xml");
-    std::fs::write(&nic, template("tests/domains/nic-e2e-hotplug.xml", &subst)).unwrap();
-    let out = virsh(&["attach-device", "lisa-e2e", nic.to_str().unwrap(), "--live"]);
+/// A NIC hot-plugged into the running guest: the listener plugs it (VLAN
+/// 20 from the metadata, held down until a domain names it) and the guest
+/// reaches the switch's SVI. Returns the NIC's XML file.
+fn check_a_hot_plugged_nic_reaches_the_svi(e: &E2e) -> String {
+    let nic = e.write("nic.xml", &e.template("tests/domains/nic-e2e-hotplug.xml"));
+    let out = virsh(&["attach-device", "lisa-e2e", &nic, "--live"]);
     assert!(
         out.status.success(),
         "attach-device: {}\n{}",
         text(&out),
-        watch_log()
+        e.watch_log()
     );
     assert!(
-        wait_until(Duration::from_secs(30), || sw
+        wait_until(Duration::from_secs(30), || e
+            .sw
             .show("show running-config interface vmnet2")
             .contains("switchport access vlan 20")),
         "{}\n{}",
-        sw.show("show running-config"),
-        watch_log()
+        e.sw.show("show running-config"),
+        e.watch_log()
     );
     let pinged = wait_until(GUEST_WAIT, || {
-        console(&console_log).contains("eth1 ping 192.168.78.1 ok")
+        e.console().contains("eth1 ping 192.168.78.1 ok")
     });
     assert!(
         pinged,
         "the hot-plugged NIC never reached the SVI:\n{}",
-        console(&console_log)
+        e.console()
     );
-    assert!(sw.rx_packets("vmnet2") > 0);
-    let cfg = sw.show("show running-config interface vmnet2");
+    assert!(e.sw.rx_packets("vmnet2") > 0);
+    let cfg = e.sw.show("show running-config interface vmnet2");
     assert!(
         cfg.contains("description lisa-e2e 52:54:00:e2:e0:02"),
         "{cfg}"
@@ -473,121 +557,134 @@ fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
     // Held down while unclaimed (see watch.log), up once its domain named it.
     assert!(!cfg.contains(" shutdown"), "{cfg}");
     assert!(
-        watch_log().contains("shut down until a domain names it"),
+        e.watch_log().contains("shut down until a domain names it"),
         "{}",
-        watch_log()
+        e.watch_log()
     );
+    nic
+}
 
-    stage("detach");
-    // Detached: the listener unplugs it.
-    let out = virsh(&["detach-device", "lisa-e2e", nic.to_str().unwrap(), "--live"]);
+/// `virsh detach-device` of the NIC in file `nic`: the listener unplugs `port`.
+fn check_a_detached_nic_is_unplugged(e: &E2e, nic: &str, port: &str) {
+    let out = virsh(&["detach-device", "lisa-e2e", nic, "--live"]);
     assert!(out.status.success(), "detach-device: {}", text(&out));
     assert!(
-        wait_until(Duration::from_secs(60), || !sw
-            .show("show interfaces")
-            .contains("vmnet2 is")),
+        e.wait_unplugged(port, Duration::from_secs(60)),
         "{}\n{}",
-        sw.show("show interfaces"),
-        watch_log()
+        e.sw.show("show interfaces"),
+        e.watch_log()
     );
+}
 
-    stage("client-mode hot-plug");
-    // A NIC whose QEMU side is the client: QEMU connects during the attach,
-    // so `lisa-libvirt-hook attach` makes the port first, then attaches.
-    let eth1_pings = || {
-        console(&console_log)
-            .matches("eth1 ping 192.168.78.1 ok")
-            .count()
-    };
-    let before = eth1_pings();
-    let nic3 = run.join("nic3.xml");
-    std::fs::write(&nic3, template("tests/domains/nic-e2e-client.xml", &subst)).unwrap();
+/// A NIC whose QEMU side is the client: QEMU connects during the attach,
+/// so `lisa-libvirt-hook attach` makes the port (VLAN 20) first, then
+/// attaches, and the guest reaches the SVI through it. Returns the NIC's
+/// XML file.
+fn check_a_client_mode_nic_attached_by_the_hook_reaches_the_svi(e: &E2e) -> String {
+    let before = e.console_count("eth1 ping 192.168.78.1 ok");
+    let nic3 = e.write("nic3.xml", &e.template("tests/domains/nic-e2e-client.xml"));
     let out = Command::new(hook_path())
         .arg("--socket")
-        .arg(&sw.socket)
+        .arg(&e.sw.socket)
         .arg("--dir")
-        .arg(&vhost)
-        .args(["attach", "lisa-e2e"])
-        .arg(&nic3)
+        .arg(&e.vhost)
+        .args(["attach", "lisa-e2e", &nic3])
         .args(["--uri", URI])
         .output()
         .unwrap();
     assert!(out.status.success(), "attach: {}", text(&out));
-    let cfg = sw.show("show running-config interface vmnet3");
+    let cfg = e.sw.show("show running-config interface vmnet3");
     assert!(cfg.contains("switchport access vlan 20"), "{cfg}");
     assert!(
-        wait_until(GUEST_WAIT, || eth1_pings() > before),
+        wait_until(GUEST_WAIT, || e.console_count("eth1 ping 192.168.78.1 ok")
+            > before),
         "the client-mode NIC never reached the SVI:\n{}",
-        console(&console_log)
+        e.console()
     );
-    let out = virsh(&[
-        "detach-device",
-        "lisa-e2e",
-        nic3.to_str().unwrap(),
-        "--live",
-    ]);
-    assert!(out.status.success(), "detach-device: {}", text(&out));
-    assert!(
-        wait_until(Duration::from_secs(60), || !sw
-            .show("show interfaces")
-            .contains("vmnet3 is")),
-        "{}\n{}",
-        sw.show("show interfaces"),
-        watch_log()
-    );
+    nic3
+}
 
-    stage("lisad restart");
-    // lisad restarts under the running guest: the listener plugs its NIC
-    // again, the switch reconnects to QEMU's socket, and the guest's
-    // traffic flows again with no reboot.
-    sw.swcli(&["write memory"]);
-    let pings = || {
-        console(&console_log)
-            .matches("eth0 ping 192.168.77.1 ok")
-            .count()
-    };
-    let before = pings();
-    sw.restart(&[("Ethernet1", &format!("tap:{tap}"))], &[]);
-    host.take_interface(&tap, "192.168.77.1/24");
-    // One MAC for the host across lisad's restarts (each makes a new tap),
-    // as a real host keeps its own; the guest's ARP entry stays right.
-    host.exec(&["ip", "link", "set", &tap, "address", "02:00:00:77:00:01"]);
-    stage("lisad restarted");
+/// lisad restarts under the running guest: the listener plugs its NIC
+/// again, the switch reconnects to QEMU's socket, and the guest's traffic
+/// flows again with no reboot.
+fn check_a_lisad_restart_under_the_guest(e: &mut E2e) {
+    e.sw.swcli(&["write memory"]);
+    let before = e.console_count("eth0 ping 192.168.77.1 ok");
+    e.sw.restart(&[("Ethernet1", &format!("tap:{}", e.tap))], &[]);
+    e.give_the_host_its_tap();
+    e.stage("lisad restarted");
     assert!(
-        wait_until(Duration::from_secs(60), || sw
+        wait_until(Duration::from_secs(60), || e
+            .sw
             .show("show interfaces")
             .contains("vmnet1 is up")),
         "{}\n{}",
-        sw.show("show interfaces"),
-        watch_log()
+        e.sw.show("show interfaces"),
+        e.watch_log()
     );
-    stage("vmnet1 up again");
+    e.stage("vmnet1 up again");
     assert!(
-        wait_until(Duration::from_secs(120), || pings() > before + 1),
+        wait_until(Duration::from_secs(120), || e
+            .console_count("eth0 ping 192.168.77.1 ok")
+            > before + 1),
         "the guest's traffic did not come back:\n{}",
-        console(&console_log)
+        e.console()
     );
     assert!(
-        host.ping("192.168.77.2", 2),
+        e.host.ping("192.168.77.2", 2),
         "the host cannot reach the guest after the restart"
     );
-    drop(watcher);
+}
 
-    stage("destroy");
-    // The guest ends: the hook unplugs its port; its settings stay.
+/// The guest ends: the hook unplugs its port; its settings stay.
+fn check_the_guests_end_unplugs_its_port(e: &E2e) {
     let out = virsh(&["destroy", "lisa-e2e"]);
     assert!(out.status.success(), "virsh destroy: {}", text(&out));
     assert!(
-        wait_until(Duration::from_secs(30), || !sw
-            .show("show interfaces")
-            .contains("vmnet1 is")),
+        e.wait_unplugged("vmnet1", Duration::from_secs(30)),
         "{}",
-        sw.show("show interfaces")
+        e.sw.show("show interfaces")
     );
-    assert!(sw.show("show running-config").contains("interface vmnet1"));
-    stage("done");
+    assert!(e
+        .sw
+        .show("show running-config")
+        .contains("interface vmnet1"));
+}
+
+#[test]
+fn a_libvirt_guest_is_switched_through_its_vhost_user_port() {
+    let _serial = serial();
+    let guest = build_guest();
+    let mut e = E2e::setup(&guest);
+    let libvirt = Libvirt::start(&e.run, &e.sw.socket, &e.vhost);
+    check_the_readme_domain_is_defined(&e);
+    let watcher = start_the_listener(&e);
+
+    e.stage("bad intent");
+    check_a_bad_intent_stops_the_start(&e);
+    e.stage("taken port name");
+    check_a_taken_port_name_stops_the_start(&e);
+    e.stage("vlan refused");
+    check_libvirt_refuses_a_vlan_on_a_vhostuser_nic(&e);
+    e.stage("guest start");
+    check_the_guest_starts_in_its_vlan_and_reaches_the_host(&e);
+    e.stage("guest reset");
+    check_a_guest_reset_keeps_the_port_and_its_counters(&e);
+    e.stage("hot-plug");
+    let nic = check_a_hot_plugged_nic_reaches_the_svi(&e);
+    e.stage("detach");
+    check_a_detached_nic_is_unplugged(&e, &nic, "vmnet2");
+    e.stage("client-mode hot-plug");
+    let nic3 = check_a_client_mode_nic_attached_by_the_hook_reaches_the_svi(&e);
+    check_a_detached_nic_is_unplugged(&e, &nic3, "vmnet3");
+    e.stage("lisad restart");
+    check_a_lisad_restart_under_the_guest(&mut e);
+    drop(watcher);
+    e.stage("destroy");
+    check_the_guests_end_unplugs_its_port(&e);
+    e.stage("done");
     drop(libvirt);
-    drop(host);
-    drop(sw);
+    let run = e.run.clone();
+    drop(e);
     let _ = std::fs::remove_dir_all(&run);
 }

@@ -65,21 +65,30 @@ fn vhost_dir() -> PathBuf {
     d
 }
 
-#[test]
-fn hook_plugs_and_unplugs_with_vlan_intent() {
-    let _serial = serial();
-    let dir = vhost_dir();
-    let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
-    sw.configure(&["vlan 10,20"]);
+/// Asserts a hook run succeeded, showing what it said if not.
+#[track_caller]
+fn assert_ok(out: &Output) {
+    assert!(out.status.success(), "{}", stderr(out));
+}
 
-    // QEMU as client: the switch listens, and the socket goes to QEMU's group.
-    // The directory is gone, as after a reboot (/run): the hook makes it.
-    std::fs::remove_dir(&dir).unwrap();
-    let client = domain("vm-client.xml", &dir);
-    let out = hook(&sw.socket, &dir, &client, "prepare", "begin");
-    assert!(out.status.success(), "{}", stderr(&out));
+/// Asserts a hook run failed and said `why` on stderr.
+#[track_caller]
+fn assert_refused(out: &Output, why: &str) {
+    assert!(!out.status.success());
+    assert!(stderr(out).contains(why), "{}", stderr(out));
+}
+
+/// QEMU as client (`client` is its domain XML): the switch listens. The
+/// directory is gone, as after a reboot (/run): the hook makes it for
+/// QEMU's group; the socket goes to that group; the port has the access
+/// VLAN and description from the metadata, and comes up once a virtio
+/// peer (the VM's NIC) connects.
+fn check_a_client_mode_nic_is_plugged_with_access_intent(sw: &Lisad, dir: &Path, client: &str) {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    let made = std::fs::metadata(&dir).unwrap();
+    std::fs::remove_dir(dir).unwrap();
+    let out = hook(&sw.socket, dir, client, "prepare", "begin");
+    assert_ok(&out);
+    let made = std::fs::metadata(dir).unwrap();
     assert_eq!(
         (made.gid(), made.permissions().mode() & 0o7777),
         (65534, 0o3770)
@@ -102,8 +111,7 @@ fn hook_plugs_and_unplugs_with_vlan_intent() {
         run.contains("description lisa-vm1 52:54:00:00:00:01"),
         "{run}"
     );
-    // A virtio peer (the VM's NIC) connects to it: the port comes up.
-    let peer = VirtioPeer::start(&sock, false, &unique("lhv", ""));
+    let _peer = VirtioPeer::start(&sock, false, &unique("lhv", ""));
     assert!(
         wait_until(Duration::from_secs(10), || sw
             .show("show interfaces vm1")
@@ -111,15 +119,20 @@ fn hook_plugs_and_unplugs_with_vlan_intent() {
         "{}",
         sw.show("show interfaces")
     );
-    drop(peer);
+}
 
-    // QEMU as server: the switch connects; trunk intent.
-    let server = domain("vm-server.xml", &dir);
+/// QEMU as server (`server` is its domain XML): the switch connects to the
+/// peer's socket; the port is a trunk as the metadata says, and comes up.
+/// Returns the peer, to keep.
+fn check_a_server_mode_nic_is_plugged_with_trunk_intent(
+    sw: &Lisad,
+    dir: &Path,
+    server: &str,
+) -> VirtioPeer {
     let sock2 = dir.join("vm2.sock");
     let peer2 = VirtioPeer::spawn(&sock2, true, &unique("lhw", ""));
     peer2.wait_listening(&sock2);
-    let out = hook(&sw.socket, &dir, &server, "prepare", "begin");
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ok(&hook(&sw.socket, dir, server, "prepare", "begin"));
     peer2.wait_forwarding();
     let run = sw.show("show running-config interface vm2");
     assert!(run.contains("switchport mode trunk"), "{run}");
@@ -132,29 +145,118 @@ fn hook_plugs_and_unplugs_with_vlan_intent() {
         "{}",
         sw.show("show interfaces")
     );
+    peer2
+}
 
-    // libvirtd restarted: reconnect finds the ports there already.
-    let out = hook(&sw.socket, &dir, &server, "reconnect", "begin");
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(sw.show("show interfaces").matches("vm2 is").count(), 1);
-
-    // The VM stops: its ports go; what swcli configures then is kept and
-    // wins over the metadata when it starts again.
+/// The VM stops: its ports go; what swcli configures then is kept and
+/// wins over the metadata when it starts again.
+fn check_saved_config_wins_over_metadata(sw: &Lisad, dir: &Path, client: &str) {
     for op in [("stopped", "end"), ("release", "end")] {
-        let out = hook(&sw.socket, &dir, &client, op.0, op.1);
-        assert!(out.status.success(), "{}", stderr(&out));
+        assert_ok(&hook(&sw.socket, dir, client, op.0, op.1));
     }
     assert!(!sw.show("show interfaces").contains("vm1 is"));
     sw.configure(&["interface vm1", " switchport access vlan 20"]);
-    let out = hook(&sw.socket, &dir, &client, "prepare", "begin");
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ok(&hook(&sw.socket, dir, client, "prepare", "begin"));
     let run = sw.show("show running-config interface vm1");
     assert!(
         run.contains("switchport access vlan 20"),
         "saved config wins: {run}"
     );
+}
+
+#[test]
+fn hook_plugs_and_unplugs_with_vlan_intent() {
+    let _serial = serial();
+    let dir = vhost_dir();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
+    sw.configure(&["vlan 10,20"]);
+    let client = domain("vm-client.xml", &dir);
+    check_a_client_mode_nic_is_plugged_with_access_intent(&sw, &dir, &client);
+    let server = domain("vm-server.xml", &dir);
+    let peer2 = check_a_server_mode_nic_is_plugged_with_trunk_intent(&sw, &dir, &server);
+
+    // libvirtd restarted: reconnect finds the ports there already.
+    assert_ok(&hook(&sw.socket, &dir, &server, "reconnect", "begin"));
+    assert_eq!(sw.show("show interfaces").matches("vm2 is").count(), 1);
+
+    check_saved_config_wins_over_metadata(&sw, &dir, &client);
     drop(peer2);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A control socket where no lisad listens.
+fn no_lisad() -> &'static Path {
+    Path::new("/nonexistent/lisa.sock")
+}
+
+/// A domain with no NIC of ours starts whatever else its XML holds; with no
+/// vhost-user NIC there is nothing to do, even with no switch there.
+fn check_domains_without_our_nics_pass_through(sw: &Lisad, dir: &Path) {
+    let foreign = "<domain type='kvm'><name>other</name><metadata>\
+        <lisa:port xmlns:lisa='http://lisa-dp.org/xmlns/libvirt/1' access-vlan='9999'/>\
+        </metadata></domain>";
+    assert_ok(&hook(&sw.socket, dir, foreign, "prepare", "begin"));
+    let plain = domain("vm-plain.xml", dir);
+    assert_ok(&hook(no_lisad(), dir, &plain, "prepare", "begin"));
+}
+
+/// Malformed XML is a clear error, exit status 1 (libvirt refuses the
+/// start). When the second NIC cannot be made (a directory is in its
+/// socket's way) the first is taken back: the ports are `ports_before`.
+fn check_bad_xml_and_a_half_failed_plug_leave_nothing(sw: &Lisad, dir: &Path, ports_before: &str) {
+    let malformed = domain("vm-malformed.xml", dir);
+    assert_refused(
+        &hook(&sw.socket, dir, &malformed, "prepare", "begin"),
+        "malformed",
+    );
+
+    std::fs::create_dir_all(dir.join("vm9.sock")).unwrap();
+    let half_bad = domain("vm-half-bad.xml", dir);
+    assert_refused(&hook(&sw.socket, dir, &half_bad, "prepare", "begin"), "vm9");
+    assert_eq!(
+        sw.show("show interfaces status"),
+        ports_before,
+        "nothing half plugged"
+    );
+}
+
+/// With lisad not running the start fails, saying so. At reconnect
+/// (libvirtd restarted, the VM runs) a failing hook would make libvirt
+/// kill the VM: no error there, lisad missing or bad XML, ends in a
+/// failure, but the hook says why.
+fn check_errors_fail_a_start_but_not_a_reconnect(sw: &Lisad, dir: &Path) {
+    let client = domain("vm-client.xml", dir);
+    assert_refused(
+        &hook(no_lisad(), dir, &client, "prepare", "begin"),
+        "lisad is not running",
+    );
+    for (sock, xml) in [
+        (no_lisad(), client),
+        (sw.socket.as_path(), domain("vm-malformed.xml", dir)),
+    ] {
+        let out = hook(sock, dir, &xml, "reconnect", "begin");
+        assert_ok(&out);
+        assert!(!stderr(&out).is_empty(), "but it says why");
+    }
+}
+
+/// A port of that name that is another's is neither taken nor unplugged;
+/// a socket outside the managed directory is not ours. The ports stay
+/// `ports_before`.
+fn check_others_ports_and_sockets_are_left_alone(sw: &Lisad, dir: &Path, ports_before: &str) {
+    let taken = domain("vm-client.xml", dir).replace("vm1.sock", "Ethernet1.sock");
+    assert_refused(
+        &hook(&sw.socket, dir, &taken, "prepare", "begin"),
+        "exists already",
+    );
+    assert_ok(&hook(&sw.socket, dir, &taken, "release", "end"));
+    assert_eq!(sw.show("show interfaces status"), ports_before);
+
+    let other = vhost_dir();
+    let client = domain("vm-client.xml", dir);
+    assert_ok(&hook(&sw.socket, &other, &client, "prepare", "begin"));
+    assert_eq!(sw.show("show interfaces status"), ports_before);
+    let _ = std::fs::remove_dir_all(&other);
 }
 
 #[test]
@@ -163,104 +265,11 @@ fn hook_refuses_bad_input_and_leaves_nothing_half_plugged() {
     let dir = vhost_dir();
     let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
     let ports_before = sw.show("show interfaces status");
-
-    // A domain with no NIC of ours starts whatever else its XML holds.
-    let foreign = "<domain type='kvm'><name>other</name><metadata>\
-        <lisa:port xmlns:lisa='http://lisa-dp.org/xmlns/libvirt/1' access-vlan='9999'/>\
-        </metadata></domain>";
-    let out = hook(&sw.socket, &dir, foreign, "prepare", "begin");
-    assert!(out.status.success(), "{}", stderr(&out));
-
-    // No vhost-user NIC: nothing to do, even with no switch there.
-    let out = hook(
-        Path::new("/nonexistent/lisa.sock"),
-        &dir,
-        &domain("vm-plain.xml", &dir),
-        "prepare",
-        "begin",
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-
-    // Malformed XML: a clear error, exit status 1 (libvirt refuses the start).
-    let out = hook(
-        &sw.socket,
-        &dir,
-        &domain("vm-malformed.xml", &dir),
-        "prepare",
-        "begin",
-    );
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("malformed"), "{}", stderr(&out));
-
-    // The second NIC cannot be made (a directory is in its socket's way):
-    // the first is taken back.
-    std::fs::create_dir_all(dir.join("vm9.sock")).unwrap();
-    let out = hook(
-        &sw.socket,
-        &dir,
-        &domain("vm-half-bad.xml", &dir),
-        "prepare",
-        "begin",
-    );
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("vm9"), "{}", stderr(&out));
-    assert_eq!(
-        sw.show("show interfaces status"),
-        ports_before,
-        "nothing half plugged"
-    );
-
-    // lisad not running: the start fails, saying so.
-    let out = hook(
-        Path::new("/nonexistent/lisa.sock"),
-        &dir,
-        &domain("vm-client.xml", &dir),
-        "prepare",
-        "begin",
-    );
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("lisad is not running"),
-        "{}",
-        stderr(&out)
-    );
-
-    // At reconnect (libvirtd restarted, the VM runs), a failing hook would
-    // make libvirt kill the VM: no error there ends in a failure.
-    for (sock, xml) in [
-        (
-            Path::new("/nonexistent/lisa.sock"),
-            domain("vm-client.xml", &dir),
-        ),
-        (sw.socket.as_path(), domain("vm-malformed.xml", &dir)),
-    ] {
-        let out = hook(sock, &dir, &xml, "reconnect", "begin");
-        assert!(out.status.success(), "{}", stderr(&out));
-        assert!(!stderr(&out).is_empty(), "but it says why");
-    }
-
-    // A port of that name that is another's is neither taken nor unplugged.
-    let taken = domain("vm-client.xml", &dir).replace("vm1.sock", "Ethernet1.sock");
-    let out = hook(&sw.socket, &dir, &taken, "prepare", "begin");
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("exists already"), "{}", stderr(&out));
-    let out = hook(&sw.socket, &dir, &taken, "release", "end");
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(sw.show("show interfaces status"), ports_before);
-
-    // A socket outside the managed directory is not ours.
-    let other = vhost_dir();
-    let out = hook(
-        &sw.socket,
-        &other,
-        &domain("vm-client.xml", &dir),
-        "prepare",
-        "begin",
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(sw.show("show interfaces status"), ports_before);
+    check_domains_without_our_nics_pass_through(&sw, &dir);
+    check_bad_xml_and_a_half_failed_plug_leave_nothing(&sw, &dir, &ports_before);
+    check_errors_fail_a_start_but_not_a_reconnect(&sw, &dir);
+    check_others_ports_and_sockets_are_left_alone(&sw, &dir, &ports_before);
     let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_dir_all(&other);
 }
 
 #[test]

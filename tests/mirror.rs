@@ -15,6 +15,8 @@ use lisa_proto::v1::{
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use tokio::runtime::Runtime;
+use tonic::transport::Channel;
 
 fn tap(i: u32) -> String {
     unique("lm", &format!("p{i}"))
@@ -101,17 +103,11 @@ fn lab() -> Lab {
     Lab { sw, hosts }
 }
 
-#[test]
-fn span_copies_to_a_capturing_host() {
-    let _serial = serial();
-    let Lab { sw, hosts } = lab();
-    let (a, c, d) = (&hosts[0], &hosts[2], &hosts[3]);
-    assert!(a.ping("10.7.0.2", 1), "A reaches B before any session");
-    assert!(
-        c.ping("10.7.0.1", 1),
-        "C switches before it is a destination"
-    );
-
+/// Session 1 mirrors Ethernet1 (both directions) to Ethernet3, as `show
+/// monitor session 1` and the running config say; C's own traffic on the
+/// destination no longer switches and is counted as not-switching.
+fn check_session_1_is_shown_and_its_destination_leaves_switching(lab: &Lab) {
+    let (sw, c) = (&lab.sw, &lab.hosts[2]);
     sw.configure(&[
         "monitor session 1 source interface e1",
         "monitor session 1 destination interface e3",
@@ -136,14 +132,18 @@ fn span_copies_to_a_capturing_host() {
         "{run}"
     );
 
-    // C's own traffic no longer switches: it is a destination.
     let dropped = sw.drops("not-switching");
     assert!(!c.ping("10.7.0.1", 1), "a destination does not switch");
     assert!(
         sw.drops("not-switching") > dropped,
         "counted as not-switching"
     );
+}
 
+/// C captures both A's requests and B's replies (rx and tx of Ethernet1),
+/// and the session counts its copies.
+fn check_both_directions_are_copied(lab: &Lab) {
+    let (sw, a, c) = (&lab.sw, &lab.hosts[0], &lab.hosts[2]);
     let cap = Capture::start(c, &tap(3), "icmp");
     assert!(a.ping("10.7.0.2", 3), "A reaches B while mirrored");
     let seen = cap.finish();
@@ -159,8 +159,11 @@ fn span_copies_to_a_capturing_host() {
         sw.show("show monitor").contains("copied"),
         "the session counts its copies"
     );
+}
 
-    // rx only: the requests A sends, not the replies it gets.
+/// rx only: the requests A sends, not the replies it gets.
+fn check_rx_only_copies_what_the_source_receives(lab: &Lab) {
+    let (sw, a, c) = (&lab.sw, &lab.hosts[0], &lab.hosts[2]);
     sw.configure(&[
         "no monitor session 1 source interface e1",
         "monitor session 1 source interface e1 rx",
@@ -170,8 +173,12 @@ fn span_copies_to_a_capturing_host() {
     let seen = cap.finish();
     assert!(seen.contains("ICMP echo request"), "{seen}");
     assert!(!seen.contains("ICMP echo reply"), "rx only:\n{seen}");
+}
 
-    // A VLAN source: what is received in VLAN 20, from any of its ports.
+/// A VLAN source: what is received in VLAN 20, from any of its ports, and
+/// nothing from VLAN 1.
+fn check_a_vlan_source_copies_only_that_vlan(lab: &Lab) {
+    let (sw, a, c, d) = (&lab.sw, &lab.hosts[0], &lab.hosts[2], &lab.hosts[3]);
     sw.configure(&[
         "no monitor session 1",
         "monitor session 2 source vlan 20 rx",
@@ -193,6 +200,22 @@ fn span_copies_to_a_capturing_host() {
         !seen.contains("10.7.0.1"),
         "VLAN 1 is not a source:\n{seen}"
     );
+}
+
+#[test]
+fn span_copies_to_a_capturing_host() {
+    let _serial = serial();
+    let lab = lab();
+    let (sw, a, c) = (&lab.sw, &lab.hosts[0], &lab.hosts[2]);
+    assert!(a.ping("10.7.0.2", 1), "A reaches B before any session");
+    assert!(
+        c.ping("10.7.0.1", 1),
+        "C switches before it is a destination"
+    );
+    check_session_1_is_shown_and_its_destination_leaves_switching(&lab);
+    check_both_directions_are_copied(&lab);
+    check_rx_only_copies_what_the_source_receives(&lab);
+    check_a_vlan_source_copies_only_that_vlan(&lab);
 
     // The session gone, C switches again.
     sw.configure(&["no monitor session all"]);
@@ -203,28 +226,38 @@ fn span_copies_to_a_capturing_host() {
     assert!(sw.show("show monitor").contains("No SPAN configuration"));
 }
 
-#[test]
-fn mirror_api_follows_the_ios_rules() {
-    let _serial = serial();
-    let sw = Lisad::start_with_taps(3, |i| tap(10 + i));
-    let (rt, ch) = sw.grpc();
-    let mut m = MirrorClient::new(ch.clone());
-    let src = |name: &str, d: MirrorDirection| MirrorSource {
+/// The Mirror and Config clients on one lisad, and the runtime.
+struct Api {
+    rt: Runtime,
+    mirror: MirrorClient<Channel>,
+    config: ConfigClient<Channel>,
+}
+
+impl Api {
+    fn set(&mut self, s: MonitorSession) -> Result<MonitorSession, tonic::Status> {
+        let r = self.rt.block_on(self.mirror.set_monitor_session(s))?;
+        Ok(r.into_inner())
+    }
+}
+
+fn src(name: &str, d: MirrorDirection) -> MirrorSource {
+    MirrorSource {
         interface: name.into(),
         direction: d.into(),
-    };
-    let set = |m: &mut MirrorClient<_>, s: MonitorSession| rt.block_on(m.set_monitor_session(s));
-    let ok = set(
-        &mut m,
-        MonitorSession {
+    }
+}
+
+/// Session 3 (Ethernet1 tx to Ethernet2) is accepted with names resolved,
+/// active, and in the running config.
+fn check_a_good_session_resolves_names(sw: &Lisad, api: &mut Api) {
+    let ok = api
+        .set(MonitorSession {
             id: 3,
             sources: vec![src("e1", MirrorDirection::Tx)],
             destination: "e2".into(),
             ..Default::default()
-        },
-    )
-    .expect("a good session")
-    .into_inner();
+        })
+        .expect("a good session");
     assert_eq!(
         ok.sources[0].interface, "Ethernet1",
         "names resolved as IOS does"
@@ -233,6 +266,12 @@ fn mirror_api_follows_the_ios_rules() {
     assert!(sw
         .show("show running-config")
         .contains("monitor session 3 source interface Ethernet1 tx"));
+}
+
+/// Session 0, a destination as a source, a second session on session 3's
+/// destination and an unknown direction are refused with the reason; the
+/// list still has only session 3.
+fn check_bad_sessions_are_refused_with_a_reason(api: &mut Api) {
     for (bad, why) in [
         (
             MonitorSession {
@@ -269,17 +308,29 @@ fn mirror_api_follows_the_ios_rules() {
             "no such direction",
         ),
     ] {
-        let e = set(&mut m, bad).expect_err(why);
+        let e = api.set(bad).expect_err(why);
         assert_eq!(e.code(), tonic::Code::InvalidArgument, "{why}: {e:?}");
         assert!(e.message().contains(why), "{why}: {}", e.message());
     }
-    let list = rt
-        .block_on(m.list_monitor_sessions(ListMonitorSessionsRequest {}))
+    let list = api
+        .rt
+        .block_on(
+            api.mirror
+                .list_monitor_sessions(ListMonitorSessionsRequest {}),
+        )
         .unwrap()
         .into_inner();
     assert_eq!(list.sessions.len(), 1, "refused changes left nothing");
-    let typed = rt
-        .block_on(ConfigClient::new(ch).get_running_config_typed(GetRunningConfigRequest {}))
+}
+
+/// The typed running config carries one packed MirrorConfig with session 3.
+fn check_typed_config_packs_the_mirror_config(api: &mut Api) {
+    let typed = api
+        .rt
+        .block_on(
+            api.config
+                .get_running_config_typed(GetRunningConfigRequest {}),
+        )
         .unwrap()
         .into_inner();
     let packed: Vec<MirrorConfig> = typed
@@ -295,9 +346,33 @@ fn mirror_api_follows_the_ios_rules() {
     let s = &packed[0].sessions[0];
     assert_eq!((s.id, s.destination.as_str()), (3, "Ethernet2"));
     assert_eq!(s.sources[0].direction, i32::from(MirrorDirection::Tx));
-    let gone = rt.block_on(m.delete_monitor_session(DeleteMonitorSessionRequest { id: 5 }));
+}
+
+#[test]
+fn mirror_api_follows_the_ios_rules() {
+    let _serial = serial();
+    let sw = Lisad::start_with_taps(3, |i| tap(10 + i));
+    let (rt, ch) = sw.grpc();
+    let mut api = Api {
+        rt,
+        mirror: MirrorClient::new(ch.clone()),
+        config: ConfigClient::new(ch),
+    };
+    check_a_good_session_resolves_names(&sw, &mut api);
+    check_bad_sessions_are_refused_with_a_reason(&mut api);
+    check_typed_config_packs_the_mirror_config(&mut api);
+
+    // Deleting an unknown session is NotFound; deleting session 3 leaves none.
+    let gone = api.rt.block_on(
+        api.mirror
+            .delete_monitor_session(DeleteMonitorSessionRequest { id: 5 }),
+    );
     assert_eq!(gone.unwrap_err().code(), tonic::Code::NotFound);
-    rt.block_on(m.delete_monitor_session(DeleteMonitorSessionRequest { id: 3 }))
+    api.rt
+        .block_on(
+            api.mirror
+                .delete_monitor_session(DeleteMonitorSessionRequest { id: 3 }),
+        )
         .unwrap();
     assert!(!sw.show("show running-config").contains("monitor session"));
 }

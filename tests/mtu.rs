@@ -17,9 +17,16 @@ impl Drop for Veth {
     }
 }
 
-#[test]
-fn jumbo_frames_and_mtu_drops() {
-    let _serial = serial();
+/// A switch port: its name, its af_packet kind, and the host end of its veth.
+struct VethPort {
+    name: String,
+    kind: String,
+    host_end: String,
+}
+
+/// Three veth pairs, the switch ends up with MTU 9000, as Ethernet1..3.
+/// The pairs are deleted when the returned `Veth`s drop.
+fn veth_ports() -> (Vec<Veth>, Vec<VethPort>) {
     let mut veths = Vec::new();
     let mut ports = Vec::new();
     for i in 1..=3 {
@@ -39,36 +46,18 @@ fn jumbo_frames_and_mtu_drops() {
         // The switch ends carry jumbo frames into the af_packet sockets.
         sh("ip", &["link", "set", &sw_end, "mtu", "9000", "up"]);
         veths.push(Veth(sw_end.clone()));
-        ports.push((
-            format!("Ethernet{i}"),
-            format!("afpacket:{sw_end}"),
+        ports.push(VethPort {
+            name: format!("Ethernet{i}"),
+            kind: format!("afpacket:{sw_end}"),
             host_end,
-        ));
+        });
     }
-    let refs: Vec<(&str, &str)> = ports
-        .iter()
-        .map(|(a, b, _)| (a.as_str(), b.as_str()))
-        .collect();
-    let tap = unique("lmt", "");
-    let mut all = refs.clone();
-    let tap_kind = format!("tap:{tap}");
-    all.push(("Ethernet4", &tap_kind));
-    let sw = Lisad::start(&all, &[]);
-    sw.configure(&[
-        "interface Ethernet1",
-        " mtu 9000",
-        "interface Ethernet2",
-        " mtu 9000",
-    ]);
-    let hosts: Vec<Host> = ["a", "b", "c"]
-        .iter()
-        .map(|n| Host::new(&unique("lisa-m", n)))
-        .collect();
-    for (i, h) in hosts.iter().enumerate() {
-        let ifname = &ports[i].2;
-        h.take_interface(ifname, &format!("192.168.81.{}/24", i + 1));
-        h.exec(&["ip", "link", "set", ifname, "mtu", "9000"]);
-    }
+    (veths, ports)
+}
+
+/// 8000-byte pings from A cross MTU-9000 ports to B but not to C (MTU
+/// 1500), and the oversize frames are counted; the running config has the MTU.
+fn check_jumbo_frames_cross_and_oversize_ones_drop(sw: &Lisad, hosts: &[Host]) {
     let ping_big = |h: &Host, to: &str| {
         h.exec(&[
             "ping", "-c", "2", "-i", "0.2", "-W", "1", "-M", "do", "-s", "8000", to,
@@ -96,6 +85,34 @@ fn jumbo_frames_and_mtu_drops() {
     );
     let run = sw.show("show running-config");
     assert!(run.contains("interface Ethernet1\n mtu 9000"), "{run}");
+}
+
+#[test]
+fn jumbo_frames_and_mtu_drops() {
+    let _serial = serial();
+    let (_veths, ports) = veth_ports();
+    let tap_kind = format!("tap:{}", unique("lmt", ""));
+    let mut all: Vec<(&str, &str)> = ports
+        .iter()
+        .map(|p| (p.name.as_str(), p.kind.as_str()))
+        .collect();
+    all.push(("Ethernet4", &tap_kind));
+    let sw = Lisad::start(&all, &[]);
+    sw.configure(&[
+        "interface Ethernet1",
+        " mtu 9000",
+        "interface Ethernet2",
+        " mtu 9000",
+    ]);
+    let hosts: Vec<Host> = ["a", "b", "c"]
+        .iter()
+        .map(|n| Host::new(&unique("lisa-m", n)))
+        .collect();
+    for (i, (h, p)) in hosts.iter().zip(&ports).enumerate() {
+        h.take_interface(&p.host_end, &format!("192.168.81.{}/24", i + 1));
+        h.exec(&["ip", "link", "set", &p.host_end, "mtu", "9000"]);
+    }
+    check_jumbo_frames_cross_and_oversize_ones_drop(&sw, &hosts);
 
     // The tap driver cannot go past 1500: refused, with the reason, and
     // nothing changes.

@@ -9,11 +9,9 @@ fn stdout(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-#[test]
-fn ios_errors_help_and_modifiers() {
-    let _serial = serial();
-    let sw = Lisad::start(&[("Ethernet1", "null"), ("Ethernet2", "null")], &[]);
-
+/// A mistyped command gets the `^` marker; an incomplete one and an
+/// ambiguous abbreviation say so.
+fn check_exec_errors_show_the_marker(sw: &Lisad) {
     let out = sw.swcli(&["sh vresion"]);
     assert!(!out.status.success());
     assert_eq!(
@@ -29,7 +27,10 @@ fn ios_errors_help_and_modifiers() {
         "{}",
         stdout(&out)
     );
+}
 
+/// `show ?` lists the show commands; `| include` and `| count` filter output.
+fn check_help_and_output_modifiers(sw: &Lisad) {
     let help = sw.show("show ?");
     for word in ["interfaces", "mac", "running-config", "version"] {
         assert!(help.contains(word), "{help}");
@@ -40,9 +41,12 @@ fn ios_errors_help_and_modifiers() {
         sw.show("show running-config | count interface"),
         "Number of lines which match regexp = 2\n"
     );
+}
 
-    // A bad configuration line is refused where it is typed, with the
-    // marker (the good lines around it still go in, as on IOS).
+/// A bad configuration line is refused where it is typed, with the
+/// marker (the good lines around it still go in, as on IOS); `?` works in
+/// configuration mode; abbreviated lines are applied.
+fn check_config_lines_are_checked_as_typed(sw: &Lisad) {
     let out = sw.swcli(&[
         "conf t",
         "vlan 30",
@@ -69,19 +73,32 @@ fn ios_errors_help_and_modifiers() {
         run.contains("interface Ethernet2\n switchport access vlan 30"),
         "{run}"
     );
+}
+
+/// A static entry in VLAN 30 on Ethernet1 shows under exactly the
+/// `show mac address-table` filters that match it, and is counted.
+fn check_mac_table_filters(sw: &Lisad) {
     sw.configure(&["mac address-table static 0200.0000.0005 vlan 30 interface e1"]);
-    let has = |cmd: &str| sw.show(cmd).contains("0200.0000.0005");
-    assert!(has("show mac address-table static"));
-    assert!(!has("show mac address-table dynamic"));
-    assert!(has("show mac address-table vlan 30"));
-    assert!(!has("show mac address-table vlan 1"));
-    assert!(has("show mac address-table interface e1"));
-    assert!(has("sh mac a add 02:00:00:00:00:05"));
-    assert!(has("show mac address-table static interface e1 vlan 30"));
-    assert!(!has("show mac address-table static interface e1 vlan 1"));
-    assert!(!has("show mac address-table dynamic vlan 30"));
+    for (cmd, shown) in [
+        ("show mac address-table static", true),
+        ("show mac address-table dynamic", false),
+        ("show mac address-table vlan 30", true),
+        ("show mac address-table vlan 1", false),
+        ("show mac address-table interface e1", true),
+        ("sh mac a add 02:00:00:00:00:05", true),
+        ("show mac address-table static interface e1 vlan 30", true),
+        ("show mac address-table static interface e1 vlan 1", false),
+        ("show mac address-table dynamic vlan 30", false),
+    ] {
+        assert_eq!(sw.show(cmd).contains("0200.0000.0005"), shown, "{cmd}");
+    }
     let count = sw.show("show mac address-table count");
     assert!(count.contains("Static  Address Count  : 1"), "{count}");
+}
+
+/// `clear` commands print nothing; `show vlan brief` lists VLAN 30 with
+/// its port; clearing an unknown port's entries is refused.
+fn check_vlan_brief_and_clear_commands(sw: &Lisad) {
     assert!(sw.show("clear counters").is_empty());
     let brief = sw.show("show vlan brief");
     let row = brief.lines().find(|l| l.starts_with("30 ")).unwrap_or("");
@@ -99,6 +116,19 @@ fn ios_errors_help_and_modifiers() {
         "{}",
         stdout(&out)
     );
+}
+
+#[test]
+fn ios_errors_help_and_modifiers() {
+    let _serial = serial();
+    let sw = Lisad::start(&[("Ethernet1", "null"), ("Ethernet2", "null")], &[]);
+    check_exec_errors_show_the_marker(&sw);
+    check_help_and_output_modifiers(&sw);
+    check_config_lines_are_checked_as_typed(&sw);
+    check_mac_table_filters(&sw);
+    check_vlan_brief_and_clear_commands(&sw);
+
+    // A static entry in a VLAN that does not exist is refused.
     let out = sw.swcli(&[
         "conf t",
         "mac address-table static 0200.0000.0001 vlan 99 interface e1",

@@ -55,56 +55,85 @@ fn lab() -> Lab {
     Lab { sw, hosts }
 }
 
-#[test]
-fn access_trunk_native_and_isolation() {
-    let _serial = serial();
-    let Lab { sw, hosts } = lab();
-    let (a, d, t) = (&hosts[0], &hosts[3], &hosts[4]);
-
+/// A reaches B in its access VLAN, not C in VLAN 20 (same IP subnet).
+fn check_access_ports_isolate_vlans(lab: &Lab) {
+    let a = &lab.hosts[0];
     assert!(a.ping("10.10.0.2", 2), "same access VLAN: A must reach B");
     assert!(
         !a.ping("10.10.0.3", 2),
         "C is in VLAN 20: A must not reach it"
     );
-    let tp = tap(5);
-    let probe = |src, target, vlan| t.arp_probe(&tp, src, target, vlan);
-    assert_eq!(
-        probe("10.10.0.9", "10.10.0.1", Some(10)).as_deref(),
-        Some("10"),
-        "trunk, VLAN 10 tagged: A answers, tagged 10"
-    );
-    assert_eq!(
-        probe("10.20.0.9", "10.20.0.3", Some(20)).as_deref(),
-        Some("20"),
-        "trunk, VLAN 20 tagged: C answers, tagged 20"
-    );
-    assert_eq!(
-        probe("10.10.0.9", "10.10.0.3", Some(10)),
-        None,
-        "C is not in VLAN 10"
-    );
-    assert_eq!(
-        probe("10.30.0.9", "10.30.0.4", None).as_deref(),
-        Some("untagged"),
-        "native VLAN 30: D answers untagged"
-    );
-    assert_eq!(
-        probe("10.30.0.9", "10.30.0.4", Some(30)).as_deref(),
-        Some("untagged"),
-        "tagged native VLAN is accepted, replies untagged"
-    );
-    assert_eq!(
-        probe("10.40.0.9", "10.40.0.4", Some(40)),
-        None,
-        "VLAN 40 is not allowed on the trunk"
-    );
+}
+
+/// ARP probes from the trunk host T, tagged or not, are answered in the
+/// right VLAN or not at all; T's kernel reaches D over the native VLAN, and
+/// D has no path to A.
+fn check_trunk_tags_and_native_vlan(lab: &Lab) {
+    let (d, t) = (&lab.hosts[3], &lab.hosts[4]);
+    // (source, target, tag sent, reply's VLAN, why)
+    let probes = [
+        (
+            "10.10.0.9",
+            "10.10.0.1",
+            Some(10),
+            Some("10"),
+            "trunk, VLAN 10 tagged: A answers, tagged 10",
+        ),
+        (
+            "10.20.0.9",
+            "10.20.0.3",
+            Some(20),
+            Some("20"),
+            "trunk, VLAN 20 tagged: C answers, tagged 20",
+        ),
+        (
+            "10.10.0.9",
+            "10.10.0.3",
+            Some(10),
+            None,
+            "C is not in VLAN 10",
+        ),
+        (
+            "10.30.0.9",
+            "10.30.0.4",
+            None,
+            Some("untagged"),
+            "native VLAN 30: D answers untagged",
+        ),
+        (
+            "10.30.0.9",
+            "10.30.0.4",
+            Some(30),
+            Some("untagged"),
+            "tagged native VLAN is accepted, replies untagged",
+        ),
+        (
+            "10.40.0.9",
+            "10.40.0.4",
+            Some(40),
+            None,
+            "VLAN 40 is not allowed on the trunk",
+        ),
+    ];
+    for (src, target, vlan, want, why) in probes {
+        assert_eq!(
+            t.arp_probe(&tap(5), src, target, vlan).as_deref(),
+            want,
+            "{why}"
+        );
+    }
     assert!(
         t.ping("10.30.0.4", 2),
         "the trunk host's kernel reaches D over the native VLAN"
     );
     assert!(!d.ping("10.10.0.1", 1), "D (VLAN 30) has no path to A");
+}
 
-    let table = sw.show("show mac address-table");
+/// The MAC table has A in VLAN 10 on Ethernet1, and T in both VLAN 10 and
+/// its native VLAN 30.
+fn check_mac_table_learns_per_vlan(lab: &Lab) {
+    let (a, t) = (&lab.hosts[0], &lab.hosts[4]);
+    let table = lab.sw.show("show mac address-table");
     let row = |mac: &str| {
         table
             .lines()
@@ -126,17 +155,23 @@ fn access_trunk_native_and_isolation() {
         t_rows.iter().any(|l| l.trim_start().starts_with("30 ")),
         "T learned in native VLAN 30: {table}"
     );
+}
 
-    // A tagged frame on an access port is dropped and counted.
+/// A tagged frame on an access port is dropped and counted.
+fn check_tagged_frame_on_access_port_is_dropped(lab: &Lab) {
+    let a = &lab.hosts[0];
     assert_eq!(
         a.arp_probe(&tap(1), "10.20.0.1", "10.20.0.3", Some(20)),
         None
     );
-    let ifs = sw.show("show interfaces");
-    let vlan_filter = sw.drops("vlan-filter");
+    let ifs = lab.sw.show("show interfaces");
+    let vlan_filter = lab.sw.drops("vlan-filter");
     assert!(vlan_filter > 0, "no vlan-filter drops counted:\n{ifs}");
+}
 
-    // Shutting a port down stops its traffic; no shutdown brings it back.
+/// Shutting a port down stops its traffic; no shutdown brings it back.
+fn check_shutdown_stops_a_port(lab: &Lab) {
+    let (sw, a) = (&lab.sw, &lab.hosts[0]);
     sw.configure(&["interface Ethernet2", " shutdown"]);
     assert!(!a.ping("10.10.0.2", 1), "B's port is shut down");
     sw.configure(&["interface Ethernet2", " no shutdown"]);
@@ -144,10 +179,13 @@ fn access_trunk_native_and_isolation() {
         wait_until(Duration::from_secs(5), || a.ping("10.10.0.2", 1)),
         "B's port is up again"
     );
+}
 
-    // A static entry wins over learning: pin B's address to the wrong port
-    // and A's frames for B go there; remove it and B is reachable again.
-    let b_mac = hosts[1].mac(&tap(2));
+/// A static entry wins over learning: pin B's address to the wrong port
+/// and A's frames for B go there; remove it and B is reachable again.
+fn check_static_entry_wins_over_learning(lab: &Lab) {
+    let (sw, a) = (&lab.sw, &lab.hosts[0]);
+    let b_mac = lab.hosts[1].mac(&tap(2));
     let pin = format!("mac address-table static {b_mac} vlan 10 interface Ethernet6");
     sw.configure(&[&pin]);
     let table = sw.show("show mac address-table");
@@ -166,9 +204,21 @@ fn access_trunk_native_and_isolation() {
         wait_until(Duration::from_secs(5), || a.ping("10.10.0.2", 1)),
         "B reachable once the static entry is gone"
     );
+}
+
+#[test]
+fn access_trunk_native_and_isolation() {
+    let _serial = serial();
+    let lab = lab();
+    check_access_ports_isolate_vlans(&lab);
+    check_trunk_tags_and_native_vlan(&lab);
+    check_mac_table_learns_per_vlan(&lab);
+    check_tagged_frame_on_access_port_is_dropped(&lab);
+    check_shutdown_stops_a_port(&lab);
+    check_static_entry_wins_over_learning(&lab);
 
     // The running config shows what was configured.
-    let run = sw.show("show running-config");
+    let run = lab.sw.show("show running-config");
     for want in ["vlan 10\n name users", "interface Ethernet5\n switchport trunk native vlan 30\n switchport trunk allowed vlan 10,20,30\n switchport mode trunk"] {
         assert!(run.contains(want), "missing {want:?} in\n{run}");
     }
