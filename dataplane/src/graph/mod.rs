@@ -14,11 +14,13 @@
 
 mod cx;
 pub mod hooks;
+mod nexts;
 pub mod pipeline;
 mod stats;
 
 pub use cx::{Cx, WorkerLocal};
 pub use hooks::{HookSpec, PortHook};
+pub use nexts::Nexts;
 pub use pipeline::{rank, NodeIds, NodeSpec, Pipeline, PortListener};
 pub use stats::{NodeCounters, NodeStats};
 
@@ -126,6 +128,21 @@ impl Next<'_> {
             .and_then(|i| self.queues.get_mut(i))
         {
             q.push(p);
+        }
+    }
+
+    /// Hands every packet of `pkts` to node `to`, leaving `pkts` empty: by
+    /// swapping the two vectors when `to`'s queue is empty.
+    #[inline]
+    pub fn send_all(&mut self, to: NodeId, pkts: &mut Vec<Pkt>) {
+        debug_assert!(to >= self.base, "edge to an earlier node");
+        match to
+            .checked_sub(self.base)
+            .and_then(|i| self.queues.get_mut(i))
+        {
+            Some(q) if q.is_empty() => std::mem::swap(q, pkts),
+            Some(q) => q.append(pkts),
+            None => pkts.clear(),
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::fdb::{Fdb, FdbKey};
 use arrayvec::ArrayVec;
 use dataplane::drops::DropReason;
 use dataplane::graph::PuntReason;
-use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt, VECTOR};
+use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, VECTOR};
 use dataplane::wire::ethernet::{addresses, ethertype_after_tag, is_group};
 use dataplane::wire::{EtherType, MacAddr};
 use std::sync::Arc;
@@ -31,6 +31,7 @@ pub struct Bridge {
     flood: NodeId,
     output: NodeId,
     keys: ArrayVec<(FdbKey, FdbKey, u64), VECTOR>,
+    nexts: Nexts,
 }
 
 impl Bridge {
@@ -43,6 +44,7 @@ impl Bridge {
             flood: ids.get("l2-flood"),
             output: ids.get("l2-output"),
             keys: ArrayVec::new(),
+            nexts: Nexts::default(),
         }
     }
 }
@@ -79,17 +81,15 @@ pub fn learn_and_look_up(
     }
 }
 
-impl Bridge {
-    /// Sends a frame for the router MAC to the node of its ethertype.
-    fn to_router(&self, cx: &mut Cx<'_>, mut p: Pkt, next: &mut Next<'_>) {
-        let et = ethertype_after_tag(p.m.data(), p.meta.tagged);
-        match self.ethertypes.iter().find(|(t, _)| *t == et) {
-            Some((_, to)) => {
-                p.meta.why = PuntReason::ForUs;
-                next.send(*to, p)
-            }
-            None => cx.drop(p, &dataplane::drops::common::NOT_ROUTABLE),
+/// Sends a frame for the router MAC to the node of its ethertype.
+fn to_router(ethertypes: &[(u16, NodeId)], nexts: &mut Nexts, p: &mut Pkt) {
+    let et = ethertype_after_tag(p.m.data(), p.meta.tagged);
+    match ethertypes.iter().find(|(t, _)| *t == et) {
+        Some(&(_, to)) => {
+            p.meta.why = PuntReason::ForUs;
+            nexts.to(to)
         }
+        None => nexts.drop(&dataplane::drops::common::NOT_ROUTABLE),
     }
 }
 
@@ -114,12 +114,12 @@ impl Node for Bridge {
             };
             self.keys.push((src, dst_key, dst));
         }
-        for (i, mut p) in pkts.drain(..).enumerate() {
+        for (i, p) in pkts.iter_mut().enumerate() {
             let (src, dst_key, dst) = self.keys[i];
             let routed_vlan = table.l3_vlans.contains(p.meta.vlan);
             if routed_vlan && dst == router {
                 fdb.learn_key(&src, p.meta.in_port, cx.now);
-                self.to_router(cx, p, next);
+                to_router(&self.ethertypes, &mut self.nexts, p);
                 continue;
             }
             if is_group(dst) {
@@ -134,19 +134,20 @@ impl Node for Bridge {
                     };
                     next.send(self.punt, copy);
                 }
-                next.send(self.flood, p);
+                self.nexts.to(self.flood);
                 continue;
             }
             let dst_mac = MacAddr::from_u64(dst);
             match learn_and_look_up(fdb, &src, &dst_key, dst_mac, p.meta.in_port, cx.now) {
-                Verdict::SameInterface => cx.drop(p, &SAME_INTERFACE),
+                Verdict::SameInterface => self.nexts.drop(&SAME_INTERFACE),
                 Verdict::Forward(port) => {
                     p.meta.out = port;
-                    next.send(self.output, p);
+                    self.nexts.to(self.output);
                 }
-                Verdict::Flood => next.send(self.flood, p),
+                Verdict::Flood => self.nexts.to(self.flood),
             }
         }
+        self.nexts.dispatch(cx, pkts, next);
     }
 }
 

@@ -4,9 +4,9 @@
 //! a priority tag or an access port's own tag comes off.
 
 use dataplane::drops::DropReason;
-use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
+use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt};
 use dataplane::mbuf::prefetch;
-use dataplane::shared::PortFwd;
+use dataplane::shared::{ForwardingTable, PortFwd};
 pub use dataplane::vlan::classify::VLAN_FILTER;
 use dataplane::vlan::{classify::classify, tag, VlanSet};
 use dataplane::wire::EthernetFrame;
@@ -84,6 +84,7 @@ pub fn ingress(frame: &[u8], pin: &PortFwd, active: &VlanSet) -> Result<Ingress,
 /// The node and its edge to bridging.
 pub struct EthInput {
     bridge: NodeId,
+    nexts: Nexts,
 }
 
 impl EthInput {
@@ -91,8 +92,37 @@ impl EthInput {
     pub fn new(ids: &NodeIds) -> EthInput {
         EthInput {
             bridge: ids.get("l2-bridge"),
+            nexts: Nexts::default(),
         }
     }
+
+    /// The vector when no port has rx hooks: classified in place, and
+    /// handed to bridging whole when nothing is dropped.
+    fn unhooked(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
+        let table = cx.table;
+        for p in pkts.iter_mut() {
+            match admit(p, table) {
+                Ok(()) => self.nexts.to(self.bridge),
+                Err(why) => self.nexts.drop(why),
+            }
+        }
+        self.nexts.dispatch(cx, pkts, next);
+    }
+}
+
+/// Classifies `p` in place (its VLAN; its tag kept or taken off), or says
+/// why it is dropped.
+#[inline(always)]
+fn admit(p: &mut Pkt, table: &ForwardingTable) -> Result<(), &'static DropReason> {
+    let pin = &table.ports[usize::from(p.meta.in_port)];
+    let i = ingress(p.m.data(), pin, &table.active_vlans).map_err(IngressDrop::reason)?;
+    if i.strip && !tag::pop_tag(&mut p.m) {
+        return Err(&MALFORMED);
+    }
+    p.meta.vlan = i.vlan;
+    p.meta.in_vlan = i.vlan;
+    p.meta.tagged = i.tagged;
+    Ok(())
 }
 
 impl Node for EthInput {
@@ -100,38 +130,28 @@ impl Node for EthInput {
         for p in pkts.iter() {
             prefetch(p.m.data().as_ptr());
         }
-        let (bridge, hooks_on) = (self.bridge, cx.table.rx_hooks_on);
+        if !cx.table.rx_hooks_on {
+            return self.unhooked(cx, pkts, next);
+        }
         for mut p in pkts.drain(..) {
             let table = cx.table;
-            let pin = &table.ports[usize::from(p.meta.in_port)];
-            let i = match ingress(p.m.data(), pin, &cx.table.active_vlans) {
-                Ok(i) => i,
-                Err(why) => {
-                    cx.drop(p, why.reason());
-                    continue;
-                }
-            };
-            if i.strip && !tag::pop_tag(&mut p.m) {
-                cx.drop(p, &MALFORMED);
+            if let Err(why) = admit(&mut p, table) {
+                cx.drop(p, why);
                 continue;
             }
-            p.meta.vlan = i.vlan;
-            p.meta.in_vlan = i.vlan;
-            p.meta.tagged = i.tagged;
-            if hooks_on {
-                let (hooks, detached) = (pin.rx_hooks, pin.detached);
-                if hooks != 0 {
-                    match cx.run_rx_hooks(hooks, p) {
-                        Some(q) => p = q,
-                        None => continue,
-                    }
-                }
-                if detached {
-                    cx.drop(p, &NOT_SWITCHING);
-                    continue;
+            let pin = &table.ports[usize::from(p.meta.in_port)];
+            let (hooks, detached) = (pin.rx_hooks, pin.detached);
+            if hooks != 0 {
+                match cx.run_rx_hooks(hooks, p) {
+                    Some(q) => p = q,
+                    None => continue,
                 }
             }
-            next.send(bridge, p);
+            if detached {
+                cx.drop(p, &NOT_SWITCHING);
+                continue;
+            }
+            next.send(self.bridge, p);
         }
     }
 }

@@ -257,24 +257,26 @@ impl Fdb {
 
     #[inline]
     fn find_from(&self, key: u64, home: usize) -> Option<(usize, u32)> {
-        let mut i = home;
-        for _ in 0..=self.mask {
-            let slot = &self.slots[i];
-            let k = slot.key.load(Ordering::Acquire);
-            if k == key {
-                let meta = slot.meta.load(Ordering::Acquire);
-                if slot.key.load(Ordering::Acquire) == key {
-                    return Some((i, meta));
+        'retry: loop {
+            let mut i = home;
+            for _ in 0..=self.mask {
+                let slot = &self.slots[i];
+                let k = slot.key.load(Ordering::Acquire);
+                if k == key {
+                    let meta = slot.meta.load(Ordering::Acquire);
+                    if slot.key.load(Ordering::Acquire) == key {
+                        return Some((i, meta));
+                    }
+                    // Rewritten under us: start again.
+                    continue 'retry;
                 }
-                // Rewritten under us: start again.
-                return self.find_from(key, home);
+                if k == EMPTY {
+                    return None;
+                }
+                i = (i + 1) & self.mask;
             }
-            if k == EMPTY {
-                return None;
-            }
-            i = (i + 1) & self.mask;
+            return None;
         }
-        None
     }
 
     /// Looks up where `mac` lives in `vlan`.
@@ -292,11 +294,11 @@ impl Fdb {
         self.learn_key(&self.key(vlan, mac), port, now)
     }
 
-    /// `learn` for a hashed key (see `key`).
-    #[inline]
+    /// `learn` for a hashed key (see `key`): inline for the common case,
+    /// a station already known on its port.
+    #[inline(always)]
     pub fn learn_key(&self, k: &FdbKey, port: u16, now: u32) -> LearnOutcome {
-        let key = k.key;
-        if let Some((i, meta)) = self.find_from(key, k.home) {
+        if let Some((i, meta)) = self.find_from(k.key, k.home) {
             if meta as u16 == port {
                 let seen = &self.slots[i].seen;
                 if seen.load(Ordering::Relaxed) != now {
@@ -308,6 +310,13 @@ impl Fdb {
                 return LearnOutcome::StaticConflict;
             }
         }
+        self.learn_new(k.key, port, now)
+    }
+
+    /// A station new or moved: learned under the writer lock (if it is
+    /// free; a busy lock turns the learner away, counted).
+    #[inline(never)]
+    fn learn_new(&self, key: u64, port: u16, now: u32) -> LearnOutcome {
         let Some(_guard) = self.try_write() else {
             self.counters.busy.fetch_add(1, Ordering::Relaxed);
             return LearnOutcome::Busy;
