@@ -9,7 +9,7 @@
 use crate::route::{route, RouteVerdict};
 use crate::L3Tables;
 use dataplane::drops::common::{MALFORMED, NO_BUFFER};
-use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
+use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt};
 use dataplane::vlan::tag;
 use dataplane::wire::ipv4::peek_dst;
 use dataplane::wire::{l2_header_len, EthernetFrame};
@@ -20,6 +20,7 @@ pub struct Ipv4Route {
     tables: Arc<L3Tables>,
     forward: NodeId,
     punt: NodeId,
+    nexts: Nexts,
 }
 
 impl Ipv4Route {
@@ -29,6 +30,7 @@ impl Ipv4Route {
             tables,
             forward: ids.get("l2-forward"),
             punt: ids.get("punt"),
+            nexts: Nexts::default(),
         }
     }
 }
@@ -44,15 +46,16 @@ impl Node for Ipv4Route {
                 lpm.prefetch(dst);
             }
         }
-        for mut p in pkts.drain(..) {
+        let nexts = &mut self.nexts;
+        for p in pkts.iter_mut() {
             let l2 = l2_header_len(p.meta.tagged);
             let packet_len = (p.m.pkt_len() as usize).saturating_sub(l2);
             let Some(d) = p.m.data_mut() else {
-                cx.drop(p, &NO_BUFFER);
+                nexts.drop(&NO_BUFFER);
                 continue;
             };
             if d.len() < l2 {
-                cx.drop(p, &MALFORMED);
+                nexts.drop(&MALFORMED);
                 continue;
             }
             match route(&mut d[l2..], packet_len, lpm, nexthops) {
@@ -61,7 +64,7 @@ impl Node for Ipv4Route {
                     eth.set_dst(mac);
                     eth.set_src(router_mac);
                     if p.meta.tagged && !tag::pop_tag(&mut p.m) {
-                        cx.drop(p, &NO_BUFFER);
+                        nexts.drop(&NO_BUFFER);
                         continue;
                     }
                     cx.routed += 1;
@@ -69,14 +72,15 @@ impl Node for Ipv4Route {
                     p.meta.vlan = vlan;
                     p.meta.ip_len = len;
                     p.meta.df = df;
-                    next.send(forward, p);
+                    nexts.to(forward);
                 }
                 RouteVerdict::Punt(why) => {
                     p.meta.why = why;
-                    next.send(punt, p);
+                    nexts.to(punt);
                 }
-                RouteVerdict::Drop(why) => cx.drop(p, why.reason()),
+                RouteVerdict::Drop(why) => nexts.drop(why.reason()),
             }
         }
+        nexts.dispatch(cx, pkts, next);
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::fdb::{Fdb, FdbKey};
 use arrayvec::ArrayVec;
-use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt, VECTOR};
+use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, VECTOR};
 use dataplane::wire::ethernet::{addresses, is_group};
 use std::sync::Arc;
 
@@ -15,6 +15,7 @@ pub struct Forward {
     output: NodeId,
     flood: NodeId,
     keys: ArrayVec<FdbKey, VECTOR>,
+    nexts: Nexts,
 }
 
 impl Forward {
@@ -25,12 +26,13 @@ impl Forward {
             output: ids.get("l2-output"),
             flood: ids.get("l2-flood"),
             keys: ArrayVec::new(),
+            nexts: Nexts::default(),
         }
     }
 }
 
 impl Node for Forward {
-    fn process(&mut self, _: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
+    fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         let fdb = &*self.fdb;
         self.keys.clear();
         for p in pkts.iter() {
@@ -41,7 +43,7 @@ impl Node for Forward {
             }
             self.keys.push(k);
         }
-        for (i, mut p) in pkts.drain(..).enumerate() {
+        for (i, p) in pkts.iter_mut().enumerate() {
             let (dst, _) = addresses(p.m.data());
             let hit = if is_group(dst) {
                 None
@@ -51,13 +53,14 @@ impl Node for Forward {
             match hit {
                 Some(hit) => {
                     p.meta.out = hit.port;
-                    next.send(self.output, p);
+                    self.nexts.to(self.output);
                 }
                 None => {
                     p.meta.exclude = dataplane::graph::NO_PORT;
-                    next.send(self.flood, p);
+                    self.nexts.to(self.flood);
                 }
             }
         }
+        self.nexts.dispatch(cx, pkts, next);
     }
 }
