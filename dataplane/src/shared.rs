@@ -20,23 +20,25 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// One port as the workers see it.
+/// One port as the workers see it. The fields every frame reads come
+/// first and `mode` last (`repr(C)`), so the scalars and the mode's kind
+/// and access VLAN share the entry's first cache line; only a trunk's
+/// allowed-VLAN bitmap lies beyond it.
 #[derive(Debug, Clone, Default)]
+#[repr(C)]
 pub struct PortFwd {
-    /// A port is plugged in this slot.
-    pub present: bool,
-    /// Forwarding: administratively up.
-    pub up: bool,
-    /// Access or trunk.
-    pub mode: PortMode,
-    /// Largest L3 payload sent (the frame minus its L2 header).
-    pub mtu: u16,
-    /// Tx queues the port has.
-    pub tx_queues: u16,
     /// The rx hooks enabled on it, one bit per hook (see `graph::hooks`).
     pub rx_hooks: u32,
     /// The tx hooks enabled on it.
     pub tx_hooks: u32,
+    /// Largest L3 payload sent (the frame minus its L2 header).
+    pub mtu: u16,
+    /// Tx queues the port has.
+    pub tx_queues: u16,
+    /// A port is plugged in this slot.
+    pub present: bool,
+    /// Forwarding: administratively up.
+    pub up: bool,
     /// A feature has taken it out of switching (a SPAN destination): it is
     /// in no VLAN's flood list and what it receives goes no further than
     /// its rx hooks.
@@ -44,6 +46,8 @@ pub struct PortFwd {
     /// Frames may leave by it: up and not detached (one test for
     /// `l2-output`).
     pub egress_ok: bool,
+    /// Access or trunk.
+    pub mode: PortMode,
 }
 
 /// A port in a VLAN's flood list.

@@ -10,8 +10,12 @@ pub use lisa_types::{valid_vlan, VlanSet, VlanSetError, DEFAULT_VLAN, VLAN_MAX, 
 // The allowed-VLAN bitmap stays inline: the fast path tests one bit of it
 // per frame, and a Box would add a pointer chase for no saving that matters
 // (one mode per port).
+// `repr(C, u8)`: the kind, then the VLAN (access) or native VLAN (trunk),
+// then the bitmap, in that order, so a port's table entry keeps the first
+// two in its first cache line (see `shared::PortFwd`).
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[repr(C, u8)]
 pub enum PortMode {
     /// Untagged frames, all in one VLAN.
     Access {
