@@ -15,8 +15,10 @@ pub struct Nexts {
     to: Vec<u16>,
     /// The reasons of the dropped packets, in packet order.
     why: Vec<&'static DropReason>,
-    /// Every packet so far goes to `to[0]`.
-    same: bool,
+    /// The OR and the AND of every `to` so far: equal when every packet
+    /// goes to the same node (two ALU operations a packet, no branch).
+    any: u16,
+    all: u16,
 }
 
 impl Default for Nexts {
@@ -24,7 +26,8 @@ impl Default for Nexts {
         Nexts {
             to: Vec::with_capacity(super::VECTOR + 64),
             why: Vec::new(),
-            same: true,
+            any: 0,
+            all: u16::MAX,
         }
     }
 }
@@ -34,16 +37,16 @@ impl Nexts {
     #[inline(always)]
     pub fn to(&mut self, to: NodeId) {
         let to = to as u16;
-        if let Some(&first) = self.to.first() {
-            self.same &= first == to;
-        }
+        self.any |= to;
+        self.all &= to;
         self.to.push(to);
     }
 
     /// The next packet is dropped, for `why`.
     #[inline]
     pub fn drop(&mut self, why: &'static DropReason) {
-        self.same = false;
+        self.any |= DROPPED;
+        self.all &= DROPPED;
         self.to.push(DROPPED);
         self.why.push(why);
     }
@@ -52,15 +55,23 @@ impl Nexts {
     /// it), leaving `pkts` empty and `self` ready for the next vector.
     pub fn dispatch(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         debug_assert_eq!(self.to.len(), pkts.len(), "one decision per packet");
-        match self.to.first() {
-            Some(&to) if self.same && self.to.len() == pkts.len() => {
-                next.send_all(usize::from(to), pkts)
-            }
-            _ => self.split(cx, pkts, next),
+        match self.whole(pkts.len()) {
+            Some(to) => next.send_all(usize::from(to), pkts),
+            None => self.split(cx, pkts, next),
         }
         self.to.clear();
         self.why.clear();
-        self.same = true;
+        self.any = 0;
+        self.all = u16::MAX;
+    }
+
+    /// The node every one of `n` packets goes to, if it is one node (and
+    /// none is dropped). OR equals AND exactly when every `to` has the same
+    /// bits.
+    #[inline]
+    fn whole(&self, n: usize) -> Option<u16> {
+        let same = self.any == self.all && self.why.is_empty();
+        (same && n > 0 && self.to.len() == n).then_some(self.any)
     }
 
     /// The mixed case: packet by packet.
@@ -75,5 +86,38 @@ impl Nexts {
                 next.send(usize::from(to), p);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static WHY: DropReason = DropReason::new("test", "a test drop");
+
+    fn decide(tos: &[Option<NodeId>]) -> Option<u16> {
+        let mut n = Nexts::default();
+        for t in tos {
+            match t {
+                Some(to) => n.to(*to),
+                None => n.drop(&WHY),
+            }
+        }
+        n.whole(tos.len())
+    }
+
+    #[test]
+    fn a_vector_goes_whole_only_when_every_packet_goes_to_one_node() {
+        assert_eq!(decide(&[Some(3), Some(3), Some(3)]), Some(3));
+        assert_eq!(decide(&[Some(0), Some(0)]), Some(0));
+        assert_eq!(decide(&[Some(3), Some(1)]), None);
+        assert_eq!(
+            decide(&[Some(1), Some(2), Some(3)]),
+            None,
+            "1|2|3 = 3 but 1&2&3 = 0"
+        );
+        assert_eq!(decide(&[Some(2), None]), None, "a drop splits");
+        assert_eq!(decide(&[None]), None);
+        assert_eq!(decide(&[]), None);
     }
 }

@@ -61,7 +61,7 @@ pub struct Ingress {
 
 /// The ingress decision for `frame` on a port configured as `pin`, with
 /// `active` the VLANs that exist.
-#[inline]
+#[inline(always)]
 pub fn ingress(frame: &[u8], pin: &PortFwd, active: &VlanSet) -> Result<Ingress, IngressDrop> {
     if !pin.up {
         return Err(IngressDrop::PortDown);

@@ -136,7 +136,11 @@ pub struct FdbCounters {
 pub struct Fdb {
     slots: BigSlice<Slot>,
     mask: usize,
-    seed: u64,
+    /// The hash's random odd multiplier (multiply-shift, Dietzfelbinger's
+    /// universal family: no fixed set of colliding keys).
+    mult: u64,
+    /// 64 minus log2 of the slot count: the product's top bits are the home.
+    shift: u32,
     limit: usize,
     len: AtomicUsize,
     writer: AtomicBool,
@@ -158,6 +162,13 @@ fn encode(vlan: u16, mac: MacAddr) -> u64 {
     OCCUPIED | (u64::from(vlan & 0x0fff) << 48) | mac.to_u64()
 }
 
+/// splitmix64's finaliser: spreads a seed's bits over the whole word.
+fn splitmix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 fn decode(key: u64) -> (u16, MacAddr) {
     (((key >> 48) & 0x0fff) as u16, MacAddr::from_u64(key))
 }
@@ -177,7 +188,8 @@ impl Fdb {
         Fdb {
             slots,
             mask: cap - 1,
-            seed: seed | 1,
+            mult: splitmix64(seed) | 1,
+            shift: 64 - cap.trailing_zeros(),
             limit,
             len: AtomicUsize::new(0),
             writer: AtomicBool::new(false),
@@ -208,14 +220,11 @@ impl Fdb {
         self.len() == 0
     }
 
-    #[inline]
+    #[inline(always)]
     fn home(&self, key: u64) -> usize {
-        // splitmix64 finaliser over a per-table seed: no fixed collision set.
-        let mut z = key ^ self.seed;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        (z as usize) & self.mask
+        // The MAC's low bits (where stations differ most) folded onto the
+        // high ones before the multiply, so they reach the product's top.
+        ((key ^ (key >> 32)).wrapping_mul(self.mult) >> self.shift) as usize
     }
 
     /// The key of (`vlan`, `mac`), hashed.
