@@ -136,6 +136,7 @@ impl<T: AsRef<[u8]>> Ipv4Packet<T> {
     /// As `new_checked`, for a packet of `packet_len` bytes of which
     /// `buffer` holds the start (the first segment of a chained buffer):
     /// the header must be in `buffer`, the total length within `packet_len`.
+    #[inline]
     pub fn new_checked_within(buffer: T, packet_len: usize) -> Result<Self, Ipv4Error> {
         let b = buffer.as_ref();
         if b.len() < IPV4_HEADER_LEN {
