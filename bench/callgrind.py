@@ -5,10 +5,10 @@ callgrind on a fixed, pcap-fed run, per stage and in all.
 Each shape runs lisad twice under `valgrind --tool=callgrind`, with two
 `pcap` ports replaying the traffic of ../shared/bench/compare.sh's
 generator (bench/mkpcap.py): once with P passes over the flows, once with
-P + 1. Only `Worker::forward` is counted (the graph's stages, the vector's
+2P. Only `Worker::forward` is counted (the graph's stages, the vector's
 counters, the TX flush; not the pcap PMD's own rx and tx, which stand in
 for vhost-user's copy), and the difference of the two runs, divided by the
-packets of one pass, is the steady-state cost per packet: start-up,
+packets of P passes, is the steady-state cost per packet: start-up,
 learning and the first pass cancel out. Counting instructions, not time,
 it gives the same figure whatever else the machine is doing.
 
@@ -33,7 +33,7 @@ SWCLI = os.path.join(ROOT, "target/release/swcli")
 
 # name: (flows, passes in the first run, l3, million routes)
 SHAPES = {
-    "l2-1": (1, 2048, False, False),
+    "l2-1": (1, 4096, False, False),
     "l2-1k": (1024, 4, False, False),
     "l2-64k": (65536, 1, False, False),
     "l3-64k": (65536, 1, True, False),
@@ -206,9 +206,9 @@ def measure(shape):
     with open(os.path.join(work, "startup-config"), "w") as f:
         f.write(startup_config(l3, million))
     a = costs(run_once(work, flows, passes, l3, million))
-    b = costs(run_once(work, flows, passes + 1, l3, million))
-    packets = 2 * flows
-    print("\n%s: %d flows, per packet (one pass = %d packets), instructions" % (shape, flows, packets))
+    b = costs(run_once(work, flows, 2 * passes, l3, million))
+    packets = 2 * flows * passes
+    print("\n%s: %d flows, instructions per packet (over %d packets)" % (shape, flows, packets))
     per = {}
     for name, pattern in STAGES:
         per[name] = (stage_cost(b, pattern) - stage_cost(a, pattern)) / packets
