@@ -13,7 +13,9 @@
 
 use dataplane::bigmem::{BigSlice, Zeroable};
 use dataplane::wire::MacAddr;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// Default maximum number of entries.
 pub const DEFAULT_FDB_LIMIT: usize = 1 << 20;
@@ -144,6 +146,9 @@ pub struct Fdb {
     version: AtomicU64,
     /// Event counters.
     pub counters: FdbCounters,
+    /// When the next aging scan can remove something: (the aging time it
+    /// was computed for, the first second an entry can be too old).
+    age_due: Mutex<Option<(u32, u32)>>,
 }
 
 /// Holds the writer lock; releases it on drop.
@@ -192,6 +197,7 @@ impl Fdb {
             writer: AtomicBool::new(false),
             version: AtomicU64::new(0),
             counters: FdbCounters::default(),
+            age_due: Mutex::new(None),
         }
     }
 
@@ -366,8 +372,32 @@ impl Fdb {
     }
 
     /// Removes learned entries not seen for more than `max_age` seconds.
+    /// The whole table is scanned only when something can be that old: a
+    /// scan notes the oldest survivor, and until it can age (or the aging
+    /// time changes) the next calls return at once. Entries learned or
+    /// refreshed since are newer than that survivor, so none is missed.
     pub fn age(&self, now: u32, max_age: u32) -> usize {
-        let n = self.remove_where(|e| !e.is_static && now.wrapping_sub(e.seen) > max_age);
+        let mut due = self.age_due.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(*due, Some((m, at)) if m == max_age && now < at) {
+            return 0;
+        }
+        // A worker's clock may lag the caller's by a second: count its
+        // learns as that much older.
+        let oldest = Cell::new(now.saturating_sub(2));
+        let n = self.remove_where(|e| {
+            if e.is_static {
+                return false;
+            }
+            let old = now.wrapping_sub(e.seen) > max_age;
+            if !old && e.seen < oldest.get() {
+                oldest.set(e.seen);
+            }
+            old
+        });
+        *due = Some((
+            max_age,
+            oldest.get().saturating_add(max_age).saturating_add(1),
+        ));
         self.counters.aged.fetch_add(n as u64, Ordering::Relaxed);
         n
     }

@@ -54,6 +54,26 @@ fn aging_keeps_static_and_recent() {
 }
 
 #[test]
+fn aging_scans_only_once_something_can_be_old() {
+    let fdb = Fdb::new(16);
+    fdb.learn(1, mac(1), 1, 100);
+    assert_eq!(fdb.age(120, 300), 0, "a scan: the oldest entry is from 100");
+    // An entry behind a clock more than 2 s late is not seen until the
+    // next scan: that shows the scans skipped in between.
+    fdb.learn(1, mac(2), 1, 5);
+    assert_eq!(
+        fdb.age(400, 300),
+        0,
+        "skipped: nothing can be old before 401"
+    );
+    assert!(fdb.lookup(1, mac(2)).is_some());
+    assert_eq!(fdb.age(401, 300), 2, "the scan at 401 removes both");
+    fdb.learn(1, mac(3), 1, 401);
+    assert_eq!(fdb.age(405, 300), 0);
+    assert_eq!(fdb.age(406, 4), 1, "a new aging time scans at once");
+}
+
+#[test]
 fn flush_by_vlan_and_port() {
     let fdb = Fdb::new(64);
     for n in 0..10 {
