@@ -16,7 +16,11 @@ Usage (root; valgrind, python3): bench/callgrind.py [SHAPE ...]
 Shapes: l2-1 (one MAC pair), l2-1k, l2-64k (MAC pairs), l3-64k (routed,
 64K destinations, two routes), l3-64k-1m (the same under 1M /24 routes).
 Default: all but l3-64k-1m, which loads a million routes under valgrind
-(a few minutes).
+(about a minute more).
+
+bench/callgrind.py --annotate SHAPE STAGE prints a stage's machine code
+with the instructions each line costs per packet (one run, learning pass
+included): where the hot spots are.
 """
 import os
 import re
@@ -113,8 +117,9 @@ def counters(sock):
     return rows
 
 
-def run_once(work, flows, passes, l3, million):
-    """One callgrind run; returns its output file."""
+def run_once(work, flows, passes, l3, million, extra=()):
+    """One callgrind run (`extra`: more valgrind options); returns its
+    output file."""
     pcaps = os.path.join(work, "pcap-%d" % passes)
     args = [sys.executable, os.path.join(HERE, "mkpcap.py"), pcaps, str(flows), str(passes)]
     if l3:
@@ -123,7 +128,7 @@ def run_once(work, flows, passes, l3, million):
     out = os.path.join(work, "callgrind-%d.out" % passes)
     sock = os.path.join(work, "lisa.sock")
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
-           "--collect-atstart=no", "--toggle-collect=*Worker::forward*",
+           "--collect-atstart=no", "--toggle-collect=*Worker::forward*", *extra,
            LISAD, "-c", os.path.join(work, "boot.ron"), "--log", "warn"]
     for i in (0, 1):
         cmd += ["--port", "P%d=pcap:%s/rx%d.pcap,/dev/null" % (i + 1, pcaps, i)]
@@ -195,7 +200,8 @@ def stage_cost(table, pattern):
     return sum(v for k, v in table.items() if k.endswith(pattern))
 
 
-def measure(shape):
+def prepare(shape):
+    """A fresh work directory with the boot and startup configs of `shape`."""
     flows, passes, l3, million = SHAPES[shape]
     prefix = "lisa-cg-" + shape
     work = os.path.join("/tmp", prefix)
@@ -205,6 +211,63 @@ def measure(shape):
         f.write(boot_config(work, prefix))
     with open(os.path.join(work, "startup-config"), "w") as f:
         f.write(startup_config(l3, million))
+    return work, flows, passes, l3, million
+
+
+def instruction_costs(out, function):
+    """Own instructions of `function` (a substring of its name) at each
+    address, read from a `--dump-instr=yes` output file."""
+    names, costs = {}, {}
+    fn, addr, after_call = None, 0, False
+    with open(out) as f:
+        for line in f:
+            m = re.match(r"(c?fn)=\((\d+)\)(?: (.*))?$", line.rstrip("\n"))
+            if m:
+                if m.group(3) is not None:
+                    names[m.group(2)] = m.group(3)
+                if m.group(1) == "fn":
+                    fn = names.get(m.group(2), "")
+                continue
+            if line.startswith("calls="):
+                after_call = True
+                continue
+            parts = line.split()
+            if len(parts) < 3 or not re.match(r"^(0x[0-9a-f]+|[+-](0x[0-9a-f]+|\d+)|\*)$", parts[0]):
+                continue
+            p = parts[0]
+            if p.startswith("0x"):
+                addr = int(p, 16)
+            elif p != "*":
+                addr += int(p, 0)
+            if after_call:
+                after_call = False
+            elif function in fn:
+                costs[addr] = costs.get(addr, 0) + int(parts[2])
+    return costs
+
+
+def annotate(shape, stage):
+    """Prints `stage`'s machine code with its instructions per packet (one
+    run, first pass included: for finding hot spots, not for the totals)."""
+    pattern = dict(STAGES)[stage]
+    work, flows, passes, l3, million = prepare(shape)
+    out = run_once(work, flows, passes, l3, million, extra=("--dump-instr=yes",))
+    costs = instruction_costs(out, pattern)
+    if not costs:
+        raise SystemExit("no instructions counted for %s" % stage)
+    packets = 2 * flows * passes
+    dis = subprocess.run(["objdump", "-d", "--no-show-raw-insn", "--start-address=%#x" % min(costs),
+                          "--stop-address=%#x" % (max(costs) + 16), LISAD],
+                         capture_output=True, text=True, check=True).stdout
+    for line in dis.splitlines():
+        m = re.match(r"\s*([0-9a-f]+):\s+(.*)", line)
+        if m and costs.get(int(m.group(1), 16), 0) / packets >= 0.05:
+            print("%6.2f  %s  %s" % (costs[int(m.group(1), 16)] / packets, m.group(1), m.group(2)[:90]))
+    print("%s: %.1f instructions per packet (first pass included)" % (stage, sum(costs.values()) / packets))
+
+
+def measure(shape):
+    work, flows, passes, l3, million = prepare(shape)
     a = costs(run_once(work, flows, passes, l3, million))
     b = costs(run_once(work, flows, 2 * passes, l3, million))
     packets = 2 * flows * passes
@@ -222,6 +285,11 @@ def measure(shape):
 
 
 def main():
+    if sys.argv[1:2] == ["--annotate"]:
+        if len(sys.argv) != 4 or sys.argv[2] not in SHAPES or sys.argv[3] not in dict(STAGES):
+            raise SystemExit("usage: callgrind.py --annotate SHAPE STAGE (a stage: %s)"
+                             % ", ".join(n for n, _ in STAGES))
+        return annotate(sys.argv[2], sys.argv[3])
     shapes = sys.argv[1:] or DEFAULT
     for s in shapes:
         if s not in SHAPES:
