@@ -1,6 +1,6 @@
 //! Ethernet II frames, with an optional 802.1Q tag.
 
-use super::vlan::VlanTag;
+use super::vlan::{l2_header_len, VlanTag};
 use super::{MacAddr, WireError};
 use std::ops::Range;
 
@@ -9,10 +9,13 @@ pub const ETHERNET_HEADER_LEN: usize = 14;
 /// Length of one 802.1Q tag (TPID + TCI).
 pub const VLAN_TAG_LEN: usize = 4;
 
-mod field {
+/// Where the fields lie (shared with `wire::vlan`'s tag moves).
+pub(super) mod field {
     use std::ops::Range;
     pub const DST: Range<usize> = 0..6;
     pub const SRC: Range<usize> = 6..12;
+    /// Both addresses, moved together when a tag comes or goes.
+    pub const ADDRESSES: Range<usize> = 0..12;
     pub const ETHERTYPE: Range<usize> = 12..14;
     pub const VLAN_TCI: Range<usize> = 14..16;
     pub const INNER_ETHERTYPE: Range<usize> = 16..18;
@@ -140,11 +143,7 @@ impl<T: AsRef<[u8]>> EthernetFrame<T> {
 
     /// Length of the L2 header: 14, or 18 with an 802.1Q tag.
     pub fn header_len(&self) -> usize {
-        if self.raw_ethertype() == TPID {
-            ETHERNET_HEADER_LEN + VLAN_TAG_LEN
-        } else {
-            ETHERNET_HEADER_LEN
-        }
+        l2_header_len(self.raw_ethertype() == TPID)
     }
 }
 

@@ -2,15 +2,7 @@
 //! remove or rewrite one in a frame, or write a frame's header in the
 //! other form (tagged from untagged, untagged from tagged).
 
-use super::ethernet::{EtherType, ETHERNET_HEADER_LEN, VLAN_TAG_LEN};
-
-mod field {
-    use std::ops::Range;
-    pub const ADDRESSES: Range<usize> = 0..12;
-    pub const ETHERTYPE: Range<usize> = 12..14;
-    pub const TCI: Range<usize> = 14..16;
-    pub const INNER_ETHERTYPE: Range<usize> = 16..18;
-}
+use super::ethernet::{field, EtherType, ETHERNET_HEADER_LEN, VLAN_TAG_LEN};
 
 /// Length of a header with one 802.1Q tag.
 pub const TAGGED_HEADER_LEN: usize = ETHERNET_HEADER_LEN + VLAN_TAG_LEN;
@@ -67,7 +59,7 @@ pub fn insert_tag(buf: &mut [u8], vid: u16) -> bool {
     buf.copy_within(VLAN_TAG_LEN..VLAN_TAG_LEN + field::ADDRESSES.end, 0);
     buf[field::ETHERTYPE].copy_from_slice(&EtherType::Vlan.raw().to_be_bytes());
     let tci = VlanTag { vid, pcp: 0 }.tci();
-    buf[field::TCI].copy_from_slice(&tci.to_be_bytes());
+    buf[field::VLAN_TCI].copy_from_slice(&tci.to_be_bytes());
     true
 }
 
@@ -87,7 +79,7 @@ pub fn remove_tag(buf: &mut [u8]) -> bool {
 /// `buf` is too short to hold a tag.
 #[inline]
 pub fn set_tag_vid(buf: &mut [u8], vid: u16) -> bool {
-    let Some(b) = buf.get_mut(field::TCI) else {
+    let Some(b) = buf.get_mut(field::VLAN_TCI) else {
         return false;
     };
     let tci = u16::from_be_bytes([b[0], b[1]]);
@@ -115,7 +107,7 @@ pub fn other_form_header(
     } else {
         hdr[field::ETHERTYPE].copy_from_slice(&EtherType::Vlan.raw().to_be_bytes());
         let tci = VlanTag { vid, pcp: 0 }.tci();
-        hdr[field::TCI].copy_from_slice(&tci.to_be_bytes());
+        hdr[field::VLAN_TCI].copy_from_slice(&tci.to_be_bytes());
         hdr[field::INNER_ETHERTYPE].copy_from_slice(&old[field::ETHERTYPE]);
     }
     Some((l2_header_len(!tagged), old_len))

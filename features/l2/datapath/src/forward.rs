@@ -14,7 +14,8 @@ pub struct Forward {
     fdb: Arc<Fdb>,
     output: NodeId,
     flood: NodeId,
-    keys: ArrayVec<FdbKey, VECTOR>,
+    /// Each packet's destination key; none for a group address (flooded).
+    keys: ArrayVec<Option<FdbKey>, VECTOR>,
     nexts: Nexts,
 }
 
@@ -37,20 +38,15 @@ impl Node for Forward {
         self.keys.clear();
         for p in pkts.iter() {
             let (dst, _) = addresses(p.m.data());
-            let k = fdb.key_bits(p.meta.vlan, dst);
-            if !is_group(dst) {
+            let k = (!is_group(dst)).then(|| {
+                let k = fdb.key_bits(p.meta.vlan, dst);
                 fdb.prefetch(&k);
-            }
+                k
+            });
             self.keys.push(k);
         }
-        for (i, p) in pkts.iter_mut().enumerate() {
-            let (dst, _) = addresses(p.m.data());
-            let hit = if is_group(dst) {
-                None
-            } else {
-                fdb.lookup_key(&self.keys[i])
-            };
-            match hit {
+        for (p, k) in pkts.iter_mut().zip(self.keys.iter()) {
+            match k.and_then(|k| fdb.lookup_key(&k)) {
                 Some(hit) => {
                     p.meta.out = hit.port;
                     self.nexts.to(self.output);

@@ -177,7 +177,7 @@ impl L3Control {
                 NeighborState::Incomplete if since >= ARP_RETRY => {
                     if n.probes >= ARP_TRIES {
                         self.give_up(st, ip, now);
-                    } else if n.probes > 0 || !n.held.is_empty() || st.gateways.contains_key(&ip) {
+                    } else if waited_for(st, ip, n) {
                         self.probe(st, ip, now);
                     }
                 }
@@ -247,6 +247,13 @@ impl L3Control {
     }
 }
 
+/// Someone waits for incomplete neighbor `n` (`ip`): it was asked
+/// already, holds packets, or is a route's gateway. Only then is it asked
+/// (again).
+fn waited_for(st: &State, ip: Ipv4Addr, n: &Neighbor) -> bool {
+    n.probes > 0 || !n.held.is_empty() || st.gateways.contains_key(&ip)
+}
+
 /// Arms `ip`'s timer for its entry's next event (a retry or giving up, the
 /// end of a failure's hold, aging), or cancels it (static, or gone). An
 /// incomplete entry nobody waits for is looked at again after a retry
@@ -259,8 +266,7 @@ pub(super) fn arm_neighbor(st: &mut State, ip: Ipv4Addr, now: Instant) {
     let at = match n.state {
         NeighborState::Incomplete => {
             let due = n.last_probe.unwrap_or(n.updated) + ARP_RETRY;
-            let waited_for = n.probes > 0 || !n.held.is_empty() || st.gateways.contains_key(&ip);
-            if waited_for {
+            if waited_for(st, ip, n) {
                 due
             } else {
                 due.max(now + ARP_RETRY)
