@@ -1,6 +1,6 @@
-//! End-to-end: jumbo frames cross ports with MTU 9000; a frame larger than
-//! the egress port's MTU is dropped and counted; a driver that cannot take
-//! an MTU says so. (af_packet ports on veth pairs: DPDK's tap driver stops
+//! End-to-end: jumbo frames cross ports with MTU 9000, switched and
+//! routed; a frame larger than the egress port's MTU is dropped and
+//! counted; a driver that cannot take an MTU says so. (af_packet ports on veth pairs: DPDK's tap driver stops
 //! at MTU 1500.)
 
 mod common;
@@ -87,6 +87,61 @@ fn check_jumbo_frames_cross_and_oversize_ones_drop(sw: &Lisad, hosts: &[Host]) {
     assert!(run.contains("interface Ethernet1\n mtu 9000"), "{run}");
 }
 
+/// Routed: with A in VLAN 10 and B in VLAN 20 behind SVIs, 8000-byte
+/// pings (DF set) are routed both ways through MTU-9000 ports, with no
+/// `not-routable` drop.
+fn check_jumbo_packets_are_routed(sw: &Lisad, hosts: &[Host], ports: &[VethPort]) {
+    sw.configure(&[
+        "vlan 10,20",
+        "interface Ethernet1",
+        " switchport access vlan 10",
+        "interface Ethernet2",
+        " switchport access vlan 20",
+        "interface Vlan10",
+        " ip address 10.81.10.1 255.255.255.0",
+        "interface Vlan20",
+        " ip address 10.81.20.1 255.255.255.0",
+    ]);
+    for (h, (p, net)) in hosts.iter().zip(ports.iter().zip([10, 20])) {
+        h.exec(&["ip", "addr", "flush", "dev", &p.host_end]);
+        let addr = format!("10.81.{net}.2/24");
+        h.exec(&["ip", "addr", "add", &addr, "dev", &p.host_end]);
+        let gw = format!("10.81.{net}.1");
+        h.exec(&["ip", "route", "add", "default", "via", &gw]);
+    }
+    let routed = || {
+        common::wait_until(std::time::Duration::from_secs(10), || {
+            hosts[0].ping("10.81.20.2", 1)
+        })
+    };
+    assert!(
+        routed(),
+        "small packets routed:\n{}",
+        sw.show("show ip arp")
+    );
+    let big = hosts[0].exec(&[
+        "ping",
+        "-c",
+        "3",
+        "-i",
+        "0.2",
+        "-W",
+        "1",
+        "-M",
+        "do",
+        "-s",
+        "8000",
+        "10.81.20.2",
+    ]);
+    assert!(
+        big.status.success(),
+        "8000-byte packets routed from VLAN 10 to 20:\n{}\n{}",
+        String::from_utf8_lossy(&big.stdout),
+        sw.show("show interfaces")
+    );
+    assert_eq!(sw.drops("not-routable"), 0);
+}
+
 #[test]
 fn jumbo_frames_and_mtu_drops() {
     let _serial = serial();
@@ -113,6 +168,7 @@ fn jumbo_frames_and_mtu_drops() {
         h.exec(&["ip", "link", "set", &p.host_end, "mtu", "9000"]);
     }
     check_jumbo_frames_cross_and_oversize_ones_drop(&sw, &hosts);
+    check_jumbo_packets_are_routed(&sw, &hosts, &ports);
 
     // The tap driver cannot go past 1500: refused, with the reason, and
     // nothing changes.

@@ -83,6 +83,7 @@ fn ping_through_vhost(switch_is_server: bool) {
     assert!(a.ping("192.168.79.2", 3));
     let ifs = sw.show("show interfaces");
     assert!(ifs.contains("Vhost1 is up"), "{ifs}");
+    check_an_idle_worker_waits_for_rx_interrupts(&sw, &a);
     drop(sw);
     if switch_is_server {
         assert!(
@@ -91,6 +92,28 @@ fn ping_through_vhost(switch_is_server: bool) {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Power save: with a tap and a vhost-user port (both have rx
+/// interrupts), an idle worker waits for an interrupt rather than polling
+/// or only sleeping, and a frame wakes it.
+fn check_an_idle_worker_waits_for_rx_interrupts(sw: &Lisad, a: &Host) {
+    let waits = |out: &str| -> u64 {
+        out.lines()
+            .find_map(|l| l.strip_prefix("Power save: "))
+            .and_then(|l| l.split(", ").nth(1))
+            .and_then(|w| w.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let mut perf = String::new();
+    let waited = common::wait_until(Duration::from_secs(10), || {
+        perf = sw.show("show dataplane performance");
+        waits(&perf) > 0
+    });
+    assert!(waited, "the idle worker never waited:\n{perf}");
+    assert!(perf.contains("rx interrupts on every queue"), "{perf}");
+    assert!(a.ping("192.168.79.2", 2), "a frame did not wake the worker");
 }
 
 #[test]

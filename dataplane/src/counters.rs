@@ -3,7 +3,7 @@
 
 use crate::drops::{self, DropReason};
 use crate::port::MAX_PORTS;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Adds `n` to a counter that only the calling thread writes.
 #[inline(always)]
@@ -82,6 +82,13 @@ pub struct WorkerCounters {
     pub routed: AtomicU64,
     /// Frames handed to the control thread (ARP, ICMP, unresolved next hops).
     pub punted: AtomicU64,
+    /// Power save: sleeps of an idle worker.
+    pub idle_sleeps: AtomicU64,
+    /// Power save: waits for an rx interrupt.
+    pub interrupt_waits: AtomicU64,
+    /// Power save: every queue the worker polls can raise an interrupt (an
+    /// idle worker waits for one rather than only sleeping).
+    pub rx_interrupts: AtomicBool,
 }
 
 impl WorkerCounters {
@@ -95,6 +102,9 @@ impl WorkerCounters {
             tx_lock_taken: AtomicU64::new(0),
             routed: AtomicU64::new(0),
             punted: AtomicU64::new(0),
+            idle_sleeps: AtomicU64::new(0),
+            interrupt_waits: AtomicU64::new(0),
+            rx_interrupts: AtomicBool::new(false),
         }
     }
 }

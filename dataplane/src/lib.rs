@@ -2,7 +2,7 @@
 //! lcores) and the packet pipeline the worker lcores run.
 //!
 //! Unsafe code lives only in the thin DPDK layer (`eal`, `mempool`, `mbuf`,
-//! `port`, `lcore`, `worker`'s burst calls); every block says why it is sound.
+//! `port`, `lcore`, `worker`'s burst calls, `idle`'s interrupts and signal mask); every block says why it is sound.
 //! `wire` and `l2` are plain Rust and need no DPDK to test.
 
 pub mod bigmem;
@@ -11,6 +11,7 @@ pub mod drops;
 pub mod eal;
 pub mod error;
 pub mod graph;
+pub mod idle;
 pub mod lcore;
 pub mod mbuf;
 pub mod mempool;

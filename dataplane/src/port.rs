@@ -278,10 +278,17 @@ impl EthPort {
             conf.rxmode.mq_mode = dpdk_sys::RTE_ETH_MQ_RX_RSS;
             conf.rx_adv_conf.rss_conf.rss_hf = rss;
         }
+        // Rx interrupts let an idle worker wait without polling (power
+        // save). A driver that has none may refuse them: then without.
+        conf.intr_conf.set_rxq(1);
         // SAFETY: valid port, conf lives for the call.
-        check("rte_eth_dev_configure", unsafe {
-            dpdk_sys::rte_eth_dev_configure(port, nrx, ntx, &conf)
-        })?;
+        if unsafe { dpdk_sys::rte_eth_dev_configure(port, nrx, ntx, &conf) } != 0 {
+            conf.intr_conf.set_rxq(0);
+            // SAFETY: as above.
+            check("rte_eth_dev_configure", unsafe {
+                dpdk_sys::rte_eth_dev_configure(port, nrx, ntx, &conf)
+            })?;
+        }
         let (mut nb_rxd, mut nb_txd) = (RING_SIZE, RING_SIZE);
         // SAFETY: valid port and out pointers.
         check("rte_eth_dev_adjust_nb_rx_tx_desc", unsafe {

@@ -10,6 +10,7 @@
 
 use crate::counters::WorkerCounters;
 use crate::graph::{NodeCounters, Pipeline};
+use crate::idle::Doorbell;
 use crate::mempool::PktPool;
 use crate::port::MAX_PORTS;
 use crate::vlan::{PortMode, VlanSet};
@@ -171,6 +172,8 @@ pub struct Shared {
     pub pipeline: Pipeline,
     /// Power save: the longest sleep of an idle worker, µs (0 = never sleep).
     pub idle_sleep_max_us: AtomicU64,
+    /// Per worker, what wakes it from waiting for an rx interrupt.
+    pub doorbells: Box<[Doorbell]>,
 }
 
 impl Shared {
@@ -206,6 +209,7 @@ impl Shared {
             node_names,
             pipeline,
             idle_sleep_max_us: AtomicU64::new(DEFAULT_IDLE_SLEEP_MAX_US),
+            doorbells: (0..workers).map(|_| Doorbell::default()).collect(),
         }
     }
 
@@ -218,7 +222,27 @@ impl Shared {
     pub fn publish(&self, table: ForwardingTable) -> u64 {
         let mut cur = self.table.lock().unwrap_or_else(|e| e.into_inner());
         *cur = Arc::new(table);
-        self.generation.fetch_add(1, Ordering::AcqRel) + 1
+        let gen = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
+        self.wake_all();
+        gen
+    }
+
+    /// Wakes every worker that waits for an rx interrupt (to see a new
+    /// table, or the stop).
+    pub fn wake_all(&self) {
+        for bell in self.doorbells.iter() {
+            bell.ring();
+        }
+    }
+
+    /// Queues `i` on the inject channel for worker 0, which takes it; gives
+    /// it back if the channel is full.
+    pub fn inject(&self, i: Inject) -> Result<(), Inject> {
+        self.inject.push(i)?;
+        if let Some(bell) = self.doorbells.first() {
+            bell.ring();
+        }
+        Ok(())
     }
 
     /// Waits until every worker has picked up generation `gen` (or `timeout`

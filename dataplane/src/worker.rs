@@ -1,10 +1,12 @@
 //! The poll loop of one worker lcore: receive a burst from every (port,
 //! queue) it polls into one vector, run the graph over it, send what was
 //! queued per port, repeat. A worker whose queues stay empty backs off with
-//! growing sleeps, up to a bound (power save).
+//! growing sleeps, up to a bound, then waits for an rx interrupt (power
+//! save, `idle`).
 
 use crate::counters::{bump, WorkerCounters};
 use crate::graph::{Cx, Graph, Meta, NodeId, Pkt, WorkerLocal, NO_PORT, VECTOR};
+use crate::idle::Idle;
 use crate::mbuf::Mbuf;
 use crate::shared::{ForwardingTable, Shared};
 use arrayvec::ArrayVec;
@@ -16,12 +18,6 @@ use std::time::Duration;
 pub const BURST: usize = 32;
 /// Loop iterations between reads of the clock.
 const CLOCK_EVERY: u32 = 1024;
-/// Empty polls in a row before the first sleep: about 0.1-0.5 ms of
-/// nothing, so a loaded worker, whose queues are empty only for moments,
-/// never sleeps.
-const IDLE_POLLS: u32 = 4096;
-/// The first sleep; each next one doubles, up to the bound.
-const FIRST_SLEEP: Duration = Duration::from_micros(1);
 
 /// One (port, rx queue) a worker polls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,31 +43,6 @@ pub struct Worker {
     idle: Idle,
 }
 
-/// Power save: how long the queues have been empty, and the next sleep.
-struct Idle {
-    empty_polls: u32,
-    sleep: Duration,
-}
-
-impl Idle {
-    /// Called after a loop that received nothing: sleeps once the queues
-    /// have been empty for a while, longer each time up to `max`.
-    fn empty(&mut self, max: Duration) {
-        self.empty_polls = self.empty_polls.saturating_add(1);
-        if max.is_zero() || self.empty_polls < IDLE_POLLS {
-            return;
-        }
-        std::thread::sleep(self.sleep);
-        self.sleep = (self.sleep * 2).min(max);
-    }
-
-    /// Called after a loop that received something.
-    fn busy(&mut self) {
-        self.empty_polls = 0;
-        self.sleep = FIRST_SLEEP;
-    }
-}
-
 impl Worker {
     /// Worker `id` over `shared`.
     pub fn new(id: usize, shared: Arc<Shared>) -> Worker {
@@ -87,10 +58,7 @@ impl Worker {
             local,
             shared,
             now: 0,
-            idle: Idle {
-                empty_polls: 0,
-                sleep: FIRST_SLEEP,
-            },
+            idle: Idle::default(),
         }
     }
 
@@ -105,6 +73,7 @@ impl Worker {
         // SAFETY: prctl(PR_SET_TIMERSLACK) takes an integer and changes only
         // this thread's timer slack.
         unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, 1u64, 0u64, 0u64, 0u64) };
+        crate::idle::take_queue_signals();
         let shared = self.shared.clone();
         let mut table = shared.table();
         let mut loops: u32 = 0;
@@ -114,6 +83,8 @@ impl Worker {
             if generation != self.generation {
                 table = shared.table();
                 self.generation = generation;
+                let (polls, bell) = (&table.polls[self.id], &shared.doorbells[self.id]);
+                self.idle.watch(polls, bell, &shared.counters[self.id]);
                 shared.seen[self.id].0.store(generation, Ordering::Release);
                 tracing::debug!(worker = self.id, generation, polls = ?table.polls[self.id], "new forwarding table");
             }
@@ -128,12 +99,18 @@ impl Worker {
                 start = (start + 1) % polls.len();
             }
             let injected = self.id == 0 && self.take_injected();
+            let bell = &shared.doorbells[self.id];
             if received == 0 && !injected {
                 let max = Duration::from_micros(shared.idle_sleep_max_us.load(Ordering::Relaxed));
-                self.idle.empty(max);
+                let (id, seen) = (self.id, self.generation);
+                self.idle.empty(max, bell, &shared.counters[id], || {
+                    !shared.running.load(Ordering::Relaxed)
+                        || shared.generation.load(Ordering::Acquire) != seen
+                        || (id == 0 && !shared.inject.is_empty())
+                });
                 continue;
             }
-            self.idle.busy();
+            self.idle.busy(bell);
             self.forward(&table, &shared);
         }
         self.local.tx.flush_all(&table, &shared, self.id);

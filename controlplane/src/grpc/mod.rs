@@ -44,6 +44,8 @@ pub struct SwitchContext {
 pub struct PerfBase {
     /// Per worker, per node.
     pub stats: Vec<Vec<dataplane::graph::NodeStats>>,
+    /// Per worker, power save's sleeps and interrupt waits.
+    pub idle: Vec<(u64, u64)>,
     /// When.
     pub since: Instant,
 }
@@ -52,6 +54,7 @@ impl Default for PerfBase {
     fn default() -> Self {
         PerfBase {
             stats: Vec::new(),
+            idle: Vec::new(),
             since: Instant::now(),
         }
     }

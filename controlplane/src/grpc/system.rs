@@ -41,12 +41,21 @@ impl System for SystemService {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
+        let idle = dp.idle_stats();
         let workers = dp
             .node_stats()
             .into_iter()
             .enumerate()
-            .map(|(w, nodes)| WorkerPerformance {
+            .map(|(w, nodes)| {
+                let i = idle.get(w).copied().unwrap_or_default();
+                let (sleeps, waits) = base.idle.get(w).copied().unwrap_or_default();
+                (w, nodes, i, sleeps, waits)
+            })
+            .map(|(w, nodes, i, sleeps, waits)| WorkerPerformance {
                 worker: w as u32,
+                idle_sleeps: i.sleeps.wrapping_sub(sleeps),
+                interrupt_waits: i.waits.wrapping_sub(waits),
+                rx_interrupts: i.rx_interrupts,
                 nodes: nodes
                     .into_iter()
                     .enumerate()
@@ -84,8 +93,10 @@ impl System for SystemService {
             .into_iter()
             .map(|w| w.into_iter().map(|(_, s)| s).collect())
             .collect();
+        let idle = self.0.dp.idle_stats();
         *self.0.perf_base.lock().unwrap_or_else(|e| e.into_inner()) = super::PerfBase {
             stats,
+            idle: idle.iter().map(|i| (i.sleeps, i.waits)).collect(),
             since: std::time::Instant::now(),
         };
         Ok(Response::new(ClearDataplanePerformanceResponse {}))

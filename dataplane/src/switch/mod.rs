@@ -487,6 +487,19 @@ impl Dataplane {
         position(&st, name).ok().map(|i| st.ports[i].eth.port_id())
     }
 
+    /// Per worker, power save's counts.
+    pub fn idle_stats(&self) -> Vec<crate::idle::IdleStats> {
+        self.shared
+            .counters
+            .iter()
+            .map(|c| crate::idle::IdleStats {
+                sleeps: c.idle_sleeps.load(Ordering::Relaxed),
+                waits: c.interrupt_waits.load(Ordering::Relaxed),
+                rx_interrupts: c.rx_interrupts.load(Ordering::Relaxed),
+            })
+            .collect()
+    }
+
     /// Per worker, per graph node (named): calls, packets, cycles.
     pub fn node_stats(&self) -> Vec<Vec<(&'static str, crate::graph::NodeStats)>> {
         self.shared
@@ -579,6 +592,7 @@ fn poll_plan(ports: &[PortEntry], nworkers: usize) -> Vec<Vec<RxQueue>> {
 impl Drop for Dataplane {
     fn drop(&mut self) {
         self.shared.running.store(false, Ordering::SeqCst);
+        self.shared.wake_all();
         for &lcore in self
             .workers
             .lock()

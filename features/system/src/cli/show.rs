@@ -194,6 +194,17 @@ exec_handler!(fn show_performance(ctx, args) {
                 n.node, n.vectors, n.packets, avg, cpp
             );
         }
+        let _ = writeln!(
+            out,
+            "Power save: {}; {} sleeps, {} waits for an rx interrupt",
+            if w.rx_interrupts {
+                "rx interrupts on every queue"
+            } else {
+                "sleeps only (a queue has no rx interrupt)"
+            },
+            w.idle_sleeps,
+            w.interrupt_waits
+        );
     }
     Ok(out)
 });
