@@ -47,8 +47,34 @@ pub struct PortFwd {
     /// Frames may leave by it: up and not detached (one test for
     /// `l2-output`).
     pub egress_ok: bool,
+    /// The VLAN whose untagged frames arriving here need nothing but their
+    /// VLAN: the port is up, switches, has no rx hook, and the VLAN (access,
+    /// or an allowed native) exists. 0 (no VLAN) otherwise.
+    pub plain_in: u16,
+    /// The VLAN whose frames leave here untagged with nothing to do but be
+    /// queued: the port may send, has no tx hook, and carries the VLAN
+    /// untagged (access, or an allowed native). 0 otherwise.
+    pub plain_out: u16,
     /// Access or trunk.
     pub mode: PortMode,
+}
+
+impl PortFwd {
+    /// Fills in what is derived from the other fields (`egress_ok`,
+    /// `plain_in`, `plain_out`), given the VLANs that exist.
+    pub fn derive(mut self, active: &VlanSet) -> PortFwd {
+        self.egress_ok = self.up && !self.detached;
+        let untagged = match &self.mode {
+            PortMode::Access { vlan } => *vlan,
+            PortMode::Trunk { native, allowed } if allowed.contains(*native) => *native,
+            PortMode::Trunk { .. } => 0,
+        };
+        let plain_in = self.egress_ok && self.rx_hooks == 0 && active.contains(untagged);
+        self.plain_in = if plain_in { untagged } else { 0 };
+        let plain_out = self.egress_ok && self.tx_hooks == 0;
+        self.plain_out = if plain_out { untagged } else { 0 };
+        self
+    }
 }
 
 /// A port in a VLAN's flood list.
@@ -264,5 +290,65 @@ impl Shared {
     #[inline]
     pub fn now_secs(&self) -> u32 {
         (crate::eal::rdtsc() / self.tsc_hz) as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_vlans_only_where_nothing_else_applies() {
+        let active: VlanSet = "1,10".parse().unwrap();
+        let base = PortFwd {
+            present: true,
+            up: true,
+            mode: PortMode::Access { vlan: 10 },
+            mtu: 1500,
+            ..Default::default()
+        };
+        let d = |p: PortFwd| {
+            let p = p.derive(&active);
+            (p.egress_ok, p.plain_in, p.plain_out)
+        };
+        assert_eq!(d(base.clone()), (true, 10, 10));
+        let rx_hook = PortFwd {
+            rx_hooks: 1,
+            ..base.clone()
+        };
+        assert_eq!(d(rx_hook), (true, 0, 10));
+        let tx_hook = PortFwd {
+            tx_hooks: 2,
+            ..base.clone()
+        };
+        assert_eq!(d(tx_hook), (true, 10, 0));
+        let detached = PortFwd {
+            detached: true,
+            ..base.clone()
+        };
+        assert_eq!(d(detached), (false, 0, 0));
+        let down = PortFwd {
+            up: false,
+            ..base.clone()
+        };
+        assert_eq!(d(down), (false, 0, 0));
+        let absent_vlan = PortFwd {
+            mode: PortMode::Access { vlan: 20 },
+            ..base.clone()
+        };
+        assert_eq!(
+            d(absent_vlan),
+            (true, 0, 20),
+            "no VLAN 20: nothing arrives in it"
+        );
+        let trunk = |native| PortFwd {
+            mode: PortMode::Trunk {
+                native,
+                allowed: "1,10".parse().unwrap(),
+            },
+            ..base.clone()
+        };
+        assert_eq!(d(trunk(1)), (true, 1, 1));
+        assert_eq!(d(trunk(5)), (true, 0, 0), "native VLAN not allowed");
     }
 }

@@ -9,6 +9,8 @@ use crate::drops::DropReason;
 
 /// The `to` of a dropped packet.
 const DROPPED: u16 = u16::MAX;
+/// The bit of a `to` that is a port to send by (the rest of it), not a node.
+const TX: u16 = 0x8000;
 
 /// A node's per-packet decisions for one vector, in packet order.
 pub struct Nexts {
@@ -42,6 +44,17 @@ impl Nexts {
         self.to.push(to);
     }
 
+    /// The next packet leaves by port `port` as it is (queued for the
+    /// port's tx burst, without its tx hooks: the caller knows it has
+    /// none).
+    #[inline(always)]
+    pub fn tx(&mut self, port: u16) {
+        let to = TX | port;
+        self.any |= to;
+        self.all &= to;
+        self.to.push(to);
+    }
+
     /// The next packet is dropped, for `why`.
     #[inline]
     pub fn drop(&mut self, why: &'static DropReason) {
@@ -66,11 +79,11 @@ impl Nexts {
     }
 
     /// The node every one of `n` packets goes to, if it is one node (and
-    /// none is dropped). OR equals AND exactly when every `to` has the same
-    /// bits.
+    /// none is dropped or sent). OR equals AND exactly when every `to` has
+    /// the same bits.
     #[inline]
     fn whole(&self, n: usize) -> Option<u16> {
-        let same = self.any == self.all && self.why.is_empty();
+        let same = self.any == self.all && self.any & TX == 0 && self.why.is_empty();
         (same && n > 0 && self.to.len() == n).then_some(self.any)
     }
 
@@ -82,6 +95,8 @@ impl Nexts {
                 if let Some(w) = why.next() {
                     cx.drop(p, w);
                 }
+            } else if to & TX != 0 {
+                cx.send_unhooked(to & !TX, p.m);
             } else {
                 next.send(usize::from(to), p);
             }
@@ -119,5 +134,9 @@ mod tests {
         assert_eq!(decide(&[Some(2), None]), None, "a drop splits");
         assert_eq!(decide(&[None]), None);
         assert_eq!(decide(&[]), None);
+        let mut n = Nexts::default();
+        n.tx(3);
+        n.tx(3);
+        assert_eq!(n.whole(2), None, "sent by a port, not handed to a node");
     }
 }

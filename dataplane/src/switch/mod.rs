@@ -276,8 +276,9 @@ impl Dataplane {
                 rx_hooks: p.hooks.rx,
                 tx_hooks: p.hooks.tx,
                 detached: p.hooks.detached,
-                egress_ok: p.l2.admin_up && !p.hooks.detached,
-            };
+                ..Default::default()
+            }
+            .derive(&t.active_vlans);
         }
         t.rebuild_members();
         t.rx_hooks_on = t.ports.iter().any(|p| p.rx_hooks != 0 || p.detached);

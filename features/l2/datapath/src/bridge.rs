@@ -6,8 +6,16 @@
 //! A frame for the router MAC in a VLAN with an SVI goes to the node its
 //! ethertype is registered for (IPv4 to `ipv4-route`, ARP to `punt`); ARP
 //! broadcast in such a VLAN is flooded and a copy punted.
+//!
+//! A known unicast frame whose egress port needs nothing done to it (it
+//! leaves untagged in the frame's VLAN, no tx hook, within the MTU:
+//! `l2-output`'s `plain`) is queued for that port here, without a pass
+//! through `l2-output`; once a frame of the vector has gone to `l2-flood`
+//! or `l2-output`, the later ones follow it there, so that no frame
+//! overtakes an earlier one of its flow.
 
 use crate::fdb::{Fdb, FdbKey};
+use crate::output::plain;
 use arrayvec::ArrayVec;
 use dataplane::drops::DropReason;
 use dataplane::graph::PuntReason;
@@ -114,6 +122,8 @@ impl Node for Bridge {
             };
             self.keys.push((src, dst_key, dst));
         }
+        // A frame went to l2-flood or l2-output: the later ones follow.
+        let mut diverted = false;
         for (i, p) in pkts.iter_mut().enumerate() {
             let (src, dst_key, dst) = self.keys[i];
             let routed_vlan = table.l3_vlans.contains(p.meta.vlan);
@@ -134,6 +144,7 @@ impl Node for Bridge {
                     };
                     next.send(self.punt, copy);
                 }
+                diverted = true;
                 self.nexts.to(self.flood);
                 continue;
             }
@@ -141,10 +152,19 @@ impl Node for Bridge {
             match learn_and_look_up(fdb, &src, &dst_key, dst_mac, p.meta.in_port, cx.now) {
                 Verdict::SameInterface => self.nexts.drop(&SAME_INTERFACE),
                 Verdict::Forward(port) => {
-                    p.meta.out = port;
-                    self.nexts.to(self.output);
+                    let pout = &table.ports[usize::from(port)];
+                    if !diverted && plain(pout, p) {
+                        self.nexts.tx(port);
+                    } else {
+                        diverted = true;
+                        p.meta.out = port;
+                        self.nexts.to(self.output);
+                    }
                 }
-                Verdict::Flood => self.nexts.to(self.flood),
+                Verdict::Flood => {
+                    diverted = true;
+                    self.nexts.to(self.flood);
+                }
             }
         }
         self.nexts.dispatch(cx, pkts, next);

@@ -1,9 +1,13 @@
 //! Node `l2-forward`: frames the switch itself sends in a VLAN (routed
 //! packets, and what the control thread injects) are switched to their
 //! destination's port, or flooded; no learning. Destination keys are
-//! hashed and prefetched for the whole vector first.
+//! hashed and prefetched for the whole vector first. As in `l2-bridge`, a
+//! frame that leaves its port as it is (`l2-output`'s `plain`) is queued
+//! for it here, unless an earlier one of the vector went to `l2-flood` or
+//! `l2-output`.
 
 use crate::fdb::{Fdb, FdbKey};
+use crate::output::plain;
 use arrayvec::ArrayVec;
 use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, VECTOR};
 use dataplane::wire::ethernet::{addresses, is_group};
@@ -45,13 +49,19 @@ impl Node for Forward {
             });
             self.keys.push(k);
         }
+        let mut diverted = false;
         for (p, k) in pkts.iter_mut().zip(self.keys.iter()) {
             match k.and_then(|k| fdb.lookup_key(&k)) {
+                Some(hit) if !diverted && plain(&cx.table.ports[usize::from(hit.port)], p) => {
+                    self.nexts.tx(hit.port)
+                }
                 Some(hit) => {
+                    diverted = true;
                     p.meta.out = hit.port;
                     self.nexts.to(self.output);
                 }
                 None => {
+                    diverted = true;
                     p.meta.exclude = dataplane::graph::NO_PORT;
                     self.nexts.to(self.flood);
                 }

@@ -9,7 +9,7 @@ use dataplane::mbuf::prefetch;
 use dataplane::shared::{ForwardingTable, PortFwd};
 pub use dataplane::vlan::classify::VLAN_FILTER;
 use dataplane::vlan::{classify::classify, tag, VlanSet};
-use dataplane::wire::EthernetFrame;
+use dataplane::wire::{EtherType, EthernetFrame};
 
 pub use dataplane::drops::common::MALFORMED;
 /// The ingress or egress port is administratively down.
@@ -110,11 +110,30 @@ impl EthInput {
     }
 }
 
+/// The VLAN of `frame` if it is an untagged frame from a station, on a
+/// port where its VLAN is all there is to find out (`PortFwd::plain_in`).
+#[inline(always)]
+pub fn plain_vlan(frame: &[u8], pin: &PortFwd) -> Option<u16> {
+    let eth = EthernetFrame::new_checked(frame).ok()?;
+    let src = eth.src();
+    let plain = pin.plain_in != 0
+        && eth.raw_ethertype() != EtherType::Vlan.raw()
+        && !src.is_multicast()
+        && src.0 != [0; 6];
+    plain.then_some(pin.plain_in)
+}
+
 /// Classifies `p` in place (its VLAN; its tag kept or taken off), or says
 /// why it is dropped.
 #[inline(always)]
 fn admit(p: &mut Pkt, table: &ForwardingTable) -> Result<(), &'static DropReason> {
     let pin = &table.ports[usize::from(p.meta.in_port)];
+    if let Some(vlan) = plain_vlan(p.m.data(), pin) {
+        p.meta.vlan = vlan;
+        p.meta.in_vlan = vlan;
+        p.meta.tagged = false;
+        return Ok(());
+    }
     let i = ingress(p.m.data(), pin, &table.active_vlans).map_err(IngressDrop::reason)?;
     if i.strip && !tag::pop_tag(&mut p.m) {
         return Err(&MALFORMED);
@@ -224,6 +243,53 @@ mod tests {
             (1, false, true),
             "tagged native: untag"
         );
+    }
+
+    #[test]
+    fn plain_frames_skip_classification_only_where_nothing_else_applies() {
+        let act = active();
+        let p = access(10).derive(&act);
+        assert_eq!(plain_vlan(&frame(B, A, None), &p), Some(10));
+        assert_eq!(plain_vlan(&frame(B, A, Some(10)), &p), None, "tagged");
+        let group = [1, 0, 0, 0, 0, 1];
+        assert_eq!(plain_vlan(&frame(B, group, None), &p), None, "group source");
+        assert_eq!(plain_vlan(&[0u8; 13], &p), None, "truncated");
+        let down = PortFwd {
+            up: false,
+            ..access(10)
+        }
+        .derive(&act);
+        assert_eq!(plain_vlan(&frame(B, A, None), &down), None);
+        let hooked = PortFwd {
+            rx_hooks: 1,
+            ..access(10)
+        }
+        .derive(&act);
+        assert_eq!(plain_vlan(&frame(B, A, None), &hooked), None);
+        let gone = access(99).derive(&act);
+        assert_eq!(plain_vlan(&frame(B, A, None), &gone), None, "no VLAN 99");
+        let t = trunk(1, "1,10").derive(&act);
+        assert_eq!(plain_vlan(&frame(B, A, None), &t), Some(1));
+        let t = trunk(20, "1,10").derive(&act);
+        assert_eq!(
+            plain_vlan(&frame(B, A, None), &t),
+            None,
+            "native not allowed"
+        );
+        // Where there is a plain answer, it is the full classification's.
+        for port in [access(10), access(1), trunk(1, "1,10"), trunk(10, "1,10")] {
+            let port = port.derive(&act);
+            for f in [
+                frame(B, A, None),
+                frame(B, A, Some(10)),
+                frame(B, A, Some(0)),
+            ] {
+                if let Some(v) = plain_vlan(&f, &port) {
+                    let i = ingress(&f, &port, &act).unwrap();
+                    assert_eq!((i.vlan, i.tagged, i.strip), (v, false, false));
+                }
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use crate::input::{PORT_DOWN, VLAN_FILTER};
 use dataplane::graph::PuntReason;
 use dataplane::graph::{Cx, Next, Node, NodeId, NodeIds, Pkt};
+use dataplane::shared::PortFwd;
 use dataplane::vlan::tag;
 use dataplane::wire::l2_header_len;
 
@@ -24,6 +25,18 @@ impl Output {
             punt: ids.get("punt"),
         }
     }
+}
+
+/// True if frame `p` can leave by `pout` as it is, with nothing to check
+/// or change: untagged, in the VLAN the port sends untagged with no tx hook
+/// (`PortFwd::plain_out`), within the port's MTU (a routed packet that
+/// fits no further: its IPv4 length is at most the frame's less the
+/// header).
+#[inline(always)]
+pub fn plain(pout: &PortFwd, p: &Pkt) -> bool {
+    !p.meta.tagged
+        && pout.plain_out == p.meta.vlan
+        && p.m.pkt_len() <= u32::from(pout.mtu) + l2_header_len(false) as u32
 }
 
 impl Node for Output {
