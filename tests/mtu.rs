@@ -91,17 +91,7 @@ fn check_jumbo_frames_cross_and_oversize_ones_drop(sw: &Lisad, hosts: &[Host]) {
 /// pings (DF set) are routed both ways through MTU-9000 ports, with no
 /// `not-routable` drop.
 fn check_jumbo_packets_are_routed(sw: &Lisad, hosts: &[Host], ports: &[VethPort]) {
-    sw.configure(&[
-        "vlan 10,20",
-        "interface Ethernet1",
-        " switchport access vlan 10",
-        "interface Ethernet2",
-        " switchport access vlan 20",
-        "interface Vlan10",
-        " ip address 10.81.10.1 255.255.255.0",
-        "interface Vlan20",
-        " ip address 10.81.20.1 255.255.255.0",
-    ]);
+    sw.route_two_vlans("10.81");
     for (h, (p, net)) in hosts.iter().zip(ports.iter().zip([10, 20])) {
         h.exec(&["ip", "addr", "flush", "dev", &p.host_end]);
         let addr = format!("10.81.{net}.2/24");

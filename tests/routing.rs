@@ -25,17 +25,7 @@ fn two_subnets() -> TwoSubnets {
         ],
         &[],
     );
-    sw.configure(&[
-        "vlan 10,20",
-        "interface Ethernet1",
-        " switchport access vlan 10",
-        "interface Ethernet2",
-        " switchport access vlan 20",
-        "interface Vlan10",
-        " ip address 10.0.10.1 255.255.255.0",
-        "interface Vlan20",
-        " ip address 10.0.20.1 255.255.255.0",
-    ]);
+    sw.route_two_vlans("10.0");
     let a = Host::new(&unique("lisa-ra", ""));
     let b = Host::new(&unique("lisa-rb", ""));
     a.take_interface(&tap_a, "10.0.10.2/24");

@@ -205,6 +205,24 @@ impl Lisad {
         );
     }
 
+    /// Puts Ethernet1 in VLAN 10 and Ethernet2 in VLAN 20, with SVIs
+    /// `{net}.10.1/24` and `{net}.20.1/24` (`net` is two octets, "10.0").
+    pub fn route_two_vlans(&self, net: &str) {
+        let svi = |v: u16| format!(" ip address {net}.{v}.1 255.255.255.0");
+        let (svi10, svi20) = (svi(10), svi(20));
+        self.configure(&[
+            "vlan 10,20",
+            "interface Ethernet1",
+            " switchport access vlan 10",
+            "interface Ethernet2",
+            " switchport access vlan 20",
+            "interface Vlan10",
+            &svi10,
+            "interface Vlan20",
+            &svi20,
+        ]);
+    }
+
     /// Frames dropped for `reason` (`vlan-filter`, `mtu-exceeded`, ...), as
     /// `show interfaces` reports them.
     pub fn drops(&self, reason: &str) -> u64 {
