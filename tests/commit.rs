@@ -6,24 +6,13 @@
 
 mod common;
 
-use common::{serial, unique, Host, Lisad};
+use common::{serial, TwoHosts};
 use lisa_proto::v1::{config_client::ConfigClient, ApplyConfigRequest, GetRunningConfigRequest};
 
 #[test]
 fn a_refused_second_feature_leaves_config_and_forwarding_as_before() {
     let _serial = serial();
-    let (tap_a, tap_b) = (unique("lca", ""), unique("lcb", ""));
-    let sw = Lisad::start(
-        &[
-            ("Ethernet1", &format!("tap:{tap_a}")),
-            ("Ethernet2", &format!("tap:{tap_b}")),
-        ],
-        &[],
-    );
-    let a = Host::new(&unique("lisa-ca", ""));
-    let b = Host::new(&unique("lisa-cb", ""));
-    a.take_interface(&tap_a, "192.168.79.1/24");
-    b.take_interface(&tap_b, "192.168.79.2/24");
+    let TwoHosts { sw, a, b: _b, .. } = TwoHosts::start("c", "192.168.79", &[]);
     assert!(a.ping("192.168.79.2", 3), "no traffic before the change");
 
     let (rt, channel) = sw.grpc();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{serial, unique, wait_until, Host, Lisad, VirtioPeer};
+use common::{serial, unique, wait_until, Host, Lisad, TwoHosts, VirtioPeer};
 use lisa_proto::v1::{
     ports_client::PortsClient, AddPortRequest, ListPortsRequest, RemovePortRequest,
 };
@@ -135,18 +135,7 @@ fn check_bad_port_requests_are_refused(p: &mut Ports) {
 #[test]
 fn ports_come_and_go_while_traffic_flows() {
     let _serial = serial();
-    let (tap_a, tap_b) = (unique("lha", ""), unique("lhb", ""));
-    let sw = Lisad::start(
-        &[
-            ("Ethernet1", &format!("tap:{tap_a}")),
-            ("Ethernet2", &format!("tap:{tap_b}")),
-        ],
-        &[],
-    );
-    let a = Host::new(&unique("lisa-ha", ""));
-    let b = Host::new(&unique("lisa-hb", ""));
-    a.take_interface(&tap_a, "192.168.80.1/24");
-    b.take_interface(&tap_b, "192.168.80.2/24");
+    let TwoHosts { sw, a, b: _b, .. } = TwoHosts::start("h", "192.168.80", &[]);
     assert!(a.ping("192.168.80.2", 1));
     let (rt, ch) = sw.grpc();
     let mut p = Ports {

@@ -3,23 +3,17 @@
 
 mod common;
 
-use common::{serial, unique, Host, Lisad};
+use common::{serial, unique, Host, Lisad, TwoHosts};
 
 #[test]
 fn ping_crosses_the_switch_and_macs_are_learned() {
     let _serial = serial();
-    let (tap_a, tap_b) = (unique("lta", ""), unique("ltb", ""));
-    let mut sw = Lisad::start(
-        &[
-            ("Ethernet1", &format!("tap:{tap_a}")),
-            ("Ethernet2", &format!("tap:{tap_b}")),
-        ],
-        &[],
-    );
-    let a = Host::new(&unique("lisa-a", ""));
-    let b = Host::new(&unique("lisa-b", ""));
-    a.take_interface(&tap_a, "192.168.77.1/24");
-    b.take_interface(&tap_b, "192.168.77.2/24");
+    let TwoHosts {
+        mut sw,
+        a,
+        b,
+        taps: (tap_a, tap_b),
+    } = TwoHosts::start("t", "192.168.77", &[]);
 
     assert!(
         a.ping("192.168.77.2", 3),
@@ -128,20 +122,10 @@ fn swcli_says_when_lisad_is_not_running() {
 #[test]
 fn two_workers_on_one_core_switch_together() {
     let _serial = serial();
-    let (tap_a, tap_b) = (unique("lwa", ""), unique("lwb", ""));
     // Both workers on CPU 1: the other core stays free.
-    let sw = Lisad::start(
-        &[
-            ("Ethernet1", &format!("tap:{tap_a}")),
-            ("Ethernet2", &format!("tap:{tap_b}")),
-        ],
-        &["--workers", "2", "--worker-cores", "1,1"],
-    );
+    let workers = ["--workers", "2", "--worker-cores", "1,1"];
+    let TwoHosts { sw, a, b, .. } = TwoHosts::start("w", "192.168.82", &workers);
     assert!(sw.show("show version").contains("Forwarding workers: 2"));
-    let a = Host::new(&unique("lisa-wa", ""));
-    let b = Host::new(&unique("lisa-wb", ""));
-    a.take_interface(&tap_a, "192.168.82.1/24");
-    b.take_interface(&tap_b, "192.168.82.2/24");
     assert!(
         a.ping("192.168.82.2", 3),
         "no ping with two workers:\n{}",

@@ -75,6 +75,7 @@ impl Worker {
         unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, 1u64, 0u64, 0u64, 0u64) };
         crate::idle::take_queue_signals();
         let shared = self.shared.clone();
+        let (bell, counters) = (&shared.doorbells[self.id], &shared.counters[self.id]);
         let mut table = shared.table();
         let mut loops: u32 = 0;
         let mut start = 0usize;
@@ -83,8 +84,7 @@ impl Worker {
             if generation != self.generation {
                 table = shared.table();
                 self.generation = generation;
-                let (polls, bell) = (&table.polls[self.id], &shared.doorbells[self.id]);
-                self.idle.watch(polls, bell, &shared.counters[self.id]);
+                self.idle.watch(&table.polls[self.id], bell, counters);
                 shared.seen[self.id].0.store(generation, Ordering::Release);
                 tracing::debug!(worker = self.id, generation, polls = ?table.polls[self.id], "new forwarding table");
             }
@@ -99,11 +99,10 @@ impl Worker {
                 start = (start + 1) % polls.len();
             }
             let injected = self.id == 0 && self.take_injected();
-            let bell = &shared.doorbells[self.id];
             if received == 0 && !injected {
                 let max = Duration::from_micros(shared.idle_sleep_max_us.load(Ordering::Relaxed));
                 let (id, seen) = (self.id, self.generation);
-                self.idle.empty(max, bell, &shared.counters[id], || {
+                self.idle.empty(max, bell, counters, || {
                     !shared.running.load(Ordering::Relaxed)
                         || shared.generation.load(Ordering::Acquire) != seen
                         || (id == 0 && !shared.inject.is_empty())

@@ -307,6 +307,47 @@ pub fn hook_path() -> PathBuf {
     p
 }
 
+/// Two hosts on a switch: lisad with Ethernet1 and Ethernet2 on taps, each
+/// tap moved into its own host with `{net}.1/24` and `{net}.2/24`. Bound
+/// as `let TwoHosts { sw, a, b, .. }`, the hosts go before lisad stops, as
+/// when each is a local of its own.
+pub struct TwoHosts {
+    /// The host on Ethernet1.
+    pub a: Host,
+    /// The host on Ethernet2.
+    pub b: Host,
+    /// The switch.
+    pub sw: Lisad,
+    /// The taps of Ethernet1 and Ethernet2 (interfaces in `a` and `b`).
+    pub taps: (String, String),
+}
+
+impl TwoHosts {
+    /// Starts them; `tag` keeps this test's names apart from others',
+    /// `net` is three octets ("192.168.77"), `extra` as for `Lisad::start`.
+    pub fn start(tag: &str, net: &str, extra: &[&str]) -> TwoHosts {
+        let tap_a = unique(&format!("l{tag}a"), "");
+        let tap_b = unique(&format!("l{tag}b"), "");
+        let sw = Lisad::start(
+            &[
+                ("Ethernet1", &format!("tap:{tap_a}")),
+                ("Ethernet2", &format!("tap:{tap_b}")),
+            ],
+            extra,
+        );
+        let a = Host::new(&unique(&format!("lisa-{tag}a"), ""));
+        let b = Host::new(&unique(&format!("lisa-{tag}b"), ""));
+        a.take_interface(&tap_a, &format!("{net}.1/24"));
+        b.take_interface(&tap_b, &format!("{net}.2/24"));
+        TwoHosts {
+            a,
+            b,
+            sw,
+            taps: (tap_a, tap_b),
+        }
+    }
+}
+
 /// A network namespace standing for one host. Deleted on drop.
 pub struct Host {
     /// The namespace name.

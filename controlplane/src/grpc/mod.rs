@@ -44,8 +44,8 @@ pub struct SwitchContext {
 pub struct PerfBase {
     /// Per worker, per node.
     pub stats: Vec<Vec<dataplane::graph::NodeStats>>,
-    /// Per worker, power save's sleeps and interrupt waits.
-    pub idle: Vec<(u64, u64)>,
+    /// Per worker, power save's counts.
+    pub idle: Vec<dataplane::idle::IdleStats>,
     /// When.
     pub since: Instant,
 }

@@ -47,31 +47,30 @@ impl System for SystemService {
             .into_iter()
             .enumerate()
             .map(|(w, nodes)| {
-                let i = idle.get(w).copied().unwrap_or_default();
-                let (sleeps, waits) = base.idle.get(w).copied().unwrap_or_default();
-                (w, nodes, i, sleeps, waits)
-            })
-            .map(|(w, nodes, i, sleeps, waits)| WorkerPerformance {
-                worker: w as u32,
-                idle_sleeps: i.sleeps.wrapping_sub(sleeps),
-                interrupt_waits: i.waits.wrapping_sub(waits),
-                rx_interrupts: i.rx_interrupts,
-                nodes: nodes
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (name, s))| {
-                        let s = match base.stats.get(w).and_then(|b| b.get(i)) {
-                            Some(b) => s.since(b),
-                            None => s,
-                        };
-                        NodePerformance {
-                            node: name.to_string(),
-                            vectors: s.calls,
-                            packets: s.packets,
-                            cycles: s.cycles,
-                        }
-                    })
-                    .collect(),
+                let now = idle.get(w).copied().unwrap_or_default();
+                let then = base.idle.get(w).copied().unwrap_or_default();
+                WorkerPerformance {
+                    worker: w as u32,
+                    idle_sleeps: now.sleeps.wrapping_sub(then.sleeps),
+                    interrupt_waits: now.waits.wrapping_sub(then.waits),
+                    rx_interrupts: now.rx_interrupts,
+                    nodes: nodes
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (name, s))| {
+                            let s = match base.stats.get(w).and_then(|b| b.get(i)) {
+                                Some(b) => s.since(b),
+                                None => s,
+                            };
+                            NodePerformance {
+                                node: name.to_string(),
+                                vectors: s.calls,
+                                packets: s.packets,
+                                cycles: s.cycles,
+                            }
+                        })
+                        .collect(),
+                }
             })
             .collect();
         Ok(Response::new(DataplanePerformance {
@@ -93,10 +92,9 @@ impl System for SystemService {
             .into_iter()
             .map(|w| w.into_iter().map(|(_, s)| s).collect())
             .collect();
-        let idle = self.0.dp.idle_stats();
         *self.0.perf_base.lock().unwrap_or_else(|e| e.into_inner()) = super::PerfBase {
             stats,
-            idle: idle.iter().map(|i| (i.sleeps, i.waits)).collect(),
+            idle: self.0.dp.idle_stats(),
             since: std::time::Instant::now(),
         };
         Ok(Response::new(ClearDataplanePerformanceResponse {}))

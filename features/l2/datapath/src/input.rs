@@ -9,7 +9,7 @@ use dataplane::mbuf::prefetch;
 use dataplane::shared::{ForwardingTable, PortFwd};
 pub use dataplane::vlan::classify::VLAN_FILTER;
 use dataplane::vlan::{classify::classify, tag, VlanSet};
-use dataplane::wire::{EtherType, EthernetFrame};
+use dataplane::wire::{EtherType, EthernetFrame, MacAddr};
 
 pub use dataplane::drops::common::MALFORMED;
 /// The ingress or egress port is administratively down.
@@ -69,8 +69,7 @@ pub fn ingress(frame: &[u8], pin: &PortFwd, active: &VlanSet) -> Result<Ingress,
     let eth = EthernetFrame::new_checked(frame).map_err(|_| IngressDrop::Malformed)?;
     let (src, tag) = (eth.src(), eth.vlan_tag());
     let vlan = classify(&pin.mode, tag, active).ok_or(IngressDrop::VlanFilter)?;
-    // A group or all-zero source is no station's address.
-    if src.is_multicast() || src.0 == [0; 6] {
+    if !is_station(src) {
         return Err(IngressDrop::Malformed);
     }
     let strip = tag.is_some_and(|t| t.vid != vlan || !pin.mode.tags(vlan));
@@ -110,16 +109,20 @@ impl EthInput {
     }
 }
 
+/// True if `src` can be a station's address: a group or all-zero source
+/// is none.
+#[inline(always)]
+fn is_station(src: MacAddr) -> bool {
+    !src.is_multicast() && src.0 != [0; 6]
+}
+
 /// The VLAN of `frame` if it is an untagged frame from a station, on a
 /// port where its VLAN is all there is to find out (`PortFwd::plain_in`).
 #[inline(always)]
 pub fn plain_vlan(frame: &[u8], pin: &PortFwd) -> Option<u16> {
     let eth = EthernetFrame::new_checked(frame).ok()?;
-    let src = eth.src();
-    let plain = pin.plain_in != 0
-        && eth.raw_ethertype() != EtherType::Vlan.raw()
-        && !src.is_multicast()
-        && src.0 != [0; 6];
+    let plain =
+        pin.plain_in != 0 && eth.raw_ethertype() != EtherType::Vlan.raw() && is_station(eth.src());
     plain.then_some(pin.plain_in)
 }
 
