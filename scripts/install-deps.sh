@@ -17,10 +17,12 @@ if ((${#missing[@]})); then
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-# The automation test's Python client: grpcio and its reflection client.
-if ! python3 -c "import grpc, grpc_reflection" 2>/dev/null; then
-  python3 -m pip install -q --root-user-action=ignore grpcio grpcio-reflection protobuf 2>/dev/null \
-    || python3 -m pip install -q --break-system-packages grpcio grpcio-reflection protobuf
+# The automation tests' Python tools: grpcio and its reflection client,
+# and ntc-templates (TextFSM) to read swcli's output as IOS tools do.
+if ! python3 -c "import grpc, grpc_reflection, ntc_templates" 2>/dev/null; then
+  pkgs=(grpcio grpcio-reflection protobuf "ntc-templates==9.3.0")
+  python3 -m pip install -q --root-user-action=ignore "${pkgs[@]}" 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages "${pkgs[@]}"
 fi
 if ! command -v cargo >/dev/null; then
   [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"

@@ -10,8 +10,10 @@ struct System;
 impl DaemonFeature for System {
     fn register(&self, reg: &mut lisa_engine::Registry) {
         lisa_system::register(reg);
-        reg.typed_view(|_, cfg, out| {
-            out.hostname = cfg.get::<lisa_system::SystemConfig>().hostname.clone();
+        reg.typed_view(|_, cfg, wanted, out| {
+            if wanted.wants("hostname") {
+                out.hostname = cfg.get::<lisa_system::SystemConfig>().hostname.clone();
+            }
         });
     }
 

@@ -45,7 +45,10 @@ impl Switching {
 
     fn running_config(&mut self) -> String {
         self.rt
-            .block_on(self.config.get_running_config(GetRunningConfigRequest {}))
+            .block_on(
+                self.config
+                    .get_running_config(GetRunningConfigRequest::default()),
+            )
             .unwrap()
             .into_inner()
             .text
@@ -185,7 +188,7 @@ fn check_static_mac_entries_and_bad_requests(c: &mut Switching) {
     let listed =
         c.rt.block_on(c.fdb.list_entries(ListFdbRequest {
             vlan: 10,
-            port: String::new(),
+            ..Default::default()
         }))
         .unwrap()
         .into_inner();
@@ -227,8 +230,8 @@ fn check_static_mac_entries_and_bad_requests(c: &mut Switching) {
         "a flush of learned entries keeps static ones"
     );
     let r = c.rt.block_on(c.fdb.list_entries(ListFdbRequest {
-        vlan: 0,
         port: "Nope1".into(),
+        ..Default::default()
     }));
     assert_eq!(code(r), Code::InvalidArgument);
 }
@@ -532,6 +535,7 @@ fn check_lookup_follows_static_arp(c: &mut Routing) {
         c.rt.block_on(c.routing.list_routes(ListRoutesRequest {
             prefix: "198.18.0.0/16".into(),
             limit: 10,
+            ..Default::default()
         }))
         .unwrap()
         .into_inner();
@@ -557,7 +561,7 @@ fn check_bad_routes_commit_nothing(c: &mut Routing) {
     let listed =
         c.rt.block_on(c.routing.list_routes(ListRoutesRequest {
             prefix: "203.0.113.0/24".into(),
-            limit: 0,
+            ..Default::default()
         }))
         .unwrap()
         .into_inner();
@@ -599,7 +603,7 @@ fn check_typed_running_config(c: &mut Routing) {
     let typed =
         c.rt.block_on(
             c.config
-                .get_running_config_typed(GetRunningConfigRequest {}),
+                .get_running_config_typed(GetRunningConfigRequest::default()),
         )
         .unwrap()
         .into_inner();

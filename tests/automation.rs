@@ -30,7 +30,7 @@ fn python_client_uses_reflection_alone() {
         "\"lisa.v1.Config\"",
         "\"lisa.v1.Fdb\"",
         "\"ports\": [\"Ethernet1\", \"Ethernet2\"]",
-        "\"applied\": true",
+        "\"applied\": [\"vlans\"]",
         "\"bad_request\": \"INVALID_ARGUMENT\"",
         "\"bad_port\": \"INVALID_ARGUMENT\"",
     ] {

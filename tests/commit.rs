@@ -18,7 +18,7 @@ fn a_refused_second_feature_leaves_config_and_forwarding_as_before() {
     let (rt, channel) = sw.grpc();
     let mut config = ConfigClient::new(channel);
     let before = rt
-        .block_on(config.get_running_config(GetRunningConfigRequest {}))
+        .block_on(config.get_running_config(GetRunningConfigRequest::default()))
         .unwrap()
         .into_inner()
         .text;
@@ -36,7 +36,7 @@ fn a_refused_second_feature_leaves_config_and_forwarding_as_before() {
         err.message()
     );
     let after = rt
-        .block_on(config.get_running_config(GetRunningConfigRequest {}))
+        .block_on(config.get_running_config(GetRunningConfigRequest::default()))
         .unwrap()
         .into_inner()
         .text;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{serial, wait_until, Lisad};
+use common::{serial, wait_until, write_pcap, Lisad};
 use std::path::Path;
 use std::time::Duration;
 
@@ -25,23 +25,6 @@ fn frame(dst: [u8; 6], src: [u8; 6], vid: Option<u16>, id: u8) -> Vec<u8> {
     f.extend([0x08, 0x00]);
     f.extend(std::iter::repeat_n(id, 46));
     f
-}
-
-fn write_pcap(path: &Path, frames: &[Vec<u8>]) {
-    let mut out = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
-    out.extend(2u16.to_le_bytes());
-    out.extend(4u16.to_le_bytes());
-    out.extend([0u8; 8]);
-    out.extend(65535u32.to_le_bytes());
-    out.extend(1u32.to_le_bytes());
-    for (i, f) in frames.iter().enumerate() {
-        out.extend((i as u32).to_le_bytes());
-        out.extend(0u32.to_le_bytes());
-        out.extend((f.len() as u32).to_le_bytes());
-        out.extend((f.len() as u32).to_le_bytes());
-        out.extend(f);
-    }
-    std::fs::write(path, out).unwrap();
 }
 
 fn read_pcap(path: &Path) -> Vec<Vec<u8>> {

@@ -7,10 +7,9 @@
 
 mod common;
 
-use common::{hook_path, serial, unique, wait_until, Lisad, VirtioPeer};
-use std::io::Write;
+use common::{hook_path, run_with_input, serial, unique, wait_until, Lisad, VirtioPeer};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
 /// A domain XML from `tests/domains/`, its sockets under `dir`.
@@ -25,8 +24,8 @@ fn domain(file: &str, dir: &Path) -> String {
 
 /// Runs the hook as libvirt does: `hook DOMAIN OP SUBOP -`, XML on stdin.
 fn hook(sw_socket: &Path, dir: &Path, xml: &str, op: &str, sub: &str) -> Output {
-    let mut child = Command::new(hook_path())
-        .arg("--socket")
+    let mut cmd = Command::new(hook_path());
+    cmd.arg("--socket")
         .arg(sw_socket)
         .arg("--dir")
         .arg(dir)
@@ -38,19 +37,8 @@ fn hook(sw_socket: &Path, dir: &Path, xml: &str, op: &str, sub: &str) -> Output 
             op,
             sub,
             "-",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(xml.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+        ]);
+    run_with_input(&mut cmd, xml.as_bytes())
 }
 
 fn stderr(o: &Output) -> String {
@@ -324,29 +312,12 @@ fn install_puts_the_hook_in_place() {
         (65534, 0o3770)
     );
     // The installed script runs the hook: a plain domain passes through.
-    let out = Command::new(hooks.join("qemu.d/lisa"))
-        .args(["x", "prepare", "begin", "-"])
-        .output_with_stdin(&domain("vm-plain.xml", &root));
+    let out = run_with_input(
+        Command::new(hooks.join("qemu.d/lisa")).args(["x", "prepare", "begin", "-"]),
+        domain("vm-plain.xml", &root).as_bytes(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&root);
-}
-
-/// `Command::output` with text on stdin.
-trait OutputWithStdin {
-    fn output_with_stdin(&mut self, input: &str) -> Output;
-}
-
-impl OutputWithStdin for Command {
-    fn output_with_stdin(&mut self, input: &str) -> Output {
-        let mut c = self
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        c.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-        c.wait_with_output().unwrap()
-    }
 }
 
 #[test]

@@ -329,7 +329,7 @@ fn check_typed_config_packs_the_mirror_config(api: &mut Api) {
         .rt
         .block_on(
             api.config
-                .get_running_config_typed(GetRunningConfigRequest {}),
+                .get_running_config_typed(GetRunningConfigRequest::default()),
         )
         .unwrap()
         .into_inner();

@@ -60,7 +60,7 @@ impl Switch {
     pub async fn hostname(&mut self) -> Result<String> {
         Ok(self
             .ctx
-            .running_typed()
+            .running_typed(&["hostname"])
             .await
             .map_err(|e| anyhow!(e))?
             .hostname)

@@ -6,6 +6,7 @@
 mod client;
 mod exec;
 mod features;
+mod modifier;
 mod session;
 mod shell;
 

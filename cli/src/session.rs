@@ -6,9 +6,13 @@
 use crate::client::Switch;
 use crate::exec::{exec_tree, user_exec_tree, ExecRun, SessionCmd};
 use crate::features::registry;
+use crate::modifier::{filtered, Modifier};
+use lisa_engine::exec::OutputSink;
 use lisa_engine::grammar::{help, parse, ParseError};
-use lisa_engine::{ApplyError, Config, Mode};
+use lisa_engine::{ApplyError, Args, Config, ExecHandler, Mode};
 use lisa_system::SystemConfig;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
 
 /// What a line did.
 pub enum Outcome {
@@ -42,41 +46,6 @@ fn format_help(entries: &[(String, String)]) -> String {
         .iter()
         .map(|(w, h)| format!("  {w:<width$}  {h}\n"))
         .collect()
-}
-
-/// Applies an output modifier (`| include RE`, `| exclude`, `| begin`,
-/// `| count`) to `out`. Patterns are plain substrings.
-fn modify(out: String, modifier: &str) -> Result<String, String> {
-    let mut words = modifier.trim().splitn(2, char::is_whitespace);
-    let verb = words.next().unwrap_or("");
-    let pattern = words.next().unwrap_or("").trim();
-    let is = |full: &str| !verb.is_empty() && full.starts_with(verb);
-    let lines = out.lines();
-    Ok(if is("include") {
-        lines
-            .filter(|l| l.contains(pattern))
-            .map(|l| format!("{l}\n"))
-            .collect()
-    } else if is("exclude") {
-        lines
-            .filter(|l| !l.contains(pattern))
-            .map(|l| format!("{l}\n"))
-            .collect()
-    } else if is("begin") {
-        lines
-            .skip_while(|l| !l.contains(pattern))
-            .map(|l| format!("{l}\n"))
-            .collect()
-    } else if is("count") {
-        format!(
-            "Number of lines which match regexp = {}\n",
-            lines.filter(|l| l.contains(pattern)).count()
-        )
-    } else {
-        return Err(format!(
-            "% Invalid output modifier '{verb}': use include, exclude, begin or count\n"
-        ));
-    })
 }
 
 /// Where configuration lines are, between `configure terminal` and `end`.
@@ -211,13 +180,7 @@ impl Session {
             Err(e) => return Outcome::Failed(format_error(command, &e)),
         };
         let cmd = match cmd {
-            ExecRun::Api(handler) => {
-                let ctx = self.switch.ctx();
-                return match handler(&ctx, &args).await {
-                    Ok(out) => finish(out, modifier),
-                    Err(e) => Outcome::Failed(format!("% {e}\n")),
-                };
-            }
+            ExecRun::Api(handler) => return self.run_api(handler, &args, modifier).await,
             ExecRun::Session(cmd) => cmd,
         };
         match cmd {
@@ -260,6 +223,39 @@ impl Session {
                 let text: String = self.history.iter().map(|l| format!("  {l}\n")).collect();
                 finish(text, modifier)
             }
+        }
+    }
+
+    /// Runs a feature's command. Output that comes in pieces (the pages of
+    /// a large table) is printed as it comes, through the modifier; the
+    /// rest is returned.
+    async fn run_api(&self, handler: ExecHandler, args: &Args, modifier: Option<&str>) -> Outcome {
+        let filter = match modifier.map(Modifier::parse).transpose() {
+            Ok(m) => Arc::new(Mutex::new(m.unwrap_or_else(Modifier::none))),
+            Err(e) => return Outcome::Failed(e),
+        };
+        let stream = filter.clone();
+        let sink: OutputSink = Arc::new(Mutex::new(move |piece: &str| {
+            let mut out = String::new();
+            lock(&stream).feed(piece, &mut out);
+            let mut stdout = std::io::stdout().lock();
+            // A closed stdout (`swcli ... | head`) ends the printing, not swcli.
+            let _ = stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush());
+        }));
+        let ctx = self.switch.ctx().with_output(sink);
+        let result = handler(&ctx, args).await;
+        drop(ctx);
+        match result {
+            Ok(rest) => {
+                let mut m = std::mem::replace(&mut *lock(&filter), Modifier::none());
+                let mut out = String::new();
+                m.feed(&rest, &mut out);
+                m.finish(&mut out);
+                Outcome::Ok(out)
+            }
+            Err(e) => Outcome::Failed(format!("% {e}\n")),
         }
     }
 
@@ -383,11 +379,14 @@ pub enum TreeKind {
 
 /// The output, through the modifier if there is one.
 fn finish(out: String, modifier: Option<&str>) -> Outcome {
-    match modifier.map(|m| modify(out.clone(), m)) {
-        None => Outcome::Ok(out),
-        Some(Ok(filtered)) => Outcome::Ok(filtered),
-        Some(Err(e)) => Outcome::Failed(e),
+    match filtered(&out, modifier) {
+        Ok(text) => Outcome::Ok(text),
+        Err(e) => Outcome::Failed(e),
     }
+}
+
+fn lock<T: ?Sized>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A parse error's column, counted from the first non-blank character.
@@ -412,18 +411,5 @@ mod tests {
             format_error("show vresion", &e),
             "show vresion\n     ^\n% Invalid input detected at '^' marker.\n"
         );
-    }
-
-    #[test]
-    fn output_modifiers() {
-        let out = "a1\nb2\na3\n".to_string();
-        assert_eq!(modify(out.clone(), "include a").unwrap(), "a1\na3\n");
-        assert_eq!(modify(out.clone(), "excl a").unwrap(), "b2\n");
-        assert_eq!(modify(out.clone(), "begin b").unwrap(), "b2\na3\n");
-        assert_eq!(
-            modify(out.clone(), "count a").unwrap(),
-            "Number of lines which match regexp = 2\n"
-        );
-        assert!(modify(out, "grep a").is_err());
     }
 }

@@ -103,8 +103,8 @@ impl Running {
     }
 
     /// Applies configuration lines (global mode first) to the running
-    /// config, as one commit.
-    pub fn apply_text(&self, text: &str) -> Result<(), ConfigError> {
+    /// config, as one commit. Returns what changed, named by the features.
+    pub fn apply_text(&self, text: &str) -> Result<Vec<String>, ConfigError> {
         let mut cur = self.lock();
         let new = self.registry().apply_text(&cur, text)?;
         self.commit(&mut cur, new)
@@ -123,22 +123,24 @@ impl Running {
         Ok(out)
     }
 
-    /// Commits `new` over `cur` (validate, prepare, apply) and announces it.
-    fn commit(&self, cur: &mut Config, new: Config) -> Result<(), ConfigError> {
+    /// Commits `new` over `cur` (validate, prepare, apply) and announces
+    /// it. Returns what changed.
+    fn commit(&self, cur: &mut Config, new: Config) -> Result<Vec<String>, ConfigError> {
         commit(self.registry(), &self.features.appliers, cur, &new)?;
-        self.changed(cur, &new);
+        let what = self.changed(cur, &new);
         *cur = new;
-        Ok(())
+        Ok(what)
     }
 
     /// Announces a configuration change, naming what changed.
-    fn changed(&self, old: &Config, new: &Config) {
+    fn changed(&self, old: &Config, new: &Config) -> Vec<String> {
         if old == new {
-            return;
+            return Vec::new();
         }
         let what = self.features.describe(old, new);
         self.events
             .emit(EventType::ConfigChanged, "", what.join(", "));
+        what
     }
 
     /// The event feed.
@@ -147,8 +149,8 @@ impl Running {
     }
 
     /// `reload`: the defaults (over the ports present), then the
-    /// startup-config if there is one, as one change.
-    pub fn reload(&self) -> Result<(), ConfigError> {
+    /// startup-config if there is one, as one change. Returns what changed.
+    pub fn reload(&self) -> Result<Vec<String>, ConfigError> {
         let text = match std::fs::read_to_string(&self.startup) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

@@ -10,6 +10,7 @@ use lisa_proto::v1::{
 };
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use tonic::transport::Channel;
 
 /// The largest answer taken from lisad: a running configuration with a
@@ -23,10 +24,16 @@ pub type ExecFuture<'a> = Pin<Box<dyn Future<Output = ExecResult> + Send + 'a>>;
 /// What an EXEC command line runs.
 pub type ExecHandler = for<'a> fn(&'a ExecCtx, &'a Args) -> ExecFuture<'a>;
 
-/// The API of the lisad a command runs against.
+/// Where a command's output goes as it is produced (swcli prints it
+/// through the line's output modifier).
+pub type OutputSink = Arc<Mutex<dyn FnMut(&str) + Send>>;
+
+/// The API of the lisad a command runs against, and where output that
+/// comes in pieces goes.
 #[derive(Clone)]
 pub struct ExecCtx {
     channel: Channel,
+    output: Option<OutputSink>,
 }
 
 /// The message of a failed call.
@@ -37,7 +44,28 @@ pub fn api_error(s: tonic::Status) -> String {
 impl ExecCtx {
     /// Commands over `channel`.
     pub fn new(channel: Channel) -> ExecCtx {
-        ExecCtx { channel }
+        ExecCtx {
+            channel,
+            output: None,
+        }
+    }
+
+    /// The same API, with output printed as it comes to `sink`.
+    pub fn with_output(&self, sink: OutputSink) -> ExecCtx {
+        ExecCtx {
+            channel: self.channel.clone(),
+            output: Some(sink),
+        }
+    }
+
+    /// Prints a piece of a command's output now (a page of a large
+    /// table), before the command ends. Without a sink the piece is kept
+    /// in `held` and the command returns it with the rest.
+    pub fn print(&self, held: &mut String, text: &str) {
+        match &self.output {
+            Some(sink) => (sink.lock().unwrap_or_else(|e| e.into_inner()))(text),
+            None => held.push_str(text),
+        }
     }
 
     /// The channel to lisad, for a feature's own API client.
@@ -86,25 +114,47 @@ impl ExecCtx {
             .ports)
     }
 
-    /// The running configuration, typed.
-    pub async fn running_typed(&self) -> Result<RunningConfig, String> {
+    /// The running configuration, typed: only `fields` (by name, as in
+    /// `RunningConfig`), or every field if `fields` is empty.
+    pub async fn running_typed(&self, fields: &[&str]) -> Result<RunningConfig, String> {
         Ok(self
             .config()
-            .get_running_config_typed(GetRunningConfigRequest {})
+            .get_running_config_typed(GetRunningConfigRequest {
+                fields: fields.iter().map(|f| f.to_string()).collect(),
+            })
             .await
             .map_err(api_error)?
             .into_inner())
     }
 
-    /// The running configuration as IOS text.
-    pub async fn running_text(&self) -> Result<String, String> {
-        Ok(self
+    /// The running configuration as IOS text, streamed: `piece` gets each
+    /// piece (whole lines) and the whole text's size as it arrives.
+    pub async fn running_pieces(&self, mut piece: impl FnMut(&str, usize)) -> Result<(), String> {
+        let mut stream = self
             .config()
-            .get_running_config(GetRunningConfigRequest {})
+            .stream_running_config(GetRunningConfigRequest::default())
             .await
             .map_err(api_error)?
-            .into_inner()
-            .text)
+            .into_inner();
+        let mut total = 0;
+        while let Some(chunk) = stream.message().await.map_err(api_error)? {
+            if chunk.total_bytes != 0 {
+                total = chunk.total_bytes as usize;
+            }
+            piece(&chunk.text, total);
+        }
+        Ok(())
+    }
+
+    /// The running configuration as IOS text.
+    pub async fn running_text(&self) -> Result<String, String> {
+        let mut text = String::new();
+        self.running_pieces(|piece, total| {
+            text.reserve(total.saturating_sub(text.len()));
+            text.push_str(piece);
+        })
+        .await?;
+        Ok(text)
     }
 
     /// The canonical name of a plugged interface as typed (`e1` -> `Ethernet1`).

@@ -21,8 +21,29 @@ pub type Renderer = fn(&Config, &mut Rendered);
 /// Writes a feature's lines of one interface's block: (rank, line).
 pub type InterfaceRenderer = fn(&Config, &str, &mut Vec<(u16, String)>);
 /// Fills a feature's part of the typed running configuration (the API's
-/// `RunningConfig`).
-pub type TypedView = fn(&Registry, &Config, &mut lisa_proto::v1::RunningConfig);
+/// `RunningConfig`): the fields `wanted` asks for.
+pub type TypedView = fn(&Registry, &Config, &Fields, &mut lisa_proto::v1::RunningConfig);
+
+/// The fields of `RunningConfig` a client asked for, by name.
+#[derive(Debug, Clone, Default)]
+pub struct Fields(Vec<String>);
+
+impl Fields {
+    /// These fields (an empty list: every field).
+    pub fn new(names: Vec<String>) -> Fields {
+        Fields(names)
+    }
+
+    /// Every field.
+    pub fn all() -> Fields {
+        Fields(Vec::new())
+    }
+
+    /// Whether field `name` was asked for.
+    pub fn wants(&self, name: &str) -> bool {
+        self.0.is_empty() || self.0.iter().any(|f| f == name)
+    }
+}
 /// Drops what hung on something removed.
 pub type Cascade = fn(&mut Config, &Removed);
 
@@ -194,11 +215,12 @@ impl Registry {
         self.typed.push(v);
     }
 
-    /// The running configuration as the API's typed message.
-    pub fn typed(&self, cfg: &Config) -> lisa_proto::v1::RunningConfig {
+    /// The running configuration as the API's typed message, with the
+    /// fields `wanted` asks for.
+    pub fn typed(&self, cfg: &Config, wanted: &Fields) -> lisa_proto::v1::RunningConfig {
         let mut out = lisa_proto::v1::RunningConfig::default();
         for v in &self.typed {
-            v(self, cfg, &mut out);
+            v(self, cfg, wanted, &mut out);
         }
         out
     }

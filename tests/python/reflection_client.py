@@ -80,9 +80,9 @@ def main():
     out = {"services": sorted(services)}
     out["version"] = call("lisa.v1.System/GetVersion", {})
     out["ports"] = [p["name"] for p in call("lisa.v1.Ports/ListPorts", {}).get("ports", [])]
-    out["applied"] = "vlan 42" in call(
+    out["applied"] = call(
         "lisa.v1.Config/ApplyConfig", {"text": "vlan 42\n name automation\n"}
-    )["text"]
+    ).get("changed", [])
     try:
         call("lisa.v1.Config/ApplyConfig", {"text": "vlan 4095\n"})
         out["bad_request"] = "accepted"

@@ -1,12 +1,39 @@
 //! `lisa.v1.Config`: the running and startup configuration as IOS text.
 
 use crate::running::{ConfigError, Running};
+use lisa_engine::Fields;
 use lisa_proto::v1::{
-    config_server, ApplyConfigRequest, ConfigText, GetRunningConfigRequest,
-    GetStartupConfigRequest, ReloadRequest, RunningConfig, SaveConfigRequest, SaveConfigResponse,
+    config_server, ApplyConfigRequest, ApplyConfigResponse, ConfigChunk, ConfigText,
+    GetRunningConfigRequest, GetStartupConfigRequest, ReloadRequest, RunningConfig,
+    SaveConfigRequest, SaveConfigResponse,
 };
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
+
+/// The size of a piece of a streamed configuration.
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// `text` in pieces of about `size` bytes, each ending at a line's end
+/// (a line longer than `size` is a piece of its own). At least one
+/// piece, empty for an empty text.
+fn chunks(text: &str, size: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    let mut first = true;
+    std::iter::from_fn(move || {
+        if rest.is_empty() && !std::mem::take(&mut first) {
+            return None;
+        }
+        first = false;
+        let cut = if rest.len() <= size {
+            rest.len()
+        } else {
+            rest[size..].find('\n').map_or(rest.len(), |i| size + i + 1)
+        };
+        let (piece, tail) = rest.split_at(cut);
+        rest = tail;
+        Some(piece)
+    })
+}
 
 /// The Config service.
 pub struct ConfigService(pub Arc<Running>);
@@ -32,12 +59,40 @@ impl config_server::Config for ConfigService {
         }))
     }
 
-    async fn get_running_config_typed(
+    type StreamRunningConfigStream =
+        tokio_stream::Iter<std::vec::IntoIter<Result<ConfigChunk, Status>>>;
+
+    async fn stream_running_config(
         &self,
         _: Request<GetRunningConfigRequest>,
+    ) -> Result<Response<Self::StreamRunningConfigStream>, Status> {
+        let running = self.0.clone();
+        let text = super::blocking(move || running.render()).await?;
+        Ok(Response::new(tokio_stream::iter(
+            chunks(&text, CHUNK_BYTES)
+                .enumerate()
+                .map(|(i, piece)| {
+                    Ok(ConfigChunk {
+                        text: piece.to_string(),
+                        total_bytes: if i == 0 { text.len() as u64 } else { 0 },
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )))
+    }
+
+    async fn get_running_config_typed(
+        &self,
+        req: Request<GetRunningConfigRequest>,
     ) -> Result<Response<RunningConfig>, Status> {
-        let reg = self.0.registry();
-        Ok(Response::new(self.0.read(|cfg| reg.typed(cfg))))
+        let wanted = Fields::new(req.into_inner().fields);
+        let running = self.0.clone();
+        let typed = super::blocking(move || {
+            let reg = running.registry();
+            running.read(|cfg| reg.typed(cfg, &wanted))
+        })
+        .await?;
+        Ok(Response::new(typed))
     }
 
     async fn get_startup_config(
@@ -58,12 +113,12 @@ impl config_server::Config for ConfigService {
     async fn apply_config(
         &self,
         req: Request<ApplyConfigRequest>,
-    ) -> Result<Response<ConfigText>, Status> {
+    ) -> Result<Response<ApplyConfigResponse>, Status> {
         let running = self.0.clone();
         let text = req.into_inner().text;
-        super::blocking(move || running.apply_text(&text).map(|_| running.render()))
+        super::blocking(move || running.apply_text(&text))
             .await?
-            .map(|text| Response::new(ConfigText { text }))
+            .map(|changed| Response::new(ApplyConfigResponse { changed }))
             .map_err(status)
     }
 
@@ -87,11 +142,30 @@ impl config_server::Config for ConfigService {
         .map_err(status)
     }
 
-    async fn reload(&self, _: Request<ReloadRequest>) -> Result<Response<ConfigText>, Status> {
+    async fn reload(
+        &self,
+        _: Request<ReloadRequest>,
+    ) -> Result<Response<ApplyConfigResponse>, Status> {
         let running = self.0.clone();
-        super::blocking(move || running.reload().map(|_| running.render()))
+        super::blocking(move || running.reload())
             .await?
-            .map(|text| Response::new(ConfigText { text }))
+            .map(|changed| Response::new(ApplyConfigResponse { changed }))
             .map_err(status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunks;
+
+    #[test]
+    fn pieces_end_at_line_ends_and_rebuild_the_text() {
+        let text = "vlan 10\n name a\ninterface Vlan10\n ip address 10.0.0.1 255.255.255.0\n";
+        for size in 1..text.len() + 2 {
+            let pieces: Vec<&str> = chunks(text, size).collect();
+            assert_eq!(pieces.concat(), text, "size {size}");
+            assert!(pieces.iter().all(|p| p.ends_with('\n')), "size {size}");
+        }
+        assert_eq!(chunks("", 8).collect::<Vec<_>>(), vec![""]);
     }
 }

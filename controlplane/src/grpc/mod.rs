@@ -88,9 +88,11 @@ fn router(ctx: SwitchContext) -> Result<tonic::transport::server::Router, ServeE
         .add_service(reflection)
         .add_service(reflection_alpha)
         .add_service(SystemServer::new(system::SystemService(ctx.clone())))
-        .add_service(ConfigServer::new(config::ConfigService(
-            ctx.running.clone(),
-        )));
+        .add_service(
+            // A change may be a full table's worth of lines.
+            ConfigServer::new(config::ConfigService(ctx.running.clone()))
+                .max_decoding_message_size(lisa_engine::exec::MAX_MESSAGE),
+        );
     ctx.running.features().services(&ctx, &mut routes);
     Ok(tonic::transport::Server::builder().add_routes(routes.routes()))
 }

@@ -3,7 +3,7 @@
 
 use controlplane::grpc::config::status;
 use controlplane::grpc::SwitchContext;
-use lisa_engine::{Config, Registry, Removed};
+use lisa_engine::{Config, Fields, Registry, Removed};
 use lisa_ipv4::{routed_svis, IpRoute, Ipv4Config};
 use lisa_ipv4_datapath::control::{L3Control, NeighborState, RouteKind};
 use lisa_ipv4_datapath::nexthop::NextHop;
@@ -12,10 +12,10 @@ use lisa_ports::model::MAX_DESCRIPTION;
 use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
     routing_server, ArpEntry, ArpState, ClearArpRequest, ClearArpResponse, DeleteSviRequest,
-    DeleteSviResponse, ListArpRequest, ListArpResponse, ListRoutesRequest, ListRoutesResponse,
-    ListSvisRequest, ListSvisResponse, LookupAction, LookupRequest, LookupResponse, Route,
-    RouteBatch, RouteChangeResponse, RouteEntry, RouteType, RunningConfig, SetSviRequest,
-    StaticArp, StaticArpResponse, Svi,
+    DeleteSviResponse, GetRouteSummaryRequest, ListArpRequest, ListArpResponse, ListRoutesRequest,
+    ListRoutesResponse, ListSvisRequest, ListSvisResponse, LookupAction, LookupRequest,
+    LookupResponse, Route, RouteBatch, RouteChangeResponse, RouteEntry, RouteSourceSummary,
+    RouteSummary, RouteType, RunningConfig, SetSviRequest, StaticArp, StaticArpResponse, Svi,
 };
 use lisa_types::Ipv4Prefix as IpPrefix;
 use lisa_types::{valid_vlan, MacAddr};
@@ -30,6 +30,15 @@ pub struct RoutingService {
     /// The L3 control (routes, ARP).
     pub l3: Arc<L3Control>,
 }
+
+/// Routes per page when the client does not say.
+const DEFAULT_PAGE: usize = 10_000;
+/// The largest page given.
+const MAX_PAGE: usize = 100_000;
+/// What one route takes in lisad, measured (README.md, "Scale"): its line
+/// in the running configuration, the routing state's entry and the
+/// forwarding table's rule.
+pub const ROUTE_BYTES: u64 = 100;
 
 fn bad(msg: String) -> Status {
     Status::invalid_argument(msg)
@@ -103,29 +112,35 @@ fn svi_of(cfg: &Config, vlan: u16) -> Svi {
 
 /// SVIs, static routes and static ARP entries in the typed running
 /// configuration.
-pub fn typed_view(_: &Registry, cfg: &Config, out: &mut RunningConfig) {
+pub fn typed_view(_: &Registry, cfg: &Config, wanted: &Fields, out: &mut RunningConfig) {
     let ip = cfg.get::<Ipv4Config>();
-    out.svis = cfg
-        .get::<PortsConfig>()
-        .svis()
-        .keys()
-        .map(|v| svi_of(cfg, *v))
-        .collect();
-    out.routes = ip
-        .route_list()
-        .map(|r| Route {
-            prefix: format!("{}/{}", r.net, r.len),
-            gateway: r.gateway.to_string(),
-        })
-        .collect();
-    out.arps = ip
-        .arps
-        .iter()
-        .map(|(ip, mac)| StaticArp {
-            address: ip.to_string(),
-            mac: mac.to_string(),
-        })
-        .collect();
+    if wanted.wants("svis") {
+        out.svis = cfg
+            .get::<PortsConfig>()
+            .svis()
+            .keys()
+            .map(|v| svi_of(cfg, *v))
+            .collect();
+    }
+    if wanted.wants("routes") {
+        out.routes = ip
+            .route_list()
+            .map(|r| Route {
+                prefix: format!("{}/{}", r.net, r.len),
+                gateway: r.gateway.to_string(),
+            })
+            .collect();
+    }
+    if wanted.wants("arps") {
+        out.arps = ip
+            .arps
+            .iter()
+            .map(|(ip, mac)| StaticArp {
+                address: ip.to_string(),
+                mac: mac.to_string(),
+            })
+            .collect();
+    }
 }
 
 /// Why removing port `name` would cut an SVI off (it is the only up port
@@ -321,19 +336,29 @@ impl routing_server::Routing for RoutingService {
         let within = if req.prefix.is_empty() {
             None
         } else {
-            Some(parse_prefix("prefix", &req.prefix)?)
+            let p = parse_prefix("prefix", &req.prefix)?;
+            Some((p.addr, p.len))
         };
-        let l3 = &self.l3;
-        let limit = if req.limit == 0 {
-            usize::MAX
-        } else {
-            req.limit as usize
+        let after = match req.page_token.as_str() {
+            "" => None,
+            t => {
+                let p = parse_prefix("page_token", t)?;
+                Some((p.addr, p.len))
+            }
         };
-        let routes = l3
-            .routes()
+        let size = match (req.page_size, req.limit) {
+            (0, 0) => DEFAULT_PAGE,
+            (0, n) | (n, _) => (n as usize).min(MAX_PAGE),
+        };
+        let l3 = self.l3.clone();
+        let (page, more) =
+            controlplane::grpc::blocking(move || l3.routes_page(within, after, size)).await?;
+        let next_page_token = match page.last() {
+            Some(last) if more => format!("{}/{}", last.net, last.len),
+            _ => String::new(),
+        };
+        let routes = page
             .into_iter()
-            .filter(|r| within.is_none_or(|w| r.len >= w.len && w.contains(r.net)))
-            .take(limit)
             .map(|r| {
                 let (kind, gateway, vlan, active) = match r.kind {
                     RouteKind::Connected { vlan } => {
@@ -358,6 +383,32 @@ impl routing_server::Routing for RoutingService {
         Ok(Response::new(ListRoutesResponse {
             routes,
             static_total: self.static_total(),
+            next_page_token,
+        }))
+    }
+
+    async fn get_route_summary(
+        &self,
+        _: Request<GetRouteSummaryRequest>,
+    ) -> Result<Response<RouteSummary>, Status> {
+        let l3 = self.l3.clone();
+        let (counts, (lpm_bytes, used, total)) =
+            controlplane::grpc::blocking(move || (l3.route_counts(), l3.lpm_usage())).await?;
+        let sources = ["connected", "local", "static"]
+            .into_iter()
+            .zip(counts)
+            .map(|(source, (networks, subnets))| RouteSourceSummary {
+                source: source.into(),
+                networks,
+                subnets,
+                memory_bytes: (networks + subnets) * ROUTE_BYTES,
+            })
+            .collect();
+        Ok(Response::new(RouteSummary {
+            sources,
+            lpm_bytes: lpm_bytes as u64,
+            lpm_groups_used: used as u64,
+            lpm_groups_total: total as u64,
         }))
     }
 

@@ -109,6 +109,15 @@ impl Lpm {
         self.w().rules.len()
     }
 
+    /// The forwarding table's size: (bytes of its arrays, tbl8 groups in
+    /// use, groups in all).
+    pub fn usage(&self) -> (usize, usize, usize) {
+        let w = self.w();
+        let total = self.t.tbl8.len() / 256;
+        let bytes = (self.t.tbl24.len() + self.t.tbl8.len()) * std::mem::size_of::<u32>();
+        (bytes, total - w.free_groups.len(), total)
+    }
+
     /// True when there is no rule.
     pub fn is_empty(&self) -> bool {
         self.w().rules.is_empty()

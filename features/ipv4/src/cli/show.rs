@@ -1,11 +1,11 @@
 //! EXEC commands of feature `ipv4`: `show ip interface brief`, `show ip
-//! route [connected | static | A.B.C.D]`, `show ip arp`, `clear arp-cache`.
+//! route [connected | static | summary | A.B.C.D]`, `show ip arp`, `clear arp-cache`.
 
 use lisa_engine::exec::{api_error, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
 use lisa_proto::v1::{
-    ArpState, ClearArpRequest, ListArpRequest, ListRoutesRequest, ListSvisRequest, LookupAction,
-    LookupRequest, RouteType,
+    ArpState, ClearArpRequest, GetRouteSummaryRequest, ListArpRequest, ListRoutesRequest,
+    ListSvisRequest, LookupAction, LookupRequest, RouteType,
 };
 use lisa_types::MacAddr;
 use std::fmt::Write;
@@ -54,6 +54,8 @@ pub fn exec_commands() -> Vec<Node<ExecHandler>> {
                                 .runs(show_ip_route as ExecHandler),
                             kw("static", "Static routes", vec![])
                                 .runs(show_ip_route as ExecHandler),
+                            kw("summary", "Summary of all routes", vec![])
+                                .runs(show_ip_route_summary as ExecHandler),
                         ],
                     )
                     .runs(show_ip_route as ExecHandler),
@@ -110,34 +112,84 @@ exec_handler!(fn show_ip_interface_brief(ctx, args) {
     Ok(out)
 });
 
+/// Routes asked for at a time: a page of about 1 MB.
+const PAGE: u32 = 20_000;
+
 exec_handler!(fn show_ip_route(ctx, args) {
     let (connected, statics) = (!args.has("static"), !args.has("connected"));
-    let resp = ctx
+    let mut held = String::new();
+    let mut token = String::new();
+    let mut first = true;
+    // Page by page, each printed as it comes: a full table is 1M lines.
+    loop {
+        let resp = ctx
+            .routing()
+            .list_routes(ListRoutesRequest {
+                page_size: PAGE,
+                page_token: std::mem::take(&mut token),
+                ..Default::default()
+            })
+            .await
+            .map_err(api_error)?
+            .into_inner();
+        let mut out = String::new();
+        if std::mem::take(&mut first) {
+            out.push_str("Codes: L - local, C - connected, S - static\n\n");
+            // The default route comes first in prefix order.
+            let default = resp
+                .routes
+                .iter()
+                .find(|r| r.prefix == "0.0.0.0/0" && r.r#type() == RouteType::Static && r.active);
+            match default {
+                Some(d) => {
+                    let _ = writeln!(out, "Gateway of last resort is {} to network 0.0.0.0\n", d.gateway);
+                }
+                None => out.push_str("Gateway of last resort is not set\n\n"),
+            }
+        }
+        for r in &resp.routes {
+            let line = match r.r#type() {
+                RouteType::Connected if connected => format!("C        {} is directly connected, Vlan{}", r.prefix, r.vlan),
+                RouteType::Local if connected => format!("L        {} is directly connected, Vlan{}", r.prefix, r.vlan),
+                RouteType::Static if r.active && statics => format!("S        {} [1/0] via {}", r.prefix, r.gateway),
+                _ => continue,
+            };
+            let _ = writeln!(out, "{line}");
+        }
+        ctx.print(&mut held, &out);
+        if resp.next_page_token.is_empty() {
+            break;
+        }
+        token = resp.next_page_token;
+    }
+    Ok(held)
+});
+
+exec_handler!(fn show_ip_route_summary(ctx, args) {
+    let s = ctx
         .routing()
-        .list_routes(ListRoutesRequest { prefix: String::new(), limit: 0 })
+        .get_route_summary(GetRouteSummaryRequest {})
         .await
         .map_err(api_error)?
         .into_inner();
-    let mut out = String::from("Codes: L - local, C - connected, S - static\n\n");
-    let default = resp
-        .routes
-        .iter()
-        .find(|r| r.prefix == "0.0.0.0/0" && r.r#type() == RouteType::Static && r.active);
-    match default {
-        Some(d) => {
-            let _ = writeln!(out, "Gateway of last resort is {} to network 0.0.0.0\n", d.gateway);
-        }
-        None => out.push_str("Gateway of last resort is not set\n\n"),
+    let by = |name: &str| s.sources.iter().find(|x| x.source == name).cloned().unwrap_or_default();
+    let (c, l, st) = (by("connected"), by("local"), by("static"));
+    // IOS counts local routes as connected.
+    let rows = [
+        ("connected", c.networks + l.networks, c.subnets + l.subnets, c.memory_bytes + l.memory_bytes),
+        ("static", st.networks, st.subnets, st.memory_bytes),
+    ];
+    let mut out = String::from("IP routing table name is default (0x0)\nIP routing table maximum-paths is 1\n");
+    let _ = writeln!(out, "{:<16}{:<12}{:<12}{:<12}{:<12}Memory (bytes)", "Route Source", "Networks", "Subnets", "Replicates", "Overhead");
+    for (name, networks, subnets, memory) in rows {
+        let _ = writeln!(out, "{name:<16}{networks:<12}{subnets:<12}{:<12}{:<12}{memory}", 0, 0);
     }
-    for r in &resp.routes {
-        let line = match r.r#type() {
-            RouteType::Connected if connected => format!("C        {} is directly connected, Vlan{}", r.prefix, r.vlan),
-            RouteType::Local if connected => format!("L        {} is directly connected, Vlan{}", r.prefix, r.vlan),
-            RouteType::Static if r.active && statics => format!("S        {} [1/0] via {}", r.prefix, r.gateway),
-            _ => continue,
-        };
-        let _ = writeln!(out, "{line}");
-    }
+    // The forwarding table itself (fixed arrays, whatever the routes).
+    let _ = writeln!(out, "{:<16}{:<48}{}", "internal", s.lpm_groups_used, s.lpm_bytes);
+    let networks: u64 = rows.iter().map(|r| r.1).sum();
+    let subnets: u64 = rows.iter().map(|r| r.2).sum();
+    let memory: u64 = rows.iter().map(|r| r.3).sum::<u64>() + s.lpm_bytes;
+    let _ = writeln!(out, "{:<16}{networks:<12}{subnets:<12}{:<12}{:<12}{memory}", "Total", 0, 0);
     Ok(out)
 });
 

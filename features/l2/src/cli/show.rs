@@ -117,46 +117,73 @@ fn kind(args: &Args) -> Option<FdbEntryType> {
     }
 }
 
+/// Entries asked for at a time: a page of about 2 MB.
+const PAGE: u32 = 50_000;
+
 exec_handler!(fn show_mac(ctx, args) {
-    let req = ListFdbRequest {
-        vlan: args.opt::<u32>("vlan").map_err(|e| e.to_string())?.unwrap_or(0),
-        port: args.text("interface").unwrap_or_default().to_string(),
-    };
-    let r = ctx.fdb().list_entries(req).await.map_err(api_error)?.into_inner();
-    let wanted: Option<MacAddr> = args.opt("mac").map_err(|e| e.to_string())?;
-    let kind = kind(args);
-    let entries: Vec<_> = r
-        .entries
-        .iter()
-        .filter(|e| kind.is_none_or(|k| e.r#type() == k))
-        .filter(|e| wanted.is_none_or(|w| e.mac.parse::<MacAddr>() == Ok(w)))
-        .collect();
+    let vlan = args.opt::<u32>("vlan").map_err(|e| e.to_string())?.unwrap_or(0);
+    let port = args.text("interface").unwrap_or_default().to_string();
     if args.has("count") {
-        let dynamic = entries.iter().filter(|e| e.r#type() == FdbEntryType::Dynamic).count();
+        // Counted by lisad: nothing of the table travels.
+        let r = ctx
+            .fdb()
+            .list_entries(ListFdbRequest { vlan, port, count_only: true, ..Default::default() })
+            .await
+            .map_err(api_error)?
+            .into_inner();
         return Ok(format!(
-            "\nMac Entries for all vlans :\n---------------------------\nDynamic Address Count  : {dynamic}\nStatic  Address Count  : {}\nTotal Mac Addresses    : {}\n\nTotal Mac Address Space Available: {}\n",
-            entries.len() - dynamic,
-            entries.len(),
+            "\nMac Entries for all vlans :\n---------------------------\nDynamic Address Count  : {}\nStatic  Address Count  : {}\nTotal Mac Addresses    : {}\n\nTotal Mac Address Space Available: {}\n",
+            r.dynamic_count,
+            r.static_count,
+            r.dynamic_count + r.static_count,
             r.limit.saturating_sub(r.total)
         ));
     }
-    let mut out = String::from("          Mac Address Table\n-------------------------------------------\n\nVlan    Mac Address       Type        Ports\n----    -----------       --------    -----\n");
-    for e in &entries {
-        let mac: MacAddr = e
-            .mac
-            .parse()
-            .map_err(|_| format!("bad MAC address from lisad: {}", e.mac))?;
-        let _ = writeln!(
-            out,
-            "{:>4}    {}    {:<8}    {}",
-            e.vlan,
-            mac.to_cisco(),
-            if e.r#type() == FdbEntryType::Static { "STATIC" } else { "DYNAMIC" },
-            e.port
-        );
+    let wanted: Option<MacAddr> = args.opt("mac").map_err(|e| e.to_string())?;
+    let kind = kind(args);
+    let mut held = String::new();
+    ctx.print(&mut held, "          Mac Address Table\n-------------------------------------------\n\nVlan    Mac Address       Type        Ports\n----    -----------       --------    -----\n");
+    // Page by page, each printed as it comes.
+    let mut shown = 0usize;
+    let mut token = String::new();
+    loop {
+        let req = ListFdbRequest {
+            vlan,
+            port: port.clone(),
+            page_size: PAGE,
+            page_token: std::mem::take(&mut token),
+            count_only: false,
+        };
+        let r = ctx.fdb().list_entries(req).await.map_err(api_error)?.into_inner();
+        let mut out = String::new();
+        for e in r
+            .entries
+            .iter()
+            .filter(|e| kind.is_none_or(|k| e.r#type() == k))
+            .filter(|e| wanted.is_none_or(|w| e.mac.parse::<MacAddr>() == Ok(w)))
+        {
+            let mac: MacAddr = e
+                .mac
+                .parse()
+                .map_err(|_| format!("bad MAC address from lisad: {}", e.mac))?;
+            let _ = writeln!(
+                out,
+                "{:>4}    {}    {:<8}    {}",
+                e.vlan,
+                mac.to_cisco(),
+                if e.r#type() == FdbEntryType::Static { "STATIC" } else { "DYNAMIC" },
+                e.port
+            );
+            shown += 1;
+        }
+        ctx.print(&mut held, &out);
+        if r.next_page_token.is_empty() {
+            break;
+        }
+        token = r.next_page_token;
     }
-    let _ = writeln!(out, "Total Mac Addresses for this criterion: {}", entries.len());
-    Ok(out)
+    let _ = writeln!(held, "Total Mac Addresses for this criterion: {shown}");
+    Ok(held)
 });
 
 exec_handler!(fn clear_mac(ctx, args) {
@@ -171,7 +198,7 @@ exec_handler!(fn clear_mac(ctx, args) {
 });
 
 exec_handler!(fn show_interfaces_trunk(ctx, args) {
-    let cfg = ctx.running_typed().await?;
+    let cfg = ctx.running_typed(&["interfaces", "vlans"]).await?;
     let ports = ctx.port_list().await?;
     let trunks: Vec<_> = cfg
         .interfaces

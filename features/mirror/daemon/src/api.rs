@@ -7,7 +7,7 @@ use controlplane::grpc::config::status;
 use controlplane::grpc::SwitchContext;
 use dataplane::PortInfo;
 use lisa_engine::Config;
-use lisa_engine::Registry;
+use lisa_engine::{Fields, Registry};
 use lisa_mirror::{Direction, MonitorConfig, Session, MAX_SESSION};
 use lisa_proto::prost_types::Any;
 use lisa_proto::v1::{
@@ -101,7 +101,10 @@ fn configured(id: u16, s: &Session) -> MonitorSession {
 
 /// The feature's part of `GetRunningConfigTyped`: a `lisa.v1.MirrorConfig`
 /// packed in `RunningConfig.features`.
-pub fn typed_view(_: &Registry, cfg: &Config, out: &mut RunningConfig) {
+pub fn typed_view(_: &Registry, cfg: &Config, wanted: &Fields, out: &mut RunningConfig) {
+    if !wanted.wants("features") {
+        return;
+    }
     let sessions = cfg.get::<MonitorConfig>().sessions.iter();
     let msg = MirrorConfig {
         sessions: sessions.map(|(id, s)| configured(*id, s)).collect(),

@@ -92,7 +92,7 @@ exec_handler!(fn show_interface(ctx, args) {
 
 exec_handler!(fn show_interfaces_status(ctx, args) {
     let ports = ctx.port_list().await?;
-    let cfg = ctx.running_typed().await?;
+    let cfg = ctx.running_typed(&["interfaces"]).await?;
     let mut out = format!(
         "{:<12} {:<18} {:<12} {:<6} {:>6}  {}\n",
         "Port", "Name", "Status", "Vlan", "Speed", "Type"

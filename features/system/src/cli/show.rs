@@ -91,11 +91,20 @@ pub fn exec_commands() -> Tree {
 }
 
 exec_handler!(fn show_running(ctx, args) {
-    let t = ctx.running_text().await?;
-    Ok(format!(
-        "Building configuration...\n\nCurrent configuration : {} bytes\n{t}",
-        t.len()
-    ))
+    // Printed as it streams: a full table is tens of MB.
+    let mut held = String::new();
+    let mut first = true;
+    ctx.running_pieces(|piece, total| {
+        if std::mem::take(&mut first) {
+            ctx.print(
+                &mut held,
+                &format!("Building configuration...\n\nCurrent configuration : {total} bytes\n"),
+            );
+        }
+        ctx.print(&mut held, piece);
+    })
+    .await?;
+    Ok(held)
 });
 
 exec_handler!(fn show_running_interface(ctx, args) {

@@ -2,7 +2,7 @@
 
 use controlplane::grpc::config::status;
 use controlplane::running::Running;
-use lisa_engine::{Config, Registry, Removed};
+use lisa_engine::{Config, Fields, Registry, Removed};
 use lisa_l2::{L2Config, SwitchportMode};
 use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
@@ -64,7 +64,10 @@ fn vlan(cfg: &Config, id: u16) -> Vlan {
 }
 
 /// The VLAN database in the typed running configuration.
-pub fn typed_view(_: &Registry, cfg: &Config, out: &mut RunningConfig) {
+pub fn typed_view(_: &Registry, cfg: &Config, wanted: &Fields, out: &mut RunningConfig) {
+    if !wanted.wants("vlans") {
+        return;
+    }
     out.vlans = cfg
         .get::<VlanDb>()
         .vlans

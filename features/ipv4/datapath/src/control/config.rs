@@ -21,6 +21,7 @@ impl L3Control {
             let Some(s) = st.svis.remove(&v) else {
                 continue;
             };
+            st.svi_index.remove(&s.addr);
             st.gleans.remove(&s.glean);
             self.tables.nexthops.set(s.glean, NextHop::Free);
             st.slots.release(s.glean, now);
@@ -47,6 +48,7 @@ impl L3Control {
                 .set(glean, NextHop::Resolve { vlan: *v });
             st.gleans.insert(glean, *v);
             st.svis.insert(*v, Svi { addr: *a, glean });
+            st.svi_index.add(*v, a);
             touched.push((a.addr, 32));
             touched.push((a.network(), a.len));
             tracing::info!(vlan = v, addr = %a.addr, len = a.len, "SVI up");
@@ -230,23 +232,16 @@ pub(super) fn unref_gateway(st: &mut State, gw: Ipv4Addr) {
 
 /// The VLAN of the SVI whose subnet holds `ip`.
 pub(super) fn connected_vlan(st: &State, ip: Ipv4Addr) -> Option<u16> {
-    st.svis
-        .iter()
-        .find(|(_, s)| s.addr.contains(ip))
-        .map(|(v, _)| *v)
+    st.svi_index.connected(u32::from(ip))
 }
 
 /// What the LPM should hold for `net/len` (see the module's precedence).
 pub(super) fn desired(st: &State, net: u32, len: u8) -> Option<u32> {
-    for s in st.svis.values() {
-        if len == 32 && u32::from(s.addr.addr) == net {
-            return Some(LOCAL);
-        }
+    if len == 32 && st.svi_index.local(net).is_some() {
+        return Some(LOCAL);
     }
-    for s in st.svis.values() {
-        if s.addr.len == len && u32::from(s.addr.network()) == net {
-            return Some(s.glean);
-        }
+    if let Some(s) = st.svi_index.subnet(net, len).and_then(|v| st.svis.get(&v)) {
+        return Some(s.glean);
     }
     if let Some(gw) = st.routes.get(&(net, len)) {
         if let Some(n) = st.neighbors.get(gw) {

@@ -38,10 +38,12 @@ use std::time::{Duration, Instant};
 mod config;
 mod neighbor;
 mod packets;
+mod svi_index;
 #[cfg(test)]
 mod tests;
 
 use config::{connected_vlan, desired};
+use svi_index::SviIndex;
 
 /// How long a learned ARP entry lives without being refreshed (IOS: 4 h).
 pub const DEFAULT_ARP_TIMEOUT: Duration = Duration::from_secs(4 * 3600);
@@ -78,6 +80,31 @@ impl SviAddr {
     pub fn contains(&self, ip: Ipv4Addr) -> bool {
         u32::from(ip) & mask(self.len) == u32::from(self.addr) & mask(self.len)
     }
+}
+
+/// The prefix length of the classful network `net` is in (A /8, B /16,
+/// C /24; D and E /32).
+pub fn classful_len(net: u32) -> u8 {
+    match net >> 28 {
+        0..=7 => 8,
+        8..=11 => 16,
+        12..=13 => 24,
+        _ => 32,
+    }
+}
+
+/// Two route lists, each in prefix order, as one in prefix order.
+fn merge_by_prefix(
+    a: impl Iterator<Item = RouteEntry>,
+    b: impl Iterator<Item = RouteEntry>,
+) -> impl Iterator<Item = RouteEntry> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if (x.net, x.len) <= (y.net, y.len) => a.next(),
+        (Some(_), Some(_)) => b.next(),
+        (Some(_), None) => a.next(),
+        (None, _) => b.next(),
+    })
 }
 
 /// The netmask of a prefix length.
@@ -257,7 +284,10 @@ impl Slots {
 struct State {
     router_mac: MacAddr,
     svis: BTreeMap<u16, Svi>,
-    routes: HashMap<(u32, u8), Ipv4Addr>,
+    /// The SVI addresses, indexed (kept with `svis`).
+    svi_index: SviIndex,
+    /// Static routes: (network, length) -> gateway, in prefix order.
+    routes: BTreeMap<(u32, u8), Ipv4Addr>,
     /// Static routes per gateway.
     gateways: HashMap<Ipv4Addr, usize>,
     neighbors: HashMap<Ipv4Addr, Neighbor>,
@@ -294,7 +324,8 @@ impl L3Control {
             st: Mutex::new(State {
                 router_mac,
                 svis: BTreeMap::new(),
-                routes: HashMap::new(),
+                svi_index: SviIndex::default(),
+                routes: BTreeMap::new(),
                 gateways: HashMap::new(),
                 neighbors: HashMap::new(),
                 static_arps: HashMap::new(),
@@ -371,34 +402,102 @@ impl L3Control {
 
     /// Connected, local and static routes, by network then length.
     pub fn routes(&self) -> Vec<RouteEntry> {
+        self.routes_page(None, None, usize::MAX).0
+    }
+
+    /// Up to `size` routes inside `within` (none: all), after `after`
+    /// (none: from the start), by network then length; and whether more
+    /// follow. Costs the page and a range lookup, not the table.
+    pub fn routes_page(
+        &self,
+        within: Option<(Ipv4Addr, u8)>,
+        after: Option<(Ipv4Addr, u8)>,
+        size: usize,
+    ) -> (Vec<RouteEntry>, bool) {
+        use std::ops::Bound;
         let st = self.st();
-        let mut v: Vec<RouteEntry> = Vec::with_capacity(st.routes.len() + 2 * st.svis.len());
+        let (lo, hi) = match within {
+            Some((net, len)) => {
+                let net = u32::from(net) & mask(len);
+                ((net, len), (net | !mask(len), 32))
+            }
+            None => ((0, 0), (u32::MAX, 32)),
+        };
+        let inside = |net: u32, len: u8| (lo..=hi).contains(&(net, len)) && len >= lo.1;
+        let after = after.map(|(net, len)| (u32::from(net), len));
+        let start = match after {
+            Some(a) if a >= lo => Bound::Excluded(a),
+            _ => Bound::Included(lo),
+        };
+        let later = |k: (u32, u8)| after.is_none_or(|a| k > a);
+        let mut svi_routes: Vec<RouteEntry> = Vec::new();
         for (vlan, s) in &st.svis {
-            v.push(RouteEntry {
-                net: s.addr.network(),
-                len: s.addr.len,
-                kind: RouteKind::Connected { vlan: *vlan },
-            });
-            v.push(RouteEntry {
-                net: s.addr.addr,
-                len: 32,
-                kind: RouteKind::Local { vlan: *vlan },
-            });
+            let connected = (u32::from(s.addr.network()), s.addr.len);
+            if inside(connected.0, connected.1) && later(connected) {
+                svi_routes.push(RouteEntry {
+                    net: s.addr.network(),
+                    len: s.addr.len,
+                    kind: RouteKind::Connected { vlan: *vlan },
+                });
+            }
+            let local = (u32::from(s.addr.addr), 32);
+            if inside(local.0, local.1) && later(local) {
+                svi_routes.push(RouteEntry {
+                    net: s.addr.addr,
+                    len: 32,
+                    kind: RouteKind::Local { vlan: *vlan },
+                });
+            }
         }
-        for (&(net, len), gw) in &st.routes {
-            let vlan = connected_vlan(&st, *gw);
-            v.push(RouteEntry {
-                net: Ipv4Addr::from(net),
-                len,
-                kind: RouteKind::Static {
-                    gateway: *gw,
-                    active: vlan.is_some(),
-                    vlan: vlan.unwrap_or(0),
-                },
+        svi_routes.sort_by_key(|r| (r.net, r.len));
+        let statics = st
+            .routes
+            .range((start, Bound::Included(hi)))
+            .filter(|(&(net, len), _)| inside(net, len))
+            .map(|(&(net, len), gw)| {
+                let vlan = connected_vlan(&st, *gw);
+                RouteEntry {
+                    net: Ipv4Addr::from(net),
+                    len,
+                    kind: RouteKind::Static {
+                        gateway: *gw,
+                        active: vlan.is_some(),
+                        vlan: vlan.unwrap_or(0),
+                    },
+                }
             });
+        let mut merged = merge_by_prefix(svi_routes.into_iter(), statics);
+        let page: Vec<RouteEntry> = merged.by_ref().take(size).collect();
+        let more = merged.next().is_some();
+        (page, more)
+    }
+
+    /// Routes by kind, split as IOS counts them: (connected, local,
+    /// static), each as (networks, subnets), where a route no longer than
+    /// its classful network is a network and a longer one a subnet.
+    pub fn route_counts(&self) -> [(u64, u64); 3] {
+        let st = self.st();
+        let mut out = [(0u64, 0u64); 3];
+        let mut add = |i: usize, net: u32, len: u8| {
+            if len > classful_len(net) {
+                out[i].1 += 1;
+            } else {
+                out[i].0 += 1;
+            }
+        };
+        for s in st.svis.values() {
+            add(0, u32::from(s.addr.network()), s.addr.len);
+            add(1, u32::from(s.addr.addr), 32);
         }
-        v.sort_by_key(|r| (r.net, r.len));
-        v
+        for &(net, len) in st.routes.keys() {
+            add(2, net, len);
+        }
+        out
+    }
+
+    /// The forwarding table's size: (bytes, tbl8 groups in use, groups).
+    pub fn lpm_usage(&self) -> (usize, usize, usize) {
+        self.tables.lpm.usage()
     }
 
     /// Number of static routes.

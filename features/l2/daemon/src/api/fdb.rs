@@ -1,5 +1,6 @@
 //! `lisa.v1.Fdb`: the MAC address table.
 
+use super::fdb_page;
 use controlplane::grpc::config::status;
 use controlplane::grpc::SwitchContext;
 use controlplane::running::ConfigError;
@@ -32,16 +33,37 @@ impl Fdb for FdbService {
     ) -> Result<Response<ListFdbResponse>, Status> {
         let req = req.into_inner();
         let filter = self.filter(req.vlan, &req.port)?;
-        let dp = &self.ctx.dp;
-        let fdb = &self.fdb;
-        let now = dp.shared().now_secs();
+        let filter = fdb_page::Filter {
+            vlan: filter.vlan,
+            port: filter.port,
+        };
+        let after = match req.page_token.as_str() {
+            "" => None,
+            t => Some(fdb_page::parse_token(t).map_err(Status::invalid_argument)?),
+        };
+        let size = match req.page_size as usize {
+            0 => fdb_page::DEFAULT_PAGE,
+            n => n.min(fdb_page::MAX_PAGE),
+        };
+        let fdb = self.fdb.clone();
+        let count_only = req.count_only;
+        let ((dynamic_count, static_count), page) = controlplane::grpc::blocking(move || {
+            let counts = fdb_page::count(&fdb, filter);
+            let page = (!count_only).then(|| fdb_page::page(&fdb, filter, after, size));
+            (counts, page)
+        })
+        .await?;
+        let (entries, more) = page.unwrap_or_default();
+        let next_page_token = match entries.last() {
+            Some(last) if more => fdb_page::token_after(last),
+            _ => String::new(),
+        };
+        let now = self.ctx.dp.shared().now_secs();
         // One look at the port table, not one per entry.
-        let names: std::collections::HashMap<u16, String> = dp.port_names().into_iter().collect();
-        let mut entries: Vec<FdbEntry> = fdb
-            .entries()
+        let names: std::collections::HashMap<u16, String> =
+            self.ctx.dp.port_names().into_iter().collect();
+        let entries = entries
             .into_iter()
-            .filter(|e| filter.vlan.is_none_or(|v| v == e.vlan))
-            .filter(|e| filter.port.is_none_or(|p| p == e.port))
             .map(|e| FdbEntry {
                 vlan: u32::from(e.vlan),
                 mac: e.mac.to_string(),
@@ -58,7 +80,7 @@ impl Fdb for FdbService {
                 },
             })
             .collect();
-        entries.sort_by(|a, b| (a.vlan, &a.mac).cmp(&(b.vlan, &b.mac)));
+        let fdb = &self.fdb;
         Ok(Response::new(ListFdbResponse {
             entries,
             total: fdb.len() as u64,
@@ -70,6 +92,9 @@ impl Fdb for FdbService {
                 busy: fdb.counters.busy.load(Ordering::Relaxed),
                 aged: fdb.counters.aged.load(Ordering::Relaxed),
             }),
+            next_page_token,
+            dynamic_count,
+            static_count,
         }))
     }
 

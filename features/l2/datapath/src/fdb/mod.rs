@@ -407,6 +407,16 @@ impl Fdb {
         (0..=self.mask).filter_map(|i| self.entry_at(i)).collect()
     }
 
+    /// Calls `f` with every entry, in table order, without a copy of the
+    /// table (one pass over the slots).
+    pub fn for_each(&self, mut f: impl FnMut(FdbEntry)) {
+        for i in 0..=self.mask {
+            if let Some(e) = self.entry_at(i) {
+                f(e);
+            }
+        }
+    }
+
     fn entry_at(&self, i: usize) -> Option<FdbEntry> {
         let slot = &self.slots[i];
         let key = slot.key.load(Ordering::Acquire);
