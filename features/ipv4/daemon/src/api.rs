@@ -38,7 +38,7 @@ const MAX_PAGE: usize = 100_000;
 /// What one route takes in lisad, measured (README.md, "Scale"): its line
 /// in the running configuration, the routing state's entry and the
 /// forwarding table's rule.
-pub const ROUTE_BYTES: u64 = 100;
+pub const ROUTE_BYTES: u64 = 85;
 
 fn bad(msg: String) -> Status {
     Status::invalid_argument(msg)
