@@ -213,6 +213,8 @@ fn a_hundred_thousand_routes_boot_page_save_and_go() {
     sw.show("write memory");
     let saved = std::fs::read_to_string(&startup).unwrap();
     assert_eq!(saved.matches("\nip route ").count(), ROUTES as usize);
+    let shown = sw.show("show startup-config | count ip route");
+    assert!(shown.contains(&format!("= {ROUTES}\n")), "{shown}");
     sw.show("reload");
     assert_eq!(sw.show("show running-config"), running);
 

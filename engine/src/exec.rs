@@ -6,7 +6,8 @@ use crate::args::Args;
 use lisa_proto::v1::{
     config_client::ConfigClient, fdb_client::FdbClient, ports_client::PortsClient,
     routing_client::RoutingClient, system_client::SystemClient, vlans_client::VlansClient,
-    GetRunningConfigRequest, ListPortsRequest, Port, RunningConfig,
+    ConfigChunk, GetRunningConfigRequest, GetStartupConfigRequest, ListPortsRequest, Port,
+    RunningConfig,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -129,21 +130,25 @@ impl ExecCtx {
 
     /// The running configuration as IOS text, streamed: `piece` gets each
     /// piece (whole lines) and the whole text's size as it arrives.
-    pub async fn running_pieces(&self, mut piece: impl FnMut(&str, usize)) -> Result<(), String> {
-        let mut stream = self
+    pub async fn running_pieces(&self, piece: impl FnMut(&str, usize)) -> Result<(), String> {
+        let stream = self
             .config()
             .stream_running_config(GetRunningConfigRequest::default())
             .await
             .map_err(api_error)?
             .into_inner();
-        let mut total = 0;
-        while let Some(chunk) = stream.message().await.map_err(api_error)? {
-            if chunk.total_bytes != 0 {
-                total = chunk.total_bytes as usize;
-            }
-            piece(&chunk.text, total);
-        }
-        Ok(())
+        each_piece(stream, piece).await
+    }
+
+    /// The startup-config, streamed as `running_pieces`.
+    pub async fn startup_pieces(&self, piece: impl FnMut(&str, usize)) -> Result<(), String> {
+        let stream = self
+            .config()
+            .stream_startup_config(GetStartupConfigRequest {})
+            .await
+            .map_err(api_error)?
+            .into_inner();
+        each_piece(stream, piece).await
     }
 
     /// The running configuration as IOS text.
@@ -162,6 +167,22 @@ impl ExecCtx {
         let ports = self.port_list().await?;
         lisa_types::resolve_interface(ports.iter().map(|p| p.name.as_str()), typed)
     }
+}
+
+/// Calls `piece` with each piece of a streamed configuration text, and
+/// the whole text's size.
+async fn each_piece(
+    mut stream: tonic::Streaming<ConfigChunk>,
+    mut piece: impl FnMut(&str, usize),
+) -> Result<(), String> {
+    let mut total = 0;
+    while let Some(chunk) = stream.message().await.map_err(api_error)? {
+        if chunk.total_bytes != 0 {
+            total = chunk.total_bytes as usize;
+        }
+        piece(&chunk.text, total);
+    }
+    Ok(())
 }
 
 /// Declares an EXEC handler: `exec!(fn show_vlan(ctx, args) { ... })`

@@ -35,8 +35,41 @@ fn chunks(text: &str, size: usize) -> impl Iterator<Item = &str> {
     })
 }
 
+/// A configuration text in pieces.
+type ChunkStream = tokio_stream::Iter<std::vec::IntoIter<Result<ConfigChunk, Status>>>;
+
+/// `text` as a stream of whole-line pieces, the first with the size.
+fn pieces(text: &str) -> ChunkStream {
+    tokio_stream::iter(
+        chunks(text, CHUNK_BYTES)
+            .enumerate()
+            .map(|(i, piece)| {
+                Ok(ConfigChunk {
+                    text: piece.to_string(),
+                    total_bytes: if i == 0 { text.len() as u64 } else { 0 },
+                })
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// The Config service.
 pub struct ConfigService(pub Arc<Running>);
+
+impl ConfigService {
+    /// The startup-config file's text; NOT_FOUND if there is none.
+    async fn startup_text(&self) -> Result<String, Status> {
+        let path = self.0.startup_path().to_path_buf();
+        match tokio::fs::read_to_string(&path).await {
+            Ok(text) => Ok(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Status::not_found(format!(
+                "startup-config is not present ({})",
+                path.display()
+            ))),
+            Err(e) => Err(Status::internal(format!("reading {}: {e}", path.display()))),
+        }
+    }
+}
 
 /// The gRPC status for a configuration error.
 pub fn status(e: ConfigError) -> Status {
@@ -59,26 +92,15 @@ impl config_server::Config for ConfigService {
         }))
     }
 
-    type StreamRunningConfigStream =
-        tokio_stream::Iter<std::vec::IntoIter<Result<ConfigChunk, Status>>>;
+    type StreamRunningConfigStream = ChunkStream;
 
     async fn stream_running_config(
         &self,
         _: Request<GetRunningConfigRequest>,
-    ) -> Result<Response<Self::StreamRunningConfigStream>, Status> {
+    ) -> Result<Response<ChunkStream>, Status> {
         let running = self.0.clone();
         let text = super::blocking(move || running.render()).await?;
-        Ok(Response::new(tokio_stream::iter(
-            chunks(&text, CHUNK_BYTES)
-                .enumerate()
-                .map(|(i, piece)| {
-                    Ok(ConfigChunk {
-                        text: piece.to_string(),
-                        total_bytes: if i == 0 { text.len() as u64 } else { 0 },
-                    })
-                })
-                .collect::<Vec<_>>(),
-        )))
+        Ok(Response::new(pieces(&text)))
     }
 
     async fn get_running_config_typed(
@@ -99,15 +121,18 @@ impl config_server::Config for ConfigService {
         &self,
         _: Request<GetStartupConfigRequest>,
     ) -> Result<Response<ConfigText>, Status> {
-        let path = self.0.startup_path();
-        match std::fs::read_to_string(path) {
-            Ok(text) => Ok(Response::new(ConfigText { text })),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Status::not_found(format!(
-                "startup-config is not present ({})",
-                path.display()
-            ))),
-            Err(e) => Err(Status::internal(format!("reading {}: {e}", path.display()))),
-        }
+        Ok(Response::new(ConfigText {
+            text: self.startup_text().await?,
+        }))
+    }
+
+    type StreamStartupConfigStream = ChunkStream;
+
+    async fn stream_startup_config(
+        &self,
+        _: Request<GetStartupConfigRequest>,
+    ) -> Result<Response<ChunkStream>, Status> {
+        Ok(Response::new(pieces(&self.startup_text().await?)))
     }
 
     async fn apply_config(

@@ -38,6 +38,34 @@ fn route(r: IpRoute) -> StaticRoute {
     }
 }
 
+/// The routes to add (new, or with another gateway) and to remove (gone,
+/// or with another gateway) from `old` to `new`: one merge of the two
+/// tables, both in prefix order.
+fn route_diff(old: &Ipv4Config, new: &Ipv4Config) -> (Vec<StaticRoute>, Vec<StaticRoute>) {
+    use std::cmp::Ordering::*;
+    let (mut add, mut remove) = (Vec::new(), Vec::new());
+    let (mut o, mut n) = (old.route_list().peekable(), new.route_list().peekable());
+    loop {
+        match (o.peek(), n.peek()) {
+            (Some(x), Some(y)) => match (x.net, x.len).cmp(&(y.net, y.len)) {
+                Less => remove.extend(o.next().map(route)),
+                Greater => add.extend(n.next().map(route)),
+                Equal => {
+                    if x.gateway != y.gateway {
+                        remove.push(route(*x));
+                        add.push(route(*y));
+                    }
+                    o.next();
+                    n.next();
+                }
+            },
+            (Some(_), None) => remove.extend(o.next().map(route)),
+            (None, Some(_)) => add.extend(n.next().map(route)),
+            (None, None) => return (add, remove),
+        }
+    }
+}
+
 impl Ipv4Change {
     fn install(
         &self,
@@ -110,20 +138,11 @@ impl Applier for Ipv4Applier {
         } else {
             (None, None)
         };
-        let (mut add, mut remove) = (Vec::new(), Vec::new());
-        if a.routes != b.routes {
-            // Linear merge of the two sorted route tables.
-            add = b
-                .route_list()
-                .filter(|r| a.routes.get(&(r.net, r.len)) != Some(&r.gateway))
-                .map(route)
-                .collect();
-            remove = a
-                .route_list()
-                .filter(|r| b.routes.get(&(r.net, r.len)) != Some(&r.gateway))
-                .map(route)
-                .collect();
-        }
+        let (add, remove) = if a.routes != b.routes {
+            route_diff(a, b)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         Ok(Some(Box::new(Ipv4Change {
             dp: self.dp.clone(),
             l3: self.l3.clone(),
@@ -138,5 +157,37 @@ impl Applier for Ipv4Applier {
             add,
             remove,
         })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    fn table(routes: &[(u8, u8, u8)]) -> Ipv4Config {
+        let mut c = Ipv4Config::default();
+        for &(a, len, gw) in routes {
+            c.routes.insert(
+                (Ipv4Addr::new(a, 0, 0, 0), len),
+                Ipv4Addr::new(10, 0, 0, gw),
+            );
+        }
+        c
+    }
+
+    #[test]
+    fn the_diff_names_what_changed_and_nothing_else() {
+        let old = table(&[(1, 8, 1), (2, 8, 1), (3, 8, 1), (5, 8, 1)]);
+        let new = table(&[(2, 8, 1), (3, 8, 2), (4, 8, 1), (5, 8, 1), (6, 8, 1)]);
+        let (add, remove) = route_diff(&old, &new);
+        let nets = |v: &[StaticRoute]| -> Vec<(u8, u8)> {
+            v.iter()
+                .map(|r| (r.net.octets()[0], r.gateway.octets()[3]))
+                .collect()
+        };
+        assert_eq!(nets(&add), vec![(3, 2), (4, 1), (6, 1)]);
+        assert_eq!(nets(&remove), vec![(1, 1), (3, 1)]);
+        assert_eq!(route_diff(&new, &new), (vec![], vec![]));
     }
 }

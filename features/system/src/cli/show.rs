@@ -7,7 +7,7 @@ use lisa_engine::exec::{api_error, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
 use lisa_proto::v1::{
     ClearCountersRequest, ClearDataplanePerformanceRequest, GetDataplanePerformanceRequest,
-    GetStartupConfigRequest, GetVersionRequest, ReloadRequest, SaveConfigRequest,
+    GetVersionRequest, ReloadRequest, SaveConfigRequest,
 };
 use std::fmt::Write;
 
@@ -126,13 +126,9 @@ exec_handler!(fn show_running_interface(ctx, args) {
 });
 
 exec_handler!(fn show_startup(ctx, args) {
-    Ok(ctx
-        .config()
-        .get_startup_config(GetStartupConfigRequest {})
-        .await
-        .map_err(api_error)?
-        .into_inner()
-        .text)
+    let mut held = String::new();
+    ctx.startup_pieces(|piece, _| ctx.print(&mut held, piece)).await?;
+    Ok(held)
 });
 
 exec_handler!(fn write_memory(ctx, args) {
