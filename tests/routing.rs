@@ -177,3 +177,50 @@ fn a_static_route_through_a_host_gateway() {
     );
     assert!(!run.contains("interface Vlan20"), "{run}");
 }
+
+/// A host that takes the router MAC as its own (one spoofed frame is
+/// enough on a switch that learns it) gets nothing learned: its frames are
+/// dropped and counted, and routed traffic between the others goes on.
+#[test]
+fn the_router_mac_is_never_learned_from_a_port() {
+    let _serial = serial();
+    let t = two_subnets();
+    assert!(t.a.ping("10.0.20.2", 2), "routing works before");
+    let router =
+        t.sw.show("show ip arp")
+            .lines()
+            .find(|l| l.contains("10.0.20.1 "))
+            .and_then(|l| l.split_whitespace().nth(3).map(str::to_string))
+            .expect("the SVI's own row in show ip arp");
+    // aabb.ccdd.eeff -> aa:bb:cc:dd:ee:ff
+    let colons = |cisco: &str| -> String {
+        let hex = cisco.replace('.', "");
+        (0..6)
+            .map(|i| &hex[2 * i..2 * i + 2])
+            .collect::<Vec<_>>()
+            .join(":")
+    };
+    let own = colons(&t.b.mac(&t.tap_b));
+    let set_mac = |mac: &str| {
+        let out =
+            t.b.exec(&["ip", "link", "set", "dev", &t.tap_b, "address", mac]);
+        assert!(out.status.success(), "{out:?}");
+    };
+    set_mac(&colons(&router));
+    // Host b, now sending from the router MAC: ARP and pings go out.
+    assert!(!t.b.ping("10.0.20.1", 2), "spoofed frames are dropped");
+    let table =
+        t.sw.show(&format!("show mac address-table address {router}"));
+    assert!(
+        table.contains("Total Mac Addresses for this criterion: 0"),
+        "the router MAC was learned:\n{table}"
+    );
+    assert!(
+        t.sw.drops("own-source") > 0,
+        "{}",
+        t.sw.show("show interfaces")
+    );
+    set_mac(&own);
+    assert!(t.a.ping("10.0.20.2", 3), "routing goes on");
+    assert!(t.b.ping("10.0.20.1", 1), "b is itself again");
+}

@@ -3,7 +3,8 @@
 //! only then does each frame learn its source and look up its destination,
 //! so the table's cache misses overlap instead of adding up.
 //!
-//! A frame for the router MAC in a VLAN with an SVI goes to the node its
+//! A frame from the router MAC (spoofed) is dropped, never learned. A
+//! frame for the router MAC in a VLAN with an SVI goes to the node its
 //! ethertype is registered for (IPv4 to `ipv4-route`, ARP to `punt`); ARP
 //! broadcast in such a VLAN is flooded and a copy punted.
 //!
@@ -30,6 +31,13 @@ pub static SAME_INTERFACE: DropReason = DropReason::new(
     "the destination is behind the port the frame came in on",
 );
 
+/// A frame whose source is the switch's own router MAC: spoofed (learned,
+/// it would pull the VLAN's routed traffic to the sender's port).
+pub static OWN_SOURCE: DropReason = DropReason::new(
+    "own-source",
+    "the source address is the switch's own router MAC (spoofed); never learned",
+);
+
 /// The node, with the ethertypes of frames for the router MAC and its
 /// edges.
 pub struct Bridge {
@@ -38,7 +46,8 @@ pub struct Bridge {
     punt: NodeId,
     flood: NodeId,
     output: NodeId,
-    keys: ArrayVec<(FdbKey, FdbKey, u64), VECTOR>,
+    /// Per frame: source key, destination key, destination, spoofed source.
+    keys: ArrayVec<(FdbKey, FdbKey, u64, bool), VECTOR>,
     nexts: Nexts,
 }
 
@@ -110,6 +119,7 @@ impl Node for Bridge {
         for p in pkts.iter() {
             let (dst, src) = addresses(p.m.data());
             let vlan = p.meta.vlan;
+            let spoofed = src == router;
             let src = fdb.key_bits(vlan, src);
             fdb.prefetch(&src);
             // Group addresses and the router MAC are never in the table.
@@ -120,12 +130,16 @@ impl Node for Bridge {
                 fdb.prefetch(&k);
                 k
             };
-            self.keys.push((src, dst_key, dst));
+            self.keys.push((src, dst_key, dst, spoofed));
         }
         // A frame went to l2-flood or l2-output: the later ones follow.
         let mut diverted = false;
         for (i, p) in pkts.iter_mut().enumerate() {
-            let (src, dst_key, dst) = self.keys[i];
+            let (src, dst_key, dst, spoofed) = self.keys[i];
+            if spoofed {
+                self.nexts.drop(&OWN_SOURCE);
+                continue;
+            }
             let routed_vlan = table.l3_vlans.contains(p.meta.vlan);
             if routed_vlan && dst == router {
                 fdb.learn_key(&src, p.meta.in_port, cx.now);

@@ -87,7 +87,7 @@ fn nodes(p: &mut Pipeline, fdb: &Arc<Fdb>) {
     p.add_node(NodeSpec {
         name: "l2-bridge",
         rank: rank::L2_BRIDGE,
-        drops: vec![&bridge::SAME_INTERFACE],
+        drops: vec![&bridge::SAME_INTERFACE, &bridge::OWN_SOURCE],
         build: {
             let fdb = fdb.clone();
             Box::new(move |ids| Box::new(bridge::Bridge::new(fdb.clone(), ids)))
