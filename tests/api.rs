@@ -149,6 +149,15 @@ fn check_bad_interface_changes_leave_no_trace(c: &mut Switching) {
         (e2(|r| r.mtu = Some(20)), Code::InvalidArgument),
         (e2(|r| r.access_vlan = Some(4095)), Code::InvalidArgument),
         (e2(|r| r.mode = Some(7)), Code::InvalidArgument),
+        // A line break in free text would become configuration at reload.
+        (
+            e2(|r| r.description = Some("x\nno vlan 10".into())),
+            Code::InvalidArgument,
+        ),
+        (
+            e2(|r| r.description = Some("bell\u{7}".into())),
+            Code::InvalidArgument,
+        ),
     ];
     for (req, want) in bad {
         let shown = format!("{req:?}");
@@ -305,6 +314,16 @@ fn the_event_stream_reports_ports_and_config_changes() {
         .unwrap()
         .into_inner();
     let mut ports = PortsClient::new(ch.clone());
+    // A description with a line break is refused before anything is plugged.
+    let hostile = AddPortRequest {
+        name: "Vhost4".into(),
+        kind: "null".into(),
+        description: "vm4\nno vlan 1".into(),
+    };
+    assert_eq!(
+        code(rt.block_on(ports.add_port(hostile))),
+        Code::InvalidArgument
+    );
     let add = AddPortRequest {
         name: "Vhost3".into(),
         kind: "null".into(),

@@ -81,9 +81,11 @@ pub fn plan(domain: &Domain, dir: &Path) -> Result<Plan, String> {
             QemuMode::Server => (format!("vhost-client:{path}"), false),
             QemuMode::Client => (format!("vhost-server:{path}"), true),
         };
+        // A domain's name is free text: no line of it may become config.
+        let name = lisa_types::printable(&domain.name);
         let description = match i.mac {
-            Some(m) => format!("{} {}", domain.name, m),
-            None => domain.name.clone(),
+            Some(m) => format!("{name} {m}"),
+            None => name,
         };
         p.plugs.push(Plug {
             port,
@@ -134,6 +136,14 @@ mod tests {
         assert_eq!(p.plugs[1].kind, "vhost-server:/run/lisa/vhost/Vhost3");
         assert_eq!(p.plugs[0].description, "vm1 52:54:00:00:00:01");
         assert_eq!(p.ignored.len(), 3);
+    }
+
+    #[test]
+    fn a_line_break_in_the_domain_name_stays_text() {
+        let mut d = dom(&[("/run/lisa/vhost/vm1.sock", QemuMode::Server)]);
+        d.name = "web\nno vlan 10".into();
+        let p = plan(&d, Path::new("/run/lisa/vhost")).unwrap();
+        assert_eq!(p.plugs[0].description, "web no vlan 10 52:54:00:00:00:01");
     }
 
     #[test]

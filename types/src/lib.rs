@@ -9,6 +9,27 @@ mod vlan_set;
 pub use ipv4::{mask_bits, mask_len, Ipv4Prefix};
 
 pub use mac::{MacAddr, MacParseError};
+
+/// Checks a free-text setting (a description, a name): printable text on
+/// one line. A line break would become configuration lines of its own in
+/// the startup-config; other control characters would reach terminals.
+pub fn check_text(text: &str) -> Result<(), String> {
+    match text.chars().find(|c| c.is_control()) {
+        Some(c) => Err(format!(
+            "contains the control character {:?}: use printable text on one line",
+            c
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `text` with every control character (line breaks included) replaced
+/// by a space: for free text that comes from elsewhere (a VM's name).
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
 /// True for IOS-style interface names: letters, then a number, then
 /// optional `/number` parts (`Ethernet1`, `Vhost12`, `Port1/3`), at most 32
 /// characters.
@@ -74,5 +95,29 @@ pub fn resolve_interface<'a>(
         [one] => Ok(format!("{one}{rest}")),
         [] => Ok(typed.to_string()),
         _ => Err(format!("Ambiguous interface name {typed}")),
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn free_text_is_printable_on_one_line() {
+        assert!(check_text("uplink to core-1 (rack 4)").is_ok());
+        assert!(check_text("Übergang").is_ok());
+        for bad in [
+            "a\nno vlan 10",
+            "a\rb",
+            "tab\there",
+            "esc\u{1b}[2J",
+            "del\u{7f}",
+        ] {
+            assert!(
+                check_text(bad).unwrap_err().contains("control character"),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(printable("vm1\nno vlan 10\t"), "vm1 no vlan 10 ");
     }
 }

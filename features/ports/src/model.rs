@@ -88,7 +88,8 @@ pub fn resolve_interface(cfg: &Config, typed: &str) -> Result<String, String> {
     lisa_types::resolve_interface(names.map(String::as_str), typed)
 }
 
-/// The rules: MTUs in range, descriptions not too long, SVI names valid.
+/// The rules: MTUs in range, descriptions printable and not too long,
+/// SVI names valid.
 pub fn validate(cfg: &Config) -> Result<(), String> {
     for (name, i) in &cfg.get::<PortsConfig>().interfaces {
         if let Some(Err(e)) = lisa_types::svi_vlan(name) {
@@ -105,6 +106,8 @@ pub fn validate(cfg: &Config) -> Result<(), String> {
                 "interface {name}: the description is limited to {MAX_DESCRIPTION} characters"
             ));
         }
+        lisa_types::check_text(&i.description)
+            .map_err(|e| format!("interface {name}: the description {e}"))?;
     }
     Ok(())
 }

@@ -31,6 +31,8 @@ impl Ports for PortsService {
                 req.name
             )));
         }
+        lisa_types::check_text(&req.description)
+            .map_err(|e| Status::invalid_argument(format!("description {e}")))?;
         let kind: PortKind = req
             .kind
             .parse()
