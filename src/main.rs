@@ -165,16 +165,31 @@ fn start_dataplane(cfg: &BootConfig, pipeline: Pipeline) -> Result<Arc<Dataplane
 }
 
 /// Loads the startup-config, if there is one.
-fn load_startup(running: &Running, path: &std::path::Path) -> Result<()> {
+/// Loads the startup-config as IOS boots: bad lines are logged and kept
+/// (`show startup-config errors`), never a reason not to boot. If the
+/// switch refuses the whole (a driver limit), it runs the defaults.
+fn load_startup(running: &Running, path: &std::path::Path) {
     match running.load_startup() {
-        Ok(true) => tracing::info!("loaded {}", path.display()),
+        Ok(true) => {
+            let refused = running.startup_errors().0.len();
+            if refused == 0 {
+                tracing::info!("loaded {}", path.display());
+            } else {
+                tracing::error!(
+                    "loaded {} without {refused} lines that could not be applied (show startup-config errors)",
+                    path.display()
+                );
+            }
+        }
         Ok(false) => tracing::info!(
             "no startup-config at {}; running the defaults",
             path.display()
         ),
-        Err(e) => bail!("startup-config {}: {e}", path.display()),
+        Err(e) => tracing::error!(
+            "startup-config {}: {e}; running the defaults",
+            path.display()
+        ),
     }
-    Ok(())
 }
 
 fn run(args: Args) -> Result<()> {
@@ -195,11 +210,7 @@ fn run(args: Args) -> Result<()> {
     ));
     // The startup-config goes in before the workers start: no frame is
     // forwarded under the defaults.
-    if let Err(e) = load_startup(&running, &cfg.control.startup_config) {
-        drop(running);
-        stop_dataplane(dp, &file_prefix);
-        return Err(e);
-    }
+    load_startup(&running, &cfg.control.startup_config);
     dp.start_workers().context("starting the workers")?;
     let ctx = SwitchContext {
         dp: dp.clone(),

@@ -719,3 +719,57 @@ fn power_save_is_set_at_run_time_and_bounded() {
         "a bad request changes nothing"
     );
 }
+
+/// A startup-config with bad lines boots as IOS does: every good line
+/// applies, the bad ones are reported with their lines (log, swcli, API),
+/// and `reload` does the same.
+#[test]
+fn bad_startup_config_lines_do_not_stop_the_boot() {
+    use lisa_proto::v1::GetStartupErrorsRequest;
+    let _serial = serial();
+    let dir = std::env::temp_dir().join(format!("lisa-api-boot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let startup = dir.join("startup-config");
+    std::fs::write(
+        &startup,
+        "hostname edge\nvlan 10\n name users\nfrobnicate the switch\ninterface Ethernet1\n switchport access vlan 10\n mtu 99999\n description uplink\nspanning-tree mode pvst\n",
+    )
+    .unwrap();
+    let startup = startup.display().to_string();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &["--startup-config", &startup]);
+    let running = sw.show("show running-config");
+    assert!(running.contains("hostname edge"), "{running}");
+    assert!(running.contains("vlan 10\n name users"), "{running}");
+    assert!(
+        running.contains("interface Ethernet1\n description uplink\n switchport access vlan 10"),
+        "{running}"
+    );
+    let shown = sw.show("show startup-config errors");
+    assert!(shown.contains("3 line(s) not applied"), "{shown}");
+    for line in [
+        "line 4: frobnicate the switch",
+        "line 7: mtu 99999",
+        "line 9: spanning-tree mode pvst",
+    ] {
+        assert!(shown.contains(line), "{line} in:\n{shown}");
+    }
+    assert!(sw.log_text().contains("startup-config line not applied"));
+    let (rt, ch) = sw.grpc();
+    let mut config = ConfigClient::new(ch);
+    let lines = |r: lisa_proto::v1::StartupErrors| -> Vec<u32> {
+        r.errors.iter().map(|e| e.line).collect()
+    };
+    let r = rt
+        .block_on(config.get_startup_errors(GetStartupErrorsRequest {}))
+        .unwrap()
+        .into_inner();
+    assert_eq!(lines(r), vec![4, 7, 9]);
+    // `reload` applies it the same way and reports the same lines.
+    sw.show("reload");
+    assert_eq!(sw.show("show running-config"), running);
+    let r = rt
+        .block_on(config.get_startup_errors(GetStartupErrorsRequest {}))
+        .unwrap()
+        .into_inner();
+    assert_eq!(lines(r), vec![4, 7, 9]);
+}

@@ -61,6 +61,10 @@ fn check_config_lines_are_checked_as_typed(sw: &Lisad) {
         "{}",
         stdout(&out)
     );
+    // A script applies as IOS does, line by line: the line before the bad
+    // one went in (the lines that pass go to lisad as one change at `end`).
+    let brief = sw.show("show vlan brief");
+    assert!(brief.lines().any(|l| l.starts_with("30 ")), "{brief}");
     let out = sw.swcli(&["conf t", "int e1", "sw mode ?"]);
     assert!(
         stdout(&out).contains("access") && stdout(&out).contains("trunk"),

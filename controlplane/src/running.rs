@@ -12,6 +12,7 @@ use lisa_proto::v1::EventType;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
 
 /// Errors changing or saving the configuration.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +47,8 @@ pub struct Running {
     events: Events,
     cfg: Mutex<Config>,
     startup: PathBuf,
+    /// The startup-config's lines not applied at its last load, and when.
+    startup_errors: Mutex<(Vec<TextError>, Option<Instant>)>,
 }
 
 impl Running {
@@ -64,6 +67,7 @@ impl Running {
             events,
             cfg: Mutex::new(cfg),
             startup,
+            startup_errors: Mutex::new((Vec::new(), None)),
         }
     }
 
@@ -149,37 +153,62 @@ impl Running {
     }
 
     /// `reload`: the defaults (over the ports present), then the
-    /// startup-config if there is one, as one change. Returns what changed.
+    /// startup-config if there is one, as one change, applied as at boot
+    /// (bad lines skipped and kept: `startup_errors`). Returns what changed.
     pub fn reload(&self) -> Result<Vec<String>, ConfigError> {
-        let text = match std::fs::read_to_string(&self.startup) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => {
-                return Err(ConfigError::Io(
-                    format!("reading {}", self.startup.display()),
-                    e,
-                ))
-            }
-        };
-        let base = Running::base(&self.dp, self.registry());
-        let new = self.registry().apply_text(&base, &text)?;
-        let mut cur = self.lock();
-        self.commit(&mut cur, new)
+        let text = self.read_startup()?.unwrap_or_default();
+        self.apply_startup(&text)
     }
 
-    /// Loads the startup-config if there is one. Returns whether there was.
+    /// Loads the startup-config if there is one, as IOS boots: every line
+    /// that can be applied is, the others are logged and kept
+    /// (`startup_errors`). Returns whether there was one.
     pub fn load_startup(&self) -> Result<bool, ConfigError> {
-        let text = match std::fs::read_to_string(&self.startup) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-            Err(e) => {
-                return Err(ConfigError::Io(
-                    format!("reading {}", self.startup.display()),
-                    e,
-                ))
-            }
-        };
-        self.apply_text(&text).map(|_| true)
+        match self.read_startup()? {
+            Some(text) => self.apply_startup(&text).map(|_| true),
+            None => Ok(false),
+        }
+    }
+
+    /// The startup-config's lines not applied at its last load, and when
+    /// that was (None: never loaded).
+    pub fn startup_errors(&self) -> (Vec<TextError>, Option<Instant>) {
+        self.startup_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn read_startup(&self) -> Result<Option<String>, ConfigError> {
+        match std::fs::read_to_string(&self.startup) {
+            Ok(t) => Ok(Some(t)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(ConfigError::Io(
+                format!("reading {}", self.startup.display()),
+                e,
+            )),
+        }
+    }
+
+    /// The defaults, then `text` leniently, as one change.
+    fn apply_startup(&self, text: &str) -> Result<Vec<String>, ConfigError> {
+        let base = Running::base(&self.dp, self.registry());
+        let (new, errors) = self.registry().apply_text_lenient(&base, text);
+        for e in &errors {
+            tracing::error!(
+                file = %self.startup.display(),
+                line = e.line,
+                text = %e.text,
+                error = %e.error,
+                "startup-config line not applied"
+            );
+        }
+        *self
+            .startup_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = (errors, Some(Instant::now()));
+        let mut cur = self.lock();
+        self.commit(&mut cur, new)
     }
 
     /// Writes the running config to the startup-config atomically: a temp

@@ -19,6 +19,7 @@ pub mod commit;
 pub mod config;
 pub mod exec;
 pub mod grammar;
+pub mod lenient;
 pub mod mode;
 pub mod registry;
 pub mod render;

@@ -4,8 +4,8 @@ use crate::running::{ConfigError, Running};
 use lisa_engine::Fields;
 use lisa_proto::v1::{
     config_server, ApplyConfigRequest, ApplyConfigResponse, ConfigChunk, ConfigText,
-    GetRunningConfigRequest, GetStartupConfigRequest, ReloadRequest, RunningConfig,
-    SaveConfigRequest, SaveConfigResponse,
+    GetRunningConfigRequest, GetStartupConfigRequest, GetStartupErrorsRequest, ReloadRequest,
+    RunningConfig, SaveConfigRequest, SaveConfigResponse, StartupError, StartupErrors,
 };
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
@@ -165,6 +165,25 @@ impl config_server::Config for ConfigService {
         .await?
         .map(Response::new)
         .map_err(status)
+    }
+
+    async fn get_startup_errors(
+        &self,
+        _: Request<GetStartupErrorsRequest>,
+    ) -> Result<Response<StartupErrors>, Status> {
+        let (errors, loaded) = self.0.startup_errors();
+        Ok(Response::new(StartupErrors {
+            path: self.0.startup_path().display().to_string(),
+            loaded_seconds_ago: loaded.map_or(0, |t| t.elapsed().as_secs()),
+            errors: errors
+                .into_iter()
+                .map(|e| StartupError {
+                    line: e.line as u32,
+                    text: e.text,
+                    error: e.error.to_string(),
+                })
+                .collect(),
+        }))
     }
 
     async fn reload(

@@ -89,3 +89,46 @@ proptest! {
         prop_assert_eq!(again, cfg);
     }
 }
+
+/// A startup-config applies as IOS boots it: what can be, is; the rest is
+/// reported with its line.
+#[test]
+fn a_startup_config_applies_around_its_bad_lines() {
+    let reg = registry();
+    let text = "vlan 10,20\n\
+interface Vlan10\n ip address 10.0.10.1 255.255.255.0\n\
+interface Vlan20\n ip address 10.0.10.2 255.255.255.0\n description second\n\
+interface Ethernet1\n description uplink\n\
+frobnicate now\n\
+interface Bad!Name\n description lost\n\
+ip route 10.1.0.0 255.255.0.0 10.0.10.254\n\
+end\n\
+ip route 10.2.0.0 255.255.0.0 10.0.10.254\n";
+    let (c, errors) = reg.apply_text_lenient(&base(&reg), text);
+    let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+    // Vlan20's block breaks the one-subnet-per-SVI rule and is left out;
+    // the unknown line, the bad interface and its orphaned line are skipped.
+    assert!(
+        lines.contains(&9) && lines.contains(&10) && lines.contains(&11),
+        "{errors:?}"
+    );
+    assert!(
+        lines.contains(&4) || lines.contains(&5),
+        "the overlapping SVI is reported: {errors:?}"
+    );
+    let ip = c.get::<Ipv4Config>();
+    assert_eq!(ip.addresses.len(), 1, "Vlan10 only");
+    assert_eq!(ip.routes.len(), 1, "the route before `end`, not after");
+    let ports = c.get::<PortsConfig>();
+    assert_eq!(ports.interfaces["Ethernet1"].description, "uplink");
+    assert!(
+        ports.interfaces.values().all(|i| i.description != "lost"),
+        "an orphaned sub-mode line lands nowhere"
+    );
+    assert!(reg.validate(&c).is_ok());
+    // A clean text gives no error and the same as the strict apply.
+    let clean = "vlan 10\ninterface Vlan10\n ip address 10.0.10.1 255.255.255.0\n";
+    let (c2, none) = reg.apply_text_lenient(&base(&reg), clean);
+    assert!(none.is_empty());
+    assert_eq!(c2, reg.apply_text(&base(&reg), clean).unwrap());
+}

@@ -1,5 +1,5 @@
 //! EXEC commands of feature `system`: `show version`, the configuration
-//! files (`show running-config [interface X]`, `show startup-config`,
+//! files (`show running-config [interface X]`, `show startup-config [errors]`,
 //! `write memory`, `copy running-config startup-config`, `reload`), and
 //! `clear counters`.
 
@@ -7,7 +7,7 @@ use lisa_engine::exec::{api_error, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
 use lisa_proto::v1::{
     ClearCountersRequest, ClearDataplanePerformanceRequest, GetDataplanePerformanceRequest,
-    GetVersionRequest, ReloadRequest, SaveConfigRequest,
+    GetStartupErrorsRequest, GetVersionRequest, ReloadRequest, SaveConfigRequest,
 };
 use std::fmt::Write;
 
@@ -75,7 +75,12 @@ pub fn exec_commands() -> Tree {
             kw(
                 "startup-config",
                 "Contents of startup configuration",
-                vec![],
+                vec![kw(
+                    "errors",
+                    "Lines not applied when it was last loaded",
+                    vec![],
+                )
+                .runs(show_startup_errors as ExecHandler)],
             )
             .runs(show_startup as ExecHandler),
             kw("version", "System hardware and software status", vec![])
@@ -129,6 +134,25 @@ exec_handler!(fn show_startup(ctx, args) {
     let mut held = String::new();
     ctx.startup_pieces(|piece, _| ctx.print(&mut held, piece)).await?;
     Ok(held)
+});
+
+exec_handler!(fn show_startup_errors(ctx, args) {
+    let r = ctx
+        .config()
+        .get_startup_errors(GetStartupErrorsRequest {})
+        .await
+        .map_err(api_error)?
+        .into_inner();
+    let mut out = format!(
+        "Startup-config {}, loaded {} s ago: {} line(s) not applied\n",
+        r.path,
+        r.loaded_seconds_ago,
+        r.errors.len()
+    );
+    for e in &r.errors {
+        let _ = writeln!(out, "line {}: {}\n  {}", e.line, e.text, e.error.replace('\n', "\n  "));
+    }
+    Ok(out)
 });
 
 exec_handler!(fn write_memory(ctx, args) {
