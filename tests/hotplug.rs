@@ -161,3 +161,78 @@ fn ports_come_and_go_while_traffic_flows() {
     check_bad_port_requests_are_refused(&mut p);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A `vhost-server` port takes its path only if nothing is there or a
+/// stale socket is: a file, a live socket (lisad's own control socket)
+/// are refused and left as they were; `--socket` on a file refuses to
+/// start and leaves the file.
+#[test]
+fn socket_paths_that_are_not_ours_are_never_deleted() {
+    let _serial = serial();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
+    let dir = sw.socket.parent().unwrap().to_path_buf();
+    let file = dir.join("precious.txt");
+    std::fs::write(&file, "keep me").unwrap();
+    let (rt, ch) = sw.grpc();
+    let mut ports = PortsClient::new(ch);
+    let mut add = |name: &str, path: &Path| {
+        rt.block_on(ports.add_port(AddPortRequest {
+            name: name.into(),
+            kind: format!("vhost-server:{}", path.display()),
+            description: String::new(),
+        }))
+    };
+    let e = add("Vhost1", &file).unwrap_err();
+    assert_eq!(e.code(), Code::FailedPrecondition, "{e:?}");
+    assert!(e.message().contains("is not a socket"), "{}", e.message());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    let e = add("Vhost2", &sw.socket).unwrap_err();
+    assert!(e.message().contains("is in use"), "{}", e.message());
+    assert!(
+        sw.show("show version").contains("LiSA"),
+        "the control socket still answers"
+    );
+    // A socket left by a process that died is stale: taken.
+    let stale = dir.join("stale.sock");
+    drop(std::os::unix::net::UnixListener::bind(&stale).unwrap());
+    add("Vhost3", &stale).expect("a stale socket is replaced");
+
+    // The control socket on a regular file: lisad stops with a reason.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lisad"))
+        .args([
+            "--socket",
+            file.to_str().unwrap(),
+            "--port",
+            "Ethernet1=null",
+        ])
+        .args([
+            "--memory",
+            "256",
+            "--workers",
+            "1",
+            "--file-prefix",
+            "lisa-sockfile",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not a socket"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    drop(sw);
+
+    // Killed with its vhost-server socket in place, lisad restarts at once.
+    let vms = std::env::temp_dir().join(format!("lisa-kill-{}", std::process::id()));
+    std::fs::create_dir_all(&vms).unwrap();
+    let vm = vms.join("vm9.sock");
+    let port = format!("vhost-server:{}", vm.display());
+    let mut killed = Lisad::start(&[("Vhost9", &port)], &[]);
+    // SAFETY: kill has no memory preconditions; the pid is our child's.
+    unsafe { libc::kill(killed.pid() as i32, libc::SIGKILL) };
+    killed.stop();
+    assert!(vm.exists(), "the killed switch left its socket");
+    let again = Lisad::start(&[("Vhost9", &port)], &[]);
+    assert!(again.show("show interfaces status").contains("Vhost9"));
+    drop(again);
+    let _ = std::fs::remove_dir_all(&vms);
+}

@@ -1,6 +1,7 @@
 //! The control socket: a unix socket with mode 0660, owned by a chosen group,
 //! refusing to start over another live instance's socket.
 
+use dataplane::socket_path::SocketPathError;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
@@ -10,6 +11,9 @@ pub enum ListenError {
     /// Another process answers on the socket.
     #[error("another lisad is already listening on {0}; stop it or pass --socket PATH")]
     InUse(String),
+    /// The path holds something that is not a socket, or cannot be read.
+    #[error(transparent)]
+    Path(SocketPathError),
     /// The group does not exist.
     #[error("control.socket_group: no group named '{0}'")]
     NoSuchGroup(String),
@@ -25,14 +29,12 @@ pub fn bind_unix(path: &Path, group: &str) -> Result<tokio::net::UnixListener, L
         std::fs::create_dir_all(dir)
             .map_err(|e| ListenError::Io(format!("creating {}", dir.display()), e))?;
     }
-    if path.exists() {
-        if std::os::unix::net::UnixStream::connect(path).is_ok() {
-            return Err(ListenError::InUse(shown));
-        }
-        // Left by a process that is gone.
-        std::fs::remove_file(path)
-            .map_err(|e| ListenError::Io(format!("removing stale {shown}"), e))?;
-    }
+    // Nothing there, or a stale socket left by a process that is gone;
+    // a live socket or anything not a socket is left alone.
+    dataplane::socket_path::claim(path).map_err(|e| match e {
+        SocketPathError::InUse(_) => ListenError::InUse(shown.clone()),
+        other => ListenError::Path(other),
+    })?;
     let listener = tokio::net::UnixListener::bind(path)
         .map_err(|e| ListenError::Io(format!("binding {shown}"), e))?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))

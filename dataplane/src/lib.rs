@@ -18,6 +18,7 @@ pub mod mempool;
 pub mod port;
 pub mod shared;
 pub mod snapshot;
+pub mod socket_path;
 pub mod switch;
 pub mod timer;
 pub mod tx;

@@ -104,6 +104,14 @@ pub enum DataplaneError {
     /// The MTU is out of range.
     #[error("MTU {0} is out of range (68-{MAX_MTU})")]
     BadMtu(u16),
+    /// A `vhost-server` port's socket path is taken or is not a socket.
+    #[error("port {name}: {source}")]
+    SocketPath {
+        /// Port name.
+        name: String,
+        /// What stands at the path.
+        source: crate::socket_path::SocketPathError,
+    },
 }
 
 /// A port of the running switch.
@@ -300,6 +308,15 @@ impl Dataplane {
         }
         if st.ports.len() >= MAX_PORTS {
             return Err(DataplaneError::TooManyPorts);
+        }
+        if let PortKind::VhostServer(path) = &spec.kind {
+            // DPDK would delete whatever stands there if it cannot bind.
+            crate::socket_path::claim(std::path::Path::new(path)).map_err(|source| {
+                DataplaneError::SocketPath {
+                    name: spec.name.clone(),
+                    source,
+                }
+            })?;
         }
         let queues = self.shared.seen.len() as u16;
         let seq = st.next_seq;
