@@ -224,3 +224,36 @@ fn the_router_mac_is_never_learned_from_a_port() {
     assert!(t.a.ping("10.0.20.2", 3), "routing goes on");
     assert!(t.b.ping("10.0.20.1", 1), "b is itself again");
 }
+
+/// A host scanning a subnet behind an SVI: new neighbors are asked at a
+/// bounded rate, held packets stop at their limit, both counted in `show
+/// ip traffic`, and the hosts that exist still reach each other.
+#[test]
+fn a_scan_behind_an_svi_is_bounded_and_counted() {
+    let _serial = serial();
+    let t = two_subnets();
+    assert!(t.a.ping("10.0.20.2", 2), "routing works before");
+    let scan = "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nfor _ in range(10):\n    for i in range(3, 255):\n        s.sendto(b'scan', ('10.0.20.%d' % i, 9))\n";
+    let out = t.a.exec(&["python3", "-c", scan]);
+    assert!(out.status.success(), "{out:?}");
+    let traffic = t.sw.show("show ip traffic");
+    let count = |label: &str| -> u64 {
+        traffic
+            .lines()
+            .find(|l| l.contains(label))
+            .and_then(|l| l.rsplit([' ', ':']).next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no '{label}' in:\n{traffic}"))
+    };
+    assert!(
+        count("New neighbors not asked (rate limit)") > 0,
+        "{traffic}"
+    );
+    let held = traffic
+        .lines()
+        .find(|l| l.contains("Held for resolution"))
+        .unwrap_or_default();
+    assert!(held.contains("(at most 1024)"), "{traffic}");
+    assert!(t.a.ping("10.0.20.2", 3), "the hosts that exist still talk");
+    assert!(t.b.ping("10.0.10.2", 2));
+}

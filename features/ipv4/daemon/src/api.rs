@@ -12,10 +12,11 @@ use lisa_ports::model::MAX_DESCRIPTION;
 use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
     routing_server, ArpEntry, ArpState, ClearArpRequest, ClearArpResponse, DeleteSviRequest,
-    DeleteSviResponse, GetRouteSummaryRequest, ListArpRequest, ListArpResponse, ListRoutesRequest,
-    ListRoutesResponse, ListSvisRequest, ListSvisResponse, LookupAction, LookupRequest,
-    LookupResponse, Route, RouteBatch, RouteChangeResponse, RouteEntry, RouteSourceSummary,
-    RouteSummary, RouteType, RunningConfig, SetSviRequest, StaticArp, StaticArpResponse, Svi,
+    DeleteSviResponse, GetRouteSummaryRequest, L3Counters, ListArpRequest, ListArpResponse,
+    ListRoutesRequest, ListRoutesResponse, ListSvisRequest, ListSvisResponse, LookupAction,
+    LookupRequest, LookupResponse, Route, RouteBatch, RouteChangeResponse, RouteEntry,
+    RouteSourceSummary, RouteSummary, RouteType, RunningConfig, SetSviRequest, StaticArp,
+    StaticArpResponse, Svi,
 };
 use lisa_types::Ipv4Prefix as IpPrefix;
 use lisa_types::{valid_vlan, MacAddr};
@@ -505,7 +506,25 @@ impl routing_server::Routing for RoutingService {
                 } as i32,
             })
             .collect();
-        Ok(Response::new(ListArpResponse { entries }))
+        let c = &self.l3.counters;
+        let load = |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed);
+        let (held_now, held_limit) = self.l3.held();
+        let counters = L3Counters {
+            arp_requests_sent: load(&c.arp_requests),
+            arp_replies_sent: load(&c.arp_replies),
+            icmp_sent: load(&c.icmp_sent),
+            icmp_rate_limited: load(&c.icmp_limited),
+            held_now: held_now as u64,
+            held_limit: held_limit as u64,
+            held_dropped: load(&c.held_dropped),
+            held_over_limit: load(&c.held_cap),
+            resolve_rate_limited: load(&c.resolve_limited),
+            inject_full: load(&c.inject_full),
+        };
+        Ok(Response::new(ListArpResponse {
+            entries,
+            counters: Some(counters),
+        }))
     }
 
     async fn add_static_arp(

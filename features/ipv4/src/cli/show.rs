@@ -1,5 +1,6 @@
 //! EXEC commands of feature `ipv4`: `show ip interface brief`, `show ip
-//! route [connected | static | summary | A.B.C.D]`, `show ip arp`, `clear arp-cache`.
+//! route [connected | static | summary | A.B.C.D]`, `show ip arp`, `show ip
+//! traffic`, `clear arp-cache`.
 
 use lisa_engine::exec::{api_error, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
@@ -28,6 +29,8 @@ pub fn exec_commands() -> Vec<Node<ExecHandler>> {
                 "IP information",
                 vec![
                     kw("arp", "IP ARP table", vec![]).runs(show_ip_arp as ExecHandler),
+                    kw("traffic", "IP protocol statistics", vec![])
+                        .runs(show_ip_traffic as ExecHandler),
                     kw(
                         "interface",
                         "IP interface status and configuration",
@@ -240,6 +243,32 @@ exec_handler!(fn show_ip_arp(ctx, args) {
         let _ = writeln!(out, "{r}");
     }
     Ok(out)
+});
+
+exec_handler!(fn show_ip_traffic(ctx, args) {
+    let r = ctx.routing().list_arp(ListArpRequest {}).await.map_err(api_error)?.into_inner();
+    let c = r.counters.unwrap_or_default();
+    Ok(format!(
+        concat!(
+            "ICMP statistics:\n",
+            "  Sent: {} messages; {} errors not sent (rate limit)\n",
+            "ARP statistics:\n",
+            "  Sent: {} requests, {} replies\n",
+            "  Held for resolution: {} now (at most {}); {} dropped, {} of them over the limit\n",
+            "  New neighbors not asked (rate limit): {}\n",
+            "  Frames not handed to the workers (queue full): {}\n",
+        ),
+        c.icmp_sent,
+        c.icmp_rate_limited,
+        c.arp_requests_sent,
+        c.arp_replies_sent,
+        c.held_now,
+        c.held_limit,
+        c.held_dropped,
+        c.held_over_limit,
+        c.resolve_rate_limited,
+        c.inject_full
+    ))
 });
 
 exec_handler!(fn clear_arp(ctx, args) {

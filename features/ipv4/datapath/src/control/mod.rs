@@ -55,6 +55,13 @@ const ARP_RETRY: Duration = Duration::from_secs(1);
 const FAILED_HOLD: Duration = Duration::from_secs(3);
 /// Packets held per unresolved neighbor.
 const HELD_MAX: usize = 8;
+/// Packets held for all neighbors together: a scan of a large subnet must
+/// not drain the packet pool (at least 16K buffers) that receiving needs.
+const HELD_TOTAL: usize = 1024;
+/// New neighbors resolved (asked by ARP for a packet): bucket size and
+/// refill per second. A packet for a new neighbor past it is dropped.
+const RESOLVE_BURST: u32 = 200;
+const RESOLVE_PER_SEC: u32 = 100;
 /// ICMP errors: bucket size and refill per second.
 const ICMP_BURST: u32 = 100;
 const ICMP_PER_SEC: u32 = 1000;
@@ -203,6 +210,11 @@ pub struct L3Counters {
     pub icmp_limited: AtomicU64,
     /// Held packets dropped (queue full, or the neighbor never answered).
     pub held_dropped: AtomicU64,
+    /// Of those, dropped because all neighbors together held the most.
+    pub held_cap: AtomicU64,
+    /// Packets for a new neighbor dropped without asking it: new
+    /// resolutions came faster than their rate limit.
+    pub resolve_limited: AtomicU64,
     /// Frames not injected: the queue to the workers was full.
     pub inject_full: AtomicU64,
 }
@@ -299,6 +311,12 @@ struct State {
     owners: HashMap<u32, Ipv4Addr>,
     icmp_tokens: u32,
     icmp_refill: Instant,
+    /// Packets held for every neighbor, and the most there may be.
+    held_total: usize,
+    held_cap: usize,
+    /// New resolutions allowed now, and when the bucket was refilled.
+    resolve_tokens: u32,
+    resolve_refill: Instant,
     arp_timeout: Duration,
     /// Each neighbor's next event (`neighbor::arm_neighbor`).
     timers: Timers<Ipv4Addr>,
@@ -334,6 +352,10 @@ impl L3Control {
                 owners: HashMap::new(),
                 icmp_tokens: ICMP_BURST,
                 icmp_refill: Instant::now(),
+                held_total: 0,
+                held_cap: HELD_TOTAL,
+                resolve_tokens: RESOLVE_BURST,
+                resolve_refill: Instant::now(),
                 arp_timeout: DEFAULT_ARP_TIMEOUT,
                 timers: Timers::new(),
             }),
@@ -498,6 +520,12 @@ impl L3Control {
     /// The forwarding table's size: (bytes, tbl8 groups in use, groups).
     pub fn lpm_usage(&self) -> (usize, usize, usize) {
         self.tables.lpm.usage()
+    }
+
+    /// Packets held for neighbors now, and the most that may be.
+    pub fn held(&self) -> (usize, usize) {
+        let st = self.st();
+        (st.held_total, st.held_cap)
     }
 
     /// Number of static routes.

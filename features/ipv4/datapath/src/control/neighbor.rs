@@ -58,6 +58,7 @@ impl L3Control {
             self.tables.nexthops.set(n.slot, NextHop::Free);
             st.owners.remove(&n.slot);
             st.slots.release(n.slot, now);
+            st.held_total -= n.held.len();
             self.counters
                 .held_dropped
                 .fetch_add(n.held.len() as u64, Ordering::Relaxed);
@@ -98,6 +99,7 @@ impl L3Control {
             .nexthops
             .set(n.slot, NextHop::Resolved { mac, vlan: n.vlan });
         let vlan = n.vlan;
+        st.held_total -= n.held.len();
         for mut m in std::mem::take(&mut n.held) {
             if let Some(d) = m.data_mut() {
                 if set_addresses(d, mac, router_mac) {
@@ -113,6 +115,12 @@ impl L3Control {
     pub(super) fn hold(&self, st: &mut State, target: Ipv4Addr, m: Mbuf) {
         let now = Instant::now();
         if !st.neighbors.contains_key(&target) {
+            if !take_resolve_token(st, now) {
+                self.counters
+                    .resolve_limited
+                    .fetch_add(1, Ordering::Relaxed);
+                return;
+            }
             if self.ensure_neighbor(st, target, now).is_none() {
                 return;
             }
@@ -121,14 +129,22 @@ impl L3Control {
                 tracing::warn!("ARP {target}: {e}");
             }
         }
+        let room = st.held_total < st.held_cap;
         let Some(n) = st.neighbors.get_mut(&target) else {
             return;
         };
-        if n.held.len() < HELD_MAX {
+        if n.held.len() < HELD_MAX && room {
             n.held.push(m);
+            st.held_total += 1;
         } else {
+            if !room {
+                self.counters.held_cap.fetch_add(1, Ordering::Relaxed);
+            }
             self.counters.held_dropped.fetch_add(1, Ordering::Relaxed);
         }
+        let Some(n) = st.neighbors.get_mut(&target) else {
+            return;
+        };
         let due = n
             .last_probe
             .is_none_or(|t| now.duration_since(t) >= ARP_RETRY);
@@ -216,6 +232,7 @@ impl L3Control {
         self.counters
             .held_dropped
             .fetch_add(n.held.len() as u64, Ordering::Relaxed);
+        st.held_total -= n.held.len();
         n.held.clear();
         tracing::debug!(%ip, "ARP: no answer");
     }
@@ -245,6 +262,22 @@ impl L3Control {
             tracing::warn!("ARP aging {ip}: {e}");
         }
     }
+}
+
+/// Takes a token for resolving a new neighbor, if the rate allows one.
+fn take_resolve_token(st: &mut State, now: Instant) -> bool {
+    let ms = now.duration_since(st.resolve_refill).as_millis() as u64;
+    let refill = ms * u64::from(RESOLVE_PER_SEC) / 1000;
+    if refill > 0 {
+        st.resolve_tokens =
+            (u64::from(st.resolve_tokens) + refill).min(u64::from(RESOLVE_BURST)) as u32;
+        st.resolve_refill = now;
+    }
+    if st.resolve_tokens == 0 {
+        return false;
+    }
+    st.resolve_tokens -= 1;
+    true
 }
 
 /// Someone waits for incomplete neighbor `n` (`ip`): it was asked

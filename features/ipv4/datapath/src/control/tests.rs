@@ -410,3 +410,65 @@ fn learned_entries_age_out_and_a_new_timeout_applies_to_them() {
         "the subnet's glean stays"
     );
 }
+
+/// The slot of `target`'s glean (a connected address not yet a neighbor).
+fn resolve_slot(r: &Rig, target: &str) -> PuntReason {
+    PuntReason::Resolve(r.l3.tables.lpm.lookup(ip(target)).expect("connected"))
+}
+
+#[test]
+fn a_scan_of_a_subnet_is_rate_limited_and_cannot_drain_the_pool() {
+    let r = Rig::new();
+    // Resolving new neighbors: a burst of RESOLVE_BURST, then dropped.
+    let mut asked = 0;
+    for host in 2..=254u32 {
+        let target = format!("10.0.10.{host}");
+        r.punt(
+            10,
+            &ping(ROUTER, "10.0.20.5", &target, 64),
+            resolve_slot(&r, &target),
+        );
+        asked += r.sent().len();
+    }
+    assert_eq!(
+        asked, RESOLVE_BURST as usize,
+        "one ARP request per new neighbor, up to the burst"
+    );
+    assert_eq!(
+        r.l3.counters.resolve_limited.load(Ordering::Relaxed),
+        253 - u64::from(RESOLVE_BURST)
+    );
+    assert!(r.l3.st().held_total <= RESOLVE_BURST as usize);
+}
+
+#[test]
+fn held_packets_stop_at_the_global_cap_and_are_released_with_their_neighbor() {
+    let r = Rig::new();
+    r.l3.st().held_cap = 12;
+    for host in [7u32, 8] {
+        let target = format!("10.0.10.{host}");
+        for _ in 0..HELD_MAX {
+            r.punt(
+                10,
+                &ping(ROUTER, "10.0.20.5", &target, 64),
+                resolve_slot(&r, &target),
+            );
+        }
+    }
+    r.sent();
+    assert_eq!(
+        r.l3.st().held_total,
+        12,
+        "8 for the first, 4 for the second"
+    );
+    assert_eq!(r.l3.counters.held_cap.load(Ordering::Relaxed), 4);
+    // The first answers: its 8 leave, and there is room again.
+    let nmac = MacAddr([0x02, 0, 0, 0, 0, 0x07]);
+    r.punt(
+        10,
+        &arp_frame(ArpOperation::Reply, nmac, "10.0.10.7", ROUTER, "10.0.10.1"),
+        PuntReason::ForUs,
+    );
+    assert_eq!(r.sent().len(), 8);
+    assert_eq!(r.l3.st().held_total, 4);
+}
