@@ -41,6 +41,23 @@ fn check_help_and_output_modifiers(sw: &Lisad) {
         sw.show("show running-config | count interface"),
         "Number of lines which match regexp = 2\n"
     );
+    // A reader that stops early (`| head`) ends swcli quietly, with more
+    // output left than a pipe holds.
+    let piped = format!(
+        "{} --socket {} {} | head -1",
+        common::swcli_path().display(),
+        sw.socket.display(),
+        "-c 'show version' ".repeat(400)
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-c", &piped])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).lines().count() == 1, "{out:?}");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "{out:?}"
+    );
 }
 
 /// A bad configuration line is refused where it is typed, with the

@@ -30,6 +30,10 @@ struct Args {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
+    // A closed pipe (`... | head`) ends the output quietly, as for any
+    // Unix tool, instead of a panic in `print!`.
+    // SAFETY: setting SIGPIPE back to its default action has no preconditions.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     let args = Args::parse();
     let code = match run(args).await {
         Ok(ok) => {

@@ -154,9 +154,9 @@ pub fn parse_port_arg(text: &str) -> Result<PortConfig, String> {
     let (name, kind) = text
         .split_once('=')
         .ok_or_else(|| format!("'{text}' is not NAME=KIND:ARG (e.g. Ethernet1=tap:lisa1)"))?;
-    if !valid_port_name(name) {
+    if !valid_port_name(name) || lisa_types::is_svi(name) {
         return Err(format!(
-            "'{name}' is not a port name: use letters then a number, like Ethernet1 or Vhost2"
+            "'{name}' is not a port name: use letters then a number, like Ethernet1 or Vhost2 (VlanN names an SVI)"
         ));
     }
     kind.parse::<PortKind>().map_err(|e| e.to_string())?;
@@ -205,10 +205,10 @@ impl BootConfig {
     pub fn validate(&self) -> Result<(), (Option<String>, String)> {
         let mut names = HashSet::new();
         for (i, p) in self.ports.iter().enumerate() {
-            if !valid_port_name(&p.name) {
+            if !valid_port_name(&p.name) || lisa_types::is_svi(&p.name) {
                 return Err((
                     Some(format!("\"{}\"", p.name)),
-                    format!("ports[{i}].name: '{}' is not a port name: use letters then a number, like Ethernet1 or Vhost2", p.name),
+                    format!("ports[{i}].name: '{}' is not a port name: use letters then a number, like Ethernet1 or Vhost2 (VlanN names an SVI)", p.name),
                 ));
             }
             if !names.insert(p.name.to_ascii_lowercase()) {
@@ -484,6 +484,9 @@ mod tests {
         assert!(valid_port_name("Port1/3"));
         assert!(!valid_port_name("Port/3"));
         assert!(!valid_port_name("Eth"));
+        assert!(parse_port_arg("Vlan10=null")
+            .unwrap_err()
+            .contains("names an SVI"));
     }
 
     #[test]

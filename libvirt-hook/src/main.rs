@@ -104,6 +104,10 @@ fn read_stdin() -> Result<String> {
 }
 
 fn main() {
+    // A closed pipe (`... | head`) ends the output quietly, as for any
+    // Unix tool, instead of a panic in `print!`.
+    // SAFETY: setting SIGPIPE back to its default action has no preconditions.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     let args = Args::parse();
     if let Err(e) = run(args) {
         // libvirt shows a failing hook's stderr when it refuses to start a domain.

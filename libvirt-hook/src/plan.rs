@@ -39,7 +39,12 @@ pub fn port_name(socket: &Path) -> Result<String, String> {
         .file_stem()
         .and_then(|s| s.to_str())
         .ok_or_else(|| format!("socket {}: no file name", socket.display()))?;
-    if lisa_types::valid_port_name(stem) {
+    if lisa_types::is_svi(stem) {
+        Err(format!(
+            "socket {}: {stem} names an SVI (interface VlanN), not a switch port; name the socket otherwise",
+            socket.display()
+        ))
+    } else if lisa_types::valid_port_name(stem) {
         Ok(stem.to_string())
     } else {
         Err(format!(
@@ -144,6 +149,16 @@ mod tests {
         d.name = "web\nno vlan 10".into();
         let p = plan(&d, Path::new("/run/lisa/vhost")).unwrap();
         assert_eq!(p.plugs[0].description, "web no vlan 10 52:54:00:00:00:01");
+    }
+
+    #[test]
+    fn a_socket_named_like_an_svi_is_refused() {
+        let e = port_name(Path::new("/run/lisa/vhost/Vlan10.sock")).unwrap_err();
+        assert!(e.contains("names an SVI"), "{e}");
+        assert_eq!(
+            port_name(Path::new("/run/lisa/vhost/vlanx1.sock")).unwrap(),
+            "vlanx1"
+        );
     }
 
     #[test]

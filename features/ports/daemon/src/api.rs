@@ -25,6 +25,12 @@ impl Ports for PortsService {
 
     async fn add_port(&self, req: Request<AddPortRequest>) -> Result<Response<Port>, Status> {
         let req = req.into_inner();
+        if lisa_types::is_svi(&req.name) {
+            return Err(Status::invalid_argument(format!(
+                "name '{}' is an SVI's (interface VlanN), not a port's",
+                req.name
+            )));
+        }
         if !valid_port_name(&req.name) {
             return Err(Status::invalid_argument(format!(
                 "name '{}' is not a port name: use letters then a number, like Vhost3",
