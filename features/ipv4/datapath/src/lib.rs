@@ -76,6 +76,7 @@ impl Ipv4Datapath {
             rank: rank::IPV4_ROUTE,
             drops: vec![
                 &route::ARP_UNRESOLVED,
+                &route::MARTIAN,
                 &route::NO_ROUTE,
                 &route::TTL_EXCEEDED,
             ],

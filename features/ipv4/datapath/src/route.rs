@@ -22,6 +22,11 @@ pub static ARP_UNRESOLVED: DropReason = DropReason::new(
     "routed to a neighbor that does not answer ARP",
 );
 pub use dataplane::drops::common::NOT_ROUTABLE;
+/// A martian: an address no router forwards (RFC 1812 5.3.7).
+pub static MARTIAN: DropReason = DropReason::new(
+    "martian",
+    "routed with a martian address: 0/8, 127/8, multicast or class E as source or destination",
+);
 
 /// Why a routed packet is dropped: a small code on the fast path, named as
 /// a drop reason only on the drop path.
@@ -33,6 +38,8 @@ pub enum RouteDrop {
     ArpUnresolved,
     /// No route (a route being removed).
     NoRoute,
+    /// A martian source or destination.
+    Martian,
 }
 
 impl RouteDrop {
@@ -43,6 +50,7 @@ impl RouteDrop {
             RouteDrop::NotRoutable => &NOT_ROUTABLE,
             RouteDrop::ArpUnresolved => &ARP_UNRESOLVED,
             RouteDrop::NoRoute => &NO_ROUTE,
+            RouteDrop::Martian => &MARTIAN,
         }
     }
 }
@@ -71,10 +79,19 @@ pub enum RouteVerdict {
 /// the frame).
 #[inline]
 pub fn route(ip: &mut [u8], packet_len: usize, lpm: &Lpm, nexthops: &NextHopTable) -> RouteVerdict {
-    let (dst, ttl, len, df) = match Ipv4Packet::new_checked_within(&*ip, packet_len) {
-        Ok(p) => (p.dst(), p.ttl(), p.total_len() as u16, p.dont_fragment()),
+    let (src, dst, ttl, len, df) = match Ipv4Packet::new_checked_within(&*ip, packet_len) {
+        Ok(p) => (
+            p.src(),
+            p.dst(),
+            p.ttl(),
+            p.total_len() as u16,
+            p.dont_fragment(),
+        ),
         Err(_) => return RouteVerdict::Drop(RouteDrop::NotRoutable),
     };
+    if martian(u32::from(src)) || martian(u32::from(dst)) {
+        return RouteVerdict::Drop(RouteDrop::Martian);
+    }
     let Some(id) = lpm.lookup(dst) else {
         return RouteVerdict::Punt(PuntReason::NoRoute);
     };
@@ -94,6 +111,15 @@ pub fn route(ip: &mut [u8], packet_len: usize, lpm: &Lpm, nexthops: &NextHopTabl
         NextHop::Unreachable => RouteVerdict::Drop(RouteDrop::ArpUnresolved),
         NextHop::Free | NextHop::Local => RouteVerdict::Drop(RouteDrop::NoRoute),
     }
+}
+
+/// An address no router forwards, as source or destination: 0/8 ("this
+/// network"), 127/8 (loopback), 224/4 (multicast: not routed here) and
+/// 240/4 (class E, with the limited broadcast).
+#[inline(always)]
+fn martian(a: u32) -> bool {
+    let first = a >> 24;
+    first == 0 || first == 127 || first >= 224
 }
 
 #[cfg(test)]
@@ -176,6 +202,29 @@ mod tests {
             RouteVerdict::Punt(PuntReason::TtlExceeded)
         );
         assert_eq!(r([8, 8, 8, 8], 64), RouteVerdict::Punt(PuntReason::NoRoute));
+        for martian in [
+            [127, 0, 0, 1],
+            [0, 1, 2, 3],
+            [224, 0, 0, 5],
+            [255, 255, 255, 255],
+        ] {
+            assert_eq!(
+                r(martian, 64),
+                RouteVerdict::Drop(RouteDrop::Martian),
+                "{martian:?}"
+            );
+        }
+        let mut p = packet([10, 0, 20, 2], 64);
+        p[12] = 127; // a loopback source, with its header checksum
+        p[10..12].copy_from_slice(&[0, 0]);
+        let sum = checksum(&p[..20]);
+        p[10..12].copy_from_slice(&sum.to_be_bytes());
+        assert_eq!(checksum(&p[..20]), 0);
+        let len = p.len();
+        assert_eq!(
+            route(&mut p, len, lpm, nh),
+            RouteVerdict::Drop(RouteDrop::Martian)
+        );
         assert_eq!(
             r([10, 0, 20, 3], 64),
             RouteVerdict::Drop(RouteDrop::ArpUnresolved)
