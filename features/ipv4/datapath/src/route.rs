@@ -77,19 +77,14 @@ pub enum RouteVerdict {
 
 /// Decides the fate of the IPv4 packet `ip` (from its header to the end of
 /// the frame).
-#[inline]
+#[inline(always)]
 pub fn route(ip: &mut [u8], packet_len: usize, lpm: &Lpm, nexthops: &NextHopTable) -> RouteVerdict {
-    let (src, dst, ttl, len, df) = match Ipv4Packet::new_checked_within(&*ip, packet_len) {
-        Ok(p) => (
-            p.src(),
-            p.dst(),
-            p.ttl(),
-            p.total_len() as u16,
-            p.dont_fragment(),
-        ),
+    let (dst, ttl, len, df) = match Ipv4Packet::new_checked_within(&*ip, packet_len) {
+        Ok(p) => (p.dst(), p.ttl(), p.total_len() as u16, p.dont_fragment()),
         Err(_) => return RouteVerdict::Drop(RouteDrop::NotRoutable),
     };
-    if martian(u32::from(src)) || martian(u32::from(dst)) {
+    // The header is checked: the source's first byte is at 12.
+    if martian(ip[12]) || martian(dst.octets()[0]) {
         return RouteVerdict::Drop(RouteDrop::Martian);
     }
     let Some(id) = lpm.lookup(dst) else {
@@ -113,12 +108,12 @@ pub fn route(ip: &mut [u8], packet_len: usize, lpm: &Lpm, nexthops: &NextHopTabl
     }
 }
 
-/// An address no router forwards, as source or destination: 0/8 ("this
-/// network"), 127/8 (loopback), 224/4 (multicast: not routed here) and
-/// 240/4 (class E, with the limited broadcast).
+/// True if an address whose first byte is `first` is one no router
+/// forwards, as source or destination: 0/8 ("this network"), 127/8
+/// (loopback), 224/4 (multicast: not routed here) and 240/4 (class E, with
+/// the limited broadcast).
 #[inline(always)]
-fn martian(a: u32) -> bool {
-    let first = a >> 24;
+fn martian(first: u8) -> bool {
     first == 0 || first == 127 || first >= 224
 }
 

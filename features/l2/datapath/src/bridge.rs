@@ -46,8 +46,7 @@ pub struct Bridge {
     punt: NodeId,
     flood: NodeId,
     output: NodeId,
-    /// Per frame: source key, destination key, destination, spoofed source.
-    keys: ArrayVec<(FdbKey, FdbKey, u64, bool), VECTOR>,
+    keys: ArrayVec<(FdbKey, FdbKey, u64), VECTOR>,
     nexts: Nexts,
 }
 
@@ -119,7 +118,6 @@ impl Node for Bridge {
         for p in pkts.iter() {
             let (dst, src) = addresses(p.m.data());
             let vlan = p.meta.vlan;
-            let spoofed = src == router;
             let src = fdb.key_bits(vlan, src);
             fdb.prefetch(&src);
             // Group addresses and the router MAC are never in the table.
@@ -130,13 +128,13 @@ impl Node for Bridge {
                 fdb.prefetch(&k);
                 k
             };
-            self.keys.push((src, dst_key, dst, spoofed));
+            self.keys.push((src, dst_key, dst));
         }
         // A frame went to l2-flood or l2-output: the later ones follow.
         let mut diverted = false;
         for (i, p) in pkts.iter_mut().enumerate() {
-            let (src, dst_key, dst, spoofed) = self.keys[i];
-            if spoofed {
+            let (src, dst_key, dst) = self.keys[i];
+            if src.mac_bits() == router {
                 self.nexts.drop(&OWN_SOURCE);
                 continue;
             }

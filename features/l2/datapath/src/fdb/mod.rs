@@ -50,6 +50,14 @@ pub struct FdbKey {
     home: usize,
 }
 
+impl FdbKey {
+    /// The MAC address the key is for, as 48 bits.
+    #[inline(always)]
+    pub fn mac_bits(&self) -> u64 {
+        self.key & MAC_BITS
+    }
+}
+
 /// What an FDB lookup found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FdbHit {
