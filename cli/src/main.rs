@@ -30,10 +30,6 @@ struct Args {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    // A closed pipe (`... | head`) ends the output quietly, as for any
-    // Unix tool, instead of a panic in `print!`.
-    // SAFETY: setting SIGPIPE back to its default action has no preconditions.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     let args = Args::parse();
     let code = match run(args).await {
         Ok(ok) => {
@@ -51,6 +47,21 @@ async fn main() {
     std::process::exit(code);
 }
 
+/// Prints output; a reader that went away (`swcli ... | head`) ends swcli
+/// quietly. (SIGPIPE stays ignored, as Rust sets it, so that a write to
+/// lisad's socket after it went is an error, not swcli's death.)
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
+        std::process::exit(141);
+    }
+}
+
 async fn run(args: Args) -> Result<bool> {
     let sw = client::Switch::connect(&args.socket).await?;
     if args.commands.is_empty() && std::io::stdin().is_terminal() {
@@ -65,9 +76,9 @@ async fn run(args: Args) -> Result<bool> {
     let mut all_ok = true;
     for line in &commands {
         match session.line(line).await {
-            Outcome::Ok(out) => print!("{out}"),
+            Outcome::Ok(out) => emit(&out),
             Outcome::Failed(err) => {
-                print!("{err}");
+                emit(&err);
                 all_ok = false;
             }
             Outcome::Password => {
@@ -80,7 +91,7 @@ async fn run(args: Args) -> Result<bool> {
     // Configuration lines with no `end` still go in.
     let pending = session.take_pending();
     if let Outcome::Failed(err) = session.commit(&pending).await {
-        print!("{err}");
+        emit(&err);
         all_ok = false;
     }
     Ok(all_ok)

@@ -239,10 +239,14 @@ impl Session {
             let mut out = String::new();
             lock(&stream).feed(piece, &mut out);
             let mut stdout = std::io::stdout().lock();
-            // A closed stdout (`swcli ... | head`) ends the printing, not swcli.
-            let _ = stdout
+            // A reader that went away (`swcli ... | head`) ends swcli quietly.
+            if stdout
                 .write_all(out.as_bytes())
-                .and_then(|_| stdout.flush());
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
+                std::process::exit(141);
+            }
         }));
         let ctx = self.switch.ctx().with_output(sink);
         let result = handler(&ctx, args).await;

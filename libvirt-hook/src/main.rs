@@ -103,11 +103,22 @@ fn read_stdin() -> Result<String> {
     Ok(xml)
 }
 
+/// Prints a line of output; a reader that went away (`plan | head`) ends
+/// the program quietly. (SIGPIPE stays ignored, as Rust sets it: a write
+/// to a socket whose peer went, lisad restarting, must be an error the
+/// watcher handles, not its death.)
+fn out(line: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{line}")
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
+        std::process::exit(141);
+    }
+}
+
 fn main() {
-    // A closed pipe (`... | head`) ends the output quietly, as for any
-    // Unix tool, instead of a panic in `print!`.
-    // SAFETY: setting SIGPIPE back to its default action has no preconditions.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     let args = Args::parse();
     if let Err(e) = run(args) {
         // libvirt shows a failing hook's stderr when it refuses to start a domain.
@@ -140,10 +151,13 @@ fn run(args: Args) -> Result<()> {
                     Some(i) => i.to_string(),
                     None => "-".into(),
                 };
-                println!("plug {} {} \"{}\" {intent}", q.port, q.kind, q.description);
+                out(&format!(
+                    "plug {} {} \"{}\" {intent}",
+                    q.port, q.kind, q.description
+                ));
             }
             for i in &p.ignored {
-                println!("ignore {i}");
+                out(&format!("ignore {i}"));
             }
             Ok(())
         }
