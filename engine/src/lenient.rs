@@ -79,7 +79,10 @@ impl Registry {
             if left_out > MAX_LEFT_OUT {
                 break;
             }
-            cfg = self.apply_lines(base, &lines.lines, &mut skip).0;
+            // Lines that needed the block fail now: reported too.
+            let (again, orphaned) = self.apply_lines(base, &lines.lines, &mut skip);
+            errors.extend(orphaned);
+            cfg = again;
         }
         if let Err(rule) = self.validate(&cfg) {
             errors.push(TextError {
