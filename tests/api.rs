@@ -330,9 +330,11 @@ fn the_event_stream_reports_ports_and_config_changes() {
         description: "vm3".into(),
     };
     rt.block_on(ports.add_port(add)).unwrap();
-    rt.block_on(ConfigClient::new(ch).apply_config(ApplyConfigRequest {
-        text: "interface Vhost3\n shutdown\n".into(),
-    }))
+    rt.block_on(
+        ConfigClient::new(ch.clone()).apply_config(ApplyConfigRequest {
+            text: "interface Vhost3\n shutdown\n".into(),
+        }),
+    )
     .unwrap();
     rt.block_on(ports.remove_port(RemovePortRequest {
         name: "Vhost3".into(),
@@ -363,6 +365,24 @@ fn the_event_stream_reports_ports_and_config_changes() {
     assert!(
         seen[0].3 < seen[1].3 && seen[1].3 < seen[2].3,
         "sequence numbers increase"
+    );
+
+    // Watchers are capped: streams that are never read cannot grow lisad
+    // without bound. A closed one gives its place back.
+    let mut system = SystemClient::new(ch);
+    let mut more = Vec::new();
+    for _ in 1..64 {
+        more.push(rt.block_on(system.watch(WatchRequest {})).unwrap());
+    }
+    let refused = rt.block_on(system.watch(WatchRequest {})).unwrap_err();
+    assert_eq!(refused.code(), Code::ResourceExhausted, "{refused:?}");
+    drop(more.pop());
+    assert!(
+        common::wait_until(std::time::Duration::from_secs(5), || rt
+            .block_on(system.watch(WatchRequest {}))
+            .map(|s| more.push(s))
+            .is_ok()),
+        "a closed watcher's place is free again"
     );
 }
 

@@ -5,19 +5,32 @@
 use dataplane::Dataplane;
 use lisa_proto::v1::{Event, EventType};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::broadcast;
 
 /// Events a slow watcher may lag behind before it loses some.
 const BACKLOG: usize = 1024;
+/// Watchers at once: each holds a connection's buffers, so a client that
+/// opens streams and never reads them cannot grow lisad without bound.
+pub const MAX_WATCHERS: usize = 64;
 
 /// The sending side of the feed; cheap to clone.
 #[derive(Clone)]
 pub struct Events {
     tx: broadcast::Sender<Event>,
     sequence: Arc<AtomicU64>,
+    watchers: Arc<AtomicUsize>,
+}
+
+/// A watcher's place among the `MAX_WATCHERS`; given back on drop.
+pub struct WatcherSlot(Arc<AtomicUsize>);
+
+impl Drop for WatcherSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Default for Events {
@@ -25,6 +38,7 @@ impl Default for Events {
         Events {
             tx: broadcast::channel(BACKLOG).0,
             sequence: Arc::new(AtomicU64::new(0)),
+            watchers: Arc::new(AtomicUsize::new(0)),
         }
     }
 }
@@ -48,6 +62,17 @@ impl Events {
     /// A new watcher, seeing events from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.tx.subscribe()
+    }
+
+    /// A place for one more watcher (`System.Watch`), if fewer than
+    /// `MAX_WATCHERS` hold one.
+    pub fn watcher_slot(&self) -> Option<WatcherSlot> {
+        self.watchers
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                (n < MAX_WATCHERS).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| WatcherSlot(self.watchers.clone()))
     }
 }
 

@@ -191,10 +191,20 @@ impl System for SystemService {
 
     async fn watch(&self, _: Request<WatchRequest>) -> Result<Response<Self::WatchStream>, Status> {
         use tokio_stream::StreamExt;
-        let rx = self.0.running.events().subscribe();
-        // A watcher that lags loses events; the sequence numbers show the gap.
-        let stream =
-            tokio_stream::wrappers::BroadcastStream::new(rx).filter_map(|e| e.ok().map(Ok));
+        let events = self.0.running.events();
+        let slot = events.watcher_slot().ok_or_else(|| {
+            Status::resource_exhausted(format!(
+                "{} watchers already: close one first",
+                crate::events::MAX_WATCHERS
+            ))
+        })?;
+        let rx = events.subscribe();
+        // A watcher that lags loses events; the sequence numbers show the
+        // gap. The stream holds its slot until the client goes.
+        let stream = tokio_stream::wrappers::BroadcastStream::new(rx).filter_map(move |e| {
+            let _held = &slot;
+            e.ok().map(Ok)
+        });
         Ok(Response::new(Box::pin(stream)))
     }
 
