@@ -785,7 +785,8 @@ fn bad_startup_config_lines_do_not_stop_the_boot() {
         .into_inner();
     assert_eq!(lines(r), vec![4, 7, 9]);
     // `reload` applies it the same way and reports the same lines.
-    sw.show("reload");
+    let said = sw.show("reload");
+    assert!(said.contains("3 line(s) not applied"), "{said}");
     assert_eq!(sw.show("show running-config"), running);
     let r = rt
         .block_on(config.get_startup_errors(GetStartupErrorsRequest {}))

@@ -170,7 +170,20 @@ exec_handler!(fn write_memory(ctx, args) {
 
 exec_handler!(fn reload(ctx, args) {
     ctx.config().reload(ReloadRequest {}).await.map_err(api_error)?;
-    Ok("Configuration reloaded from startup-config\n".into())
+    let refused = ctx
+        .config()
+        .get_startup_errors(GetStartupErrorsRequest {})
+        .await
+        .map_err(api_error)?
+        .into_inner()
+        .errors
+        .len();
+    Ok(match refused {
+        0 => "Configuration reloaded from startup-config\n".into(),
+        n => format!(
+            "Configuration reloaded from startup-config; {n} line(s) not applied (show startup-config errors)\n"
+        ),
+    })
 });
 
 exec_handler!(fn clear_counters(ctx, args) {
