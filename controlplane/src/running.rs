@@ -179,7 +179,8 @@ impl Running {
             .clone()
     }
 
-    fn read_startup(&self) -> Result<Option<String>, ConfigError> {
+    /// The startup-config's text; None if there is no file.
+    pub fn read_startup(&self) -> Result<Option<String>, ConfigError> {
         match std::fs::read_to_string(&self.startup) {
             Ok(t) => Ok(Some(t)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

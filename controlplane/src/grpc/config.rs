@@ -59,15 +59,16 @@ pub struct ConfigService(pub Arc<Running>);
 impl ConfigService {
     /// The startup-config file's text; NOT_FOUND if there is none.
     async fn startup_text(&self) -> Result<String, Status> {
-        let path = self.0.startup_path().to_path_buf();
-        match tokio::fs::read_to_string(&path).await {
-            Ok(text) => Ok(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Status::not_found(format!(
-                "startup-config is not present ({})",
-                path.display()
-            ))),
-            Err(e) => Err(Status::internal(format!("reading {}: {e}", path.display()))),
-        }
+        let running = self.0.clone();
+        super::blocking(move || running.read_startup())
+            .await?
+            .map_err(status)?
+            .ok_or_else(|| {
+                Status::not_found(format!(
+                    "startup-config is not present ({})",
+                    self.0.startup_path().display()
+                ))
+            })
     }
 }
 

@@ -24,6 +24,20 @@ pub async fn blocking<T: Send + 'static>(
         .map_err(|e| tonic::Status::internal(format!("the request's task failed: {e}")))
 }
 
+/// Entries in a page of a listing (`page_size` of `ListRoutes`,
+/// `ListEntries`) when the client does not say, and the most given.
+pub const DEFAULT_PAGE: usize = 10_000;
+/// See `DEFAULT_PAGE`.
+pub const MAX_PAGE: usize = 100_000;
+
+/// The page size for a client's `page_size` (0: the default).
+pub fn page_size(asked: u32) -> usize {
+    match asked as usize {
+        0 => DEFAULT_PAGE,
+        n => n.min(MAX_PAGE),
+    }
+}
+
 /// What every service handler reads: the running dataplane and when it started.
 #[derive(Clone)]
 pub struct SwitchContext {

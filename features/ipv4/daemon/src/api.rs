@@ -32,10 +32,6 @@ pub struct RoutingService {
     pub l3: Arc<L3Control>,
 }
 
-/// Routes per page when the client does not say.
-const DEFAULT_PAGE: usize = 10_000;
-/// The largest page given.
-const MAX_PAGE: usize = 100_000;
 /// What one route takes in lisad, measured (README.md, "Scale"): its line
 /// in the running configuration, the routing state's entry and the
 /// forwarding table's rule.
@@ -347,10 +343,13 @@ impl routing_server::Routing for RoutingService {
                 Some((p.addr, p.len))
             }
         };
-        let size = match (req.page_size, req.limit) {
-            (0, 0) => DEFAULT_PAGE,
-            (0, n) | (n, _) => (n as usize).min(MAX_PAGE),
+        // `limit` is page_size's older name.
+        let asked = if req.page_size == 0 {
+            req.limit
+        } else {
+            req.page_size
         };
+        let size = controlplane::grpc::page_size(asked);
         let l3 = self.l3.clone();
         let (page, more) =
             controlplane::grpc::blocking(move || l3.routes_page(within, after, size)).await?;

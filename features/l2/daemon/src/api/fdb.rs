@@ -41,10 +41,7 @@ impl Fdb for FdbService {
             "" => None,
             t => Some(fdb_page::parse_token(t).map_err(Status::invalid_argument)?),
         };
-        let size = match req.page_size as usize {
-            0 => fdb_page::DEFAULT_PAGE,
-            n => n.min(fdb_page::MAX_PAGE),
-        };
+        let size = controlplane::grpc::page_size(req.page_size);
         let fdb = self.fdb.clone();
         let count_only = req.count_only;
         let ((dynamic_count, static_count), page) = controlplane::grpc::blocking(move || {

@@ -5,11 +5,6 @@
 use lisa_l2_datapath::fdb::{Fdb, FdbEntry};
 use lisa_types::MacAddr;
 
-/// Entries per page when the client does not say.
-pub const DEFAULT_PAGE: usize = 10_000;
-/// The largest page given.
-pub const MAX_PAGE: usize = 100_000;
-
 /// Which entries a listing takes.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Filter {
