@@ -22,6 +22,8 @@ fn main() {
     let mut config = prost_build::Config::new();
     config.enable_type_names();
     tonic_prost_build::configure()
+        // Undecodable requests are INVALID_ARGUMENT (src/codec.rs).
+        .codec_path("crate::codec::LisaCodec")
         .file_descriptor_set_path(out.join("lisa_descriptor.bin"))
         .compile_with_config(config, &protos, &[std::path::PathBuf::from(".")])
         .expect("compile lisa/v1/*.proto");

@@ -275,6 +275,43 @@ fn check_restart_restored(ports: &[(&str, &str)], startup: &str, expected: &str)
     );
 }
 
+/// `AddPortRequest` as a client that sends bytes where the API has a
+/// string (field 1, `name`).
+#[derive(Clone, PartialEq, prost::Message)]
+struct RawAddPort {
+    #[prost(bytes = "vec", tag = "1")]
+    name: Vec<u8>,
+}
+
+/// A request that does not decode (a name that is not UTF-8, a truncated
+/// field) is the caller's mistake: INVALID_ARGUMENT, and nothing changes.
+fn check_undecodable_requests_are_invalid_argument(sw: &Lisad) {
+    let (rt, ch) = sw.grpc();
+    let path = "/lisa.v1.Ports/AddPort";
+    let send = |name: Vec<u8>| {
+        let mut grpc = tonic::client::Grpc::new(ch.clone());
+        rt.block_on(async {
+            grpc.ready().await.unwrap();
+            let codec = tonic_prost::ProstCodec::<RawAddPort, lisa_proto::v1::Port>::default();
+            grpc.unary(
+                tonic::Request::new(RawAddPort { name }),
+                tonic::codegen::http::uri::PathAndQuery::from_static(path),
+                codec,
+            )
+            .await
+        })
+    };
+    let bad = send(vec![b'E', 0xff, 0xfe]).expect_err("not UTF-8");
+    assert_eq!(bad.code(), Code::InvalidArgument, "{bad:?}");
+    assert!(bad.message().contains("UTF-8"), "{bad:?}");
+    let ports = rt
+        .block_on(PortsClient::new(ch.clone()).list_ports(lisa_proto::v1::ListPortsRequest {}))
+        .unwrap()
+        .into_inner()
+        .ports;
+    assert_eq!(ports.len(), 3, "nothing was added");
+}
+
 #[test]
 fn typed_services_and_bad_requests() {
     let _serial = serial();
@@ -292,6 +329,7 @@ fn typed_services_and_bad_requests() {
     check_set_interface_partial_and_abbreviated(&mut c);
     check_bad_interface_changes_leave_no_trace(&mut c);
     check_static_mac_entries_and_bad_requests(&mut c);
+    check_undecodable_requests_are_invalid_argument(&sw);
     let before = check_bad_config_text_names_its_line(&mut c);
 
     // Save, restart from the startup-config: the same running config.
@@ -793,4 +831,37 @@ fn bad_startup_config_lines_do_not_stop_the_boot() {
         .unwrap()
         .into_inner();
     assert_eq!(lines(r), vec![4, 7, 9]);
+}
+
+/// Under a service manager (`NOTIFY_SOCKET`), lisad says READY=1 once it
+/// forwards and its control socket answers, with a status line, and
+/// STOPPING=1 when it stops: a `Type=notify` unit is never "started" on a
+/// stale socket file.
+#[test]
+fn lisad_tells_the_service_manager_when_it_is_ready() {
+    let _serial = serial();
+    let dir = std::env::temp_dir().join(format!("lisa-notify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("notify.sock");
+    let _ = std::fs::remove_file(&path);
+    let manager = std::os::unix::net::UnixDatagram::bind(&path).unwrap();
+    manager
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let env = [("NOTIFY_SOCKET", path.to_str().unwrap())];
+    let mut sw = Lisad::start_with_env(&[("Ethernet1", "null")], &[], &env);
+    let mut buf = [0u8; 512];
+    let n = manager.recv(&mut buf).expect("READY=1 within 30 s");
+    let ready = String::from_utf8_lossy(&buf[..n]).to_string();
+    assert!(ready.contains("READY=1\n"), "{ready}");
+    assert!(ready.contains("STATUS=forwarding"), "{ready}");
+    assert!(ready.contains(&format!("MAINPID={}", sw.pid())), "{ready}");
+    assert!(
+        sw.show("show version").contains("uptime"),
+        "answers once ready"
+    );
+    assert!(sw.stop().is_some_and(|s| s.success()));
+    let n = manager.recv(&mut buf).expect("STOPPING=1");
+    assert_eq!(&buf[..n], b"STOPPING=1");
+    let _ = std::fs::remove_dir_all(&dir);
 }

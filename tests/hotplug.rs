@@ -236,3 +236,50 @@ fn socket_paths_that_are_not_ours_are_never_deleted() {
     drop(again);
     let _ = std::fs::remove_dir_all(&vms);
 }
+
+/// Ports plugged one after another each get buffers for their rings: past
+/// what the boot pool holds, a new pool is added (`show buffers`), and a
+/// host behind the last port plugged reaches a host on a boot port. Taking
+/// them out gives their share back: plugging as many again adds no pool.
+#[test]
+fn plugged_ports_get_buffers_past_the_boot_pool() {
+    let _serial = serial();
+    let TwoHosts { sw, a, b: _b, .. } = TwoHosts::start("hb", "192.168.81", &[]);
+    let (rt, ch) = sw.grpc();
+    let mut p = Ports {
+        rt,
+        ports: PortsClient::new(ch),
+    };
+    let taps: Vec<String> = (0..20).map(|i| unique("lhb", &format!("t{i}"))).collect();
+    let plug_all = |p: &mut Ports| {
+        for (i, tap) in taps.iter().enumerate() {
+            let name = format!("Ethernet{}", i + 10);
+            p.add(&name, &format!("tap:{tap}"), "")
+                .unwrap_or_else(|e| panic!("plugging port {} ({tap}): {e}", i + 1));
+        }
+    };
+    plug_all(&mut p);
+    let buffers = sw.show("show buffers");
+    assert!(
+        buffers.contains("lisa_pkts_2"),
+        "20 plugged ports outgrow the boot pool:\n{buffers}"
+    );
+    let last = Host::new(&unique("lisa-hbl", ""));
+    last.take_interface(taps.last().unwrap(), "192.168.81.9/24");
+    assert!(
+        last.ping("192.168.81.1", 3),
+        "a host on the 20th plugged port reaches a boot port's host\n{buffers}"
+    );
+    for i in 0..taps.len() {
+        p.remove(&format!("Ethernet{}", i + 10)).unwrap();
+    }
+    plug_all(&mut p);
+    let again = sw.show("show buffers");
+    let pools = |t: &str| t.lines().filter(|l| l.starts_with("lisa_pkts")).count();
+    assert_eq!(
+        pools(&again),
+        pools(&buffers),
+        "removed ports gave their buffers back:\n{buffers}\n{again}"
+    );
+    drop((last, a));
+}

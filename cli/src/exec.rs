@@ -175,6 +175,7 @@ mod tests {
         assert_eq!(
             words,
             vec![
+                "buffers",
                 "dataplane",
                 "history",
                 "interfaces",

@@ -6,4 +6,5 @@ pub mod events;
 pub mod features;
 pub mod grpc;
 pub mod listen;
+pub mod notify;
 pub mod running;

@@ -15,6 +15,7 @@ pub mod idle;
 pub mod lcore;
 pub mod mbuf;
 pub mod mempool;
+pub mod pool_set;
 pub mod port;
 pub mod shared;
 pub mod snapshot;

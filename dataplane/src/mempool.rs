@@ -7,6 +7,22 @@ use std::ptr::NonNull;
 /// A pool of packet buffers (`rte_pktmbuf_pool_create`).
 pub struct PktPool {
     raw: NonNull<dpdk_sys::rte_mempool>,
+    name: String,
+    size: u32,
+    data_room: u16,
+}
+
+/// What a pool holds and how much of it is out, for `show buffers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// The pool's name (`lisa_pkts`, `lisa_hdrs`, ...).
+    pub name: String,
+    /// Buffers it has.
+    pub size: u32,
+    /// Buffers out of it: in rx rings, in flight, held, queued to send.
+    pub in_use: u32,
+    /// Bytes of data room per buffer (headroom included).
+    pub data_room: u16,
 }
 
 // SAFETY: DPDK mempools are multi-producer/multi-consumer safe; the pointer
@@ -30,7 +46,13 @@ impl PktPool {
         let raw = unsafe {
             dpdk_sys::rte_pktmbuf_pool_create(cname.as_ptr(), count, 256, 0, data_room, -1)
         };
-        NonNull::new(raw).map(|raw| PktPool { raw }).ok_or_else(|| {
+        let pool = |raw| PktPool {
+            raw,
+            name: name.to_string(),
+            size: count,
+            data_room,
+        };
+        NonNull::new(raw).map(pool).ok_or_else(|| {
             DpdkError::last(format!(
                 "rte_pktmbuf_pool_create({name}, {count} x {data_room} B)"
             ))
@@ -42,10 +64,25 @@ impl PktPool {
         self.raw.as_ptr()
     }
 
-    /// Buffers free in the pool right now.
+    /// Buffers free in the pool right now (per-lcore caches included).
     pub fn available(&self) -> u32 {
         // SAFETY: the pool is alive.
         unsafe { dpdk_sys::rte_mempool_avail_count(self.raw.as_ptr()) }
+    }
+
+    /// Buffers it was made with.
+    pub fn size(&self) -> u32 {
+        self.size
+    }
+
+    /// Its name, its size and how much of it is out right now.
+    pub fn usage(&self) -> PoolUsage {
+        PoolUsage {
+            name: self.name.clone(),
+            size: self.size,
+            in_use: self.size.saturating_sub(self.available()),
+            data_room: self.data_room,
+        }
     }
 }
 

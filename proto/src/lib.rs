@@ -6,6 +6,8 @@ pub mod v1 {
     tonic::include_proto!("lisa.v1");
 }
 
+pub mod codec;
+
 /// Protobuf's well-known types (`Any` for `RunningConfig.features`).
 pub use prost_types;
 

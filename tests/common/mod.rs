@@ -73,7 +73,15 @@ impl Lisad {
         let dir =
             std::env::temp_dir().join(format!("lisa-e2e-{}-{}", std::process::id(), rand_suffix()));
         std::fs::create_dir_all(&dir).unwrap();
-        Lisad::start_in(dir, ports, extra)
+        Lisad::start_in(dir, ports, extra, &[])
+    }
+
+    /// As `start`, with `env` added to lisad's environment.
+    pub fn start_with_env(ports: &[(&str, &str)], extra: &[&str], env: &[(&str, &str)]) -> Lisad {
+        let dir =
+            std::env::temp_dir().join(format!("lisa-e2e-{}-{}", std::process::id(), rand_suffix()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Lisad::start_in(dir, ports, extra, env)
     }
 
     /// Starts lisad with ports `Ethernet1..=n`, port i on the tap interface
@@ -97,16 +105,22 @@ impl Lisad {
             "lisad did not stop cleanly"
         );
         let dir = std::mem::take(&mut self.dir);
-        let mut new = Lisad::start_in(dir, ports, extra);
+        let mut new = Lisad::start_in(dir, ports, extra, &[]);
         std::mem::swap(self, &mut new);
         // `new` now holds the stopped one, with no directory to remove.
         new.dir = PathBuf::new();
     }
 
-    fn start_in(dir: PathBuf, ports: &[(&str, &str)], extra: &[&str]) -> Lisad {
+    fn start_in(
+        dir: PathBuf,
+        ports: &[(&str, &str)],
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Lisad {
         let socket = dir.join("lisa.sock");
         let log = dir.join("lisad.log");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_lisad"));
+        cmd.envs(env.iter().copied());
         cmd.arg("--socket").arg(&socket).args(["--memory", "256"]);
         // One worker unless the test asks for more: the other core stays free.
         if !extra.contains(&"--workers") {

@@ -120,6 +120,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let uds = listen::bind_unix(socket, group)?;
+    let refused = ctx.running.startup_errors().0.len();
     let (tx, _) = tokio::sync::broadcast::channel::<()>(1);
     let mut tasks = tokio::task::JoinSet::new();
     let mut rx = tx.subscribe();
@@ -146,6 +147,17 @@ pub async fn serve(
         });
     }
     tracing::info!("gRPC on unix:{}", socket.display());
+    // Forwarding and answering: ready (the workers started before).
+    let status = match refused {
+        0 => "forwarding".to_string(),
+        n => {
+            format!("forwarding; {n} startup-config lines not applied (show startup-config errors)")
+        }
+    };
+    crate::notify::notify(&format!(
+        "READY=1\nSTATUS={status}\nMAINPID={}",
+        std::process::id()
+    ));
     let result = tokio::select! {
         _ = shutdown => Ok(()),
         Some(done) = tasks.join_next() => match done {
@@ -153,6 +165,7 @@ pub async fn serve(
             Err(e) => Err(ServeError::Reflection(format!("server task: {e}"))),
         },
     };
+    crate::notify::notify("STOPPING=1");
     let _ = tx.send(());
     // Graceful shutdown waits for open calls; a client that never hangs up
     // (a Watch stream, say) must not keep the switch from stopping.

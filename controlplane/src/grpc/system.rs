@@ -7,6 +7,7 @@ use lisa_proto::v1::{
     Event, GetDropCountersRequest, GetVersionRequest, GetWorkerCountersRequest, PortCounters,
     Version, WatchRequest, WorkerCounters, WorkerCountersList, WorkerPortCounters,
 };
+use lisa_proto::v1::{BufferPool, BufferPools, GetBufferPoolsRequest};
 use lisa_proto::v1::{
     ClearDataplanePerformanceRequest, ClearDataplanePerformanceResponse, DataplanePerformance,
     GetDataplanePerformanceRequest, NodePerformance, SetIdleSleepRequest, SetIdleSleepResponse,
@@ -125,6 +126,25 @@ impl System for SystemService {
             uptime_seconds: self.0.started.elapsed().as_secs(),
             hostname: hostname(),
         }))
+    }
+
+    async fn get_buffer_pools(
+        &self,
+        _: Request<GetBufferPoolsRequest>,
+    ) -> Result<Response<BufferPools>, Status> {
+        let pools = self
+            .0
+            .dp
+            .buffer_pools()
+            .into_iter()
+            .map(|p| BufferPool {
+                name: p.name,
+                size: p.size,
+                in_use: p.in_use,
+                data_room: u32::from(p.data_room),
+            })
+            .collect();
+        Ok(Response::new(BufferPools { pools }))
     }
 
     async fn get_drop_counters(

@@ -9,14 +9,14 @@ use crate::eal::Eal;
 use crate::error::DpdkError;
 use crate::graph::Pipeline;
 use crate::lcore;
-use crate::mempool::{PktPool, DEFAULT_DATA_ROOM, JUMBO_DATA_ROOM};
-use crate::port::{EthPort, PortKind, PortStats, MAX_PORTS};
+use crate::mempool::{PktPool, PoolUsage, DEFAULT_DATA_ROOM, JUMBO_DATA_ROOM};
+use crate::pool_set::{PoolSet, PoolShare};
+use crate::port::{EthPort, PortKind, PortStats, MAX_PORTS, RING_SIZE};
 use crate::shared::{ForwardingTable, PortFwd, Shared};
 use crate::vlan::{PortMode, VlanSet};
 use crate::wire::MacAddr;
 use crate::worker::{RxQueue, Worker};
 use std::sync::atomic::Ordering;
-use std::sync::OnceLock;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -26,6 +26,22 @@ mod port_hooks;
 pub const DEFAULT_MTU: u16 = 1500;
 /// Largest MTU a port takes (jumbo frames; one buffer holds 9216 bytes).
 pub const MAX_MTU: u16 = 9198;
+/// Buffers of each pool added for ports (and the first pool's room beyond
+/// the boot ports).
+const POOL_CHUNK: u32 = 16 * 1024;
+/// Buffers of a pool kept out of ports' shares: frames in flight, held
+/// for ARP, or cached per lcore.
+const POOL_RESERVE: u32 = 4 * 1024;
+/// The same for the 9 KB pools of af_packet ports.
+const JUMBO_CHUNK: u32 = 8 * 1024;
+/// As `POOL_RESERVE`, for the 9 KB pools.
+const JUMBO_RESERVE: u32 = 2 * 1024;
+
+/// Buffers a port with `queues` rx and tx queues can hold in its rings.
+fn port_buffers(queues: u16) -> u32 {
+    u32::from(queues) * 2 * u32::from(RING_SIZE)
+}
+
 /// How long a port removal waits for the workers to let go of it.
 const GRACE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -118,6 +134,8 @@ pub enum DataplaneError {
 struct PortEntry {
     name: String,
     eth: EthPort,
+    /// The buffers its rings take (given back when it goes).
+    share: PoolShare,
     l2: PortL2,
     /// Features' hooks and detachment (see `port_hooks`).
     hooks: port_hooks::PortHooks,
@@ -169,10 +187,10 @@ pub struct Dataplane {
     shared: Arc<Shared>,
     /// 2 KB buffers: every port's rx queues, except af_packet's. Jumbo
     /// frames from vhost-user arrive as chains of them.
-    pool: PktPool,
+    pool: PoolSet,
     /// 9 KB buffers for af_packet ports, whose driver cannot chain a frame
     /// over several buffers; made when the first such port is added.
-    jumbo_pool: OnceLock<PktPool>,
+    jumbo_pool: PoolSet,
     eal: Eal,
 }
 
@@ -186,11 +204,17 @@ impl Dataplane {
         if lcores.is_empty() {
             return Err(DataplaneError::NoWorkers);
         }
-        // Enough buffers to fill every rx and tx ring of a full switch's
-        // worth of ports, plus per-lcore caches.
-        let mbufs =
-            (16 * 1024 + cfg.ports.len() as u32 * lcores.len() as u32 * 2 * 1024).min(256 * 1024);
-        let pool = PktPool::new("lisa_pkts", mbufs - 1, DEFAULT_DATA_ROOM)?;
+        // Enough buffers to fill the boot ports' rx and tx rings, plus room
+        // for a few more ports; ports plugged later add pools as needed.
+        let mbufs = (POOL_CHUNK + cfg.ports.len() as u32 * port_buffers(lcores.len() as u16))
+            .min(256 * 1024);
+        let pool = PoolSet::new(
+            "lisa_pkts",
+            mbufs - 1,
+            POOL_CHUNK - 1,
+            POOL_RESERVE,
+            DEFAULT_DATA_ROOM,
+        )?;
         let hdr_pool = PktPool::new(
             "lisa_hdrs",
             8 * 1024 - 1,
@@ -216,7 +240,12 @@ impl Dataplane {
             }),
             shared,
             pool,
-            jumbo_pool: OnceLock::new(),
+            jumbo_pool: PoolSet::lazy(
+                "lisa_jumbo",
+                JUMBO_CHUNK - 1,
+                JUMBO_RESERVE,
+                JUMBO_DATA_ROOM,
+            ),
             eal,
         };
         for spec in &cfg.ports {
@@ -321,17 +350,23 @@ impl Dataplane {
         let queues = self.shared.seen.len() as u16;
         let seq = st.next_seq;
         st.next_seq += 1;
-        let pool = match spec.kind {
-            PortKind::AfPacket(_) => self.jumbo_pool()?,
+        let pools = match spec.kind {
+            PortKind::AfPacket(_) => &self.jumbo_pool,
             _ => &self.pool,
         };
-        let eth = EthPort::create(&spec.kind, seq, queues, pool).map_err(|source| {
-            DataplaneError::Port {
-                name: spec.name.clone(),
-                kind: spec.kind.to_string(),
-                source: Box::new(source),
+        let port_error = |source| DataplaneError::Port {
+            name: spec.name.clone(),
+            kind: spec.kind.to_string(),
+            source: Box::new(source),
+        };
+        let share = pools.take(port_buffers(queues)).map_err(port_error)?;
+        let eth = match EthPort::create(&spec.kind, seq, queues, &share.pool) {
+            Ok(eth) => eth,
+            Err(e) => {
+                pools.give_back(&share);
+                return Err(port_error(e));
             }
-        })?;
+        };
         let id = eth.port_id();
         tracing::info!(
             port = %spec.name, kind = %spec.kind, id, driver = %eth.driver(),
@@ -344,6 +379,7 @@ impl Dataplane {
         st.ports.push(PortEntry {
             name: spec.name.clone(),
             eth,
+            share,
             l2: PortL2::default(),
             hooks: Default::default(),
         });
@@ -367,6 +403,11 @@ impl Dataplane {
             l.port_removed(id);
         }
         tracing::info!(port = %entry.name, id, "port removed");
+        let pools = match entry.eth.kind() {
+            PortKind::AfPacket(_) => &self.jumbo_pool,
+            _ => &self.pool,
+        };
+        pools.give_back(&entry.share);
         drop(entry);
         Ok(())
     }
@@ -558,16 +599,16 @@ impl Dataplane {
         WorkerCounters::sum_drops(&self.shared.counters)
     }
 
-    /// The 9 KB buffer pool, made on first use.
-    fn jumbo_pool(&self) -> Result<&PktPool, DataplaneError> {
-        if let Some(p) = self.jumbo_pool.get() {
-            return Ok(p);
-        }
-        let p = PktPool::new("lisa_jumbo", 8 * 1024 - 1, JUMBO_DATA_ROOM)?;
-        Ok(self.jumbo_pool.get_or_init(|| p))
+    /// Every packet buffer pool: what it holds and how much is out.
+    pub fn buffer_pools(&self) -> Vec<PoolUsage> {
+        let mut pools = self.pool.usage();
+        pools.extend(self.jumbo_pool.usage());
+        let sh = &self.shared;
+        pools.extend([&sh.hdr_pool, &sh.ctl_pool, &sh.copy_pool].map(|p| p.usage()));
+        pools
     }
 
-    /// Free buffers in the packet pool.
+    /// Free buffers in the packet pools ports receive into.
     pub fn free_buffers(&self) -> u32 {
         self.pool.available()
     }

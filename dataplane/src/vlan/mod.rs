@@ -24,7 +24,8 @@ pub enum PortMode {
     },
     /// 802.1Q tagged frames for the allowed VLANs; the native VLAN travels untagged.
     Trunk {
-        /// VLAN of untagged frames.
+        /// VLAN of untagged frames; 0 for none (`vlan dot1q tag native`:
+        /// every VLAN leaves tagged and untagged frames are dropped).
         native: u16,
         /// VLANs carried.
         allowed: VlanSet,

@@ -64,6 +64,10 @@ pub struct L2Config {
     pub aging: u32,
     /// Static entries, by (VLAN, MAC).
     pub static_macs: BTreeMap<(u16, MacAddr), String>,
+    /// `vlan dot1q tag native`: trunks tag their native VLAN too and drop
+    /// untagged frames (no double-tagged frame can hop into another VLAN
+    /// through a native VLAN).
+    pub tag_native: bool,
 }
 
 impl Default for L2Config {
@@ -72,6 +76,7 @@ impl Default for L2Config {
             switchports: BTreeMap::new(),
             aging: DEFAULT_AGING,
             static_macs: BTreeMap::new(),
+            tag_native: false,
         }
     }
 }

@@ -10,15 +10,19 @@ use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-/// What the dataplane needs of a port's switchport settings.
-pub fn port_mode(sp: &Switchport) -> PortMode {
+/// What the dataplane needs of port `name`'s switchport settings. With
+/// `vlan dot1q tag native` a trunk has no untagged VLAN (native 0): its
+/// native VLAN leaves tagged like the others, and untagged frames fail the
+/// VLAN filter.
+pub fn port_mode(l2: &L2Config, name: &str) -> PortMode {
+    let sp: Switchport = l2.switchport(name);
     match sp.mode {
         SwitchportMode::Access => PortMode::Access {
             vlan: sp.access_vlan,
         },
         SwitchportMode::Trunk => PortMode::Trunk {
-            native: sp.native_vlan,
-            allowed: sp.allowed.clone(),
+            native: if l2.tag_native { 0 } else { sp.native_vlan },
+            allowed: sp.allowed,
         },
     }
 }
@@ -90,10 +94,7 @@ impl Applier for L2Applier {
         }
         let mut modes = Vec::new();
         for (_, name) in self.dp.port_names() {
-            let (x, y) = (
-                port_mode(&a.switchport(&name)),
-                port_mode(&b.switchport(&name)),
-            );
+            let (x, y) = (port_mode(a, &name), port_mode(b, &name));
             if x != y {
                 modes.push((name, x, y));
             }
@@ -114,7 +115,7 @@ impl Applier for L2Applier {
 /// Pushes a newly plugged port's membership and its static entries.
 pub fn port_added(dp: &Dataplane, fdb: &Fdb, cfg: &Config, name: &str) -> Result<(), String> {
     let l2 = cfg.get::<L2Config>();
-    dp.set_port_mode(name, port_mode(&l2.switchport(name)))
+    dp.set_port_mode(name, port_mode(l2, name))
         .map_err(|e| format!("interface {name}: {e}"))?;
     if let Some(port) = dp.port_id(name) {
         for s in l2.statics().filter(|s| s.interface == name) {

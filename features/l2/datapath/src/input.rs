@@ -23,6 +23,14 @@ pub static NOT_SWITCHING: DropReason = DropReason::new(
     "received on a port that does not switch (a monitor session's destination)",
 );
 
+/// A frame with two VLAN tags, or an 802.1ad service tag: the switch does
+/// no QinQ, and forwarding it would let its inner tag hop VLANs where it
+/// leaves untagged (a trunk's native VLAN).
+pub static STACKED_TAGS: DropReason = DropReason::new(
+    "stacked-tags",
+    "two VLAN tags, or an 802.1ad service tag (no QinQ: the inner tag could hop VLANs)",
+);
+
 /// Why ingress drops a frame: a small code on the fast path, named as a
 /// drop reason only on the drop path (`reason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +41,8 @@ pub enum IngressDrop {
     Malformed,
     /// The VLAN filter.
     VlanFilter,
+    /// Two tags, or a service tag.
+    StackedTags,
 }
 
 impl IngressDrop {
@@ -43,6 +53,7 @@ impl IngressDrop {
             IngressDrop::PortDown => &PORT_DOWN,
             IngressDrop::Malformed => &MALFORMED,
             IngressDrop::VlanFilter => &VLAN_FILTER,
+            IngressDrop::StackedTags => &STACKED_TAGS,
         }
     }
 }
@@ -68,6 +79,9 @@ pub fn ingress(frame: &[u8], pin: &PortFwd, active: &VlanSet) -> Result<Ingress,
     }
     let eth = EthernetFrame::new_checked(frame).map_err(|_| IngressDrop::Malformed)?;
     let (src, tag) = (eth.src(), eth.vlan_tag());
+    if matches!(eth.ethertype(), EtherType::Vlan | EtherType::QinQ) {
+        return Err(IngressDrop::StackedTags);
+    }
     let vlan = classify(&pin.mode, tag, active).ok_or(IngressDrop::VlanFilter)?;
     if !is_station(src) {
         return Err(IngressDrop::Malformed);
@@ -121,8 +135,11 @@ fn is_station(src: MacAddr) -> bool {
 #[inline(always)]
 pub fn plain_vlan(frame: &[u8], pin: &PortFwd) -> Option<u16> {
     let eth = EthernetFrame::new_checked(frame).ok()?;
-    let plain =
-        pin.plain_in != 0 && eth.raw_ethertype() != EtherType::Vlan.raw() && is_station(eth.src());
+    let ethertype = eth.raw_ethertype();
+    let plain = pin.plain_in != 0
+        && ethertype != EtherType::Vlan.raw()
+        && ethertype != EtherType::QinQ.raw()
+        && is_station(eth.src());
     plain.then_some(pin.plain_in)
 }
 
@@ -326,5 +343,43 @@ mod tests {
             (1, false, true),
             "access port, own tag"
         );
+    }
+
+    /// A frame carrying a second tag inside its VLAN's tag, or a service
+    /// tag: on an access port of the trunk's native VLAN it would leave
+    /// the trunk untagged with its inner tag showing (the VLAN hop).
+    #[test]
+    fn stacked_tags_are_dropped() {
+        let mut double = frame(B, A, Some(1));
+        double.splice(16..16, [0x81, 0x00, 0x00, 20]);
+        for port in [access(1), trunk(1, "1,10,20")] {
+            assert_eq!(
+                ingress(&double, &port, &active()),
+                Err(IngressDrop::StackedTags)
+            );
+        }
+        let mut service = frame(B, A, None);
+        service[12..14].copy_from_slice(&[0x88, 0xa8]);
+        let p = access(1).derive(&active());
+        assert_eq!(plain_vlan(&service, &p), None);
+        assert_eq!(
+            ingress(&service, &p, &active()),
+            Err(IngressDrop::StackedTags)
+        );
+    }
+
+    /// `vlan dot1q tag native` gives a trunk native VLAN 0: untagged and
+    /// priority-tagged frames fail the filter, the native VLAN's frames
+    /// come tagged and stay tagged.
+    #[test]
+    fn tagged_native_trunk() {
+        let t = trunk(0, "1,10").derive(&active());
+        assert_eq!(plain_vlan(&frame(B, A, None), &t), None);
+        for f in [frame(B, A, None), frame(B, A, Some(0))] {
+            assert_eq!(ingress(&f, &t, &active()), Err(IngressDrop::VlanFilter));
+        }
+        let i = ingress(&frame(B, A, Some(1)), &t, &active()).unwrap();
+        assert_eq!((i.vlan, i.tagged, i.strip), (1, true, false));
+        assert!(t.mode.tags(1) && t.mode.tags(10));
     }
 }

@@ -79,6 +79,7 @@ fn nodes(p: &mut Pipeline, fdb: &Arc<Fdb>) {
         drops: vec![
             &input::MALFORMED,
             &input::VLAN_FILTER,
+            &input::STACKED_TAGS,
             &input::PORT_DOWN,
             &input::NOT_SWITCHING,
         ],

@@ -162,7 +162,8 @@ fn mac_static(h: ConfigHandler) -> Node<ConfigHandler> {
     )
 }
 
-/// Global-mode commands: `mac address-table aging-time|static` and their `no`.
+/// Global-mode commands: `mac address-table aging-time|static`, `vlan
+/// dot1q tag native`, and their `no`.
 pub fn global_commands() -> Tree {
     let table = |children| {
         kw(
@@ -175,7 +176,28 @@ pub fn global_commands() -> Tree {
             )],
         )
     };
+    let tag_native = || {
+        kw(
+            "vlan",
+            "VLAN commands",
+            vec![kw(
+                "dot1q",
+                "dot1q parameters",
+                vec![kw(
+                    "tag",
+                    "Tag parameters",
+                    vec![kw(
+                        "native",
+                        "Tag native VLAN on trunks (and drop untagged frames there)",
+                        vec![],
+                    )
+                    .runs(tag_native as ConfigHandler)],
+                )],
+            )],
+        )
+    };
     vec![
+        tag_native(),
         table(vec![
             kw(
                 "aging-time",
@@ -193,15 +215,18 @@ pub fn global_commands() -> Tree {
         kw(
             "no",
             "Negate a command or set its defaults",
-            vec![table(vec![
-                kw(
-                    "aging-time",
-                    "Set MAC address table entry maximum age",
-                    vec![],
-                )
-                .runs(aging as ConfigHandler),
-                mac_static(static_mac),
-            ])],
+            vec![
+                tag_native(),
+                table(vec![
+                    kw(
+                        "aging-time",
+                        "Set MAC address table entry maximum age",
+                        vec![],
+                    )
+                    .runs(aging as ConfigHandler),
+                    mac_static(static_mac),
+                ]),
+            ],
         ),
     ]
 }
@@ -258,6 +283,11 @@ fn allowed(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
     each(ctx, change)
 }
 
+fn tag_native(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    ctx.cfg.get_mut::<L2Config>().tag_native = !a.negated();
+    Ok(())
+}
+
 fn aging(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
     ctx.cfg.get_mut::<L2Config>().aging = a.opt("seconds")?.unwrap_or(DEFAULT_AGING);
     Ok(())
@@ -303,6 +333,9 @@ pub fn render_interface(cfg: &Config, name: &str, out: &mut Vec<(u16, String)>) 
 pub fn render(cfg: &Config, out: &mut Rendered) {
     let l2 = cfg.get::<L2Config>();
     let mut s = String::new();
+    if l2.tag_native {
+        s.push_str("vlan dot1q tag native\n");
+    }
     if l2.aging != DEFAULT_AGING {
         let _ = writeln!(s, "mac address-table aging-time {}", l2.aging);
     }

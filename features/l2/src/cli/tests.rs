@@ -66,6 +66,23 @@ fn modes_and_vlans() {
 }
 
 #[test]
+fn tag_native_is_global_and_beside_vlan_ids() {
+    let reg = registry();
+    let c = reg
+        .apply_text(&base(&reg), "vlan dot1q tag native\nvlan 30\n")
+        .unwrap();
+    assert!(c.get::<L2Config>().tag_native);
+    assert!(
+        c.get::<lisa_vlan::VlanDb>().exists(30),
+        "vlan N still works"
+    );
+    assert!(reg.render(&c).contains("vlan dot1q tag native\n"));
+    let c = reg.apply_text(&c, "no vlan dot1q tag native\n").unwrap();
+    assert!(!c.get::<L2Config>().tag_native);
+    assert!(c.get::<lisa_vlan::VlanDb>().exists(30));
+}
+
+#[test]
 fn static_entries_and_their_mistakes() {
     let reg = registry();
     let b = base(&reg);
@@ -123,6 +140,7 @@ proptest! {
     fn render_then_apply_is_identity(
         sps in proptest::collection::vec(switchport(), 3),
         aging in prop_oneof![Just(DEFAULT_AGING), Just(0u32), 10u32..100_000],
+        tag_native in any::<bool>(),
         macs in proptest::collection::vec((1u64..1 << 40, 0usize..3), 0..4),
     ) {
         let reg = registry();
@@ -133,6 +151,7 @@ proptest! {
             l2.edit(n, |s| *s = sp);
         }
         l2.aging = aging;
+        l2.tag_native = tag_native;
         for (m, i) in macs {
             l2.static_macs.insert(([1, 10, 20][i], MacAddr::from_u64((m << 2) & !(1 << 40))), names[i].to_string());
         }

@@ -134,6 +134,9 @@ fn to_proto(p: PortInfo) -> Port {
             tx_dropped: p.counts.tx_dropped,
         }),
         rx_missed: p.driver_stats.rx_missed,
+        rx_errors: p.driver_stats.rx_errors,
+        rx_nombuf: p.driver_stats.rx_nombuf,
+        tx_errors: p.driver_stats.tx_errors,
         port_id: u32::from(p.port_id),
     }
 }

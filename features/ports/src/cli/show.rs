@@ -55,11 +55,18 @@ exec_handler!(fn show_interfaces(ctx, args) {
             "  {} packets input, {} bytes, {} dropped",
             c.rx_packets, c.rx_bytes, c.rx_dropped
         );
+        // The driver's own drops, before the switch saw the frames.
+        let _ = writeln!(
+            out,
+            "  {} input errors, {} overrun, {} no buffer",
+            p.rx_errors, p.rx_missed, p.rx_nombuf
+        );
         let _ = writeln!(
             out,
             "  {} packets output, {} bytes, {} dropped",
             c.tx_packets, c.tx_bytes, c.tx_dropped
         );
+        let _ = writeln!(out, "  {} output errors", p.tx_errors);
     }
     if drops.iter().any(|d| d.packets > 0) {
         out.push_str("Drops:\n");

@@ -1,4 +1,5 @@
-//! EXEC commands of feature `system`: `show version`, the configuration
+//! EXEC commands of feature `system`: `show version`, `show buffers`,
+//! `show dataplane performance`, the configuration
 //! files (`show running-config [interface X]`, `show startup-config [errors]`,
 //! `write memory`, `copy running-config startup-config`, `reload`), and
 //! `clear counters`.
@@ -6,8 +7,9 @@
 use lisa_engine::exec::{api_error, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
 use lisa_proto::v1::{
-    ClearCountersRequest, ClearDataplanePerformanceRequest, GetDataplanePerformanceRequest,
-    GetStartupErrorsRequest, GetVersionRequest, ReloadRequest, SaveConfigRequest,
+    ClearCountersRequest, ClearDataplanePerformanceRequest, GetBufferPoolsRequest,
+    GetDataplanePerformanceRequest, GetStartupErrorsRequest, GetVersionRequest, ReloadRequest,
+    SaveConfigRequest,
 };
 use std::fmt::Write;
 
@@ -58,6 +60,7 @@ pub fn exec_commands() -> Tree {
         ),
         kw("reload", "Reload the startup configuration", vec![]).runs(reload as ExecHandler),
         show(vec![
+            kw("buffers", "Buffer pool statistics", vec![]).runs(show_buffers as ExecHandler),
             performance(show_performance),
             kw(
                 "running-config",
@@ -94,6 +97,34 @@ pub fn exec_commands() -> Tree {
         .runs(write_memory as ExecHandler),
     ]
 }
+
+exec_handler!(fn show_buffers(ctx, args) {
+    let pools = ctx
+        .system()
+        .get_buffer_pools(GetBufferPoolsRequest {})
+        .await
+        .map_err(api_error)?
+        .into_inner()
+        .pools;
+    let mut out = format!(
+        "{:<14} {:>8} {:>8} {:>8} {:>6}  {}\n",
+        "Pool", "Size", "In use", "Free", "Use%", "Buffer bytes"
+    );
+    for p in pools {
+        let pct = u64::from(p.in_use) * 100 / u64::from(p.size.max(1));
+        let _ = writeln!(
+            out,
+            "{:<14} {:>8} {:>8} {:>8} {:>5}%  {}",
+            p.name,
+            p.size,
+            p.in_use,
+            p.size.saturating_sub(p.in_use),
+            pct,
+            p.data_room
+        );
+    }
+    Ok(out)
+});
 
 exec_handler!(fn show_running(ctx, args) {
     // Printed as it streams: a full table is tens of MB.

@@ -36,4 +36,7 @@ pub fn typed_view(reg: &Registry, cfg: &Config, wanted: &Fields, out: &mut Runni
     if wanted.wants("mac_aging_seconds") {
         out.mac_aging_seconds = l2.aging;
     }
+    if wanted.wants("vlan_dot1q_tag_native") {
+        out.vlan_dot1q_tag_native = l2.tag_native;
+    }
 }
