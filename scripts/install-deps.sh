@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(dpdk dpdk-dev libdpdk-dev pkg-config clang libclang-dev protobuf-compiler
+PKGS=(dpdk dpdk-dev libdpdk-dev pkg-config clang libclang-dev protobuf-compiler g++
       iproute2 iputils-ping procps tcpdump python3
       libvirt-daemon-system libvirt-clients qemu-system-x86 busybox-static)
 missing=()
@@ -18,9 +18,10 @@ if ((${#missing[@]})); then
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 # The automation tests' Python tools: grpcio and its reflection client,
-# and ntc-templates (TextFSM) to read swcli's output as IOS tools do.
-if ! python3 -c "import grpc, grpc_reflection, ntc_templates" 2>/dev/null; then
-  pkgs=(grpcio grpcio-reflection protobuf "ntc-templates==9.3.0")
+# ntc-templates (TextFSM) to read swcli's output as IOS tools do, and scapy
+# for the hostile-frame suite's attackers.
+if ! python3 -c "import grpc, grpc_reflection, ntc_templates, scapy" 2>/dev/null; then
+  pkgs=(grpcio grpcio-reflection protobuf "ntc-templates==9.3.0" "scapy==2.6.1")
   python3 -m pip install -q --root-user-action=ignore "${pkgs[@]}" 2>/dev/null \
     || python3 -m pip install -q --break-system-packages "${pkgs[@]}"
 fi
@@ -28,6 +29,11 @@ if ! command -v cargo >/dev/null; then
   [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 fi
 command -v cargo >/dev/null || { echo "cargo (Rust) is required: install it with rustup" >&2; exit 1; }
+# The fuzz targets (scripts/fuzz.sh): cargo-fuzz builds them on stable Rust
+# (no sanitizer); g++ above compiles its libFuzzer.
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --locked
+fi
 
 # Hugepages: build hugepage-setup and make sure ${LISA_HUGEPAGES_MB:-1024} MB are reserved.
 cargo build --release -q -p hugepage-setup

@@ -187,6 +187,12 @@ impl<T: AsRef<[u8]>> Ipv4Packet<T> {
         self.b()[field::FLAGS_FRAG.start] & 0x40 != 0
     }
 
+    /// True for any fragment: more follow, or it is not the first.
+    pub fn is_fragment(&self) -> bool {
+        let b = &self.b()[field::FLAGS_FRAG];
+        u16::from_be_bytes([b[0], b[1]]) & 0x3fff != 0
+    }
+
     /// True for a fragment other than the first.
     pub fn is_later_fragment(&self) -> bool {
         let b = &self.b()[field::FLAGS_FRAG];

@@ -519,6 +519,7 @@ impl routing_server::Routing for RoutingService {
             held_over_limit: load(&c.held_cap),
             resolve_rate_limited: load(&c.resolve_limited),
             inject_full: load(&c.inject_full),
+            ignored: load(&c.ignored),
         };
         Ok(Response::new(ListArpResponse {
             entries,

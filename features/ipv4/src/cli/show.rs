@@ -257,6 +257,7 @@ exec_handler!(fn show_ip_traffic(ctx, args) {
             "  Held for resolution: {} now (at most {}); {} dropped, {} of them over the limit\n",
             "  New neighbors not asked (rate limit): {}\n",
             "  Frames not handed to the workers (queue full): {}\n",
+            "Punted frames ignored (malformed or bogus ARP or IPv4): {}\n",
         ),
         c.icmp_sent,
         c.icmp_rate_limited,
@@ -267,7 +268,8 @@ exec_handler!(fn show_ip_traffic(ctx, args) {
         c.held_dropped,
         c.held_over_limit,
         c.resolve_rate_limited,
-        c.inject_full
+        c.inject_full,
+        c.ignored
     ))
 });
 

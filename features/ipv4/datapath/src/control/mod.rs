@@ -217,6 +217,11 @@ pub struct L3Counters {
     pub resolve_limited: AtomicU64,
     /// Frames not injected: the queue to the workers was full.
     pub inject_full: AtomicU64,
+    /// Punted frames ignored as malformed or bogus: a truncated or
+    /// unsupported ARP or IPv4 header, an ARP that is neither request nor
+    /// reply, an ARP sender with a group address or the SVI's own, a
+    /// fragmented ping to the switch (not reassembled).
+    pub ignored: AtomicU64,
 }
 
 /// Errors changing the routing state.

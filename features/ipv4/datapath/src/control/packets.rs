@@ -7,7 +7,7 @@ use super::*;
 impl L3Control {
     pub(super) fn handle(&self, st: &mut State, p: Punt) {
         let Ok(eth) = EthernetFrame::new_checked(p.m.data()) else {
-            return;
+            return self.ignore();
         };
         let l2 = eth.header_len();
         match (eth.ethertype(), p.why) {
@@ -17,17 +17,23 @@ impl L3Control {
         }
     }
 
+    /// Counts a punted frame dropped as malformed or bogus.
+    fn ignore(&self) {
+        self.counters.ignored.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(super) fn on_arp(&self, st: &mut State, p: &Punt, l2: usize) {
         let Ok(a) = ArpPacket::new_checked(&p.m.data()[l2..]) else {
-            return;
+            return self.ignore();
         };
         let Some(svi) = st.svis.get(&p.vlan).map(|s| s.addr) else {
             return;
         };
         let a = ArpRepr::parse(&a);
         let (sip, smac, tip) = (a.sender_ip, a.sender_mac, a.target_ip);
-        if !smac.is_unicast() || sip == svi.addr {
-            return;
+        let known_op = matches!(a.operation, ArpOperation::Request | ArpOperation::Reply);
+        if !known_op || !smac.is_unicast() || sip == svi.addr {
+            return self.ignore();
         }
         let now = Instant::now();
         if svi.contains(sip) && !sip.is_unspecified() {
@@ -51,23 +57,26 @@ impl L3Control {
     }
 
     pub(super) fn on_ipv4(&self, st: &mut State, mut p: Punt, l2: usize, why: PuntReason) {
-        let (src, dst, hl, proto, later_fragment) = {
+        let (src, dst, hl, proto, fragment) = {
             let Ok(ip) = Ipv4Packet::new_checked(&p.m.data()[l2..]) else {
-                return;
+                return self.ignore();
             };
             (
                 ip.src(),
                 ip.dst(),
                 ip.header_len(),
                 ip.protocol(),
-                ip.is_later_fragment(),
+                ip.is_fragment(),
             )
         };
-        let _ = later_fragment;
         match why {
             PuntReason::ForUs => {
                 if proto != IpProtocol::Icmp {
                     return;
+                }
+                if fragment {
+                    // Not reassembled: a piece of a ping gets no answer.
+                    return self.ignore();
                 }
                 let reply = {
                     let ip = Ipv4Packet::new_checked(&p.m.data()[l2..]).expect("checked above");
