@@ -45,6 +45,10 @@ struct Args {
     /// The startup-config file (default /etc/lisa/startup-config, or the config's).
     #[arg(long, value_name = "PATH")]
     startup_config: Option<PathBuf>,
+    /// Where ports plugged over the API keep their vhost-user sockets
+    /// (default /run/lisa/vhost, or the config's; "" = anywhere).
+    #[arg(long, value_name = "DIR", env = "LISA_VHOST_DIR")]
+    vhost_dir: Option<PathBuf>,
     /// CPU of the main lcore (control plane).
     #[arg(long, value_name = "CPU")]
     main_core: Option<usize>,
@@ -81,6 +85,9 @@ fn boot_config(args: &Args) -> Result<BootConfig> {
     cfg.ports.extend(args.ports.iter().cloned());
     if let Some(s) = &args.socket {
         cfg.control.socket = s.clone();
+    }
+    if let Some(d) = &args.vhost_dir {
+        cfg.control.vhost_dir = d.clone();
     }
     if let Some(p) = &args.startup_config {
         cfg.control.startup_config = p.clone();
@@ -222,6 +229,7 @@ fn run(args: Args) -> Result<()> {
         ),
         running,
         perf_base: Default::default(),
+        vhost_dir: Some(cfg.control.vhost_dir.clone()).filter(|d| !d.as_os_str().is_empty()),
     };
     let served = serve(ctx, &cfg, events, tasks);
     // Every other holder of the dataplane went with the runtime.

@@ -283,3 +283,53 @@ fn plugged_ports_get_buffers_past_the_boot_pool() {
     );
     drop((last, a));
 }
+
+/// With `--vhost-dir`, a port plugged over the API keeps its vhost-user
+/// socket directly in that directory: elsewhere (a subdirectory, `..`, a
+/// symbolic link, another VM's directory) it is refused with
+/// INVALID_ARGUMENT and nothing is created or deleted; pcap ports, which
+/// read and write files, are refused over the API.
+#[test]
+fn api_vhost_sockets_stay_in_the_socket_directory() {
+    let _serial = serial();
+    let dir = std::env::temp_dir().join(format!("lisa-vhostdir-{}", std::process::id()));
+    let vhost = dir.join("vhost");
+    std::fs::create_dir_all(vhost.join("sub")).unwrap();
+    let vhost_arg = vhost.display().to_string();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &["--vhost-dir", &vhost_arg]);
+    let (rt, ch) = sw.grpc();
+    let mut p = Ports {
+        rt,
+        ports: PortsClient::new(ch),
+    };
+    let victim = dir.join("precious");
+    std::fs::write(&victim, "keep me").unwrap();
+    std::os::unix::fs::symlink(&victim, vhost.join("link.sock")).unwrap();
+    for path in [
+        victim.clone(),
+        vhost.join("sub/vm.sock"),
+        vhost.join("../vm.sock"),
+        vhost.join("link.sock"),
+    ] {
+        let e = p
+            .add("Vhost5", &format!("vhost-server:{}", path.display()), "")
+            .unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument, "{}: {e:?}", path.display());
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    let pcap = format!("pcap:{0},{0}", victim.display());
+    assert_eq!(
+        p.add("Vhost5", &pcap, "").unwrap_err().code(),
+        Code::InvalidArgument
+    );
+    let inside = vhost.join("vm.sock");
+    p.add(
+        "Vhost5",
+        &format!("vhost-server:{}", inside.display()),
+        "vm",
+    )
+    .expect("a socket directly in the directory");
+    assert!(inside.exists());
+    drop(sw);
+    let _ = std::fs::remove_dir_all(&dir);
+}

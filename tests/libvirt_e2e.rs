@@ -250,7 +250,12 @@ impl E2e {
             std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o777)).unwrap();
         }
         let tap = unique("lve", "");
-        let sw = Lisad::start(&[("Ethernet1", &format!("tap:{tap}"))], &[]);
+        // As in production: API-plugged sockets only in the hook's directory.
+        let vhost_arg = vhost.display().to_string();
+        let sw = Lisad::start(
+            &[("Ethernet1", &format!("tap:{tap}"))],
+            &["--vhost-dir", &vhost_arg],
+        );
         sw.configure(&[
             "vlan 10,20",
             "interface Ethernet1",
@@ -610,7 +615,11 @@ fn check_a_client_mode_nic_attached_by_the_hook_reaches_the_svi(e: &E2e) -> Stri
 fn check_a_lisad_restart_under_the_guest(e: &mut E2e) {
     e.sw.swcli(&["write memory"]);
     let before = e.console_count("eth0 ping 192.168.77.1 ok");
-    e.sw.restart(&[("Ethernet1", &format!("tap:{}", e.tap))], &[]);
+    let vhost_arg = e.vhost.display().to_string();
+    e.sw.restart(
+        &[("Ethernet1", &format!("tap:{}", e.tap))],
+        &["--vhost-dir", &vhost_arg],
+    );
     e.give_the_host_its_tap();
     e.stage("lisad restarted");
     assert!(

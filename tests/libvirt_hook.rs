@@ -156,7 +156,9 @@ fn check_saved_config_wins_over_metadata(sw: &Lisad, dir: &Path, client: &str) {
 fn hook_plugs_and_unplugs_with_vlan_intent() {
     let _serial = serial();
     let dir = vhost_dir();
-    let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
+    // As in production: API-plugged sockets only in the hook's directory.
+    let dir_arg = dir.display().to_string();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &["--vhost-dir", &dir_arg]);
     sw.configure(&["vlan 10,20"]);
     let client = domain("vm-client.xml", &dir);
     check_a_client_mode_nic_is_plugged_with_access_intent(&sw, &dir, &client);

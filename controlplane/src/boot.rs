@@ -20,6 +20,9 @@ pub const DEFAULT_STARTUP_CONFIG: &str = "/etc/lisa/startup-config";
 
 /// Default path of the control socket.
 pub const DEFAULT_SOCKET: &str = "/run/lisa/lisa.sock";
+/// Where ports plugged over the API keep their vhost-user sockets (the
+/// libvirt hook's `--dir` default too).
+pub const DEFAULT_VHOST_DIR: &str = "/run/lisa/vhost";
 
 /// The whole boot config.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,6 +92,11 @@ pub struct ControlConfig {
     /// The startup-config file (IOS text), loaded at boot and written by
     /// `write memory`.
     pub startup_config: PathBuf,
+    /// The directory where ports plugged over the API (`Ports.AddPort`)
+    /// may have their vhost-user sockets (directly in it, compared as real
+    /// paths); empty = anywhere. Ports of the boot config and `--port` are
+    /// the operator's and may be anywhere.
+    pub vhost_dir: PathBuf,
 }
 
 impl Default for ControlConfig {
@@ -98,6 +106,7 @@ impl Default for ControlConfig {
             socket_group: String::new(),
             tcp: String::new(),
             startup_config: PathBuf::from(DEFAULT_STARTUP_CONFIG),
+            vhost_dir: PathBuf::from(DEFAULT_VHOST_DIR),
         }
     }
 }

@@ -8,3 +8,4 @@ pub mod grpc;
 pub mod listen;
 pub mod notify;
 pub mod running;
+pub mod vhost_dir;

@@ -132,6 +132,11 @@ impl Lisad {
         if !extra.contains(&"--startup-config") {
             cmd.arg("--startup-config").arg(dir.join("startup-config"));
         }
+        // vhost-user sockets of ports plugged over the API anywhere, unless
+        // the test confines them as a real switch does.
+        if !extra.contains(&"--vhost-dir") {
+            cmd.args(["--vhost-dir", ""]);
+        }
         cmd.args(extra);
         let logf = std::fs::File::create(&log).unwrap();
         cmd.stdout(logf.try_clone().unwrap())

@@ -65,10 +65,34 @@ pub fn is_svi(name: &str) -> bool {
     matches!(svi_vlan(name), Some(Ok(_)))
 }
 
-/// Resolves an interface name as typed (`e1`, `ethernet1`, `vlan10`) to
-/// its canonical name, matching its letters against the types of `names`
-/// (and `Vlan`): an exact type wins, then a unique prefix; an unknown type
-/// is kept as typed.
+/// IOS interface types a configuration may name before such a port is
+/// plugged, in the order IOS prefers them when an abbreviation fits several
+/// (`f` is FastEthernet, `t` TenGigabitEthernet).
+pub const KNOWN_INTERFACE_TYPES: [&str; 11] = [
+    "Ethernet",
+    "FastEthernet",
+    "GigabitEthernet",
+    "TenGigabitEthernet",
+    "TwoGigabitEthernet",
+    "TwentyFiveGigE",
+    "FiveGigabitEthernet",
+    "FortyGigabitEthernet",
+    "HundredGigE",
+    "Vhost",
+    "Vlan",
+];
+
+/// How many of `KNOWN_INTERFACE_TYPES` come first and are Ethernet types.
+const ETHERNET_TYPES: usize = 9;
+
+/// Resolves an interface name as typed (`e1`, `ethernet1`, `gi0/1`,
+/// `vlan10`) to its canonical name, matching its letters against the types
+/// of `names` and the IOS types (`KNOWN_INTERFACE_TYPES`): an exact type
+/// wins, then a unique prefix, then (among Ethernet types only) IOS's
+/// order. An unknown type is kept, capitalised (`xe5` is `Xe5`): IOS types
+/// resolve the same whatever was named before, and a rendered
+/// configuration (names in sorted order, a type before its longer
+/// relatives) reads back as it was.
 pub fn resolve_interface<'a>(
     names: impl Iterator<Item = &'a str>,
     typed: &str,
@@ -79,22 +103,96 @@ pub fn resolve_interface<'a>(
         .take_while(|c| c.is_ascii_alphabetic())
         .count();
     let (ty, rest) = typed.split_at(letters);
-    let mut types: Vec<&str> = names.map(stem).collect();
-    types.push("Vlan");
-    types.sort_unstable();
-    types.dedup();
-    if let Some(exact) = types.iter().find(|t| t.eq_ignore_ascii_case(ty)) {
+    let mut existing: Vec<&str> = names.map(stem).filter(|t| !t.is_empty()).collect();
+    existing.sort_unstable();
+    existing.dedup();
+    let all = || existing.iter().copied().chain(KNOWN_INTERFACE_TYPES);
+    if let Some(exact) = all().find(|t| t.eq_ignore_ascii_case(ty)) {
         return Ok(format!("{exact}{rest}"));
     }
     let lower = ty.to_ascii_lowercase();
-    let fits: Vec<&&str> = types
-        .iter()
-        .filter(|t| t.to_ascii_lowercase().starts_with(&lower))
-        .collect();
-    match fits.as_slice() {
-        [one] => Ok(format!("{one}{rest}")),
-        [] => Ok(typed.to_string()),
-        _ => Err(format!("Ambiguous interface name {typed}")),
+    let fits = |t: &&str| !lower.is_empty() && t.to_ascii_lowercase().starts_with(&lower);
+    let mut fitting: Vec<&str> = all().filter(fits).collect();
+    fitting.sort_unstable();
+    fitting.dedup();
+    match fitting.as_slice() {
+        [one] => return Ok(format!("{one}{rest}")),
+        [] => return Ok(format!("{}{rest}", capitalised(ty))),
+        _ => {}
+    }
+    // Among Ethernet types only, IOS's order decides (`f` is FastEthernet).
+    let ethernets = &KNOWN_INTERFACE_TYPES[..ETHERNET_TYPES];
+    if fitting.iter().all(|t| ethernets.contains(t)) {
+        if let Some(first) = ethernets.iter().find(|t| fits(t)) {
+            return Ok(format!("{first}{rest}"));
+        }
+    }
+    Err(format!("Ambiguous interface name {typed}"))
+}
+
+/// `ty` with its first letter upper case and the others lower case.
+fn capitalised(ty: &str) -> String {
+    let mut out = ty.to_ascii_lowercase();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    out
+}
+
+#[cfg(test)]
+mod interface_name_tests {
+    use super::*;
+
+    fn resolve(names: &[&str], typed: &str) -> Result<String, String> {
+        resolve_interface(names.iter().copied(), typed)
+    }
+
+    #[test]
+    fn abbreviations_resolve_to_ports_and_ios_types() {
+        let ports = ["Ethernet1", "Ethernet2", "Vhost1"];
+        assert_eq!(resolve(&ports, "e1").unwrap(), "Ethernet1");
+        assert_eq!(resolve(&ports, "ETHERNET7").unwrap(), "Ethernet7");
+        assert_eq!(resolve(&ports, "vh3").unwrap(), "Vhost3");
+        assert_eq!(resolve(&ports, "vl10").unwrap(), "Vlan10");
+        assert_eq!(resolve(&ports, "gi0/1").unwrap(), "GigabitEthernet0/1");
+        assert_eq!(resolve(&ports, "gig0/0").unwrap(), "GigabitEthernet0/0");
+        assert_eq!(resolve(&ports, "fa0/1").unwrap(), "FastEthernet0/1");
+        assert_eq!(resolve(&ports, "f0/1").unwrap(), "FastEthernet0/1");
+        assert_eq!(
+            resolve(&ports, "te1/0/1").unwrap(),
+            "TenGigabitEthernet1/0/1"
+        );
+        assert!(resolve(&ports, "v1").unwrap_err().contains("Ambiguous"));
+    }
+
+    #[test]
+    fn unknown_types_are_kept_capitalised() {
+        assert_eq!(resolve(&[], "xe5").unwrap(), "Xe5");
+        assert_eq!(resolve(&["Xe5"], "XE6").unwrap(), "Xe6");
+        assert_eq!(resolve(&["Uplink1"], "up2").unwrap(), "Uplink2");
+    }
+
+    /// The fuzzer's find: `gig0/0` named before `GigabitEthernet0/1` stayed
+    /// `gig0/0`, which sorted after it when rendered and then read back as
+    /// `GigabitEthernet0/0`. IOS types resolve the same whatever came
+    /// before; canonical names read back in sorted order resolve to
+    /// themselves.
+    #[test]
+    fn the_answer_does_not_depend_on_what_came_before() {
+        for typed in ["gig0/0", "Gigx1", "t1/1", "fa0/2"] {
+            let alone = resolve(&[], typed);
+            let after = resolve(&["GigabitEthernet0/1", "Xethernet1"], typed);
+            assert_eq!(alone, after, "{typed}");
+        }
+        let mut canonical: Vec<String> = ["xethernet1", "xe5", "gig0/0", "Gigx1", "e2"]
+            .iter()
+            .map(|t| resolve(&[], t).unwrap())
+            .collect();
+        canonical.sort();
+        for (i, name) in canonical.iter().enumerate() {
+            let before: Vec<&str> = canonical[..i].iter().map(String::as_str).collect();
+            assert_eq!(&resolve(&before, name).unwrap(), name);
+        }
     }
 }
 

@@ -51,6 +51,9 @@ pub struct SwitchContext {
     pub running: Arc<Running>,
     /// Where `clear dataplane performance` last left the node counts.
     pub perf_base: Arc<std::sync::Mutex<PerfBase>>,
+    /// Where ports plugged over the API keep their vhost-user sockets
+    /// (`control.vhost_dir`); None = anywhere.
+    pub vhost_dir: Option<std::path::PathBuf>,
 }
 
 /// The node counts at the last `clear dataplane performance`.

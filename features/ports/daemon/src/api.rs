@@ -43,6 +43,8 @@ impl Ports for PortsService {
             .kind
             .parse()
             .map_err(|e: PortKindError| Status::invalid_argument(e.to_string()))?;
+        controlplane::vhost_dir::check_api_port(&kind, self.0.vhost_dir.as_deref())
+            .map_err(Status::invalid_argument)?;
         let ctx = self.0.clone();
         controlplane::grpc::blocking(move || {
             let name = req.name;
