@@ -48,7 +48,7 @@ struct Args {
     /// Where ports plugged over the API keep their vhost-user sockets
     /// (default /run/lisa/vhost, or the config's; "" = anywhere).
     #[arg(long, value_name = "DIR", env = "LISA_VHOST_DIR")]
-    vhost_dir: Option<PathBuf>,
+    vhost_dir: Option<String>,
     /// CPU of the main lcore (control plane).
     #[arg(long, value_name = "CPU")]
     main_core: Option<usize>,
@@ -87,7 +87,7 @@ fn boot_config(args: &Args) -> Result<BootConfig> {
         cfg.control.socket = s.clone();
     }
     if let Some(d) = &args.vhost_dir {
-        cfg.control.vhost_dir = d.clone();
+        cfg.control.vhost_dir = PathBuf::from(d);
     }
     if let Some(p) = &args.startup_config {
         cfg.control.startup_config = p.clone();

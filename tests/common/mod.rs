@@ -111,6 +111,25 @@ impl Lisad {
         new.dir = PathBuf::new();
     }
 
+    /// Kills this lisad with SIGKILL (no cleanup: its sockets stay behind)
+    /// and waits for it to die.
+    pub fn sigkill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts a new lisad in the place of this dead one (`sigkill`): the
+    /// same control socket and startup-config.
+    pub fn start_again(&mut self, ports: &[(&str, &str)], extra: &[&str]) {
+        assert!(self.child.is_none(), "lisad is still running");
+        let dir = std::mem::take(&mut self.dir);
+        let mut new = Lisad::start_in(dir, ports, extra, &[]);
+        std::mem::swap(self, &mut new);
+        new.dir = PathBuf::new();
+    }
+
     fn start_in(
         dir: PathBuf,
         ports: &[(&str, &str)],
@@ -121,7 +140,10 @@ impl Lisad {
         let log = dir.join("lisad.log");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_lisad"));
         cmd.envs(env.iter().copied());
-        cmd.arg("--socket").arg(&socket).args(["--memory", "256"]);
+        cmd.arg("--socket").arg(&socket);
+        if !extra.contains(&"--memory") {
+            cmd.args(["--memory", "256"]);
+        }
         // One worker unless the test asks for more: the other core stays free.
         if !extra.contains(&"--workers") {
             cmd.args(["--workers", "1"]);
