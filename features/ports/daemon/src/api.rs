@@ -139,6 +139,8 @@ fn to_proto(p: PortInfo) -> Port {
         rx_errors: p.driver_stats.rx_errors,
         rx_nombuf: p.driver_stats.rx_nombuf,
         tx_errors: p.driver_stats.tx_errors,
+        driver_rx_packets: p.driver_stats.rx_packets,
+        driver_tx_packets: p.driver_stats.tx_packets,
         port_id: u32::from(p.port_id),
     }
 }
