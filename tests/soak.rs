@@ -157,7 +157,7 @@ fn soak_traffic_churn_and_overflow() {
         rounds += 1;
         // A tap and a vhost-user port plugged and unplugged.
         let name = "Ethernet9".to_string();
-        let kind = if rounds % 2 == 0 {
+        let kind = if rounds.is_multiple_of(2) {
             format!("tap:{}", unique("lsx", &rounds.to_string()))
         } else {
             format!("vhost-server:{}/vm{}.sock", vhost_arg, rounds % 7)
@@ -194,7 +194,7 @@ fn soak_traffic_churn_and_overflow() {
         .unwrap_or_else(|e| panic!("round {rounds}: {e:?}"));
         rt.block_on(ports_api.remove_port(RemovePortRequest { name, force: true }))
             .unwrap_or_else(|e| panic!("round {rounds}: unplugging: {e:?}"));
-        if rounds % 20 == 0 {
+        if rounds.is_multiple_of(20) {
             eprintln!(
                 "soak: {:>4} s, {rounds} rounds, {} buffers in use, {} fds, {} KB",
                 start.elapsed().as_secs(),
@@ -233,7 +233,7 @@ fn soak_traffic_churn_and_overflow() {
         .ports;
     let mut rx_dropped = 0;
     for p in &list {
-        let c = p.counters.clone().unwrap_or_default();
+        let c = p.counters.unwrap_or_default();
         eprintln!(
             "soak: {}: rx {} (dropped {}), tx {} (dropped {}); driver: rx {} tx {} missed {} errors {} nombuf {}",
             p.name,

@@ -89,10 +89,11 @@ const ETHERNET_TYPES: usize = 9;
 /// `vlan10`) to its canonical name, matching its letters against the types
 /// of `names` and the IOS types (`KNOWN_INTERFACE_TYPES`): an exact type
 /// wins, then a unique prefix, then (among Ethernet types only) IOS's
-/// order. An unknown type is kept, capitalised (`xe5` is `Xe5`): IOS types
-/// resolve the same whatever was named before, and a rendered
-/// configuration (names in sorted order, a type before its longer
-/// relatives) reads back as it was.
+/// order; other types only by an abbreviation in their own case. An
+/// unknown type is kept as typed (a port not plugged yet, `vmnet3`): IOS
+/// types resolve the same whatever was named before, and a rendered
+/// configuration (names in sorted order, a name before the longer names it
+/// abbreviates) reads back as it was.
 pub fn resolve_interface<'a>(
     names: impl Iterator<Item = &'a str>,
     typed: &str,
@@ -111,13 +112,23 @@ pub fn resolve_interface<'a>(
         return Ok(format!("{exact}{rest}"));
     }
     let lower = ty.to_ascii_lowercase();
-    let fits = |t: &&str| !lower.is_empty() && t.to_ascii_lowercase().starts_with(&lower);
+    // IOS types take any case (`GI0/1`); other types (port names such as
+    // libvirt's `vmnet1`) only abbreviations in their own case, so that a
+    // name kept as typed always sorts before the names it abbreviates.
+    let fits = |t: &&str| {
+        !lower.is_empty()
+            && if KNOWN_INTERFACE_TYPES.contains(t) {
+                t.to_ascii_lowercase().starts_with(&lower)
+            } else {
+                t.starts_with(ty)
+            }
+    };
     let mut fitting: Vec<&str> = all().filter(fits).collect();
     fitting.sort_unstable();
     fitting.dedup();
     match fitting.as_slice() {
         [one] => return Ok(format!("{one}{rest}")),
-        [] => return Ok(format!("{}{rest}", capitalised(ty))),
+        [] => return Ok(typed.to_string()),
         _ => {}
     }
     // Among Ethernet types only, IOS's order decides (`f` is FastEthernet).
@@ -128,15 +139,6 @@ pub fn resolve_interface<'a>(
         }
     }
     Err(format!("Ambiguous interface name {typed}"))
-}
-
-/// `ty` with its first letter upper case and the others lower case.
-fn capitalised(ty: &str) -> String {
-    let mut out = ty.to_ascii_lowercase();
-    if let Some(first) = out.get_mut(..1) {
-        first.make_ascii_uppercase();
-    }
-    out
 }
 
 #[cfg(test)]
@@ -166,10 +168,16 @@ mod interface_name_tests {
     }
 
     #[test]
-    fn unknown_types_are_kept_capitalised() {
-        assert_eq!(resolve(&[], "xe5").unwrap(), "Xe5");
-        assert_eq!(resolve(&["Xe5"], "XE6").unwrap(), "Xe6");
-        assert_eq!(resolve(&["Uplink1"], "up2").unwrap(), "Uplink2");
+    fn other_types_are_kept_as_typed_and_abbreviated_in_their_case() {
+        assert_eq!(resolve(&[], "vmnet1").unwrap(), "vmnet1");
+        assert_eq!(resolve(&["vmnet1"], "vm2").unwrap(), "vmnet2");
+        assert_eq!(
+            resolve(&["Xe5"], "XE6").unwrap(),
+            "Xe6",
+            "exact in any case"
+        );
+        assert_eq!(resolve(&["Uplink1"], "up2").unwrap(), "up2");
+        assert_eq!(resolve(&["Uplink1"], "Up2").unwrap(), "Uplink2");
     }
 
     /// The fuzzer's find: `gig0/0` named before `GigabitEthernet0/1` stayed
