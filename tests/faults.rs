@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{serial, unique, wait_until, Host, Lisad, TwoHosts, VirtioPeer};
+use common::{rss_kb, serial, unique, wait_until, Host, Lisad, TwoHosts, VirtioPeer};
 use lisa_proto::v1::{
     config_client::ConfigClient, ports_client::PortsClient, AddPortRequest,
     GetRunningConfigRequest, ListPortsRequest,
@@ -289,16 +289,6 @@ fn write_memory_to_a_full_or_read_only_disk_keeps_the_old_file() {
     drop(sw);
     let _ = Command::new("umount").arg(&dir).output();
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// lisad's resident memory, KB.
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap()
 }
 
 /// Clients that ask for a big answer and never read it: lisad's memory

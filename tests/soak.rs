@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{serial, unique, wait_until, Host, Lisad};
+use common::{rss_kb, serial, unique, wait_until, Host, Lisad};
 use lisa_proto::v1::{
     config_client::ConfigClient, ports_client::PortsClient, system_client::SystemClient,
     AddPortRequest, ApplyConfigRequest, GetBufferPoolsRequest, GetDropCountersRequest,
@@ -52,16 +52,6 @@ fn fds(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd"))
         .unwrap()
         .count()
-}
-
-/// Resident memory of `pid`, KB.
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap()
 }
 
 #[test]
