@@ -103,9 +103,4 @@ impl PoolSet {
     pub fn usage(&self) -> Vec<PoolUsage> {
         self.pools().iter().map(|(p, _)| p.usage()).collect()
     }
-
-    /// Buffers free in every pool together.
-    pub fn available(&self) -> u32 {
-        self.pools().iter().map(|(p, _)| p.available()).sum()
-    }
 }

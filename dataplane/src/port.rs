@@ -12,7 +12,6 @@ use std::str::FromStr;
 pub const MAX_PORTS: usize = dpdk_sys::RTE_MAX_ETHPORTS as usize;
 
 /// Descriptors per rx and tx queue.
-/// Descriptors of every rx and tx ring.
 pub const RING_SIZE: u16 = 1024;
 
 /// What a port is plugged into. The text form `KIND:ARG` is the one

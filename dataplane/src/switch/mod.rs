@@ -350,10 +350,7 @@ impl Dataplane {
         let queues = self.shared.seen.len() as u16;
         let seq = st.next_seq;
         st.next_seq += 1;
-        let pools = match spec.kind {
-            PortKind::AfPacket(_) => &self.jumbo_pool,
-            _ => &self.pool,
-        };
+        let pools = self.pools_for(&spec.kind);
         let port_error = |source| DataplaneError::Port {
             name: spec.name.clone(),
             kind: spec.kind.to_string(),
@@ -403,11 +400,7 @@ impl Dataplane {
             l.port_removed(id);
         }
         tracing::info!(port = %entry.name, id, "port removed");
-        let pools = match entry.eth.kind() {
-            PortKind::AfPacket(_) => &self.jumbo_pool,
-            _ => &self.pool,
-        };
-        pools.give_back(&entry.share);
+        self.pools_for(entry.eth.kind()).give_back(&entry.share);
         drop(entry);
         Ok(())
     }
@@ -608,9 +601,14 @@ impl Dataplane {
         pools
     }
 
-    /// Free buffers in the packet pools ports receive into.
-    pub fn free_buffers(&self) -> u32 {
-        self.pool.available()
+    /// The pools a port of `kind` receives into: 9 KB buffers for
+    /// af_packet (its driver cannot chain a frame over buffers), 2 KB for
+    /// the others.
+    fn pools_for(&self, kind: &PortKind) -> &PoolSet {
+        match kind {
+            PortKind::AfPacket(_) => &self.jumbo_pool,
+            _ => &self.pool,
+        }
     }
 
     /// Stops the workers, closes the ports and releases DPDK.
