@@ -12,12 +12,10 @@ import struct
 import sys
 import time
 
-ETH_P_ALL = 0x0003
+from rawsock import open_sniffer, recv_frame
+
 ETH_P_ARP = 0x0806
 ETH_P_8021Q = 0x8100
-SOL_PACKET = 263
-PACKET_AUXDATA = 8
-TP_STATUS_VLAN_VALID = 0x10
 
 
 def main():
@@ -29,9 +27,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=2.0)
     a = ap.parse_args()
 
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-    s.bind((a.iface, 0))
-    s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+    s = open_sniffer(a.iface)
     src_mac = s.getsockname()[4][:6]
     arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, src_mac, socket.inet_aton(a.src_ip),
                       b"\0" * 6, socket.inet_aton(a.target_ip))
@@ -49,15 +45,9 @@ def main():
             s.send(frame)
             next_send = time.time() + 0.5
         try:
-            data, anc, _, _ = s.recvmsg(2048, socket.CMSG_SPACE(32))
+            data, vid = recv_frame(s, 2048)
         except socket.timeout:
             continue
-        vid = None
-        for level, typ, cdata in anc:
-            if level == SOL_PACKET and typ == PACKET_AUXDATA and len(cdata) >= 20:
-                status, _, _, _, _, tci = struct.unpack("IIIHHH", cdata[:18])
-                if status & TP_STATUS_VLAN_VALID:
-                    vid = tci & 0x0FFF
         if data[6:12] == src_mac:
             continue  # our own frame
         etype = struct.unpack("!H", data[12:14])[0]

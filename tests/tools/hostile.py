@@ -24,16 +24,10 @@ import time
 
 from scapy.all import ARP, ICMP, IP, UDP, Dot1AD, Dot1Q, Ether, Raw, conf
 
+from rawsock import open_sniffer, recv_frame
+
 conf.verb = 0
 BCAST = "ff:ff:ff:ff:ff:ff"
-ETH_P_ALL = 0x0003
-SOL_PACKET = 263
-PACKET_AUXDATA = 8
-TP_STATUS_VLAN_VALID = 0x10
-
-
-def ip_bytes(pkt):
-    return bytes(pkt)
 
 
 def bad_ipv4(a, me):
@@ -113,7 +107,7 @@ def frames(cls, a, me):
         eth = Ether(src=me, dst=BCAST)
         truncated = bytes(eth / ARP(op=1, hwsrc=me, psrc="10.66.10.66", pdst=svi))[:14 + 20]
         return [
-            truncated.ljust(60, b"\x00")[:34],
+            truncated,
             # A sender claiming the SVI's own address (gratuitous).
             bytes(eth / ARP(op=2, hwsrc=me, psrc=svi, pdst=svi)),
             # A group sender MAC inside the ARP body.
@@ -155,24 +149,15 @@ def send(a):
 
 
 def sniff(a):
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-    s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
-    s.bind((a.iface, 0))
+    s = open_sniffer(a.iface)
     s.settimeout(0.2)
     seen = collections.Counter()
     end = time.time() + a.seconds
     while time.time() < end:
         try:
-            data, anc, _, _ = s.recvmsg(65535, socket.CMSG_LEN(64))
+            data, vid = recv_frame(s)
         except socket.timeout:
             continue
-        vid = None
-        for level, kind, cdata in anc:
-            if level == SOL_PACKET and kind == PACKET_AUXDATA:
-                status = struct.unpack_from("I", cdata, 0)[0]
-                tci = struct.unpack_from("H", cdata, 16)[0]
-                if status & TP_STATUS_VLAN_VALID:
-                    vid = tci & 0xFFF
         et = struct.unpack_from("!H", data, 12)[0] if len(data) >= 14 else 0
         if vid is None and et == 0x8100 and len(data) >= 18:
             vid = struct.unpack_from("!H", data, 14)[0] & 0xFFF
