@@ -101,9 +101,7 @@ fn sigkill_under_traffic_then_restart() {
     let tap_new = tap_srv;
     let _new_peer = VirtioPeer::start(&srv_sock, false, &tap_new);
     assert!(
-        wait_until(Duration::from_secs(15), || sw
-            .show("show interfaces Vhost2")
-            .contains("Vhost2 is up")),
+        sw.port_becomes("Vhost2", "up", 15),
         "{}",
         sw.show("show interfaces")
     );
@@ -128,9 +126,7 @@ fn a_dying_peer_takes_down_only_its_port() {
     );
     let tap_vm = unique("lfp", "");
     let peer = VirtioPeer::start(&sock, false, &tap_vm);
-    assert!(wait_until(Duration::from_secs(15), || sw
-        .show("show interfaces Vhost1")
-        .contains("Vhost1 is up")));
+    assert!(sw.port_becomes("Vhost1", "up", 15));
     let pinger = Command::new("ip")
         .args([
             "netns", "exec", &a.ns, "ping", "-q", "-i", "0.01", "-c", "300",
@@ -144,9 +140,7 @@ fn a_dying_peer_takes_down_only_its_port() {
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(summary.contains(" 0% packet loss"), "{summary}");
     assert!(
-        wait_until(Duration::from_secs(10), || sw
-            .show("show interfaces Vhost1")
-            .contains("Vhost1 is down")),
+        sw.port_becomes("Vhost1", "down", 10),
         "{}",
         sw.show("show interfaces")
     );

@@ -478,10 +478,7 @@ fn check_the_guest_starts_in_its_vlan_and_reaches_the_host(e: &E2e) {
         "{cfg}"
     );
     assert!(
-        wait_until(Duration::from_secs(60), || e
-            .sw
-            .show("show interfaces vmnet1")
-            .contains("vmnet1 is up")),
+        e.sw.port_becomes("vmnet1", "up", 60),
         "{}\nconsole:\n{}",
         e.sw.show("show interfaces"),
         e.console()

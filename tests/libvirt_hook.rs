@@ -101,9 +101,7 @@ fn check_a_client_mode_nic_is_plugged_with_access_intent(sw: &Lisad, dir: &Path,
     );
     let _peer = VirtioPeer::start(&sock, false, &unique("lhv", ""));
     assert!(
-        wait_until(Duration::from_secs(10), || sw
-            .show("show interfaces vm1")
-            .contains("vm1 is up")),
+        sw.port_becomes("vm1", "up", 10),
         "{}",
         sw.show("show interfaces")
     );
@@ -127,9 +125,7 @@ fn check_a_server_mode_nic_is_plugged_with_trunk_intent(
     assert!(run.contains("switchport trunk allowed vlan 10,20"), "{run}");
     assert!(run.contains("switchport trunk native vlan 20"), "{run}");
     assert!(
-        wait_until(Duration::from_secs(10), || sw
-            .show("show interfaces vm2")
-            .contains("vm2 is up")),
+        sw.port_becomes("vm2", "up", 10),
         "{}",
         sw.show("show interfaces")
     );
@@ -332,11 +328,7 @@ fn vhost_user_survives_switch_and_peer_restarts() {
     let mut peer = VirtioPeer::spawn(&sock, true, &tap);
     peer.wait_listening(&sock);
     let port = format!("vhost-client:{}", sock.display());
-    let up = |sw: &Lisad| {
-        wait_until(Duration::from_secs(15), || {
-            sw.show("show interfaces Vhost1").contains("Vhost1 is up")
-        })
-    };
+    let up = |sw: &Lisad| sw.port_becomes("Vhost1", "up", 15);
     let mut sw = Lisad::start(&[("Vhost1", &port)], &[]);
     assert!(up(&sw), "{}", sw.show("show interfaces"));
     peer.wait_forwarding();
@@ -359,9 +351,7 @@ fn vhost_user_survives_switch_and_peer_restarts() {
     // The peer (the guest) goes away: the port goes down, counters stay.
     drop(peer);
     assert!(
-        wait_until(Duration::from_secs(10), || sw
-            .show("show interfaces Vhost1")
-            .contains("Vhost1 is down")),
+        sw.port_becomes("Vhost1", "down", 10),
         "{}",
         sw.show("show interfaces")
     );

@@ -71,14 +71,8 @@ fn soak_traffic_churn_and_overflow() {
         boot.display().to_string(),
         dir.join("vhost").display().to_string(),
     );
-    let ports: Vec<(String, String)> = (1..=4)
-        .map(|i| (format!("Ethernet{i}"), format!("tap:{}", tap(i))))
-        .collect();
-    let refs: Vec<(&str, &str)> = ports
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let sw = Lisad::start(&refs, &["--config", &boot_arg, "--vhost-dir", &vhost_arg]);
+    let sw =
+        Lisad::start_with_taps_and(4, tap, &["--config", &boot_arg, "--vhost-dir", &vhost_arg]);
     sw.configure(&[
         "vlan 10,20",
         "interface Ethernet1",

@@ -70,10 +70,7 @@ impl Lisad {
     /// Starts lisad with `--port` for each of `ports` plus `extra` arguments,
     /// and waits until its control socket answers.
     pub fn start(ports: &[(&str, &str)], extra: &[&str]) -> Lisad {
-        let dir =
-            std::env::temp_dir().join(format!("lisa-e2e-{}-{}", std::process::id(), rand_suffix()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Lisad::start_in(dir, ports, extra, &[])
+        Lisad::start_with_env(ports, extra, &[])
     }
 
     /// As `start`, with `env` added to lisad's environment.
@@ -87,6 +84,11 @@ impl Lisad {
     /// Starts lisad with ports `Ethernet1..=n`, port i on the tap interface
     /// `tap(i)`.
     pub fn start_with_taps(n: u32, tap: impl Fn(u32) -> String) -> Lisad {
+        Lisad::start_with_taps_and(n, tap, &[])
+    }
+
+    /// As `start_with_taps`, with `extra` arguments as for `start`.
+    pub fn start_with_taps_and(n: u32, tap: impl Fn(u32) -> String, extra: &[&str]) -> Lisad {
         let ports: Vec<(String, String)> = (1..=n)
             .map(|i| (format!("Ethernet{i}"), format!("tap:{}", tap(i))))
             .collect();
@@ -94,7 +96,7 @@ impl Lisad {
             .iter()
             .map(|(a, b)| (a.as_str(), b.as_str()))
             .collect();
-        Lisad::start(&refs, &[])
+        Lisad::start(&refs, extra)
     }
 
     /// Stops this lisad and starts a new one in its place: the same control
@@ -262,6 +264,16 @@ impl Lisad {
             "interface Vlan20",
             &svi20,
         ]);
+    }
+
+    /// True once `show interfaces PORT` says `PORT is STATE` (`up`,
+    /// `down`), within `secs` seconds.
+    pub fn port_becomes(&self, port: &str, state: &str, secs: u64) -> bool {
+        let want = format!("{port} is {state}");
+        wait_until(Duration::from_secs(secs), || {
+            self.show(&format!("show interfaces {port}"))
+                .contains(&want)
+        })
     }
 
     /// Frames dropped for `reason` (`vlan-filter`, `mtu-exceeded`, ...), as
