@@ -175,9 +175,11 @@ fn start_dataplane(cfg: &BootConfig, pipeline: Pipeline) -> Result<Arc<Dataplane
 /// Loads the startup-config as IOS boots: bad lines are logged and kept
 /// (`show startup-config errors`), never a reason not to boot. If the
 /// switch refuses the whole (a driver limit), it runs the defaults.
-fn load_startup(running: &Running, path: &std::path::Path) {
+/// Returns the whole configuration when its deferred tables (static
+/// routes) are still to go in, after the workers start.
+fn load_startup(running: &Running, path: &std::path::Path) -> Option<lisa_engine::Config> {
     match running.load_startup() {
-        Ok(true) => {
+        Ok(Some(whole)) => {
             let refused = running.startup_errors().0.len();
             if refused == 0 {
                 tracing::info!("loaded {}", path.display());
@@ -187,15 +189,22 @@ fn load_startup(running: &Running, path: &std::path::Path) {
                     path.display()
                 );
             }
+            Some(whole)
         }
-        Ok(false) => tracing::info!(
-            "no startup-config at {}; running the defaults",
-            path.display()
-        ),
-        Err(e) => tracing::error!(
-            "startup-config {}: {e}; running the defaults",
-            path.display()
-        ),
+        Ok(None) => {
+            tracing::info!(
+                "no startup-config at {}; running the defaults",
+                path.display()
+            );
+            None
+        }
+        Err(e) => {
+            tracing::error!(
+                "startup-config {}: {e}; running the defaults",
+                path.display()
+            );
+            None
+        }
     }
 }
 
@@ -216,9 +225,16 @@ fn run(args: Args) -> Result<()> {
         events.clone(),
     ));
     // The startup-config goes in before the workers start: no frame is
-    // forwarded under the defaults.
-    load_startup(&running, &cfg.control.startup_config);
+    // forwarded under the defaults. Its large tables (static routes) go in
+    // right after, so the workers do not wait for a full table.
+    let whole = load_startup(&running, &cfg.control.startup_config);
     dp.start_workers().context("starting the workers")?;
+    if let Some(whole) = whole {
+        match running.finish_startup(whole) {
+            Ok(_) => tracing::info!("startup-config: static routes in"),
+            Err(e) => tracing::error!("startup-config: the static routes did not go in: {e}"),
+        }
+    }
     let ctx = SwitchContext {
         dp: dp.clone(),
         started,

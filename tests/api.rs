@@ -260,6 +260,95 @@ fn check_bad_config_text_names_its_line(c: &mut Switching) -> String {
     before
 }
 
+/// A `configure terminal` session over the API: each line is checked as
+/// it comes (a bad one reported with where, the others go on), held lines
+/// wait for `end`, a session closed before `end` applies nothing, and
+/// `immediate` applies each line at once in the mode the lines left.
+fn check_config_session(c: &mut Switching) {
+    use lisa_proto::v1::{ConfigSessionRequest, ConfigSessionResponse};
+    let open = |c: &mut Switching| {
+        let (tx, rx) = tokio::sync::mpsc::channel::<ConfigSessionRequest>(4);
+        let answers =
+            c.rt.block_on(
+                c.config
+                    .config_session(tokio_stream::wrappers::ReceiverStream::new(rx)),
+            )
+            .unwrap()
+            .into_inner();
+        (tx, answers)
+    };
+    let send = |c: &mut Switching,
+                s: &mut (
+        tokio::sync::mpsc::Sender<ConfigSessionRequest>,
+        tonic::Streaming<ConfigSessionResponse>,
+    ),
+                lines: &[&str],
+                immediate: bool| {
+        c.rt.block_on(async {
+            s.0.send(ConfigSessionRequest {
+                lines: lines.iter().map(|l| l.to_string()).collect(),
+                immediate,
+            })
+            .await
+            .unwrap();
+            s.1.message().await.unwrap().expect("an answer")
+        })
+    };
+    let before = c.running_config();
+    let mut s = open(c);
+    let a = send(
+        c,
+        &mut s,
+        &[
+            "vlan 41",
+            " name held",
+            "interface e2",
+            " switchport mode trunkk",
+            " description x",
+        ],
+        false,
+    );
+    assert_eq!(a.consumed, 5);
+    assert_eq!(a.mode, "config-if");
+    assert_eq!(a.errors.len(), 1, "{a:?}");
+    assert_eq!((a.errors[0].index, a.errors[0].column), (3, Some(17)));
+    assert!(a.errors[0].message.contains("Invalid input"), "{a:?}");
+    assert_eq!(c.running_config(), before, "held until end");
+    // Closed before `end`: nothing applies.
+    drop(s);
+    assert_eq!(c.running_config(), before);
+    // The same again with `end`: the batch stops there, the good lines go in.
+    let mut s = open(c);
+    let a = send(
+        c,
+        &mut s,
+        &["vlan 41", " name held", "end", "vlan 42"],
+        false,
+    );
+    assert_eq!((a.consumed, a.mode.as_str()), (3, "exec"), "{a:?}");
+    assert!(a.commit_error.is_empty() && !a.changed.is_empty(), "{a:?}");
+    assert!(c.running_config().contains("vlan 41\n name held"));
+    assert!(!c.running_config().contains("vlan 42"));
+    // Immediate: each line at once, in the sub-mode the session is in.
+    let mut s = open(c);
+    let a = send(c, &mut s, &["interface e2"], true);
+    assert_eq!(a.mode, "config-if");
+    let a = send(c, &mut s, &["description now"], true);
+    assert!(a.errors.is_empty(), "{a:?}");
+    assert!(c
+        .running_config()
+        .contains("interface Ethernet2\n description now"));
+    let a = send(
+        c,
+        &mut s,
+        &["no vlan 41", "no ip route 10.9.0.0 255.255.0.0"],
+        true,
+    );
+    assert_eq!(a.errors.len(), 1, "{a:?}");
+    assert!(a.errors[0].message.contains("No matching route"), "{a:?}");
+    assert!(!c.running_config().contains("vlan 41"));
+}
+
 /// A lisad started from `startup` has `expected` as its running config,
 /// static MAC entry included.
 fn check_restart_restored(ports: &[(&str, &str)], startup: &str, expected: &str) {
@@ -330,6 +419,7 @@ fn typed_services_and_bad_requests() {
     check_bad_interface_changes_leave_no_trace(&mut c);
     check_static_mac_entries_and_bad_requests(&mut c);
     check_undecodable_requests_are_invalid_argument(&sw);
+    check_config_session(&mut c);
     let before = check_bad_config_text_names_its_line(&mut c);
 
     // Save, restart from the startup-config: the same running config.

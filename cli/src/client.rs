@@ -3,7 +3,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use lisa_engine::ExecCtx;
-use lisa_proto::v1::ApplyConfigRequest;
+use lisa_proto::v1::{CheckEnableRequest, ConfigSessionRequest, ConfigSessionResponse};
 use std::path::Path;
 use tonic::transport::Endpoint;
 
@@ -39,21 +39,33 @@ impl Switch {
         self.ctx.clone()
     }
 
-    /// Applies configuration lines as one change; the error names the line.
-    pub async fn apply(&mut self, text: &str) -> Result<()> {
-        self.ctx
+    /// Opens a `configure terminal` session in lisad (it checks each line
+    /// against the running configuration).
+    pub async fn open_session(&mut self) -> Result<ConfigSession> {
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        let answers = self
+            .ctx
             .config()
-            .apply_config(ApplyConfigRequest {
-                text: text.to_string(),
-            })
+            .config_session(tokio_stream::wrappers::ReceiverStream::new(rx))
             .await
-            .map_err(|s| anyhow!("% {}", s.message()))?;
-        Ok(())
+            .map_err(|s| anyhow!("{}", s.message()))?
+            .into_inner();
+        Ok(ConfigSession { tx, answers })
     }
 
-    /// The running configuration as IOS text.
-    pub async fn running_text(&mut self) -> Result<String> {
-        self.ctx.running_text().await.map_err(|e| anyhow!(e))
+    /// `enable`: whether a secret is needed, and whether `secret` (empty:
+    /// none given) grants privileged EXEC.
+    pub async fn check_enable(&mut self, secret: &str) -> Result<(bool, bool)> {
+        let r = self
+            .ctx
+            .system()
+            .check_enable(CheckEnableRequest {
+                secret: secret.to_string(),
+            })
+            .await
+            .map_err(|s| anyhow!("{}", s.message()))?
+            .into_inner();
+        Ok((r.required, r.granted))
     }
 
     /// The switch's configured host name (for the prompt).
@@ -64,5 +76,31 @@ impl Switch {
             .await
             .map_err(|e| anyhow!(e))?
             .hostname)
+    }
+}
+
+/// A `configure terminal` session held in lisad.
+pub struct ConfigSession {
+    tx: tokio::sync::mpsc::Sender<ConfigSessionRequest>,
+    answers: tonic::Streaming<ConfigSessionResponse>,
+}
+
+impl ConfigSession {
+    /// Sends lines; lisad reads them until one leaves configuration mode.
+    /// `immediate`: each good line is applied at once, as at a terminal.
+    pub async fn send(
+        &mut self,
+        lines: Vec<String>,
+        immediate: bool,
+    ) -> Result<ConfigSessionResponse> {
+        self.tx
+            .send(ConfigSessionRequest { lines, immediate })
+            .await
+            .map_err(|_| anyhow!("lisad closed the configuration session"))?;
+        match self.answers.message().await {
+            Ok(Some(a)) => Ok(a),
+            Ok(None) => bail!("lisad closed the configuration session"),
+            Err(s) => bail!("{}", s.message()),
+        }
     }
 }

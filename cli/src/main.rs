@@ -74,23 +74,27 @@ async fn run(args: Args) -> Result<bool> {
     };
     let mut session = Session::new(sw);
     let mut all_ok = true;
-    for line in &commands {
-        match session.line(line).await {
-            Outcome::Ok(out) => emit(&out),
-            Outcome::Failed(err) => {
-                emit(&err);
-                all_ok = false;
+    let mut next = 0;
+    'script: while next < commands.len() {
+        let (ran, outcomes) = session.lines(&commands[next..]).await;
+        next += ran;
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Ok(out) => emit(&out),
+                Outcome::Failed(err) => {
+                    emit(&err);
+                    all_ok = false;
+                }
+                Outcome::Password => {
+                    println!("% enable needs the secret: run swcli on a terminal");
+                    all_ok = false;
+                }
+                Outcome::Quit => break 'script,
             }
-            Outcome::Password => {
-                println!("% enable needs the secret: run swcli on a terminal");
-                all_ok = false;
-            }
-            Outcome::Quit => break,
         }
     }
     // Configuration lines with no `end` still go in.
-    let pending = session.take_pending();
-    if let Outcome::Failed(err) = session.commit(&pending).await {
+    if let Outcome::Failed(err) = session.finish().await {
         emit(&err);
         all_ok = false;
     }

@@ -1,16 +1,18 @@
 //! One swcli session: EXEC commands run as they come; configuration lines
-//! (between `configure terminal` and `end`) are checked here, as they are
-//! typed, and sent to lisad as one change at `end`. Errors are IOS's, with
-//! the `^` under the bad word.
+//! (between `configure terminal` and `end`) go to a configuration session
+//! in lisad, which checks each against the running configuration as it
+//! comes and applies it at once (a terminal) or holds it for one change at
+//! `end` (a script, whose lines go in batches). Errors are IOS's, with the
+//! `^` under the bad word.
 
-use crate::client::Switch;
+use crate::client::{ConfigSession, Switch};
 use crate::exec::{exec_tree, user_exec_tree, ExecRun, SessionCmd};
 use crate::features::registry;
 use crate::modifier::{filtered, Modifier};
 use lisa_engine::exec::OutputSink;
 use lisa_engine::grammar::{help, parse, ParseError};
-use lisa_engine::{ApplyError, Args, Config, ExecHandler, Mode};
-use lisa_system::SystemConfig;
+use lisa_engine::{Args, ExecHandler, Mode};
+use lisa_proto::v1::ConfigSessionResponse;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -48,17 +50,15 @@ fn format_help(entries: &[(String, String)]) -> String {
         .collect()
 }
 
-/// Where configuration lines are, between `configure terminal` and `end`.
+/// Lines a script sends to lisad in one batch, at most.
+const BATCH_LINES: usize = 4096;
+
+/// Between `configure terminal` and `end`.
 struct ConfigState {
-    /// Lines waiting for `end` (scripts send them as one change).
-    pending: Vec<String>,
-    /// The mode the lines leave the parser in.
+    /// The mode lisad's session is in (only `id` is known here).
     mode: Mode,
-    /// A copy of the running config the lines are checked against.
-    shadow: Config,
-    /// The line that entered the current sub-mode (`interface e1`), sent
-    /// before each line applied at once (interactive sessions).
-    entry: Option<String>,
+    /// lisad's session.
+    session: ConfigSession,
 }
 
 /// A session's state.
@@ -186,17 +186,15 @@ impl Session {
         match cmd {
             SessionCmd::ConfigureTerminal if self.config.is_some() => Outcome::Ok(String::new()),
             SessionCmd::ConfigureTerminal => {
-                // Lines are checked against a copy of the running config, so
-                // abbreviated interface names and VLANs resolve as on lisad.
-                let shadow = match self.shadow().await {
-                    Ok(c) => c,
-                    Err(e) => return Outcome::Failed(e),
+                // lisad checks the lines against the running config, so
+                // abbreviated interface names and VLANs resolve there.
+                let session = match self.switch.open_session().await {
+                    Ok(s) => s,
+                    Err(e) => return Outcome::Failed(format!("% {e}\n")),
                 };
                 self.config = Some(ConfigState {
-                    pending: Vec::new(),
                     mode: Mode::global(),
-                    shadow,
-                    entry: None,
+                    session,
                 });
                 let hint = if self.immediate {
                     "Enter configuration commands, one per line.  End with CNTL/Z.\n"
@@ -206,13 +204,13 @@ impl Session {
                 Outcome::Ok(hint.into())
             }
             SessionCmd::Enable if self.privileged => Outcome::Ok(String::new()),
-            SessionCmd::Enable => match self.shadow().await {
-                Ok(c) if c.get::<SystemConfig>().enable_secret.is_none() => {
+            SessionCmd::Enable => match self.switch.check_enable("").await {
+                Ok((_, true)) => {
                     self.privileged = true;
                     Outcome::Ok(String::new())
                 }
                 Ok(_) => Outcome::Password,
-                Err(e) => Outcome::Failed(e),
+                Err(e) => Outcome::Failed(format!("% {e}\n")),
             },
             SessionCmd::Disable => {
                 self.privileged = false;
@@ -265,108 +263,127 @@ impl Session {
 
     /// After `enable` asked for it: checks the secret.
     pub async fn enable_with(&mut self, password: &str) -> Outcome {
-        match self.shadow().await {
-            Ok(c) => match &c.get::<SystemConfig>().enable_secret {
-                Some(h) if !lisa_system::secret::verify(password, h) => {
-                    Outcome::Failed("% Bad secrets\n".into())
-                }
-                _ => {
-                    self.privileged = true;
-                    Outcome::Ok(String::new())
-                }
-            },
-            Err(e) => Outcome::Failed(e),
-        }
-    }
-
-    /// The running config as a model.
-    async fn shadow(&mut self) -> Result<Config, String> {
-        match self.switch.running_text().await {
-            Ok(text) => {
-                let reg = registry();
-                Ok(reg
-                    .apply_text(&reg.default_config(), &text)
-                    .unwrap_or_else(|_| reg.default_config()))
+        match self.switch.check_enable(password).await {
+            Ok((_, true)) => {
+                self.privileged = true;
+                Outcome::Ok(String::new())
             }
-            Err(e) => Err(format!("% {e}\n")),
+            Ok(_) => Outcome::Failed("% Bad secrets\n".into()),
+            Err(e) => Outcome::Failed(format!("% {e}\n")),
         }
     }
 
-    /// A line in configuration mode: checked now; sent at once
-    /// (interactive) or at `end` (scripts).
+    /// A line in configuration mode: lisad checks it, and applies it at
+    /// once (interactive) or holds it for `end` (scripts).
     async fn config_line(&mut self, line: &str) -> Outcome {
         if let Some(partial) = line.strip_suffix('?') {
             return Outcome::Ok(self.help_text(partial));
         }
-        let st = self.config.as_mut().expect("in configuration mode");
-        let before = st.mode.clone();
-        // The syntax is checked against a local copy; lisad checks the rest
-        // (interfaces that exist, driver limits) when the change arrives.
-        match registry().apply_line(&mut st.shadow, &mut st.mode, line) {
-            Err(ApplyError::Parse(e)) => {
-                return Outcome::Failed(format_error(line.trim_start(), &shifted(line, e)))
-            }
-            Err(ApplyError::Rejected(m)) => return Outcome::Failed(format!("% {m}\n")),
-            Ok(()) => {}
+        let immediate = self.immediate;
+        let lines = [line.to_string()];
+        match self.send(&lines, immediate).await {
+            Ok((_, mut outcomes)) => outcomes.pop().unwrap_or(Outcome::Ok(String::new())),
+            Err(e) => Outcome::Failed(e),
         }
-        let entered = st.mode.is_sub()
-            && (st.mode != before || parse(registry().global_tree(), line).is_ok());
-        if st.mode.is_exec() {
-            let st = self.config.take().expect("in configuration mode");
-            let out = self.commit(&st.pending).await;
-            self.refresh_hostname().await;
-            return out;
-        }
-        if !self.immediate {
-            st.pending.push(line.to_string());
-            return Outcome::Ok(String::new());
-        }
-        // Applied at once, in the sub-mode it was typed in.
-        let text = match (&st.entry, &before) {
-            (Some(e), b) if b.is_sub() && !entered => format!("{e}\n{line}"),
-            _ => line.to_string(),
+    }
+
+    /// Runs the next lines of a script: in configuration mode, the lines up
+    /// to the next `do` or `?` line go to lisad as one batch (it stops at
+    /// `end`); otherwise the first line alone. Returns how many lines ran
+    /// and each one's outcome.
+    pub async fn lines(&mut self, lines: &[String]) -> (usize, Vec<Outcome>) {
+        let batchable = |l: &String| {
+            let t = l.trim();
+            !t.starts_with("do ") && !t.ends_with('?')
         };
-        if entered {
-            st.entry = Some(line.trim().to_string());
-        } else if st.mode.is_global() {
-            st.entry = None;
+        let run = lines
+            .iter()
+            .take(BATCH_LINES)
+            .take_while(|l| batchable(l))
+            .count();
+        if self.config.is_none() || self.immediate || run == 0 {
+            let first = lines.first().map(String::as_str).unwrap_or("");
+            return (1, vec![self.line(first).await]);
         }
-        match self.switch.apply(&text).await {
-            Ok(()) => {
-                if line.trim_start().starts_with("hostname")
-                    || line.trim_start().starts_with("no hostname")
-                {
-                    self.refresh_hostname().await;
-                }
-                Outcome::Ok(String::new())
-            }
-            Err(e) => {
-                // lisad refused it: the local copy goes back to lisad's truth.
-                if let Ok(c) = self.shadow().await {
-                    if let Some(st) = self.config.as_mut() {
-                        st.shadow = c;
-                    }
-                }
-                Outcome::Failed(format!("{e}\n"))
-            }
+        let batch: Vec<String> = lines[..run]
+            .iter()
+            .map(|l| l.trim_end().to_string())
+            .collect();
+        self.history.extend(
+            batch
+                .iter()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| l.trim().to_string()),
+        );
+        match self.send(&batch, false).await {
+            Ok(done) => done,
+            Err(e) => (run, vec![Outcome::Failed(e)]),
         }
     }
 
-    /// Sends the configuration lines typed so far (at `end`, or at the end
-    /// of the input) as one change.
-    pub async fn commit(&mut self, lines: &[String]) -> Outcome {
-        if lines.is_empty() {
+    /// Sends `lines` to lisad's session; returns how many it read and an
+    /// outcome for each.
+    async fn send(
+        &mut self,
+        lines: &[String],
+        immediate: bool,
+    ) -> Result<(usize, Vec<Outcome>), String> {
+        let st = self.config.as_mut().expect("in configuration mode");
+        let answer: ConfigSessionResponse = st
+            .session
+            .send(lines.to_vec(), immediate)
+            .await
+            .map_err(|e| format!("% {e}\n"))?;
+        let consumed = (answer.consumed as usize).min(lines.len());
+        let mut outcomes: Vec<Outcome> =
+            (0..consumed).map(|_| Outcome::Ok(String::new())).collect();
+        for e in &answer.errors {
+            let Some(line) = lines.get(e.index as usize) else {
+                continue;
+            };
+            let text = match e.column {
+                Some(column) => format_error(
+                    line.trim_start(),
+                    &shifted(
+                        line,
+                        ParseError::Invalid {
+                            column: column as usize,
+                        },
+                    ),
+                ),
+                None => format!("{}\n", e.message),
+            };
+            if let Some(o) = outcomes.get_mut(e.index as usize) {
+                *o = Outcome::Failed(text);
+            }
+        }
+        if !answer.commit_error.is_empty() {
+            let refused = Outcome::Failed(format!("{}\n", answer.commit_error));
+            match outcomes.last_mut() {
+                Some(last) => *last = refused,
+                None => outcomes.push(refused),
+            }
+        }
+        st.mode = registry().mode_named(&answer.mode);
+        if st.mode.is_exec() {
+            self.config = None;
+        }
+        if !answer.changed.is_empty() {
+            self.refresh_hostname().await;
+        }
+        Ok((consumed.max(1), outcomes))
+    }
+
+    /// At the end of a script still in configuration mode: its held lines
+    /// go in, as at `end`.
+    pub async fn finish(&mut self) -> Outcome {
+        if self.config.is_none() || self.immediate {
             return Outcome::Ok(String::new());
         }
-        match self.switch.apply(&lines.join("\n")).await {
-            Ok(()) => Outcome::Ok(String::new()),
-            Err(e) => Outcome::Failed(format!("{e}\n")),
+        match self.send(&["end".to_string()], false).await {
+            Ok((_, mut outcomes)) => outcomes.pop().unwrap_or(Outcome::Ok(String::new())),
+            Err(e) => Outcome::Failed(e),
         }
-    }
-
-    /// Lines still waiting for `end`.
-    pub fn take_pending(&mut self) -> Vec<String> {
-        self.config.take().map(|c| c.pending).unwrap_or_default()
     }
 }
 

@@ -2,6 +2,7 @@
 //! services over the running dataplane.
 
 pub mod boot;
+pub mod config_session;
 pub mod events;
 pub mod features;
 pub mod grpc;

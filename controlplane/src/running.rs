@@ -5,7 +5,7 @@
 use crate::events::Events;
 use crate::features::FeatureSet;
 use dataplane::Dataplane;
-use lisa_engine::{commit, CommitError, Config, Registry, TextError};
+use lisa_engine::{commit, ApplyError, CommitError, Config, Mode, Registry, TextError};
 use lisa_ports::model::with_ports;
 use lisa_ports::PortsConfig;
 use lisa_proto::v1::EventType;
@@ -38,6 +38,17 @@ impl From<CommitError> for ConfigError {
             other => ConfigError::Dataplane(other.to_string()),
         }
     }
+}
+
+/// Why one line applied at once did not go in.
+#[derive(Debug, thiserror::Error)]
+pub enum LineFailure {
+    /// The line does not parse or is refused (IOS's words).
+    #[error(transparent)]
+    Line(ApplyError),
+    /// The change breaks a rule, or the switch refused it.
+    #[error("% {0}")]
+    Commit(ConfigError),
 }
 
 /// The running configuration and the features that carry it out.
@@ -114,6 +125,24 @@ impl Running {
         self.commit(&mut cur, new)
     }
 
+    /// A copy of the running configuration (cheap: the large tables are
+    /// shared, not copied).
+    pub fn snapshot(&self) -> Config {
+        self.lock().clone()
+    }
+
+    /// Applies one line in `mode` (which it moves, as `interface X` does)
+    /// to the running config and commits it, as IOS does at a terminal.
+    /// Returns what changed. Costs the line, not the configuration's size.
+    pub fn apply_line(&self, mode: &mut Mode, line: &str) -> Result<Vec<String>, LineFailure> {
+        let mut cur = self.lock();
+        let mut new = cur.clone();
+        self.registry()
+            .apply_line(&mut new, mode, line)
+            .map_err(LineFailure::Line)?;
+        self.commit(&mut cur, new).map_err(LineFailure::Commit)
+    }
+
     /// Applies a typed change to a copy of the running config and commits
     /// it whole; on any error nothing changes.
     pub fn edit<T>(
@@ -162,12 +191,40 @@ impl Running {
 
     /// Loads the startup-config if there is one, as IOS boots: every line
     /// that can be applied is, the others are logged and kept
-    /// (`startup_errors`). Returns whether there was one.
-    pub fn load_startup(&self) -> Result<bool, ConfigError> {
-        match self.read_startup()? {
-            Some(text) => self.apply_startup(&text).map(|_| true),
-            None => Ok(false),
+    /// (`startup_errors`). It goes in as two changes so that the workers
+    /// need not wait for a large table: this commits everything but the
+    /// tables the features defer (static routes), and returns the whole
+    /// configuration for `finish_startup` once the workers run. None: there
+    /// was no startup-config.
+    pub fn load_startup(&self) -> Result<Option<Config>, ConfigError> {
+        let Some(text) = self.read_startup()? else {
+            return Ok(None);
+        };
+        let whole = self.parse_startup(&text);
+        let first = self.registry().without_deferred(&whole);
+        let mut cur = self.lock();
+        self.commit(&mut cur, first)?;
+        Ok(Some(whole))
+    }
+
+    /// The second change of `load_startup`: the deferred tables. If the
+    /// switch refuses them, that is kept with the startup-config's errors
+    /// (`show startup-config errors`), and the rest stays in.
+    pub fn finish_startup(&self, whole: Config) -> Result<Vec<String>, ConfigError> {
+        let mut cur = self.lock();
+        let done = self.commit(&mut cur, whole);
+        if let Err(e) = &done {
+            let mut kept = self
+                .startup_errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            kept.0.push(TextError {
+                line: 0,
+                text: "(the deferred tables: static routes)".into(),
+                error: ApplyError::Rejected(e.to_string()),
+            });
         }
+        done
     }
 
     /// The startup-config's lines not applied at its last load, and when
@@ -193,6 +250,14 @@ impl Running {
 
     /// The defaults, then `text` leniently, as one change.
     fn apply_startup(&self, text: &str) -> Result<Vec<String>, ConfigError> {
+        let new = self.parse_startup(text);
+        let mut cur = self.lock();
+        self.commit(&mut cur, new)
+    }
+
+    /// The defaults with `text` applied leniently; its bad lines are logged
+    /// and kept (`startup_errors`).
+    fn parse_startup(&self, text: &str) -> Config {
         let base = Running::base(&self.dp, self.registry());
         let (new, errors) = self.registry().apply_text_lenient(&base, text);
         for e in &errors {
@@ -208,8 +273,7 @@ impl Running {
             .startup_errors
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = (errors, Some(Instant::now()));
-        let mut cur = self.lock();
-        self.commit(&mut cur, new)
+        new
     }
 
     /// Writes the running config to the startup-config atomically: a temp

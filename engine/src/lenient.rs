@@ -62,7 +62,7 @@ impl Registry {
         let (mut cfg, line_errors) = self.apply_lines(base, &lines.lines, &mut skip);
         errors.extend(line_errors);
         let mut left_out = 0;
-        while let Err(rule) = self.validate(&cfg) {
+        while let Err(rule) = self.validate(base, &cfg) {
             let Some(b) = self.first_breaking_block(base, &lines, &mut skip) else {
                 break;
             };
@@ -84,7 +84,7 @@ impl Registry {
             errors.extend(orphaned);
             cfg = again;
         }
-        if let Err(rule) = self.validate(&cfg) {
+        if let Err(rule) = self.validate(base, &cfg) {
             errors.push(TextError {
                 line: lines.lines.len(),
                 text: "(whole configuration)".into(),
@@ -145,7 +145,7 @@ impl Registry {
                 .copied()
                 .unwrap_or(lines.lines.len());
             let (cfg, _) = self.apply_lines(base, &lines.lines[..end], &mut skip[..end]);
-            self.validate(&cfg).is_ok()
+            self.validate(base, &cfg).is_ok()
         };
         // Invariant: the first `lo` blocks are valid, the first `hi` not.
         let (mut lo, mut hi) = (0, lines.blocks.len());

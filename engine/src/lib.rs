@@ -31,6 +31,6 @@ pub use config::{Config, Removed, Section};
 pub use exec::{ExecCtx, ExecFuture, ExecHandler};
 pub use grammar::{arg, kw, ArgKind, Node, ParseError};
 pub use mode::Mode;
-pub use registry::{ConfigCtx, ConfigHandler, Fields, Registry};
+pub use registry::{ChangeValidator, ConfigCtx, ConfigHandler, Fields, Registry, Validator};
 pub use render::Rendered;
 pub use text::{ApplyError, TextError};

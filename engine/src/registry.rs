@@ -14,8 +14,13 @@ use crate::text::ApplyError;
 /// What a configuration command runs.
 pub type ConfigHandler = fn(&mut ConfigCtx<'_>, &Args) -> Result<(), ApplyError>;
 /// A rule over the whole candidate configuration; the error names the
-/// setting and what is wrong.
+/// setting and what is wrong. It runs at every change, so it must cost
+/// what the small sections cost (VLANs, interfaces), never a large table.
 pub type Validator = fn(&Config) -> Result<(), String>;
+/// A rule over what a change does to a large table (routes, ARP entries):
+/// `(before, after)`, where `before` is valid, so only what differs needs
+/// checking (persistent maps diff in time proportional to the change).
+pub type ChangeValidator = fn(&Config, &Config) -> Result<(), String>;
 /// Writes a feature's part of the running configuration.
 pub type Renderer = fn(&Config, &mut Rendered);
 /// Writes a feature's lines of one interface's block: (rank, line).
@@ -46,6 +51,10 @@ impl Fields {
 }
 /// Drops what hung on something removed.
 pub type Cascade = fn(&mut Config, &Removed);
+/// Empties a large table that may go in after the rest of a boot's
+/// configuration (static routes): the workers start forwarding without
+/// waiting for it.
+pub type Deferred = fn(&mut Config);
 
 /// What a handler works on: the candidate configuration and the mode.
 pub struct ConfigCtx<'a> {
@@ -83,9 +92,11 @@ pub struct Registry {
     default: Config,
     modes: Vec<ModeSpec>,
     validators: Vec<(&'static str, Validator)>,
+    change_validators: Vec<(&'static str, ChangeValidator)>,
     renderers: Vec<Renderer>,
     interface_renderers: Vec<InterfaceRenderer>,
     cascades: Vec<Cascade>,
+    deferred: Vec<Deferred>,
     exec: Vec<Node<ExecHandler>>,
     typed: Vec<TypedView>,
 }
@@ -129,9 +140,11 @@ impl Registry {
                 tree: leave(),
             }],
             validators: Vec::new(),
+            change_validators: Vec::new(),
             renderers: Vec::new(),
             interface_renderers: Vec::new(),
             cascades: Vec::new(),
+            deferred: Vec::new(),
             exec: Vec::new(),
             typed: Vec::new(),
         }
@@ -187,6 +200,11 @@ impl Registry {
         self.validators.push((feature, rule));
     }
 
+    /// Adds a rule over what a change does to a large table.
+    pub fn change_validator(&mut self, feature: &'static str, rule: ChangeValidator) {
+        self.change_validators.push((feature, rule));
+    }
+
     /// Adds a renderer of the running configuration.
     pub fn renderer(&mut self, r: Renderer) {
         self.renderers.push(r);
@@ -230,6 +248,21 @@ impl Registry {
         self.cascades.push(c);
     }
 
+    /// Adds a table that a boot may put in after the rest.
+    pub fn deferred(&mut self, d: Deferred) {
+        self.deferred.push(d);
+    }
+
+    /// `cfg` without the deferred tables: what a boot commits before the
+    /// workers start.
+    pub fn without_deferred(&self, cfg: &Config) -> Config {
+        let mut first = cfg.clone();
+        for d in &self.deferred {
+            d(&mut first);
+        }
+        first
+    }
+
     /// The default configuration: every section at its default.
     pub fn default_config(&self) -> Config {
         self.default.clone()
@@ -251,6 +284,20 @@ impl Registry {
         &self.modes[0].tree
     }
 
+    /// The mode named `id` (as lisad's configuration session reports it);
+    /// an unknown id is global configuration mode.
+    pub fn mode_named(&self, id: &str) -> Mode {
+        if id == EXEC {
+            return Mode::exec();
+        }
+        let id = self
+            .modes
+            .iter()
+            .find(|m| m.id == id)
+            .map_or(GLOBAL, |m| m.id);
+        Mode::sub(id, Vec::new())
+    }
+
     /// The prompt suffix of `mode`: `(config)`, `(config-if)`, or "" in EXEC.
     pub fn prompt(&self, mode: &Mode) -> &'static str {
         if mode.id == EXEC {
@@ -263,10 +310,15 @@ impl Registry {
             .unwrap_or("(config)")
     }
 
-    /// Checks every registered rule; the first broken one is the error.
-    pub fn validate(&self, cfg: &Config) -> Result<(), String> {
+    /// Checks every registered rule on `after`, a change from `before`
+    /// (a valid configuration: the running one, or the defaults); the
+    /// first broken rule is the error.
+    pub fn validate(&self, before: &Config, after: &Config) -> Result<(), String> {
         for (_, rule) in &self.validators {
-            rule(cfg)?;
+            rule(after)?;
+        }
+        for (_, rule) in &self.change_validators {
+            rule(before, after)?;
         }
         Ok(())
     }

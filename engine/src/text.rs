@@ -97,7 +97,7 @@ impl Registry {
                 mode = Mode::global();
             }
         }
-        self.validate(&cfg).map_err(|e| TextError {
+        self.validate(base, &cfg).map_err(|e| TextError {
             line: last,
             text: "(whole configuration)".into(),
             error: ApplyError::Rejected(e),

@@ -1,5 +1,6 @@
 //! `lisa.v1.Config`: the running and startup configuration as IOS text.
 
+use crate::config_session::{BatchOutcome, ConfigSession};
 use crate::running::{ConfigError, Running};
 use lisa_engine::Fields;
 use lisa_proto::v1::{
@@ -7,8 +8,9 @@ use lisa_proto::v1::{
     GetRunningConfigRequest, GetStartupConfigRequest, GetStartupErrorsRequest, ReloadRequest,
     RunningConfig, SaveConfigRequest, SaveConfigResponse, StartupError, StartupErrors,
 };
+use lisa_proto::v1::{ConfigLineError, ConfigSessionRequest, ConfigSessionResponse};
 use std::sync::Arc;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response, Status, Streaming};
 
 /// The size of a piece of a streamed configuration.
 const CHUNK_BYTES: usize = 1 << 20;
@@ -82,6 +84,25 @@ pub fn status(e: ConfigError) -> Status {
     }
 }
 
+/// A batch's outcome as the API's answer.
+fn session_response(s: &ConfigSession, out: BatchOutcome) -> ConfigSessionResponse {
+    ConfigSessionResponse {
+        consumed: out.consumed as u32,
+        errors: out
+            .errors
+            .into_iter()
+            .map(|e| ConfigLineError {
+                index: e.index as u32,
+                message: e.message,
+                column: e.column.map(|c| c as u32),
+            })
+            .collect(),
+        mode: s.mode().to_string(),
+        changed: out.changed,
+        commit_error: out.commit_error.unwrap_or_default(),
+    }
+}
+
 #[tonic::async_trait]
 impl config_server::Config for ConfigService {
     async fn get_running_config(
@@ -134,6 +155,53 @@ impl config_server::Config for ConfigService {
         _: Request<GetStartupConfigRequest>,
     ) -> Result<Response<ChunkStream>, Status> {
         Ok(Response::new(pieces(&self.startup_text().await?)))
+    }
+
+    type ConfigSessionStream =
+        tokio_stream::wrappers::ReceiverStream<Result<ConfigSessionResponse, Status>>;
+
+    async fn config_session(
+        &self,
+        req: Request<Streaming<ConfigSessionRequest>>,
+    ) -> Result<Response<Self::ConfigSessionStream>, Status> {
+        let mut inbound = req.into_inner();
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        let mut session = Some(ConfigSession::new(self.0.clone()));
+        tokio::spawn(async move {
+            // One batch at a time, in order; the session ends at `end` or
+            // when the client goes (held lines are then dropped).
+            while let Some(s) = session.take() {
+                let batch = match inbound.message().await {
+                    Ok(Some(b)) => b,
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = tx.send(Err(e)).await;
+                        break;
+                    }
+                };
+                let done = super::blocking(move || {
+                    let mut s = s;
+                    let out = s.batch(&batch.lines, batch.immediate);
+                    (s, out)
+                })
+                .await;
+                let (s, out) = match done {
+                    Ok(d) => d,
+                    Err(e) => {
+                        let _ = tx.send(Err(e)).await;
+                        break;
+                    }
+                };
+                let answer = session_response(&s, out);
+                if tx.send(Ok(answer)).await.is_err() || s.ended() {
+                    break;
+                }
+                session = Some(s);
+            }
+        });
+        Ok(Response::new(tokio_stream::wrappers::ReceiverStream::new(
+            rx,
+        )))
     }
 
     async fn apply_config(

@@ -8,11 +8,13 @@ use lisa_proto::v1::{
     Version, WatchRequest, WorkerCounters, WorkerCountersList, WorkerPortCounters,
 };
 use lisa_proto::v1::{BufferPool, BufferPools, GetBufferPoolsRequest};
+use lisa_proto::v1::{CheckEnableRequest, CheckEnableResponse};
 use lisa_proto::v1::{
     ClearDataplanePerformanceRequest, ClearDataplanePerformanceResponse, DataplanePerformance,
     GetDataplanePerformanceRequest, NodePerformance, SetIdleSleepRequest, SetIdleSleepResponse,
     WorkerPerformance,
 };
+use lisa_system::SystemConfig;
 use std::sync::atomic::Ordering;
 use tonic::{Request, Response, Status};
 
@@ -126,6 +128,30 @@ impl System for SystemService {
             uptime_seconds: self.0.started.elapsed().as_secs(),
             hostname: hostname(),
         }))
+    }
+
+    async fn check_enable(
+        &self,
+        req: Request<CheckEnableRequest>,
+    ) -> Result<Response<CheckEnableResponse>, Status> {
+        let secret = req.into_inner().secret;
+        let hash = self
+            .0
+            .running
+            .read(|c| c.get::<SystemConfig>().enable_secret.clone());
+        let answer = match hash {
+            None => CheckEnableResponse {
+                required: false,
+                granted: true,
+            },
+            // The check is slow on purpose (scrypt): off the async threads.
+            Some(h) => CheckEnableResponse {
+                required: true,
+                granted: !secret.is_empty()
+                    && super::blocking(move || lisa_system::secret::verify(&secret, &h)).await?,
+            },
+        };
+        Ok(Response::new(answer))
     }
 
     async fn get_buffer_pools(

@@ -79,7 +79,7 @@ pub fn commit(
     old: &Config,
     new: &Config,
 ) -> Result<(), CommitError> {
-    registry.validate(new).map_err(CommitError::Invalid)?;
+    registry.validate(old, new).map_err(CommitError::Invalid)?;
     let mut prepared: Vec<(usize, Box<dyn Prepared>)> = Vec::new();
     for (i, a) in appliers.iter().enumerate() {
         match a.prepare(old, new) {

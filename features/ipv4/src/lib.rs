@@ -15,8 +15,10 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.commands(lisa_engine::mode::GLOBAL, cli::global_commands());
     reg.commands(lisa_ports::IF_MODE, cli::interface_commands());
     reg.validator("ipv4", model::validate);
+    reg.change_validator("ipv4", model::validate_change);
     reg.renderer(cli::render);
     reg.exec_commands(cli::show::exec_commands());
     reg.interface_renderer(cli::render_interface);
     reg.on_removed(model::cascade);
+    reg.deferred(|cfg| cfg.get_mut::<Ipv4Config>().routes = Default::default());
 }

@@ -3,8 +3,9 @@
 //! if the L3 dataplane refuses part of it.
 
 use dataplane::Dataplane;
+use imbl::ordmap::DiffItem;
 use lisa_engine::{Applier, Config, Prepared};
-use lisa_ipv4::{routed_svis, IpRoute, Ipv4Config};
+use lisa_ipv4::{routed_svis, Ipv4Config};
 use lisa_ipv4_datapath::control::{L3Control, StaticRoute, SviAddr};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -30,40 +31,31 @@ struct Ipv4Change {
     remove: Vec<StaticRoute>,
 }
 
-fn route(r: IpRoute) -> StaticRoute {
-    StaticRoute {
-        net: r.net,
-        len: r.len,
-        gateway: r.gateway,
-    }
-}
-
 /// The routes to add (new, or with another gateway) and to remove (gone,
-/// or with another gateway) from `old` to `new`: one merge of the two
-/// tables, both in prefix order.
+/// or with another gateway) from `old` to `new`: the persistent maps'
+/// diff, which skips what the two share, so it costs the change.
 fn route_diff(old: &Ipv4Config, new: &Ipv4Config) -> (Vec<StaticRoute>, Vec<StaticRoute>) {
-    use std::cmp::Ordering::*;
     let (mut add, mut remove) = (Vec::new(), Vec::new());
-    let (mut o, mut n) = (old.route_list().peekable(), new.route_list().peekable());
-    loop {
-        match (o.peek(), n.peek()) {
-            (Some(x), Some(y)) => match (x.net, x.len).cmp(&(y.net, y.len)) {
-                Less => remove.extend(o.next().map(route)),
-                Greater => add.extend(n.next().map(route)),
-                Equal => {
-                    if x.gateway != y.gateway {
-                        remove.push(route(*x));
-                        add.push(route(*y));
-                    }
-                    o.next();
-                    n.next();
-                }
-            },
-            (Some(_), None) => remove.extend(o.next().map(route)),
-            (None, Some(_)) => add.extend(n.next().map(route)),
-            (None, None) => return (add, remove),
+    let route =
+        |&(net, len): &(std::net::Ipv4Addr, u8), gateway: &std::net::Ipv4Addr| StaticRoute {
+            net,
+            len,
+            gateway: *gateway,
+        };
+    for d in old.routes.diff(&new.routes) {
+        match d {
+            DiffItem::Add(k, v) => add.push(route(k, v)),
+            DiffItem::Remove(k, v) => remove.push(route(k, v)),
+            DiffItem::Update {
+                old: (k, o),
+                new: (_, n),
+            } => {
+                remove.push(route(k, o));
+                add.push(route(k, n));
+            }
         }
     }
+    (add, remove)
 }
 
 impl Ipv4Change {

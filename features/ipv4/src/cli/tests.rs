@@ -57,6 +57,41 @@ fn l3_mistakes_are_refused() {
     }
 }
 
+#[test]
+fn a_change_is_checked_against_what_it_changes() {
+    let reg = registry();
+    let mut text = String::from("vlan 10\ninterface Vlan10\n ip address 10.0.10.1 255.255.255.0\n");
+    for i in 0..2000u32 {
+        text.push_str(&format!(
+            "ip route 11.{}.{}.0 255.255.255.0 10.0.10.{}\n",
+            i >> 8,
+            i & 255,
+            2 + i % 200
+        ));
+    }
+    let running = reg.apply_text(&base(&reg), &text).unwrap();
+    // A new route whose next hop is the switch is refused on its own ...
+    let e = reg
+        .apply_text(&running, "ip route 12.0.0.0 255.0.0.0 10.0.10.1")
+        .unwrap_err();
+    assert!(e.to_string().contains("this router"), "{e}");
+    // ... and so is a new SVI address that an existing route points at:
+    // the switch's own addresses changed, so every route is checked again.
+    let e = reg
+        .apply_text(
+            &running,
+            "interface Vlan10\n ip address 10.0.10.7 255.255.255.0",
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("10.0.10.7: Invalid next hop"), "{e}");
+    // A change shares the untouched table with the running config.
+    let next = reg
+        .apply_text(&running, "ip route 12.0.0.0 255.0.0.0 10.0.10.3")
+        .unwrap();
+    let (a, b) = (running.get::<Ipv4Config>(), next.get::<Ipv4Config>());
+    assert_eq!(a.routes.diff(&b.routes).count(), 1);
+}
+
 proptest! {
     /// Rendering SVIs, routes and ARP entries and applying the text to a
     /// fresh switch gives them back.
@@ -125,7 +160,7 @@ ip route 10.2.0.0 255.255.0.0 10.0.10.254\n";
         ports.interfaces.values().all(|i| i.description != "lost"),
         "an orphaned sub-mode line lands nowhere"
     );
-    assert!(reg.validate(&c).is_ok());
+    assert!(reg.validate(&base(&reg), &c).is_ok());
     // A clean text gives no error and the same as the strict apply.
     let clean = "vlan 10\ninterface Vlan10\n ip address 10.0.10.1 255.255.255.0\n";
     let (c2, none) = reg.apply_text_lenient(&base(&reg), clean);
