@@ -95,7 +95,8 @@ fn check_set_interface_partial_and_abbreviated(c: &mut Switching) {
         name: "e1".into(),
         mode: Some(SwitchportMode::Trunk as i32),
         allowed_vlans: Some("1,10".into()),
-        description: Some("uplink".into()),
+        // Kept as the IOS text would read it back: without the blanks.
+        description: Some("  uplink ".into()),
         ..Default::default()
     };
     let s =
@@ -106,6 +107,7 @@ fn check_set_interface_partial_and_abbreviated(c: &mut Switching) {
         (s.name.as_str(), s.allowed_vlans.as_str(), s.access_vlan),
         ("Ethernet1", "1,10", 1)
     );
+    assert_eq!(s.description, "uplink");
     assert!(s.text.contains(" switchport mode trunk\n"), "{}", s.text);
     let set = SetInterfaceRequest {
         name: "Vhost1".into(),

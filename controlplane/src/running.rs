@@ -323,7 +323,17 @@ impl Running {
             .entry(name.to_string())
             .or_default();
         if entry.description.is_empty() && !description.is_empty() {
-            entry.description = description.chars().take(240).collect();
+            // As the text would keep it: trimmed, cut to the limit on a
+            // character's boundary.
+            let mut d = description.trim();
+            while d.len() > lisa_ports::model::MAX_DESCRIPTION {
+                let mut cut = lisa_ports::model::MAX_DESCRIPTION;
+                while !d.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                d = d[..cut].trim_end();
+            }
+            entry.description = d.to_string();
         }
         self.features
             .port_added(&self.dp, &cur, name)

@@ -14,7 +14,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use controlplane::grpc::Refusal;
 use lisa_engine::{Config, Fields};
+use lisa_ipv4_daemon::edits as ipv4;
+use lisa_l2_daemon::edits as l2;
+use lisa_mirror_daemon::edits as mirror;
+use lisa_vlan_daemon::edits as vlan;
 use lisa_proto::v1::*;
 use prost::Message;
 use std::sync::OnceLock;
@@ -45,6 +50,8 @@ fn rich() -> &'static Config {
                     interface Ethernet2\n switchport mode trunk\n switchport trunk allowed vlan 1,10,20\n\
                     interface Vlan10\n ip address 10.0.0.1 255.255.255.0\n\
                     ip route 10.1.0.0 255.255.0.0 10.0.0.2\n\
+                    arp 10.0.0.9 0200.0000.0009 arpa\n\
+                    mac address-table static 0200.0000.0001 vlan 10 interface Ethernet1\n\
                     monitor session 1 source interface Ethernet1\n\
                     monitor session 1 destination interface Ethernet3\n";
         lisa_fuzz::registry()
@@ -53,13 +60,25 @@ fn rich() -> &'static Config {
     })
 }
 
+/// Runs a typed request's edit on a copy of `rich()`; if it is taken and
+/// the rules pass (what the commit would keep), the result must round-trip
+/// through the IOS text.
+fn edited<T, M: std::fmt::Debug>(m: &M, edit: impl FnOnce(&mut Config) -> Result<T, Refusal>) {
+    let reg = lisa_fuzz::registry();
+    let before = rich();
+    let mut cfg = before.clone();
+    if edit(&mut cfg).is_ok() && reg.validate(before, &cfg).is_ok() {
+        lisa_fuzz::check_round_trip(reg, lisa_fuzz::base(), &cfg, &format!("{m:?}"));
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&which, bytes)) = data.split_first() else {
         return;
     };
     let reg = lisa_fuzz::registry();
     let base = lisa_fuzz::base();
-    match which % 40 {
+    match which % 42 {
         0 => decode(bytes, |r: ApplyConfigRequest| {
             if let Ok(cfg) = reg.apply_text(base, &r.text) {
                 lisa_fuzz::check_round_trip(reg, base, &cfg, &r.text);
@@ -88,25 +107,43 @@ fuzz_target!(|data: &[u8]| {
             let n = controlplane::grpc::page_size(r.page_size);
             assert!((1..=controlplane::grpc::MAX_PAGE).contains(&n));
         }),
-        5 => decode(bytes, ignore::<SetInterfaceRequest>),
+        5 => decode(bytes, |r: SetInterfaceRequest| edited(&r, |c| l2::set_interface(c, &r))),
         6 => decode(bytes, ignore::<GetInterfaceRequest>),
-        7 => decode(bytes, ignore::<CreateVlanRequest>),
-        8 => decode(bytes, ignore::<DeleteVlanRequest>),
+        7 => decode(bytes, |r: CreateVlanRequest| edited(&r, |c| vlan::create_vlan(c, &r))),
+        8 => decode(bytes, |r: DeleteVlanRequest| edited(&r, |c| vlan::delete_vlan(reg, c, &r))),
         9 => decode(bytes, ignore::<ListVlansRequest>),
-        10 => decode(bytes, ignore::<SetSviRequest>),
-        11 => decode(bytes, ignore::<DeleteSviRequest>),
-        12 => decode(bytes, ignore::<Route>),
-        13 => decode(bytes, ignore::<RouteBatch>),
+        10 => decode(bytes, |r: SetSviRequest| edited(&r, |c| ipv4::set_svi(c, &r))),
+        11 => decode(bytes, |r: DeleteSviRequest| edited(&r, |c| ipv4::delete_svi(reg, c, &r))),
+        12 => decode(bytes, |r: Route| {
+            if let Ok(add) = ipv4::route_of(&r) {
+                edited(&r, |c| ipv4::change_routes(c, &[add], &[], true));
+            }
+            if let Ok(rm) = ipv4::route_to_remove(&r) {
+                edited(&r, |c| ipv4::change_routes(c, &[], &[rm], true));
+            }
+        }),
+        13 => decode(bytes, |r: RouteBatch| {
+            let (mut add, mut remove, mut n) = (Vec::new(), Vec::new(), 0);
+            if ipv4::batch_routes(&r, &mut n, &mut add, &mut remove).is_ok() {
+                edited(&r, |c| ipv4::change_routes(c, &add, &remove, false));
+            }
+        }),
         14 => decode(bytes, ignore::<LookupRequest>),
-        15 => decode(bytes, ignore::<StaticArp>),
+        15 => decode(bytes, |r: StaticArp| {
+            edited(&r, |c| ipv4::add_static_arp(c, &r));
+            edited(&r, |c| ipv4::remove_static_arp(c, &r));
+        }),
         16 => decode(bytes, ignore::<ClearArpRequest>),
         17 => decode(bytes, ignore::<ListArpRequest>),
         18 => decode(bytes, ignore::<ListSvisRequest>),
         19 => decode(bytes, ignore::<GetRouteSummaryRequest>),
-        20 => decode(bytes, ignore::<MonitorSession>),
-        21 => decode(bytes, ignore::<DeleteMonitorSessionRequest>),
+        20 => decode(bytes, |r: MonitorSession| edited(&r, |c| mirror::set_monitor_session(c, &r))),
+        21 => decode(bytes, |r: DeleteMonitorSessionRequest| edited(&r, |c| mirror::delete_monitor_session(c, &r))),
         22 => decode(bytes, ignore::<ListMonitorSessionsRequest>),
-        23 => decode(bytes, ignore::<FdbStaticRequest>),
+        23 => decode(bytes, |r: FdbStaticRequest| {
+            edited(&r, |c| l2::add_static(c, &r));
+            edited(&r, |c| l2::remove_static(c, &r));
+        }),
         24 => decode(bytes, ignore::<FlushFdbRequest>),
         25 => decode(bytes, ignore::<RemovePortRequest>),
         26 => decode(bytes, ignore::<ListPortsRequest>),
@@ -122,6 +159,8 @@ fuzz_target!(|data: &[u8]| {
         36 => decode(bytes, ignore::<WatchRequest>),
         37 => decode(bytes, ignore::<GetDataplanePerformanceRequest>),
         38 => decode(bytes, ignore::<ClearDataplanePerformanceRequest>),
-        _ => decode(bytes, ignore::<GetBufferPoolsRequest>),
+        39 => decode(bytes, ignore::<GetBufferPoolsRequest>),
+        40 => decode(bytes, ignore::<ConfigSessionRequest>),
+        _ => decode(bytes, ignore::<CheckEnableRequest>),
     }
 });

@@ -2,7 +2,10 @@
 //! and, when configured, on TCP.
 
 pub mod config;
+pub mod edit;
 mod system;
+
+pub use edit::{edit, Refusal};
 
 use crate::listen;
 use crate::running::Running;

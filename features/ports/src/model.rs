@@ -14,6 +14,20 @@ pub const MIN_MTU: u16 = 68;
 /// Longest interface description.
 pub const MAX_DESCRIPTION: usize = 240;
 
+/// A description as it will be kept: without the blanks around it (the
+/// IOS text cannot carry them: `description  x ` reads back as `x`), at
+/// most `MAX_DESCRIPTION` characters of printable text on one line.
+pub fn description(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.len() > MAX_DESCRIPTION {
+        return Err(format!(
+            "the description is limited to {MAX_DESCRIPTION} characters"
+        ));
+    }
+    lisa_types::check_text(text).map_err(|e| format!("the description {e}"))?;
+    Ok(text.to_string())
+}
+
 /// One interface's common settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InterfaceConfig {

@@ -1,14 +1,13 @@
 //! `lisa.v1.Routing`: SVIs, static routes and the ARP table, typed. Every
 //! change goes through the running configuration, as the IOS lines would.
 
-use controlplane::grpc::config::status;
-use controlplane::grpc::SwitchContext;
-use lisa_engine::{Config, Fields, Registry, Removed};
+use crate::edits;
+use controlplane::grpc::{edit, SwitchContext};
+use lisa_engine::{Config, Fields, Registry};
 use lisa_ipv4::{routed_svis, IpRoute, Ipv4Config};
 use lisa_ipv4_datapath::control::{L3Control, NeighborState, RouteKind};
 use lisa_ipv4_datapath::nexthop::NextHop;
 use lisa_l2::{L2Config, SwitchportMode};
-use lisa_ports::model::MAX_DESCRIPTION;
 use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
     routing_server, ArpEntry, ArpState, ClearArpRequest, ClearArpResponse, DeleteSviRequest,
@@ -18,9 +17,6 @@ use lisa_proto::v1::{
     RouteSourceSummary, RouteSummary, RouteType, RunningConfig, SetSviRequest, StaticArp,
     StaticArpResponse, Svi,
 };
-use lisa_types::Ipv4Prefix as IpPrefix;
-use lisa_types::{valid_vlan, MacAddr};
-use std::net::Ipv4Addr;
 use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
 
@@ -35,59 +31,7 @@ pub struct RoutingService {
 /// What one route takes in lisad, measured (README.md, "Scale"): its line
 /// in the running configuration, the routing state's entry and the
 /// forwarding table's rule.
-pub const ROUTE_BYTES: u64 = 85;
-
-fn bad(msg: String) -> Status {
-    Status::invalid_argument(msg)
-}
-
-fn check_vlan(id: u32) -> Result<u16, Status> {
-    valid_vlan(id)
-        .then_some(id as u16)
-        .ok_or_else(|| bad(format!("vlan {id} is out of range (1-4094)")))
-}
-
-fn parse_ip(field: &str, s: &str) -> Result<Ipv4Addr, Status> {
-    s.trim()
-        .parse()
-        .map_err(|_| bad(format!("{field} '{s}' is not an IPv4 address (A.B.C.D)")))
-}
-
-/// "A.B.C.D/LEN" as an address and length (host bits allowed).
-fn parse_prefix(field: &str, s: &str) -> Result<IpPrefix, Status> {
-    let (a, l) = s
-        .split_once('/')
-        .ok_or_else(|| bad(format!("{field} '{s}' is not a prefix (A.B.C.D/LEN)")))?;
-    let addr = parse_ip(field, a)?;
-    let len: u8 = l
-        .parse()
-        .ok()
-        .filter(|l| *l <= 32)
-        .ok_or_else(|| bad(format!("{field} '{s}': the length must be 0-32")))?;
-    Ok(IpPrefix { addr, len })
-}
-
-/// A route's prefix, with host bits zero.
-fn parse_net(s: &str) -> Result<IpPrefix, Status> {
-    let p = parse_prefix("prefix", s)?;
-    if p.network() != p.addr {
-        return Err(bad(format!(
-            "prefix '{s}': host bits are set (did you mean {}/{}?)",
-            p.network(),
-            p.len
-        )));
-    }
-    Ok(p)
-}
-
-fn route_of(r: &Route) -> Result<IpRoute, Status> {
-    let p = parse_net(&r.prefix)?;
-    Ok(IpRoute {
-        net: p.addr,
-        len: p.len,
-        gateway: parse_ip("gateway", &r.gateway)?,
-    })
-}
+pub const ROUTE_BYTES: u64 = 130;
 
 /// SVI `vlan` as the API shows it (it must exist).
 fn svi_of(cfg: &Config, vlan: u16) -> Svi {
@@ -194,35 +138,10 @@ impl RoutingService {
         remove: Vec<IpRoute>,
         exact: bool,
     ) -> Result<RouteChangeResponse, Status> {
-        let running = self.ctx.running.clone();
-        let (added, removed) = controlplane::grpc::blocking(move || {
-            running.edit(|cfg| {
-                let mut removed = 0u64;
-                let routes = &mut cfg.get_mut::<Ipv4Config>().routes;
-                for r in &remove {
-                    let key = (r.net, r.len);
-                    match routes.get(&key) {
-                        Some(gw) if !exact || r.gateway.is_unspecified() || *gw == r.gateway => {
-                            routes.remove(&key);
-                            removed += 1;
-                        }
-                        _ => return Err(format!("no static route {}/{} to remove", r.net, r.len)),
-                    }
-                }
-                for r in &add {
-                    // One next hop per prefix: a new one replaces the old.
-                    routes.insert((r.net, r.len), r.gateway);
-                }
-                Ok((add.len() as u64, removed))
-            })
+        let (added, removed) = edit(self.ctx.running.clone(), move |cfg| {
+            edits::change_routes(cfg, &add, &remove, exact)
         })
-        .await?
-        .map_err(|e| match e {
-            controlplane::running::ConfigError::Invalid(m) if m.starts_with("no static route") => {
-                Status::not_found(m)
-            }
-            other => status(other),
-        })?;
+        .await?;
         Ok(RouteChangeResponse {
             added,
             removed,
@@ -252,77 +171,22 @@ impl routing_server::Routing for RoutingService {
 
     async fn set_svi(&self, req: Request<SetSviRequest>) -> Result<Response<Svi>, Status> {
         let req = req.into_inner();
-        let vlan = check_vlan(req.vlan)?;
-        let address = match req.address.as_deref() {
-            None => None,
-            Some("") => Some(None),
-            Some(a) => Some(Some(parse_prefix("address", a)?)),
-        };
-        if let Some(d) = &req.description {
-            if d.len() > MAX_DESCRIPTION {
-                return Err(bad(format!(
-                    "description: at most {MAX_DESCRIPTION} characters"
-                )));
-            }
-        }
         let running = self.ctx.running.clone();
-        controlplane::grpc::blocking(move || {
-            running.edit(|cfg| {
-                let s = cfg
-                    .get_mut::<PortsConfig>()
-                    .interfaces
-                    .entry(format!("Vlan{vlan}"))
-                    .or_default();
-                if let Some(sh) = req.shutdown {
-                    s.shutdown = sh;
-                }
-                if let Some(d) = req.description {
-                    s.description = d;
-                }
-                let addrs = &mut cfg.get_mut::<Ipv4Config>().addresses;
-                match address {
-                    Some(Some(a)) => {
-                        addrs.insert(vlan, a);
-                    }
-                    Some(None) => {
-                        addrs.remove(&vlan);
-                    }
-                    None => {}
-                }
-                Ok(())
-            })?;
-            Ok(running.read(|cfg| svi_of(cfg, vlan)))
-        })
-        .await?
-        .map(Response::new)
-        .map_err(status)
+        let vlan = edit(running.clone(), move |cfg| edits::set_svi(cfg, &req)).await?;
+        Ok(Response::new(running.read(|cfg| svi_of(cfg, vlan))))
     }
 
     async fn delete_svi(
         &self,
         req: Request<DeleteSviRequest>,
     ) -> Result<Response<DeleteSviResponse>, Status> {
-        let vlan = check_vlan(req.into_inner().vlan)?;
+        let req = req.into_inner();
         let running = self.ctx.running.clone();
-        controlplane::grpc::blocking(move || {
-            running.edit(|cfg| {
-                let name = format!("Vlan{vlan}");
-                cfg.get_mut::<PortsConfig>()
-                    .interfaces
-                    .remove(&name)
-                    .ok_or_else(|| format!("interface Vlan{vlan} does not exist"))?;
-                running.registry().cascade(cfg, &Removed::Interface(name));
-                Ok(())
-            })
+        edit(running.clone(), move |cfg| {
+            edits::delete_svi(running.registry(), cfg, &req)
         })
-        .await?
-        .map(|_| Response::new(DeleteSviResponse {}))
-        .map_err(|e| match e {
-            controlplane::running::ConfigError::Invalid(m) if m.contains("does not exist") => {
-                Status::not_found(m)
-            }
-            other => status(other),
-        })
+        .await?;
+        Ok(Response::new(DeleteSviResponse {}))
     }
 
     async fn list_routes(
@@ -333,13 +197,13 @@ impl routing_server::Routing for RoutingService {
         let within = if req.prefix.is_empty() {
             None
         } else {
-            let p = parse_prefix("prefix", &req.prefix)?;
+            let p = edits::parse_prefix("prefix", &req.prefix)?;
             Some((p.addr, p.len))
         };
         let after = match req.page_token.as_str() {
             "" => None,
             t => {
-                let p = parse_prefix("page_token", t)?;
+                let p = edits::parse_prefix("page_token", t)?;
                 Some((p.addr, p.len))
             }
         };
@@ -416,7 +280,7 @@ impl routing_server::Routing for RoutingService {
         &self,
         req: Request<Route>,
     ) -> Result<Response<RouteChangeResponse>, Status> {
-        let r = route_of(&req.into_inner())?;
+        let r = edits::route_of(&req.into_inner())?;
         self.change(vec![r], vec![], true).await.map(Response::new)
     }
 
@@ -424,18 +288,7 @@ impl routing_server::Routing for RoutingService {
         &self,
         req: Request<Route>,
     ) -> Result<Response<RouteChangeResponse>, Status> {
-        let req = req.into_inner();
-        let p = parse_net(&req.prefix)?;
-        let gateway = if req.gateway.is_empty() {
-            Ipv4Addr::UNSPECIFIED
-        } else {
-            parse_ip("gateway", &req.gateway)?
-        };
-        let r = IpRoute {
-            net: p.addr,
-            len: p.len,
-            gateway,
-        };
+        let r = edits::route_to_remove(&req.into_inner())?;
         self.change(vec![], vec![r], true).await.map(Response::new)
     }
 
@@ -447,20 +300,7 @@ impl routing_server::Routing for RoutingService {
         let (mut add, mut remove) = (Vec::new(), Vec::new());
         let mut n = 0usize;
         while let Some(batch) = stream.message().await? {
-            for r in &batch.add {
-                add.push(route_of(r).map_err(|e| bad(format!("route {n}: {}", e.message())))?);
-                n += 1;
-            }
-            for r in &batch.remove {
-                let p =
-                    parse_net(&r.prefix).map_err(|e| bad(format!("route {n}: {}", e.message())))?;
-                remove.push(IpRoute {
-                    net: p.addr,
-                    len: p.len,
-                    gateway: Ipv4Addr::UNSPECIFIED,
-                });
-                n += 1;
-            }
+            edits::batch_routes(&batch, &mut n, &mut add, &mut remove)?;
         }
         self.change(add, remove, false).await.map(Response::new)
     }
@@ -469,7 +309,7 @@ impl routing_server::Routing for RoutingService {
         &self,
         req: Request<LookupRequest>,
     ) -> Result<Response<LookupResponse>, Status> {
-        let ip = parse_ip("address", &req.into_inner().address)?;
+        let ip = edits::parse_ip("address", &req.into_inner().address)?;
         let (action, mac, vlan) = match self.l3.lookup(ip) {
             None | Some(NextHop::Free) => (LookupAction::NoRoute, String::new(), 0),
             Some(NextHop::Resolved { mac, vlan }) => (LookupAction::Forward, mac.to_string(), vlan),
@@ -532,47 +372,23 @@ impl routing_server::Routing for RoutingService {
         req: Request<StaticArp>,
     ) -> Result<Response<StaticArpResponse>, Status> {
         let req = req.into_inner();
-        let ip = parse_ip("address", &req.address)?;
-        let mac: MacAddr = req
-            .mac
-            .parse()
-            .map_err(|_| bad(format!("mac '{}' is not a MAC address (H.H.H)", req.mac)))?;
-        let running = self.ctx.running.clone();
-        controlplane::grpc::blocking(move || {
-            running.edit(|cfg| {
-                lisa_ipv4::model::check_arp(ip, mac)?;
-                cfg.get_mut::<Ipv4Config>().arps.insert(ip, mac);
-                Ok(())
-            })
+        edit(self.ctx.running.clone(), move |cfg| {
+            edits::add_static_arp(cfg, &req)
         })
-        .await?
-        .map(|_| Response::new(StaticArpResponse {}))
-        .map_err(status)
+        .await?;
+        Ok(Response::new(StaticArpResponse {}))
     }
 
     async fn remove_static_arp(
         &self,
         req: Request<StaticArp>,
     ) -> Result<Response<StaticArpResponse>, Status> {
-        let ip = parse_ip("address", &req.into_inner().address)?;
-        let running = self.ctx.running.clone();
-        controlplane::grpc::blocking(move || {
-            running.edit(|cfg| {
-                cfg.get_mut::<Ipv4Config>()
-                    .arps
-                    .remove(&ip)
-                    .map(|_| ())
-                    .ok_or_else(|| format!("no static ARP entry for {ip}"))
-            })
+        let req = req.into_inner();
+        edit(self.ctx.running.clone(), move |cfg| {
+            edits::remove_static_arp(cfg, &req)
         })
-        .await?
-        .map(|_| Response::new(StaticArpResponse {}))
-        .map_err(|e| match e {
-            controlplane::running::ConfigError::Invalid(m) if m.starts_with("no static") => {
-                Status::not_found(m)
-            }
-            other => status(other),
-        })
+        .await?;
+        Ok(Response::new(StaticArpResponse {}))
     }
 
     async fn clear_arp(

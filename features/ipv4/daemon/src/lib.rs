@@ -5,6 +5,7 @@
 
 mod api;
 mod applier;
+pub mod edits;
 
 use controlplane::features::DaemonFeature;
 use controlplane::grpc::SwitchContext;

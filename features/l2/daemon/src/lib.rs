@@ -6,6 +6,7 @@
 mod api;
 mod applier;
 mod control;
+pub mod edits;
 
 use controlplane::events::Events;
 use controlplane::features::{DaemonFeature, Task};

@@ -3,12 +3,12 @@
 //! IOS text.
 
 use crate::datapath::MirrorState;
-use controlplane::grpc::config::status;
-use controlplane::grpc::SwitchContext;
+use crate::edits;
+use controlplane::grpc::{edit, SwitchContext};
 use dataplane::PortInfo;
 use lisa_engine::Config;
 use lisa_engine::{Fields, Registry};
-use lisa_mirror::{Direction, MonitorConfig, Session, MAX_SESSION};
+use lisa_mirror::{Direction, MonitorConfig, Session};
 use lisa_proto::prost_types::Any;
 use lisa_proto::v1::{
     mirror_server, DeleteMonitorSessionRequest, DeleteMonitorSessionResponse,
@@ -33,45 +33,6 @@ fn to_proto_dir(d: Direction) -> i32 {
         Direction::Both => MirrorDirection::Both,
     }
     .into()
-}
-
-fn from_proto_dir(d: i32) -> Result<Direction, Status> {
-    match MirrorDirection::try_from(d) {
-        Ok(MirrorDirection::Rx) => Ok(Direction::Rx),
-        Ok(MirrorDirection::Tx) => Ok(Direction::Tx),
-        Ok(MirrorDirection::Both | MirrorDirection::Unspecified) => Ok(Direction::Both),
-        Err(_) => Err(Status::invalid_argument(format!(
-            "direction {d}: no such direction"
-        ))),
-    }
-}
-
-fn check_id(id: u32) -> Result<u16, Status> {
-    match u16::try_from(id) {
-        Ok(n) if (1..=MAX_SESSION).contains(&n) => Ok(n),
-        _ => Err(Status::invalid_argument(format!(
-            "monitor session {id}: no such session (1-{MAX_SESSION})"
-        ))),
-    }
-}
-
-/// The request as a session, interface names resolved as IOS would.
-fn from_proto(cfg: &Config, s: &MonitorSession) -> Result<Session, String> {
-    let resolve = |n: &str| lisa_ports::resolve_interface(cfg, n);
-    let mut out = Session::default();
-    for src in &s.sources {
-        let d = from_proto_dir(src.direction).map_err(|e| e.message().to_string())?;
-        out.interfaces.insert(resolve(&src.interface)?, d);
-    }
-    for v in &s.vlan_sources {
-        let d = from_proto_dir(v.direction).map_err(|e| e.message().to_string())?;
-        let vlan = u16::try_from(v.vlan).map_err(|_| format!("no such VLAN {}", v.vlan))?;
-        out.vlans.insert(vlan, d);
-    }
-    if !s.destination.is_empty() {
-        out.destination = Some(resolve(&s.destination)?);
-    }
-    Ok(out)
 }
 
 /// Session `id` as configured (no state, no counts).
@@ -164,22 +125,10 @@ impl mirror_server::Mirror for MirrorService {
         req: Request<MonitorSession>,
     ) -> Result<Response<MonitorSession>, Status> {
         let req = req.into_inner();
-        let id = check_id(req.id)?;
-        let running = self.ctx.running.clone();
-        let session = controlplane::grpc::blocking(move || {
-            running.edit(|cfg| {
-                let s = from_proto(cfg, &req)?;
-                let m = cfg.get_mut::<MonitorConfig>();
-                if s.is_empty() {
-                    m.sessions.remove(&id);
-                } else {
-                    m.sessions.insert(id, s.clone());
-                }
-                Ok(s)
-            })
+        let (id, session) = edit(self.ctx.running.clone(), move |cfg| {
+            edits::set_monitor_session(cfg, &req)
         })
-        .await?
-        .map_err(status)?;
+        .await?;
         Ok(Response::new(self.to_proto(
             &self.ctx.dp.ports(),
             id,
@@ -191,24 +140,11 @@ impl mirror_server::Mirror for MirrorService {
         &self,
         req: Request<DeleteMonitorSessionRequest>,
     ) -> Result<Response<DeleteMonitorSessionResponse>, Status> {
-        let id = check_id(req.into_inner().id)?;
-        let running = self.ctx.running.clone();
-        controlplane::grpc::blocking(move || {
-            running.edit(|cfg| {
-                cfg.get_mut::<MonitorConfig>()
-                    .sessions
-                    .remove(&id)
-                    .map(|_| ())
-                    .ok_or_else(|| format!("monitor session {id} does not exist"))
-            })
+        let req = req.into_inner();
+        edit(self.ctx.running.clone(), move |cfg| {
+            edits::delete_monitor_session(cfg, &req)
         })
-        .await?
-        .map_err(|e| match e {
-            controlplane::running::ConfigError::Invalid(m) if m.contains("does not exist") => {
-                Status::not_found(m)
-            }
-            other => status(other),
-        })?;
+        .await?;
         Ok(Response::new(DeleteMonitorSessionResponse {}))
     }
 }

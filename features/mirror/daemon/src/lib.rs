@@ -7,6 +7,7 @@
 mod api;
 mod applier;
 pub mod datapath;
+pub mod edits;
 
 use controlplane::features::DaemonFeature;
 use controlplane::grpc::SwitchContext;

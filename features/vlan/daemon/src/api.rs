@@ -1,39 +1,21 @@
 //! `lisa.v1.Vlans`: the VLAN database, typed.
 
-use controlplane::grpc::config::status;
+use crate::edits;
+use controlplane::grpc::edit;
 use controlplane::running::Running;
-use lisa_engine::{Config, Fields, Registry, Removed};
+use lisa_engine::{Config, Fields, Registry};
 use lisa_l2::{L2Config, SwitchportMode};
 use lisa_ports::PortsConfig;
 use lisa_proto::v1::{
     vlans_server, CreateVlanRequest, DeleteVlanRequest, DeleteVlanResponse, ListVlansRequest,
     ListVlansResponse, RunningConfig, Vlan,
 };
-use lisa_types::{valid_vlan, DEFAULT_VLAN};
-use lisa_vlan::{VlanConfig, VlanDb};
+use lisa_vlan::VlanDb;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 /// The Vlans service.
 pub struct VlansService(pub Arc<Running>);
-
-fn check_id(id: u32) -> Result<u16, Status> {
-    if valid_vlan(id) {
-        Ok(id as u16)
-    } else {
-        Err(Status::invalid_argument(format!(
-            "vlan id {id} is out of range (1-4094)"
-        )))
-    }
-}
-
-/// The VLAN name rule (the one the IOS text follows).
-fn check_name(name: &str) -> Result<(), Status> {
-    if name.is_empty() {
-        return Ok(());
-    }
-    lisa_vlan::model::check_name(name).map_err(Status::invalid_argument)
-}
 
 /// VLAN `id` with its member ports.
 fn vlan(cfg: &Config, id: u16) -> Vlan {
@@ -94,58 +76,21 @@ impl vlans_server::Vlans for VlansService {
 
     async fn create_vlan(&self, req: Request<CreateVlanRequest>) -> Result<Response<Vlan>, Status> {
         let req = req.into_inner();
-        let id = check_id(req.id)?;
-        check_name(&req.name)?;
         let running = self.0.clone();
-        controlplane::grpc::blocking(move || {
-            running.edit(|cfg| {
-                let name = if req.name.is_empty() {
-                    VlanConfig::default_name(id)
-                } else {
-                    req.name.clone()
-                };
-                cfg.get_mut::<VlanDb>()
-                    .vlans
-                    .insert(id, VlanConfig { name });
-                Ok(())
-            })?;
-            Ok(running.read(|cfg| vlan(cfg, id)))
-        })
-        .await?
-        .map(Response::new)
-        .map_err(status)
+        let id = edit(running.clone(), move |cfg| edits::create_vlan(cfg, &req)).await?;
+        Ok(Response::new(running.read(|cfg| vlan(cfg, id))))
     }
 
     async fn delete_vlan(
         &self,
         req: Request<DeleteVlanRequest>,
     ) -> Result<Response<DeleteVlanResponse>, Status> {
-        let id = check_id(req.into_inner().id)?;
-        if id == DEFAULT_VLAN {
-            return Err(Status::invalid_argument(
-                "the default VLAN 1 may not be deleted",
-            ));
-        }
+        let req = req.into_inner();
         let running = self.0.clone();
-        controlplane::grpc::blocking(move || {
-            running.edit(|cfg| {
-                cfg.get_mut::<VlanDb>()
-                    .vlans
-                    .remove(&id)
-                    .ok_or_else(|| format!("vlan {id} does not exist"))?;
-                running
-                    .registry()
-                    .cascade(cfg, &Removed::Vlans(Box::new([id].into_iter().collect())));
-                Ok(())
-            })
+        edit(running.clone(), move |cfg| {
+            edits::delete_vlan(running.registry(), cfg, &req)
         })
-        .await?
-        .map(|_| Response::new(DeleteVlanResponse {}))
-        .map_err(|e| match e {
-            controlplane::running::ConfigError::Invalid(m) if m.contains("does not exist") => {
-                Status::not_found(m)
-            }
-            other => status(other),
-        })
+        .await?;
+        Ok(Response::new(DeleteVlanResponse {}))
     }
 }

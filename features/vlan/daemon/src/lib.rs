@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod api;
+pub mod edits;
 
 use controlplane::features::DaemonFeature;
 use controlplane::grpc::SwitchContext;

@@ -1,18 +1,14 @@
 //! `lisa.v1.Fdb`: the MAC address table.
 
 use super::fdb_page;
-use controlplane::grpc::config::status;
-use controlplane::grpc::SwitchContext;
-use controlplane::running::ConfigError;
-use lisa_l2::model::set_static_mac;
-use lisa_l2::L2Config;
+use crate::edits;
+use controlplane::grpc::{edit, SwitchContext};
 use lisa_l2_datapath::fdb::FdbFilter;
 use lisa_ports::resolve_interface;
 use lisa_proto::v1::{fdb_server::Fdb, FdbEntry, FdbEntryType, ListFdbRequest, ListFdbResponse};
 use lisa_proto::v1::{
     FdbCounters, FdbStaticRequest, FdbStaticResponse, FlushFdbRequest, FlushFdbResponse,
 };
-use lisa_types::MacAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
@@ -100,17 +96,11 @@ impl Fdb for FdbService {
         req: Request<FdbStaticRequest>,
     ) -> Result<Response<FdbStaticResponse>, Status> {
         let req = req.into_inner();
-        let (vlan, mac) = static_key(&req)?;
-        let running = self.ctx.running.clone();
-        controlplane::grpc::blocking(move || {
-            running.edit(|cfg| {
-                let interface = resolve_interface(cfg, &req.port)?;
-                set_static_mac(cfg, vlan, mac, &interface)
-            })
+        edit(self.ctx.running.clone(), move |cfg| {
+            edits::add_static(cfg, &req)
         })
-        .await?
-        .map(|_| Response::new(FdbStaticResponse {}))
-        .map_err(status)
+        .await?;
+        Ok(Response::new(FdbStaticResponse {}))
     }
 
     async fn remove_static(
@@ -118,31 +108,11 @@ impl Fdb for FdbService {
         req: Request<FdbStaticRequest>,
     ) -> Result<Response<FdbStaticResponse>, Status> {
         let req = req.into_inner();
-        let (vlan, mac) = static_key(&req)?;
-        let running = self.ctx.running.clone();
-        controlplane::grpc::blocking(move || {
-            running.edit(|cfg| {
-                if cfg
-                    .get_mut::<L2Config>()
-                    .static_macs
-                    .remove(&(vlan, mac))
-                    .is_some()
-                {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "no static entry for {} in VLAN {vlan}",
-                        mac.to_cisco()
-                    ))
-                }
-            })
+        edit(self.ctx.running.clone(), move |cfg| {
+            edits::remove_static(cfg, &req)
         })
-        .await?
-        .map(|_| Response::new(FdbStaticResponse {}))
-        .map_err(|e| match e {
-            ConfigError::Invalid(m) => Status::not_found(m),
-            other => status(other),
-        })
+        .await?;
+        Ok(Response::new(FdbStaticResponse {}))
     }
 
     async fn flush(
@@ -188,25 +158,4 @@ impl FdbService {
             include_static: false,
         })
     }
-}
-
-/// The (VLAN, MAC) of a static-entry request, checked.
-fn static_key(req: &FdbStaticRequest) -> Result<(u16, MacAddr), Status> {
-    if !lisa_types::valid_vlan(req.vlan) {
-        return Err(Status::invalid_argument(format!(
-            "vlan {} is out of range (1-4094)",
-            req.vlan
-        )));
-    }
-    let mac: MacAddr = req
-        .mac
-        .parse()
-        .map_err(|e: lisa_types::MacParseError| Status::invalid_argument(e.to_string()))?;
-    if !mac.is_unicast() {
-        return Err(Status::invalid_argument(format!(
-            "mac {}: only unicast addresses can be static",
-            mac.to_cisco()
-        )));
-    }
-    Ok((req.vlan as u16, mac))
 }
