@@ -18,18 +18,18 @@ pub static NO_TX_ROOM: DropReason =
 /// Frames held per egress port before a forced send.
 const TX_BUF: usize = 64;
 
-/// Per-port tx buffers of one worker.
+/// Per-port tx buffers of one worker: a fixed array, so that queueing a
+/// frame costs one range check of the port; the bytes are counted when the
+/// buffer is sent.
 pub struct TxBuffers {
-    bufs: Vec<ArrayVec<Mbuf, TX_BUF>>,
-    bytes: Vec<u64>,
+    bufs: Box<[ArrayVec<Mbuf, TX_BUF>; MAX_PORTS]>,
     pending: ArrayVec<u16, MAX_PORTS>,
 }
 
 impl Default for TxBuffers {
     fn default() -> Self {
         TxBuffers {
-            bufs: (0..MAX_PORTS).map(|_| ArrayVec::new()).collect(),
-            bytes: vec![0; MAX_PORTS],
+            bufs: Box::new(std::array::from_fn(|_| ArrayVec::new())),
             pending: ArrayVec::new(),
         }
     }
@@ -46,17 +46,16 @@ impl TxBuffers {
         out: u16,
         m: Mbuf,
     ) {
-        let o = usize::from(out);
-        if o >= MAX_PORTS {
+        let Some(buf) = self.bufs.get_mut(usize::from(out)) else {
             return;
-        }
-        let buf = &mut self.bufs[o];
+        };
         if buf.is_empty() {
-            self.pending.push(out);
+            // At most one entry per port: a port is pending while its
+            // buffer is not empty.
+            let _ = self.pending.try_push(out);
         }
-        self.bytes[o] += u64::from(m.pkt_len());
-        buf.push(m);
-        if buf.is_full() {
+        // A buffer is sent as soon as it fills, so there is always room.
+        if buf.try_push(m).is_ok() && buf.is_full() {
             self.flush(table, shared, worker, out);
         }
     }
@@ -78,8 +77,8 @@ impl TxBuffers {
         let queues = usize::from(table.ports[o].tx_queues.max(1));
         let shared_queue = shared.counters.len() > queues;
         let queue = (worker % queues) as u16;
-        let bytes = std::mem::take(&mut self.bytes[o]);
         let buf = &mut self.bufs[o];
+        let bytes: u64 = buf.iter().map(|m| u64::from(m.pkt_len())).sum();
         let ptr = buf.as_mut_ptr() as *mut *mut dpdk_sys::rte_mbuf;
         let lock = &shared.tx_locks[o];
         let c = &shared.counters[worker];

@@ -89,6 +89,13 @@ impl Nexts {
 
     /// The mixed case: packet by packet.
     fn split(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
+        if self.all & TX != 0 && self.why.is_empty() {
+            // Every packet leaves by a port (switched traffic's usual case).
+            for (p, &to) in pkts.drain(..).zip(self.to.iter()) {
+                cx.send_unhooked(to & !TX, p.m);
+            }
+            return;
+        }
         let mut why = self.why.iter();
         for (p, &to) in pkts.drain(..).zip(self.to.iter()) {
             if to == DROPPED {

@@ -17,7 +17,6 @@
 
 use crate::fdb::{Fdb, FdbKey};
 use crate::output::plain;
-use arrayvec::ArrayVec;
 use dataplane::drops::DropReason;
 use dataplane::graph::PuntReason;
 use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, VECTOR};
@@ -46,7 +45,9 @@ pub struct Bridge {
     punt: NodeId,
     flood: NodeId,
     output: NodeId,
-    keys: ArrayVec<(FdbKey, FdbKey, u64), VECTOR>,
+    /// Per packet of a chunk of the vector: source key, destination key
+    /// (default for group addresses and the router MAC), destination.
+    keys: [(FdbKey, FdbKey, u64); VECTOR],
     nexts: Nexts,
 }
 
@@ -59,7 +60,7 @@ impl Bridge {
             punt: ids.get("punt"),
             flood: ids.get("l2-flood"),
             output: ids.get("l2-output"),
-            keys: ArrayVec::new(),
+            keys: [(FdbKey::default(), FdbKey::default(), 0); VECTOR],
             nexts: Nexts::default(),
         }
     }
@@ -109,73 +110,80 @@ fn to_router(ethertypes: &[(u16, NodeId)], nexts: &mut Nexts, p: &mut Pkt) {
     }
 }
 
+/// Hashes every key of `pkts` (at most `VECTOR`) and prefetches its slot,
+/// into `keys`.
+#[inline(always)]
+fn hash_all(fdb: &Fdb, keys: &mut [(FdbKey, FdbKey, u64)], pkts: &[Pkt], router: u64) {
+    for (p, k) in pkts.iter().zip(keys.iter_mut()) {
+        let (dst, src) = addresses(p.m.data());
+        let vlan = p.meta.vlan;
+        let src = fdb.key_bits(vlan, src);
+        fdb.prefetch(&src);
+        // Group addresses and the router MAC are never in the table.
+        let dst_key = if is_group(dst) || dst == router {
+            FdbKey::default()
+        } else {
+            let k = fdb.key_bits(vlan, dst);
+            fdb.prefetch(&k);
+            k
+        };
+        *k = (src, dst_key, dst);
+    }
+}
+
 impl Node for Bridge {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         let fdb = &*self.fdb;
         let table = cx.table;
         let router = table.router_mac.to_u64();
-        self.keys.clear();
-        for p in pkts.iter() {
-            let (dst, src) = addresses(p.m.data());
-            let vlan = p.meta.vlan;
-            let src = fdb.key_bits(vlan, src);
-            fdb.prefetch(&src);
-            // Group addresses and the router MAC are never in the table.
-            let dst_key = if is_group(dst) || dst == router {
-                FdbKey::default()
-            } else {
-                let k = fdb.key_bits(vlan, dst);
-                fdb.prefetch(&k);
-                k
-            };
-            self.keys.push((src, dst_key, dst));
-        }
         // A frame went to l2-flood or l2-output: the later ones follow.
         let mut diverted = false;
-        for (i, p) in pkts.iter_mut().enumerate() {
-            let (src, dst_key, dst) = self.keys[i];
-            if src.mac_bits() == router {
-                self.nexts.drop(&OWN_SOURCE);
-                continue;
-            }
-            let routed_vlan = table.l3_vlans.contains(p.meta.vlan);
-            if routed_vlan && dst == router {
-                fdb.learn_key(&src, p.meta.in_port, cx.now);
-                to_router(&self.ethertypes, &mut self.nexts, p);
-                continue;
-            }
-            if is_group(dst) {
-                fdb.learn_key(&src, p.meta.in_port, cx.now);
-                if routed_vlan
-                    && ethertype_after_tag(p.m.data(), p.meta.tagged) == EtherType::Arp.raw()
-                {
-                    // The SVI hears ARP too.
-                    let copy = Pkt {
-                        m: p.m.share(),
-                        meta: p.meta,
-                    };
-                    next.send(self.punt, copy);
+        for chunk in pkts.chunks_mut(VECTOR) {
+            hash_all(fdb, &mut self.keys, chunk, router);
+            for (p, &(src, dst_key, dst)) in chunk.iter_mut().zip(self.keys.iter()) {
+                if src.mac_bits() == router {
+                    self.nexts.drop(&OWN_SOURCE);
+                    continue;
                 }
-                diverted = true;
-                self.nexts.to(self.flood);
-                continue;
-            }
-            let dst_mac = MacAddr::from_u64(dst);
-            match learn_and_look_up(fdb, &src, &dst_key, dst_mac, p.meta.in_port, cx.now) {
-                Verdict::SameInterface => self.nexts.drop(&SAME_INTERFACE),
-                Verdict::Forward(port) => {
-                    let pout = &table.ports[usize::from(port)];
-                    if !diverted && plain(pout, p) {
-                        self.nexts.tx(port);
-                    } else {
-                        diverted = true;
-                        p.meta.out = port;
-                        self.nexts.to(self.output);
+                let routed_vlan = table.l3_vlans.contains(p.meta.vlan);
+                if routed_vlan && dst == router {
+                    fdb.learn_key(&src, p.meta.in_port, cx.now);
+                    to_router(&self.ethertypes, &mut self.nexts, p);
+                    continue;
+                }
+                if is_group(dst) {
+                    fdb.learn_key(&src, p.meta.in_port, cx.now);
+                    if routed_vlan
+                        && ethertype_after_tag(p.m.data(), p.meta.tagged) == EtherType::Arp.raw()
+                    {
+                        // The SVI hears ARP too.
+                        let copy = Pkt {
+                            m: p.m.share(),
+                            meta: p.meta,
+                        };
+                        next.send(self.punt, copy);
                     }
-                }
-                Verdict::Flood => {
                     diverted = true;
                     self.nexts.to(self.flood);
+                    continue;
+                }
+                let dst_mac = MacAddr::from_u64(dst);
+                match learn_and_look_up(fdb, &src, &dst_key, dst_mac, p.meta.in_port, cx.now) {
+                    Verdict::SameInterface => self.nexts.drop(&SAME_INTERFACE),
+                    Verdict::Forward(port) => {
+                        let pout = &table.ports[usize::from(port)];
+                        if !diverted && plain(pout, p) {
+                            self.nexts.tx(port);
+                        } else {
+                            diverted = true;
+                            p.meta.out = port;
+                            self.nexts.to(self.output);
+                        }
+                    }
+                    Verdict::Flood => {
+                        diverted = true;
+                        self.nexts.to(self.flood);
+                    }
                 }
             }
         }

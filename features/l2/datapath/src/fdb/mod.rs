@@ -259,7 +259,8 @@ impl Fdb {
     /// Starts loading the cache line of `k`'s home slot.
     #[inline]
     pub fn prefetch(&self, k: &FdbKey) {
-        dataplane::mbuf::prefetch(self.slots[k.home].key.as_ptr() as *const u8);
+        let slot = self.slot_at(self.slot_base(), k.home);
+        dataplane::mbuf::prefetch(slot.key.as_ptr() as *const u8);
     }
 
     /// Looks up a hashed key (see `key`).
@@ -277,12 +278,33 @@ impl Fdb {
         self.find_from(key, self.home(key))
     }
 
+    /// The slots, for the fast path: a base pointer held in a register
+    /// across the atomic loads (a field of `self` is read again after
+    /// each acquire) and indices that need no bounds check.
+    #[inline(always)]
+    fn slot_base(&self) -> *const Slot {
+        self.slots.as_ptr()
+    }
+
+    /// Slot `i & mask` from `slot_base`.
+    #[inline(always)]
+    fn slot_at(&self, base: *const Slot, i: usize) -> &Slot {
+        debug_assert_eq!(self.slots.len(), self.mask + 1);
+        // SAFETY: `base` is `self.slots`' start, which has mask + 1 slots
+        // (`new`), and `i & mask` is at most mask.
+        unsafe { &*base.add(i & self.mask) }
+    }
+
     #[inline]
     fn find_from(&self, key: u64, home: usize) -> Option<(usize, u32)> {
+        let base = self.slot_base();
         'retry: loop {
-            let mut i = home;
-            for _ in 0..=self.mask {
-                let slot = &self.slots[i];
+            let mut i = home & self.mask;
+            // A probe chain ends at an empty slot (the table is at most half
+            // full); the bound is for a table that is full of tombstones.
+            let mut left = self.mask;
+            loop {
+                let slot = self.slot_at(base, i);
                 let k = slot.key.load(Ordering::Acquire);
                 if k == key {
                     let meta = slot.meta.load(Ordering::Acquire);
@@ -292,12 +314,12 @@ impl Fdb {
                     // Rewritten under us: start again.
                     continue 'retry;
                 }
-                if k == EMPTY {
+                if k == EMPTY || left == 0 {
                     return None;
                 }
+                left -= 1;
                 i = (i + 1) & self.mask;
             }
-            return None;
         }
     }
 
@@ -322,7 +344,7 @@ impl Fdb {
     pub fn learn_key(&self, k: &FdbKey, port: u16, now: u32) -> LearnOutcome {
         if let Some((i, meta)) = self.find_from(k.key, k.home) {
             if meta as u16 == port {
-                let seen = &self.slots[i].seen;
+                let seen = &self.slot_at(self.slot_base(), i).seen;
                 if seen.load(Ordering::Relaxed) != now {
                     seen.store(now, Ordering::Relaxed);
                 }
