@@ -148,6 +148,7 @@ fn ios_errors_help_and_modifiers() {
     check_config_lines_are_checked_as_typed(&sw);
     check_mac_table_filters(&sw);
     check_vlan_brief_and_clear_commands(&sw);
+    check_ios_lines_with_no_effect_here(&sw);
 
     // A static entry in a VLAN that does not exist is refused.
     let out = sw.swcli(&[
@@ -160,6 +161,85 @@ fn ios_errors_help_and_modifiers() {
         "{}",
         stdout(&out)
     );
+}
+
+/// Lines real IOS configs carry that change nothing here are taken as IOS
+/// takes them (no error, the rest of the paste applies), names may have a
+/// space before their number, automation's `terminal length 0` works; lines
+/// asking for what LiSA-DP lacks get a message saying what to do instead.
+fn check_ios_lines_with_no_effect_here(sw: &Lisad) {
+    let out = sw.swcli(&[
+        "terminal length 0",
+        "terminal width 511",
+        "conf t",
+        "service timestamps debug datetime msec",
+        "no service pad",
+        "version 15.2",
+        "boot-start-marker",
+        "boot-end-marker",
+        "no aaa new-model",
+        "ip cef",
+        "no ipv6 cef",
+        "ip routing",
+        "no ip domain-lookup",
+        "ip domain-name lab.example",
+        "ip forward-protocol nd",
+        "no ip http server",
+        "vtp mode transparent",
+        "vtp domain LAB",
+        "vlan internal allocation policy ascending",
+        "control-plane",
+        "vlan 10",
+        "interface Ethernet 1",
+        " switchport",
+        " switchport trunk encapsulation dot1q",
+        " switchport mode trunk",
+        " switchport nonegotiate",
+        " negotiation auto",
+        " duplex full",
+        " speed 1000",
+        "interface vlan 10",
+        " no ip route-cache",
+        " no ip directed-broadcast",
+        "mac-address-table aging-time 600",
+        "end",
+    ]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(!stdout(&out).contains('%'), "{}", stdout(&out));
+    let run = sw.show("show running-config");
+    assert!(
+        run.contains("interface Ethernet1\n switchport mode trunk")
+            && run.contains("interface Vlan10")
+            && run.contains("mac address-table aging-time 600"),
+        "{run}"
+    );
+    let out = sw.swcli(&[
+        "conf t",
+        "interface e2",
+        " switchport trunk encapsulation isl",
+        " switchport mode dynamic desirable",
+        " no switchport",
+        "ip http server",
+        "vtp mode server",
+        "no ip routing",
+        "end",
+    ]);
+    assert!(!out.status.success());
+    for want in [
+        "Only 802.1Q trunks",
+        "DTP is not supported",
+        "Routed ports are not supported",
+        "no HTTP server",
+        "VTP is not supported",
+        "always routes between SVIs",
+    ] {
+        assert!(stdout(&out).contains(want), "{want}: {}", stdout(&out));
+    }
+    sw.configure(&[
+        "no interface Vlan10",
+        "no vlan 10",
+        "mac address-table aging-time 300",
+    ]);
 }
 
 /// Drives swcli on a pseudo-terminal (`tests/tools/pty_session.py`): steps

@@ -4,7 +4,7 @@
 //! parsing, abbreviation, `?` help and the `^` error marker all follow it.
 
 use crate::features::registry;
-use lisa_engine::grammar::{kw, merge, Node, Token};
+use lisa_engine::grammar::{arg, kw, merge, ArgKind, Node, Token};
 use lisa_engine::ExecHandler;
 use std::sync::OnceLock;
 
@@ -21,6 +21,10 @@ pub enum SessionCmd {
     Exit,
     /// `show history`
     ShowHistory,
+    /// `terminal length N`, `terminal width N`: swcli does not page and
+    /// does not wrap, so these are taken with no effect (automation tools
+    /// send them first and give up if they fail).
+    Terminal,
 }
 
 /// What an EXEC line runs.
@@ -67,6 +71,24 @@ fn session_commands() -> Vec<Node<ExecRun>> {
         kw("enable", "Turn on privileged commands", vec![]).runs(run(Enable)),
         kw("exit", "Exit from the EXEC", vec![]).runs(run(Exit)),
         kw(
+            "terminal",
+            "Set terminal line parameters",
+            vec![
+                kw(
+                    "length",
+                    "Set number of lines on a screen",
+                    vec![arg("lines", ArgKind::Number(0, 512), "Number of lines on screen (0 for no pausing)", vec![])
+                        .runs(run(Terminal))],
+                ),
+                kw(
+                    "width",
+                    "Set width of the display terminal",
+                    vec![arg("characters", ArgKind::Number(0, 512), "Number of characters on a screen line", vec![])
+                        .runs(run(Terminal))],
+                ),
+            ],
+        ),
+        kw(
             "show",
             "Show running system information",
             vec![kw("history", "Display the session command history", vec![]).runs(run(ShowHistory))],
@@ -102,7 +124,7 @@ pub fn user_exec_tree() -> &'static [Node<ExecRun>] {
         };
         exec_tree()
             .iter()
-            .filter(|n| matches!(keyword(n), "show" | "enable" | "exit"))
+            .filter(|n| matches!(keyword(n), "show" | "enable" | "exit" | "terminal"))
             .cloned()
             .map(|mut n| {
                 n.children
@@ -166,6 +188,14 @@ mod tests {
         assert!(parse(user, "sh ver").is_ok());
         assert!(parse(user, "conf t").is_err(), "privileged only");
         assert!(parse(user, "sh run").is_err(), "privileged only");
+        assert_eq!(
+            parse(user, "terminal length 0").unwrap().run,
+            ExecRun::Session(Terminal)
+        );
+        assert_eq!(
+            parse(t, "term width 511").unwrap().run,
+            ExecRun::Session(Terminal)
+        );
     }
 
     #[test]

@@ -217,6 +217,7 @@ impl Session {
                 Outcome::Ok(String::new())
             }
             SessionCmd::Exit => Outcome::Quit,
+            SessionCmd::Terminal => Outcome::Ok(String::new()),
             SessionCmd::ShowHistory => {
                 let text: String = self.history.iter().map(|l| format!("  {l}\n")).collect();
                 finish(text, modifier)

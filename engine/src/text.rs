@@ -26,6 +26,15 @@ impl From<ArgError> for ApplyError {
     }
 }
 
+/// The handler of a line IOS takes that changes nothing on LiSA-DP
+/// (`ip cef`, `negotiation auto` on a virtual port): accepted, not kept.
+pub fn no_effect(
+    _: &mut crate::registry::ConfigCtx<'_>,
+    _: &crate::args::Args,
+) -> Result<(), ApplyError> {
+    Ok(())
+}
+
 /// A refusal with this message.
 pub fn reject(msg: impl Into<String>) -> ApplyError {
     ApplyError::Rejected(msg.into())

@@ -273,13 +273,62 @@ fn select<'a, H: Copy>(
     }
 }
 
+/// An interface argument among `nodes` written as two words, a type and
+/// its number (`vlan` `10`): the node and the name joined. None when `w`
+/// is not a bare type (letters only), when no number follows, or when a
+/// keyword of `nodes` takes `w`.
+fn spaced_interface<'n, H: Copy>(
+    nodes: &'n [Node<H>],
+    w: &str,
+    next: Option<&str>,
+) -> Option<(&'n Node<H>, String)> {
+    let next = next.filter(|x| x.starts_with(|c: char| c.is_ascii_digit()))?;
+    if w.is_empty() || !w.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
+        return None;
+    }
+    let lower = w.to_ascii_lowercase();
+    if nodes
+        .iter()
+        .any(|n| matches!(n.token, Token::Keyword(_)) && n.fits(w, &lower))
+    {
+        return None;
+    }
+    let joined = format!("{w}{next}");
+    nodes
+        .iter()
+        .find(|n| {
+            matches!(
+                n.token,
+                Token::Arg {
+                    kind: ArgKind::Interface,
+                    ..
+                }
+            ) && ArgKind::Interface.accepts(&joined)
+        })
+        .map(|n| (n, joined))
+}
+
 /// Parses `line` against the tree `roots`.
 pub fn parse<H: Copy>(roots: &[Node<H>], line: &str) -> Result<Parsed<H>, ParseError> {
     let ws = words(line);
     let mut nodes = roots;
     let mut node: Option<&Node<H>> = None;
     let mut args = Args::default();
-    for &(col, w) in &ws {
+    let mut i = 0;
+    while i < ws.len() {
+        let (col, w) = ws[i];
+        i += 1;
+        // IOS takes an interface name with a space before its number
+        // (`interface vlan 10`, `interface GigabitEthernet 0/1`).
+        if let Some((n, joined)) = spaced_interface(nodes, w, ws.get(i).map(|&(_, x)| x)) {
+            node = Some(n);
+            if let Token::Arg { name, .. } = n.token {
+                args.push(name, &joined);
+            }
+            nodes = &n.children;
+            i += 1;
+            continue;
+        }
         let n = select(nodes, line, col, w)?;
         node = Some(n);
         match n.token {

@@ -121,3 +121,28 @@ fn merge_joins_features_and_refuses_two_handlers() {
         "two handlers for 'show version'"
     );
 }
+
+#[test]
+fn an_interface_name_may_have_a_space_before_its_number() {
+    fn iface(_: &mut ()) {}
+    let t: Vec<Node<H>> = vec![kw(
+        "interface",
+        "Select an interface to configure",
+        vec![
+            kw("range", "interface range command", vec![]).runs(iface as H),
+            arg("name", ArgKind::Interface, "Interface name", vec![]).runs(iface as H),
+        ],
+    )];
+    for (line, name) in [
+        ("interface Vlan10", "Vlan10"),
+        ("interface vlan 10", "vlan10"),
+        ("interface Ethernet 1", "Ethernet1"),
+    ] {
+        let p = parse(&t, line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert_eq!(p.args.text("name"), Some(name), "{line}");
+    }
+    // A keyword keeps its word; a type with no number is not a name.
+    assert!(parse(&t, "interface range").is_ok());
+    assert!(parse(&t, "interface vlan").is_err());
+    assert!(parse(&t, "interface vlan ten").is_err());
+}

@@ -13,7 +13,9 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.feature("ipv4");
     reg.section::<Ipv4Config>();
     reg.commands(lisa_engine::mode::GLOBAL, cli::global_commands());
+    reg.commands(lisa_engine::mode::GLOBAL, cli::compat::global_commands());
     reg.commands(lisa_ports::IF_MODE, cli::interface_commands());
+    reg.commands(lisa_ports::IF_MODE, cli::compat::interface_commands());
     reg.validator("ipv4", model::validate);
     reg.change_validator("ipv4", model::validate_change);
     reg.renderer(cli::render);

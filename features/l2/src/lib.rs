@@ -14,6 +14,7 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.section::<L2Config>();
     reg.commands(lisa_engine::mode::GLOBAL, cli::global_commands());
     reg.commands(lisa_ports::IF_MODE, cli::interface_commands());
+    reg.commands(lisa_ports::IF_MODE, cli::compat::interface_commands());
     reg.validator("l2", model::validate);
     reg.renderer(cli::render);
     reg.exec_commands(cli::show::exec_commands());

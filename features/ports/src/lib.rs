@@ -16,6 +16,7 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.mode(IF_MODE, "(config-if)");
     reg.commands(lisa_engine::mode::GLOBAL, cli::global_commands());
     reg.commands(IF_MODE, cli::interface_commands());
+    reg.commands(IF_MODE, cli::compat::interface_commands());
     reg.validator("ports", model::validate);
     reg.renderer(cli::render);
     reg.exec_commands(cli::show::exec_commands());

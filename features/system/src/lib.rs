@@ -13,6 +13,7 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.feature("system");
     reg.section::<SystemConfig>();
     reg.commands(lisa_engine::mode::GLOBAL, cli::global_commands());
+    reg.commands(lisa_engine::mode::GLOBAL, cli::compat::global_commands());
     reg.validator("system", model::validate);
     reg.renderer(cli::render);
     reg.exec_commands(cli::show::exec_commands());

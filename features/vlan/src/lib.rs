@@ -14,6 +14,7 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.section::<VlanDb>();
     reg.mode(VLAN_MODE, "(config-vlan)");
     reg.commands(lisa_engine::mode::GLOBAL, cli::global_commands());
+    reg.commands(lisa_engine::mode::GLOBAL, cli::compat::global_commands());
     reg.commands(VLAN_MODE, cli::vlan_commands());
     reg.validator("vlan", model::validate);
     reg.renderer(cli::render);

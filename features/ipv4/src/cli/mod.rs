@@ -1,6 +1,7 @@
 //! The commands of feature `ipv4`, with their handlers and rendering:
 //! `ip route`, `arp` in global mode, `ip address` in interface mode.
 
+pub mod compat;
 pub mod show;
 
 use crate::model::Ipv4Config;

@@ -2,6 +2,7 @@
 //! `switchport ...` in interface mode, `mac address-table aging-time` and
 //! `mac address-table static` in global mode.
 
+pub mod compat;
 pub mod show;
 
 use crate::model::{set_static_mac, L2Config, Switchport, SwitchportMode, DEFAULT_AGING};
@@ -196,9 +197,8 @@ pub fn global_commands() -> Tree {
             )],
         )
     };
-    vec![
-        tag_native(),
-        table(vec![
+    let settings = || {
+        vec![
             kw(
                 "aging-time",
                 "Set MAC address table entry maximum age",
@@ -211,22 +211,35 @@ pub fn global_commands() -> Tree {
                 .runs(aging as ConfigHandler)],
             ),
             mac_static(static_mac),
-        ]),
+        ]
+    };
+    let no_settings = || {
+        vec![
+            kw(
+                "aging-time",
+                "Set MAC address table entry maximum age",
+                vec![],
+            )
+            .runs(aging as ConfigHandler),
+            mac_static(static_mac),
+        ]
+    };
+    // Older IOS releases spell it `mac-address-table`.
+    let old_table = |children| {
+        kw(
+            "mac-address-table",
+            "Configure the MAC address table",
+            children,
+        )
+    };
+    vec![
+        tag_native(),
+        table(settings()),
+        old_table(settings()),
         kw(
             "no",
             "Negate a command or set its defaults",
-            vec![
-                tag_native(),
-                table(vec![
-                    kw(
-                        "aging-time",
-                        "Set MAC address table entry maximum age",
-                        vec![],
-                    )
-                    .runs(aging as ConfigHandler),
-                    mac_static(static_mac),
-                ]),
-            ],
+            vec![tag_native(), table(no_settings()), old_table(no_settings())],
         ),
     ]
 }

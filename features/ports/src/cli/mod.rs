@@ -2,6 +2,7 @@
 //! `interface X`, `interface range ...`, `no interface VlanN`, and in
 //! interface mode `description`, `shutdown`, `mtu`.
 
+pub mod compat;
 pub mod show;
 
 use crate::model::{

@@ -1,6 +1,7 @@
 //! The commands of feature `vlan`, with their handlers and rendering:
 //! `vlan LIST` (enters `(config-vlan)#`), `no vlan LIST`, and `name`.
 
+pub mod compat;
 pub mod show;
 
 use crate::model::{check_name, VlanConfig, VlanDb, VLAN_MODE};
