@@ -43,6 +43,9 @@ pub struct ConfigSession {
     candidate: Option<Config>,
     /// Good lines waiting for `end` (scripts only).
     held: Vec<String>,
+    /// The last line at the left margin was refused: the indented lines
+    /// after it belong to a block that was not opened.
+    orphaned: bool,
 }
 
 impl ConfigSession {
@@ -53,6 +56,7 @@ impl ConfigSession {
             mode: Mode::global(),
             candidate: None,
             held: Vec::new(),
+            orphaned: false,
         }
     }
 
@@ -87,26 +91,54 @@ impl ConfigSession {
                     .push(failed("% A line may not hold a line break".into(), None));
                 continue;
             }
-            if immediate {
-                match self.running.apply_line(&mut self.mode, line) {
-                    Ok(changed) => out.changed.extend(changed),
-                    Err(LineFailure::Line(e)) => out.errors.push(apply_error(index, e)),
-                    Err(e @ LineFailure::Commit(_)) => out.errors.push(failed(e.to_string(), None)),
+            // A pasted block whose first line was refused: its indented
+            // lines are reported, never applied (they would land in the
+            // block before it), and its `exit` stays in configuration mode.
+            let indented = line.starts_with([' ', '\t']);
+            if indented && self.orphaned {
+                if line.trim() == "exit" {
+                    self.mode = Mode::global();
+                } else {
+                    out.errors.push(failed(
+                        "% Not applied: the line that opened its block was refused".into(),
+                        None,
+                    ));
                 }
                 continue;
             }
-            let running = &self.running;
-            let candidate = self.candidate.get_or_insert_with(|| running.snapshot());
-            match running
-                .registry()
-                .apply_line(candidate, &mut self.mode, line)
-            {
-                Ok(()) if self.mode.is_exec() => self.commit(&mut out),
-                Ok(()) => self.held.push(line.clone()),
-                Err(e) => out.errors.push(apply_error(index, e)),
+            let errors_before = out.errors.len();
+            self.line(index, line, immediate, &mut out);
+            if !indented && !line.trim().is_empty() && !line.trim_start().starts_with('!') {
+                self.orphaned = out.errors.len() > errors_before;
             }
         }
         out
+    }
+
+    /// One line, applied at once or held.
+    fn line(&mut self, index: usize, line: &str, immediate: bool, out: &mut BatchOutcome) {
+        if immediate {
+            match self.running.apply_line(&mut self.mode, line) {
+                Ok(changed) => out.changed.extend(changed),
+                Err(LineFailure::Line(e)) => out.errors.push(apply_error(index, e)),
+                Err(e @ LineFailure::Commit(_)) => out.errors.push(LineError {
+                    index,
+                    message: e.to_string(),
+                    column: None,
+                }),
+            }
+            return;
+        }
+        let running = &self.running;
+        let candidate = self.candidate.get_or_insert_with(|| running.snapshot());
+        match running
+            .registry()
+            .apply_line(candidate, &mut self.mode, line)
+        {
+            Ok(()) if self.mode.is_exec() => self.commit(out),
+            Ok(()) => self.held.push(line.to_string()),
+            Err(e) => out.errors.push(apply_error(index, e)),
+        }
     }
 
     /// The held lines, as one change, on the running configuration as it
