@@ -100,9 +100,11 @@ exec_handler!(fn show_interface(ctx, args) {
 exec_handler!(fn show_interfaces_status(ctx, args) {
     let ports = ctx.port_list().await?;
     let cfg = ctx.running_typed(&["interfaces"]).await?;
+    // IOS's columns, Duplex included (ntc-templates' TextFSM template
+    // reads them by position): the ports are virtual and full duplex.
     let mut out = format!(
-        "{:<12} {:<18} {:<12} {:<6} {:>6}  {}\n",
-        "Port", "Name", "Status", "Vlan", "Speed", "Type"
+        "{:<12} {:<18} {:<12} {:<10} {:>6} {:>6} {}\n",
+        "Port", "Name", "Status", "Vlan", "Duplex", "Speed", "Type"
     );
     for p in ports {
         let i = cfg.interfaces.iter().find(|i| i.name == p.name);
@@ -127,8 +129,8 @@ exec_handler!(fn show_interfaces_status(ctx, args) {
         let kind = p.kind.split(':').next().unwrap_or("").to_string();
         let _ = writeln!(
             out,
-            "{:<12} {:<18} {:<12} {:<6} {:>6}  {}",
-            p.name, name, status, vlan, speed, kind
+            "{:<12} {:<18} {:<12} {:<10} {:>6} {:>6} {}",
+            p.name, name, status, vlan, "full", speed, kind
         );
     }
     Ok(out)

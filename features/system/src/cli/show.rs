@@ -232,11 +232,45 @@ exec_handler!(fn show_version(ctx, args) {
         .await
         .map_err(api_error)?
         .into_inner();
+    let hostname = ctx.running_typed(&["hostname"]).await?.hostname;
+    // IOS's first line and uptime line, which ntc-templates and NAPALM read:
+    // "... Software (IMAGE), Version V, RELEASE SOFTWARE (REL)".
+    let (version, release) = match v.lisad.split_once(" (git ") {
+        Some((ver, rev)) => (ver, rev.trim_end_matches(')')),
+        None => (v.lisad.as_str(), "unknown"),
+    };
     Ok(format!(
-        "LiSA-DP lisad {}\n{}\n{} uptime is {} seconds\nForwarding workers: {}\n",
-        v.lisad, v.dpdk, v.hostname, v.uptime_seconds, v.workers
+        "LiSA-DP Software (lisad), Version {version}, RELEASE SOFTWARE ({release})\n\
+         {}\n\
+         {hostname} uptime is {}\n\
+         Forwarding workers: {}\n",
+        v.dpdk,
+        ios_uptime(v.uptime_seconds),
+        v.workers
     ))
 });
+
+/// An uptime as IOS writes it: "2 weeks, 3 days, 4 hours, 5 minutes",
+/// from the largest unit that is not zero, minutes always.
+pub fn ios_uptime(secs: u64) -> String {
+    let units = [
+        ("year", 365 * 86_400),
+        ("week", 7 * 86_400),
+        ("day", 86_400),
+        ("hour", 3_600),
+        ("minute", 60),
+    ];
+    let mut left = secs;
+    let mut parts = Vec::new();
+    for (name, size) in units {
+        let n = left / size;
+        left %= size;
+        if n > 0 || !parts.is_empty() || name == "minute" {
+            parts.push(format!("{n} {name}{}", if n == 1 { "" } else { "s" }));
+        }
+    }
+    parts.join(", ")
+}
 
 exec_handler!(fn show_performance(ctx, args) {
     let p = ctx

@@ -49,3 +49,15 @@ proptest! {
         prop_assert_eq!(reg.apply_text(&reg.default_config(), &text).unwrap(), cfg);
     }
 }
+
+#[test]
+fn uptime_reads_as_ios_writes_it() {
+    use crate::cli::show::ios_uptime;
+    assert_eq!(ios_uptime(5), "0 minutes");
+    assert_eq!(ios_uptime(61), "1 minute");
+    assert_eq!(ios_uptime(3 * 3600 + 120), "3 hours, 2 minutes");
+    assert_eq!(
+        ios_uptime(8 * 86_400 + 60),
+        "1 week, 1 day, 0 hours, 1 minute"
+    );
+}

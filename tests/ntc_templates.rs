@@ -1,0 +1,88 @@
+//! `show` output as automation reads it: ntc-templates' TextFSM templates
+//! (platform `cisco_ios`, from PyPI, as Netmiko's `use_textfsm=True` and
+//! NAPALM use them) parse lisad's output to the right records.
+
+mod common;
+
+use common::{serial, Lisad};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// The records `command`'s template reads from `text`, one a line.
+fn parsed(command: &str, text: &str) -> String {
+    let tool = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/ntc_parse.py");
+    let mut child = Command::new("python3")
+        .args([tool, command])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{command}: {}\n--- output ---\n{text}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn ntc_templates_read_the_show_commands() {
+    let _serial = serial();
+    let sw = Lisad::start(&[("Ethernet1", "null"), ("Ethernet2", "null")], &[]);
+    sw.configure(&[
+        "hostname edge1",
+        "vlan 10",
+        " name users",
+        "interface Ethernet1",
+        " description uplink to core",
+        " switchport mode trunk",
+        "interface Ethernet2",
+        " switchport access vlan 10",
+        "interface Vlan10",
+        " ip address 10.0.10.1 255.255.255.0",
+    ]);
+
+    let status = sw.show("show interfaces status");
+    let rows = parsed("show interfaces status", &status);
+    assert!(
+        rows.contains("name=uplink to core|port=Ethernet1|speed=")
+            && rows.contains("status=connected|type=null|vlan_id=trunk"),
+        "{rows}\n{status}"
+    );
+    assert!(
+        rows.contains("duplex=full|fc_mode=|name=|port=Ethernet2|") && rows.contains("vlan_id=10"),
+        "{rows}\n{status}"
+    );
+
+    let version = sw.show("show version");
+    let rows = parsed("show version", &version);
+    assert!(
+        rows.contains("hostname=edge1")
+            && rows.contains("software_image=lisad")
+            && rows.contains("version=0.1.0")
+            && rows.contains("uptime=0 minutes"),
+        "{rows}\n{version}"
+    );
+
+    let brief = sw.show("show vlan brief");
+    let rows = parsed("show vlan brief", &brief);
+    assert!(
+        rows.contains("interfaces=Ethernet2|status=active|vlan_id=10|vlan_name=users"),
+        "{rows}\n{brief}"
+    );
+
+    let ip = sw.show("show ip interface brief");
+    let rows = parsed("show ip interface brief", &ip);
+    assert!(
+        rows.contains("interface=Vlan10|ip_address=10.0.10.1"),
+        "{rows}\n{ip}"
+    );
+}
