@@ -79,6 +79,21 @@ fn ntc_templates_read_the_show_commands() {
         "{rows}\n{brief}"
     );
 
+    let desc = sw.show("show interfaces description");
+    let rows = parsed("show interfaces description", &desc);
+    assert!(
+        rows.contains("description=uplink to core|port=Ethernet1|protocol=up|status=up")
+            && rows.contains("description=|port=Vlan10|protocol=up|status=up"),
+        "{rows}\n{desc}"
+    );
+
+    let clock = sw.show("show clock");
+    let rows = parsed("show clock", &clock);
+    assert!(
+        rows.contains("timezone=UTC") && rows.contains("year=20"),
+        "{rows}\n{clock}"
+    );
+
     let ip = sw.show("show ip interface brief");
     let rows = parsed("show ip interface brief", &ip);
     assert!(

@@ -17,6 +17,8 @@ pub fn exec_commands() -> Vec<Node<ExecHandler>> {
             vec![
                 kw("counters", "Show interface counters", vec![])
                     .runs(show_interfaces_counters as ExecHandler),
+                kw("description", "Show interface description", vec![])
+                    .runs(show_interfaces_description as ExecHandler),
                 kw("status", "Show interface line status", vec![])
                     .runs(show_interfaces_status as ExecHandler),
                 arg("interface", ArgKind::Interface, "Interface name", vec![])
@@ -93,6 +95,32 @@ exec_handler!(fn show_interface(ctx, args) {
     }
     if out.is_empty() {
         return Err(format!("Interface {name} does not exist"));
+    }
+    Ok(out)
+});
+
+exec_handler!(fn show_interfaces_description(ctx, args) {
+    let ports = ctx.port_list().await?;
+    let cfg = ctx.running_typed(&["interfaces", "svis"]).await?;
+    let mut out = format!("{:<30} {:<14} {:<8} {}\n", "Interface", "Status", "Protocol", "Description");
+    let row = |out: &mut String, name: &str, admin_up: bool, up: bool, description: &str| {
+        let (status, protocol) = match (admin_up, up) {
+            (false, _) => ("admin down", "down"),
+            (true, true) => ("up", "up"),
+            (true, false) => ("down", "down"),
+        };
+        let _ = writeln!(out, "{name:<30} {status:<14} {protocol:<8} {description}");
+    };
+    for p in ports {
+        let description = cfg
+            .interfaces
+            .iter()
+            .find(|i| i.name == p.name)
+            .map_or("", |i| i.description.as_str());
+        row(&mut out, &p.name, p.admin_up, p.link_up, description);
+    }
+    for s in &cfg.svis {
+        row(&mut out, &format!("Vlan{}", s.vlan), !s.shutdown, s.up, &s.description);
     }
     Ok(out)
 });

@@ -88,6 +88,7 @@ pub fn exec_commands() -> Tree {
             .runs(show_startup as ExecHandler),
             kw("version", "System hardware and software status", vec![])
                 .runs(show_version as ExecHandler),
+            kw("clock", "Display the system clock", vec![]).runs(show_clock as ExecHandler),
         ]),
         kw(
             "write",
@@ -248,6 +249,46 @@ exec_handler!(fn show_version(ctx, args) {
         ios_uptime(v.uptime_seconds),
         v.workers
     ))
+});
+
+/// `show clock`: the switch's time as IOS prints it, in UTC (LiSA-DP has no
+/// `clock timezone`): `11:35:35.123 UTC Mon Nov 30 2026`.
+pub fn ios_clock(since_epoch: std::time::Duration) -> String {
+    let secs = since_epoch.as_secs();
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    // 1970-01-01 was a Thursday.
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    format!(
+        "{:02}:{:02}:{:02}.{:03} UTC {} {} {} {}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60,
+        since_epoch.subsec_millis(),
+        DAYS[(days % 7) as usize],
+        MONTHS[(month - 1) as usize],
+        day,
+        year
+    )
+}
+
+exec_handler!(fn show_clock(ctx, args) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?;
+    Ok(format!("{}\n", ios_clock(now)))
 });
 
 /// An uptime as IOS writes it: "2 weeks, 3 days, 4 hours, 5 minutes",

@@ -61,3 +61,22 @@ fn uptime_reads_as_ios_writes_it() {
         "1 week, 1 day, 0 hours, 1 minute"
     );
 }
+
+#[test]
+fn clock_reads_as_ios_writes_it() {
+    use crate::cli::show::ios_clock;
+    use std::time::Duration;
+    assert_eq!(
+        ios_clock(Duration::from_millis(0)),
+        "00:00:00.000 UTC Thu Jan 1 1970"
+    );
+    // 2026-11-30 11:35:35.123 UTC was a Monday.
+    assert_eq!(
+        ios_clock(Duration::from_millis(1_796_038_535_123)),
+        "11:35:35.123 UTC Mon Nov 30 2026"
+    );
+    assert_eq!(
+        ios_clock(Duration::from_secs(951_782_400)),
+        "00:00:00.000 UTC Tue Feb 29 2000"
+    );
+}
