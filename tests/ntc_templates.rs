@@ -48,6 +48,7 @@ fn ntc_templates_read_the_show_commands() {
         " switchport access vlan 10",
         "interface Vlan10",
         " ip address 10.0.10.1 255.255.255.0",
+        "arp 10.0.10.9 0200.0000.0009 arpa",
     ]);
 
     let status = sw.show("show interfaces status");
@@ -93,6 +94,27 @@ fn ntc_templates_read_the_show_commands() {
         rows.contains("timezone=UTC") && rows.contains("year=20"),
         "{rows}\n{clock}"
     );
+
+    // The two templates name their fields differently.
+    for (command, want) in [
+        (
+            "show arp",
+            "address=10.0.10.9|age_min=-|hardware_address=0200.0000.0009|interface=Vlan10",
+        ),
+        (
+            "show ip arp",
+            "age=-|interface=Vlan10|ip_address=10.0.10.9|mac_address=0200.0000.0009",
+        ),
+    ] {
+        let arp = sw.show(command);
+        let rows = parsed(command, &arp);
+        assert!(rows.contains(want), "{command}: {rows}\n{arp}");
+    }
+
+    let one = sw.show("show vlan id 10");
+    let rows = parsed("show vlan", &one);
+    assert_eq!(rows.lines().count(), 1, "{rows}\n{one}");
+    assert!(rows.contains("vlan_id=10|vlan_name=users"), "{rows}\n{one}");
 
     let ip = sw.show("show ip interface brief");
     let rows = parsed("show ip interface brief", &ip);

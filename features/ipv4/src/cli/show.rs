@@ -24,46 +24,50 @@ pub fn exec_commands() -> Vec<Node<ExecHandler>> {
         kw(
             "show",
             "Show running system information",
-            vec![kw(
-                "ip",
-                "IP information",
-                vec![
-                    kw("arp", "IP ARP table", vec![]).runs(show_ip_arp as ExecHandler),
-                    kw("traffic", "IP protocol statistics", vec![])
-                        .runs(show_ip_traffic as ExecHandler),
-                    kw(
-                        "interface",
-                        "IP interface status and configuration",
-                        vec![kw(
-                            "brief",
-                            "Brief summary of IP status and configuration",
-                            vec![],
-                        )
-                        .runs(show_ip_interface_brief as ExecHandler)],
-                    )
-                    .runs(show_ip_interface_brief as ExecHandler),
-                    kw(
-                        "route",
-                        "IP routing table",
-                        vec![
-                            arg(
-                                "address",
-                                ArgKind::Ipv4,
-                                "Network to display information about or host",
+            vec![
+                // IOS prints the same table for `show arp`.
+                kw("arp", "ARP table", vec![]).runs(show_ip_arp as ExecHandler),
+                kw(
+                    "ip",
+                    "IP information",
+                    vec![
+                        kw("arp", "IP ARP table", vec![]).runs(show_ip_arp as ExecHandler),
+                        kw("traffic", "IP protocol statistics", vec![])
+                            .runs(show_ip_traffic as ExecHandler),
+                        kw(
+                            "interface",
+                            "IP interface status and configuration",
+                            vec![kw(
+                                "brief",
+                                "Brief summary of IP status and configuration",
                                 vec![],
                             )
-                            .runs(show_ip_route_address as ExecHandler),
-                            kw("connected", "Connected networks", vec![])
-                                .runs(show_ip_route as ExecHandler),
-                            kw("static", "Static routes", vec![])
-                                .runs(show_ip_route as ExecHandler),
-                            kw("summary", "Summary of all routes", vec![])
-                                .runs(show_ip_route_summary as ExecHandler),
-                        ],
-                    )
-                    .runs(show_ip_route as ExecHandler),
-                ],
-            )],
+                            .runs(show_ip_interface_brief as ExecHandler)],
+                        )
+                        .runs(show_ip_interface_brief as ExecHandler),
+                        kw(
+                            "route",
+                            "IP routing table",
+                            vec![
+                                arg(
+                                    "address",
+                                    ArgKind::Ipv4,
+                                    "Network to display information about or host",
+                                    vec![],
+                                )
+                                .runs(show_ip_route_address as ExecHandler),
+                                kw("connected", "Connected networks", vec![])
+                                    .runs(show_ip_route as ExecHandler),
+                                kw("static", "Static routes", vec![])
+                                    .runs(show_ip_route as ExecHandler),
+                                kw("summary", "Summary of all routes", vec![])
+                                    .runs(show_ip_route_summary as ExecHandler),
+                            ],
+                        )
+                        .runs(show_ip_route as ExecHandler),
+                    ],
+                ),
+            ],
         ),
     ]
 }
