@@ -205,7 +205,9 @@ mod tests {
         assert_eq!(
             words,
             vec![
+                "arp",
                 "buffers",
+                "clock",
                 "dataplane",
                 "history",
                 "interfaces",

@@ -13,7 +13,7 @@ fn http_server(_: &mut ConfigCtx<'_>, _: &Args) -> Result<(), ApplyError> {
     ))
 }
 
-fn aaa(_: &mut ConfigCtx<'_>, _: &Args) -> Result<(), ApplyError> {
+fn aaa_new_model(_: &mut ConfigCtx<'_>, _: &Args) -> Result<(), ApplyError> {
     Err(reject(
         "AAA is not supported: access to swcli and the API is by the control socket's permissions",
     ))
@@ -38,6 +38,18 @@ pub fn global_commands() -> Vec<Node<ConfigHandler>> {
         )
         .runs(no_effect)
     };
+    let aaa = |new_model: ConfigHandler| {
+        kw(
+            "aaa",
+            "Authentication, Authorization and Accounting.",
+            vec![kw(
+                "new-model",
+                "Enable NEW access control commands and functions",
+                vec![],
+            )
+            .runs(new_model)],
+        )
+    };
     let http = |server: ConfigHandler| {
         kw(
             "http",
@@ -60,16 +72,7 @@ pub fn global_commands() -> Vec<Node<ConfigHandler>> {
         // none to configure, and the lines after it are tried globally.
         kw("control-plane", "Configure control plane services", vec![]).runs(no_effect),
         kw("boot-end-marker", "End of the boot commands", vec![]).runs(no_effect),
-        kw(
-            "aaa",
-            "Authentication, Authorization and Accounting.",
-            vec![kw(
-                "new-model",
-                "Enable NEW access control commands and functions",
-                vec![],
-            )
-            .runs(aaa as ConfigHandler)],
-        ),
+        aaa(aaa_new_model as ConfigHandler),
         kw(
             "ip",
             "Global IP configuration subcommands",
@@ -120,16 +123,7 @@ pub fn global_commands() -> Vec<Node<ConfigHandler>> {
             "Negate a command or set its defaults",
             vec![
                 service(),
-                kw(
-                    "aaa",
-                    "Authentication, Authorization and Accounting.",
-                    vec![kw(
-                        "new-model",
-                        "Enable NEW access control commands and functions",
-                        vec![],
-                    )
-                    .runs(no_effect)],
-                ),
+                aaa(no_effect),
                 kw(
                     "ip",
                     "Global IP configuration subcommands",
