@@ -106,9 +106,10 @@ proptest! {
         for (v, (shutdown, len)) in svis {
             let ports = cfg.get_mut::<PortsConfig>();
             ports.interfaces.insert(format!("Vlan{v}"), lisa_ports::InterfaceConfig { shutdown, ..Default::default() });
-            // One subnet per SVI, each in its own 10.V.0.0/16: no overlap.
+            // One subnet per SVI, each in its own /16 of 32.0.0.0/4 (the
+            // 12 bits of the VLAN id, then 16 host bits): no overlap.
             if let Some(len) = len {
-                cfg.get_mut::<Ipv4Config>().addresses.insert(v, Ipv4Prefix { addr: Ipv4Addr::from(0x0a00_0001 | (u32::from(v) << 16)), len });
+                cfg.get_mut::<Ipv4Config>().addresses.insert(v, Ipv4Prefix { addr: Ipv4Addr::from(0x2000_0001 | (u32::from(v) << 16)), len });
             }
         }
         let ip = cfg.get_mut::<Ipv4Config>();
