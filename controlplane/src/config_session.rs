@@ -20,6 +20,17 @@ pub struct LineError {
     pub column: Option<usize>,
 }
 
+impl LineError {
+    /// Line `index` refused for `why` (no column to point at).
+    fn refused(index: usize, why: impl ToString) -> LineError {
+        LineError {
+            index,
+            message: why.to_string(),
+            column: None,
+        }
+    }
+}
+
 /// What a batch did.
 #[derive(Debug, Clone, Default)]
 pub struct BatchOutcome {
@@ -81,14 +92,11 @@ impl ConfigSession {
                 break;
             }
             out.consumed = index + 1;
-            let failed = |message: String, column| LineError {
-                index,
-                message,
-                column,
-            };
             if line.contains(['\n', '\r']) {
-                out.errors
-                    .push(failed("% A line may not hold a line break".into(), None));
+                out.errors.push(LineError::refused(
+                    index,
+                    "% A line may not hold a line break",
+                ));
                 continue;
             }
             // A pasted block whose first line was refused: its indented
@@ -99,9 +107,9 @@ impl ConfigSession {
                 if line.trim() == "exit" {
                     self.mode = Mode::global();
                 } else {
-                    out.errors.push(failed(
-                        "% Not applied: the line that opened its block was refused".into(),
-                        None,
+                    out.errors.push(LineError::refused(
+                        index,
+                        "% Not applied: the line that opened its block was refused",
                     ));
                 }
                 continue;
@@ -121,11 +129,7 @@ impl ConfigSession {
             match self.running.apply_line(&mut self.mode, line) {
                 Ok(changed) => out.changed.extend(changed),
                 Err(LineFailure::Line(e)) => out.errors.push(apply_error(index, e)),
-                Err(e @ LineFailure::Commit(_)) => out.errors.push(LineError {
-                    index,
-                    message: e.to_string(),
-                    column: None,
-                }),
+                Err(e @ LineFailure::Commit(_)) => out.errors.push(LineError::refused(index, e)),
             }
             return;
         }

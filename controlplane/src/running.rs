@@ -326,7 +326,7 @@ impl Running {
             // As the text would keep it: trimmed, cut to the limit on a
             // character's boundary.
             let mut d = description.trim();
-            while d.len() > lisa_ports::model::MAX_DESCRIPTION {
+            if d.len() > lisa_ports::model::MAX_DESCRIPTION {
                 let mut cut = lisa_ports::model::MAX_DESCRIPTION;
                 while !d.is_char_boundary(cut) {
                     cut -= 1;
