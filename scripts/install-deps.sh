@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 PKGS=(dpdk dpdk-dev libdpdk-dev pkg-config clang libclang-dev protobuf-compiler g++
       iproute2 iputils-ping procps tcpdump python3
-      libvirt-daemon-system libvirt-clients qemu-system-x86 busybox-static)
+      libvirt-daemon-system libvirt-clients qemu-system-x86 busybox-static
+      openssh-server)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,9 +20,11 @@ if ((${#missing[@]})); then
 fi
 # The automation tests' Python tools: grpcio and its reflection client,
 # ntc-templates (TextFSM) to read swcli's output as IOS tools do, and scapy
-# for the hostile-frame suite's attackers.
-if ! python3 -c "import grpc, grpc_reflection, ntc_templates, scapy" 2>/dev/null; then
-  pkgs=(grpcio grpcio-reflection protobuf "ntc-templates==9.3.0" "scapy==2.6.1")
+# for the hostile-frame suite's attackers; the IOS automation tools driven
+# over SSH (tests/ios_tools.rs): Netmiko, NAPALM, Ansible with cisco.ios.
+if ! python3 -c "import grpc, grpc_reflection, ntc_templates, scapy, netmiko, napalm, ansible_collections.cisco.ios" 2>/dev/null; then
+  pkgs=(grpcio grpcio-reflection protobuf "ntc-templates==9.3.0" "scapy==2.6.1"
+        "netmiko==4.8.0" "napalm==5.2.0" "ansible==10.7.0")
   python3 -m pip install -q --root-user-action=ignore "${pkgs[@]}" 2>/dev/null \
     || python3 -m pip install -q --break-system-packages "${pkgs[@]}"
 fi

@@ -33,6 +33,10 @@ struct Args {
     /// The gRPC control socket (default /run/lisa/lisa.sock, or the config's).
     #[arg(long, value_name = "PATH", env = "LISA_SOCKET")]
     socket: Option<PathBuf>,
+    /// The group that may use the control socket, mode 0660 (default:
+    /// the config's, else root's). SSH logins (scripts/ssh-setup.sh) use `lisa`.
+    #[arg(long, value_name = "GROUP", env = "LISA_SOCKET_GROUP")]
+    socket_group: Option<String>,
     /// Number of worker lcores (default 1, or the config's).
     #[arg(long, value_name = "N")]
     workers: Option<usize>,
@@ -85,6 +89,9 @@ fn boot_config(args: &Args) -> Result<BootConfig> {
     cfg.ports.extend(args.ports.iter().cloned());
     if let Some(s) = &args.socket {
         cfg.control.socket = s.clone();
+    }
+    if let Some(g) = &args.socket_group {
+        cfg.control.socket_group = g.clone();
     }
     if let Some(d) = &args.vhost_dir {
         cfg.control.vhost_dir = PathBuf::from(d);
@@ -246,6 +253,7 @@ fn run(args: Args) -> Result<()> {
         running,
         perf_base: Default::default(),
         vhost_dir: Some(cfg.control.vhost_dir.clone()).filter(|d| !d.as_os_str().is_empty()),
+        lines: Default::default(),
     };
     let served = serve(ctx, &cfg, events, tasks);
     // Every other holder of the dataplane went with the runtime.

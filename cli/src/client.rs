@@ -4,8 +4,33 @@
 use anyhow::{anyhow, bail, Context, Result};
 use lisa_engine::ExecCtx;
 use lisa_proto::v1::{CheckEnableRequest, ConfigSessionRequest, ConfigSessionResponse};
+use lisa_proto::v1::{LoginActivity, LoginLine};
 use std::path::Path;
 use tonic::transport::Endpoint;
+
+/// Whether this process may connect to the unix socket at `path`.
+fn may_use(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: c is a NUL-terminated path.
+    unsafe { libc::access(c.as_ptr(), libc::R_OK | libc::W_OK) == 0 }
+}
+
+/// An open terminal line: lisad keeps it while this lives.
+pub struct LineHandle {
+    tx: tokio::sync::mpsc::Sender<LoginActivity>,
+    _answers: tonic::Streaming<LoginLine>,
+}
+
+impl LineHandle {
+    /// The user entered a command (resets the line's idle time).
+    pub fn touch(&self) {
+        // A full queue already says the user is active.
+        let _ = self.tx.try_send(LoginActivity::default());
+    }
+}
 
 /// A connection to one lisad.
 pub struct Switch {
@@ -18,6 +43,12 @@ impl Switch {
         if !path.exists() {
             bail!(
                 "lisad is not running: no control socket at {} (start it with `lisad`, or point swcli at it with --socket/LISA_SOCKET)",
+                path.display()
+            );
+        }
+        if !may_use(path) {
+            bail!(
+                "permission denied on lisad's control socket {}: your account must be in the socket's group (lisad --socket-group lisa, then usermod -aG lisa USER)",
                 path.display()
             );
         }
@@ -51,6 +82,35 @@ impl Switch {
             .map_err(|s| anyhow!("{}", s.message()))?
             .into_inner();
         Ok(ConfigSession { tx, answers })
+    }
+
+    /// Opens this session's terminal line in lisad (`show users` lists
+    /// it until swcli ends). Returns the handle that reports activity.
+    pub async fn login(&mut self, user: &str, host: &str, tty: &str) -> Result<LineHandle> {
+        let (tx, rx) = tokio::sync::mpsc::channel(16);
+        tx.try_send(LoginActivity {
+            user: user.to_string(),
+            host: host.to_string(),
+            tty: tty.to_string(),
+        })
+        .map_err(|e| anyhow!("{e}"))?;
+        let mut answers = self
+            .ctx
+            .system()
+            .login(tokio_stream::wrappers::ReceiverStream::new(rx))
+            .await
+            .map_err(|s| anyhow!("{}", s.message()))?
+            .into_inner();
+        let line: LoginLine = answers
+            .message()
+            .await
+            .map_err(|s| anyhow!("{}", s.message()))?
+            .ok_or_else(|| anyhow!("lisad gave no terminal line"))?;
+        self.ctx.set_line(line.line);
+        Ok(LineHandle {
+            tx,
+            _answers: answers,
+        })
     }
 
     /// `enable`: whether a secret is needed, and whether `secret` (empty:

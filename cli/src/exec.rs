@@ -216,6 +216,7 @@ mod tests {
                 "monitor",
                 "running-config",
                 "startup-config",
+                "users",
                 "version",
                 "vlan"
             ]

@@ -6,6 +6,8 @@
 mod client;
 mod exec;
 mod features;
+mod line_editor;
+mod login;
 mod modifier;
 mod session;
 mod shell;
@@ -26,6 +28,12 @@ struct Args {
     /// Run this command (repeatable, in order) instead of reading stdin.
     #[arg(short = 'c', value_name = "COMMAND")]
     commands: Vec<String>,
+    /// A remote login (sshd's ForceCommand): members of the lisa-admin
+    /// group start in privileged EXEC, other accounts in user EXEC (then
+    /// `enable` and the enable secret); a command given to ssh runs as
+    /// with -c.
+    #[arg(long)]
+    login: bool,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -62,17 +70,34 @@ fn emit(text: &str) {
     }
 }
 
-async fn run(args: Args) -> Result<bool> {
+async fn run(mut args: Args) -> Result<bool> {
     let sw = client::Switch::connect(&args.socket).await?;
+    let account = login::Account::current();
+    if args.login {
+        if let Ok(command) = std::env::var("SSH_ORIGINAL_COMMAND") {
+            args.commands.push(command);
+        }
+    }
     if args.commands.is_empty() && std::io::stdin().is_terminal() {
-        return shell::run(Session::interactive(sw).await).await;
+        let mut session = Session::interactive(sw).await;
+        session.set_privileged(args.login && account.admin);
+        session
+            .open_line(&account.user, &login::remote_host(), &login::tty())
+            .await;
+        return shell::run(session).await;
     }
     let commands: Vec<String> = if args.commands.is_empty() {
         std::io::stdin().lock().lines().collect::<Result<_, _>>()?
     } else {
-        args.commands
+        std::mem::take(&mut args.commands)
     };
     let mut session = Session::new(sw);
+    if args.login {
+        session.set_privileged(account.admin);
+        session
+            .open_line(&account.user, &login::remote_host(), &login::tty())
+            .await;
+    }
     let mut all_ok = true;
     let mut next = 0;
     'script: while next < commands.len() {

@@ -71,6 +71,8 @@ pub struct Session {
     hostname: String,
     history: Vec<String>,
     config: Option<ConfigState>,
+    /// The terminal line lisad keeps for this session (`show users`).
+    line: Option<crate::client::LineHandle>,
 }
 
 impl Session {
@@ -83,6 +85,7 @@ impl Session {
             hostname: String::new(),
             history: Vec::new(),
             config: None,
+            line: None,
         }
     }
 
@@ -96,6 +99,20 @@ impl Session {
         };
         s.refresh_hostname().await;
         s
+    }
+
+    /// Starts in privileged EXEC (`privileged`) or user EXEC.
+    pub fn set_privileged(&mut self, privileged: bool) {
+        self.privileged = privileged;
+    }
+
+    /// Opens this session's terminal line (`show users`); a lisad without
+    /// it only loses the listing.
+    pub async fn open_line(&mut self, user: &str, host: &str, tty: &str) {
+        match self.switch.login(user, host, tty).await {
+            Ok(h) => self.line = Some(h),
+            Err(e) => eprintln!("% the session is not listed in show users: {e:#}"),
+        }
     }
 
     async fn refresh_hostname(&mut self) {
@@ -144,6 +161,9 @@ impl Session {
 
     /// Runs one line.
     pub async fn line(&mut self, raw: &str) -> Outcome {
+        if let Some(h) = &self.line {
+            h.touch();
+        }
         let line = raw.trim_end();
         if line.trim().is_empty() || line.trim_start().starts_with('!') {
             return Outcome::Ok(String::new());

@@ -6,6 +6,7 @@ pub mod config_session;
 pub mod events;
 pub mod features;
 pub mod grpc;
+pub mod lines;
 pub mod listen;
 pub mod notify;
 pub mod running;

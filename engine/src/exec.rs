@@ -35,6 +35,7 @@ pub type OutputSink = Arc<Mutex<dyn FnMut(&str) + Send>>;
 pub struct ExecCtx {
     channel: Channel,
     output: Option<OutputSink>,
+    line: Option<u32>,
 }
 
 /// The message of a failed call.
@@ -48,7 +49,18 @@ impl ExecCtx {
         ExecCtx {
             channel,
             output: None,
+            line: None,
         }
+    }
+
+    /// The terminal line this session holds (`show users` marks it).
+    pub fn line(&self) -> Option<u32> {
+        self.line
+    }
+
+    /// Records the terminal line lisad gave this session.
+    pub fn set_line(&mut self, line: u32) {
+        self.line = Some(line);
     }
 
     /// The same API, with output printed as it comes to `sink`.
@@ -56,6 +68,7 @@ impl ExecCtx {
         ExecCtx {
             channel: self.channel.clone(),
             output: Some(sink),
+            line: self.line,
         }
     }
 

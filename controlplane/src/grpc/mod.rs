@@ -57,6 +57,8 @@ pub struct SwitchContext {
     /// Where ports plugged over the API keep their vhost-user sockets
     /// (`control.vhost_dir`); None = anywhere.
     pub vhost_dir: Option<std::path::PathBuf>,
+    /// The CLI sessions open (`show users`).
+    pub lines: Arc<crate::lines::Lines>,
 }
 
 /// The node counts at the last `clear dataplane performance`.

@@ -1,6 +1,7 @@
 //! `lisa.v1.System`: versions and switch-wide counters.
 
 use super::SwitchContext;
+use crate::lines::Line;
 use dataplane::eal::Eal;
 use lisa_proto::v1::{
     system_server::System, ClearCountersRequest, ClearCountersResponse, DropCounter, DropCounters,
@@ -14,8 +15,10 @@ use lisa_proto::v1::{
     GetDataplanePerformanceRequest, NodePerformance, SetIdleSleepRequest, SetIdleSleepResponse,
     WorkerPerformance,
 };
+use lisa_proto::v1::{ListUsersRequest, ListUsersResponse, LoginActivity, LoginLine, UserLine};
 use lisa_system::SystemConfig;
 use std::sync::atomic::Ordering;
+use tonic::Streaming;
 use tonic::{Request, Response, Status};
 
 /// The System service.
@@ -33,6 +36,64 @@ const MAX_IDLE_SLEEP_US: u64 = 10_000;
 
 #[tonic::async_trait]
 impl System for SystemService {
+    type LoginStream = tokio_stream::wrappers::ReceiverStream<Result<LoginLine, Status>>;
+
+    async fn login(
+        &self,
+        req: Request<Streaming<LoginActivity>>,
+    ) -> Result<Response<Self::LoginStream>, Status> {
+        let mut inbound = req.into_inner();
+        let first = inbound
+            .message()
+            .await?
+            .ok_or_else(|| Status::invalid_argument("Login: the stream ended before it opened"))?;
+        if first.user.is_empty() {
+            return Err(Status::invalid_argument("Login: user may not be empty"));
+        }
+        let lines = self.0.lines.clone();
+        let n = lines.open(first.user, first.host, first.tty);
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        let _ = tx
+            .send(Ok(LoginLine {
+                line: n,
+                name: Line::name(n),
+            }))
+            .await;
+        tokio::spawn(async move {
+            // Open while the client keeps the stream; each message is activity.
+            while let Ok(Some(_)) = inbound.message().await {
+                lines.touch(n);
+            }
+            lines.close(n);
+            drop(tx);
+        });
+        Ok(Response::new(tokio_stream::wrappers::ReceiverStream::new(
+            rx,
+        )))
+    }
+
+    async fn list_users(
+        &self,
+        _: Request<ListUsersRequest>,
+    ) -> Result<Response<ListUsersResponse>, Status> {
+        let lines = self
+            .0
+            .lines
+            .list()
+            .into_iter()
+            .map(|(n, l)| UserLine {
+                line: n,
+                name: Line::name(n),
+                user: l.user,
+                host: l.host,
+                tty: l.tty,
+                idle_seconds: l.active.elapsed().as_secs(),
+                connected_seconds: l.since.elapsed().as_secs(),
+            })
+            .collect();
+        Ok(Response::new(ListUsersResponse { lines }))
+    }
+
     async fn get_dataplane_performance(
         &self,
         _: Request<GetDataplanePerformanceRequest>,

@@ -8,8 +8,8 @@ use lisa_engine::exec::{api_error, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
 use lisa_proto::v1::{
     ClearCountersRequest, ClearDataplanePerformanceRequest, GetBufferPoolsRequest,
-    GetDataplanePerformanceRequest, GetStartupErrorsRequest, GetVersionRequest, ReloadRequest,
-    SaveConfigRequest,
+    GetDataplanePerformanceRequest, GetStartupErrorsRequest, GetVersionRequest, ListUsersRequest,
+    ReloadRequest, SaveConfigRequest, UserLine,
 };
 use std::fmt::Write;
 
@@ -89,6 +89,8 @@ pub fn exec_commands() -> Tree {
             kw("version", "System hardware and software status", vec![])
                 .runs(show_version as ExecHandler),
             kw("clock", "Display the system clock", vec![]).runs(show_clock as ExecHandler),
+            kw("users", "Display information about terminal lines", vec![])
+                .runs(show_users as ExecHandler),
         ]),
         kw(
             "write",
@@ -289,6 +291,53 @@ exec_handler!(fn show_clock(ctx, args) {
         .duration_since(std::time::UNIX_EPOCH)
         .map_err(|e| e.to_string())?;
     Ok(format!("{}\n", ios_clock(now)))
+});
+
+/// A duration as IOS's `show users` writes it: `00:03:12`, `2d04h` past a day.
+fn ios_idle(secs: u64) -> String {
+    if secs >= 86_400 {
+        format!("{}d{:02}h", secs / 86_400, secs % 86_400 / 3_600)
+    } else {
+        format!(
+            "{:02}:{:02}:{:02}",
+            secs / 3_600,
+            secs % 3_600 / 60,
+            secs % 60
+        )
+    }
+}
+
+/// `show users` in IOS's columns; `mine` (this session's line) gets the `*`.
+pub fn users_table(lines: &[UserLine], mine: Option<u32>) -> String {
+    let mut out =
+        String::from("    Line       User       Host(s)              Idle       Location\n");
+    for l in lines {
+        let mark = if Some(l.line) == mine { '*' } else { ' ' };
+        let row = format!(
+            "{mark}{:>3} {:<9} {:<10} {:<20} {:>8} {}",
+            l.line,
+            l.name,
+            l.user,
+            "idle",
+            ios_idle(l.idle_seconds),
+            l.host
+        );
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    out.push_str("\n  Interface    User               Mode         Idle     Peer Address\n\n");
+    out
+}
+
+exec_handler!(fn show_users(ctx, args) {
+    let lines = ctx
+        .system()
+        .list_users(ListUsersRequest {})
+        .await
+        .map_err(api_error)?
+        .into_inner()
+        .lines;
+    Ok(users_table(&lines, ctx.line()))
 });
 
 /// An uptime as IOS writes it: "2 weeks, 3 days, 4 hours, 5 minutes",

@@ -80,3 +80,37 @@ fn clock_reads_as_ios_writes_it() {
         "00:00:00.000 UTC Tue Feb 29 2000"
     );
 }
+
+#[test]
+fn users_table_has_ios_columns() {
+    use crate::cli::show::users_table;
+    use lisa_proto::v1::UserLine;
+    let line = |n: u32, name: &str, user: &str, host: &str, idle| UserLine {
+        line: n,
+        name: name.into(),
+        user: user.into(),
+        host: host.into(),
+        idle_seconds: idle,
+        ..Default::default()
+    };
+    let t = users_table(
+        &[
+            line(0, "con 0", "root", "", 71),
+            line(2, "vty 1", "netops", "192.168.1.10", 90_000),
+        ],
+        Some(2),
+    );
+    let rows: Vec<&str> = t.lines().collect();
+    assert_eq!(
+        rows[0],
+        "    Line       User       Host(s)              Idle       Location"
+    );
+    assert_eq!(
+        rows[1],
+        "   0 con 0     root       idle                 00:01:11"
+    );
+    assert_eq!(
+        rows[2],
+        "*  2 vty 1     netops     idle                    1d01h 192.168.1.10"
+    );
+}

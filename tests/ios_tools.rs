@@ -1,0 +1,227 @@
+//! LiSA-DP managed over SSH with the IOS automation tools from PyPI:
+//! Debian's OpenSSH set up by `scripts/ssh-setup.sh` (swcli as the
+//! ForceCommand of group `lisa`), then Netmiko, NAPALM's `ios` driver and
+//! Ansible's `cisco.ios` collection against a real lisad with namespace
+//! hosts (`tests/tools/ios_tools.py` runs the tools).
+
+mod common;
+
+use common::{serial, sh, TwoHosts};
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The password of the test accounts.
+const PASSWORD: &str = "Lisa-tools-1";
+/// An account in `lisa-admin`: privileged EXEC at login.
+const ADMIN: &str = "lisa-netops";
+/// An account only in `lisa`: user EXEC, `enable` asks the secret.
+const VIEWER: &str = "lisa-viewer";
+
+/// Creates (once) the test accounts, with `PASSWORD`.
+fn accounts() {
+    for g in ["lisa", "lisa-admin"] {
+        if !Command::new("getent")
+            .args(["group", g])
+            .status()
+            .unwrap()
+            .success()
+        {
+            sh("groupadd", &["--system", g]);
+        }
+    }
+    for (user, groups) in [(ADMIN, "lisa,lisa-admin"), (VIEWER, "lisa")] {
+        if !Command::new("id")
+            .arg(user)
+            .output()
+            .unwrap()
+            .status
+            .success()
+        {
+            sh("useradd", &["-m", "-s", "/bin/sh", "-G", groups, user]);
+        }
+        let mut p = Command::new("chpasswd")
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(p.stdin.take().unwrap(), "{user}:{PASSWORD}").unwrap();
+        assert!(p.wait().unwrap().success());
+    }
+}
+
+/// A free TCP port on 127.0.0.1.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// An sshd of its own for this test, set up by `scripts/ssh-setup.sh
+/// --standalone` for a lisad's socket. Stopped on drop.
+struct Sshd {
+    dir: PathBuf,
+    port: u16,
+}
+
+impl Sshd {
+    fn start(socket: &std::path::Path) -> Sshd {
+        accounts();
+        let dir = std::env::temp_dir().join(common::unique("lisa-sshd-", ""));
+        let port = free_port();
+        let root = env!("CARGO_MANIFEST_DIR");
+        let out = Command::new("bash")
+            .arg(format!("{root}/scripts/ssh-setup.sh"))
+            .args(["--standalone", dir.to_str().unwrap()])
+            .args(["--socket", socket.to_str().unwrap()])
+            .args(["--port", &port.to_string()])
+            .args(["--swcli", common::swcli_path().to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "ssh-setup.sh: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            common::wait_until(std::time::Duration::from_secs(10), || {
+                std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            }),
+            "sshd did not start"
+        );
+        Sshd { dir, port }
+    }
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        if let Ok(pid) = std::fs::read_to_string(self.dir.join("sshd.pid")) {
+            let _ = Command::new("kill").arg(pid.trim()).status();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Runs `ios_tools.py` with `args`; returns its JSON.
+fn tool(args: &[&str]) -> serde_json::Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/ios_tools.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "ios_tools.py {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "ios_tools.py gave no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+/// The records of a TextFSM result whose `key` is `value`.
+fn records<'a>(v: &'a serde_json::Value, key: &str, value: &str) -> Vec<&'a serde_json::Value> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not a list of records: {v}"))
+        .iter()
+        .filter(|r| r[key] == value)
+        .collect()
+}
+
+/// Two hosts on Ethernet1/Ethernet2 that have talked (so the MAC table and
+/// the ARP table have entries), lisad's socket open to group `lisa`.
+fn switch(tag: &str, net: &str) -> TwoHosts {
+    let t = TwoHosts::start(tag, net, &["--socket-group", "lisa"]);
+    t.sw.configure(&[
+        "hostname edge1",
+        "enable secret Lisa-enable-1",
+        "vlan 10",
+        " name users",
+        "interface Ethernet1",
+        " switchport access vlan 10",
+        "interface Ethernet2",
+        " switchport access vlan 10",
+    ]);
+    assert!(t.a.ping(&format!("{net}.2"), 2), "the hosts talk");
+    t
+}
+
+#[test]
+fn netmiko_over_ssh() {
+    let _serial = serial();
+    let t = switch("nm", "192.168.81");
+    let sshd = Sshd::start(&t.sw.socket);
+    let port = sshd.port.to_string();
+
+    let admin = tool(&["netmiko", &port, ADMIN, PASSWORD]);
+    assert_eq!(admin["prompt"], "edge1#", "lisa-admin: privileged at login");
+    let mac_a = t.a.mac(&t.taps.0);
+    let mac = &admin["mac"];
+    assert!(
+        records(mac, "destination_address", &mac_a)
+            .iter()
+            .any(
+                |r| r["destination_port"] == serde_json::json!(["Ethernet1"])
+                    && r["vlan_id"] == "10"
+            ),
+        "{mac}"
+    );
+    assert!(
+        admin["config"]
+            .as_str()
+            .unwrap()
+            .contains("edge1(config-if)#switchport access vlan 30"),
+        "{}",
+        admin["config"]
+    );
+    assert!(
+        admin["bad_config"]
+            .as_str()
+            .unwrap()
+            .contains("% Invalid input detected at '^' marker."),
+        "{}",
+        admin["bad_config"]
+    );
+    assert!(admin["save"].as_str().unwrap().contains("[OK]"));
+    let web = records(&admin["vlans_after"], "vlan_id", "30");
+    assert_eq!(web.len(), 1, "{}", admin["vlans_after"]);
+    assert_eq!(web[0]["vlan_name"], "web");
+    assert_eq!(web[0]["interfaces"], serde_json::json!(["Ethernet2"]));
+    let status = records(&admin["interfaces_status"], "port", "Ethernet2");
+    assert_eq!(status[0]["name"], "web server");
+    assert_eq!(status[0]["vlan_id"], "30");
+    let users = &admin["users"];
+    let me = records(users, "user", ADMIN);
+    assert_eq!(me.len(), 1, "{users}");
+    assert!(me[0]["line"].as_str().unwrap().starts_with('*'), "{users}");
+    assert_eq!(me[0]["location"], "127.0.0.1");
+    assert_eq!(admin["version"][0]["hostname"], "edge1");
+    // What Netmiko changed is in the running and the startup config.
+    for file in ["running-config", "startup-config"] {
+        let text = t.sw.show(&format!("show {file}"));
+        assert!(
+            text.contains("vlan 30\n name web")
+                && text.contains(
+                    "interface Ethernet2\n description web server\n switchport access vlan 30"
+                ),
+            "{file}:\n{text}"
+        );
+    }
+
+    // Not in lisa-admin: user EXEC, then `enable` with the secret.
+    let viewer = tool(&["netmiko", &port, VIEWER, PASSWORD, "Lisa-enable-1"]);
+    assert_eq!(viewer["prompt"], "edge1>");
+    assert_eq!(viewer["enabled_prompt"], "edge1#");
+
+    // A command given to ssh runs as the login's own privilege; the session
+    // is gone from `show users` once it ended.
+    let users = t.sw.show("show users");
+    assert!(!users.contains(ADMIN), "{users}");
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Drives LiSA-DP over SSH with the IOS automation tools from PyPI, as a
+network engineer would: Netmiko (device_type cisco_ios), NAPALM's ios
+driver, Ansible's cisco.ios collection. Prints one JSON object of what each
+tool returned; the Rust tests (tests/ios_tools.rs) check it against the
+switch.
+
+    ios_tools.py netmiko PORT USER PASSWORD [SECRET]
+"""
+import json
+import sys
+
+
+def netmiko_session(port, user, password, secret):
+    from netmiko import ConnectHandler
+
+    d = ConnectHandler(
+        device_type="cisco_ios",
+        host="127.0.0.1",
+        port=port,
+        username=user,
+        password=password,
+        secret=secret,
+        timeout=30,
+        conn_timeout=30,
+    )
+    out = {"prompt": d.find_prompt()}
+    if secret:
+        d.enable()
+        out["enabled_prompt"] = d.find_prompt()
+    out["mac"] = d.send_command("show mac address-table", use_textfsm=True)
+    out["vlans_before"] = d.send_command("show vlan brief", use_textfsm=True)
+    out["config"] = d.send_config_set(
+        [
+            "vlan 30",
+            "name web",
+            "interface Ethernet2",
+            "description web server",
+            "switchport access vlan 30",
+        ]
+    )
+    out["bad_config"] = d.send_config_set(["interface Ethernet2", "switchport mode bogus"])
+    out["save"] = d.save_config()
+    out["vlans_after"] = d.send_command("show vlan brief", use_textfsm=True)
+    out["interfaces_status"] = d.send_command("show interfaces status", use_textfsm=True)
+    out["users"] = d.send_command("show users", use_textfsm=True)
+    out["version"] = d.send_command("show version", use_textfsm=True)
+    d.disconnect()
+    return out
+
+
+def main():
+    tool = sys.argv[1]
+    if tool == "netmiko":
+        port, user, password = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+        secret = sys.argv[5] if len(sys.argv) > 5 else ""
+        result = netmiko_session(port, user, password, secret)
+    else:
+        sys.exit("unknown tool " + tool)
+    json.dump(result, sys.stdout, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    main()
