@@ -225,3 +225,93 @@ fn netmiko_over_ssh() {
     let users = t.sw.show("show users");
     assert!(!users.contains(ADMIN), "{users}");
 }
+
+#[test]
+fn napalm_ios_getters() {
+    let _serial = serial();
+    let t = switch("np", "192.168.82");
+    t.sw.configure(&[
+        "interface Ethernet2",
+        " description server port",
+        "interface Vlan10",
+        " ip address 192.168.82.254 255.255.255.0",
+        "interface Ethernet1",
+        " shutdown",
+        " no shutdown",
+    ]);
+    assert!(t.a.ping("192.168.82.254", 2), "host a reaches the SVI");
+    let sshd = Sshd::start(&t.sw.socket);
+    let port = sshd.port.to_string();
+    // Through user EXEC and `enable`, as NAPALM does with a secret.
+    let got = tool(&["napalm", &port, VIEWER, PASSWORD, "Lisa-enable-1"]);
+
+    let facts = &got["facts"];
+    assert_eq!(facts["hostname"], "edge1", "{facts}");
+    assert_eq!(facts["vendor"], "Cisco");
+    assert_eq!(facts["model"], "LiSA-DP");
+    assert!(
+        facts["os_version"]
+            .as_str()
+            .unwrap()
+            .starts_with("LiSA-DP Software (lisad), Version "),
+        "{facts}"
+    );
+    assert!(!facts["serial_number"].as_str().unwrap().is_empty());
+    assert!(facts["uptime"].as_f64().unwrap() >= 0.0);
+    assert_eq!(
+        facts["interface_list"],
+        serde_json::json!(["Ethernet1", "Ethernet2", "Vlan10"])
+    );
+
+    let ifs = &got["interfaces"];
+    let e2 = &ifs["Ethernet2"];
+    assert_eq!(e2["is_up"], true, "{ifs}\n{}", t.sw.show("show interfaces"));
+    assert_eq!(e2["is_enabled"], true);
+    assert_eq!(e2["description"], "server port");
+    assert_eq!(e2["mtu"], 1500);
+    let mac_b = t.b.mac(&t.taps.1);
+    assert!(ifs["Vlan10"]["is_up"] == true, "{ifs}");
+    // NAPALM writes MACs as aa:bb:..; the switch's port MACs are its own.
+    assert_eq!(ifs.as_object().unwrap().len(), 3, "{ifs}");
+
+    let ip = &got["interfaces_ip"];
+    assert_eq!(
+        ip["Vlan10"]["ipv4"]["192.168.82.254"]["prefix_length"], 24,
+        "{ip}"
+    );
+    assert_eq!(ip.as_object().unwrap().len(), 1, "{ip}");
+
+    let vlans = &got["vlans"];
+    assert_eq!(vlans["10"]["name"], "users", "{vlans}");
+    assert_eq!(
+        vlans["10"]["interfaces"],
+        serde_json::json!(["Ethernet1", "Ethernet2"])
+    );
+    assert_eq!(vlans["1"]["interfaces"], serde_json::json!([]));
+
+    let macs = got["mac_address_table"].as_array().unwrap();
+    let dotted_to_colons = |m: &str| {
+        let h = m.replace('.', "");
+        (0..6)
+            .map(|i| h[2 * i..2 * i + 2].to_uppercase())
+            .collect::<Vec<_>>()
+            .join(":")
+    };
+    let b = macs
+        .iter()
+        .find(|m| m["mac"] == dotted_to_colons(&mac_b).as_str())
+        .unwrap_or_else(|| panic!("host b's MAC {mac_b} in {macs:?}"));
+    assert_eq!(b["interface"], "Ethernet2");
+    assert_eq!(b["vlan"], 10);
+    assert_eq!(b["static"], false);
+
+    let arp = got["arp_table"].as_array().unwrap();
+    let mac_a = t.a.mac(&t.taps.0);
+    assert!(
+        arp.iter().any(|e| e["ip"] == "192.168.82.1"
+            && e["mac"] == dotted_to_colons(&mac_a).as_str()
+            && e["interface"] == "Vlan10"),
+        "{arp:?}"
+    );
+    assert_eq!(got["alive"]["is_alive"], true);
+}

@@ -21,6 +21,8 @@ pub enum SessionCmd {
     Exit,
     /// `show history`
     ShowHistory,
+    /// `show privilege`: 15 in privileged EXEC, 1 in user EXEC.
+    ShowPrivilege,
     /// `terminal length N`, `terminal width N`: swcli does not page and
     /// does not wrap, so these are taken with no effect (automation tools
     /// send them first and give up if they fail).
@@ -91,7 +93,10 @@ fn session_commands() -> Vec<Node<ExecRun>> {
         kw(
             "show",
             "Show running system information",
-            vec![kw("history", "Display the session command history", vec![]).runs(run(ShowHistory))],
+            vec![
+                kw("history", "Display the session command history", vec![]).runs(run(ShowHistory)),
+                kw("privilege", "Show current privilege level", vec![]).runs(run(ShowPrivilege)),
+            ],
         ),
     ]
 }
@@ -214,6 +219,7 @@ mod tests {
                 "ip",
                 "mac",
                 "monitor",
+                "privilege",
                 "running-config",
                 "startup-config",
                 "users",

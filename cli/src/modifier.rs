@@ -1,6 +1,9 @@
-//! Output modifiers (`| include P`, `| exclude P`, `| begin P`, `| count
-//! [P]`), applied line by line as output arrives, so a table of a million
-//! lines is filtered while it streams. Patterns are plain substrings.
+//! Output modifiers (`| include R`, `| exclude R`, `| begin R`, `| section
+//! R`, `| count [R]`), applied line by line as output arrives, so a table of
+//! a million lines is filtered while it streams. `R` is a regular expression
+//! matched anywhere in the line, as on IOS (`^interface`, `Vlan1[0-9]`).
+
+use regex::Regex;
 
 /// What a modifier does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,6 +13,9 @@ enum Verb {
     Include,
     Exclude,
     Begin,
+    /// A line with no indent starts a section; a section with a matching
+    /// line is printed whole.
+    Section,
     Count,
 }
 
@@ -17,7 +23,10 @@ enum Verb {
 #[derive(Debug)]
 pub struct Modifier {
     verb: Verb,
-    pattern: String,
+    pattern: Option<Regex>,
+    /// `section`: the lines of the current section, and whether one matched.
+    section: String,
+    section_matched: bool,
     /// `begin`: the pattern was seen.
     begun: bool,
     /// `count`: lines matched so far.
@@ -31,7 +40,9 @@ impl Modifier {
     pub fn none() -> Modifier {
         Modifier {
             verb: Verb::All,
-            pattern: String::new(),
+            pattern: None,
+            section: String::new(),
+            section_matched: false,
             begun: false,
             count: 0,
             partial: String::new(),
@@ -43,7 +54,7 @@ impl Modifier {
     pub fn parse(text: &str) -> Result<Modifier, String> {
         let mut words = text.trim().splitn(2, char::is_whitespace);
         let verb = words.next().unwrap_or("");
-        let pattern = words.next().unwrap_or("").trim().to_string();
+        let pattern = words.next().unwrap_or("").trim();
         let is = |full: &str| !verb.is_empty() && full.starts_with(verb);
         let verb = if is("include") {
             Verb::Include
@@ -51,16 +62,23 @@ impl Modifier {
             Verb::Exclude
         } else if is("begin") {
             Verb::Begin
+        } else if is("section") {
+            Verb::Section
         } else if is("count") {
             Verb::Count
         } else {
             return Err(format!(
-                "% Invalid output modifier '{verb}': use include, exclude, begin or count\n"
+                "% Invalid output modifier '{verb}': use include, exclude, begin, section or count\n"
             ));
         };
+        if pattern.is_empty() && verb != Verb::Count {
+            return Err("% Incomplete command: the modifier needs a regular expression\n".into());
+        }
+        let pattern = Regex::new(pattern)
+            .map_err(|e| format!("% Invalid regular expression '{pattern}': {e}\n"))?;
         Ok(Modifier {
             verb,
-            pattern,
+            pattern: Some(pattern),
             ..Modifier::none()
         })
     }
@@ -93,6 +111,7 @@ impl Modifier {
             let line = std::mem::take(&mut self.partial);
             self.line(&line, out);
         }
+        self.end_section(out);
         if self.verb == Verb::Count {
             out.push_str(&format!(
                 "Number of lines which match regexp = {}\n",
@@ -101,9 +120,26 @@ impl Modifier {
         }
     }
 
+    /// `section`: the section so far is over.
+    fn end_section(&mut self, out: &mut String) {
+        if std::mem::take(&mut self.section_matched) {
+            out.push_str(&self.section);
+        }
+        self.section.clear();
+    }
+
     fn line(&mut self, line: &str, out: &mut String) {
-        let matches = line.contains(self.pattern.as_str());
+        let matches = self.pattern.as_ref().is_none_or(|p| p.is_match(line));
         let pass = match self.verb {
+            Verb::Section => {
+                if !line.starts_with(' ') {
+                    self.end_section(out);
+                }
+                self.section_matched |= matches;
+                self.section.push_str(line);
+                self.section.push('\n');
+                false
+            }
             Verb::All => true,
             Verb::Include => matches,
             Verb::Exclude => !matches,
@@ -151,6 +187,29 @@ mod tests {
         );
         assert_eq!(filtered(out, None).unwrap(), out);
         assert!(filtered(out, Some("grep a")).is_err());
+        assert!(filtered(out, Some("include [")).is_err());
+        assert!(filtered(out, Some("include")).is_err());
+    }
+
+    #[test]
+    fn regular_expressions_and_sections() {
+        let run = "hostname s\n!\ninterface Ethernet1\n description up\n!\ninterface Vlan10\n ip address 10.0.0.1 255.0.0.0\n!\nend\n";
+        assert_eq!(
+            filtered(run, Some("include ^interface")).unwrap(),
+            "interface Ethernet1\ninterface Vlan10\n"
+        );
+        assert_eq!(
+            filtered(run, Some("section ^interface")).unwrap(),
+            "interface Ethernet1\n description up\ninterface Vlan10\n ip address 10.0.0.1 255.0.0.0\n"
+        );
+        assert_eq!(
+            filtered(run, Some("section ip address")).unwrap(),
+            "interface Vlan10\n ip address 10.0.0.1 255.0.0.0\n"
+        );
+        assert_eq!(
+            filtered(run, Some("exclude ^[ !]|end")).unwrap(),
+            "hostname s\ninterface Ethernet1\ninterface Vlan10\n"
+        );
     }
 
     #[test]
@@ -160,6 +219,7 @@ mod tests {
             "include inter",
             "exclude e2",
             "begin e2",
+            "section e2",
             "count",
             "count mtu",
         ] {

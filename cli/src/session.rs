@@ -238,6 +238,10 @@ impl Session {
             }
             SessionCmd::Exit => Outcome::Quit,
             SessionCmd::Terminal => Outcome::Ok(String::new()),
+            SessionCmd::ShowPrivilege => {
+                let level = if self.privileged { 15 } else { 1 };
+                finish(format!("Current privilege level is {level}\n"), modifier)
+            }
             SessionCmd::ShowHistory => {
                 let text: String = self.history.iter().map(|l| format!("  {l}\n")).collect();
                 finish(text, modifier)

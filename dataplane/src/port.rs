@@ -39,6 +39,15 @@ pub enum PortKind {
     Null,
 }
 
+/// Whether a kernel interface named `name` is in this network namespace.
+fn interface_here(name: &str) -> bool {
+    let Ok(c) = std::ffi::CString::new(name) else {
+        return false;
+    };
+    // SAFETY: c is a NUL-terminated name; if_nametoindex only reads it.
+    unsafe { libc::if_nametoindex(c.as_ptr()) != 0 }
+}
+
 /// A `KIND:ARG` text that is not a port kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("bad port kind '{text}': {why} (use tap:IFNAME, afpacket:IFNAME, vhost-server:PATH, vhost-client:PATH, pci:ADDR, pcap:RX,TX or null)")]
@@ -355,8 +364,16 @@ impl EthPort {
         self.tx_queues
     }
 
-    /// True when the link is up (without waiting).
+    /// True when the link is up (without waiting). A tap whose kernel end
+    /// was moved to another network namespace (a host) cannot be seen from
+    /// here (net_tap asks the kernel by name, in lisad's namespace): it is
+    /// up while lisad holds it, as a cable plugged into a live host.
     pub fn link_up(&self) -> bool {
+        if let PortKind::Tap(name) = &self.kind {
+            if !interface_here(name) {
+                return true;
+            }
+        }
         let mut link = dpdk_sys::rte_eth_link::default();
         // SAFETY: valid port and out pointer.
         let rc = unsafe { dpdk_sys::rte_eth_link_get_nowait(self.port_id, &mut link) };

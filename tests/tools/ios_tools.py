@@ -6,6 +6,7 @@ tool returned; the Rust tests (tests/ios_tools.rs) check it against the
 switch.
 
     ios_tools.py netmiko PORT USER PASSWORD [SECRET]
+    ios_tools.py napalm PORT USER PASSWORD [SECRET]
 """
 import json
 import sys
@@ -49,12 +50,35 @@ def netmiko_session(port, user, password, secret):
     return out
 
 
+def napalm_getters(port, user, password, secret):
+    from napalm import get_network_driver
+
+    driver = get_network_driver("ios")
+    d = driver("127.0.0.1", user, password, optional_args={"port": port, "secret": secret})
+    d.open()
+    out = {
+        "facts": d.get_facts(),
+        "interfaces": d.get_interfaces(),
+        "interfaces_ip": d.get_interfaces_ip(),
+        "vlans": d.get_vlans(),
+        "mac_address_table": d.get_mac_address_table(),
+        "arp_table": d.get_arp_table(),
+        "alive": d.is_alive(),
+    }
+    d.close()
+    return out
+
+
 def main():
     tool = sys.argv[1]
     if tool == "netmiko":
         port, user, password = int(sys.argv[2]), sys.argv[3], sys.argv[4]
         secret = sys.argv[5] if len(sys.argv) > 5 else ""
         result = netmiko_session(port, user, password, secret)
+    elif tool == "napalm":
+        port, user, password = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+        secret = sys.argv[5] if len(sys.argv) > 5 else ""
+        result = napalm_getters(port, user, password, secret)
     else:
         sys.exit("unknown tool " + tool)
     json.dump(result, sys.stdout, indent=1, default=str)

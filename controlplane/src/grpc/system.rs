@@ -31,6 +31,26 @@ pub fn hostname() -> String {
         .unwrap_or_else(|_| "lisa".into())
 }
 
+/// The host's identity for `show version`: its machine-id, first 11
+/// characters, upper case (empty if it has none).
+pub fn serial() -> String {
+    std::fs::read_to_string("/etc/machine-id")
+        .map(|s| s.trim().chars().take(11).collect::<String>().to_uppercase())
+        .unwrap_or_default()
+}
+
+/// The host's memory in KB (MemTotal), 0 if unknown.
+pub fn memory_kb() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 /// Largest power-save sleep the API takes, µs.
 const MAX_IDLE_SLEEP_US: u64 = 10_000;
 
@@ -188,6 +208,8 @@ impl System for SystemService {
             workers: self.0.dp.worker_count() as u32,
             uptime_seconds: self.0.started.elapsed().as_secs(),
             hostname: hostname(),
+            serial: serial(),
+            memory_kb: memory_kb(),
         }))
     }
 

@@ -27,6 +27,23 @@ pub fn exec_commands() -> Vec<Node<ExecHandler>> {
             vec![
                 // IOS prints the same table for `show arp`.
                 kw("arp", "ARP table", vec![]).runs(show_ip_arp as ExecHandler),
+                // No IPv6 here: every interface has IPv6 off, so IOS
+                // prints nothing (and tools asking for it get no error).
+                kw(
+                    "ipv6",
+                    "IPv6 information",
+                    vec![kw(
+                        "interface",
+                        "IPv6 interface status and configuration",
+                        vec![kw(
+                            "brief",
+                            "Brief summary of IPv6 status and configuration",
+                            vec![],
+                        )
+                        .runs(show_ipv6_interface as ExecHandler)],
+                    )
+                    .runs(show_ipv6_interface as ExecHandler)],
+                ),
                 kw(
                     "ip",
                     "IP information",
@@ -37,14 +54,18 @@ pub fn exec_commands() -> Vec<Node<ExecHandler>> {
                         kw(
                             "interface",
                             "IP interface status and configuration",
-                            vec![kw(
-                                "brief",
-                                "Brief summary of IP status and configuration",
-                                vec![],
-                            )
-                            .runs(show_ip_interface_brief as ExecHandler)],
+                            vec![
+                                kw(
+                                    "brief",
+                                    "Brief summary of IP status and configuration",
+                                    vec![],
+                                )
+                                .runs(show_ip_interface_brief as ExecHandler),
+                                arg("interface", ArgKind::Interface, "Interface name", vec![])
+                                    .runs(show_ip_interface as ExecHandler),
+                            ],
                         )
-                        .runs(show_ip_interface_brief as ExecHandler),
+                        .runs(show_ip_interface as ExecHandler),
                         kw(
                             "route",
                             "IP routing table",
@@ -117,6 +138,57 @@ exec_handler!(fn show_ip_interface_brief(ctx, args) {
         );
     }
     Ok(out)
+});
+
+/// An SVI's lines of `show ip interface`, as IOS prints them.
+pub fn svi_ip_block(vlan: u32, admin_up: bool, up: bool, address: &str) -> String {
+    let (status, proto) = status(admin_up, up);
+    let mut out = format!("Vlan{vlan} is {status}, line protocol is {proto}\n");
+    if address.is_empty() {
+        out.push_str("  Internet protocol processing disabled\n");
+        return out;
+    }
+    let _ = writeln!(out, "  Internet address is {address}");
+    out.push_str(
+        "  Broadcast address is 255.255.255.255\n\
+         \x20 MTU is 1500 bytes\n\
+         \x20 Helper address is not set\n\
+         \x20 Directed broadcast forwarding is disabled\n\
+         \x20 Outgoing access list is not set\n\
+         \x20 Inbound  access list is not set\n\
+         \x20 Proxy ARP is disabled\n\
+         \x20 ICMP redirects are never sent\n\
+         \x20 ICMP unreachables are always sent\n\
+         \x20 ICMP mask replies are never sent\n",
+    );
+    out
+}
+
+exec_handler!(fn show_ip_interface(ctx, args) {
+    let only = match args.text("interface") {
+        Some(name) => Some(ctx.resolve(name).await?),
+        None => None,
+    };
+    let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);
+    let ports = ctx.port_list().await?;
+    let svis = ctx.routing().list_svis(ListSvisRequest {}).await.map_err(api_error)?.into_inner().svis;
+    let mut out = String::new();
+    for p in ports.iter().filter(|p| wanted(&p.name)) {
+        let (status, proto) = status(p.admin_up, p.link_up);
+        let _ = writeln!(out, "{} is {status}, line protocol is {proto}", p.name);
+        out.push_str("  Internet protocol processing disabled\n");
+    }
+    for s in svis.iter().filter(|s| wanted(&format!("Vlan{}", s.vlan))) {
+        out.push_str(&svi_ip_block(s.vlan, !s.shutdown, s.up, &s.address));
+    }
+    if let (Some(name), true) = (&only, out.is_empty()) {
+        return Err(format!("Interface {name} does not exist"));
+    }
+    Ok(out)
+});
+
+exec_handler!(fn show_ipv6_interface(ctx, args) {
+    Ok(String::new())
 });
 
 /// Routes asked for at a time: a page of about 1 MB.

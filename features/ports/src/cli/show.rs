@@ -3,7 +3,9 @@
 
 use lisa_engine::exec::{api_error, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
-use lisa_proto::v1::{GetDropCountersRequest, SwitchportMode};
+use lisa_proto::v1::{
+    GetDropCountersRequest, InterfaceSettings, ListSvisRequest, Port, Svi, SwitchportMode,
+};
 use std::fmt::Write;
 
 /// The EXEC commands.
@@ -29,17 +31,119 @@ pub fn exec_commands() -> Vec<Node<ExecHandler>> {
     )]
 }
 
-/// `up`, `down` or `administratively down`.
-fn state(admin_up: bool, link_up: bool) -> &'static str {
-    match (admin_up, link_up) {
-        (false, _) => "administratively down",
-        (true, true) => "up",
-        (true, false) => "down",
+/// A MAC address from the API in IOS's dotted form (as given if it is none).
+fn cisco(mac: &str) -> String {
+    mac.parse::<lisa_types::MacAddr>()
+        .map(|m| m.to_cisco())
+        .unwrap_or_else(|_| mac.to_string())
+}
+
+/// IOS's bandwidth figure, Kbit/s: the link speed (virtual ports report
+/// none: 10 Gbit/s).
+fn bandwidth_kbit(speed_mbps: u32) -> u64 {
+    match speed_mbps {
+        0 => 10_000_000,
+        s => u64::from(s) * 1000,
     }
+}
+
+/// One port of `show interfaces`, in IOS's layout (the lines
+/// ntc-templates' template and NAPALM's `get_interfaces` read).
+pub fn port_block(p: &Port, settings: Option<&InterfaceSettings>) -> String {
+    let c = p.counters.unwrap_or_default();
+    let (line, protocol) = match (p.admin_up, p.link_up) {
+        (false, _) => ("administratively down", "down (disabled)"),
+        (true, true) => ("up", "up (connected)"),
+        (true, false) => ("down", "down (notconnect)"),
+    };
+    let mac = cisco(&p.mac);
+    let mut out = String::new();
+    let _ = writeln!(out, "{} is {line}, line protocol is {protocol}", p.name);
+    let _ = writeln!(out, "  Hardware is Ethernet, address is {mac} (bia {mac})");
+    if let Some(d) = settings
+        .map(|s| s.description.as_str())
+        .filter(|d| !d.is_empty())
+    {
+        let _ = writeln!(out, "  Description: {d}");
+    }
+    let mtu = settings.map_or(0, |s| s.mtu);
+    let _ = writeln!(
+        out,
+        "  MTU {} bytes, BW {} Kbit/sec, DLY 10 usec,",
+        if mtu == 0 { 1500 } else { mtu },
+        bandwidth_kbit(p.speed_mbps)
+    );
+    out.push_str("     reliability 255/255, txload 1/255, rxload 1/255\n");
+    out.push_str("  Encapsulation ARPA, loopback not set\n");
+    let speed = match p.speed_mbps {
+        0 => "Auto-speed".to_string(),
+        s => format!("{s}Mb/s"),
+    };
+    let _ = writeln!(out, "  Full-duplex, {speed}, media type is {}", p.kind);
+    let _ = writeln!(
+        out,
+        "  Input queue: 0/{}/{}/0 (size/max/drops/flushes); Total output drops: {}",
+        p.rx_queues.max(1) * 1024,
+        c.rx_dropped,
+        c.tx_dropped
+    );
+    out.push_str("  Queueing strategy: fifo\n");
+    let _ = writeln!(
+        out,
+        "     {} packets input, {} bytes, {} no buffer",
+        c.rx_packets, c.rx_bytes, p.rx_nombuf
+    );
+    out.push_str("     0 runts, 0 giants, 0 throttles\n");
+    let _ = writeln!(
+        out,
+        "     {} input errors, 0 CRC, 0 frame, {} overrun, 0 ignored",
+        p.rx_errors, p.rx_missed
+    );
+    let _ = writeln!(
+        out,
+        "     {} packets output, {} bytes, 0 underruns",
+        c.tx_packets, c.tx_bytes
+    );
+    let _ = writeln!(
+        out,
+        "     {} output errors, 0 collisions, 0 interface resets",
+        p.tx_errors
+    );
+    out
+}
+
+/// One SVI of `show interfaces`: the routed VLAN interface.
+pub fn svi_block(s: &Svi, router_mac: &str) -> String {
+    let (line, protocol) = match (!s.shutdown, s.up) {
+        (false, _) => ("administratively down", "down"),
+        (true, true) => ("up", "up"),
+        (true, false) => ("down", "down"),
+    };
+    let mac = cisco(router_mac);
+    let mut out = String::new();
+    let _ = writeln!(out, "Vlan{} is {line}, line protocol is {protocol}", s.vlan);
+    let _ = writeln!(out, "  Hardware is EtherSVI, address is {mac} (bia {mac})");
+    if !s.description.is_empty() {
+        let _ = writeln!(out, "  Description: {}", s.description);
+    }
+    if !s.address.is_empty() {
+        let _ = writeln!(out, "  Internet address is {}", s.address);
+    }
+    out.push_str("  MTU 1500 bytes, BW 1000000 Kbit/sec, DLY 10 usec,\n");
+    out.push_str("     reliability 255/255, txload 1/255, rxload 1/255\n");
+    out.push_str("  Encapsulation ARPA, loopback not set\n");
+    out
 }
 
 exec_handler!(fn show_interfaces(ctx, args) {
     let ports = ctx.port_list().await?;
+    let cfg = ctx.running_typed(&["interfaces"]).await?;
+    let svis = ctx
+        .routing()
+        .list_svis(ListSvisRequest {})
+        .await
+        .map_err(api_error)?
+        .into_inner();
     let drops = ctx
         .system()
         .get_drop_counters(GetDropCountersRequest {})
@@ -48,30 +152,16 @@ exec_handler!(fn show_interfaces(ctx, args) {
         .into_inner()
         .drops;
     let mut out = String::new();
-    for p in ports {
-        let c = p.counters.unwrap_or_default();
-        let _ = writeln!(out, "{} is {} ({})", p.name, state(p.admin_up, p.link_up), p.kind);
-        let _ = writeln!(out, "  Hardware is {}, address is {}", p.driver, p.mac);
-        let _ = writeln!(
-            out,
-            "  {} packets input, {} bytes, {} dropped",
-            c.rx_packets, c.rx_bytes, c.rx_dropped
-        );
-        // The driver's own drops, before the switch saw the frames.
-        let _ = writeln!(
-            out,
-            "  {} input errors, {} overrun, {} no buffer",
-            p.rx_errors, p.rx_missed, p.rx_nombuf
-        );
-        let _ = writeln!(
-            out,
-            "  {} packets output, {} bytes, {} dropped",
-            c.tx_packets, c.tx_bytes, c.tx_dropped
-        );
-        let _ = writeln!(out, "  {} output errors", p.tx_errors);
+    for p in &ports {
+        let settings = cfg.interfaces.iter().find(|i| i.name == p.name);
+        out.push_str(&port_block(p, settings));
     }
+    for s in &svis.svis {
+        out.push_str(&svi_block(s, &svis.router_mac));
+    }
+    // The switch's own drops, by reason (not per port, so after them).
     if drops.iter().any(|d| d.packets > 0) {
-        out.push_str("Drops:\n");
+        out.push_str("Switch drops:\n");
         for d in drops.iter().filter(|d| d.packets > 0) {
             let _ = writeln!(out, "  {:<16} {}", d.reason, d.packets);
         }
@@ -86,7 +176,7 @@ exec_handler!(fn show_interface(ctx, args) {
     let mut inside = false;
     for l in all.lines() {
         if !l.starts_with(' ') {
-            inside = l.starts_with(&format!("{name} is "));
+            inside = l.starts_with(&format!("{name} is ")) && !l.starts_with("Switch drops");
         }
         if inside {
             out.push_str(l);

@@ -236,22 +236,45 @@ exec_handler!(fn show_version(ctx, args) {
         .map_err(api_error)?
         .into_inner();
     let hostname = ctx.running_typed(&["hostname"]).await?.hostname;
-    // IOS's first line and uptime line, which ntc-templates and NAPALM read:
-    // "... Software (IMAGE), Version V, RELEASE SOFTWARE (REL)".
+    let ports = ctx.port_list().await?.len();
+    Ok(version_text(&v, &hostname, ports))
+});
+
+/// `show version` in IOS's layout, the lines ntc-templates, NAPALM and
+/// Ansible read: the first line (IOS tools key on "Cisco IOS Software,"
+/// to know the CLI dialect; the rest names LiSA-DP), the uptime line, the
+/// image, the hardware line ("cisco MODEL (...) ... bytes of memory") and
+/// the board ID.
+pub fn version_text(v: &lisa_proto::v1::Version, hostname: &str, ports: usize) -> String {
     let (version, release) = match v.lisad.split_once(" (git ") {
         Some((ver, rev)) => (ver, rev.trim_end_matches(')')),
         None => (v.lisad.as_str(), "unknown"),
     };
-    Ok(format!(
-        "LiSA-DP Software (lisad), Version {version}, RELEASE SOFTWARE ({release})\n\
-         {}\n\
+    let serial = if v.serial.is_empty() {
+        "unknown"
+    } else {
+        v.serial.as_str()
+    };
+    format!(
+        "Cisco IOS Software, LiSA-DP Software (lisad), Version {version}, RELEASE SOFTWARE ({release})\n\
+         Dataplane: {}\n\
+         \n\
          {hostname} uptime is {}\n\
-         Forwarding workers: {}\n",
+         System image file is \"system:lisad\"\n\
+         \n\
+         cisco LiSA-DP ({}) processor (revision 1) with {}K bytes of memory.\n\
+         Processor board ID {serial}\n\
+         {ports} Ethernet interfaces\n\
+         Forwarding workers: {}\n\
+         \n\
+         Configuration register is 0x2102\n",
         v.dpdk,
         ios_uptime(v.uptime_seconds),
+        std::env::consts::ARCH,
+        v.memory_kb,
         v.workers
-    ))
-});
+    )
+}
 
 /// `show clock`: the switch's time as IOS prints it, in UTC (LiSA-DP has no
 /// `clock timezone`): `11:35:35.123 UTC Mon Nov 30 2026`.
