@@ -315,3 +315,71 @@ fn napalm_ios_getters() {
     );
     assert_eq!(got["alive"]["is_alive"], true);
 }
+
+/// What Ansible reported for task `name`.
+fn task<'a>(play: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    let t = &play["tasks"][name];
+    assert!(
+        t["failed"] != true && !t.is_null(),
+        "task '{name}' failed: {}",
+        serde_json::to_string_pretty(t).unwrap()
+    );
+    t
+}
+
+#[test]
+fn ansible_cisco_ios_modules() {
+    let _serial = serial();
+    let t = switch("an", "192.168.83");
+    let sshd = Sshd::start(&t.sw.socket);
+    let port = sshd.port.to_string();
+    // user EXEC at login, `become: enable` with the secret.
+    let play = tool(&["ansible", &port, VIEWER, PASSWORD, "Lisa-enable-1"]);
+    let show = task(&play, "show commands");
+    assert!(
+        show["stdout"][0]
+            .as_str()
+            .unwrap()
+            .contains("edge1 uptime is"),
+        "{show}"
+    );
+    let gathered = &task(&play, "VLANs as they are")["gathered"];
+    let users = gathered
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["vlan_id"] == 10)
+        .unwrap_or_else(|| panic!("{gathered}"));
+    assert_eq!(users["name"], "users");
+    assert_eq!(users["state"], "active");
+    let merged = task(&play, "add VLAN 30");
+    assert_eq!(merged["changed"], true);
+    assert_eq!(
+        merged["commands"],
+        serde_json::json!(["vlan 30", "name web"])
+    );
+    assert_eq!(
+        task(&play, "add VLAN 30 again (nothing to do)")["changed"],
+        false
+    );
+    let l2 = task(&play, "Ethernet2 into VLAN 30");
+    assert_eq!(l2["changed"], true, "{l2}");
+    assert_eq!(
+        task(&play, "Ethernet2 into VLAN 30 again (nothing to do)")["changed"],
+        false
+    );
+    let config = task(&play, "describe Ethernet1 and save");
+    assert_eq!(config["changed"], true, "{config}");
+    assert_eq!(play["rc"], 0, "{play}");
+    for file in ["running-config", "startup-config"] {
+        let text = t.sw.show(&format!("show {file}"));
+        assert!(
+            text.contains("vlan 30\n name web")
+                && text.contains("interface Ethernet1\n description managed by ansible")
+                && text.contains(
+                    "interface Ethernet2\n switchport access vlan 30\n switchport mode access"
+                ),
+            "{file}:\n{text}"
+        );
+    }
+}

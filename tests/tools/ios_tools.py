@@ -7,6 +7,7 @@ switch.
 
     ios_tools.py netmiko PORT USER PASSWORD [SECRET]
     ios_tools.py napalm PORT USER PASSWORD [SECRET]
+    ios_tools.py ansible PORT USER PASSWORD [SECRET]
 """
 import json
 import sys
@@ -69,6 +70,101 @@ def napalm_getters(port, user, password, secret):
     return out
 
 
+PLAYBOOK = """
+- hosts: switch
+  gather_facts: false
+  tasks:
+    - name: show commands
+      cisco.ios.ios_command:
+        commands: [show version, show vlan brief]
+      register: command
+    - name: VLANs as they are
+      cisco.ios.ios_vlans:
+        state: gathered
+      register: vlans_gathered
+    - name: add VLAN 30
+      cisco.ios.ios_vlans:
+        state: merged
+        config: [{vlan_id: 30, name: web}]
+      register: vlans_merged
+    - name: add VLAN 30 again (nothing to do)
+      cisco.ios.ios_vlans:
+        state: merged
+        config: [{vlan_id: 30, name: web}]
+      register: vlans_again
+    - name: Ethernet2 into VLAN 30
+      cisco.ios.ios_l2_interfaces:
+        state: merged
+        config: [{name: Ethernet2, mode: access, access: {vlan: 30}}]
+      register: l2_merged
+    - name: Ethernet2 into VLAN 30 again (nothing to do)
+      cisco.ios.ios_l2_interfaces:
+        state: merged
+        config: [{name: Ethernet2, mode: access, access: {vlan: 30}}]
+      register: l2_again
+    - name: describe Ethernet1 and save
+      cisco.ios.ios_config:
+        lines: [description managed by ansible]
+        parents: [interface Ethernet1]
+        save_when: modified
+      register: config
+"""
+
+
+def ansible_play(port, user, password, secret):
+    import os
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        inventory = {
+            "all": {
+                "hosts": {
+                    "switch": {
+                        "ansible_host": "127.0.0.1",
+                        "ansible_port": port,
+                        "ansible_user": user,
+                        "ansible_password": password,
+                        "ansible_connection": "ansible.netcommon.network_cli",
+                        "ansible_network_os": "cisco.ios.ios",
+                        "ansible_host_key_checking": False,
+                        "ansible_become": bool(secret),
+                        "ansible_become_method": "enable",
+                        "ansible_become_password": secret,
+                    }
+                }
+            }
+        }
+        with open(os.path.join(d, "inventory.json"), "w") as f:
+            json.dump(inventory, f)
+        with open(os.path.join(d, "play.yml"), "w") as f:
+            f.write(PLAYBOOK)
+        env = dict(
+            os.environ,
+            ANSIBLE_STDOUT_CALLBACK="json",
+            ANSIBLE_HOST_KEY_CHECKING="False",
+            ANSIBLE_LOCAL_TEMP=os.path.join(d, "tmp"),
+            ANSIBLE_PERSISTENT_CONTROL_PATH_DIR=os.path.join(d, "pc"),
+            ANSIBLE_NOCOLOR="1",
+        )
+        run = subprocess.run(
+            ["ansible-playbook", "-i", os.path.join(d, "inventory.json"), os.path.join(d, "play.yml")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    try:
+        report = json.loads(run.stdout)
+    except ValueError:
+        sys.exit("ansible-playbook gave no JSON:\n" + run.stdout + run.stderr)
+    tasks = {}
+    for play in report["plays"]:
+        for t in play["tasks"]:
+            tasks[t["task"]["name"]] = t["hosts"].get("switch", {})
+    return {"rc": run.returncode, "tasks": tasks, "stats": report.get("stats", {})}
+
+
 def main():
     tool = sys.argv[1]
     if tool == "netmiko":
@@ -79,6 +175,10 @@ def main():
         port, user, password = int(sys.argv[2]), sys.argv[3], sys.argv[4]
         secret = sys.argv[5] if len(sys.argv) > 5 else ""
         result = napalm_getters(port, user, password, secret)
+    elif tool == "ansible":
+        port, user, password = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+        secret = sys.argv[5] if len(sys.argv) > 5 else ""
+        result = ansible_play(port, user, password, secret)
     else:
         sys.exit("unknown tool " + tool)
     json.dump(result, sys.stdout, indent=1, default=str)

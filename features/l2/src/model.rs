@@ -31,6 +31,8 @@ pub struct Switchport {
     pub native_vlan: u16,
     /// VLANs a trunk carries.
     pub allowed: VlanSet,
+    /// `switchport mode` was written (IOS then shows it, access too).
+    pub mode_written: bool,
 }
 
 impl Default for Switchport {
@@ -40,6 +42,7 @@ impl Default for Switchport {
             access_vlan: DEFAULT_VLAN,
             native_vlan: DEFAULT_VLAN,
             allowed: VlanSet::all(),
+            mode_written: false,
         }
     }
 }

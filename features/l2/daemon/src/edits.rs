@@ -37,6 +37,7 @@ fn apply(
             Ok(SwitchportMode::Trunk) => Mode::Trunk,
             _ => return Err(format!("mode: {m} is not ACCESS (1) or TRUNK (2)")),
         };
+        sp.mode_written = true;
     }
     if let Some(v) = req.access_vlan {
         sp.access_vlan = vlan_field("access_vlan", v)?;

@@ -263,7 +263,11 @@ fn mode(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
     } else {
         SwitchportMode::Access
     };
-    each(ctx, |sp| sp.mode = m)
+    let written = !a.negated();
+    each(ctx, |sp| {
+        sp.mode = m;
+        sp.mode_written = written;
+    })
 }
 
 fn access_vlan(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
@@ -337,8 +341,10 @@ pub fn render_interface(cfg: &Config, name: &str, out: &mut Vec<(u16, String)>) 
     if sp.allowed != d.allowed {
         line(format!("switchport trunk allowed vlan {}", sp.allowed));
     }
-    if sp.mode == SwitchportMode::Trunk {
-        line("switchport mode trunk".into());
+    match sp.mode {
+        SwitchportMode::Trunk => line("switchport mode trunk".into()),
+        SwitchportMode::Access if sp.mode_written => line("switchport mode access".into()),
+        SwitchportMode::Access => {}
     }
 }
 

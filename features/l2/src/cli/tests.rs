@@ -115,22 +115,27 @@ fn static_entries_and_their_mistakes() {
 fn switchport() -> impl Strategy<Value = Switchport> {
     (
         any::<bool>(),
+        any::<bool>(),
         1u16..=4094,
         1u16..=4094,
         proptest::option::of(proptest::collection::btree_set(1u16..=4094, 0..10)),
     )
-        .prop_map(|(trunk, access_vlan, native_vlan, allowed)| Switchport {
-            mode: if trunk {
-                SwitchportMode::Trunk
-            } else {
-                SwitchportMode::Access
+        .prop_map(
+            |(trunk, written, access_vlan, native_vlan, allowed)| Switchport {
+                // A trunk is one because `switchport mode trunk` was written.
+                mode_written: trunk || written,
+                mode: if trunk {
+                    SwitchportMode::Trunk
+                } else {
+                    SwitchportMode::Access
+                },
+                access_vlan,
+                native_vlan,
+                allowed: allowed
+                    .map(|s| s.into_iter().collect())
+                    .unwrap_or_else(VlanSet::all),
             },
-            access_vlan,
-            native_vlan,
-            allowed: allowed
-                .map(|s| s.into_iter().collect())
-                .unwrap_or_else(VlanSet::all),
-        })
+        )
 }
 
 proptest! {
