@@ -123,3 +123,80 @@ fn ntc_templates_read_the_show_commands() {
         "{rows}\n{ip}"
     );
 }
+
+#[test]
+fn ntc_templates_read_interfaces_in_detail() {
+    let _serial = serial();
+    let sw = Lisad::start(&[("Ethernet1", "null"), ("Ethernet2", "null")], &[]);
+    sw.configure(&[
+        "hostname edge1",
+        "vlan 10",
+        " name users",
+        "interface Ethernet1",
+        " description uplink to core",
+        " switchport mode trunk",
+        " switchport trunk allowed vlan 1,10",
+        "interface Ethernet2",
+        " switchport access vlan 10",
+        " mtu 9000",
+        "interface Vlan10",
+        " ip address 10.0.10.1 255.255.255.0",
+    ]);
+
+    let ifs = sw.show("show interfaces");
+    let rows = parsed("show interfaces", &ifs);
+    let row = |name: &str| {
+        rows.lines()
+            .find(|r| r.contains(&format!("|interface={name}|")))
+            .unwrap_or_else(|| panic!("no {name} in:\n{rows}\n{ifs}"))
+            .to_string()
+    };
+    let e1 = row("Ethernet1");
+    assert!(
+        e1.contains("description=uplink to core")
+            && e1.contains("link_status=up|")
+            && e1.contains("hardware_type=Ethernet|")
+            && e1.contains("mtu=1500|"),
+        "{e1}"
+    );
+    assert!(row("Ethernet2").contains("mtu=9000|"), "{rows}");
+    let svi = row("Vlan10");
+    assert!(
+        svi.contains("ip_address=10.0.10.1|") && svi.contains("prefix_length=24|"),
+        "{svi}"
+    );
+
+    let sp = sw.show("show interfaces switchport");
+    let rows = parsed("show interfaces switchport", &sp);
+    assert!(
+        rows.contains(
+            "access_vlan=1|admin_mode=trunk|interface=Ethernet1|mode=trunk|native_vlan=1|"
+        ) && rows.contains("trunking_vlans=1,10|")
+            && rows.contains("access_vlan=10|admin_mode=static access|interface=Ethernet2|"),
+        "{rows}\n{sp}"
+    );
+    let one = sw.show("show interfaces Ethernet2 switchport");
+    assert_eq!(
+        parsed("show interfaces switchport", &one).lines().count(),
+        1
+    );
+
+    let ip = sw.show("show ip interface");
+    let rows = parsed("show ip interface", &ip);
+    assert!(
+        rows.contains("interface=Vlan10|ip_address=10.0.10.1|ip_helper=|link_status=up|mtu=1500|")
+            && rows.contains("interface=Ethernet1|ip_address=|"),
+        "{rows}\n{ip}"
+    );
+
+    let version = sw.show("show version");
+    let rows = parsed("show version", &version);
+    assert!(
+        rows.contains("hardware=LiSA-DP|hostname=edge1|") && rows.contains("running_image=lisad"),
+        "{rows}\n{version}"
+    );
+    assert_eq!(sw.show("show ipv6 interface"), "");
+    assert!(sw
+        .show("show privilege")
+        .contains("Current privilege level is 15"));
+}

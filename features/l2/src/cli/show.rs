@@ -1,5 +1,6 @@
 //! EXEC commands of feature `l2`: `show mac address-table` with IOS's
-//! filters, `clear mac address-table dynamic`, `show interfaces trunk`.
+//! filters, `clear mac address-table dynamic`, `show interfaces trunk`,
+//! `show interfaces [X] switchport`.
 
 use lisa_engine::exec::{api_error, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Args, Node};
@@ -57,8 +58,27 @@ pub fn exec_commands() -> Tree {
                 kw(
                     "interfaces",
                     "Interface status and configuration",
-                    vec![kw("trunk", "Show interface trunk information", vec![])
-                        .runs(show_interfaces_trunk as ExecHandler)],
+                    vec![
+                        kw("trunk", "Show interface trunk information", vec![])
+                            .runs(show_interfaces_trunk as ExecHandler),
+                        kw(
+                            "switchport",
+                            "Show interface switchport information",
+                            vec![],
+                        )
+                        .runs(show_interfaces_switchport as ExecHandler),
+                        arg(
+                            "interface",
+                            ArgKind::Interface,
+                            "Interface name",
+                            vec![kw(
+                                "switchport",
+                                "Show interface switchport information",
+                                vec![],
+                            )
+                            .runs(show_interfaces_switchport as ExecHandler)],
+                        ),
+                    ],
                 ),
                 table(filters, Some(show_mac as ExecHandler)),
             ],
@@ -230,4 +250,96 @@ exec_handler!(fn show_interfaces_trunk(ctx, args) {
         let _ = writeln!(out, "{:<12} {}", i.name, allowed.intersection(&existing));
     }
     Ok(out)
+});
+
+/// A VLAN with its name in brackets, as `show interfaces switchport`
+/// writes it: `10 (users)`.
+fn vlan_named(id: u32, vlans: &[lisa_proto::v1::Vlan]) -> String {
+    match vlans.iter().find(|v| v.id == id) {
+        Some(v) => format!("{id} ({})", v.name),
+        None => format!("{id} (Inactive)"),
+    }
+}
+
+/// One port of `show interfaces switchport`, in IOS's lines (those
+/// ntc-templates' template reads).
+pub fn switchport_block(
+    i: &lisa_proto::v1::InterfaceSettings,
+    up: bool,
+    vlans: &[lisa_proto::v1::Vlan],
+    tag_native: bool,
+) -> String {
+    let trunk = i.mode == SwitchportMode::Trunk as i32;
+    let admin = if trunk { "trunk" } else { "static access" };
+    let operational = match (up, trunk) {
+        (false, _) => "down",
+        (true, true) => "trunk",
+        (true, false) => "static access",
+    };
+    let allowed: VlanSet = i.allowed_vlans.parse().unwrap_or_else(|_| VlanSet::none());
+    let enabled = if allowed == VlanSet::all() {
+        "ALL".to_string()
+    } else if allowed.is_empty() {
+        "NONE".to_string()
+    } else {
+        allowed.to_string()
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "Name: {}", i.name);
+    out.push_str("Switchport: Enabled\n");
+    let _ = writeln!(out, "Administrative Mode: {admin}");
+    let _ = writeln!(out, "Operational Mode: {operational}");
+    out.push_str("Administrative Trunking Encapsulation: dot1q\n");
+    let _ = writeln!(
+        out,
+        "Operational Trunking Encapsulation: {}",
+        if trunk && up { "dot1q" } else { "native" }
+    );
+    out.push_str("Negotiation of Trunking: Off\n");
+    let _ = writeln!(
+        out,
+        "Access Mode VLAN: {}",
+        vlan_named(i.access_vlan, vlans)
+    );
+    let _ = writeln!(
+        out,
+        "Trunking Native Mode VLAN: {}",
+        vlan_named(i.native_vlan, vlans)
+    );
+    let _ = writeln!(
+        out,
+        "Administrative Native VLAN tagging: {}",
+        if tag_native { "enabled" } else { "disabled" }
+    );
+    out.push_str("Voice VLAN: none\n");
+    let _ = writeln!(out, "Trunking VLANs Enabled: {enabled}");
+    out.push_str("Pruning VLANs Enabled: NONE\n");
+    out.push_str("Capture Mode Disabled\nCapture VLANs Allowed: ALL\n\n");
+    out.push_str("Protected: false\nUnknown unicast blocked: disabled\nUnknown multicast blocked: disabled\nAppliance trust: none\n");
+    out
+}
+
+exec_handler!(fn show_interfaces_switchport(ctx, args) {
+    let only = match args.text("interface") {
+        Some(name) => Some(ctx.resolve(name).await?),
+        None => None,
+    };
+    let cfg = ctx.running_typed(&["interfaces", "vlans", "vlan_dot1q_tag_native"]).await?;
+    let ports = ctx.port_list().await?;
+    let mut blocks = Vec::new();
+    for p in ports.iter().filter(|p| only.as_deref().is_none_or(|o| o == p.name)) {
+        let Some(i) = cfg.interfaces.iter().find(|i| i.name == p.name) else {
+            continue;
+        };
+        blocks.push(switchport_block(
+            i,
+            p.admin_up && p.link_up,
+            &cfg.vlans,
+            cfg.vlan_dot1q_tag_native,
+        ));
+    }
+    if let (Some(name), true) = (&only, blocks.is_empty()) {
+        return Err(format!("Interface {name} is not a switch port"));
+    }
+    Ok(blocks.join("\n"))
 });

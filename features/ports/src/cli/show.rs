@@ -23,8 +23,14 @@ pub fn exec_commands() -> Vec<Node<ExecHandler>> {
                     .runs(show_interfaces_description as ExecHandler),
                 kw("status", "Show interface line status", vec![])
                     .runs(show_interfaces_status as ExecHandler),
-                arg("interface", ArgKind::Interface, "Interface name", vec![])
-                    .runs(show_interface as ExecHandler),
+                arg(
+                    "interface",
+                    ArgKind::Interface,
+                    "Interface name",
+                    vec![kw("status", "Show interface line status", vec![])
+                        .runs(show_interfaces_status as ExecHandler)],
+                )
+                .runs(show_interface as ExecHandler),
             ],
         )
         .runs(show_interfaces as ExecHandler)],
@@ -216,7 +222,17 @@ exec_handler!(fn show_interfaces_description(ctx, args) {
 });
 
 exec_handler!(fn show_interfaces_status(ctx, args) {
-    let ports = ctx.port_list().await?;
+    let only = match args.text("interface") {
+        Some(name) => Some(ctx.resolve(name).await?),
+        None => None,
+    };
+    let mut ports = ctx.port_list().await?;
+    if let Some(name) = &only {
+        ports.retain(|p| &p.name == name);
+        if ports.is_empty() {
+            return Err(format!("Interface {name} is not a switch port"));
+        }
+    }
     let cfg = ctx.running_typed(&["interfaces"]).await?;
     // IOS's columns, Duplex included (ntc-templates' TextFSM template
     // reads them by position): the ports are virtual and full duplex.
