@@ -362,6 +362,12 @@ impl Session {
         let consumed = (answer.consumed as usize).min(lines.len());
         let mut outcomes: Vec<Outcome> =
             (0..consumed).map(|_| Outcome::Ok(String::new())).collect();
+        for n in &answer.notices {
+            if let Some(Outcome::Ok(text)) = outcomes.get_mut(n.index as usize) {
+                text.push_str(&n.message);
+                text.push('\n');
+            }
+        }
         for e in &answer.errors {
             let Some(line) = lines.get(e.index as usize) else {
                 continue;

@@ -43,6 +43,8 @@ pub struct BatchOutcome {
     pub changed: Vec<String>,
     /// The held lines went in at `end` and the switch refused them.
     pub commit_error: Option<String>,
+    /// What IOS would print for lines that were taken, by index.
+    pub notices: Vec<(usize, String)>,
 }
 
 /// One session.
@@ -126,8 +128,12 @@ impl ConfigSession {
     /// One line, applied at once or held.
     fn line(&mut self, index: usize, line: &str, immediate: bool, out: &mut BatchOutcome) {
         if immediate {
-            match self.running.apply_line(&mut self.mode, line) {
-                Ok(changed) => out.changed.extend(changed),
+            let mut said = Vec::new();
+            match self.running.apply_line(&mut self.mode, line, &mut said) {
+                Ok(changed) => {
+                    out.changed.extend(changed);
+                    out.notices.extend(said.into_iter().map(|n| (index, n)));
+                }
                 Err(LineFailure::Line(e)) => out.errors.push(apply_error(index, e)),
                 Err(e @ LineFailure::Commit(_)) => out.errors.push(LineError::refused(index, e)),
             }
@@ -137,10 +143,13 @@ impl ConfigSession {
         let candidate = self.candidate.get_or_insert_with(|| running.snapshot());
         match running
             .registry()
-            .apply_line(candidate, &mut self.mode, line)
+            .apply_line_noting(candidate, &mut self.mode, line)
         {
-            Ok(()) if self.mode.is_exec() => self.commit(out),
-            Ok(()) => self.held.push(line.to_string()),
+            Ok(_) if self.mode.is_exec() => self.commit(out),
+            Ok(said) => {
+                out.notices.extend(said.into_iter().map(|n| (index, n)));
+                self.held.push(line.to_string());
+            }
             Err(e) => out.errors.push(apply_error(index, e)),
         }
     }

@@ -134,13 +134,21 @@ impl Running {
     /// Applies one line in `mode` (which it moves, as `interface X` does)
     /// to the running config and commits it, as IOS does at a terminal.
     /// Returns what changed. Costs the line, not the configuration's size.
-    pub fn apply_line(&self, mode: &mut Mode, line: &str) -> Result<Vec<String>, LineFailure> {
+    pub fn apply_line(
+        &self,
+        mode: &mut Mode,
+        line: &str,
+        notices: &mut Vec<String>,
+    ) -> Result<Vec<String>, LineFailure> {
         let mut cur = self.lock();
         let mut new = cur.clone();
-        self.registry()
-            .apply_line(&mut new, mode, line)
+        let said = self
+            .registry()
+            .apply_line_noting(&mut new, mode, line)
             .map_err(LineFailure::Line)?;
-        self.commit(&mut cur, new).map_err(LineFailure::Commit)
+        let changed = self.commit(&mut cur, new).map_err(LineFailure::Commit)?;
+        notices.extend(said);
+        Ok(changed)
     }
 
     /// Applies a typed change to a copy of the running config and commits

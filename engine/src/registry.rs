@@ -64,9 +64,21 @@ pub struct ConfigCtx<'a> {
     /// sub-mode change it.
     pub mode: &'a mut Mode,
     reg: &'a Registry,
+    notices: Vec<String>,
 }
 
 impl ConfigCtx<'_> {
+    /// Tells whoever typed the line something IOS would print for it, the
+    /// line being taken: "% Access VLAN does not exist. Creating vlan 30".
+    pub fn notice(&mut self, text: impl Into<String>) {
+        self.notices.push(text.into());
+    }
+
+    /// What the handlers said (`notice`), taken out.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
     /// What the current sub-mode configures.
     pub fn targets(&self) -> Vec<String> {
         self.mode.targets.clone()
@@ -374,6 +386,7 @@ impl Registry {
             cfg,
             mode,
             reg: self,
+            notices: Vec::new(),
         }
     }
 }

@@ -60,9 +60,20 @@ impl Registry {
         mode: &mut Mode,
         line: &str,
     ) -> Result<(), ApplyError> {
+        self.apply_line_noting(cfg, mode, line).map(drop)
+    }
+
+    /// As `apply_line`; returns what the handler had to say about the line
+    /// (`ConfigCtx::notice`), for a terminal to print.
+    pub fn apply_line_noting(
+        &self,
+        cfg: &mut Config,
+        mode: &mut Mode,
+        line: &str,
+    ) -> Result<Vec<String>, ApplyError> {
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('!') {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let parsed = if mode.is_sub() {
             match parse(self.tree(mode), line) {
@@ -80,7 +91,8 @@ impl Registry {
             parse(self.global_tree(), line)?
         };
         let mut ctx = self.ctx(cfg, mode);
-        (parsed.run)(&mut ctx, &parsed.args)
+        (parsed.run)(&mut ctx, &parsed.args)?;
+        Ok(ctx.take_notices())
     }
 
     /// Applies a whole configuration text (a startup-config, or lines sent

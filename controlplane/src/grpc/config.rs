@@ -8,7 +8,9 @@ use lisa_proto::v1::{
     GetRunningConfigRequest, GetStartupConfigRequest, GetStartupErrorsRequest, ReloadRequest,
     RunningConfig, SaveConfigRequest, SaveConfigResponse, StartupError, StartupErrors,
 };
-use lisa_proto::v1::{ConfigLineError, ConfigSessionRequest, ConfigSessionResponse};
+use lisa_proto::v1::{
+    ConfigLineError, ConfigLineNotice, ConfigSessionRequest, ConfigSessionResponse,
+};
 use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
 
@@ -100,6 +102,14 @@ fn session_response(s: &ConfigSession, out: BatchOutcome) -> ConfigSessionRespon
         mode: s.mode().to_string(),
         changed: out.changed,
         commit_error: out.commit_error.unwrap_or_default(),
+        notices: out
+            .notices
+            .into_iter()
+            .map(|(index, message)| ConfigLineNotice {
+                index: index as u32,
+                message,
+            })
+            .collect(),
     }
 }
 

@@ -10,6 +10,7 @@ use lisa_ports::model::{MAX_MTU, MIN_MTU};
 use lisa_ports::{resolve_interface, InterfaceConfig, PortsConfig};
 use lisa_proto::v1::{FdbStaticRequest, SetInterfaceRequest, SwitchportMode};
 use lisa_types::{valid_vlan, MacAddr, VlanSet};
+use lisa_vlan::{VlanConfig, VlanDb};
 
 fn vlan_field(field: &str, v: u32) -> Result<u16, String> {
     if valid_vlan(v) {
@@ -74,6 +75,12 @@ pub fn set_interface(cfg: &mut Config, req: &SetInterfaceRequest) -> Result<Stri
     cfg.get_mut::<PortsConfig>()
         .interfaces
         .insert(name.clone(), i);
+    // As the CLI (and IOS): an access VLAN that does not exist is created.
+    if req.access_vlan.is_some() && !cfg.get::<VlanDb>().exists(sp.access_vlan) {
+        cfg.get_mut::<VlanDb>()
+            .vlans
+            .insert(sp.access_vlan, VlanConfig::new(sp.access_vlan));
+    }
     cfg.get_mut::<L2Config>().edit(&name, |s| *s = sp);
     Ok(name)
 }

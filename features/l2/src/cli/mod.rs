@@ -11,6 +11,7 @@ use lisa_engine::text::reject;
 use lisa_engine::{arg, kw, ApplyError, ArgKind, Args, Config, ConfigCtx, ConfigHandler, Node};
 use lisa_ports::resolve_interface;
 use lisa_types::{MacAddr, VlanSet};
+use lisa_vlan::VlanDb;
 use std::fmt::Write;
 
 type Tree = Vec<Node<ConfigHandler>>;
@@ -272,6 +273,15 @@ fn mode(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
 
 fn access_vlan(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
     let v = a.opt::<u16>("vlan")?.unwrap_or(lisa_types::DEFAULT_VLAN);
+    // As IOS: a port put in a VLAN that does not exist creates it (else it
+    // would silently carry nothing), and says so.
+    if !a.negated() && !ctx.cfg.get::<VlanDb>().exists(v) {
+        ctx.cfg
+            .get_mut::<VlanDb>()
+            .vlans
+            .insert(v, lisa_vlan::VlanConfig::new(v));
+        ctx.notice(format!("% Access VLAN does not exist. Creating vlan {v}"));
+    }
     each(ctx, |sp| sp.access_vlan = v)
 }
 

@@ -151,6 +151,10 @@ proptest! {
         let reg = registry();
         let mut cfg = reg.apply_text(&base(&reg), "vlan 10,20\n").unwrap();
         let names = ["Ethernet1", "Ethernet2", "Vhost1"];
+        // Access VLANs exist: `switchport access vlan N` creates VLAN N.
+        for sp in &sps {
+            cfg.get_mut::<VlanDb>().vlans.entry(sp.access_vlan).or_insert_with(|| lisa_vlan::VlanConfig::new(sp.access_vlan));
+        }
         let l2 = cfg.get_mut::<L2Config>();
         for (n, sp) in names.iter().zip(sps) {
             l2.edit(n, |s| *s = sp);
@@ -193,4 +197,26 @@ fn submode_falls_back_to_global() {
     assert_eq!(c.get::<L2Config>().aging, 60);
     assert_eq!(c.get::<lisa_vlan::VlanDb>().vlans[&30].name, "x");
     assert!(c.get::<PortsConfig>().interfaces["Ethernet1"].shutdown);
+}
+
+#[test]
+fn access_vlan_that_does_not_exist_is_created_with_a_notice() {
+    let reg = registry();
+    let mut c = base(&reg);
+    let mut m = lisa_engine::Mode::global();
+    reg.apply_line(&mut c, &mut m, "interface e1").unwrap();
+    let said = reg
+        .apply_line_noting(&mut c, &mut m, " switchport access vlan 30")
+        .unwrap();
+    assert_eq!(said, ["% Access VLAN does not exist. Creating vlan 30"]);
+    assert!(c.get::<VlanDb>().exists(30));
+    assert!(reg.render(&c).contains("vlan 30\n"));
+    let again = reg
+        .apply_line_noting(&mut c, &mut m, " switchport access vlan 30")
+        .unwrap();
+    assert!(again.is_empty(), "it exists now: {again:?}");
+    assert!(reg
+        .apply_line_noting(&mut c, &mut m, " no switchport access vlan")
+        .unwrap()
+        .is_empty());
 }
