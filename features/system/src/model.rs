@@ -38,13 +38,15 @@ pub fn check_hostname(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The rules: a valid host name, a secret that is a scrypt hash.
+/// The rules: a valid host name, a secret that is a hash of a type IOS
+/// has (5, 8 or 9).
 pub fn validate(cfg: &Config) -> Result<(), String> {
     let s = cfg.get::<SystemConfig>();
     check_hostname(&s.hostname)?;
     if let Some(h) = &s.enable_secret {
-        if !crate::secret::is_hash(h) {
-            return Err("enable secret: not a scrypt hash".into());
+        let known = crate::secret::SecretType::of(h).is_some_and(|t| crate::secret::is_hash(t, h));
+        if !known {
+            return Err("enable secret: not a type 5, 8 or 9 hash".into());
         }
     }
     Ok(())

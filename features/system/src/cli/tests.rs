@@ -30,6 +30,34 @@ fn enable_secret_is_kept_hashed() {
 }
 
 #[test]
+fn enable_secret_in_ios_forms() {
+    let reg = registry();
+    let apply = |text: &str| reg.apply_text(&reg.default_config(), text);
+    // Type 0: cleartext, kept as type 9 (IOS's own scrypt form).
+    let c = apply("enable secret 0 cisco\n").unwrap();
+    let h = c.get::<SystemConfig>().enable_secret.clone().unwrap();
+    assert!(h.starts_with("$9$") && secret::verify("cisco", &h), "{h}");
+    // Hashes IOS made, kept and shown as they came.
+    for line in [
+        "enable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0",
+        "enable secret 8 $8$dsYGNam3K1SIJO$7nv/35M/qr6t.dVc7UY9zrJDWRVqncHub1PE9UlMQFs",
+        "enable secret 9 $9$nhEmQVczB7dqsO$X.HsgL6x1il0RxkOSSvyQYwucySCt7qFm4v7pqCxkKM",
+    ] {
+        let c = apply(line).unwrap();
+        assert!(reg.render(&c).contains(&format!("{line}\n")), "{line}");
+        let h = c.get::<SystemConfig>().enable_secret.clone().unwrap();
+        assert!(secret::verify("cisco", &h), "{line}");
+    }
+    // A hash of the wrong type, or no hash at all.
+    let e = apply("enable secret 8 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0").unwrap_err();
+    assert!(
+        e.to_string().contains("Invalid PBKDF2 hashed secret"),
+        "{e}"
+    );
+    assert!(apply("enable secret 5 cisco").is_err());
+}
+
+#[test]
 fn defaults_render_short() {
     let reg = registry();
     assert_eq!(
