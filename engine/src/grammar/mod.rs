@@ -308,6 +308,39 @@ fn spaced_interface<'n, H: Copy>(
         .map(|n| (n, joined))
 }
 
+/// A VLAN list written with blanks after its commas (`1, 2, 10-20`, as some
+/// IOS configs have it) at words `ws[i..]`: the list node, the list joined,
+/// and how many words it took. None unless `ws[i]` ends with a comma and a
+/// VLAN list argument of `nodes` takes the joined text.
+fn spaced_vlan_list<'n, H: Copy>(
+    nodes: &'n [Node<H>],
+    ws: &[(usize, &str)],
+    i: usize,
+) -> Option<(&'n Node<H>, String, usize)> {
+    let mut joined = ws.get(i)?.1.to_string();
+    let mut used = 1;
+    while joined.ends_with(',') {
+        let next = ws.get(i + used)?.1;
+        joined.push_str(next);
+        used += 1;
+    }
+    if used == 1 {
+        return None;
+    }
+    nodes
+        .iter()
+        .find(|n| {
+            matches!(
+                n.token,
+                Token::Arg {
+                    kind: ArgKind::VlanList,
+                    ..
+                }
+            ) && ArgKind::VlanList.accepts(&joined)
+        })
+        .map(|n| (n, joined, used))
+}
+
 /// Parses `line` against the tree `roots`.
 pub fn parse<H: Copy>(roots: &[Node<H>], line: &str) -> Result<Parsed<H>, ParseError> {
     let ws = words(line);
@@ -316,6 +349,15 @@ pub fn parse<H: Copy>(roots: &[Node<H>], line: &str) -> Result<Parsed<H>, ParseE
     let mut args = Args::default();
     let mut i = 0;
     while i < ws.len() {
+        if let Some((n, joined, used)) = spaced_vlan_list(nodes, &ws, i) {
+            node = Some(n);
+            if let Token::Arg { name, .. } = n.token {
+                args.push(name, &joined);
+            }
+            nodes = &n.children;
+            i += used;
+            continue;
+        }
         let (col, w) = ws[i];
         i += 1;
         // IOS takes an interface name with a space before its number

@@ -146,3 +146,23 @@ fn an_interface_name_may_have_a_space_before_its_number() {
     assert!(parse(&t, "interface vlan").is_err());
     assert!(parse(&t, "interface vlan ten").is_err());
 }
+
+#[test]
+fn a_vlan_list_may_have_blanks_after_its_commas() {
+    fn allowed(_: &mut ()) {}
+    let t: Vec<Node<H>> = vec![kw(
+        "allowed",
+        "Set allowed VLANs",
+        vec![arg("vlans", ArgKind::VlanList, "VLAN IDs", vec![]).runs(allowed as H)],
+    )];
+    for (line, list) in [
+        ("allowed 1,2", "1,2"),
+        ("allowed 1, 2", "1,2"),
+        ("allowed 1, 2, 10-20", "1,2,10-20"),
+    ] {
+        let p = parse(&t, line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert_eq!(p.args.text("vlans"), Some(list), "{line}");
+    }
+    assert!(parse(&t, "allowed 1, x").is_err());
+    assert!(parse(&t, "allowed 1,").is_err());
+}
