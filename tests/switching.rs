@@ -47,7 +47,18 @@ fn ping_crosses_the_switch_and_macs_are_learned() {
         ifs.contains("Ethernet1 is") && ifs.contains("Ethernet2 is"),
         "{ifs}"
     );
-    for block in ifs.split("Ethernet").skip(1) {
+    // One block per interface: its first line has no indent.
+    let mut blocks: Vec<String> = Vec::new();
+    for l in ifs.lines() {
+        if !l.starts_with(' ') {
+            blocks.push(String::new());
+        }
+        if let Some(b) = blocks.last_mut() {
+            b.push_str(l);
+            b.push('\n');
+        }
+    }
+    for block in blocks.iter().filter(|b| b.starts_with("Ethernet")) {
         let input: u64 = block
             .lines()
             .find(|l| l.contains("packets input"))
