@@ -61,6 +61,15 @@ impl VlanDb {
     }
 }
 
+/// VLAN `id` may be given `name`: as on IOS, VLAN 1 keeps its name
+/// (`default`; giving it that same name is fine).
+pub fn check_rename(id: u16, name: &str) -> Result<(), String> {
+    if id == DEFAULT_VLAN && name != VlanConfig::default_name(DEFAULT_VLAN) {
+        return Err("Default VLAN 1 may not have its name changed.".into());
+    }
+    Ok(())
+}
+
 /// One rule for a VLAN name, for the IOS text and the typed API alike:
 /// 1-32 printable characters without spaces.
 pub fn check_name(name: &str) -> Result<(), String> {

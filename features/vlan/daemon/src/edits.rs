@@ -27,6 +27,7 @@ pub fn create_vlan(cfg: &mut Config, req: &CreateVlanRequest) -> Result<u16, Ref
         VlanConfig::default_name(id)
     } else {
         lisa_vlan::model::check_name(&req.name)?;
+        lisa_vlan::model::check_rename(id, &req.name)?;
         req.name.clone()
     };
     cfg.get_mut::<VlanDb>()

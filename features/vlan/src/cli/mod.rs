@@ -103,6 +103,7 @@ fn name(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
         let name = given
             .map(str::to_string)
             .unwrap_or_else(|| VlanConfig::default_name(id));
+        crate::model::check_rename(id, &name).map_err(reject)?;
         ctx.cfg
             .get_mut::<VlanDb>()
             .vlans

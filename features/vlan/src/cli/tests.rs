@@ -28,14 +28,21 @@ fn vlans_names_and_deletion() {
 }
 
 #[test]
-fn vlan_1_renamed_survives_a_save() {
+fn vlan_1_keeps_its_name_as_on_ios() {
     let reg = registry();
-    let c = reg
+    let e = reg
         .apply_text(&reg.default_config(), "vlan 1\n name mgmt\n")
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("Default VLAN 1 may not have its name changed."),
+        "{e}"
+    );
+    // Its own name again is fine (configs written by IOS have it).
+    let c = reg
+        .apply_text(&reg.default_config(), "vlan 1\n name default\n")
         .unwrap();
-    let text = reg.render(&c);
-    assert!(text.contains("vlan 1\n name mgmt\n"), "{text}");
-    assert_eq!(reg.apply_text(&reg.default_config(), &text).unwrap(), c);
+    assert_eq!(c, reg.apply_text(&reg.default_config(), "").unwrap());
 }
 
 proptest! {
