@@ -22,6 +22,19 @@ fn corpus() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// `ip route NET MASK GATEWAY [DISTANCE] [name NAME]`.
+fn static_route(words: &[&str]) -> bool {
+    let ip = |w: &str| w.parse::<std::net::Ipv4Addr>().is_ok();
+    if words.len() < 5 || words[..2] != ["ip", "route"] || !words[2..5].iter().all(|w| ip(w)) {
+        return false;
+    }
+    match &words[5..] {
+        [] | ["name", _] => true,
+        [d] | [d, "name", _] => d.parse::<u8>().is_ok_and(|d| d > 0),
+        _ => false,
+    }
+}
+
 /// Whether `line` (in the block opened by `block`) is something LiSA-DP
 /// does: it must be taken.
 fn in_scope(block: &str, line: &str) -> bool {
@@ -41,10 +54,7 @@ fn in_scope(block: &str, line: &str) -> bool {
             || (words.len() == 2
                 && words[0] == "interface"
                 && (words[1].starts_with("Ethernet") || words[1].starts_with("Vlan")))
-            || (words.len() == 5
-                && words[0] == "ip"
-                && words[1] == "route"
-                && words[4].parse::<std::net::Ipv4Addr>().is_ok());
+            || static_route(&words);
     }
     if vlan_block {
         return words.first() == Some(&"name");

@@ -22,5 +22,9 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.exec_commands(cli::show::exec_commands());
     reg.interface_renderer(cli::render_interface);
     reg.on_removed(model::cascade);
-    reg.deferred(|cfg| cfg.get_mut::<Ipv4Config>().routes = Default::default());
+    reg.deferred(|cfg| {
+        let ip = cfg.get_mut::<Ipv4Config>();
+        ip.routes = Default::default();
+        ip.route_details = Default::default();
+    });
 }

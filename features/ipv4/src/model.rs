@@ -32,6 +32,35 @@ pub struct Ipv4Config {
     pub routes: OrdMap<(Ipv4Addr, u8), Ipv4Addr>,
     /// Static ARP entries.
     pub arps: OrdMap<Ipv4Addr, MacAddr>,
+    /// What IOS also writes on a static route line, for the routes that
+    /// have it: the administrative distance and the name. Only routes in
+    /// `routes` have an entry (a route removed or replaced loses it).
+    pub route_details: OrdMap<(Ipv4Addr, u8), RouteDetails>,
+}
+
+/// `ip route NET MASK GW [DISTANCE] [name NAME]`: what follows the next hop.
+/// There is one static route per prefix and no other routing protocol, so
+/// the distance decides nothing yet; it is kept and shown as written.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RouteDetails {
+    /// 1-255; None is IOS's default (1).
+    pub distance: Option<u8>,
+    /// `name` (a word).
+    pub name: Option<String>,
+}
+
+impl RouteDetails {
+    /// What the route line carries after the gateway: " 200 name backup".
+    pub fn suffix(&self) -> String {
+        let mut s = String::new();
+        if let Some(d) = self.distance {
+            s.push_str(&format!(" {d}"));
+        }
+        if let Some(n) = &self.name {
+            s.push_str(&format!(" name {n}"));
+        }
+        s
+    }
 }
 
 impl Ipv4Config {
@@ -42,6 +71,26 @@ impl Ipv4Config {
             len: *len,
             gateway: *gw,
         })
+    }
+
+    /// Removes the static route to `key` and its details.
+    pub fn remove_route(&mut self, key: &(Ipv4Addr, u8)) {
+        self.routes.remove(key);
+        self.route_details.remove(key);
+    }
+
+    /// Adds or replaces the static route to `key`; `details` (None: plain).
+    pub fn set_route(
+        &mut self,
+        key: (Ipv4Addr, u8),
+        gateway: Ipv4Addr,
+        details: Option<RouteDetails>,
+    ) {
+        self.routes.insert(key, gateway);
+        match details.filter(|d| *d != RouteDetails::default()) {
+            Some(d) => self.route_details.insert(key, d),
+            None => self.route_details.remove(&key),
+        };
     }
 }
 

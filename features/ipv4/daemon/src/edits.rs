@@ -116,12 +116,12 @@ pub fn change_routes(
     exact: bool,
 ) -> Result<(u64, u64), Refusal> {
     let mut removed = 0u64;
-    let routes = &mut cfg.get_mut::<Ipv4Config>().routes;
+    let ip = cfg.get_mut::<Ipv4Config>();
     for r in remove {
         let key = (r.net, r.len);
-        match routes.get(&key) {
+        match ip.routes.get(&key) {
             Some(gw) if !exact || r.gateway.is_unspecified() || *gw == r.gateway => {
-                routes.remove(&key);
+                ip.remove_route(&key);
                 removed += 1;
             }
             _ => {
@@ -132,8 +132,9 @@ pub fn change_routes(
             }
         }
     }
+    // The API has no distance or name: a route it sets is plain.
     for r in add {
-        routes.insert((r.net, r.len), r.gateway);
+        ip.set_route((r.net, r.len), r.gateway, None);
     }
     Ok((add.len() as u64, removed))
 }

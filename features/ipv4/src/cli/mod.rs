@@ -4,7 +4,7 @@
 pub mod compat;
 pub mod show;
 
-use crate::model::Ipv4Config;
+use crate::model::{Ipv4Config, RouteDetails};
 use lisa_engine::render::{order, rank, Rendered};
 use lisa_engine::text::reject;
 use lisa_engine::{arg, kw, ApplyError, ArgKind, Args, Config, ConfigCtx, ConfigHandler, Node};
@@ -16,11 +16,30 @@ use std::net::Ipv4Addr;
 type Tree = Vec<Node<ConfigHandler>>;
 
 fn ip_route(gateway_optional: bool) -> Node<ConfigHandler> {
+    let name = || {
+        kw(
+            "name",
+            "Specify name of the next hop",
+            vec![
+                arg("route-name", ArgKind::Word, "Name of the next hop", vec![])
+                    .runs(route as ConfigHandler),
+            ],
+        )
+    };
     let gw = arg(
         "gateway",
         ArgKind::Ipv4,
         "Forwarding router's address",
-        vec![],
+        vec![
+            arg(
+                "distance",
+                ArgKind::Number(1, 255),
+                "Distance metric for this route",
+                vec![name()],
+            )
+            .runs(route as ConfigHandler),
+            name(),
+        ],
     )
     .runs(route as ConfigHandler);
     let mask = arg("mask", ArgKind::Ipv4, "Destination prefix mask", vec![gw]);
@@ -121,11 +140,11 @@ fn route(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
         )));
     }
     let gateway: Option<Ipv4Addr> = a.opt("gateway")?;
-    let routes = &mut ctx.cfg.get_mut::<Ipv4Config>().routes;
+    let ip = ctx.cfg.get_mut::<Ipv4Config>();
     if a.negated() {
-        match routes.get(&(net, len)) {
+        match ip.routes.get(&(net, len)) {
             Some(g) if gateway.is_none_or(|w| w == *g) => {
-                routes.remove(&(net, len));
+                ip.remove_route(&(net, len));
                 Ok(())
             }
             _ => Err(reject(format!("No matching route to delete: {net} {mask}"))),
@@ -133,7 +152,11 @@ fn route(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
     } else {
         // One next hop per prefix: a new one replaces the old.
         let gw = gateway.ok_or_else(|| reject("a route needs a next hop"))?;
-        routes.insert((net, len), gw);
+        let details = RouteDetails {
+            distance: a.opt("distance")?,
+            name: a.text("route-name").map(str::to_string),
+        };
+        ip.set_route((net, len), gw, Some(details));
         Ok(())
     }
 }
@@ -212,7 +235,15 @@ pub fn render(cfg: &Config, out: &mut Rendered) {
             len: r.len,
         }
         .netmask();
-        let _ = writeln!(s, "ip route {} {mask} {}", r.net, r.gateway);
+        let details = match ip.route_details.is_empty() {
+            true => String::new(),
+            false => ip
+                .route_details
+                .get(&(r.net, r.len))
+                .map(RouteDetails::suffix)
+                .unwrap_or_default(),
+        };
+        let _ = writeln!(s, "ip route {} {mask} {}{details}", r.net, r.gateway);
     }
     for (ip, mac) in &ip.arps {
         let _ = writeln!(s, "arp {ip} {} arpa", mac.to_cisco());

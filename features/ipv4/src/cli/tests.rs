@@ -168,3 +168,46 @@ ip route 10.2.0.0 255.255.0.0 10.0.10.254\n";
     assert!(none.is_empty());
     assert_eq!(c2, reg.apply_text(&base(&reg), clean).unwrap());
 }
+
+#[test]
+fn route_distance_and_name_are_kept_as_written() {
+    let reg = registry();
+    let svi = "vlan 10\ninterface Vlan10\n ip address 10.0.10.1 255.255.255.0\n";
+    let text = format!(
+        "{svi}ip route 10.1.0.0 255.255.0.0 10.0.10.2 200 name backup\n\
+         ip route 10.2.0.0 255.255.0.0 10.0.10.3 name lab\n\
+         ip route 10.3.0.0 255.255.0.0 10.0.10.4 5\n"
+    );
+    let c = reg.apply_text(&base(&reg), &text).unwrap();
+    let out = reg.render(&c);
+    for line in [
+        "ip route 10.1.0.0 255.255.0.0 10.0.10.2 200 name backup\n",
+        "ip route 10.2.0.0 255.255.0.0 10.0.10.3 name lab\n",
+        "ip route 10.3.0.0 255.255.0.0 10.0.10.4 5\n",
+    ] {
+        assert!(out.contains(line), "{line}{out}");
+    }
+    assert_eq!(reg.apply_text(&base(&reg), &out).unwrap(), c);
+    // A plain route in its place is plain; removing takes the details too.
+    let c2 = reg
+        .apply_text(
+            &c,
+            "ip route 10.1.0.0 255.255.0.0 10.0.10.9\nno ip route 10.2.0.0 255.255.0.0\n",
+        )
+        .unwrap();
+    let ip = c2.get::<Ipv4Config>();
+    assert_eq!(ip.route_details.len(), 1, "{:?}", ip.route_details);
+    assert!(reg
+        .render(&c2)
+        .contains("ip route 10.1.0.0 255.255.0.0 10.0.10.9\n"));
+    // IOS's range and words.
+    assert!(reg
+        .apply_text(&c, "ip route 10.4.0.0 255.255.0.0 10.0.10.4 0\n")
+        .is_err());
+    assert!(reg
+        .apply_text(&c, "ip route 10.4.0.0 255.255.0.0 10.0.10.4 256\n")
+        .is_err());
+    assert!(reg
+        .apply_text(&c, "ip route 10.4.0.0 255.255.0.0 10.0.10.4 name\n")
+        .is_err());
+}
