@@ -217,6 +217,7 @@ mod tests {
                 "history",
                 "interfaces",
                 "ip",
+                "ipv6",
                 "mac",
                 "monitor",
                 "privilege",
