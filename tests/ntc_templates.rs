@@ -33,9 +33,10 @@ fn parsed(command: &str, text: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-#[test]
-fn ntc_templates_read_the_show_commands() {
-    let _serial = serial();
+/// A switch with two null ports: Ethernet1 a described trunk carrying VLANs
+/// 1 and 10, Ethernet2 an access port of VLAN 10 with MTU 9000, an SVI in
+/// VLAN 10 and a static ARP entry behind it.
+fn edge1() -> Lisad {
     let sw = Lisad::start(&[("Ethernet1", "null"), ("Ethernet2", "null")], &[]);
     sw.configure(&[
         "hostname edge1",
@@ -44,12 +45,21 @@ fn ntc_templates_read_the_show_commands() {
         "interface Ethernet1",
         " description uplink to core",
         " switchport mode trunk",
+        " switchport trunk allowed vlan 1,10",
         "interface Ethernet2",
         " switchport access vlan 10",
+        " mtu 9000",
         "interface Vlan10",
         " ip address 10.0.10.1 255.255.255.0",
         "arp 10.0.10.9 0200.0000.0009 arpa",
     ]);
+    sw
+}
+
+#[test]
+fn ntc_templates_read_the_show_commands() {
+    let _serial = serial();
+    let sw = edge1();
 
     let status = sw.show("show interfaces status");
     let rows = parsed("show interfaces status", &status);
@@ -127,21 +137,7 @@ fn ntc_templates_read_the_show_commands() {
 #[test]
 fn ntc_templates_read_interfaces_in_detail() {
     let _serial = serial();
-    let sw = Lisad::start(&[("Ethernet1", "null"), ("Ethernet2", "null")], &[]);
-    sw.configure(&[
-        "hostname edge1",
-        "vlan 10",
-        " name users",
-        "interface Ethernet1",
-        " description uplink to core",
-        " switchport mode trunk",
-        " switchport trunk allowed vlan 1,10",
-        "interface Ethernet2",
-        " switchport access vlan 10",
-        " mtu 9000",
-        "interface Vlan10",
-        " ip address 10.0.10.1 255.255.255.0",
-    ]);
+    let sw = edge1();
 
     let ifs = sw.show("show interfaces");
     let rows = parsed("show interfaces", &ifs);

@@ -294,18 +294,15 @@ fn spaced_interface<'n, H: Copy>(
         return None;
     }
     let joined = format!("{w}{next}");
-    nodes
-        .iter()
-        .find(|n| {
-            matches!(
-                n.token,
-                Token::Arg {
-                    kind: ArgKind::Interface,
-                    ..
-                }
-            ) && ArgKind::Interface.accepts(&joined)
-        })
-        .map(|n| (n, joined))
+    arg_taking(nodes, ArgKind::Interface, &joined).map(|n| (n, joined))
+}
+
+/// The argument node of `nodes` of kind `kind` that takes `text`.
+fn arg_taking<'n, H: Copy>(nodes: &'n [Node<H>], kind: ArgKind, text: &str) -> Option<&'n Node<H>> {
+    nodes.iter().find(|n| match n.token {
+        Token::Arg { kind: k, .. } => k == kind && kind.accepts(text),
+        Token::Keyword(_) => false,
+    })
 }
 
 /// A VLAN list written with blanks after its commas (`1, 2, 10-20`, as some
@@ -327,18 +324,7 @@ fn spaced_vlan_list<'n, H: Copy>(
     if used == 1 {
         return None;
     }
-    nodes
-        .iter()
-        .find(|n| {
-            matches!(
-                n.token,
-                Token::Arg {
-                    kind: ArgKind::VlanList,
-                    ..
-                }
-            ) && ArgKind::VlanList.accepts(&joined)
-        })
-        .map(|n| (n, joined, used))
+    arg_taking(nodes, ArgKind::VlanList, &joined).map(|n| (n, joined, used))
 }
 
 /// Parses `line` against the tree `roots`.
