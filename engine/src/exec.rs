@@ -180,6 +180,15 @@ impl ExecCtx {
         let ports = self.port_list().await?;
         lisa_types::resolve_interface(ports.iter().map(|p| p.name.as_str()), typed)
     }
+
+    /// The interface argument `name` of a command, resolved (`resolve`),
+    /// or None when the command has no such argument (every interface).
+    pub async fn resolve_arg(&self, args: &Args, name: &str) -> Result<Option<String>, String> {
+        match args.text(name) {
+            Some(typed) => self.resolve(typed).await.map(Some),
+            None => Ok(None),
+        }
+    }
 }
 
 /// Calls `piece` with each piece of a streamed configuration text, and

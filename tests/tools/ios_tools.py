@@ -166,22 +166,13 @@ def ansible_play(port, user, password, secret):
 
 
 def main():
-    tool = sys.argv[1]
-    if tool == "netmiko":
-        port, user, password = int(sys.argv[2]), sys.argv[3], sys.argv[4]
-        secret = sys.argv[5] if len(sys.argv) > 5 else ""
-        result = netmiko_session(port, user, password, secret)
-    elif tool == "napalm":
-        port, user, password = int(sys.argv[2]), sys.argv[3], sys.argv[4]
-        secret = sys.argv[5] if len(sys.argv) > 5 else ""
-        result = napalm_getters(port, user, password, secret)
-    elif tool == "ansible":
-        port, user, password = int(sys.argv[2]), sys.argv[3], sys.argv[4]
-        secret = sys.argv[5] if len(sys.argv) > 5 else ""
-        result = ansible_play(port, user, password, secret)
-    else:
-        sys.exit("unknown tool " + tool)
-    json.dump(result, sys.stdout, indent=1, default=str)
+    tools = {"netmiko": netmiko_session, "napalm": napalm_getters, "ansible": ansible_play}
+    tool = tools.get(sys.argv[1])
+    if tool is None:
+        sys.exit("unknown tool " + sys.argv[1])
+    port, user, password = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    secret = sys.argv[5] if len(sys.argv) > 5 else ""
+    json.dump(tool(port, user, password, secret), sys.stdout, indent=1, default=str)
 
 
 if __name__ == "__main__":

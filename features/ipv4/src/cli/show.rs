@@ -4,11 +4,11 @@
 
 use lisa_engine::exec::{api_error, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
+use lisa_ports::cli::show::{cisco, line_status as status};
 use lisa_proto::v1::{
     ArpState, ClearArpRequest, GetRouteSummaryRequest, ListArpRequest, ListRoutesRequest,
     ListSvisRequest, LookupAction, LookupRequest, RouteType,
 };
-use lisa_types::MacAddr;
 use std::fmt::Write;
 use std::net::Ipv4Addr;
 
@@ -93,22 +93,6 @@ pub fn exec_commands() -> Vec<Node<ExecHandler>> {
     ]
 }
 
-/// A MAC address from the API in IOS's dotted form (as given if it is none).
-fn cisco(mac: &str) -> String {
-    mac.parse::<MacAddr>()
-        .map(|m| m.to_cisco())
-        .unwrap_or_else(|_| mac.to_string())
-}
-
-/// IOS's (status, protocol) columns.
-fn status(admin_up: bool, up: bool) -> (&'static str, &'static str) {
-    match (admin_up, up) {
-        (false, _) => ("administratively down", "down"),
-        (true, true) => ("up", "up"),
-        (true, false) => ("down", "down"),
-    }
-}
-
 exec_handler!(fn show_ip_interface_brief(ctx, args) {
     let ports = ctx.port_list().await?;
     let svis = ctx.routing().list_svis(ListSvisRequest {}).await.map_err(api_error)?.into_inner().svis;
@@ -165,10 +149,7 @@ pub fn svi_ip_block(vlan: u32, admin_up: bool, up: bool, address: &str) -> Strin
 }
 
 exec_handler!(fn show_ip_interface(ctx, args) {
-    let only = match args.text("interface") {
-        Some(name) => Some(ctx.resolve(name).await?),
-        None => None,
-    };
+    let only = ctx.resolve_arg(args, "interface").await?;
     let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);
     let ports = ctx.port_list().await?;
     let svis = ctx.routing().list_svis(ListSvisRequest {}).await.map_err(api_error)?.into_inner().svis;

@@ -320,10 +320,7 @@ pub fn switchport_block(
 }
 
 exec_handler!(fn show_interfaces_switchport(ctx, args) {
-    let only = match args.text("interface") {
-        Some(name) => Some(ctx.resolve(name).await?),
-        None => None,
-    };
+    let only = ctx.resolve_arg(args, "interface").await?;
     let cfg = ctx.running_typed(&["interfaces", "vlans", "vlan_dot1q_tag_native"]).await?;
     let ports = ctx.port_list().await?;
     let mut blocks = Vec::new();

@@ -38,10 +38,20 @@ pub fn exec_commands() -> Vec<Node<ExecHandler>> {
 }
 
 /// A MAC address from the API in IOS's dotted form (as given if it is none).
-fn cisco(mac: &str) -> String {
+pub fn cisco(mac: &str) -> String {
     mac.parse::<lisa_types::MacAddr>()
         .map(|m| m.to_cisco())
         .unwrap_or_else(|_| mac.to_string())
+}
+
+/// IOS's (line, protocol) status of an interface, in `show interfaces`,
+/// `show ip interface` and their brief forms.
+pub fn line_status(admin_up: bool, up: bool) -> (&'static str, &'static str) {
+    match (admin_up, up) {
+        (false, _) => ("administratively down", "down"),
+        (true, true) => ("up", "up"),
+        (true, false) => ("down", "down"),
+    }
 }
 
 /// IOS's bandwidth figure, Kbit/s: the link speed (virtual ports report
@@ -120,11 +130,7 @@ pub fn port_block(p: &Port, settings: Option<&InterfaceSettings>) -> String {
 
 /// One SVI of `show interfaces`: the routed VLAN interface.
 pub fn svi_block(s: &Svi, router_mac: &str) -> String {
-    let (line, protocol) = match (!s.shutdown, s.up) {
-        (false, _) => ("administratively down", "down"),
-        (true, true) => ("up", "up"),
-        (true, false) => ("down", "down"),
-    };
+    let (line, protocol) = line_status(!s.shutdown, s.up);
     let mac = cisco(router_mac);
     let mut out = String::new();
     let _ = writeln!(out, "Vlan{} is {line}, line protocol is {protocol}", s.vlan);
@@ -222,10 +228,7 @@ exec_handler!(fn show_interfaces_description(ctx, args) {
 });
 
 exec_handler!(fn show_interfaces_status(ctx, args) {
-    let only = match args.text("interface") {
-        Some(name) => Some(ctx.resolve(name).await?),
-        None => None,
-    };
+    let only = ctx.resolve_arg(args, "interface").await?;
     let mut ports = ctx.port_list().await?;
     if let Some(name) = &only {
         ports.retain(|p| &p.name == name);
