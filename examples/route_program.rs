@@ -113,6 +113,7 @@ fn run(sock: &std::path::Path, n: usize) -> Result<(), Box<dyn std::error::Error
                     .map(|(net, len)| Route {
                         prefix: format!("{net}/{len}"),
                         gateway: "10.255.0.2".into(),
+                        ..Default::default()
                     })
                     .collect(),
                 remove: vec![],

@@ -609,6 +609,7 @@ fn route(prefix: &str, gateway: &str) -> Route {
     Route {
         prefix: prefix.into(),
         gateway: gateway.into(),
+        ..Default::default()
     }
 }
 
@@ -744,6 +745,28 @@ fn check_bad_routes_commit_nothing(c: &mut Routing) {
         let r = c.rt.block_on(c.routing.add_route(route(prefix, gw)));
         assert_eq!(code(r), Code::InvalidArgument, "{prefix} via {gw}");
     }
+    let exit = |gateway: &str, interface: &str| Route {
+        prefix: "203.0.113.0/24".into(),
+        gateway: gateway.into(),
+        interface: interface.into(),
+    };
+    for (gw, interface) in [("", "Ethernet1"), ("10.0.20.9", "Null0"), ("", "")] {
+        let r = c.rt.block_on(c.routing.add_route(exit(gw, interface)));
+        assert_eq!(code(r), Code::InvalidArgument, "{gw:?} {interface:?}");
+    }
+    // A route to Null0 discards; removing it names its interface.
+    c.rt.block_on(c.routing.add_route(exit("", "null0")))
+        .unwrap();
+    assert_eq!(c.lookup("203.0.113.5").action(), LookupAction::Discard);
+    let r = c.rt.block_on(c.routing.remove_route(exit("", "Vlan20")));
+    assert_eq!(code(r), Code::NotFound, "another next hop");
+    c.rt.block_on(c.routing.remove_route(exit("", "Null0")))
+        .unwrap();
+    assert_eq!(
+        c.lookup("203.0.113.5").action(),
+        LookupAction::Resolve,
+        "back to the default route"
+    );
     let r =
         c.rt.block_on(c.routing.remove_route(route("10.99.0.0/16", "")));
     assert_eq!(code(r), Code::NotFound);

@@ -402,6 +402,7 @@ fn the_hook_works_beside_a_large_routing_table() {
                 .map(|i| Route {
                     prefix: format!("{}.{}.{}.0/24", 11 + i / 65536, (i / 256) % 256, i % 256),
                     gateway: "10.0.20.9".into(),
+                    ..Default::default()
                 })
                 .collect(),
             remove: vec![],

@@ -178,6 +178,38 @@ fn a_static_route_through_a_host_gateway() {
     assert!(!run.contains("interface Vlan20"), "{run}");
 }
 
+/// `ip route NET MASK VlanN` asks each destination by ARP in that VLAN (the
+/// host answers for its own address, as a router would by proxy ARP), and
+/// `ip route NET MASK Null0` drops and counts: both shown as IOS does.
+#[test]
+fn routes_out_of_an_svi_and_to_null0() {
+    let _serial = serial();
+    let t = two_subnets();
+    let out =
+        t.b.exec(&["ip", "addr", "add", "172.16.6.1/32", "dev", "lo"]);
+    assert!(out.status.success());
+    t.sw.configure(&[
+        "ip route 172.16.6.0 255.255.255.0 Vlan20",
+        "ip route 172.16.8.0 255.255.255.0 Null0",
+    ]);
+    assert!(
+        t.a.ping("172.16.6.1", 3),
+        "the route out of Vlan20 does not carry traffic"
+    );
+    let before = t.sw.drops("null-route");
+    assert!(!t.a.ping("172.16.8.1", 1), "Null0 forwards");
+    assert!(t.sw.drops("null-route") > before, "Null0 drops are counted");
+    let routes = t.sw.show("show ip route");
+    for line in [
+        "S        172.16.6.0/24 is directly connected, Vlan20",
+        "S        172.16.8.0/24 is directly connected, Null0",
+    ] {
+        assert!(routes.contains(line), "{line} in:\n{routes}");
+    }
+    let arp = t.sw.show("show ip arp");
+    assert!(arp.contains("172.16.6.1"), "{arp}");
+}
+
 /// A host that takes the router MAC as its own (one spoofed frame is
 /// enough on a switch that learns it) gets nothing learned: its frames are
 /// dropped and counted, and routed traffic between the others goes on.

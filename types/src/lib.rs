@@ -4,11 +4,13 @@
 
 mod ipv4;
 mod mac;
+mod route;
 mod vlan_set;
 
 pub use ipv4::{mask_bits, mask_len, Ipv4Prefix};
 
 pub use mac::{MacAddr, MacParseError};
+pub use route::RouteNextHop;
 
 /// Checks a free-text setting (a description, a name): printable text on
 /// one line. A line break would become configuration lines of its own in

@@ -4,12 +4,12 @@ use imbl::ordmap::DiffItem;
 use imbl::OrdMap;
 use lisa_engine::{Config, Removed};
 use lisa_ports::PortsConfig;
-use lisa_types::{Ipv4Prefix, MacAddr};
+use lisa_types::{Ipv4Prefix, MacAddr, RouteNextHop};
 use lisa_vlan::VlanDb;
 use std::collections::{BTreeMap, HashSet};
 use std::net::Ipv4Addr;
 
-/// A static route (`ip route NET MASK GATEWAY`).
+/// A static route (`ip route NET MASK {GATEWAY | VlanN [GATEWAY] | Null0}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IpRoute {
     /// The destination network (host bits zero).
@@ -17,7 +17,7 @@ pub struct IpRoute {
     /// Its prefix length.
     pub len: u8,
     /// The next hop.
-    pub gateway: Ipv4Addr,
+    pub next_hop: RouteNextHop,
 }
 
 /// The section. Routes and ARP entries are persistent maps: a copy of
@@ -28,8 +28,8 @@ pub struct IpRoute {
 pub struct Ipv4Config {
     /// SVI addresses, by VLAN id (the SVI itself is an interface of `ports`).
     pub addresses: BTreeMap<u16, Ipv4Prefix>,
-    /// Static routes: (network, length) -> gateway; one next hop per prefix.
-    pub routes: OrdMap<(Ipv4Addr, u8), Ipv4Addr>,
+    /// Static routes: (network, length) -> next hop; one per prefix.
+    pub routes: OrdMap<(Ipv4Addr, u8), RouteNextHop>,
     /// Static ARP entries.
     pub arps: OrdMap<Ipv4Addr, MacAddr>,
     /// What IOS also writes on a static route line, for the routes that
@@ -66,10 +66,10 @@ impl RouteDetails {
 impl Ipv4Config {
     /// The static routes, in prefix order.
     pub fn route_list(&self) -> impl Iterator<Item = IpRoute> + '_ {
-        self.routes.iter().map(|((net, len), gw)| IpRoute {
+        self.routes.iter().map(|((net, len), nh)| IpRoute {
             net: *net,
             len: *len,
-            gateway: *gw,
+            next_hop: *nh,
         })
     }
 
@@ -83,10 +83,10 @@ impl Ipv4Config {
     pub fn set_route(
         &mut self,
         key: (Ipv4Addr, u8),
-        gateway: Ipv4Addr,
+        next_hop: RouteNextHop,
         details: Option<RouteDetails>,
     ) {
-        self.routes.insert(key, gateway);
+        self.routes.insert(key, next_hop);
         match details.filter(|d| *d != RouteDetails::default()) {
             Some(d) => self.route_details.insert(key, d),
             None => self.route_details.remove(&key),
@@ -142,13 +142,15 @@ pub fn check_route(r: &IpRoute) -> Result<(), String> {
             p.netmask()
         ));
     }
-    if r.gateway.is_unspecified() || r.gateway.is_multicast() || r.gateway.is_broadcast() {
-        return Err(format!(
-            "ip route {} {} {}: bad next hop",
-            r.net,
-            p.netmask(),
-            r.gateway
-        ));
+    if let Some(g) = r.next_hop.gateway() {
+        if g.is_unspecified() || g.is_multicast() || g.is_broadcast() {
+            return Err(format!(
+                "ip route {} {} {}: bad next hop",
+                r.net,
+                p.netmask(),
+                r.next_hop
+            ));
+        }
     }
     Ok(())
 }
@@ -214,14 +216,14 @@ pub fn validate_change(before: &Config, after: &Config) -> Result<(), String> {
     let own =
         |c: &Ipv4Config| -> HashSet<Ipv4Addr> { c.addresses.values().map(|a| a.addr).collect() };
     let own_now = own(ip);
-    let check = |(net, len): &(Ipv4Addr, u8), gateway: &Ipv4Addr| -> Result<(), String> {
+    let check = |(net, len): &(Ipv4Addr, u8), next_hop: &RouteNextHop| -> Result<(), String> {
         let r = IpRoute {
             net: *net,
             len: *len,
-            gateway: *gateway,
+            next_hop: *next_hop,
         };
         check_route(&r)?;
-        if own_now.contains(&r.gateway) {
+        if r.next_hop.gateway().is_some_and(|g| own_now.contains(&g)) {
             let mask = Ipv4Prefix {
                 addr: r.net,
                 len: r.len,
@@ -229,7 +231,7 @@ pub fn validate_change(before: &Config, after: &Config) -> Result<(), String> {
             .netmask();
             return Err(format!(
                 "ip route {} {mask} {}: Invalid next hop address (it's this router)",
-                r.net, r.gateway
+                r.net, r.next_hop
             ));
         }
         Ok(())

@@ -1,7 +1,7 @@
 //! `lisa.v1.Routing`: SVIs, static routes and the ARP table, typed. Every
 //! change goes through the running configuration, as the IOS lines would.
 
-use crate::edits;
+use crate::edits::{self, RouteToRemove};
 use controlplane::grpc::{edit, SwitchContext};
 use lisa_engine::{Config, Fields, Registry};
 use lisa_ipv4::{routed_svis, IpRoute, Ipv4Config};
@@ -68,7 +68,12 @@ pub fn typed_view(_: &Registry, cfg: &Config, wanted: &Fields, out: &mut Running
             .route_list()
             .map(|r| Route {
                 prefix: format!("{}/{}", r.net, r.len),
-                gateway: r.gateway.to_string(),
+                gateway: r
+                    .next_hop
+                    .gateway()
+                    .map(|g| g.to_string())
+                    .unwrap_or_default(),
+                interface: r.next_hop.interface().unwrap_or_default(),
             })
             .collect();
     }
@@ -135,7 +140,7 @@ impl RoutingService {
     async fn change(
         &self,
         add: Vec<IpRoute>,
-        remove: Vec<IpRoute>,
+        remove: Vec<RouteToRemove>,
         exact: bool,
     ) -> Result<RouteChangeResponse, Status> {
         let (added, removed) = edit(self.ctx.running.clone(), move |cfg| {
@@ -224,23 +229,25 @@ impl routing_server::Routing for RoutingService {
         let routes = page
             .into_iter()
             .map(|r| {
-                let (kind, gateway, vlan, active) = match r.kind {
-                    RouteKind::Connected { vlan } => {
-                        (RouteType::Connected, String::new(), vlan, true)
-                    }
-                    RouteKind::Local { vlan } => (RouteType::Local, String::new(), vlan, true),
+                let (kind, next_hop, vlan, active) = match r.kind {
+                    RouteKind::Connected { vlan } => (RouteType::Connected, None, vlan, true),
+                    RouteKind::Local { vlan } => (RouteType::Local, None, vlan, true),
                     RouteKind::Static {
-                        gateway,
+                        next_hop,
                         active,
                         vlan,
-                    } => (RouteType::Static, gateway.to_string(), vlan, active),
+                    } => (RouteType::Static, Some(next_hop), vlan, active),
                 };
                 RouteEntry {
                     prefix: format!("{}/{}", r.net, r.len),
                     r#type: kind as i32,
-                    gateway,
+                    gateway: next_hop
+                        .and_then(|n| n.gateway())
+                        .map(|g| g.to_string())
+                        .unwrap_or_default(),
                     vlan: u32::from(vlan),
                     active,
+                    interface: next_hop.and_then(|n| n.interface()).unwrap_or_default(),
                 }
             })
             .collect();
@@ -316,6 +323,7 @@ impl routing_server::Routing for RoutingService {
             Some(NextHop::Resolve { vlan }) => (LookupAction::Resolve, String::new(), vlan),
             Some(NextHop::Unreachable) => (LookupAction::Unreachable, String::new(), 0),
             Some(NextHop::Local) => (LookupAction::Local, String::new(), 0),
+            Some(NextHop::Discard) => (LookupAction::Discard, String::new(), 0),
         };
         Ok(Response::new(LookupResponse {
             action: action as i32,

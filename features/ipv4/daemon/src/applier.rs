@@ -7,6 +7,7 @@ use imbl::ordmap::DiffItem;
 use lisa_engine::{Applier, Config, Prepared};
 use lisa_ipv4::{routed_svis, Ipv4Config};
 use lisa_ipv4_datapath::control::{L3Control, StaticRoute, SviAddr};
+use lisa_types::RouteNextHop;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -36,12 +37,11 @@ struct Ipv4Change {
 /// diff, which skips what the two share, so it costs the change.
 fn route_diff(old: &Ipv4Config, new: &Ipv4Config) -> (Vec<StaticRoute>, Vec<StaticRoute>) {
     let (mut add, mut remove) = (Vec::new(), Vec::new());
-    let route =
-        |&(net, len): &(std::net::Ipv4Addr, u8), gateway: &std::net::Ipv4Addr| StaticRoute {
-            net,
-            len,
-            gateway: *gateway,
-        };
+    let route = |&(net, len): &(std::net::Ipv4Addr, u8), next_hop: &RouteNextHop| StaticRoute {
+        net,
+        len,
+        next_hop: *next_hop,
+    };
     for d in old.routes.diff(&new.routes) {
         match d {
             DiffItem::Add(k, v) => add.push(route(k, v)),
@@ -162,7 +162,7 @@ mod tests {
         for &(a, len, gw) in routes {
             c.routes.insert(
                 (Ipv4Addr::new(a, 0, 0, 0), len),
-                Ipv4Addr::new(10, 0, 0, gw),
+                RouteNextHop::Gateway(Ipv4Addr::new(10, 0, 0, gw)),
             );
         }
         c
@@ -175,7 +175,7 @@ mod tests {
         let (add, remove) = route_diff(&old, &new);
         let nets = |v: &[StaticRoute]| -> Vec<(u8, u8)> {
             v.iter()
-                .map(|r| (r.net.octets()[0], r.gateway.octets()[3]))
+                .map(|r| (r.net.octets()[0], r.next_hop.gateway().unwrap().octets()[3]))
                 .collect()
         };
         assert_eq!(nets(&add), vec![(3, 2), (4, 1), (6, 1)]);

@@ -8,7 +8,7 @@ use lisa_ipv4::{IpRoute, Ipv4Config};
 use lisa_ports::PortsConfig;
 use lisa_proto::v1::{DeleteSviRequest, Route, RouteBatch, SetSviRequest, StaticArp};
 use lisa_types::Ipv4Prefix as IpPrefix;
-use lisa_types::{valid_vlan, MacAddr};
+use lisa_types::{valid_vlan, MacAddr, RouteNextHop};
 use std::net::Ipv4Addr;
 
 fn bad(msg: String) -> Refusal {
@@ -56,29 +56,61 @@ pub fn parse_net(s: &str) -> Result<IpPrefix, Refusal> {
     Ok(p)
 }
 
+/// A route's next hop from its fields: a gateway, an exit interface
+/// (`VlanN`, `Null0`, any case) or both; None when neither is given.
+fn next_hop_of(r: &Route) -> Result<Option<RouteNextHop>, Refusal> {
+    let gateway = match r.gateway.trim() {
+        "" => None,
+        g => Some(parse_ip("gateway", g)?),
+    };
+    let interface = match r.interface.trim() {
+        "" => String::new(),
+        i if i.eq_ignore_ascii_case("null0") => "Null0".into(),
+        i => lisa_types::resolve_interface(std::iter::empty(), i).map_err(bad)?,
+    };
+    if interface.is_empty() && gateway.is_none() {
+        return Ok(None);
+    }
+    RouteNextHop::from_parts(&interface, gateway)
+        .map(Some)
+        .map_err(|e| bad(format!("route {}: {e}", r.prefix)))
+}
+
 /// A route to add: prefix and next hop.
 pub fn route_of(r: &Route) -> Result<IpRoute, Refusal> {
     let p = parse_net(&r.prefix)?;
+    let next_hop = next_hop_of(r)?.ok_or_else(|| {
+        bad(format!(
+            "route {}: a gateway or an exit interface is needed",
+            r.prefix
+        ))
+    })?;
     Ok(IpRoute {
         net: p.addr,
         len: p.len,
-        gateway: parse_ip("gateway", &r.gateway)?,
+        next_hop,
     })
 }
 
-/// A route to remove: the prefix, and the next hop if given (0.0.0.0:
-/// whatever it is).
-pub fn route_to_remove(r: &Route) -> Result<IpRoute, Refusal> {
+/// A static route to remove: its prefix, and the next hop it must have
+/// (None: whatever it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteToRemove {
+    /// Network.
+    pub net: Ipv4Addr,
+    /// Prefix length.
+    pub len: u8,
+    /// The next hop it must have, if given.
+    pub next_hop: Option<RouteNextHop>,
+}
+
+/// A route to remove: the prefix, and the next hop if given.
+pub fn route_to_remove(r: &Route) -> Result<RouteToRemove, Refusal> {
     let p = parse_net(&r.prefix)?;
-    let gateway = if r.gateway.is_empty() {
-        Ipv4Addr::UNSPECIFIED
-    } else {
-        parse_ip("gateway", &r.gateway)?
-    };
-    Ok(IpRoute {
+    Ok(RouteToRemove {
         net: p.addr,
         len: p.len,
-        gateway,
+        next_hop: next_hop_of(r)?,
     })
 }
 
@@ -88,7 +120,7 @@ pub fn batch_routes(
     batch: &RouteBatch,
     n: &mut usize,
     add: &mut Vec<IpRoute>,
-    remove: &mut Vec<IpRoute>,
+    remove: &mut Vec<RouteToRemove>,
 ) -> Result<(), Refusal> {
     for r in &batch.add {
         add.push(route_of(r).map_err(|e| bad(format!("route {n}: {e}")))?);
@@ -96,10 +128,10 @@ pub fn batch_routes(
     }
     for r in &batch.remove {
         let p = parse_net(&r.prefix).map_err(|e| bad(format!("route {n}: {e}")))?;
-        remove.push(IpRoute {
+        remove.push(RouteToRemove {
             net: p.addr,
             len: p.len,
-            gateway: Ipv4Addr::UNSPECIFIED,
+            next_hop: None,
         });
         *n += 1;
     }
@@ -112,7 +144,7 @@ pub fn batch_routes(
 pub fn change_routes(
     cfg: &mut Config,
     add: &[IpRoute],
-    remove: &[IpRoute],
+    remove: &[RouteToRemove],
     exact: bool,
 ) -> Result<(u64, u64), Refusal> {
     let mut removed = 0u64;
@@ -120,7 +152,7 @@ pub fn change_routes(
     for r in remove {
         let key = (r.net, r.len);
         match ip.routes.get(&key) {
-            Some(gw) if !exact || r.gateway.is_unspecified() || *gw == r.gateway => {
+            Some(had) if !exact || r.next_hop.is_none_or(|w| w == *had) => {
                 ip.remove_route(&key);
                 removed += 1;
             }
@@ -134,7 +166,7 @@ pub fn change_routes(
     }
     // The API has no distance or name: a route it sets is plain.
     for r in add {
-        ip.set_route((r.net, r.len), r.gateway, None);
+        ip.set_route((r.net, r.len), r.next_hop, None);
     }
     Ok((add.len() as u64, removed))
 }

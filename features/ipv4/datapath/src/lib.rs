@@ -78,6 +78,7 @@ impl Ipv4Datapath {
                 &route::ARP_UNRESOLVED,
                 &route::MARTIAN,
                 &route::NO_ROUTE,
+                &route::NULL_ROUTE,
                 &route::TTL_EXCEEDED,
             ],
             build: Box::new(move |ids| Box::new(node::Ipv4Route::new(t.clone(), ids))),

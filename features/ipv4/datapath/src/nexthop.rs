@@ -12,6 +12,9 @@ pub const NEXT_HOPS: usize = 1 << 18;
 /// The slot every address of the switch itself points at.
 pub const LOCAL: u32 = 1;
 
+/// The slot routes to `Null0` point at.
+pub const DISCARD: u32 = 2;
+
 /// What a next-hop slot says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NextHop {
@@ -35,6 +38,8 @@ pub enum NextHop {
     Unreachable,
     /// An address of the switch: hand the packet to the control thread.
     Local,
+    /// A route to `Null0`: drop (and count).
+    Discard,
 }
 
 const KIND_SHIFT: u32 = 60;
@@ -44,6 +49,7 @@ const RESOLVED: u64 = 1;
 const RESOLVE: u64 = 2;
 const UNREACHABLE: u64 = 3;
 const LOCAL_KIND: u64 = 4;
+const DISCARD_KIND: u64 = 5;
 
 fn encode(nh: NextHop) -> u64 {
     let vlan = |v: u16| u64::from(v & 0x0fff) << VLAN_SHIFT;
@@ -56,6 +62,7 @@ fn encode(nh: NextHop) -> u64 {
         NextHop::Resolve { vlan: v } => (RESOLVE << KIND_SHIFT) | vlan(v),
         NextHop::Unreachable => UNREACHABLE << KIND_SHIFT,
         NextHop::Local => LOCAL_KIND << KIND_SHIFT,
+        NextHop::Discard => DISCARD_KIND << KIND_SHIFT,
     }
 }
 
@@ -73,6 +80,7 @@ fn decode(w: u64) -> NextHop {
         RESOLVE => NextHop::Resolve { vlan },
         UNREACHABLE => NextHop::Unreachable,
         LOCAL_KIND => NextHop::Local,
+        DISCARD_KIND => NextHop::Discard,
         _ => NextHop::Free,
     }
 }
@@ -88,6 +96,7 @@ impl Default for NextHopTable {
             slots: (0..NEXT_HOPS).map(|_| AtomicU64::new(0)).collect(),
         };
         t.set(LOCAL, NextHop::Local);
+        t.set(DISCARD, NextHop::Discard);
         t
     }
 }
@@ -117,6 +126,7 @@ mod tests {
     fn every_kind_round_trips() {
         let t = NextHopTable::default();
         assert_eq!(t.get(LOCAL), NextHop::Local);
+        assert_eq!(t.get(DISCARD), NextHop::Discard);
         for nh in [
             NextHop::Free,
             NextHop::Resolved {
@@ -125,6 +135,7 @@ mod tests {
             },
             NextHop::Resolve { vlan: 10 },
             NextHop::Unreachable,
+            NextHop::Discard,
         ] {
             t.set(7, nh);
             assert_eq!(t.get(7), nh);

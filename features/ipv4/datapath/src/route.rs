@@ -21,6 +21,9 @@ pub static ARP_UNRESOLVED: DropReason = DropReason::new(
     "arp-unresolved",
     "routed to a neighbor that does not answer ARP",
 );
+/// Routed by a route to `Null0`.
+pub static NULL_ROUTE: DropReason =
+    DropReason::new("null-route", "routed by a route to Null0 (discarded)");
 pub use dataplane::drops::common::NOT_ROUTABLE;
 /// A martian: an address no router forwards (RFC 1812 5.3.7).
 pub static MARTIAN: DropReason = DropReason::new(
@@ -40,6 +43,8 @@ pub enum RouteDrop {
     NoRoute,
     /// A martian source or destination.
     Martian,
+    /// A route to `Null0`.
+    NullRoute,
 }
 
 impl RouteDrop {
@@ -51,6 +56,7 @@ impl RouteDrop {
             RouteDrop::ArpUnresolved => &ARP_UNRESOLVED,
             RouteDrop::NoRoute => &NO_ROUTE,
             RouteDrop::Martian => &MARTIAN,
+            RouteDrop::NullRoute => &NULL_ROUTE,
         }
     }
 }
@@ -104,6 +110,7 @@ pub fn route(ip: &mut [u8], packet_len: usize, lpm: &Lpm, nexthops: &NextHopTabl
         }
         NextHop::Resolve { .. } => RouteVerdict::Punt(PuntReason::Resolve(id)),
         NextHop::Unreachable => RouteVerdict::Drop(RouteDrop::ArpUnresolved),
+        NextHop::Discard => RouteVerdict::Drop(RouteDrop::NullRoute),
         NextHop::Free | NextHop::Local => RouteVerdict::Drop(RouteDrop::NoRoute),
     }
 }

@@ -8,14 +8,14 @@ use crate::model::{Ipv4Config, RouteDetails};
 use lisa_engine::render::{order, rank, Rendered};
 use lisa_engine::text::reject;
 use lisa_engine::{arg, kw, ApplyError, ArgKind, Args, Config, ConfigCtx, ConfigHandler, Node};
-use lisa_ports::PortsConfig;
-use lisa_types::{mask_len, Ipv4Prefix, MacAddr};
+use lisa_ports::{resolve_interface, PortsConfig};
+use lisa_types::{mask_len, Ipv4Prefix, MacAddr, RouteNextHop};
 use std::fmt::Write;
 use std::net::Ipv4Addr;
 
 type Tree = Vec<Node<ConfigHandler>>;
 
-fn ip_route(gateway_optional: bool) -> Node<ConfigHandler> {
+fn ip_route(negated: bool) -> Node<ConfigHandler> {
     let name = || {
         kw(
             "name",
@@ -26,10 +26,8 @@ fn ip_route(gateway_optional: bool) -> Node<ConfigHandler> {
             ],
         )
     };
-    let gw = arg(
-        "gateway",
-        ArgKind::Ipv4,
-        "Forwarding router's address",
+    // What may follow the next hop: a distance, a name, both.
+    let tail = || {
         vec![
             arg(
                 "distance",
@@ -39,11 +37,33 @@ fn ip_route(gateway_optional: bool) -> Node<ConfigHandler> {
             )
             .runs(route as ConfigHandler),
             name(),
-        ],
+        ]
+    };
+    let gw = || {
+        arg(
+            "gateway",
+            ArgKind::Ipv4,
+            "Forwarding router's address",
+            tail(),
+        )
+        .runs(route as ConfigHandler)
+    };
+    let mut after_interface = vec![gw()];
+    after_interface.extend(tail());
+    let exit = arg(
+        "interface",
+        ArgKind::Interface,
+        "Exit interface (VlanN or Null0)",
+        after_interface,
     )
     .runs(route as ConfigHandler);
-    let mask = arg("mask", ArgKind::Ipv4, "Destination prefix mask", vec![gw]);
-    let mask = if gateway_optional {
+    let mask = arg(
+        "mask",
+        ArgKind::Ipv4,
+        "Destination prefix mask",
+        vec![gw(), exit],
+    );
+    let mask = if negated {
         mask.runs(route as ConfigHandler)
     } else {
         mask
@@ -140,10 +160,21 @@ fn route(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
         )));
     }
     let gateway: Option<Ipv4Addr> = a.opt("gateway")?;
+    let next_hop = match a.text("interface") {
+        Some(typed) => {
+            let name = if typed.eq_ignore_ascii_case("null0") {
+                "Null0".to_string()
+            } else {
+                resolve_interface(ctx.cfg, typed).map_err(reject)?
+            };
+            Some(RouteNextHop::from_parts(&name, gateway).map_err(reject)?)
+        }
+        None => gateway.map(RouteNextHop::Gateway),
+    };
     let ip = ctx.cfg.get_mut::<Ipv4Config>();
     if a.negated() {
         match ip.routes.get(&(net, len)) {
-            Some(g) if gateway.is_none_or(|w| w == *g) => {
+            Some(had) if next_hop.is_none_or(|w| w == *had) => {
                 ip.remove_route(&(net, len));
                 Ok(())
             }
@@ -151,12 +182,12 @@ fn route(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
         }
     } else {
         // One next hop per prefix: a new one replaces the old.
-        let gw = gateway.ok_or_else(|| reject("a route needs a next hop"))?;
+        let next_hop = next_hop.ok_or_else(|| reject("a route needs a next hop"))?;
         let details = RouteDetails {
             distance: a.opt("distance")?,
             name: a.text("route-name").map(str::to_string),
         };
-        ip.set_route((net, len), gw, Some(details));
+        ip.set_route((net, len), next_hop, Some(details));
         Ok(())
     }
 }
@@ -243,7 +274,7 @@ pub fn render(cfg: &Config, out: &mut Rendered) {
                 .map(RouteDetails::suffix)
                 .unwrap_or_default(),
         };
-        let _ = writeln!(s, "ip route {} {mask} {}{details}", r.net, r.gateway);
+        let _ = writeln!(s, "ip route {} {mask} {}{details}", r.net, r.next_hop);
     }
     for (ip, mac) in &ip.arps {
         let _ = writeln!(s, "arp {ip} {} arpa", mac.to_cisco());

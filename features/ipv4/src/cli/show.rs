@@ -7,7 +7,7 @@ use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
 use lisa_ports::cli::show::{cisco, line_status as status};
 use lisa_proto::v1::{
     ArpState, ClearArpRequest, GetRouteSummaryRequest, ListArpRequest, ListRoutesRequest,
-    ListSvisRequest, LookupAction, LookupRequest, RouteType,
+    ListSvisRequest, LookupAction, LookupRequest, RouteEntry, RouteType,
 };
 use std::fmt::Write;
 use std::net::Ipv4Addr;
@@ -202,7 +202,9 @@ exec_handler!(fn show_ip_route(ctx, args) {
                 .find(|r| r.prefix == "0.0.0.0/0" && r.r#type() == RouteType::Static && r.active);
             match default {
                 Some(d) => {
-                    let _ = writeln!(out, "Gateway of last resort is {} to network 0.0.0.0\n", d.gateway);
+                    // A default route out of an interface has no gateway: IOS says 0.0.0.0.
+                    let gw = if d.gateway.is_empty() { "0.0.0.0" } else { &d.gateway };
+                    let _ = writeln!(out, "Gateway of last resort is {gw} to network 0.0.0.0\n");
                 }
                 None => out.push_str("Gateway of last resort is not set\n\n"),
             }
@@ -211,7 +213,7 @@ exec_handler!(fn show_ip_route(ctx, args) {
             let line = match r.r#type() {
                 RouteType::Connected if connected => format!("C        {} is directly connected, Vlan{}", r.prefix, r.vlan),
                 RouteType::Local if connected => format!("L        {} is directly connected, Vlan{}", r.prefix, r.vlan),
-                RouteType::Static if r.active && statics => format!("S        {} [1/0] via {}", r.prefix, r.gateway),
+                RouteType::Static if r.active && statics => static_route_line(r),
                 _ => continue,
             };
             let _ = writeln!(out, "{line}");
@@ -224,6 +226,17 @@ exec_handler!(fn show_ip_route(ctx, args) {
     }
     Ok(held)
 });
+
+/// An active static route as IOS shows it: via a gateway (and its exit
+/// interface, if the route names one), or directly connected to its exit
+/// interface.
+fn static_route_line(r: &RouteEntry) -> String {
+    match (r.gateway.as_str(), r.interface.as_str()) {
+        (gw, "") => format!("S        {} [1/0] via {gw}", r.prefix),
+        ("", exit) => format!("S        {} is directly connected, {exit}", r.prefix),
+        (gw, exit) => format!("S        {} [1/0] via {gw}, {exit}", r.prefix),
+    }
+}
 
 exec_handler!(fn show_ip_route_summary(ctx, args) {
     let s = ctx
@@ -267,6 +280,7 @@ exec_handler!(fn show_ip_route_address(ctx, args) {
         LookupAction::Resolve => format!("Routing entry for {addr}\n  Next hop in Vlan{}, ARP not resolved yet\n", r.vlan),
         LookupAction::Local => format!("Routing entry for {addr}\n  Local address of this switch\n"),
         LookupAction::Unreachable => format!("Routing entry for {addr}\n  Next hop unreachable\n"),
+        LookupAction::Discard => format!("Routing entry for {addr}\n  Discarded (route to Null0)\n"),
     })
 });
 

@@ -38,6 +38,55 @@ fn svis_routes_and_arp() {
     assert!(ip.routes.is_empty() && ip.arps.is_empty() && ip.addresses.is_empty());
 }
 
+/// The IOS forms of a route's next hop: a gateway, an exit SVI (with or
+/// without a gateway, typed `vlan 10` too) and Null0, each written back as
+/// IOS writes it, and removed by naming it or by the prefix alone.
+#[test]
+fn routes_out_of_an_interface_and_to_null0() {
+    let reg = registry();
+    let text = "ip route 10.8.0.0 255.255.0.0 null0
+                ip route 10.9.0.0 255.255.0.0 vlan 10
+                ip route 10.7.0.0 255.255.0.0 Vlan10 10.0.10.9 20 name via-ten
+                ip route 10.6.0.0 255.255.0.0 Null 0 250
+";
+    let c = reg.apply_text(&base(&reg), text).unwrap();
+    let out = reg.render(&c);
+    for line in [
+        "ip route 10.6.0.0 255.255.0.0 Null0 250\n",
+        "ip route 10.7.0.0 255.255.0.0 Vlan10 10.0.10.9 20 name via-ten\n",
+        "ip route 10.8.0.0 255.255.0.0 Null0\n",
+        "ip route 10.9.0.0 255.255.0.0 Vlan10\n",
+    ] {
+        assert!(out.contains(line), "{line}in:\n{out}");
+    }
+    assert_eq!(reg.apply_text(&base(&reg), &out).unwrap(), c, "reads back");
+    let gone = reg
+        .apply_text(
+            &c,
+            "no ip route 10.8.0.0 255.255.0.0 Null0\nno ip route 10.9.0.0 255.255.0.0\n\
+             no ip route 10.7.0.0 255.255.0.0 Vlan10 10.0.10.9\n",
+        )
+        .unwrap();
+    assert_eq!(gone.get::<Ipv4Config>().routes.len(), 1);
+    for (bad, want) in [
+        (
+            "no ip route 10.6.0.0 255.255.0.0 Vlan10",
+            "No matching route",
+        ),
+        (
+            "ip route 10.5.0.0 255.255.0.0 Ethernet1",
+            "SVI (VlanN) or Null0",
+        ),
+        (
+            "ip route 10.5.0.0 255.255.0.0 Null0 10.0.0.1",
+            "Null0 takes no gateway",
+        ),
+    ] {
+        let e = reg.apply_text(&gone, bad).unwrap_err();
+        assert!(e.to_string().contains(want), "{bad}: {e}");
+    }
+}
+
 #[test]
 fn l3_mistakes_are_refused() {
     let reg = registry();
@@ -115,7 +164,10 @@ proptest! {
         let ip = cfg.get_mut::<Ipv4Config>();
         for (net, len, gw) in routes {
             let p = Ipv4Prefix { addr: Ipv4Addr::from(net), len };
-            ip.routes.insert((p.network(), len), Ipv4Addr::from(0xc000_0000 | gw));
+            ip.routes.insert(
+                (p.network(), len),
+                RouteNextHop::Gateway(Ipv4Addr::from(0xc000_0000 | gw)),
+            );
         }
         for (a, m) in arps {
             ip.arps.insert(Ipv4Addr::from(0xac00_0000 | a), MacAddr::from_u64((m << 2) & !(1 << 40)));

@@ -62,7 +62,7 @@ impl L3Control {
             .copied()
             .collect();
         for ip in wanted {
-            if self.ensure_neighbor(st, ip, now).is_some() {
+            if self.ensure_neighbor(st, ip, now, None).is_some() {
                 touched.push((ip, 32));
             }
         }
@@ -91,20 +91,24 @@ impl L3Control {
         let mut changes: Vec<LpmChange> = Vec::with_capacity(add.len() + remove.len());
         for r in remove {
             let key = (u32::from(r.net) & mask(r.len), r.len);
-            if let Some(gw) = st.routes.remove(&key) {
-                unref_gateway(st, gw);
+            if let Some(old) = st.routes.remove(&key) {
+                if let Some(gw) = old.gateway() {
+                    unref_gateway(st, gw);
+                }
                 changes.push((r.net, r.len, None));
             }
         }
         for r in add {
             let key = (u32::from(r.net) & mask(r.len), r.len);
-            if let Some(old) = st.routes.insert(key, r.gateway) {
-                unref_gateway(st, old);
+            if let Some(gw) = st.routes.insert(key, r.next_hop).and_then(|o| o.gateway()) {
+                unref_gateway(st, gw);
             }
-            let refs = st.gateways.entry(r.gateway).or_insert(0);
-            *refs += 1;
-            if *refs == 1 && self.ensure_neighbor(st, r.gateway, now).is_some() {
-                changes.push((r.gateway, 32, None));
+            if let Some(gw) = r.next_hop.gateway() {
+                let refs = st.gateways.entry(gw).or_insert(0);
+                *refs += 1;
+                if *refs == 1 && self.ensure_neighbor(st, gw, now, None).is_some() {
+                    changes.push((gw, 32, None));
+                }
             }
             changes.push((r.net, r.len, None));
         }
@@ -159,7 +163,7 @@ impl L3Control {
                     n.state = NeighborState::Static;
                 }
                 neighbor::arm_neighbor(st, *ip, now);
-            } else if self.ensure_neighbor(st, *ip, now).is_some() {
+            } else if self.ensure_neighbor(st, *ip, now, None).is_some() {
                 touched.push(*ip);
             }
         }
@@ -186,7 +190,7 @@ impl L3Control {
         for ip in learned {
             self.drop_neighbor(st, ip, now);
             if st.gateways.contains_key(&ip) {
-                self.ensure_neighbor(st, ip, now);
+                self.ensure_neighbor(st, ip, now, None);
             }
             changes.push((ip, 32, desired(st, u32::from(ip), 32)));
         }
@@ -235,6 +239,16 @@ pub(super) fn connected_vlan(st: &State, ip: Ipv4Addr) -> Option<u16> {
     st.svi_index.connected(u32::from(ip))
 }
 
+/// The VLAN a static route leaves by, if it is active (0 for Null0).
+pub(super) fn exit_vlan(st: &State, nh: &RouteNextHop) -> Option<u16> {
+    match *nh {
+        RouteNextHop::Gateway(gw) => connected_vlan(st, gw),
+        RouteNextHop::InterfaceGateway(v, gw) => connected_vlan(st, gw).filter(|c| *c == v),
+        RouteNextHop::Interface(v) => st.svis.contains_key(&v).then_some(v),
+        RouteNextHop::Null0 => Some(0),
+    }
+}
+
 /// What the LPM should hold for `net/len` (see the module's precedence).
 pub(super) fn desired(st: &State, net: u32, len: u8) -> Option<u32> {
     if len == 32 && st.svi_index.local(net).is_some() {
@@ -243,9 +257,19 @@ pub(super) fn desired(st: &State, net: u32, len: u8) -> Option<u32> {
     if let Some(s) = st.svi_index.subnet(net, len).and_then(|v| st.svis.get(&v)) {
         return Some(s.glean);
     }
-    if let Some(gw) = st.routes.get(&(net, len)) {
-        if let Some(n) = st.neighbors.get(gw) {
-            return Some(n.slot);
+    if let Some(nh) = st.routes.get(&(net, len)) {
+        let slot = match *nh {
+            RouteNextHop::Gateway(gw) => st.neighbors.get(&gw).map(|n| n.slot),
+            RouteNextHop::InterfaceGateway(v, gw) => st
+                .neighbors
+                .get(&gw)
+                .filter(|n| n.vlan == v)
+                .map(|n| n.slot),
+            RouteNextHop::Interface(v) => st.svis.get(&v).map(|s| s.glean),
+            RouteNextHop::Null0 => Some(DISCARD),
+        };
+        if slot.is_some() {
+            return slot;
         }
     }
     if len == 32 {

@@ -11,11 +11,15 @@
 //!
 //! Which entry the LPM holds for a prefix follows one precedence: the
 //! switch's own address (/32, local) > a connected subnet > a static route
-//! whose gateway is in a connected subnet > a resolved or resolving
-//! neighbor (/32).
+//! that is active (its gateway in a connected subnet, its exit SVI routing,
+//! or to Null0) > a resolved or resolving neighbor (/32).
+//!
+//! A route out of an SVI without a gateway points at the SVI's glean slot,
+//! as the subnet does: each destination is asked by ARP in that VLAN (the
+//! next router answers by proxy ARP) and gets a neighbor of its own.
 
 use super::lpm::LpmChange;
-use super::nexthop::{NextHop, LOCAL, NEXT_HOPS};
+use super::nexthop::{NextHop, DISCARD, LOCAL, NEXT_HOPS};
 use super::{L3Tables, Punt, PuntReason};
 use dataplane::mbuf::Mbuf;
 use dataplane::shared::Inject;
@@ -29,6 +33,7 @@ use dataplane::wire::{
     set_addresses, ArpOperation, ArpRepr, EtherType, EthernetFrame, EthernetRepr, Ipv4Packet,
     Ipv4Repr, MacAddr, ETHERNET_HEADER_LEN,
 };
+use lisa_types::RouteNextHop;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -42,7 +47,7 @@ mod svi_index;
 #[cfg(test)]
 mod tests;
 
-use config::{connected_vlan, desired};
+use config::{connected_vlan, desired, exit_vlan};
 use svi_index::SviIndex;
 
 /// How long a learned ARP entry lives without being refreshed (IOS: 4 h).
@@ -123,15 +128,15 @@ pub fn mask(len: u8) -> u32 {
     }
 }
 
-/// A static route: `net/len` via `gateway`.
+/// A static route: `net/len` via `next_hop`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StaticRoute {
     /// Network (host bits zero).
     pub net: Ipv4Addr,
     /// Prefix length.
     pub len: u8,
-    /// Next hop address.
-    pub gateway: Ipv4Addr,
+    /// Where it goes.
+    pub next_hop: RouteNextHop,
 }
 
 /// State of an ARP entry.
@@ -178,10 +183,12 @@ pub enum RouteKind {
     /// A static route.
     Static {
         /// Its next hop.
-        gateway: Ipv4Addr,
-        /// The gateway is in a connected subnet (the route is in use).
+        next_hop: RouteNextHop,
+        /// The route is in use: its gateway is in a connected subnet (of
+        /// its exit SVI, if it names one), its exit SVI routes, or it goes
+        /// to Null0.
         active: bool,
-        /// VLAN of the gateway, when active.
+        /// VLAN it leaves by, when active (0 for Null0).
         vlan: u16,
     },
 }
@@ -272,9 +279,9 @@ impl Slots {
         if let Some(s) = self.free.pop() {
             return Some(s);
         }
-        // 0 is never used; 1 is LOCAL.
-        if self.next < 2 {
-            self.next = 2;
+        // 0 is never used; 1 is LOCAL, 2 DISCARD.
+        if self.next <= DISCARD {
+            self.next = DISCARD + 1;
         }
         if (self.next as usize) < NEXT_HOPS {
             self.next += 1;
@@ -303,8 +310,8 @@ struct State {
     svis: BTreeMap<u16, Svi>,
     /// The SVI addresses, indexed (kept with `svis`).
     svi_index: SviIndex,
-    /// Static routes: (network, length) -> gateway, in prefix order.
-    routes: BTreeMap<(u32, u8), Ipv4Addr>,
+    /// Static routes: (network, length) -> next hop, in prefix order.
+    routes: BTreeMap<(u32, u8), RouteNextHop>,
     /// Static routes per gateway.
     gateways: HashMap<Ipv4Addr, usize>,
     neighbors: HashMap<Ipv4Addr, Neighbor>,
@@ -481,13 +488,13 @@ impl L3Control {
             .routes
             .range((start, Bound::Included(hi)))
             .filter(|(&(net, len), _)| inside(net, len))
-            .map(|(&(net, len), gw)| {
-                let vlan = connected_vlan(&st, *gw);
+            .map(|(&(net, len), nh)| {
+                let vlan = exit_vlan(&st, nh);
                 RouteEntry {
                     net: Ipv4Addr::from(net),
                     len,
                     kind: RouteKind::Static {
-                        gateway: *gw,
+                        next_hop: *nh,
                         active: vlan.is_some(),
                         vlan: vlan.unwrap_or(0),
                     },

@@ -5,18 +5,22 @@ use super::*;
 
 impl L3Control {
     /// The neighbor entry for `ip` (made, incomplete or static, if `ip` is
-    /// in a connected subnet and has none); its slot. The caller syncs the
-    /// LPM's /32 for `ip`.
+    /// in a connected subnet, or else `via` names the SVI a route sends it
+    /// out of, and it has none); its slot. The caller syncs the LPM's /32
+    /// for `ip`.
     pub(super) fn ensure_neighbor(
         &self,
         st: &mut State,
         ip: Ipv4Addr,
         now: Instant,
+        via: Option<u16>,
     ) -> Option<u32> {
         if let Some(n) = st.neighbors.get(&ip) {
             return Some(n.slot);
         }
-        let vlan = connected_vlan(st, ip)?;
+        let vlan = connected_vlan(st, ip)
+            .or(via)
+            .filter(|v| st.svis.contains_key(v))?;
         if st.svis.get(&vlan).is_some_and(|s| s.addr.addr == ip) {
             return None;
         }
@@ -76,7 +80,7 @@ impl L3Control {
         now: Instant,
     ) {
         if !st.neighbors.contains_key(&ip) {
-            if !create || self.ensure_neighbor(st, ip, now).is_none() {
+            if !create || self.ensure_neighbor(st, ip, now, None).is_none() {
                 return;
             }
             let d = desired(st, u32::from(ip), 32);
@@ -111,8 +115,9 @@ impl L3Control {
     }
 
     /// Holds `m` (untagged, L2 addresses to fill) until `target` answers
-    /// ARP, asking it now if it was not asked lately.
-    pub(super) fn hold(&self, st: &mut State, target: Ipv4Addr, m: Mbuf) {
+    /// ARP (asked in its connected subnet's VLAN, or else in `via`), asking
+    /// it now if it was not asked lately.
+    pub(super) fn hold(&self, st: &mut State, target: Ipv4Addr, via: Option<u16>, m: Mbuf) {
         let now = Instant::now();
         if !st.neighbors.contains_key(&target) {
             if !take_resolve_token(st, now) {
@@ -121,7 +126,7 @@ impl L3Control {
                     .fetch_add(1, Ordering::Relaxed);
                 return;
             }
-            if self.ensure_neighbor(st, target, now).is_none() {
+            if self.ensure_neighbor(st, target, now, via).is_none() {
                 return;
             }
             let d = desired(st, u32::from(target), 32);

@@ -36,7 +36,10 @@ impl L3Control {
             return self.ignore();
         }
         let now = Instant::now();
-        if svi.contains(sip) && !sip.is_unspecified() {
+        // From the subnet, or a destination asked in this VLAN by a route
+        // out of the SVI.
+        let asked_here = st.neighbors.get(&sip).is_some_and(|n| n.vlan == p.vlan);
+        if (svi.contains(sip) || asked_here) && !sip.is_unspecified() {
             self.learn(st, sip, smac, tip == svi.addr, now);
         }
         if a.operation == ArpOperation::Request && tip == svi.addr {
@@ -95,15 +98,16 @@ impl L3Control {
                     return;
                 };
                 decrement_ttl(&mut d[ETHERNET_HEADER_LEN..]);
-                let target = if st.gleans.contains_key(&slot) {
-                    dst
-                } else {
-                    match st.owners.get(&slot) {
-                        Some(ip) => *ip,
+                // A glean slot (a subnet, or a route out of an SVI) asks
+                // for the destination itself, in that SVI's VLAN.
+                let (target, via) = match st.gleans.get(&slot) {
+                    Some(vlan) => (dst, Some(*vlan)),
+                    None => match st.owners.get(&slot) {
+                        Some(ip) => (*ip, None),
                         None => return,
-                    }
+                    },
                 };
-                self.hold(st, target, p.m);
+                self.hold(st, target, via, p.m);
             }
             PuntReason::TtlExceeded => {
                 self.icmp_error(st, &p, l2, hl, icmp::TIME_EXCEEDED, 0, 0);
@@ -225,13 +229,12 @@ impl L3Control {
                 self.inject(m, vlan);
             }
             NextHop::Resolve { .. } => {
-                let target = if st.gleans.contains_key(&id) {
-                    Some(dst)
-                } else {
-                    st.owners.get(&id).copied()
+                let target = match st.gleans.get(&id) {
+                    Some(vlan) => Some((dst, Some(*vlan))),
+                    None => st.owners.get(&id).map(|ip| (*ip, None)),
                 };
-                if let Some(t) = target {
-                    self.hold(st, t, m);
+                if let Some((t, via)) = target {
+                    self.hold(st, t, via, m);
                 }
             }
             _ => {}

@@ -220,7 +220,7 @@ fn the_lpm_follows_the_precedence_of_routes() {
     let via = StaticRoute {
         net: ip("10.9.0.0"),
         len: 16,
-        gateway: ip("10.0.10.254"),
+        next_hop: RouteNextHop::Gateway(ip("10.0.10.254")),
     };
     r.l3.change_routes(&[via], &[]).unwrap();
     assert!(matches!(
@@ -269,6 +269,89 @@ fn the_lpm_follows_the_precedence_of_routes() {
         .routes()
         .iter()
         .any(|e| matches!(e.kind, RouteKind::Static { active: false, .. })));
+}
+
+/// `ip route 10.8.0.0 255.255.0.0 Null0` drops; `ip route 172.16.6.0
+/// 255.255.255.0 Vlan10` asks each destination by ARP in VLAN 10 (a
+/// router there answers by proxy ARP) and forwards to what answered;
+/// `... Vlan10 10.0.20.9` is inactive while the gateway is not in Vlan10.
+#[test]
+fn routes_out_of_an_svi_or_to_null0() {
+    let r = Rig::new();
+    let route = |net: &str, len: u8, next_hop: RouteNextHop| StaticRoute {
+        net: ip(net),
+        len,
+        next_hop,
+    };
+    r.l3.change_routes(
+        &[
+            route("10.8.0.0", 16, RouteNextHop::Null0),
+            route("172.16.6.0", 24, RouteNextHop::Interface(10)),
+            route(
+                "172.16.7.0",
+                24,
+                RouteNextHop::InterfaceGateway(10, ip("10.0.20.9")),
+            ),
+        ],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(r.l3.lookup(ip("10.8.1.1")), Some(NextHop::Discard));
+    assert_eq!(r.l3.lookup(ip("172.16.7.1")), None, "gateway not in Vlan10");
+    assert!(matches!(
+        r.l3.lookup(ip("172.16.6.9")),
+        Some(NextHop::Resolve { vlan: 10 })
+    ));
+    let slot = r.l3.tables.lpm.lookup(ip("172.16.6.9")).unwrap();
+    r.punt(
+        10,
+        &ping(ROUTER, "10.0.10.5", "172.16.6.9", 64),
+        PuntReason::Resolve(slot),
+    );
+    let asked = r.sent();
+    assert!(
+        asked.len() == 1
+            && arp_of(&asked[0].1) == (ip("10.0.10.1"), ip("172.16.6.9"), ArpOperation::Request),
+        "the destination itself is asked for in VLAN 10: {asked:?}"
+    );
+    r.punt(
+        10,
+        &arp_frame(ArpOperation::Reply, GW, "172.16.6.9", ROUTER, "10.0.10.1"),
+        PuntReason::ForUs,
+    );
+    assert_eq!(
+        r.l3.lookup(ip("172.16.6.9")),
+        Some(NextHop::Resolved { mac: GW, vlan: 10 })
+    );
+    assert_eq!(r.sent().len(), 1, "the held packet leaves");
+    // An answer from outside the subnet that was not asked for teaches
+    // nothing.
+    r.punt(
+        10,
+        &arp_frame(ArpOperation::Reply, GW, "172.16.6.10", ROUTER, "10.0.10.1"),
+        PuntReason::ForUs,
+    );
+    assert!(!r.l3.arp_table().iter().any(|e| e.ip == ip("172.16.6.10")));
+    let active: Vec<(Ipv4Addr, bool)> =
+        r.l3.routes()
+            .iter()
+            .filter_map(|e| match e.kind {
+                RouteKind::Static { active, .. } => Some((e.net, active)),
+                _ => None,
+            })
+            .collect();
+    assert_eq!(
+        active,
+        [
+            (ip("10.8.0.0"), true),
+            (ip("172.16.6.0"), true),
+            (ip("172.16.7.0"), false)
+        ]
+    );
+    // Without its SVI the route out of it goes, with what it resolved.
+    r.l3.set_svis(&BTreeMap::new()).unwrap();
+    assert_eq!(r.l3.lookup(ip("172.16.6.9")), None);
+    assert_eq!(r.l3.lookup(ip("10.8.1.1")), Some(NextHop::Discard));
 }
 
 #[test]
