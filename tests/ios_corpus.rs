@@ -35,6 +35,15 @@ fn static_route(words: &[&str]) -> bool {
     }
 }
 
+/// For `banner KIND ^C...` whose text goes on past this line, the
+/// delimiter that ends it.
+fn banner_opener(line: &str) -> Option<&'static str> {
+    let rest = line.strip_prefix("banner ")?;
+    let (_, text) = rest.split_once(' ')?;
+    let after = text.trim_start().strip_prefix("^C")?;
+    (!after.contains("^C")).then_some("^C")
+}
+
 /// Whether `line` (in the block opened by `block`) is something LiSA-DP
 /// does: it must be taken.
 fn in_scope(block: &str, line: &str) -> bool {
@@ -54,7 +63,10 @@ fn in_scope(block: &str, line: &str) -> bool {
             || (words.len() == 2
                 && words[0] == "interface"
                 && (words[1].starts_with("Ethernet") || words[1].starts_with("Vlan")))
-            || static_route(&words);
+            || static_route(&words)
+            || (words.len() >= 3
+                && words[0] == "banner"
+                && ["exec", "incoming", "login", "motd"].contains(&words[1]));
     }
     if vlan_block {
         return words.first() == Some(&"name");
@@ -145,10 +157,25 @@ fn real_ios_configs_paste_line_by_line() {
         let mut block = String::new();
         let mut wrong = Vec::new();
         let mut errors = answer.errors.iter().peekable();
+        // The delimiter of the banner whose text is being read.
+        let mut banner: Option<&str> = None;
         for (i, line) in lines.iter().enumerate() {
-            if !line.starts_with(' ') && !line.trim().is_empty() && !line.starts_with('!') {
+            let banner_text = banner.is_some();
+            if let Some(d) = banner {
+                if line.contains(d) {
+                    banner = None;
+                }
+            } else if let Some(d) = banner_opener(line) {
+                banner = Some(d);
+            }
+            if !banner_text
+                && !line.starts_with(' ')
+                && !line.trim().is_empty()
+                && !line.starts_with('!')
+            {
                 block = line.trim().to_string();
             }
+            let in_scope = |block: &str, line: &str| banner_text || in_scope(block, line);
             let error = errors.next_if(|e| e.index as usize == i);
             match error {
                 Some(e) => {

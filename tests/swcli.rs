@@ -176,6 +176,7 @@ fn check_ios_lines_with_no_effect_here(sw: &Lisad) {
         "no service pad",
         "version 15.2",
         "boot-start-marker",
+        "boot system flash:c2960-lanbasek9-mz.150-2.SE11.bin",
         "boot-end-marker",
         "no aaa new-model",
         "ip cef",
@@ -373,4 +374,58 @@ fn interactive_shell_on_a_terminal() {
         !sw.show("show running-config").contains("s3cr3t"),
         "the secret is stored hashed"
     );
+}
+
+/// A banner pasted as real configs carry it (its text holds `end` and a
+/// blank line) and one typed at a terminal (no prompt while it is typed,
+/// `?` is text); both written back with `^C`, and the message of the day
+/// and the EXEC banner shown as a terminal session starts.
+#[test]
+fn banners_pasted_typed_and_shown() {
+    let _serial = serial();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
+    let out = sw.swcli(&[
+        "conf t",
+        "banner motd ^C",
+        "Authorized use only.",
+        "",
+        "end",
+        "^C",
+        "hostname bannered",
+        "end",
+    ]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let run = sw.show("show running-config");
+    assert!(run.contains("hostname bannered"), "{run}");
+    assert!(
+        run.contains("banner motd ^C\nAuthorized use only.\n\nend\n^C\n"),
+        "{run}"
+    );
+    let t = pty_session(
+        &sw,
+        &[
+            ("expect", "Authorized use only."),
+            ("expect", "bannered>"),
+            ("send", "enable\r"),
+            ("expect", "bannered#"),
+            ("send", "conf t\r"),
+            ("send", "banner exec #\r"),
+            ("expect", "Enter TEXT message.  End with the character '#'."),
+            ("send", "Questions? Call the NOC\r"),
+            ("send", "#\r"),
+            ("expect", "bannered(config)#"),
+            ("send", "end\r"),
+            ("expect", "bannered#"),
+            ("send", "exit\r"),
+        ],
+    );
+    assert!(!t.contains("% "), "{t}");
+    let run = sw.show("show running-config");
+    assert!(
+        run.contains("banner exec ^C\nQuestions? Call the NOC\n^C\n"),
+        "{run}"
+    );
+    let t = pty_session(&sw, &[("expect", "Call the NOC"), ("send", "exit\r")]);
+    let (motd, exec) = (t.find("Authorized").unwrap(), t.find("Questions").unwrap());
+    assert!(motd < exec, "the motd comes first:\n{t}");
 }

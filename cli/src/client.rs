@@ -4,7 +4,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use lisa_engine::ExecCtx;
 use lisa_proto::v1::{CheckEnableRequest, ConfigSessionRequest, ConfigSessionResponse};
-use lisa_proto::v1::{LoginActivity, LoginLine};
+use lisa_proto::v1::{LoginActivity, LoginLine, SystemBanners};
 use std::path::Path;
 use tonic::transport::Endpoint;
 
@@ -136,6 +136,23 @@ impl Switch {
             .await
             .map_err(|e| anyhow!(e))?
             .hostname)
+    }
+
+    /// The banners configured (`banner motd`, ...), empty ones included.
+    pub async fn banners(&mut self) -> Result<SystemBanners> {
+        let typed = self
+            .ctx
+            .running_typed(&["features"])
+            .await
+            .map_err(|e| anyhow!(e))?;
+        let packed = typed
+            .features
+            .iter()
+            .find(|a| a.type_url.ends_with("/lisa.v1.SystemBanners"));
+        Ok(match packed {
+            Some(a) => a.to_msg().map_err(|e| anyhow!("banners: {e}"))?,
+            None => SystemBanners::default(),
+        })
     }
 }
 

@@ -67,6 +67,9 @@ pub struct LineEditor {
     history: Vec<String>,
     /// A CR was the last key: a LF right after it is the same Enter.
     after_cr: bool,
+    /// `?` and Tab are typed as text (a banner's lines), not help and
+    /// completion.
+    pub literal: bool,
 }
 
 /// One line being edited, and what the screen shows of it.
@@ -246,7 +249,7 @@ impl LineEditor {
                     e.out.flush()?;
                     return Ok(Input::Line(e.text()));
                 }
-                b'?' => {
+                b'?' if !self.literal => {
                     e.move_to(e.line.len())?;
                     e.write("?\n")?;
                     e.out.flush()?;
@@ -293,7 +296,7 @@ impl LineEditor {
                 }
                 0x10 => self.recall(&mut e, &mut recall, &mut draft, true)?,
                 0x0e => self.recall(&mut e, &mut recall, &mut draft, false)?,
-                b'\t' => {
+                b'\t' if !self.literal => {
                     let before: String = e.line[..e.cursor].iter().collect();
                     let words = complete(&before);
                     let start = e.word_start();

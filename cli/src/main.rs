@@ -84,6 +84,7 @@ async fn run(mut args: Args) -> Result<bool> {
         session
             .open_line(&account.user, &login::remote_host(), &login::tty())
             .await;
+        session.show_banners().await;
         return shell::run(session).await;
     }
     let commands: Vec<String> = if args.commands.is_empty() {

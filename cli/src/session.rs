@@ -115,6 +115,18 @@ impl Session {
         }
     }
 
+    /// What a terminal shows as a session starts, as on IOS: the message
+    /// of the day, then the EXEC banner.
+    pub async fn show_banners(&mut self) {
+        if let Ok(b) = self.switch.banners().await {
+            for text in [b.motd, b.exec] {
+                if !text.is_empty() {
+                    println!("{text}");
+                }
+            }
+        }
+    }
+
     async fn refresh_hostname(&mut self) {
         if let Ok(h) = self.switch.hostname().await {
             self.hostname = h;
@@ -124,6 +136,8 @@ impl Session {
     /// The IOS prompt for the current mode: `lisa>`, `lisa#`, `lisa(config-if)#`.
     pub fn prompt(&self) -> String {
         match &self.config {
+            // A banner's text is typed without a prompt, as on IOS.
+            Some(_) if self.in_text() => String::new(),
             Some(c) => format!("{}{}#", self.hostname, registry().prompt(&c.mode)),
             None if self.privileged => format!("{}#", self.hostname),
             None => format!("{}>", self.hostname),
@@ -165,6 +179,10 @@ impl Session {
             h.touch();
         }
         let line = raw.trim_end();
+        if self.in_text() {
+            // A banner's text: every line as it is, blank ones too.
+            return self.send_one(line).await;
+        }
         if line.trim().is_empty() || line.trim_start().starts_with('!') {
             return Outcome::Ok(String::new());
         }
@@ -304,12 +322,24 @@ impl Session {
         if let Some(partial) = line.strip_suffix('?') {
             return Outcome::Ok(self.help_text(partial));
         }
+        self.send_one(line).await
+    }
+
+    /// Sends one configuration line to lisad.
+    async fn send_one(&mut self, line: &str) -> Outcome {
         let immediate = self.immediate;
         let lines = [line.to_string()];
         match self.send(&lines, immediate).await {
             Ok((_, mut outcomes)) => outcomes.pop().unwrap_or(Outcome::Ok(String::new())),
             Err(e) => Outcome::Failed(e),
         }
+    }
+
+    /// True while a banner's text is being typed (a text mode).
+    pub fn in_text(&self) -> bool {
+        self.config
+            .as_ref()
+            .is_some_and(|c| registry().takes_text(&c.mode))
     }
 
     /// Runs the next lines of a script: in configuration mode, the lines up

@@ -57,6 +57,7 @@ pub async fn run(mut session: Session) -> anyhow::Result<bool> {
     loop {
         let tree = session.tree();
         let prompt = session.prompt();
+        editor.literal = session.in_text();
         let input = editor.read_line(&prompt, &carry, &|upto| completions(tree, upto))?;
         carry.clear();
         let line = match input {

@@ -104,7 +104,10 @@ impl ConfigSession {
             // A pasted block whose first line was refused: its indented
             // lines are reported, never applied (they would land in the
             // block before it), and its `exit` stays in configuration mode.
-            let indented = line.starts_with([' ', '\t']);
+            // A text mode's lines (a banner's) are text, whatever they
+            // look like.
+            let text = self.running.registry().takes_text(&self.mode);
+            let indented = !text && line.starts_with([' ', '\t']);
             if indented && self.orphaned {
                 if line.trim() == "exit" {
                     self.mode = Mode::global();
@@ -118,7 +121,9 @@ impl ConfigSession {
             }
             let errors_before = out.errors.len();
             self.line(index, line, immediate, &mut out);
-            if !indented && !line.trim().is_empty() && !line.trim_start().starts_with('!') {
+            if text {
+                self.orphaned = false;
+            } else if !indented && !line.trim().is_empty() && !line.trim_start().starts_with('!') {
                 self.orphaned = out.errors.len() > errors_before;
             }
         }

@@ -29,15 +29,27 @@ struct Lines<'a> {
     blocks: Vec<usize>,
 }
 
+/// What one pass over the lines did.
+struct Pass {
+    cfg: Config,
+    errors: Vec<TextError>,
+    /// Lines read: up to `end` (outside a text mode), or all.
+    read: usize,
+    /// For each line read, whether it was text of a text mode (a banner's
+    /// lines are no blocks of their own, and `end` there is text).
+    text: Vec<bool>,
+}
+
 impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Lines<'a> {
-        let lines: Vec<&str> = text.lines().take_while(|l| l.trim() != "end").collect();
+    /// `lines` (read up to `end`), split in blocks at the left margin,
+    /// text lines excepted.
+    fn new(lines: Vec<&'a str>, text: &[bool]) -> Lines<'a> {
         let blocks = lines
             .iter()
             .enumerate()
-            .filter(|(_, l)| {
+            .filter(|(i, l)| {
                 let t = l.trim();
-                !t.is_empty() && !t.starts_with('!') && !l.starts_with([' ', '\t'])
+                !text[*i] && !t.is_empty() && !t.starts_with('!') && !l.starts_with([' ', '\t'])
             })
             .map(|(i, _)| i)
             .collect();
@@ -56,11 +68,13 @@ impl Registry {
     /// the valid configuration of every line that could be applied, and
     /// the errors of those that could not, each with its line.
     pub fn apply_text_lenient(&self, base: &Config, text: &str) -> (Config, Vec<TextError>) {
-        let lines = Lines::new(text);
-        let mut skip = vec![false; lines.lines.len()];
-        let mut errors = Vec::new();
-        let (mut cfg, line_errors) = self.apply_lines(base, &lines.lines, &mut skip);
-        errors.extend(line_errors);
+        let all: Vec<&str> = text.lines().collect();
+        let mut skip = vec![false; all.len()];
+        let first = self.apply_lines(base, &all, &mut skip);
+        skip.truncate(first.read);
+        let lines = Lines::new(all[..first.read].to_vec(), &first.text);
+        let mut errors = first.errors;
+        let mut cfg = first.cfg;
         let mut left_out = 0;
         while let Err(rule) = self.validate(base, &cfg) {
             let Some(b) = self.first_breaking_block(base, &lines, &mut skip) else {
@@ -80,9 +94,9 @@ impl Registry {
                 break;
             }
             // Lines that needed the block fail now: reported too.
-            let (again, orphaned) = self.apply_lines(base, &lines.lines, &mut skip);
-            errors.extend(orphaned);
-            cfg = again;
+            let again = self.apply_lines(base, &lines.lines, &mut skip);
+            errors.extend(again.errors);
+            cfg = again.cfg;
         }
         if let Err(rule) = self.validate(base, &cfg) {
             errors.push(TextError {
@@ -96,18 +110,19 @@ impl Registry {
         (cfg, errors)
     }
 
-    /// Applies `lines` not marked in `skip` to a copy of `base`; a line
-    /// that fails is marked and reported.
-    fn apply_lines(
-        &self,
-        base: &Config,
-        lines: &[&str],
-        skip: &mut [bool],
-    ) -> (Config, Vec<TextError>) {
+    /// Applies `lines` not marked in `skip` to a copy of `base`, up to
+    /// `end`; a line that fails is marked and reported.
+    fn apply_lines(&self, base: &Config, lines: &[&str], skip: &mut [bool]) -> Pass {
         let mut cfg = base.clone();
         let mut mode = Mode::global();
         let mut errors = Vec::new();
+        let mut text = Vec::with_capacity(lines.len());
         for (n, line) in lines.iter().enumerate() {
+            let in_text = self.takes_text(&mode);
+            if !in_text && line.trim() == "end" {
+                break;
+            }
+            text.push(in_text);
             if skip[n] {
                 continue;
             }
@@ -127,7 +142,12 @@ impl Registry {
                 mode = Mode::global();
             }
         }
-        (cfg, errors)
+        Pass {
+            cfg,
+            errors,
+            read: text.len(),
+            text,
+        }
     }
 
     /// The first block whose addition (with every block before it) makes
@@ -144,8 +164,8 @@ impl Registry {
                 .get(blocks)
                 .copied()
                 .unwrap_or(lines.lines.len());
-            let (cfg, _) = self.apply_lines(base, &lines.lines[..end], &mut skip[..end]);
-            self.validate(base, &cfg).is_ok()
+            let pass = self.apply_lines(base, &lines.lines[..end], &mut skip[..end]);
+            self.validate(base, &pass.cfg).is_ok()
         };
         // Invariant: the first `lo` blocks are valid, the first `hi` not.
         let (mut lo, mut hi) = (0, lines.blocks.len());

@@ -31,6 +31,8 @@ pub use config::{Config, Removed, Section};
 pub use exec::{ExecCtx, ExecFuture, ExecHandler};
 pub use grammar::{arg, kw, ArgKind, Node, ParseError};
 pub use mode::Mode;
-pub use registry::{ChangeValidator, ConfigCtx, ConfigHandler, Fields, Registry, Validator};
+pub use registry::{
+    ChangeValidator, ConfigCtx, ConfigHandler, Fields, Registry, TextHandler, Validator,
+};
 pub use render::Rendered;
 pub use text::{ApplyError, TextError};

@@ -13,6 +13,9 @@ use crate::text::ApplyError;
 
 /// What a configuration command runs.
 pub type ConfigHandler = fn(&mut ConfigCtx<'_>, &Args) -> Result<(), ApplyError>;
+/// What a line of a text mode runs (a `banner`'s text): the line as it
+/// is, blank or not; the handler leaves the mode when the text ends.
+pub type TextHandler = fn(&mut ConfigCtx<'_>, &str) -> Result<(), ApplyError>;
 /// A rule over the whole candidate configuration; the error names the
 /// setting and what is wrong. It runs at every change, so it must cost
 /// what the small sections cost (VLANs, interfaces), never a large table.
@@ -96,6 +99,8 @@ struct ModeSpec {
     id: &'static str,
     prompt: &'static str,
     tree: Vec<Node<ConfigHandler>>,
+    /// For a text mode: what takes its lines (no grammar applies).
+    text: Option<TextHandler>,
 }
 
 /// Everything the features registered.
@@ -150,6 +155,7 @@ impl Registry {
                 id: GLOBAL,
                 prompt: "(config)",
                 tree: leave(),
+                text: None,
             }],
             validators: Vec::new(),
             change_validators: Vec::new(),
@@ -191,11 +197,35 @@ impl Registry {
                     id,
                     prompt: "",
                     tree: leave(),
+                    text: None,
                 });
                 self.modes.len() - 1
             }
         };
         &mut self.modes[i]
+    }
+
+    /// Declares text mode `id`: a command (`banner motd ^C`) enters it, and
+    /// every line after, as it is (blank, `!`, `end` or indented alike), goes
+    /// to `handler` until the handler leaves the mode (at the delimiter).
+    /// It has no prompt.
+    pub fn text_mode(&mut self, id: &'static str, handler: TextHandler) {
+        let spec = self.mode_spec(id);
+        spec.prompt = "";
+        spec.text = Some(handler);
+    }
+
+    /// What takes the lines of `mode`, if it is a text mode.
+    pub fn text_handler(&self, mode: &Mode) -> Option<TextHandler> {
+        self.modes
+            .iter()
+            .find(|m| m.id == mode.id)
+            .and_then(|m| m.text)
+    }
+
+    /// True if `mode` is a text mode: its lines are text, not commands.
+    pub fn takes_text(&self, mode: &Mode) -> bool {
+        self.text_handler(mode).is_some()
     }
 
     /// Adds commands to mode `mode`'s tree (a feature may add to a mode

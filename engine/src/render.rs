@@ -18,6 +18,8 @@ pub mod order {
     pub const MAC: u16 = 50;
     /// `monitor session`.
     pub const MONITOR: u16 = 60;
+    /// `banner`.
+    pub const BANNER: u16 = 70;
 }
 
 /// Where a line goes inside an `interface` block (lower first), as IOS

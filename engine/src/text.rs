@@ -71,6 +71,11 @@ impl Registry {
         mode: &mut Mode,
         line: &str,
     ) -> Result<Vec<String>, ApplyError> {
+        if let Some(text) = self.text_handler(mode) {
+            let mut ctx = self.ctx(cfg, mode);
+            text(&mut ctx, line)?;
+            return Ok(ctx.take_notices());
+        }
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('!') {
             return Ok(Vec::new());
@@ -105,7 +110,7 @@ impl Registry {
         let mut last = 0;
         for (n, line) in text.lines().enumerate() {
             last = n + 1;
-            if line.trim() == "end" {
+            if line.trim() == "end" && !self.takes_text(&mode) {
                 break;
             }
             self.apply_line(&mut cfg, &mut mode, line)

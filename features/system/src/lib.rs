@@ -2,6 +2,7 @@
 //! the `enable secret`, kept only as a scrypt hash.
 #![forbid(unsafe_code)]
 
+pub mod banner;
 pub mod cli;
 pub mod model;
 pub mod secret;
@@ -14,7 +15,11 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.section::<SystemConfig>();
     reg.commands(lisa_engine::mode::GLOBAL, cli::global_commands());
     reg.commands(lisa_engine::mode::GLOBAL, cli::compat::global_commands());
+    reg.commands(lisa_engine::mode::GLOBAL, cli::banner::global_commands());
+    reg.text_mode(banner::BANNER_TEXT, cli::banner::text);
+    reg.typed_view(cli::banner::typed_view);
     reg.validator("system", model::validate);
     reg.renderer(cli::render);
+    reg.renderer(cli::banner::render);
     reg.exec_commands(cli::show::exec_commands());
 }

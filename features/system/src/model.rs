@@ -1,6 +1,8 @@
 //! Host name and enable secret, with their rules.
 
+use crate::banner::BannerKind;
 use lisa_engine::Config;
+use std::collections::BTreeMap;
 
 /// Default host name.
 pub const DEFAULT_HOSTNAME: &str = "lisa";
@@ -12,6 +14,8 @@ pub struct SystemConfig {
     pub hostname: String,
     /// The `enable secret`, hashed (see `secret`).
     pub enable_secret: Option<String>,
+    /// The banners set, with their text (lines joined by `\n`).
+    pub banners: BTreeMap<BannerKind, String>,
 }
 
 impl Default for SystemConfig {
@@ -19,6 +23,7 @@ impl Default for SystemConfig {
         SystemConfig {
             hostname: DEFAULT_HOSTNAME.into(),
             enable_secret: None,
+            banners: BTreeMap::new(),
         }
     }
 }
@@ -48,6 +53,9 @@ pub fn validate(cfg: &Config) -> Result<(), String> {
         if !known {
             return Err("enable secret: not a type 5, 8 or 9 hash".into());
         }
+    }
+    for (kind, text) in &s.banners {
+        crate::banner::check_text(text).map_err(|e| format!("banner {}: {e}", kind.name()))?;
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Global lines of real IOS configs about services LiSA-DP does not run or
-//! runs its own way (`service ...`, `version`, boot markers, the DNS
+//! runs its own way (`service ...`, `version`, `boot system` and its
+//! markers, the DNS
 //! resolver, the HTTP server, AAA): taken as IOS takes them, with no
 //! effect, where that changes nothing a user relies on; refused with what
 //! to do instead where the line asks for something LiSA-DP lacks.
@@ -68,6 +69,16 @@ pub fn global_commands() -> Vec<Node<ConfigHandler>> {
             rest("The IOS version the config was written by"),
         ),
         kw("boot-start-marker", "Start of the boot commands", vec![]).runs(no_effect),
+        // The image to boot: LiSA-DP has one, lisad.
+        kw(
+            "boot",
+            "Modify system boot parameters",
+            vec![kw(
+                "system",
+                "System image file",
+                rest("The image (flash:...): no effect, lisad is the image"),
+            )],
+        ),
         // IOS enters (config-cp)# for control-plane policing; LiSA-DP has
         // none to configure, and the lines after it are tried globally.
         kw("control-plane", "Configure control plane services", vec![]).runs(no_effect),

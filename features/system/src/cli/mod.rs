@@ -1,6 +1,7 @@
 //! The commands of feature `system`, with their handlers and rendering:
 //! `hostname`, `enable secret` and their `no`.
 
+pub mod banner;
 pub mod compat;
 pub mod show;
 

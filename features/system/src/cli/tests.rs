@@ -142,3 +142,52 @@ fn users_table_has_ios_columns() {
         "*  2 vty 1     netops     idle                    1d01h 192.168.1.10"
     );
 }
+
+/// Banners as real configs carry them: `^C` delimiters, blank lines, lines
+/// that look like commands (`end`, `!`, indented ones) inside the text;
+/// written back as IOS writes them, and read back the same, also by the
+/// lenient boot.
+#[test]
+fn banners_span_lines_up_to_their_delimiter() {
+    use crate::banner::BannerKind;
+    let reg = registry();
+    let text = "hostname sw1\n\
+                banner motd ^CC\n\
+                Authorized use only.\n\
+                \n\
+                end\n\
+                \x20! not a comment\n\
+                ^C\n\
+                banner exec #Welcome# ignored\n\
+                banner login ^C\n\
+                line one\n\
+                last^C\n\
+                hostname sw2\n";
+    let c = reg.apply_text(&reg.default_config(), text).unwrap();
+    let s = c.get::<SystemConfig>();
+    assert_eq!(s.hostname, "sw2", "the text ended at its delimiter");
+    assert_eq!(
+        s.banners[&BannerKind::Motd],
+        "C\nAuthorized use only.\n\nend\n ! not a comment\n"
+    );
+    assert_eq!(s.banners[&BannerKind::Exec], "Welcome");
+    assert_eq!(s.banners[&BannerKind::Login], "\nline one\nlast");
+    let out = reg.render(&c);
+    assert!(
+        out.contains("banner exec ^CWelcome^C\nbanner login ^C\nline one\nlast^C\nbanner motd ^CC\nAuthorized use only.\n\nend\n ! not a comment\n^C\n"),
+        "{out}"
+    );
+    assert_eq!(reg.apply_text(&reg.default_config(), &out).unwrap(), c);
+    let (lenient, errors) = reg.apply_text_lenient(&reg.default_config(), &out);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(lenient, c);
+    let gone = reg.apply_text(&c, "no banner motd\n").unwrap();
+    assert!(!gone
+        .get::<SystemConfig>()
+        .banners
+        .contains_key(&BannerKind::Motd));
+    let e = reg
+        .apply_text(&reg.default_config(), "banner motd #a ^C b#")
+        .unwrap_err();
+    assert!(e.to_string().contains("^C"), "{e}");
+}
