@@ -379,7 +379,8 @@ fn interactive_shell_on_a_terminal() {
 /// A banner pasted as real configs carry it (its text holds `end` and a
 /// blank line) and one typed at a terminal (no prompt while it is typed,
 /// `?` is text); both written back with `^C`, and the message of the day
-/// and the EXEC banner shown as a terminal session starts.
+/// and the EXEC banner shown as a terminal session starts. `copy
+/// running-config startup-config` at a terminal asks for the destination.
 #[test]
 fn banners_pasted_typed_and_shown() {
     let _serial = serial();
@@ -416,10 +417,23 @@ fn banners_pasted_typed_and_shown() {
             ("expect", "bannered(config)#"),
             ("send", "end\r"),
             ("expect", "bannered#"),
+            // IOS asks where to; Enter takes startup-config.
+            ("send", "copy running-config startup-config\r"),
+            ("expect", "Destination filename [startup-config]? "),
+            ("send", "\r"),
+            ("expect", "[OK]"),
+            ("send", "copy running-config startup-config\r"),
+            ("expect", "Destination filename [startup-config]? "),
+            ("send", "flash:backup.cfg\r"),
+            ("expect", "% Error opening flash:backup.cfg"),
             ("send", "exit\r"),
         ],
     );
-    assert!(!t.contains("% "), "{t}");
+    assert_eq!(t.matches("% ").count(), 1, "{t}");
+    assert!(
+        sw.show("show startup-config").contains("banner exec ^C"),
+        "saved"
+    );
     let run = sw.show("show running-config");
     assert!(
         run.contains("banner exec ^C\nQuestions? Call the NOC\n^C\n"),

@@ -70,6 +70,11 @@ impl Switch {
         self.ctx.clone()
     }
 
+    /// Lets EXEC commands ask the person at the terminal.
+    pub fn set_asker(&mut self, asker: lisa_engine::exec::Asker) {
+        self.ctx.set_asker(asker);
+    }
+
     /// Opens a `configure terminal` session in lisad (it checks each line
     /// against the running configuration).
     pub async fn open_session(&mut self) -> Result<ConfigSession> {

@@ -61,6 +61,42 @@ impl Drop for RawMode {
     }
 }
 
+/// Reads the answer to a question a command asks (`Destination filename
+/// [startup-config]? `, already printed) up to Enter, in character mode as
+/// the lines are: echoed here, Backspace erases; keys typed ahead count.
+/// None at end of input.
+pub fn read_answer() -> Option<String> {
+    let _raw = RawMode::enter().ok();
+    let mut out = io::stdout();
+    let mut stdin = io::stdin().lock();
+    let mut answer = String::new();
+    let mut byte = [0u8; 1];
+    loop {
+        let _ = out.flush();
+        match stdin.read(&mut byte) {
+            Ok(1) => {}
+            _ if answer.is_empty() => return None,
+            _ => break,
+        }
+        match byte[0] {
+            b'\r' | b'\n' => break,
+            0x7f | 0x08 => {
+                if answer.pop().is_some() {
+                    let _ = out.write_all(b"\x08 \x08");
+                }
+            }
+            c if c.is_ascii_graphic() || c == b' ' => {
+                answer.push(c as char);
+                let _ = out.write_all(&[c]);
+            }
+            _ => {}
+        }
+    }
+    let _ = out.write_all(b"\n");
+    let _ = out.flush();
+    Some(answer)
+}
+
 /// Reads lines from the terminal with history.
 #[derive(Default)]
 pub struct LineEditor {

@@ -97,6 +97,14 @@ impl Session {
             immediate: true,
             ..Session::new(switch)
         };
+        // IOS asks before some commands (`copy running-config
+        // startup-config`); the answer is read as the lines are.
+        s.switch.set_asker(std::sync::Arc::new(|question: &str| {
+            use std::io::Write;
+            print!("{question}");
+            let _ = std::io::stdout().flush();
+            crate::line_editor::read_answer()
+        }));
         s.refresh_hostname().await;
         s
     }

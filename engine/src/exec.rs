@@ -29,6 +29,10 @@ pub type ExecHandler = for<'a> fn(&'a ExecCtx, &'a Args) -> ExecFuture<'a>;
 /// through the line's output modifier).
 pub type OutputSink = Arc<Mutex<dyn FnMut(&str) + Send>>;
 
+/// Asks the person at the terminal a question (printed as it is) and
+/// returns the line they answer, without its line break.
+pub type Asker = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 /// The API of the lisad a command runs against, and where output that
 /// comes in pieces goes.
 #[derive(Clone)]
@@ -36,6 +40,7 @@ pub struct ExecCtx {
     channel: Channel,
     output: Option<OutputSink>,
     line: Option<u32>,
+    asker: Option<Asker>,
 }
 
 /// The message of a failed call.
@@ -50,6 +55,7 @@ impl ExecCtx {
             channel,
             output: None,
             line: None,
+            asker: None,
         }
     }
 
@@ -69,7 +75,22 @@ impl ExecCtx {
             channel: self.channel.clone(),
             output: Some(sink),
             line: self.line,
+            asker: self.asker.clone(),
         }
+    }
+
+    /// Lets commands ask the person at this terminal (`ask`).
+    pub fn set_asker(&mut self, asker: Asker) {
+        self.asker = Some(asker);
+    }
+
+    /// Asks `question` as IOS does before some commands (`Destination
+    /// filename [startup-config]? `); the answer, trimmed. A script has
+    /// nobody to ask: None, and the command takes its default, as IOS
+    /// does with `file prompt quiet`.
+    pub fn ask(&self, question: &str) -> Option<String> {
+        let asker = self.asker.as_ref()?;
+        asker(question).map(|a| a.trim().to_string())
     }
 
     /// Prints a piece of a command's output now (a page of a large

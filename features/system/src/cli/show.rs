@@ -4,7 +4,7 @@
 //! `write memory`, `copy running-config startup-config`, `reload`), and
 //! `clear counters`.
 
-use lisa_engine::exec::{api_error, ExecHandler};
+use lisa_engine::exec::{api_error, ExecCtx, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
 use lisa_proto::v1::{
     ClearCountersRequest, ClearDataplanePerformanceRequest, GetBufferPoolsRequest,
@@ -54,7 +54,7 @@ pub fn exec_commands() -> Tree {
                 "Copy from current system configuration",
                 vec![
                     kw("startup-config", "Copy to startup configuration", vec![])
-                        .runs(write_memory as ExecHandler),
+                        .runs(copy_running_startup as ExecHandler),
                 ],
             )],
         ),
@@ -189,7 +189,21 @@ exec_handler!(fn show_startup_errors(ctx, args) {
     Ok(out)
 });
 
+exec_handler!(fn copy_running_startup(ctx, args) {
+    // IOS asks, and Enter takes the name in brackets.
+    let answer = ctx.ask("Destination filename [startup-config]? ").unwrap_or_default();
+    if !answer.is_empty() && answer != "startup-config" {
+        return Err(format!("Error opening {answer} (LiSA-DP saves only to startup-config)"));
+    }
+    save(ctx).await
+});
+
 exec_handler!(fn write_memory(ctx, args) {
+    save(ctx).await
+});
+
+/// Saves the running configuration as the startup-config.
+async fn save(ctx: &ExecCtx) -> Result<String, String> {
     let r = ctx
         .config()
         .save_config(SaveConfigRequest {})
@@ -200,7 +214,7 @@ exec_handler!(fn write_memory(ctx, args) {
         "Building configuration...\n[OK] ({} bytes to {})\n",
         r.bytes, r.path
     ))
-});
+}
 
 exec_handler!(fn reload(ctx, args) {
     ctx.config().reload(ReloadRequest {}).await.map_err(api_error)?;
