@@ -80,10 +80,8 @@ pub fn read_answer() -> Option<String> {
         }
         match byte[0] {
             b'\r' | b'\n' => break,
-            0x7f | 0x08 => {
-                if answer.pop().is_some() {
-                    let _ = out.write_all(b"\x08 \x08");
-                }
+            0x7f | 0x08 if answer.pop().is_some() => {
+                let _ = out.write_all(b"\x08 \x08");
             }
             c if c.is_ascii_graphic() || c == b' ' => {
                 answer.push(c as char);
