@@ -196,3 +196,61 @@ fn ntc_templates_read_interfaces_in_detail() {
         .show("show privilege")
         .contains("Current privilege level is 15"));
 }
+
+/// The tables: `show vlan`, `show mac address-table`, `show ip route` (a
+/// default route, a route out of an SVI and one to Null0), and `show
+/// interfaces trunk`, which ntc-templates has no template for: its IOS
+/// layout is checked as it is.
+#[test]
+fn ntc_templates_read_the_tables() {
+    let _serial = serial();
+    let sw = edge1();
+    sw.configure(&[
+        "mac address-table static 0200.0000.0042 vlan 10 interface Ethernet2",
+        "ip route 0.0.0.0 0.0.0.0 10.0.10.254",
+        "ip route 10.8.0.0 255.255.0.0 Null0",
+        "ip route 10.9.0.0 255.255.0.0 Vlan10",
+    ]);
+
+    let vlan = sw.show("show vlan");
+    let rows = parsed("show vlan", &vlan);
+    assert!(
+        rows.contains("interfaces=Ethernet2|status=active|vlan_id=10|vlan_name=users"),
+        "{rows}\n{vlan}"
+    );
+
+    let mac = sw.show("show mac address-table");
+    let rows = parsed("show mac address-table", &mac);
+    assert!(
+        rows.contains(
+            "destination_address=0200.0000.0042|destination_port=Ethernet2|type=STATIC|vlan_id=10"
+        ),
+        "{rows}\n{mac}"
+    );
+
+    let route = sw.show("show ip route");
+    let rows = parsed("show ip route", &route);
+    for want in [
+        "network=0.0.0.0|nexthop_if=|nexthop_ip=10.0.10.254|nexthop_vrf=|prefix_length=0|protocol=S",
+        "network=10.8.0.0|nexthop_if=Null0|nexthop_ip=|nexthop_vrf=|prefix_length=16|protocol=S",
+        "network=10.9.0.0|nexthop_if=Vlan10|nexthop_ip=|nexthop_vrf=|prefix_length=16|protocol=S",
+        "network=10.0.10.0|nexthop_if=Vlan10|nexthop_ip=|nexthop_vrf=|prefix_length=24|protocol=C",
+    ] {
+        assert!(rows.contains(want), "{want} in:\n{rows}\n{route}");
+    }
+
+    let trunk = sw.show("show interfaces trunk");
+    for want in [
+        "Port        Mode             Encapsulation  Status        Native vlan\nEthernet1   on               802.1q         trunking      1\n",
+        "Port        Vlans allowed on trunk",
+        "Port        Vlans in spanning tree forwarding state and not pruned",
+    ] {
+        assert!(trunk.contains(want), "{want} in:\n{trunk}");
+    }
+    assert!(
+        trunk
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["Ethernet1", "1,10"]),
+        "{trunk}"
+    );
+}

@@ -227,8 +227,9 @@ exec_handler!(fn show_interfaces_trunk(ctx, args) {
         .filter(|i| ports.iter().any(|p| p.name == i.name))
         .collect();
     let existing: VlanSet = cfg.vlans.iter().map(|v| v.id as u16).collect();
+    // IOS's columns: 12, 17, 15 and 14 wide.
     let mut out = format!(
-        "\n{:<12} {:<12} {:<14} {:<13} {}\n",
+        "\n{:<11} {:<16} {:<14} {:<13} {}\n",
         "Port", "Mode", "Encapsulation", "Status", "Native vlan"
     );
     for i in &trunks {
@@ -236,18 +237,30 @@ exec_handler!(fn show_interfaces_trunk(ctx, args) {
         let status = if up { "trunking" } else { "not-trunking" };
         let _ = writeln!(
             out,
-            "{:<12} {:<12} {:<14} {:<13} {}",
+            "{:<11} {:<16} {:<14} {:<13} {}",
             i.name, "on", "802.1q", status, i.native_vlan
         );
     }
-    let _ = writeln!(out, "\n{:<12} Vlans allowed on trunk", "Port");
+    let _ = writeln!(out, "\n{:<11} Vlans allowed on trunk", "Port");
     for i in &trunks {
-        let _ = writeln!(out, "{:<12} {}", i.name, i.allowed_vlans);
+        let _ = writeln!(out, "{:<11} {}", i.name, i.allowed_vlans);
     }
-    let _ = writeln!(out, "\n{:<12} Vlans allowed and active in management domain", "Port");
-    for i in &trunks {
-        let allowed: VlanSet = i.allowed_vlans.parse().unwrap_or_else(|_| VlanSet::none());
-        let _ = writeln!(out, "{:<12} {}", i.name, allowed.intersection(&existing));
+    let active: Vec<(&str, VlanSet)> = trunks
+        .iter()
+        .map(|i| {
+            let allowed: VlanSet = i.allowed_vlans.parse().unwrap_or_else(|_| VlanSet::none());
+            (i.name.as_str(), allowed.intersection(&existing))
+        })
+        .collect();
+    // No spanning tree blocks a VLAN yet: every active one forwards.
+    for title in [
+        "Vlans allowed and active in management domain",
+        "Vlans in spanning tree forwarding state and not pruned",
+    ] {
+        let _ = writeln!(out, "\n{:<11} {title}", "Port");
+        for (name, vlans) in &active {
+            let _ = writeln!(out, "{name:<11} {vlans}");
+        }
     }
     Ok(out)
 });
