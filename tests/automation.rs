@@ -1,5 +1,6 @@
-//! End-to-end: an automation client in Python (grpcio) drives lisad through
-//! server reflection alone, with no .proto file in hand.
+//! End-to-end: an automation client in Python (grpcio, a stock channel with
+//! no options) drives lisad through server reflection alone, with no .proto
+//! file in hand, and checks its health as load balancers do.
 
 mod common;
 
@@ -33,6 +34,8 @@ fn python_client_uses_reflection_alone() {
         "\"applied\": [\"vlans\"]",
         "\"bad_request\": \"INVALID_ARGUMENT\"",
         "\"bad_port\": \"INVALID_ARGUMENT\"",
+        "\"grpc.health.v1.Health\"",
+        "\"health\": \"SERVING\"",
     ] {
         assert!(stdout.contains(want), "missing {want} in {stdout}");
     }

@@ -24,7 +24,7 @@ def reflect(channel):
     services = [s.name for s in ask(list_services="").list_services_response.service]
     files = {}
     for svc in services:
-        if not svc.startswith("lisa."):
+        if svc.startswith("grpc.reflection."):
             continue
         resp = ask(file_containing_symbol=svc)
         for raw in resp.file_descriptor_response.file_descriptor_proto:
@@ -72,13 +72,14 @@ def caller(channel, pool):
 
 
 def main():
-    # gRPC C-core puts the socket path in :authority, which HTTP/2 servers
-    # (lisad's included) refuse; any plain host name will do.
-    channel = grpc.insecure_channel("unix:" + sys.argv[1], options=[("grpc.default_authority", "localhost")])
+    # A stock channel, no options: gRPC C-core puts the socket's path in
+    # :authority, and lisad takes it (vendor/h2/LISA-DP.md).
+    channel = grpc.insecure_channel("unix:" + sys.argv[1])
     services, pool = reflect(channel)
     call = caller(channel, pool)
     out = {"services": sorted(services)}
     out["version"] = call("lisa.v1.System/GetVersion", {})
+    out["health"] = call("grpc.health.v1.Health/Check", {}).get("status")
     out["ports"] = [p["name"] for p in call("lisa.v1.Ports/ListPorts", {}).get("ports", [])]
     out["applied"] = call(
         "lisa.v1.Config/ApplyConfig", {"text": "vlan 42\n name automation\n"}

@@ -99,16 +99,22 @@ pub enum ServeError {
 fn router(ctx: SwitchContext) -> Result<tonic::transport::server::Router, ServeError> {
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(lisa_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1()
         .map_err(|e| ServeError::Reflection(e.to_string()))?;
     let reflection_alpha = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(lisa_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()
         .map_err(|e| ServeError::Reflection(e.to_string()))?;
+    // grpc.health.v1: the server as a whole ("") is SERVING while lisad
+    // answers at all (load balancers, Kubernetes probes, grpc_health_probe).
+    let (_, health) = tonic_health::server::health_reporter();
     let mut routes = RoutesBuilder::default();
     routes
         .add_service(reflection)
         .add_service(reflection_alpha)
+        .add_service(health)
         .add_service(SystemServer::new(system::SystemService(ctx.clone())))
         .add_service(
             // A change may be a full table's worth of lines.
