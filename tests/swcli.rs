@@ -443,3 +443,62 @@ fn banners_pasted_typed_and_shown() {
     let (motd, exec) = (t.find("Authorized").unwrap(), t.find("Questions").unwrap());
     assert!(motd < exec, "the motd comes first:\n{t}");
 }
+
+/// `reload` at a terminal asks as IOS does: unsaved changes offered for
+/// saving, then `[confirm]`; `n` stops it. The saved file is readable by
+/// root only (it holds the enable secret's hash).
+#[test]
+fn reload_asks_before_it_discards() {
+    use std::os::unix::fs::PermissionsExt;
+    let _serial = serial();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
+    sw.configure(&["hostname saved1"]);
+    let out = sw.swcli(&["write memory"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let mode = std::fs::metadata(sw.startup_path())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "startup-config mode {mode:o}");
+    sw.configure(&["hostname unsaved2"]);
+    pty_session(
+        &sw,
+        &[
+            ("expect", "unsaved2>"),
+            ("send", "enable\r"),
+            ("expect", "unsaved2#"),
+            ("send", "reload\r"),
+            (
+                "expect",
+                "System configuration has been modified. Save? [yes/no]: ",
+            ),
+            ("send", "no\r"),
+            ("expect", "Proceed with reload? [confirm]"),
+            ("send", "n\r"),
+            ("expect", "unsaved2#"),
+            ("send", "reload\r"),
+            ("expect", "Save? [yes/no]: "),
+            ("send", "no\r"),
+            ("expect", "[confirm]"),
+            ("send", "\r"),
+            ("expect", "Configuration reloaded from startup-config"),
+            ("send", "exit\r"),
+        ],
+    );
+    let run = sw.show("show running-config");
+    assert!(run.contains("hostname saved1"), "{run}");
+    // Nothing to save now: only the confirmation.
+    let t = pty_session(
+        &sw,
+        &[
+            ("expect", "saved1>"),
+            ("send", "enable\r"),
+            ("send", "reload\r"),
+            ("expect", "Proceed with reload? [confirm]"),
+            ("send", "\r"),
+            ("expect", "Configuration reloaded"),
+            ("send", "exit\r"),
+        ],
+    );
+    assert!(!t.contains("modified"), "{t}");
+}

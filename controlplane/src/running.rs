@@ -10,6 +10,7 @@ use lisa_ports::model::with_ports;
 use lisa_ports::PortsConfig;
 use lisa_proto::v1::EventType;
 use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
@@ -60,6 +61,9 @@ pub struct Running {
     startup: PathBuf,
     /// The startup-config's lines not applied at its last load, and when.
     startup_errors: Mutex<(Vec<TextError>, Option<Instant>)>,
+    /// The configuration as last saved or loaded from the startup-config
+    /// (at first, the defaults): `modified` compares with it.
+    saved: Mutex<Config>,
 }
 
 impl Running {
@@ -76,6 +80,7 @@ impl Running {
             dp,
             features,
             events,
+            saved: Mutex::new(cfg.clone()),
             cfg: Mutex::new(cfg),
             startup,
             startup_errors: Mutex::new((Vec::new(), None)),
@@ -115,6 +120,14 @@ impl Running {
     /// The startup-config path.
     pub fn startup_path(&self) -> &Path {
         &self.startup
+    }
+
+    /// True if the running configuration is not what was last saved or
+    /// loaded from the startup-config. Costs what differs: the large
+    /// tables of the two are shared.
+    pub fn modified(&self) -> bool {
+        let saved = self.saved.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        *self.lock() != saved
     }
 
     /// Applies configuration lines (global mode first) to the running
@@ -281,13 +294,16 @@ impl Running {
             .startup_errors
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = (errors, Some(Instant::now()));
+        *self.saved.lock().unwrap_or_else(|e| e.into_inner()) = new.clone();
         new
     }
 
     /// Writes the running config to the startup-config atomically: a temp
     /// file in the same directory, fsync, rename, fsync of the directory.
+    /// Readable by root only: it holds the enable secret's hash.
     pub fn save(&self) -> Result<(), ConfigError> {
-        let text = self.render();
+        let cfg = self.snapshot();
+        let text = self.registry().render(&cfg);
         let path = &self.startup;
         let io = |what: &str, e| ConfigError::Io(format!("{what} {}", path.display()), e);
         let dir = path
@@ -303,7 +319,13 @@ impl Running {
             std::process::id()
         ));
         let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&tmp)?;
+            f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
             f.write_all(text.as_bytes())?;
             f.sync_all()?;
             std::fs::rename(&tmp, path)?;
@@ -312,7 +334,9 @@ impl Running {
         write().map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
             io("saving", e)
-        })
+        })?;
+        *self.saved.lock().unwrap_or_else(|e| e.into_inner()) = cfg;
+        Ok(())
     }
 
     /// A port was unplugged: the features forget it.

@@ -99,6 +99,11 @@ impl Lisad {
         Lisad::start(&refs, extra)
     }
 
+    /// Its startup-config file (unless `--startup-config` was given).
+    pub fn startup_path(&self) -> PathBuf {
+        self.dir.join("startup-config")
+    }
+
     /// Stops this lisad and starts a new one in its place: the same control
     /// socket and startup-config, `ports` and `extra` as for `start`.
     pub fn restart(&mut self, ports: &[(&str, &str)], extra: &[&str]) {

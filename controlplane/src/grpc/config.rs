@@ -11,6 +11,7 @@ use lisa_proto::v1::{
 use lisa_proto::v1::{
     ConfigLineError, ConfigLineNotice, ConfigSessionRequest, ConfigSessionResponse,
 };
+use lisa_proto::v1::{ConfigState, GetConfigStateRequest};
 use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
 
@@ -262,6 +263,18 @@ impl config_server::Config for ConfigService {
                     error: e.error.to_string(),
                 })
                 .collect(),
+        }))
+    }
+
+    async fn get_config_state(
+        &self,
+        _: Request<GetConfigStateRequest>,
+    ) -> Result<Response<ConfigState>, Status> {
+        let running = self.0.clone();
+        let modified = super::blocking(move || running.modified()).await?;
+        Ok(Response::new(ConfigState {
+            modified,
+            startup_path: self.0.startup_path().display().to_string(),
         }))
     }
 

@@ -8,8 +8,8 @@ use lisa_engine::exec::{api_error, ExecCtx, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
 use lisa_proto::v1::{
     ClearCountersRequest, ClearDataplanePerformanceRequest, GetBufferPoolsRequest,
-    GetDataplanePerformanceRequest, GetStartupErrorsRequest, GetVersionRequest, ListUsersRequest,
-    ReloadRequest, SaveConfigRequest, UserLine,
+    GetConfigStateRequest, GetDataplanePerformanceRequest, GetStartupErrorsRequest,
+    GetVersionRequest, ListUsersRequest, ReloadRequest, SaveConfigRequest, UserLine,
 };
 use std::fmt::Write;
 
@@ -217,6 +217,28 @@ async fn save(ctx: &ExecCtx) -> Result<String, String> {
 }
 
 exec_handler!(fn reload(ctx, args) {
+    // At a terminal, as IOS: unsaved changes offered for saving, then a
+    // last confirmation. A script is not asked.
+    let mut held = String::new();
+    let state = ctx.config().get_config_state(GetConfigStateRequest {}).await.map_err(api_error)?.into_inner();
+    if state.modified {
+        if let Some(answer) = ctx.ask("System configuration has been modified. Save? [yes/no]: ") {
+            match yes_or_no(&answer) {
+                Some(true) => {
+                    let saved = save(ctx).await?;
+                    ctx.print(&mut held, &saved);
+                }
+                Some(false) => {}
+                None => return Err("Please answer 'yes' or 'no'.".into()),
+            }
+        }
+    }
+    if let Some(answer) = ctx.ask("Proceed with reload? [confirm]") {
+        // Enter (or yes) goes on; anything else stops here.
+        if !answer.is_empty() && yes_or_no(&answer) != Some(true) {
+            return Ok(held);
+        }
+    }
     ctx.config().reload(ReloadRequest {}).await.map_err(api_error)?;
     let refused = ctx
         .config()
@@ -226,13 +248,25 @@ exec_handler!(fn reload(ctx, args) {
         .into_inner()
         .errors
         .len();
-    Ok(match refused {
+    held.push_str(&match refused {
         0 => "Configuration reloaded from startup-config\n".into(),
         n => format!(
             "Configuration reloaded from startup-config; {n} line(s) not applied (show startup-config errors)\n"
         ),
-    })
+    });
+    Ok(held)
 });
+
+/// An answer to a yes/no question, as IOS takes it (`y`, `yes`, `n`,
+/// `no`, any case); None for anything else.
+fn yes_or_no(answer: &str) -> Option<bool> {
+    let a = answer.trim().to_ascii_lowercase();
+    match a.as_str() {
+        "y" | "ye" | "yes" => Some(true),
+        "n" | "no" => Some(false),
+        _ => None,
+    }
+}
 
 exec_handler!(fn clear_counters(ctx, args) {
     ctx.system()
