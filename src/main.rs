@@ -7,6 +7,7 @@ use controlplane::boot::{parse_port_arg, BootConfig, PortConfig, DEFAULT_BOOT_CO
 use controlplane::events::{self, Events};
 use controlplane::features::FeatureSet;
 use controlplane::grpc::{self, SwitchContext};
+use controlplane::log_buffer::{BufferLayer, LogBuffer};
 use controlplane::running::Running;
 use dataplane::graph::Pipeline;
 use dataplane::{Dataplane, DataplaneConfig};
@@ -70,11 +71,22 @@ fn main() {
         print!("{DEFAULT_BOOT_CONFIG}");
         return;
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(&args.log))
-        .with_writer(std::io::stderr)
-        .init();
-    if let Err(e) = run(args) {
+    // stderr as filtered, colours only on a terminal (journald and log
+    // files get plain text); `show logging` keeps the last messages.
+    let log = Arc::new(LogBuffer::default());
+    {
+        use std::io::IsTerminal;
+        use tracing_subscriber::prelude::*;
+        let stderr = tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
+            .with_filter(tracing_subscriber::EnvFilter::new(&args.log));
+        tracing_subscriber::registry()
+            .with(stderr)
+            .with(BufferLayer(log.clone()))
+            .init();
+    }
+    if let Err(e) = run(args, log) {
         eprintln!("lisad: {e:#}");
         std::process::exit(1);
     }
@@ -215,7 +227,7 @@ fn load_startup(running: &Running, path: &std::path::Path) -> Option<lisa_engine
     }
 }
 
-fn run(args: Args) -> Result<()> {
+fn run(args: Args, log: Arc<LogBuffer>) -> Result<()> {
     let cfg = boot_config(&args)?;
     let started = Instant::now();
     preflight(&cfg)?;
@@ -254,6 +266,7 @@ fn run(args: Args) -> Result<()> {
         perf_base: Default::default(),
         vhost_dir: Some(cfg.control.vhost_dir.clone()).filter(|d| !d.as_os_str().is_empty()),
         lines: Default::default(),
+        log,
     };
     let served = serve(ctx, &cfg, events, tasks);
     // Every other holder of the dataplane went with the runtime.

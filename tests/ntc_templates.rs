@@ -254,3 +254,28 @@ fn ntc_templates_read_the_tables() {
         "{trunk}"
     );
 }
+
+/// `show logging`: the switch's own events as IOS logs them (a
+/// configuration change, a save), read by the template; lisad's log file
+/// is plain text (no colour codes when stderr is no terminal).
+#[test]
+fn show_logging_as_ios_writes_it() {
+    let _serial = serial();
+    let sw = edge1();
+    let out = sw.swcli(&["write memory"]);
+    assert!(out.status.success());
+    let log = sw.show("show logging");
+    let rows = parsed("show logging", &log);
+    for want in [
+        "facility=SYS|message=Configured: ",
+        "mnemonic=CONFIG_I|",
+        "facility=SYS|message=Saved the running-config to ",
+        "mnemonic=CONFIG_NV|",
+    ] {
+        assert!(rows.contains(want), "{want} in:\n{rows}\n{log}");
+    }
+    assert!(log.contains("Log Buffer ("), "{log}");
+    let file = std::fs::read_to_string(&sw.log).unwrap();
+    assert!(file.contains("%SYS-5-CONFIG_I"), "{file}");
+    assert!(!file.contains('\u{1b}'), "colour codes in the log file");
+}

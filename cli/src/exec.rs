@@ -218,6 +218,7 @@ mod tests {
                 "interfaces",
                 "ip",
                 "ipv6",
+                "logging",
                 "mac",
                 "monitor",
                 "privilege",

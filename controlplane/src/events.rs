@@ -46,6 +46,8 @@ impl Default for Events {
 impl Events {
     /// Sends an event to every watcher (none is fine).
     pub fn emit(&self, kind: EventType, port: &str, detail: impl Into<String>) {
+        let detail = detail.into();
+        log_event(kind, port, &detail);
         let event = Event {
             sequence: self.sequence.fetch_add(1, Ordering::Relaxed) + 1,
             unix_millis: SystemTime::now()
@@ -54,7 +56,7 @@ impl Events {
                 .unwrap_or(0),
             r#type: kind as i32,
             port: port.to_string(),
-            detail: detail.into(),
+            detail,
         };
         let _ = self.tx.send(event);
     }
@@ -101,5 +103,44 @@ pub async fn monitor(dp: Arc<Dataplane>, events: Events) {
                 );
             }
         }
+    }
+}
+
+/// Logs an event as IOS words it (`show logging`, stderr).
+fn log_event(kind: EventType, port: &str, detail: &str) {
+    let with = |d: &str| {
+        if d.is_empty() {
+            String::new()
+        } else {
+            format!(" ({d})")
+        }
+    };
+    match kind {
+        EventType::LinkUp | EventType::LinkDown => {
+            let state = if kind == EventType::LinkUp {
+                "up"
+            } else {
+                "down"
+            };
+            tracing::info!("%LINK-3-UPDOWN: Interface {port}, changed state to {state}");
+            tracing::info!(
+                "%LINEPROTO-5-UPDOWN: Line protocol on Interface {port}, changed state to {state}"
+            );
+        }
+        EventType::PortAdded => {
+            tracing::info!(
+                "%LISA-5-PORT_ADDED: Interface {port} plugged{}",
+                with(detail)
+            )
+        }
+        EventType::PortRemoved => {
+            tracing::info!(
+                "%LISA-5-PORT_REMOVED: Interface {port} unplugged{}",
+                with(detail)
+            )
+        }
+        EventType::ConfigChanged => tracing::info!("%SYS-5-CONFIG_I: Configured: {detail}"),
+        EventType::FdbFull => tracing::warn!("%SW_MATM-4-TABLE_FULL: {detail}"),
+        EventType::Unspecified => {}
     }
 }

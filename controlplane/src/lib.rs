@@ -8,6 +8,7 @@ pub mod features;
 pub mod grpc;
 pub mod lines;
 pub mod listen;
+pub mod log_buffer;
 pub mod notify;
 pub mod running;
 pub mod vhost_dir;

@@ -206,6 +206,7 @@ impl Running {
     /// startup-config if there is one, as one change, applied as at boot
     /// (bad lines skipped and kept: `startup_errors`). Returns what changed.
     pub fn reload(&self) -> Result<Vec<String>, ConfigError> {
+        tracing::info!("%SYS-5-RELOAD: Reloading the startup-config");
         let text = self.read_startup()?.unwrap_or_default();
         self.apply_startup(&text)
     }
@@ -336,6 +337,11 @@ impl Running {
             io("saving", e)
         })?;
         *self.saved.lock().unwrap_or_else(|e| e.into_inner()) = cfg;
+        tracing::info!(
+            "%SYS-5-CONFIG_NV: Saved the running-config to {} ({} bytes)",
+            path.display(),
+            text.len()
+        );
         Ok(())
     }
 

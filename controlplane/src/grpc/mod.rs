@@ -59,6 +59,8 @@ pub struct SwitchContext {
     pub vhost_dir: Option<std::path::PathBuf>,
     /// The CLI sessions open (`show users`).
     pub lines: Arc<crate::lines::Lines>,
+    /// The last messages logged (`show logging`).
+    pub log: Arc<crate::log_buffer::LogBuffer>,
 }
 
 /// The node counts at the last `clear dataplane performance`.

@@ -15,6 +15,7 @@ use lisa_proto::v1::{
     GetDataplanePerformanceRequest, NodePerformance, SetIdleSleepRequest, SetIdleSleepResponse,
     WorkerPerformance,
 };
+use lisa_proto::v1::{GetLogRequest, LogMessage, LogMessages};
 use lisa_proto::v1::{ListUsersRequest, ListUsersResponse, LoginActivity, LoginLine, UserLine};
 use lisa_system::SystemConfig;
 use std::sync::atomic::Ordering;
@@ -90,6 +91,21 @@ impl System for SystemService {
         Ok(Response::new(tokio_stream::wrappers::ReceiverStream::new(
             rx,
         )))
+    }
+
+    async fn get_log(&self, _: Request<GetLogRequest>) -> Result<Response<LogMessages>, Status> {
+        let (lines, logged) = self.0.log.lines();
+        Ok(Response::new(LogMessages {
+            messages: lines
+                .into_iter()
+                .map(|l| LogMessage {
+                    unix_millis: l.unix_millis,
+                    severity: l.severity,
+                    text: l.text,
+                })
+                .collect(),
+            logged,
+        }))
     }
 
     async fn list_users(

@@ -8,7 +8,7 @@ use lisa_engine::exec::{api_error, ExecCtx, ExecHandler};
 use lisa_engine::{arg, exec_handler, kw, ArgKind, Node};
 use lisa_proto::v1::{
     ClearCountersRequest, ClearDataplanePerformanceRequest, GetBufferPoolsRequest,
-    GetConfigStateRequest, GetDataplanePerformanceRequest, GetStartupErrorsRequest,
+    GetConfigStateRequest, GetDataplanePerformanceRequest, GetLogRequest, GetStartupErrorsRequest,
     GetVersionRequest, ListUsersRequest, ReloadRequest, SaveConfigRequest, UserLine,
 };
 use std::fmt::Write;
@@ -89,6 +89,8 @@ pub fn exec_commands() -> Tree {
             kw("version", "System hardware and software status", vec![])
                 .runs(show_version as ExecHandler),
             kw("clock", "Display the system clock", vec![]).runs(show_clock as ExecHandler),
+            kw("logging", "Show the contents of logging buffers", vec![])
+                .runs(show_logging as ExecHandler),
             kw("users", "Display information about terminal lines", vec![])
                 .runs(show_users as ExecHandler),
         ]),
@@ -355,6 +357,35 @@ pub fn ios_clock(since_epoch: std::time::Duration) -> String {
         day,
         year
     )
+}
+
+exec_handler!(fn show_logging(ctx, args) {
+    let log = ctx.system().get_log(GetLogRequest {}).await.map_err(api_error)?.into_inner();
+    let mut out = String::from(
+        "Syslog logging: enabled (0 messages dropped, 0 flushes, 0 overruns)\n\n",
+    );
+    let _ = writeln!(
+        out,
+        "    Console logging: level informational (lisad's stderr: journald or its log file)\n    \
+         Buffer logging:  level informational, {} messages logged\n",
+        log.logged
+    );
+    let _ = writeln!(out, "Log Buffer ({} messages):\n", log.messages.len());
+    for m in &log.messages {
+        let _ = writeln!(out, "{}: {}", log_stamp(m.unix_millis), m.text);
+    }
+    Ok(out)
+});
+
+/// When a message was logged, as IOS stamps it (UTC; `*`: no NTP):
+/// `*Nov 30 17:30:01.123 UTC`.
+fn log_stamp(unix_millis: u64) -> String {
+    let clock = ios_clock(std::time::Duration::from_millis(unix_millis));
+    // "17:30:01.123 UTC Mon Nov 30 2026"
+    match clock.split_whitespace().collect::<Vec<_>>()[..] {
+        [time, zone, _, month, day, _] => format!("*{month} {day:>2} {time} {zone}"),
+        _ => clock,
+    }
 }
 
 exec_handler!(fn show_clock(ctx, args) {
