@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{serial, sh, TwoHosts};
+use common::{serial, sh, Lisad, TwoHosts};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -382,4 +382,54 @@ fn ansible_cisco_ios_modules() {
             "{file}:\n{text}"
         );
     }
+}
+
+/// A local swcli script runs with its account's privilege, as a login
+/// does: an account only in `lisa` starts in user EXEC and cannot
+/// configure (its `enable` would need the secret, which a script cannot
+/// answer); one in `lisa-admin` configures.
+#[test]
+fn a_local_script_runs_with_its_accounts_privilege() {
+    let _serial = serial();
+    accounts();
+    let sw = Lisad::start(&[("Ethernet1", "null")], &["--socket-group", "lisa"]);
+    sw.configure(&["enable secret Lisa-enable-1"]);
+    let as_user = |user: &str, lines: &[&str]| {
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", user, "--"])
+            .arg(common::swcli_path())
+            .arg("--socket")
+            .arg(&sw.socket);
+        for l in lines {
+            cmd.arg("-c").arg(l);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (ok, out) = as_user(
+        VIEWER,
+        &[
+            "show privilege",
+            "configure terminal",
+            "hostname viewer-was-here",
+        ],
+    );
+    assert!(!ok, "{out}");
+    assert!(out.contains("Current privilege level is 1"), "{out}");
+    assert!(out.contains("% Invalid input"), "{out}");
+    let (ok, out) = as_user(VIEWER, &["enable"]);
+    assert!(!ok && out.contains("needs the secret"), "{out}");
+    let (ok, out) = as_user(
+        ADMIN,
+        &["configure terminal", "hostname admin-was-here", "end"],
+    );
+    assert!(ok, "{out}");
+    let run = sw.show("show running-config");
+    assert!(
+        run.contains("hostname admin-was-here") && !run.contains("viewer-was-here"),
+        "{run}"
+    );
 }

@@ -93,8 +93,11 @@ async fn run(mut args: Args) -> Result<bool> {
         std::mem::take(&mut args.commands)
     };
     let mut session = Session::new(sw);
+    // A script runs with its account's privilege, as a login does: root
+    // and the group lisa-admin configure, others need `enable` (which a
+    // script cannot answer when a secret is set).
+    session.set_privileged(account.admin);
     if args.login {
-        session.set_privileged(account.admin);
         session
             .open_line(&account.user, &login::remote_host(), &login::tty())
             .await;

@@ -73,10 +73,14 @@ pub struct Session {
     config: Option<ConfigState>,
     /// The terminal line lisad keeps for this session (`show users`).
     line: Option<crate::client::LineHandle>,
+    /// A remote login (a vty, over SSH): with no enable secret set,
+    /// `enable` is refused there, as on IOS.
+    vty: bool,
 }
 
 impl Session {
-    /// A scripted session: privileged EXEC, configuration sent at `end`.
+    /// A scripted session: privileged EXEC (`set_privileged` lowers it),
+    /// configuration sent at `end`.
     pub fn new(switch: Switch) -> Session {
         Session {
             switch,
@@ -86,6 +90,7 @@ impl Session {
             history: Vec::new(),
             config: None,
             line: None,
+            vty: false,
         }
     }
 
@@ -115,8 +120,9 @@ impl Session {
     }
 
     /// Opens this session's terminal line (`show users`); a lisad without
-    /// it only loses the listing.
+    /// it only loses the listing. A session from a remote host is a vty.
     pub async fn open_line(&mut self, user: &str, host: &str, tty: &str) {
+        self.vty = !host.is_empty();
         match self.switch.login(user, host, tty).await {
             Ok(h) => self.line = Some(h),
             Err(e) => eprintln!("% the session is not listed in show users: {e:#}"),
@@ -251,6 +257,8 @@ impl Session {
             }
             SessionCmd::Enable if self.privileged => Outcome::Ok(String::new()),
             SessionCmd::Enable => match self.switch.check_enable("").await {
+                // IOS on a vty: no secret, no privileged EXEC.
+                Ok((false, _)) if self.vty => Outcome::Failed("% No password set\n".into()),
                 Ok((_, true)) => {
                     self.privileged = true;
                     Outcome::Ok(String::new())
