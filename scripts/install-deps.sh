@@ -21,10 +21,11 @@ fi
 # The automation tests' Python tools: grpcio and its reflection client,
 # ntc-templates (TextFSM) to read swcli's output as IOS tools do, and scapy
 # for the hostile-frame suite's attackers; the IOS automation tools driven
-# over SSH (tests/ios_tools.rs): Netmiko, NAPALM, Ansible with cisco.ios.
-if ! python3 -c "import grpc, grpc_reflection, ntc_templates, scapy, netmiko, napalm, ansible_collections.cisco.ios" 2>/dev/null; then
+# over SSH (tests/ios_tools.rs): Netmiko, NAPALM, Ansible with cisco.ios;
+# Prometheus' own parser for the OpenMetrics endpoint (tests/metrics.rs).
+if ! python3 -c "import grpc, grpc_reflection, ntc_templates, scapy, netmiko, napalm, ansible_collections.cisco.ios, prometheus_client" 2>/dev/null; then
   pkgs=(grpcio grpcio-reflection protobuf "ntc-templates==9.3.0" "scapy==2.6.1"
-        "netmiko==4.8.0" "napalm==5.2.0" "ansible==10.7.0")
+        "netmiko==4.8.0" "napalm==5.2.0" "ansible==10.7.0" "prometheus-client==0.26.0")
   python3 -m pip install -q --root-user-action=ignore "${pkgs[@]}" 2>/dev/null \
     || python3 -m pip install -q --break-system-packages "${pkgs[@]}"
 fi

@@ -38,6 +38,10 @@ struct Args {
     /// the config's, else root's). SSH logins (scripts/ssh-setup.sh) use `lisa`.
     #[arg(long, value_name = "GROUP", env = "LISA_SOCKET_GROUP")]
     socket_group: Option<String>,
+    /// Serve OpenMetrics (Prometheus) at http://ADDR/metrics (default: the
+    /// config's `control.metrics`, else off).
+    #[arg(long, value_name = "ADDR:PORT")]
+    metrics: Option<String>,
     /// Number of worker lcores (default 1, or the config's).
     #[arg(long, value_name = "N")]
     workers: Option<usize>,
@@ -104,6 +108,9 @@ fn boot_config(args: &Args) -> Result<BootConfig> {
     }
     if let Some(g) = &args.socket_group {
         cfg.control.socket_group = g.clone();
+    }
+    if let Some(m) = &args.metrics {
+        cfg.control.metrics = m.clone();
     }
     if let Some(d) = &args.vhost_dir {
         cfg.control.vhost_dir = PathBuf::from(d);
@@ -293,7 +300,16 @@ fn serve(
     let monitor_dp = ctx.dp.clone();
     let served = runtime.block_on(async move {
         let monitor = tokio::spawn(events::monitor(monitor_dp, events));
-        let tasks: Vec<_> = tasks.into_iter().map(tokio::spawn).collect();
+        let mut tasks: Vec<_> = tasks.into_iter().map(tokio::spawn).collect();
+        if let Ok(addr) = cfg.control.metrics.parse() {
+            let listener = controlplane::metrics::listen(addr)
+                .await
+                .with_context(|| format!("control.metrics: listening on {addr}"))?;
+            tasks.push(tokio::spawn(controlplane::metrics::serve(
+                ctx.clone(),
+                listener,
+            )));
+        }
         let result = grpc::serve(
             ctx,
             &cfg.control.socket,
@@ -310,10 +326,10 @@ fn serve(
             let _ = t.await;
         }
         let _ = monitor.await;
-        result
+        result.map_err(anyhow::Error::from)
     });
     runtime.shutdown_timeout(Duration::from_secs(2));
-    Ok(served?)
+    served
 }
 
 /// Stops the dataplane once every other holder has let go of it (they go

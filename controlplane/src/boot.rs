@@ -89,6 +89,9 @@ pub struct ControlConfig {
     pub socket_group: String,
     /// Also listen on this TCP address (e.g. "127.0.0.1:50051"); empty = off.
     pub tcp: String,
+    /// Serve OpenMetrics (Prometheus) at `http://ADDR/metrics` (e.g.
+    /// "127.0.0.1:9469"); empty = off.
+    pub metrics: String,
     /// The startup-config file (IOS text), loaded at boot and written by
     /// `write memory`.
     pub startup_config: PathBuf,
@@ -105,6 +108,7 @@ impl Default for ControlConfig {
             socket: PathBuf::from(DEFAULT_SOCKET),
             socket_group: String::new(),
             tcp: String::new(),
+            metrics: String::new(),
             startup_config: PathBuf::from(DEFAULT_STARTUP_CONFIG),
             vhost_dir: PathBuf::from(DEFAULT_VHOST_DIR),
         }
@@ -286,6 +290,21 @@ impl BootConfig {
             return Err((
                 Some("tcp".into()),
                 format!("control.tcp: '{}' is not an address:port", self.control.tcp),
+            ));
+        }
+        if !self.control.metrics.is_empty()
+            && self
+                .control
+                .metrics
+                .parse::<std::net::SocketAddr>()
+                .is_err()
+        {
+            return Err((
+                Some("metrics".into()),
+                format!(
+                    "control.metrics: '{}' is not an address:port",
+                    self.control.metrics
+                ),
             ));
         }
         Ok(())

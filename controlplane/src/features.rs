@@ -49,6 +49,9 @@ pub trait DaemonFeature {
     /// Adds the feature's gRPC services.
     fn services(&self, _ctx: &SwitchContext, _routes: &mut RoutesBuilder) {}
 
+    /// Writes the feature's metrics (its table sizes) into a scrape.
+    fn metrics(&self, _ctx: &SwitchContext, _out: &mut crate::metrics::Metrics) {}
+
     /// The feature's background work.
     fn tasks(&self, _dp: &Arc<Dataplane>, _events: &Events) -> Vec<Task> {
         Vec::new()
@@ -127,6 +130,13 @@ impl FeatureSet {
     pub fn services(&self, ctx: &SwitchContext, routes: &mut RoutesBuilder) {
         for f in &self.features {
             f.services(ctx, routes);
+        }
+    }
+
+    /// Every feature's metrics, into a scrape.
+    pub fn metrics(&self, ctx: &SwitchContext, out: &mut crate::metrics::Metrics) {
+        for f in &self.features {
+            f.metrics(ctx, out);
         }
     }
 

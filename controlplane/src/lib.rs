@@ -9,6 +9,7 @@ pub mod grpc;
 pub mod lines;
 pub mod listen;
 pub mod log_buffer;
+pub mod metrics;
 pub mod notify;
 pub mod running;
 pub mod vhost_dir;

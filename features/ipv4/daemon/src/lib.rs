@@ -9,6 +9,7 @@ pub mod edits;
 
 use controlplane::features::DaemonFeature;
 use controlplane::grpc::SwitchContext;
+use controlplane::metrics::{Kind, Metrics};
 use dataplane::graph::Pipeline;
 use dataplane::Dataplane;
 use lisa_engine::{Applier, Config, Registry};
@@ -61,6 +62,28 @@ impl DaemonFeature for Ipv4 {
             ctx: ctx.clone(),
             l3: self.l3(),
         }));
+    }
+
+    fn metrics(&self, _: &SwitchContext, m: &mut Metrics) {
+        let l3 = self.l3();
+        m.single(
+            "lisa_ipv4_static_routes",
+            Kind::Gauge,
+            "Static routes configured.",
+            l3.static_route_count() as u64,
+        );
+        m.single(
+            "lisa_ipv4_arp_entries",
+            Kind::Gauge,
+            "ARP table entries (learned, incomplete and static).",
+            l3.arp_table().len() as u64,
+        );
+        m.single(
+            "lisa_ipv4_lpm_bytes",
+            Kind::Gauge,
+            "Memory of the forwarding table (LPM).",
+            l3.lpm_usage().0 as u64,
+        );
     }
 
     fn veto_port_removal(&self, ctx: &SwitchContext, name: &str) -> Option<String> {

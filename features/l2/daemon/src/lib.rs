@@ -11,13 +11,14 @@ pub mod edits;
 use controlplane::events::Events;
 use controlplane::features::{DaemonFeature, Task};
 use controlplane::grpc::SwitchContext;
+use controlplane::metrics::{Kind, Metrics};
 use dataplane::graph::Pipeline;
 use dataplane::Dataplane;
 use lisa_engine::{Applier, Config, Registry};
 use lisa_l2::L2Config;
 use lisa_l2_datapath::L2Datapath;
 use lisa_proto::v1::{fdb_server::FdbServer, interfaces_server::InterfacesServer};
-use std::sync::atomic::AtomicU32;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use tonic::service::RoutesBuilder;
 
@@ -40,6 +41,39 @@ impl L2 {
 }
 
 impl DaemonFeature for L2 {
+    fn metrics(&self, _: &SwitchContext, m: &mut Metrics) {
+        let fdb = &self.datapath.fdb;
+        m.single(
+            "lisa_fdb_entries",
+            Kind::Gauge,
+            "MAC address table entries, learned and static.",
+            fdb.len() as u64,
+        );
+        m.single(
+            "lisa_fdb_limit",
+            Kind::Gauge,
+            "MAC address table size limit.",
+            fdb.limit() as u64,
+        );
+        let c = &fdb.counters;
+        for (name, help, counter) in [
+            ("lisa_fdb_learned", "MAC addresses learned.", &c.learned),
+            (
+                "lisa_fdb_moves",
+                "MAC addresses that moved to another port.",
+                &c.moves,
+            ),
+            (
+                "lisa_fdb_full",
+                "MAC addresses not learned: the table was full.",
+                &c.full,
+            ),
+            ("lisa_fdb_aged", "MAC addresses aged out.", &c.aged),
+        ] {
+            m.single(name, Kind::Counter, help, counter.load(Ordering::Relaxed));
+        }
+    }
+
     fn register(&self, reg: &mut Registry) {
         lisa_l2::register(reg);
         reg.typed_view(api::typed_view);
