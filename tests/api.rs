@@ -544,11 +544,7 @@ fn the_control_socket_is_mode_0660_for_the_configured_group() {
 fn tcp_listening_is_opt_in() {
     use lisa_proto::v1::{system_client::SystemClient, GetVersionRequest};
     let _serial = serial();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::free_port();
     let dir = std::env::temp_dir().join(format!("lisa-tcp-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let boot = dir.join("boot.ron");

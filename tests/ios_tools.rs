@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{serial, sh, Lisad, TwoHosts};
+use common::{free_port, serial, sh, Lisad, TwoHosts};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -47,15 +47,6 @@ fn accounts() {
         writeln!(p.stdin.take().unwrap(), "{user}:{PASSWORD}").unwrap();
         assert!(p.wait().unwrap().success());
     }
-}
-
-/// A free TCP port on 127.0.0.1.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// An sshd of its own for this test, set up by `scripts/ssh-setup.sh

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{serial, TwoHosts};
+use common::{free_port, serial, TwoHosts};
 use std::process::Command;
 
 /// A scrape: content type, and every sample by `name{labels}`.
@@ -33,12 +33,7 @@ fn value(samples: &serde_json::Value, key: &str) -> f64 {
 #[test]
 fn metrics_parse_and_move_with_traffic() {
     let _serial = serial();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
+    let addr = format!("127.0.0.1:{}", free_port());
     let TwoHosts { a, b: _b, sw, .. } = TwoHosts::start("mx", "192.168.91", &["--metrics", &addr]);
     let url = format!("http://{addr}/metrics");
     let (ty, before) = scrape(&url);

@@ -365,6 +365,15 @@ pub fn hook_path() -> PathBuf {
     p
 }
 
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// Two hosts on a switch: lisad with Ethernet1 and Ethernet2 on taps, each
 /// tap moved into its own host with `{net}.1/24` and `{net}.2/24`. Bound
 /// as `let TwoHosts { sw, a, b, .. }`, the hosts go before lisad stops, as
