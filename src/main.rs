@@ -181,6 +181,14 @@ fn preflight(cfg: &BootConfig) -> Result<()> {
 
 /// Starts the EAL and the ports (no worker yet).
 fn start_dataplane(cfg: &BootConfig, pipeline: Pipeline) -> Result<Arc<Dataplane>> {
+    // The directory of the VMs' vhost-user sockets, made on a fresh host
+    // (its ports, and the libvirt hook's, go there).
+    let vhost_dir = &cfg.control.vhost_dir;
+    if !vhost_dir.as_os_str().is_empty() && !vhost_dir.is_dir() {
+        std::fs::create_dir_all(vhost_dir)
+            .with_context(|| format!("creating control.vhost_dir {}", vhost_dir.display()))?;
+        tracing::info!("created {}", vhost_dir.display());
+    }
     let eal_args = cfg.eal_args(&allowed_cpus());
     tracing::info!(?eal_args, ports = cfg.ports.len(), "starting dataplane");
     let dp = Dataplane::start(

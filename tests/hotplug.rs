@@ -122,6 +122,12 @@ fn check_bad_port_requests_are_refused(p: &mut Ports) {
     let e = p.add("Vhost8", "floppy:a", "").unwrap_err();
     assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
     assert!(e.message().contains("bad port kind"), "{e:?}");
+    let e = p.add("Veth9", "afpacket:doesnotexist", "").unwrap_err();
+    assert!(
+        e.message()
+            .contains("there is no kernel interface doesnotexist"),
+        "{e:?}"
+    );
     let e = p.remove("Vhost9").unwrap_err();
     assert_eq!(e.code(), Code::NotFound, "{e:?}");
     let list =
@@ -330,6 +336,30 @@ fn api_vhost_sockets_stay_in_the_socket_directory() {
     )
     .expect("a socket directly in the directory");
     assert!(inside.exists());
+    drop(sw);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// On a fresh host the vhost-user socket directory does not exist yet:
+/// lisad makes it, and a boot port's socket goes in it (the README's quick
+/// start failed with DPDK's "Operation not permitted" before).
+#[test]
+fn a_fresh_host_gets_its_vhost_directory() {
+    let _serial = serial();
+    let dir = std::env::temp_dir().join(format!("lisa-freshvhost-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let vhost = dir.join("run/vhost");
+    let sock = vhost.join("vm1.sock");
+    let kind = format!("vhost-server:{}", sock.display());
+    let sw = Lisad::start(
+        &[("Vhost1", &kind)],
+        &["--vhost-dir", &vhost.display().to_string()],
+    );
+    assert!(
+        vhost.is_dir() && sock.exists(),
+        "{}",
+        sw.show("show interfaces")
+    );
     drop(sw);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -179,6 +179,35 @@ impl PortKind {
         }
     }
 
+    /// Why the port cannot be created, when that is plain before asking
+    /// DPDK (whose answer would be "Operation not permitted"): an af_packet
+    /// port's kernel interface or a vhost-user socket's directory is
+    /// missing, a pcap port's input file does not exist.
+    pub fn missing(&self) -> Option<String> {
+        let dir_of = |p: &str| {
+            std::path::Path::new(p)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+                .map(|d| d.display().to_string())
+        };
+        match self {
+            PortKind::AfPacket(ifname)
+                if !std::path::Path::new("/sys/class/net").join(ifname).exists() =>
+            {
+                Some(format!(
+                    "{self}: there is no kernel interface {ifname} (`ip link` lists them)"
+                ))
+            }
+            PortKind::VhostServer(p) | PortKind::VhostClient(p) => dir_of(p).map(|d| {
+                format!("{self}: the socket's directory {d} does not exist (create it first)")
+            }),
+            PortKind::Pcap { rx, .. } if !std::path::Path::new(rx).exists() => {
+                Some(format!("{self}: there is no file {rx} to read"))
+            }
+            _ => None,
+        }
+    }
+
     /// The DPDK bus the device lives on.
     fn bus(&self) -> &'static str {
         match self {
@@ -240,6 +269,9 @@ impl EthPort {
         queues: u16,
         pool: &PktPool,
     ) -> Result<EthPort, DpdkError> {
+        if let Some(why) = kind.missing() {
+            return Err(DpdkError::other("creating the port", why));
+        }
         let (dev_name, devargs) = kind.devargs(seq, queues);
         let c_devargs = CString::new(devargs.clone())
             .map_err(|_| DpdkError::other("port", "NUL in devargs"))?;
