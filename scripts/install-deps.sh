@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PKGS=(dpdk dpdk-dev libdpdk-dev pkg-config clang libclang-dev protobuf-compiler g++
       iproute2 iputils-ping procps tcpdump python3
       libvirt-daemon-system libvirt-clients qemu-system-x86 busybox-static
-      openssh-server)
+      openssh-server man-db)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -37,6 +37,10 @@ command -v cargo >/dev/null || { echo "cargo (Rust) is required: install it with
 # (no sanitizer); g++ above compiles its libFuzzer.
 if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
+fi
+# The Debian package (scripts/package.sh, tests/package.rs): cargo-deb.
+if ! cargo deb --version >/dev/null 2>&1; then
+  cargo install cargo-deb --locked
 fi
 
 # Hugepages: build hugepage-setup and make sure ${LISA_HUGEPAGES_MB:-1024} MB are reserved.

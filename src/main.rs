@@ -70,6 +70,10 @@ struct Args {
 }
 
 fn main() {
+    // The Debian package's man page and completions (scripts/package.sh).
+    if lisa_clidocs::generate_if_asked(<Args as clap::CommandFactory>::command()) {
+        return;
+    }
     let args = Args::parse();
     if args.print_default_config {
         print!("{DEFAULT_BOOT_CONFIG}");

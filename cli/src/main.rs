@@ -38,6 +38,10 @@ struct Args {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
+    // The Debian package's man page and completions (scripts/package.sh).
+    if lisa_clidocs::generate_if_asked(<Args as clap::CommandFactory>::command()) {
+        return;
+    }
     let args = Args::parse();
     let code = match run(args).await {
         Ok(ok) => {

@@ -25,6 +25,10 @@ struct Args {
 }
 
 fn main() {
+    // The Debian package's man page and completions (scripts/package.sh).
+    if lisa_clidocs::generate_if_asked(<Args as clap::CommandFactory>::command()) {
+        return;
+    }
     if let Err(e) = run(Args::parse()) {
         eprintln!("hugepage-setup: {e:#}");
         std::process::exit(1);

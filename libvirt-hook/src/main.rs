@@ -119,6 +119,10 @@ fn out(line: &str) {
 }
 
 fn main() {
+    // The Debian package's man page and completions (scripts/package.sh).
+    if lisa_clidocs::generate_if_asked(<Args as clap::CommandFactory>::command()) {
+        return;
+    }
     let args = Args::parse();
     if let Err(e) = run(args) {
         // libvirt shows a failing hook's stderr when it refuses to start a domain.
