@@ -51,6 +51,10 @@ fn sigkill_under_traffic_then_restart() {
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let mut sw = Lisad::start(&ports, &[]);
+    // The peer configures its tap once lisad has connected: only then may
+    // the tap move into the VM's namespace (moved earlier, testpmd's
+    // set-up of it by name fails now and then, and nothing crosses).
+    vm_peer.wait_forwarding();
     let a = Host::new(&unique("lisa-fa", ""));
     let vm = Host::new(&unique("lisa-fv", ""));
     a.take_interface(&tap_a, "192.168.93.1/24");
