@@ -440,7 +440,7 @@ fn the_event_stream_reports_ports_and_config_changes() {
     let sw = Lisad::start(&[("Ethernet1", "null")], &[]);
     let (rt, ch) = sw.grpc();
     let mut stream = rt
-        .block_on(SystemClient::new(ch.clone()).watch(WatchRequest {}))
+        .block_on(SystemClient::new(ch.clone()).watch(WatchRequest::default()))
         .unwrap()
         .into_inner();
     let mut ports = PortsClient::new(ch.clone());
@@ -497,23 +497,46 @@ fn the_event_stream_reports_ports_and_config_changes() {
         "sequence numbers increase"
     );
 
-    // Watchers are capped: streams that are never read cannot grow lisad
-    // without bound. A closed one gives its place back.
+    // A watcher that reconnects after the first event gets the two after
+    // it first, with the same numbers, as they were kept.
     let mut system = SystemClient::new(ch);
-    let mut more = Vec::new();
-    for _ in 1..64 {
-        more.push(rt.block_on(system.watch(WatchRequest {})).unwrap());
+    let mut resumed = rt
+        .block_on(system.watch(WatchRequest {
+            after_sequence: seen[0].3,
+        }))
+        .unwrap()
+        .into_inner();
+    for want in &seen[1..] {
+        let e = rt
+            .block_on(async {
+                tokio::time::timeout(std::time::Duration::from_secs(5), resumed.message()).await
+            })
+            .expect("a kept event")
+            .unwrap()
+            .expect("stream open");
+        assert_eq!((e.sequence, e.detail.as_str()), (want.3, want.2.as_str()));
     }
-    let refused = rt.block_on(system.watch(WatchRequest {})).unwrap_err();
+
+    // Watchers are capped: streams that are never read cannot grow lisad
+    // without bound (the two above hold places). A closed one gives its
+    // place back.
+    let mut more = Vec::new();
+    for _ in 2..64 {
+        more.push(rt.block_on(system.watch(WatchRequest::default())).unwrap());
+    }
+    let refused = rt
+        .block_on(system.watch(WatchRequest::default()))
+        .unwrap_err();
     assert_eq!(refused.code(), Code::ResourceExhausted, "{refused:?}");
     drop(more.pop());
     assert!(
         common::wait_until(std::time::Duration::from_secs(5), || rt
-            .block_on(system.watch(WatchRequest {}))
+            .block_on(system.watch(WatchRequest::default()))
             .map(|s| more.push(s))
             .is_ok()),
         "a closed watcher's place is free again"
     );
+    drop(resumed);
 }
 
 #[test]

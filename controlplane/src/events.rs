@@ -1,12 +1,14 @@
 //! The event feed: what happens on the switch, broadcast to every watcher
 //! (`System.Watch`). A watcher that falls behind loses the oldest events
 //! and sees the gap in the sequence numbers; it never slows the switch.
+//! The last `BACKLOG` events are kept, so a watcher that reconnects goes on
+//! from the last sequence number it saw.
 
 use dataplane::Dataplane;
 use lisa_proto::v1::{Event, EventType};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::broadcast;
 
@@ -22,6 +24,9 @@ pub struct Events {
     tx: broadcast::Sender<Event>,
     sequence: Arc<AtomicU64>,
     watchers: Arc<AtomicUsize>,
+    /// The last `BACKLOG` events; held while an event is numbered and sent,
+    /// so a replay and the live feed after it neither miss nor repeat one.
+    recent: Arc<Mutex<VecDeque<Event>>>,
 }
 
 /// A watcher's place among the `MAX_WATCHERS`; given back on drop.
@@ -39,6 +44,7 @@ impl Default for Events {
             tx: broadcast::channel(BACKLOG).0,
             sequence: Arc::new(AtomicU64::new(0)),
             watchers: Arc::new(AtomicUsize::new(0)),
+            recent: Arc::new(Mutex::new(VecDeque::with_capacity(BACKLOG))),
         }
     }
 }
@@ -48,6 +54,7 @@ impl Events {
     pub fn emit(&self, kind: EventType, port: &str, detail: impl Into<String>) {
         let detail = detail.into();
         log_event(kind, port, &detail);
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         let event = Event {
             sequence: self.sequence.fetch_add(1, Ordering::Relaxed) + 1,
             unix_millis: SystemTime::now()
@@ -58,7 +65,27 @@ impl Events {
             port: port.to_string(),
             detail,
         };
+        if recent.len() == BACKLOG {
+            recent.pop_front();
+        }
+        recent.push_back(event.clone());
         let _ = self.tx.send(event);
+    }
+
+    /// The kept events after sequence number `after` (none for 0), and the
+    /// live feed from just after them.
+    pub fn subscribe_after(&self, after: u64) -> (Vec<Event>, broadcast::Receiver<Event>) {
+        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let replay = if after == 0 {
+            Vec::new()
+        } else {
+            recent
+                .iter()
+                .filter(|e| e.sequence > after)
+                .cloned()
+                .collect()
+        };
+        (replay, self.tx.subscribe())
     }
 
     /// A new watcher, seeing events from now on.

@@ -334,7 +334,10 @@ impl System for SystemService {
     type WatchStream =
         std::pin::Pin<Box<dyn tokio_stream::Stream<Item = Result<Event, Status>> + Send>>;
 
-    async fn watch(&self, _: Request<WatchRequest>) -> Result<Response<Self::WatchStream>, Status> {
+    async fn watch(
+        &self,
+        req: Request<WatchRequest>,
+    ) -> Result<Response<Self::WatchStream>, Status> {
         use tokio_stream::StreamExt;
         let events = self.0.running.events();
         let slot = events.watcher_slot().ok_or_else(|| {
@@ -343,13 +346,14 @@ impl System for SystemService {
                 crate::events::MAX_WATCHERS
             ))
         })?;
-        let rx = events.subscribe();
+        let (replay, rx) = events.subscribe_after(req.into_inner().after_sequence);
         // A watcher that lags loses events; the sequence numbers show the
         // gap. The stream holds its slot until the client goes.
-        let stream = tokio_stream::wrappers::BroadcastStream::new(rx).filter_map(move |e| {
+        let live = tokio_stream::wrappers::BroadcastStream::new(rx).filter_map(move |e| {
             let _held = &slot;
             e.ok().map(Ok)
         });
+        let stream = tokio_stream::iter(replay.into_iter().map(Ok)).chain(live);
         Ok(Response::new(Box::pin(stream)))
     }
 
