@@ -88,11 +88,6 @@ impl Events {
         (replay, self.tx.subscribe())
     }
 
-    /// A new watcher, seeing events from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.tx.subscribe()
-    }
-
     /// A place for one more watcher (`System.Watch`), if fewer than
     /// `MAX_WATCHERS` hold one.
     pub fn watcher_slot(&self) -> Option<WatcherSlot> {

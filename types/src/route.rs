@@ -68,6 +68,24 @@ impl RouteNextHop {
     }
 }
 
+impl RouteNextHop {
+    /// The next hop as typed (the CLI's words, the API's fields): an exit
+    /// interface (`null0` in any case, else whatever `resolve` makes of
+    /// it: `vlan10` is `Vlan10`) and a gateway; None when neither is given.
+    pub fn typed(
+        interface: Option<&str>,
+        gateway: Option<Ipv4Addr>,
+        resolve: impl FnOnce(&str) -> Result<String, String>,
+    ) -> Result<Option<Self>, String> {
+        let name = match interface.map(str::trim).filter(|i| !i.is_empty()) {
+            None => return Ok(gateway.map(RouteNextHop::Gateway)),
+            Some(i) if i.eq_ignore_ascii_case("null0") => "Null0".to_string(),
+            Some(i) => resolve(i)?,
+        };
+        RouteNextHop::from_parts(&name, gateway).map(Some)
+    }
+}
+
 /// The IOS words after the mask: `10.0.0.1`, `Vlan10`, `Vlan10 10.0.0.1`,
 /// `Null0`.
 impl fmt::Display for RouteNextHop {

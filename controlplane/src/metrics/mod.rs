@@ -71,27 +71,25 @@ fn core(ctx: &SwitchContext, m: &mut Metrics) {
         m.sample(&[("reason", reason.name())], packets);
     }
     let workers = &ctx.dp.shared().counters;
-    m.family(
-        "lisa_worker_loops",
-        Kind::Counter,
-        "Poll loops of the worker.",
-    );
-    for (i, w) in workers.iter().enumerate() {
-        m.sample(
-            &[("worker", &i.to_string())],
-            w.loops.load(Ordering::Relaxed),
-        );
-    }
-    m.family(
-        "lisa_worker_busy_polls",
-        Kind::Counter,
-        "Poll loops that received packets (busy share: busy_polls / loops).",
-    );
-    for (i, w) in workers.iter().enumerate() {
-        m.sample(
-            &[("worker", &i.to_string())],
-            w.busy_polls.load(Ordering::Relaxed),
-        );
+    type Loops = fn(&dataplane::counters::WorkerCounters) -> &std::sync::atomic::AtomicU64;
+    let loops: [(&str, &str, Loops); 2] = [
+        ("lisa_worker_loops", "Poll loops of the worker.", |w| {
+            &w.loops
+        }),
+        (
+            "lisa_worker_busy_polls",
+            "Poll loops that received packets (busy share: busy_polls / loops).",
+            |w| &w.busy_polls,
+        ),
+    ];
+    for (name, help, get) in loops {
+        m.family(name, Kind::Counter, help);
+        for (i, w) in workers.iter().enumerate() {
+            m.sample(
+                &[("worker", &i.to_string())],
+                get(w).load(Ordering::Relaxed),
+            );
+        }
     }
     let nodes = ctx.dp.node_stats();
     type Stat = fn(&dataplane::graph::NodeStats) -> u64;

@@ -63,17 +63,10 @@ fn next_hop_of(r: &Route) -> Result<Option<RouteNextHop>, Refusal> {
         "" => None,
         g => Some(parse_ip("gateway", g)?),
     };
-    let interface = match r.interface.trim() {
-        "" => String::new(),
-        i if i.eq_ignore_ascii_case("null0") => "Null0".into(),
-        i => lisa_types::resolve_interface(std::iter::empty(), i).map_err(bad)?,
-    };
-    if interface.is_empty() && gateway.is_none() {
-        return Ok(None);
-    }
-    RouteNextHop::from_parts(&interface, gateway)
-        .map(Some)
-        .map_err(|e| bad(format!("route {}: {e}", r.prefix)))
+    RouteNextHop::typed(Some(&r.interface), gateway, |i| {
+        lisa_types::resolve_interface(std::iter::empty(), i)
+    })
+    .map_err(|e| bad(format!("route {}: {e}", r.prefix)))
 }
 
 /// A route to add: prefix and next hop.

@@ -160,17 +160,10 @@ fn route(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
         )));
     }
     let gateway: Option<Ipv4Addr> = a.opt("gateway")?;
-    let next_hop = match a.text("interface") {
-        Some(typed) => {
-            let name = if typed.eq_ignore_ascii_case("null0") {
-                "Null0".to_string()
-            } else {
-                resolve_interface(ctx.cfg, typed).map_err(reject)?
-            };
-            Some(RouteNextHop::from_parts(&name, gateway).map_err(reject)?)
-        }
-        None => gateway.map(RouteNextHop::Gateway),
-    };
+    let next_hop = RouteNextHop::typed(a.text("interface"), gateway, |t| {
+        resolve_interface(ctx.cfg, t)
+    })
+    .map_err(reject)?;
     let ip = ctx.cfg.get_mut::<Ipv4Config>();
     if a.negated() {
         match ip.routes.get(&(net, len)) {

@@ -98,16 +98,9 @@ impl L3Control {
                     return;
                 };
                 decrement_ttl(&mut d[ETHERNET_HEADER_LEN..]);
-                // A glean slot (a subnet, or a route out of an SVI) asks
-                // for the destination itself, in that SVI's VLAN.
-                let (target, via) = match st.gleans.get(&slot) {
-                    Some(vlan) => (dst, Some(*vlan)),
-                    None => match st.owners.get(&slot) {
-                        Some(ip) => (*ip, None),
-                        None => return,
-                    },
-                };
-                self.hold(st, target, via, p.m);
+                if let Some((target, via)) = resolve_target(st, slot, dst) {
+                    self.hold(st, target, via, p.m);
+                }
             }
             PuntReason::TtlExceeded => {
                 self.icmp_error(st, &p, l2, hl, icmp::TIME_EXCEEDED, 0, 0);
@@ -229,12 +222,8 @@ impl L3Control {
                 self.inject(m, vlan);
             }
             NextHop::Resolve { .. } => {
-                let target = match st.gleans.get(&id) {
-                    Some(vlan) => Some((dst, Some(*vlan))),
-                    None => st.owners.get(&id).map(|ip| (*ip, None)),
-                };
-                if let Some((t, via)) = target {
-                    self.hold(st, t, via, m);
+                if let Some((target, via)) = resolve_target(st, id, dst) {
+                    self.hold(st, target, via, m);
                 }
             }
             _ => {}
@@ -264,5 +253,16 @@ impl L3Control {
         if self.shared.inject(Inject { m, vlan }).is_err() {
             self.counters.inject_full.fetch_add(1, Ordering::Relaxed);
         }
+    }
+}
+
+/// Whom a packet to `dst` through resolving slot `slot` waits for, and the
+/// VLAN to ask in: a glean slot (a subnet, or a route out of an SVI) asks
+/// for the destination itself in that SVI's VLAN; a neighbor's slot, for
+/// that neighbor (a gateway), where its subnet is.
+fn resolve_target(st: &State, slot: u32, dst: Ipv4Addr) -> Option<(Ipv4Addr, Option<u16>)> {
+    match st.gleans.get(&slot) {
+        Some(vlan) => Some((dst, Some(*vlan))),
+        None => st.owners.get(&slot).map(|ip| (*ip, None)),
     }
 }
