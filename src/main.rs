@@ -8,6 +8,7 @@ use controlplane::events::{self, Events};
 use controlplane::features::FeatureSet;
 use controlplane::grpc::{self, SwitchContext};
 use controlplane::log_buffer::{BufferLayer, LogBuffer};
+use controlplane::port_db::{PortDb, SavedPort};
 use controlplane::running::Running;
 use dataplane::graph::Pipeline;
 use dataplane::{Dataplane, DataplaneConfig};
@@ -209,7 +210,43 @@ fn start_dataplane(cfg: &BootConfig, pipeline: Pipeline) -> Result<Arc<Dataplane
     Ok(dp)
 }
 
-/// Loads the startup-config, if there is one.
+/// Plugs the ports kept from `Ports.AddPort` (the port database), after
+/// the boot config's. A kept port that cannot be plugged (its tap or
+/// interface is gone) is logged and stays kept, for the next start or a
+/// `RemovePort`. Returns those plugged.
+fn plug_kept_ports(dp: &Dataplane, db: &PortDb, cfg: &BootConfig) -> Vec<SavedPort> {
+    let mut plugged = Vec::new();
+    for p in db.ports() {
+        if cfg.ports.iter().any(|b| b.name.eq_ignore_ascii_case(&p.name)) {
+            tracing::warn!(port = %p.name, "kept port not plugged: the boot config has a port of that name");
+            continue;
+        }
+        let spec = p
+            .kind
+            .parse()
+            .map(|kind| dataplane::PortSpec {
+                name: p.name.clone(),
+                kind,
+            })
+            .map_err(|e: dataplane::port::PortKindError| e.to_string());
+        match spec.and_then(|s| dp.add_port(&s).map_err(|e| e.to_string())) {
+            Ok(_) => plugged.push(p),
+            Err(e) => tracing::error!(
+                port = %p.name, kind = %p.kind, db = %db.path().display(),
+                "kept port not plugged: {e}"
+            ),
+        }
+    }
+    if !plugged.is_empty() {
+        tracing::info!(
+            "plugged {} kept ports from {}",
+            plugged.len(),
+            db.path().display()
+        );
+    }
+    plugged
+}
+
 /// Loads the startup-config as IOS boots: bad lines are logged and kept
 /// (`show startup-config errors`), never a reason not to boot. If the
 /// switch refuses the whole (a driver limit), it runs the defaults.
@@ -253,6 +290,10 @@ fn run(args: Args, log: Arc<LogBuffer>) -> Result<()> {
     let file_prefix = cfg.file_prefix();
     let features = features::daemon_features(cfg.switch.fdb_limit);
     let dp = start_dataplane(&cfg, controlplane::features::pipeline(&features))?;
+    let port_db = Arc::new(
+        PortDb::open(cfg.control.port_db_path()).context("control.port_db: the kept ports")?,
+    );
+    let kept = plug_kept_ports(&dp, &port_db, &cfg);
     let events = Events::default();
     let features = FeatureSet::new(features, &dp).map_err(anyhow::Error::msg)?;
     let tasks = features.tasks(&dp, &events);
@@ -266,6 +307,12 @@ fn run(args: Args, log: Arc<LogBuffer>) -> Result<()> {
     // forwarded under the defaults. Its large tables (static routes) go in
     // right after, so the workers do not wait for a full table.
     let whole = load_startup(&running, &cfg.control.startup_config);
+    for p in &kept {
+        // Their settings (the owner as description if none is configured).
+        if let Err(e) = running.port_added(&p.name, &p.description) {
+            tracing::error!(port = %p.name, "kept port: {e}");
+        }
+    }
     dp.start_workers().context("starting the workers")?;
     if let Some(whole) = whole {
         match running.finish_startup(whole) {
@@ -286,6 +333,7 @@ fn run(args: Args, log: Arc<LogBuffer>) -> Result<()> {
         vhost_dir: Some(cfg.control.vhost_dir.clone()).filter(|d| !d.as_os_str().is_empty()),
         lines: Default::default(),
         log,
+        port_db,
     };
     let served = serve(ctx, &cfg, events, tasks);
     // Every other holder of the dataplane went with the runtime.

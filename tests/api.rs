@@ -449,6 +449,7 @@ fn the_event_stream_reports_ports_and_config_changes() {
         name: "Vhost4".into(),
         kind: "null".into(),
         description: "vm4\nno vlan 1".into(),
+        ..Default::default()
     };
     assert_eq!(
         code(rt.block_on(ports.add_port(hostile))),
@@ -458,6 +459,7 @@ fn the_event_stream_reports_ports_and_config_changes() {
         name: "Vhost3".into(),
         kind: "null".into(),
         description: "vm3".into(),
+        ..Default::default()
     };
     rt.block_on(ports.add_port(add)).unwrap();
     rt.block_on(

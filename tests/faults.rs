@@ -177,6 +177,7 @@ fn running_out_of_huge_pages_refuses_a_port_and_harms_none() {
             name: format!("Ethernet{}", i + 10),
             kind: format!("tap:{}", unique("lfh", &format!("t{i}"))),
             description: String::new(),
+            ..Default::default()
         };
         match rt.block_on(ports.add_port(req)) {
             Ok(_) => plugged += 1,

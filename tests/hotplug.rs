@@ -27,6 +27,7 @@ impl Ports {
             name: name.into(),
             kind: kind.into(),
             description: description.into(),
+            ..Default::default()
         };
         let port = self.rt.block_on(self.ports.add_port(req))?;
         Ok(port.into_inner().name)
@@ -186,6 +187,7 @@ fn socket_paths_that_are_not_ours_are_never_deleted() {
             name: name.into(),
             kind: format!("vhost-server:{}", path.display()),
             description: String::new(),
+            ..Default::default()
         }))
     };
     let e = add("Vhost1", &file).unwrap_err();
@@ -362,4 +364,124 @@ fn a_fresh_host_gets_its_vhost_directory() {
     );
     drop(sw);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The names of the ports plugged now, by ListPorts.
+fn port_names(p: &mut Ports) -> Vec<String> {
+    p.rt.block_on(p.ports.list_ports(ListPortsRequest {}))
+        .unwrap()
+        .into_inner()
+        .ports
+        .into_iter()
+        .map(|x| x.name)
+        .collect()
+}
+
+/// The line of VLAN `id` in `show vlan brief`, with its member ports.
+fn vlan_line(sw: &Lisad, id: &str) -> String {
+    sw.show("show vlan brief")
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(id))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Ports plugged over the API are kept and plugged again after a restart
+/// (as OVS keeps add-port's), unless added `transient` (the libvirt hook's,
+/// whose VMs plug them again); the unplugged port's settings stay but make
+/// no VLAN member, and `no interface` removes them; a plugged port's go back
+/// to the defaults with `default interface`. Ports take the names VMs'
+/// sockets give, and IOS abbreviations keep meaning IOS names beside them.
+#[test]
+fn api_ports_are_kept_across_restarts_and_unplugged_settings_can_go() {
+    let _serial = serial();
+    let mut sw = Lisad::start(&[("Ethernet1", "null")], &[]);
+    let (rt, ch) = sw.grpc();
+    let mut p = Ports {
+        rt,
+        ports: PortsClient::new(ch),
+    };
+    p.add("web01-eth0", "null", "web01 52:54:00:00:00:01")
+        .expect("a VM's socket name");
+    p.add("eth0", "null", "").expect("a kernel name");
+    let vm = "vhu3f2a1b8c-4e";
+    let transient = AddPortRequest {
+        name: vm.into(),
+        kind: "null".into(),
+        description: "openstack".into(),
+        transient: true,
+    };
+    p.rt.block_on(p.ports.add_port(transient)).unwrap();
+    sw.configure(&[
+        "vlan 10",
+        "interface range web01-eth0, vhu3f2a1b8c-4e",
+        " switchport access vlan 10",
+    ]);
+    let members = vlan_line(&sw, "10");
+    assert!(
+        members.contains("web01-eth0") && members.contains(vm),
+        "{members}"
+    );
+    assert!(sw
+        .show("show interfaces e1")
+        .starts_with("Ethernet1 is"));
+    assert!(sw.show("show interfaces eth0").starts_with("eth0 is"));
+    let out = sw.swcli(&["write memory"]);
+    assert!(out.status.success());
+    let kept = std::fs::read_to_string(sw.startup_path().with_file_name("ports.ron")).unwrap();
+    assert!(kept.contains("web01-eth0") && !kept.contains(vm), "{kept}");
+    drop(p);
+
+    sw.restart(&[("Ethernet1", "null")], &[]);
+    let (rt, ch) = sw.grpc();
+    let mut p = Ports {
+        rt,
+        ports: PortsClient::new(ch),
+    };
+    let names = port_names(&mut p);
+    assert!(
+        names.contains(&"web01-eth0".to_string()) && names.contains(&"eth0".to_string()),
+        "{names:?}"
+    );
+    assert!(!names.contains(&vm.to_string()), "{names:?}");
+    let run = sw.show("show running-config");
+    assert!(
+        run.contains("interface web01-eth0\n description web01 52:54:00:00:00:01\n switchport access vlan 10"),
+        "{run}"
+    );
+    assert!(run.contains(&format!("interface {vm}\n")), "{run}");
+    let members = vlan_line(&sw, "10");
+    assert!(
+        members.contains("web01-eth0") && !members.contains(vm),
+        "absent ports are no members: {members}"
+    );
+
+    // The unplugged port's settings go; a plugged port's only to defaults.
+    sw.configure(&[&format!("no interface {vm}")]);
+    assert!(!sw
+        .show("show running-config")
+        .contains(&format!("interface {vm}")));
+    let out = sw.swcli(&["configure terminal", "no interface web01-eth0", "end"]);
+    let said = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("default interface web01-eth0"), "{said}");
+    let out = sw.swcli(&["configure terminal", "default interface web01-eth0", "end"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("Interface web01-eth0 set to default configuration"),
+        "{said}"
+    );
+    assert!(!vlan_line(&sw, "10").contains("web01-eth0"));
+
+    // RemovePort forgets it for good.
+    p.remove("web01-eth0").unwrap();
+    drop(p);
+    sw.restart(&[("Ethernet1", "null")], &[]);
+    let (rt, ch) = sw.grpc();
+    let mut p = Ports {
+        rt,
+        ports: PortsClient::new(ch),
+    };
+    let names = port_names(&mut p);
+    assert!(!names.contains(&"web01-eth0".to_string()), "{names:?}");
+    assert!(names.contains(&"eth0".to_string()), "{names:?}");
 }

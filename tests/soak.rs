@@ -150,6 +150,7 @@ fn soak_traffic_churn_and_overflow() {
             name: name.clone(),
             kind: kind.clone(),
             description: format!("soak {rounds}"),
+            ..Default::default()
         }));
         assert!(
             plugged.is_ok(),

@@ -11,5 +11,6 @@ pub mod listen;
 pub mod log_buffer;
 pub mod metrics;
 pub mod notify;
+pub mod port_db;
 pub mod running;
 pub mod vhost_dir;

@@ -345,9 +345,11 @@ impl Running {
         Ok(())
     }
 
-    /// A port was unplugged: the features forget it.
+    /// A port was unplugged: it is absent (its settings stay) and the
+    /// features forget it.
     pub fn port_removed(&self, name: &str) {
-        let cur = self.lock();
+        let mut cur = self.lock();
+        cur.get_mut::<PortsConfig>().unplugged(name);
         self.features.port_removed(&self.dp, &cur, name);
     }
 
@@ -355,11 +357,7 @@ impl Running {
     /// `description` if it has none) and push them.
     pub fn port_added(&self, name: &str, description: &str) -> Result<(), ConfigError> {
         let mut cur = self.lock();
-        let entry = cur
-            .get_mut::<PortsConfig>()
-            .interfaces
-            .entry(name.to_string())
-            .or_default();
+        let entry = cur.get_mut::<PortsConfig>().plugged(name);
         if entry.description.is_empty() && !description.is_empty() {
             // As the text would keep it: trimmed, cut to the limit on a
             // character's boundary.
@@ -373,8 +371,11 @@ impl Running {
             }
             entry.description = d.to_string();
         }
-        self.features
-            .port_added(&self.dp, &cur, name)
-            .map_err(ConfigError::Dataplane)
+        let pushed = self.features.port_added(&self.dp, &cur, name);
+        if pushed.is_err() {
+            // The caller takes the port back out.
+            cur.get_mut::<PortsConfig>().unplugged(name);
+        }
+        pushed.map_err(ConfigError::Dataplane)
     }
 }

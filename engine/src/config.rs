@@ -36,8 +36,13 @@ impl<T: Any + Send + Sync + Debug + Clone + PartialEq> Section for T {
 /// on it (a static MAC entry on an interface, an address on an SVI).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Removed {
-    /// An interface's settings were removed (`no interface Vlan10`).
+    /// An interface's settings were removed, and everything naming it
+    /// goes (`no interface Vlan10`, `no interface` of an unplugged port).
     Interface(String),
+    /// An interface's own settings went back to the defaults (`default
+    /// interface X`): what its interface mode sets goes, global settings
+    /// that name it (a static MAC, a monitor session) stay.
+    InterfaceSettings(String),
     /// These VLANs were deleted (`no vlan 10,20`).
     Vlans(Box<lisa_types::VlanSet>),
 }

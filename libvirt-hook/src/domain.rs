@@ -78,6 +78,9 @@ pub struct Domain {
     pub interfaces: Vec<VhostInterface>,
     /// `<lisa:port>` intents: for one MAC, or (no `mac`) for every interface.
     pub intents: Vec<(Option<MacAddr>, Intent)>,
+    /// `<lisa:port mac=... name=...>`: the switch port name for the
+    /// interface with that MAC, instead of its socket's file name.
+    pub port_names: Vec<(MacAddr, String)>,
 }
 
 impl Domain {
@@ -88,6 +91,15 @@ impl Domain {
             .find(|(m, _)| m.is_some() && *m == mac)
             .or_else(|| self.intents.iter().find(|(m, _)| m.is_none()))
             .map(|(_, i)| i)
+    }
+
+    /// The port name `<lisa:port>` gives the interface with `mac`, if any.
+    pub fn port_name_for(&self, mac: Option<MacAddr>) -> Option<&str> {
+        let mac = mac?;
+        self.port_names
+            .iter()
+            .find(|(m, _)| *m == mac)
+            .map(|(_, n)| n.as_str())
     }
 }
 
@@ -121,7 +133,11 @@ fn vlan(attr: &str, v: &str) -> Result<u16, DomainError> {
         .ok_or_else(|| DomainError::Intent(format!("{attr}='{v}' is not a VLAN id (1-4094)")))
 }
 
-fn intent(node: roxmltree::Node) -> Result<(Option<MacAddr>, Intent), DomainError> {
+/// What one `<lisa:port>` says: the MAC it is for (None: every
+/// interface), its switching intent, its port name.
+type PortElement = (Option<MacAddr>, Option<Intent>, Option<String>);
+
+fn port_element(node: roxmltree::Node) -> Result<PortElement, DomainError> {
     let mac = match node.attribute("mac") {
         Some(m) => Some(
             m.parse::<MacAddr>()
@@ -129,6 +145,27 @@ fn intent(node: roxmltree::Node) -> Result<(Option<MacAddr>, Intent), DomainErro
         ),
         None => None,
     };
+    let name = match node.attribute("name") {
+        Some(n) => {
+            if mac.is_none() {
+                return Err(DomainError::Intent(format!(
+                    "name='{n}' needs the mac='...' of the interface it names"
+                )));
+            }
+            lisa_types::check_port_name(n)
+                .map_err(|e| DomainError::Intent(format!("name={e}")))?;
+            Some(n.to_string())
+        }
+        None => None,
+    };
+    if name.is_some() && node.attribute("mode").is_none() && node.attribute("access-vlan").is_none()
+    {
+        return Ok((mac, None, name));
+    }
+    Ok((mac, Some(intent(node)?), name))
+}
+
+fn intent(node: roxmltree::Node) -> Result<Intent, DomainError> {
     let access = node.attribute("access-vlan");
     let mode = node
         .attribute("mode")
@@ -167,7 +204,7 @@ fn intent(node: roxmltree::Node) -> Result<(Option<MacAddr>, Intent), DomainErro
             )))
         }
     };
-    Ok((mac, i))
+    Ok(i)
 }
 
 /// The first child element of `n` called `name` (no namespace).
@@ -234,19 +271,27 @@ pub fn parse(xml: &str) -> Result<Domain, DomainError> {
         }
     }
     let mut intents = Vec::new();
+    let mut port_names = Vec::new();
     if let Some(meta) = child(root, "metadata") {
         for n in meta.descendants().filter(|n| {
             n.is_element()
                 && n.tag_name().name() == "port"
                 && n.tag_name().namespace() == Some(LISA_NS)
         }) {
-            intents.push(intent(n)?);
+            let (mac, intent, port) = port_element(n)?;
+            if let Some(i) = intent {
+                intents.push((mac, i));
+            }
+            if let (Some(m), Some(p)) = (mac, port) {
+                port_names.push((m, p));
+            }
         }
     }
     Ok(Domain {
         name,
         interfaces,
         intents,
+        port_names,
     })
 }
 
@@ -259,7 +304,7 @@ mod tests {
   <metadata>
     <lisa:ports xmlns:lisa="http://lisa-dp.org/xmlns/libvirt/1">
       <lisa:port mac="52:54:00:00:00:01" access-vlan="10"/>
-      <lisa:port mac="52:54:00:00:00:02" mode="trunk" allowed-vlans="10,20" native-vlan="20"/>
+      <lisa:port mac="52:54:00:00:00:02" mode="trunk" allowed-vlans="10,20" native-vlan="20" name="vm1-uplink"/>
     </lisa:ports>
   </metadata>
   <devices>
@@ -280,6 +325,23 @@ mod tests {
     #[test]
     fn reads_interfaces_and_intents() {
         let d = parse(VM).unwrap();
+        assert_eq!(d.port_name_for(d.interfaces[0].mac), None);
+        assert_eq!(d.port_name_for(d.interfaces[1].mac), Some("vm1-uplink"));
+        let named_only = VM.replace(
+            r#"access-vlan="10"/>"#,
+            r#"name="web-frontend"/>"#,
+        );
+        let d2 = parse(&named_only).unwrap();
+        assert_eq!(d2.port_name_for(d2.interfaces[0].mac), Some("web-frontend"));
+        assert_eq!(d2.intent_for(d2.interfaces[0].mac), None);
+        for (bad, why) in [
+            (r#"mac="52:54:00:00:00:01" name="a b"/>"#, "not a port name"),
+            (r#"name="x" access-vlan="10"/>"#, "needs the mac"),
+        ] {
+            let xml = VM.replacen(r#"mac="52:54:00:00:00:01" access-vlan="10"/>"#, bad, 1);
+            let e = parse(&xml).unwrap_err().to_string();
+            assert!(e.contains(why), "{e}");
+        }
         assert_eq!(d.name, "vm1");
         assert_eq!(d.interfaces.len(), 2);
         assert_eq!(d.interfaces[0].qemu_mode, QemuMode::Server);

@@ -32,26 +32,35 @@ pub struct Plan {
     pub ignored: Vec<String>,
 }
 
-/// The port name for a socket: its file name without the extension, which
-/// must be letters then a number (`vm1`, `Vhost12`, `web3`).
+/// The port name for a socket: its file name without the extension
+/// (`web01-eth0.sock` -> `web01-eth0`, `vhu3f2a1b8c-4e` as it is), as OVS
+/// names a vhost-user port. It must be a port name
+/// (`lisa_types::check_port_name`) that reads back as itself: a name such
+/// as `eth0` would read as the IOS name `Ethernet0` in a saved
+/// configuration before the VM's port is plugged.
 pub fn port_name(socket: &Path) -> Result<String, String> {
     let stem = socket
         .file_stem()
         .and_then(|s| s.to_str())
         .ok_or_else(|| format!("socket {}: no file name", socket.display()))?;
-    if lisa_types::is_svi(stem) {
-        Err(format!(
-            "socket {}: {stem} names an SVI (interface VlanN), not a switch port; name the socket otherwise",
+    name_checked(stem).map_err(|e| {
+        format!(
+            "socket {}: {e}; name the socket otherwise, or name the port with <lisa:port mac='...' name='...'>",
             socket.display()
-        ))
-    } else if lisa_types::valid_port_name(stem) {
-        Ok(stem.to_string())
-    } else {
-        Err(format!(
-            "socket {}: its file name must be letters then a number, so that it names a switch \
-             port (vm1.sock -> port vm1, Vhost12.sock -> port Vhost12)",
-            socket.display()
-        ))
+        )
+    })
+}
+
+/// `name` if it can name a VM's port: a port name that reads back as
+/// itself.
+pub fn name_checked(name: &str) -> Result<String, String> {
+    lisa_types::check_port_name(name)?;
+    match lisa_types::resolve_interface(std::iter::empty(), name) {
+        Ok(read) if read == name => Ok(name.to_string()),
+        Ok(read) => Err(format!(
+            "the port name {name} reads as the IOS interface {read}"
+        )),
+        Err(e) => Err(e),
     }
 }
 
@@ -74,7 +83,10 @@ pub fn plan(domain: &Domain, dir: &Path) -> Result<Plan, String> {
                 .push(format!("{}: not in {}", i.socket.display(), dir.display()));
             continue;
         }
-        let port = port_name(&i.socket)?;
+        let port = match domain.port_name_for(i.mac) {
+            Some(n) => name_checked(n).map_err(|e| format!("<lisa:port name='{n}'>: {e}"))?,
+            None => port_name(&i.socket)?,
+        };
         if p.plugs
             .iter()
             .any(|q: &Plug| q.port.eq_ignore_ascii_case(&port))
@@ -122,6 +134,7 @@ mod tests {
                 })
                 .collect(),
             intents: vec![(None, Intent::Access { vlan: 10 })],
+            port_names: Vec::new(),
         }
     }
 
@@ -153,18 +166,51 @@ mod tests {
 
     #[test]
     fn a_socket_named_like_an_svi_is_refused() {
-        let e = port_name(Path::new("/run/lisa/vhost/Vlan10.sock")).unwrap_err();
-        assert!(e.contains("names an SVI"), "{e}");
-        assert_eq!(
-            port_name(Path::new("/run/lisa/vhost/vlanx1.sock")).unwrap(),
-            "vlanx1"
-        );
+        for svi in ["Vlan10", "vlanx1"] {
+            let e = port_name(Path::new(&format!("/run/lisa/vhost/{svi}.sock"))).unwrap_err();
+            assert!(e.contains("SVIs"), "{e}");
+        }
+    }
+
+    /// The names VMs' sockets usually have (OVS takes any basename).
+    #[test]
+    fn any_usual_socket_name_names_a_port() {
+        for (file, port) in [
+            ("web01-eth0.sock", "web01-eth0"),
+            ("vhost-user-1.sock", "vhost-user-1"),
+            ("web01_0.sock", "web01_0"),
+            ("web.sock", "web"),
+            ("vhu3f2a1b8c-4e", "vhu3f2a1b8c-4e"),
+        ] {
+            let d = dom(&[(&format!("/run/lisa/vhost/{file}"), QemuMode::Server)]);
+            let p = plan(&d, Path::new("/run/lisa/vhost")).unwrap();
+            assert_eq!(p.plugs[0].port, port);
+        }
     }
 
     #[test]
-    fn a_socket_name_that_names_no_port_is_an_error() {
-        let d = dom(&[("/run/lisa/vhost/web-eth0.sock", QemuMode::Server)]);
-        let e = plan(&d, Path::new("/run/lisa/vhost")).unwrap_err();
-        assert!(e.contains("letters then a number"), "{e}");
+    fn a_socket_name_that_names_no_port_or_an_ios_one_is_an_error() {
+        for (file, why) in [
+            ("web eth0.sock", "not a port name"),
+            ("eth0.sock", "reads as the IOS interface Ethernet0"),
+            ("0web.sock", "not a port name"),
+        ] {
+            let d = dom(&[(&format!("/run/lisa/vhost/{file}"), QemuMode::Server)]);
+            let e = plan(&d, Path::new("/run/lisa/vhost")).unwrap_err();
+            assert!(e.contains(why) && e.contains("<lisa:port"), "{e}");
+        }
+    }
+
+    #[test]
+    fn lisa_port_names_the_port() {
+        let mut d = dom(&[("/run/lisa/vhost/eth0.sock", QemuMode::Server)]);
+        let mac = d.interfaces[0].mac.unwrap();
+        d.port_names.push((mac, "web-frontend".into()));
+        let p = plan(&d, Path::new("/run/lisa/vhost")).unwrap();
+        assert_eq!(p.plugs[0].port, "web-frontend");
+        d.port_names[0].1 = "Vlan3".into();
+        assert!(plan(&d, Path::new("/run/lisa/vhost"))
+            .unwrap_err()
+            .contains("<lisa:port name='Vlan3'>"));
     }
 }

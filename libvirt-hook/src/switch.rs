@@ -194,13 +194,16 @@ impl Switch {
             .map(|(_, k)| k))
     }
 
-    /// Adds a port; false if one of that name is there already.
+    /// Adds a VM's port, not kept across a switch restart (the VM's own
+    /// lifecycle and `watch` plug it); false if one of that name is there
+    /// already.
     pub async fn add(&self, name: &str, kind: &str, description: &str) -> Result<bool> {
         match PortsClient::new(self.channel.clone())
             .add_port(AddPortRequest {
                 name: name.to_string(),
                 kind: kind.to_string(),
                 description: description.to_string(),
+                transient: true,
             })
             .await
         {

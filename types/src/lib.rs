@@ -32,18 +32,71 @@ pub fn printable(text: &str) -> String {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
 }
-/// True for IOS-style interface names: letters, then a number, then
-/// optional `/number` parts (`Ethernet1`, `Vhost12`, `Port1/3`), at most 32
-/// characters.
+/// Longest port name.
+pub const MAX_PORT_NAME: usize = 32;
+
+/// True for a port or interface name: an ASCII letter, then letters,
+/// digits and `/ . _ : -`, at most `MAX_PORT_NAME` characters. IOS names
+/// (`Ethernet1`, `GigabitEthernet0/1`, `Vlan10`) are such names, and so are
+/// the names VMs' sockets give (`web01-eth0`, `vhu3f2a1b8c-4e`, `web`).
 pub fn valid_port_name(name: &str) -> bool {
-    let letters = name.bytes().take_while(|c| c.is_ascii_alphabetic()).count();
-    let rest = &name[letters..];
-    letters > 0
-        && name.len() <= 32
-        && !rest.is_empty()
-        && rest
-            .split('/')
-            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+    let b = name.as_bytes();
+    !b.is_empty()
+        && b.len() <= MAX_PORT_NAME
+        && b[0].is_ascii_alphabetic()
+        && b
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"/._:-".contains(c))
+}
+
+/// Why `name` cannot name a switch port, if it cannot: not a port name, or
+/// a name kept for SVIs (`Vlan10`, and every name whose letters begin with
+/// `vlan` in any case, which reads as one).
+pub fn check_port_name(name: &str) -> Result<(), String> {
+    if !valid_port_name(name) {
+        return Err(format!(
+            "'{name}' is not a port name: a letter, then letters, digits and / . _ : -, at most {MAX_PORT_NAME} characters"
+        ));
+    }
+    if name.len() >= 4 && name[..4].eq_ignore_ascii_case("vlan") {
+        return Err(format!(
+            "'{name}' is kept for SVIs (interface VlanN), not a port's name"
+        ));
+    }
+    if is_bare_ios_type(name) {
+        return Err(format!(
+            "'{name}' reads as an IOS interface type without its number: not a port's name"
+        ));
+    }
+    if "range".starts_with(&name.to_ascii_lowercase()) {
+        return Err(format!(
+            "'{name}' would read as 'interface range': not a port's name"
+        ));
+    }
+    Ok(())
+}
+
+/// True if `word` is letters only that abbreviate an IOS interface type
+/// (`vlan`, `eth`, `Gi`): the type of a name whose number is missing, or
+/// follows as its own word (`interface vlan 10`).
+pub fn is_bare_ios_type(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    !word.is_empty()
+        && word.bytes().all(|c| c.is_ascii_alphabetic())
+        && KNOWN_INTERFACE_TYPES
+            .iter()
+            .any(|t| t.to_ascii_lowercase().starts_with(&lower))
+}
+
+/// True if `rest`, what follows an interface name's letters, is an IOS
+/// interface number: `1`, `0/1`, `1/0/24`, `0/1.100`.
+fn ios_number(rest: &str) -> bool {
+    let (main, sub) = match rest.split_once('.') {
+        Some((m, s)) => (m, Some(s)),
+        None => (rest, None),
+    };
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit());
+    main.split('/').all(digits) && sub.is_none_or(digits)
 }
 
 pub use vlan_set::{valid_vlan, VlanSet, VlanSetError, DEFAULT_VLAN, VLAN_MAX, VLAN_MIN};
@@ -88,24 +141,38 @@ pub const KNOWN_INTERFACE_TYPES: [&str; 11] = [
 const ETHERNET_TYPES: usize = 9;
 
 /// Resolves an interface name as typed (`e1`, `ethernet1`, `gi0/1`,
-/// `vlan10`) to its canonical name, matching its letters against the types
-/// of `names` and the IOS types (`KNOWN_INTERFACE_TYPES`): an exact type
-/// wins, then a unique prefix, then (among Ethernet types only) IOS's
-/// order; other types only by an abbreviation in their own case. An
-/// unknown type is kept as typed (a port not plugged yet, `vmnet3`): IOS
-/// types resolve the same whatever was named before, and a rendered
-/// configuration (names in sorted order, a name before the longer names it
-/// abbreviates) reads back as it was.
+/// `vlan10`) to its canonical name, against the interface names the
+/// configuration knows (`names`) and the IOS types
+/// (`KNOWN_INTERFACE_TYPES`):
+/// - a name known exactly is itself (`eth0` when a port `eth0` exists);
+/// - a name that is no IOS name (letters, then something other than an
+///   IOS number: `web01-eth0`, `vhu3f2a1b8c-4e`, `web`) is kept as typed;
+/// - otherwise its letters are a type: an exact type wins (known names'
+///   types first), then an abbreviation of IOS types (any case; among
+///   Ethernet types IOS's order: `f` is FastEthernet), then an
+///   abbreviation of known names' types in their own case. An unknown
+///   type is kept as typed (a port not plugged yet, `vmnet3`).
+///
+/// IOS abbreviations resolve the same whatever was named before (`e1` is
+/// `Ethernet1` even with a port `eth0`), and a rendered configuration
+/// (names in sorted order) reads back as it was.
 pub fn resolve_interface<'a>(
-    names: impl Iterator<Item = &'a str>,
+    names: impl Iterator<Item = &'a str> + Clone,
     typed: &str,
 ) -> Result<String, String> {
+    if names.clone().any(|n| n == typed) {
+        return Ok(typed.to_string());
+    }
     let stem = |n: &'a str| &n[..n.bytes().take_while(|c| c.is_ascii_alphabetic()).count()];
     let letters = typed
         .bytes()
         .take_while(|c| c.is_ascii_alphabetic())
         .count();
     let (ty, rest) = typed.split_at(letters);
+    let svi_like = ty.len() >= 2 && "vlan".starts_with(&ty.to_ascii_lowercase());
+    if !ios_number(rest) && !svi_like {
+        return Ok(typed.to_string());
+    }
     let mut existing: Vec<&str> = names.map(stem).filter(|t| !t.is_empty()).collect();
     existing.sort_unstable();
     existing.dedup();
@@ -113,21 +180,29 @@ pub fn resolve_interface<'a>(
     if let Some(exact) = all().find(|t| t.eq_ignore_ascii_case(ty)) {
         return Ok(format!("{exact}{rest}"));
     }
+    if ty.is_empty() {
+        return Ok(typed.to_string());
+    }
     let lower = ty.to_ascii_lowercase();
-    // IOS types take any case (`GI0/1`); other types (port names such as
-    // libvirt's `vmnet1`) only abbreviations in their own case, so that a
-    // name kept as typed always sorts before the names it abbreviates.
-    let fits = |t: &&str| {
-        !lower.is_empty()
-            && if KNOWN_INTERFACE_TYPES.contains(t) {
-                t.to_ascii_lowercase().starts_with(&lower)
-            } else {
-                t.starts_with(ty)
-            }
+    let ios_fits = |t: &&str| t.to_ascii_lowercase().starts_with(&lower);
+    // IOS types take any case (`GI0/1`) and come first; other types (port
+    // names such as libvirt's `vmnet1`) only abbreviations in their own
+    // case, so that a name kept as typed always sorts before the names it
+    // abbreviates.
+    let ios: Vec<&str> = KNOWN_INTERFACE_TYPES
+        .iter()
+        .copied()
+        .filter(ios_fits)
+        .collect();
+    let fitting: Vec<&str> = if ios.is_empty() {
+        existing
+            .iter()
+            .copied()
+            .filter(|t| t.starts_with(ty))
+            .collect()
+    } else {
+        ios
     };
-    let mut fitting: Vec<&str> = all().filter(fits).collect();
-    fitting.sort_unstable();
-    fitting.dedup();
     match fitting.as_slice() {
         [one] => return Ok(format!("{one}{rest}")),
         [] => return Ok(typed.to_string()),
@@ -136,7 +211,7 @@ pub fn resolve_interface<'a>(
     // Among Ethernet types only, IOS's order decides (`f` is FastEthernet).
     let ethernets = &KNOWN_INTERFACE_TYPES[..ETHERNET_TYPES];
     if fitting.iter().all(|t| ethernets.contains(t)) {
-        if let Some(first) = ethernets.iter().find(|t| fits(t)) {
+        if let Some(first) = ethernets.iter().find(|t| ios_fits(t)) {
             return Ok(format!("{first}{rest}"));
         }
     }
@@ -180,6 +255,37 @@ mod interface_name_tests {
         );
         assert_eq!(resolve(&["Uplink1"], "up2").unwrap(), "up2");
         assert_eq!(resolve(&["Uplink1"], "Up2").unwrap(), "Uplink2");
+    }
+
+    /// VMs' sockets name ports that are no IOS names; they are kept as
+    /// typed, and IOS abbreviations still mean IOS types beside them.
+    #[test]
+    fn vm_port_names_stay_and_ios_abbreviations_still_work() {
+        let ports = ["eth0", "web01-eth0", "vhu3f2a1b8c-4e", "web", "vhost-user-1"];
+        for p in ports {
+            assert_eq!(resolve(&ports, p).unwrap(), p);
+            assert_eq!(resolve(&[], p).unwrap(), if p == "eth0" { "Ethernet0" } else { p });
+        }
+        assert_eq!(resolve(&ports, "e1").unwrap(), "Ethernet1");
+        assert_eq!(resolve(&ports, "eth1").unwrap(), "eth1", "a known type, exactly");
+        assert_eq!(resolve(&ports, "vh3").unwrap(), "Vhost3");
+        assert_eq!(resolve(&ports, "vlan10").unwrap(), "Vlan10");
+        assert_eq!(resolve(&ports, "Vlan").unwrap(), "Vlan");
+    }
+
+    #[test]
+    fn port_names() {
+        for good in ["Ethernet1", "Port1/3", "web01-eth0", "vhu3f2a1b8c-4e", "web", "a_0.1:2"] {
+            assert!(check_port_name(good).is_ok(), "{good}");
+        }
+        assert!(check_port_name("ra").unwrap_err().contains("range"));
+        assert!(check_port_name("eth").unwrap_err().contains("without its number"));
+        for bad in ["", "1eth", "has space", "a,b", "x?", &"a".repeat(33)] {
+            assert!(check_port_name(bad).unwrap_err().contains("not a port name"), "{bad}");
+        }
+        for svi in ["Vlan10", "vlan-web", "VLANx"] {
+            assert!(check_port_name(svi).unwrap_err().contains("SVI"), "{svi}");
+        }
     }
 
     /// The fuzzer's find: `gig0/0` named before `GigabitEthernet0/1` stayed

@@ -61,6 +61,8 @@ pub struct SwitchContext {
     pub lines: Arc<crate::lines::Lines>,
     /// The last messages logged (`show logging`).
     pub log: Arc<crate::log_buffer::LogBuffer>,
+    /// The ports plugged over the API, kept across restarts.
+    pub port_db: Arc<crate::port_db::PortDb>,
 }
 
 /// The node counts at the last `clear dataplane performance`.

@@ -52,7 +52,9 @@ impl ArgKind {
             ArgKind::Word | ArgKind::Line => !word.is_empty(),
             ArgKind::Mac => word.parse::<MacAddr>().is_ok(),
             ArgKind::Ipv4 => word.parse::<Ipv4Addr>().is_ok(),
-            ArgKind::Interface => lisa_types::valid_port_name(word),
+            ArgKind::Interface => {
+                lisa_types::valid_port_name(word) && !lisa_types::is_bare_ios_type(word)
+            }
         }
     }
 }

@@ -257,9 +257,9 @@ pub fn validate_change(before: &Config, after: &Config) -> Result<(), String> {
     Ok(())
 }
 
-/// Drops the address of a removed SVI.
+/// Drops the address of a removed or defaulted SVI.
 pub fn cascade(cfg: &mut Config, what: &Removed) {
-    if let Removed::Interface(name) = what {
+    if let Removed::Interface(name) | Removed::InterfaceSettings(name) = what {
         if let Some(Ok(v)) = lisa_types::svi_vlan(name) {
             cfg.get_mut::<Ipv4Config>().addresses.remove(&v);
         }

@@ -187,5 +187,8 @@ pub fn cascade(cfg: &mut Config, what: &Removed) {
             l2.switchports.remove(name);
             l2.static_macs.retain(|_, i| i != name);
         }
+        Removed::InterfaceSettings(name) => {
+            l2.switchports.remove(name);
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The interfaces and their common settings, with the rules they follow.
 
 use lisa_engine::Config;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The interface configuration sub-mode (`(config-if)#`).
 pub const IF_MODE: &str = "config-if";
@@ -50,11 +50,25 @@ impl Default for InterfaceConfig {
 }
 
 /// The section: every interface by name, switch ports and SVIs (`Vlan10`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Settings stay for ports that are not plugged (a VM's port keeps its
+/// VLAN while the VM is off); `present` says which ports are plugged now.
+#[derive(Debug, Clone, Default)]
 pub struct PortsConfig {
     /// Interfaces by name.
     pub interfaces: BTreeMap<String, InterfaceConfig>,
+    /// The switch ports plugged now. Not configuration: it is never
+    /// rendered, and two configurations that differ only in it are equal
+    /// (plugging a port changes no setting).
+    pub present: BTreeSet<String>,
 }
+
+impl PartialEq for PortsConfig {
+    fn eq(&self, other: &Self) -> bool {
+        self.interfaces == other.interfaces
+    }
+}
+
+impl Eq for PortsConfig {}
 
 impl PortsConfig {
     /// The switch ports (not SVIs), by name.
@@ -81,14 +95,31 @@ impl PortsConfig {
     pub fn is_port(&self, name: &str) -> bool {
         !lisa_types::is_svi(name) && self.interfaces.contains_key(name)
     }
+
+    /// True if switch port `name` is plugged now.
+    pub fn is_present(&self, name: &str) -> bool {
+        self.present.contains(name)
+    }
+
+    /// Port `name` was plugged: it is present, with settings (the defaults
+    /// if it had none).
+    pub fn plugged(&mut self, name: &str) -> &mut InterfaceConfig {
+        self.present.insert(name.to_string());
+        self.interfaces.entry(name.to_string()).or_default()
+    }
+
+    /// Port `name` was unplugged: its settings stay.
+    pub fn unplugged(&mut self, name: &str) {
+        self.present.remove(name);
+    }
 }
 
-/// `cfg` with these switch ports present at their defaults (what a switch
-/// starts from).
+/// `cfg` with these switch ports present, at their defaults unless they
+/// have settings (what a switch starts from).
 pub fn with_ports<'a>(mut cfg: Config, names: impl IntoIterator<Item = &'a str>) -> Config {
     let ports = cfg.get_mut::<PortsConfig>();
     for n in names {
-        ports.interfaces.entry(n.to_string()).or_default();
+        ports.plugged(n);
     }
     cfg
 }
@@ -98,7 +129,8 @@ pub fn with_ports<'a>(mut cfg: Config, names: impl IntoIterator<Item = &'a str>)
 /// interfaces the configuration knows; an unknown type is kept as typed
 /// (pre-provisioning).
 pub fn resolve_interface(cfg: &Config, typed: &str) -> Result<String, String> {
-    let names = cfg.get::<PortsConfig>().interfaces.keys();
+    let ports = cfg.get::<PortsConfig>();
+    let names = ports.interfaces.keys().chain(ports.present.iter());
     lisa_types::resolve_interface(names.map(String::as_str), typed)
 }
 

@@ -1,7 +1,7 @@
 //! `lisa.v1.Ports`: the switch's ports, and plugging them in and out.
 
-use controlplane::boot::valid_port_name;
 use controlplane::grpc::SwitchContext;
+use controlplane::port_db::SavedPort;
 use dataplane::port::PortKindError;
 use dataplane::{DataplaneError, PortInfo, PortKind, PortSpec};
 use lisa_proto::v1::{
@@ -25,18 +25,8 @@ impl Ports for PortsService {
 
     async fn add_port(&self, req: Request<AddPortRequest>) -> Result<Response<Port>, Status> {
         let req = req.into_inner();
-        if lisa_types::is_svi(&req.name) {
-            return Err(Status::invalid_argument(format!(
-                "name '{}' is an SVI's (interface VlanN), not a port's",
-                req.name
-            )));
-        }
-        if !valid_port_name(&req.name) {
-            return Err(Status::invalid_argument(format!(
-                "name '{}' is not a port name: use letters then a number, like Vhost3",
-                req.name
-            )));
-        }
+        lisa_types::check_port_name(&req.name)
+            .map_err(|e| Status::invalid_argument(format!("name {e}")))?;
         lisa_types::check_text(&req.description)
             .map_err(|e| Status::invalid_argument(format!("description {e}")))?;
         let kind: PortKind = req
@@ -61,6 +51,20 @@ impl Ports for PortsService {
                 return Err(Status::failed_precondition(format!(
                     "port {name} could not take its configuration: {e}"
                 )));
+            }
+            if !req.transient {
+                let saved = SavedPort {
+                    name: name.clone(),
+                    kind: req.kind.clone(),
+                    description: req.description.clone(),
+                };
+                if let Err(e) = ctx.port_db.add(saved) {
+                    ctx.running.port_removed(&name);
+                    let _ = ctx.dp.remove_port(&name);
+                    return Err(Status::internal(format!(
+                        "port {name} could not be kept for restarts, so it was not plugged: {e}"
+                    )));
+                }
             }
             let info = ctx
                 .dp
@@ -88,10 +92,24 @@ impl Ports for PortsService {
             }
         }
         controlplane::grpc::blocking(move || {
-            ctx.dp.remove_port(&name).map_err(|e| match e {
-                DataplaneError::NoSuchPort(_) => Status::not_found(e.to_string()),
-                other => Status::failed_precondition(other.to_string()),
-            })?;
+            let forget = || {
+                ctx.port_db
+                    .remove(&name)
+                    .map_err(|e| Status::internal(format!("port {name}: {e}")))
+            };
+            match ctx.dp.remove_port(&name) {
+                Ok(()) => {}
+                // A kept port that could not be plugged at start: forgotten.
+                Err(DataplaneError::NoSuchPort(_)) if forget()? => {
+                    tracing::info!(port = %name, "port forgotten (it was not plugged)");
+                    return Ok(Response::new(RemovePortResponse {}));
+                }
+                Err(e @ DataplaneError::NoSuchPort(_)) => {
+                    return Err(Status::not_found(e.to_string()))
+                }
+                Err(other) => return Err(Status::failed_precondition(other.to_string())),
+            }
+            forget()?;
             ctx.running.port_removed(&name);
             tracing::info!(port = %name, "port unplugged");
             ctx.running.events().emit(EventType::PortRemoved, &name, "");

@@ -1,6 +1,7 @@
 //! The commands of feature `ports`, with their handlers and rendering:
-//! `interface X`, `interface range ...`, `no interface VlanN`, and in
-//! interface mode `description`, `shutdown`, `mtu`.
+//! `interface X`, `interface range ...`, `no interface X` (an SVI, or an
+//! unplugged port's settings), `default interface X`, and in interface
+//! mode `description`, `shutdown`, `mtu`.
 
 pub mod compat;
 pub mod show;
@@ -17,7 +18,8 @@ use lisa_engine::{
 
 type Tree = Vec<Node<ConfigHandler>>;
 
-/// Global-mode commands: `interface`, `interface range`, `no interface`.
+/// Global-mode commands: `interface`, `interface range`, `no interface`,
+/// `default interface`.
 pub fn global_commands() -> Tree {
     vec![
         kw(
@@ -49,14 +51,29 @@ pub fn global_commands() -> Tree {
             "Negate a command or set its defaults",
             vec![kw(
                 "interface",
-                "Delete a VLAN interface",
+                "Delete a VLAN interface, or an unplugged port's settings",
                 vec![arg(
                     "name",
                     ArgKind::Interface,
-                    "Interface name (Vlan10)",
+                    "Interface name (Vlan10, or a port not plugged)",
                     vec![],
                 )
                 .runs(no_interface as ConfigHandler)],
+            )],
+        ),
+        kw(
+            "default",
+            "Set a command to its defaults",
+            vec![kw(
+                "interface",
+                "Set an interface to its default configuration",
+                vec![arg(
+                    "name",
+                    ArgKind::Interface,
+                    "Interface name (Ethernet1, Vlan10, ...)",
+                    vec![],
+                )
+                .runs(default_interface as ConfigHandler)],
             )],
         ),
     ]
@@ -136,19 +153,48 @@ fn interface_range(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> 
     Ok(())
 }
 
-fn no_interface(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+/// The interface a `no interface` / `default interface` line names: an
+/// SVI (any), or a switch port that has settings or is plugged.
+fn known_interface(ctx: &ConfigCtx<'_>, a: &Args) -> Result<String, ApplyError> {
     let name = resolve_interface(ctx.cfg, a.text("name").unwrap_or_default()).map_err(reject)?;
-    match lisa_types::svi_vlan(&name) {
-        Some(Ok(_)) => {
-            ctx.cfg.get_mut::<PortsConfig>().interfaces.remove(&name);
-            ctx.removed(Removed::Interface(name));
-            Ok(())
-        }
-        Some(Err(e)) => Err(reject(e)),
-        None => Err(reject(format!(
-            "Interface {name} is a switch port; it cannot be deleted (unplug it instead)"
-        ))),
+    if let Some(Err(e)) = lisa_types::svi_vlan(&name) {
+        return Err(reject(e));
     }
+    let ports = ctx.cfg.get::<PortsConfig>();
+    if !lisa_types::is_svi(&name) && !ports.is_port(&name) && !ports.is_present(&name) {
+        return Err(reject(format!("Interface {name} does not exist")));
+    }
+    Ok(name)
+}
+
+/// `no interface X`: an SVI, or the settings of a port that is not
+/// plugged, go with everything that names them. A plugged port stays.
+fn no_interface(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let name = known_interface(ctx, a)?;
+    if ctx.cfg.get::<PortsConfig>().is_present(&name) {
+        return Err(reject(format!(
+            "Interface {name} is a plugged switch port and cannot be deleted; 'default interface {name}' clears its settings"
+        )));
+    }
+    ctx.cfg.get_mut::<PortsConfig>().interfaces.remove(&name);
+    ctx.removed(Removed::Interface(name));
+    Ok(())
+}
+
+/// `default interface X`: its own settings back to the defaults (IOS:
+/// "Interface X set to default configuration"). A port that is not
+/// plugged keeps no settings at all.
+fn default_interface(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    let name = known_interface(ctx, a)?;
+    let ports = ctx.cfg.get_mut::<PortsConfig>();
+    if lisa_types::is_svi(&name) || ports.is_present(&name) {
+        ports.interfaces.insert(name.clone(), InterfaceConfig::default());
+    } else {
+        ports.interfaces.remove(&name);
+    }
+    ctx.notice(format!("Interface {name} set to default configuration"));
+    ctx.removed(Removed::InterfaceSettings(name));
+    Ok(())
 }
 
 /// Runs `f` on the settings of every interface the sub-mode configures.
@@ -206,8 +252,9 @@ fn mtu(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
 }
 
 /// The interfaces of an `interface range` list: comma-separated items,
-/// each a name (`e1`) or a name and a last number (`Ethernet1 - 4`,
-/// `e1-4`), resolved like any interface name.
+/// each a name (`e1`, `web01-eth0`) or a name and a last number
+/// (`Ethernet1 - 4`, `e1-4`, `vhost-user-1 - 3`), resolved like any
+/// interface name.
 pub fn expand_range(cfg: &Config, list: &str) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::new();
     for item in list.split(',') {
@@ -215,7 +262,15 @@ pub fn expand_range(cfg: &Config, list: &str) -> Result<Vec<String>, String> {
         if item.is_empty() {
             return Err(format!("Bad interface range: '{list}'"));
         }
-        let (first, last) = match item.split_once('-') {
+        // A name with dashes of its own (`web01-eth0`) is one interface.
+        let ports = cfg.get::<PortsConfig>();
+        if ports.interfaces.contains_key(&item) || ports.is_present(&item) {
+            if !out.contains(&item) {
+                out.push(item);
+            }
+            continue;
+        }
+        let (first, last) = match item.rsplit_once('-') {
             Some((a, b)) => (a.to_string(), Some(b.to_string())),
             None => (item.clone(), None),
         };

@@ -45,11 +45,70 @@ fn svis_are_interfaces_without_mtu() {
         .unwrap_err();
     assert!(e.to_string().contains("Vlan1 to Vlan4094"), "{e}");
     let e = reg.apply_text(&base(&reg), "no interface e1").unwrap_err();
-    assert!(e.to_string().contains("cannot be deleted"), "{e}");
+    assert!(e.to_string().contains("default interface Ethernet1"), "{e}");
     let c = reg
         .apply_text(&base(&reg), "interface Vlan10\nno interface vlan10\n")
         .unwrap();
     assert!(!c.get::<PortsConfig>().interfaces.contains_key("Vlan10"));
+}
+
+/// Settings of ports that are not plugged (a VM that is gone, a typo)
+/// can be removed; plugged ports can only go back to their defaults.
+#[test]
+fn no_and_default_interface() {
+    let reg = registry();
+    let mut c = base(&reg);
+    c.get_mut::<PortsConfig>().unplugged("Vhost1");
+    let c = reg
+        .apply_text(
+            &c,
+            "interface Etherent4\n description typo\ninterface vh1\n mtu 9000\ninterface e1\n description up\n shutdown\ninterface Vlan10\n description gw\n",
+        )
+        .unwrap();
+    let gone = reg
+        .apply_text(&c, "no interface Etherent4\nno interface vh1\n")
+        .unwrap();
+    let p = gone.get::<PortsConfig>();
+    assert!(!p.interfaces.contains_key("Etherent4"));
+    assert!(!p.interfaces.contains_key("Vhost1"));
+    let e = reg.apply_text(&gone, "no interface vh1").unwrap_err();
+    assert!(e.to_string().contains("Vhost1 does not exist"), "{e}");
+    let e = reg.apply_text(&c, "no interface eth7").unwrap_err();
+    assert!(e.to_string().contains("Ethernet7 does not exist"), "{e}");
+
+    let mut mode = Mode::global();
+    let mut d = c.clone();
+    let said = reg
+        .apply_line_noting(&mut d, &mut mode, "default interface e1")
+        .unwrap();
+    assert_eq!(said, ["Interface Ethernet1 set to default configuration"]);
+    let p = d.get::<PortsConfig>();
+    assert_eq!(p.interfaces["Ethernet1"], InterfaceConfig::default());
+    let d = reg
+        .apply_text(&d, "default interface Vlan10\ndefault interface vh1\n")
+        .unwrap();
+    let p = d.get::<PortsConfig>();
+    assert_eq!(p.interfaces["Vlan10"], InterfaceConfig::default());
+    assert!(!p.interfaces.contains_key("Vhost1"), "absent: no settings");
+}
+
+/// Names VMs' sockets give ports, in ranges and alone.
+#[test]
+fn vm_port_names() {
+    let reg = registry();
+    let c = with_ports(reg.default_config(), ["web01-eth0", "vhost-user-1", "vhost-user-2", "eth0"]);
+    let c = reg
+        .apply_text(
+            &c,
+            "interface range web01-eth0, vhost-user-1 - 2\n description vm\ninterface e1\n description ios\n",
+        )
+        .unwrap();
+    let p = c.get::<PortsConfig>();
+    for n in ["web01-eth0", "vhost-user-1", "vhost-user-2"] {
+        assert_eq!(p.interfaces[n].description, "vm", "{n}");
+    }
+    assert_eq!(p.interfaces["Ethernet1"].description, "ios");
+    assert_eq!(p.interfaces["eth0"].description, "");
 }
 
 #[test]
@@ -78,11 +137,16 @@ fn interface() -> impl Strategy<Value = InterfaceConfig> {
 fn section() -> impl Strategy<Value = PortsConfig> {
     (
         proptest::collection::btree_map(
-            (
-                prop_oneof![Just("Ethernet"), Just("Vhost"), Just("Port")],
-                1u16..48,
-            )
-                .prop_map(|(t, n)| format!("{t}{n}")),
+            prop_oneof![
+                (
+                    prop_oneof![Just("Ethernet"), Just("Vhost"), Just("Port")],
+                    1u16..48,
+                )
+                    .prop_map(|(t, n)| format!("{t}{n}")),
+                // VMs' socket names.
+                "[a-qs-uw-z][a-z]{0,4}[0-9]{0,2}(-[a-z0-9]{1,4})?"
+                    .prop_filter("a port name", |n| lisa_types::check_port_name(n).is_ok()),
+            ],
             interface(),
             1..6,
         ),
@@ -99,7 +163,10 @@ fn section() -> impl Strategy<Value = PortsConfig> {
                     },
                 );
             }
-            PortsConfig { interfaces }
+            PortsConfig {
+                interfaces,
+                ..Default::default()
+            }
         })
 }
 
@@ -111,6 +178,8 @@ proptest! {
         let reg = registry();
         let mut cfg = reg.default_config();
         *cfg.get_mut::<PortsConfig>() = ports;
+        let names: Vec<String> = cfg.get::<PortsConfig>().ports().map(|(n, _)| n.clone()).collect();
+        cfg = with_ports(cfg, names.iter().map(String::as_str));
         let text = reg.render(&cfg);
         let names: Vec<&str> = cfg.get::<PortsConfig>().ports().map(|(n, _)| n.as_str()).collect();
         let fresh = with_ports(reg.default_config(), names);

@@ -17,12 +17,14 @@ use tonic::{Request, Response, Status};
 /// The Vlans service.
 pub struct VlansService(pub Arc<Running>);
 
-/// VLAN `id` with its member ports.
+/// VLAN `id` with its member ports: those plugged now (settings of
+/// unplugged ports make no member, as on a switch whose module is out).
 fn vlan(cfg: &Config, id: u16) -> Vlan {
     let l2 = cfg.get::<L2Config>();
     let mut ports = Vec::new();
     let mut access_ports = Vec::new();
-    for (name, _) in cfg.get::<PortsConfig>().ports() {
+    let all = cfg.get::<PortsConfig>();
+    for (name, _) in all.ports().filter(|(n, _)| all.is_present(n)) {
         let sp = l2.switchport(name);
         let access = sp.mode == SwitchportMode::Access;
         if access && sp.access_vlan == id {
