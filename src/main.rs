@@ -334,6 +334,7 @@ fn run(args: Args, log: Arc<LogBuffer>) -> Result<()> {
         lines: Default::default(),
         log,
         port_db,
+        rates: Default::default(),
     };
     let served = serve(ctx, &cfg, events, tasks);
     // Every other holder of the dataplane went with the runtime.
@@ -361,6 +362,7 @@ fn serve(
     let served = runtime.block_on(async move {
         let monitor = tokio::spawn(events::monitor(monitor_dp, events));
         let mut tasks: Vec<_> = tasks.into_iter().map(tokio::spawn).collect();
+        tasks.push(tokio::spawn(ctx.rates.clone().run(ctx.dp.clone())));
         if let Ok(addr) = cfg.control.metrics.parse() {
             let listener = controlplane::metrics::listen(addr)
                 .await

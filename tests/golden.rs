@@ -155,5 +155,14 @@ fn tagging_untagging_and_flooding_byte_for_byte() {
         vlan_filter, 2,
         "two frames had VLANs their port does not carry:\n{ifs}"
     );
+    // ... counted on the ports they came in by, by reason.
+    let per_port: u64 = ifs
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("Input drops by reason: "))
+        .flat_map(|l| l.split(", "))
+        .filter_map(|d| d.strip_suffix(" vlan-filter"))
+        .map(|n| n.parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(per_port, 2, "{ifs}");
     let _ = std::fs::remove_dir_all(&dir);
 }

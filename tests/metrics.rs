@@ -5,7 +5,8 @@
 
 mod common;
 
-use common::{free_port, serial, TwoHosts};
+use common::{free_port, serial, wait_until, TwoHosts};
+use std::time::Duration;
 use std::process::Command;
 
 /// A scrape: content type, and every sample by `name{labels}`.
@@ -66,6 +67,18 @@ fn metrics_parse_and_move_with_traffic() {
         );
     }
     assert!(value(&after, "lisa_fdb_entries{}") >= 2.0);
+    // show interfaces' 5-minute rates move too (sampled every 5 s).
+    let rate = |ifs: &str| -> u64 {
+        ifs.lines()
+            .find_map(|l| l.trim().strip_prefix("5 minute input rate "))
+            .and_then(|l| l.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let moving = wait_until(Duration::from_secs(20), || {
+        a.ping("192.168.91.2", 1) && rate(&sw.show("show interfaces Ethernet1")) > 0
+    });
+    assert!(moving, "{}", sw.show("show interfaces Ethernet1"));
     // Only /metrics.
     let out = Command::new("python3")
         .args([

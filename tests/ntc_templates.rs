@@ -152,7 +152,9 @@ fn ntc_templates_read_interfaces_in_detail() {
         e1.contains("description=uplink to core")
             && e1.contains("link_status=up|")
             && e1.contains("hardware_type=Ethernet|")
-            && e1.contains("mtu=1500|"),
+            && e1.contains("mtu=1500|")
+            && e1.contains("input_rate=0|")
+            && e1.contains("output_pps=0|"),
         "{e1}"
     );
     assert!(row("Ethernet2").contains("mtu=9000|"), "{rows}");

@@ -12,5 +12,6 @@ pub mod log_buffer;
 pub mod metrics;
 pub mod notify;
 pub mod port_db;
+pub mod rates;
 pub mod running;
 pub mod vhost_dir;

@@ -72,6 +72,8 @@ pub struct WorkerCounters {
     pub ports: Box<[PortCounters]>,
     /// Per drop reason, indexed by its slot (see `drops`).
     pub drops: Box<[AtomicU64]>,
+    /// Received frames dropped, per port and reason: `port * slots + slot`.
+    pub port_drops: Box<[AtomicU64]>,
     /// Poll loop iterations.
     pub loops: AtomicU64,
     /// Rx bursts that returned at least one frame.
@@ -97,6 +99,9 @@ impl WorkerCounters {
         WorkerCounters {
             ports: (0..MAX_PORTS).map(|_| PortCounters::default()).collect(),
             drops: (0..drop_slots).map(|_| AtomicU64::new(0)).collect(),
+            port_drops: (0..MAX_PORTS * drop_slots)
+                .map(|_| AtomicU64::new(0))
+                .collect(),
             loops: AtomicU64::new(0),
             busy_polls: AtomicU64::new(0),
             tx_lock_taken: AtomicU64::new(0),
@@ -134,8 +139,42 @@ impl WorkerCounters {
             .collect()
     }
 
+    /// This worker's counter of frames received on `port` and dropped for
+    /// the reason in `slot`, if both are in range.
+    #[inline]
+    pub fn port_drop(&self, port: u16, slot: usize) -> Option<&AtomicU64> {
+        let slots = self.drops.len();
+        if slot >= slots {
+            return None;
+        }
+        self.port_drops.get(usize::from(port) * slots + slot)
+    }
+
+    /// The sum over workers of the frames received on `port` and dropped,
+    /// per reason that counted any, in slot order.
+    pub fn sum_port_drops(all: &[WorkerCounters], port: u16) -> Vec<(&'static DropReason, u64)> {
+        drops::registered()
+            .into_iter()
+            .filter_map(|r| {
+                let n: u64 = all
+                    .iter()
+                    .filter_map(|w| w.port_drop(port, r.slot()))
+                    .map(|c| c.load(Ordering::Relaxed))
+                    .sum();
+                (n != 0).then_some((r, n))
+            })
+            .collect()
+    }
+
     /// Sets port `port`'s counters to zero.
     pub fn clear_port(&self, port: u16) {
+        let slots = self.drops.len();
+        let row = usize::from(port) * slots;
+        if let Some(row) = self.port_drops.get(row..row + slots) {
+            for c in row {
+                c.store(0, Ordering::Relaxed);
+            }
+        }
         let p = &self.ports[port as usize];
         for c in [
             &p.rx_packets,

@@ -35,6 +35,7 @@ impl Eal {
         // control plane's) starts with the signals drivers raise for
         // arriving frames blocked; workers take them again.
         crate::idle::block_queue_signals();
+        crate::dpdk_log::redirect();
         // rte_eal_init may permute argv, so hand it a scratch array of
         // pointers into strings that outlive the call.
         let mut argv: Vec<*mut c_char> = owned.iter().map(|s| s.as_ptr() as *mut c_char).collect();

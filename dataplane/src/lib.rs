@@ -7,6 +7,7 @@
 
 pub mod bigmem;
 pub mod counters;
+pub mod dpdk_log;
 pub mod drops;
 pub mod eal;
 pub mod error;

@@ -63,6 +63,8 @@ pub struct SwitchContext {
     pub log: Arc<crate::log_buffer::LogBuffer>,
     /// The ports plugged over the API, kept across restarts.
     pub port_db: Arc<crate::port_db::PortDb>,
+    /// The ports' 5-minute rates.
+    pub rates: Arc<crate::rates::Rates>,
 }
 
 /// The node counts at the last `clear dataplane performance`.

@@ -63,6 +63,16 @@ fn core(ctx: &SwitchContext, m: &mut Metrics) {
         }
     }
     m.family(
+        "lisa_port_rx_drops",
+        Kind::Counter,
+        "Frames received on the port and dropped, by reason.",
+    );
+    for p in &ports {
+        for (reason, n) in &p.drops {
+            m.sample(&[("port", &p.name), ("reason", reason)], *n);
+        }
+    }
+    m.family(
         "lisa_drops",
         Kind::Counter,
         "Frames dropped by the dataplane, by reason (show interfaces' Switch drops).",

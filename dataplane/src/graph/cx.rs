@@ -91,7 +91,11 @@ impl<'a> Cx<'a> {
     pub fn count_rx_drop(&mut self, in_port: u16, why: &DropReason) {
         self.count_drop(why);
         if in_port != NO_PORT {
-            bump(&self.counters().ports[usize::from(in_port)].rx_dropped, 1);
+            let c = self.counters();
+            bump(&c.ports[usize::from(in_port)].rx_dropped, 1);
+            if let Some(n) = c.port_drop(in_port, why.slot()) {
+                bump(n, 1);
+            }
         }
     }
 

@@ -174,6 +174,8 @@ pub struct PortInfo {
     pub counts: PortCounts,
     /// The driver's counts.
     pub driver_stats: PortStats,
+    /// Frames received on the port and dropped, by reason (those with any).
+    pub drops: Vec<(&'static str, u64)>,
 }
 
 /// The running dataplane. Drop it (or call `stop`) to stop the workers,
@@ -519,9 +521,19 @@ impl Dataplane {
                     queues: (p.eth.rx_queues(), p.eth.tx_queues()),
                     counts: WorkerCounters::sum_port(&self.shared.counters, id),
                     driver_stats: p.eth.stats(),
+                    drops: WorkerCounters::sum_port_drops(&self.shared.counters, id)
+                        .into_iter()
+                        .map(|(r, n)| (r.name(), n))
+                        .collect(),
                 }
             })
             .collect()
+    }
+
+    /// The switch's counts of port `id` (summed over the workers), without
+    /// asking the driver anything.
+    pub fn port_counts(&self, id: u16) -> PortCounts {
+        WorkerCounters::sum_port(&self.shared.counters, id)
     }
 
     /// (DPDK port id, name) of every port, without asking the drivers anything.

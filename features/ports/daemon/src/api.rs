@@ -6,7 +6,7 @@ use dataplane::port::PortKindError;
 use dataplane::{DataplaneError, PortInfo, PortKind, PortSpec};
 use lisa_proto::v1::{
     ports_server::Ports, AddPortRequest, EventType, ListPortsRequest, ListPortsResponse, Port,
-    PortCounters, PortType, RemovePortRequest, RemovePortResponse,
+    PortCounters, PortDrop, PortRates, PortType, RemovePortRequest, RemovePortResponse,
 };
 use tonic::{Request, Response, Status};
 
@@ -19,7 +19,24 @@ impl Ports for PortsService {
         &self,
         _: Request<ListPortsRequest>,
     ) -> Result<Response<ListPortsResponse>, Status> {
-        let ports = self.0.dp.ports().into_iter().map(to_proto).collect();
+        let rates = &self.0.rates;
+        let ports = self
+            .0
+            .dp
+            .ports()
+            .into_iter()
+            .map(|p| {
+                let r = rates.get(&p.name);
+                let mut port = to_proto(p);
+                port.rates = Some(PortRates {
+                    input_bits_per_second: r.input_bps.round() as u64,
+                    input_packets_per_second: r.input_pps.round() as u64,
+                    output_bits_per_second: r.output_bps.round() as u64,
+                    output_packets_per_second: r.output_pps.round() as u64,
+                });
+                port
+            })
+            .collect();
         Ok(Response::new(ListPortsResponse { ports }))
     }
 
@@ -160,5 +177,14 @@ fn to_proto(p: PortInfo) -> Port {
         driver_rx_packets: p.driver_stats.rx_packets,
         driver_tx_packets: p.driver_stats.tx_packets,
         port_id: u32::from(p.port_id),
+        drops: p
+            .drops
+            .into_iter()
+            .map(|(reason, packets)| PortDrop {
+                reason: reason.to_string(),
+                packets,
+            })
+            .collect(),
+        rates: None,
     }
 }

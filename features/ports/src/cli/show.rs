@@ -89,7 +89,16 @@ pub fn port_block(p: &Port, settings: Option<&InterfaceSettings>) -> String {
         if mtu == 0 { 1500 } else { mtu },
         bandwidth_kbit(p.speed_mbps)
     );
-    out.push_str("     reliability 255/255, txload 1/255, rxload 1/255\n");
+    let rates = p.rates.unwrap_or_default();
+    let bw_bits = bandwidth_kbit(p.speed_mbps) * 1000;
+    // IOS's load: the share of the bandwidth in 255ths, at least 1.
+    let load = |bps: u64| (bps.saturating_mul(255) / bw_bits.max(1)).clamp(1, 255);
+    let _ = writeln!(
+        out,
+        "     reliability 255/255, txload {}/255, rxload {}/255",
+        load(rates.output_bits_per_second),
+        load(rates.input_bits_per_second)
+    );
     out.push_str("  Encapsulation ARPA, loopback not set\n");
     let speed = match p.speed_mbps {
         0 => "Auto-speed".to_string(),
@@ -104,6 +113,17 @@ pub fn port_block(p: &Port, settings: Option<&InterfaceSettings>) -> String {
         c.tx_dropped
     );
     out.push_str("  Queueing strategy: fifo\n");
+    out.push_str("  Output queue: 0/40 (size/max)\n");
+    let _ = writeln!(
+        out,
+        "  5 minute input rate {} bits/sec, {} packets/sec",
+        rates.input_bits_per_second, rates.input_packets_per_second
+    );
+    let _ = writeln!(
+        out,
+        "  5 minute output rate {} bits/sec, {} packets/sec",
+        rates.output_bits_per_second, rates.output_packets_per_second
+    );
     let _ = writeln!(
         out,
         "     {} packets input, {} bytes, {} no buffer",
@@ -125,6 +145,15 @@ pub fn port_block(p: &Port, settings: Option<&InterfaceSettings>) -> String {
         "     {} output errors, 0 collisions, 0 interface resets",
         p.tx_errors
     );
+    if !p.drops.is_empty() {
+        // Not in IOS: why the switch dropped what this port received.
+        let why: Vec<String> = p
+            .drops
+            .iter()
+            .map(|d| format!("{} {}", d.packets, d.reason))
+            .collect();
+        let _ = writeln!(out, "     Input drops by reason: {}", why.join(", "));
+    }
     out
 }
 
