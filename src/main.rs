@@ -9,6 +9,7 @@ use controlplane::features::FeatureSet;
 use controlplane::grpc::{self, SwitchContext};
 use controlplane::log_buffer::{BufferLayer, LogBuffer};
 use controlplane::running::Running;
+use controlplane::tcp_auth::TcpProtection;
 use dataplane::graph::Pipeline;
 use dataplane::{Dataplane, DataplaneConfig};
 use std::path::PathBuf;
@@ -249,6 +250,9 @@ fn load_startup(running: &Running, path: &std::path::Path) -> Option<lisa_engine
 fn run(args: Args, log: Arc<LogBuffer>) -> Result<()> {
     let cfg = boot_config(&args)?;
     let started = Instant::now();
+    // The TCP listener's certificates and token: a bad file stops lisad
+    // before DPDK starts.
+    let tcp_protection = TcpProtection::load(&cfg.control)?;
     preflight(&cfg)?;
     let file_prefix = cfg.file_prefix();
     let features = features::daemon_features(cfg.switch.fdb_limit);
@@ -287,7 +291,7 @@ fn run(args: Args, log: Arc<LogBuffer>) -> Result<()> {
         lines: Default::default(),
         log,
     };
-    let served = serve(ctx, &cfg, events, tasks);
+    let served = serve(ctx, &cfg, &tcp_protection, events, tasks);
     // Every other holder of the dataplane went with the runtime.
     stop_dataplane(dp, &file_prefix);
     served.context("control plane")?;
@@ -300,6 +304,7 @@ fn run(args: Args, log: Arc<LogBuffer>) -> Result<()> {
 fn serve(
     ctx: SwitchContext,
     cfg: &BootConfig,
+    tcp_protection: &TcpProtection,
     events: Events,
     tasks: Vec<controlplane::features::Task>,
 ) -> Result<()> {
@@ -327,6 +332,7 @@ fn serve(
             &cfg.control.socket,
             &cfg.control.socket_group,
             &cfg.control.tcp,
+            tcp_protection,
             shutdown_signal(),
         )
         .await;

@@ -12,4 +12,5 @@ pub mod log_buffer;
 pub mod metrics;
 pub mod notify;
 pub mod running;
+pub mod tcp_auth;
 pub mod vhost_dir;
