@@ -10,6 +10,7 @@ use controlplane::grpc::{self, SwitchContext};
 use controlplane::log_buffer::{BufferLayer, LogBuffer};
 use controlplane::port_db::{PortDb, SavedPort};
 use controlplane::running::Running;
+use controlplane::tcp_auth::TcpProtection;
 use dataplane::graph::Pipeline;
 use dataplane::{Dataplane, DataplaneConfig};
 use std::path::PathBuf;
@@ -286,6 +287,9 @@ fn load_startup(running: &Running, path: &std::path::Path) -> Option<lisa_engine
 fn run(args: Args, log: Arc<LogBuffer>) -> Result<()> {
     let cfg = boot_config(&args)?;
     let started = Instant::now();
+    // The TCP listener's certificates and token: a bad file stops lisad
+    // before DPDK starts.
+    let tcp_protection = TcpProtection::load(&cfg.control)?;
     preflight(&cfg)?;
     let file_prefix = cfg.file_prefix();
     let features = features::daemon_features(cfg.switch.fdb_limit);
@@ -336,7 +340,7 @@ fn run(args: Args, log: Arc<LogBuffer>) -> Result<()> {
         port_db,
         rates: Default::default(),
     };
-    let served = serve(ctx, &cfg, events, tasks);
+    let served = serve(ctx, &cfg, &tcp_protection, events, tasks);
     // Every other holder of the dataplane went with the runtime.
     stop_dataplane(dp, &file_prefix);
     served.context("control plane")?;
@@ -349,6 +353,7 @@ fn run(args: Args, log: Arc<LogBuffer>) -> Result<()> {
 fn serve(
     ctx: SwitchContext,
     cfg: &BootConfig,
+    tcp_protection: &TcpProtection,
     events: Events,
     tasks: Vec<controlplane::features::Task>,
 ) -> Result<()> {
@@ -377,6 +382,7 @@ fn serve(
             &cfg.control.socket,
             &cfg.control.socket_group,
             &cfg.control.tcp,
+            tcp_protection,
             shutdown_signal(),
         )
         .await;

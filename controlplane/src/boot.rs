@@ -88,7 +88,20 @@ pub struct ControlConfig {
     /// Group that may use the socket (mode 0660); empty = root's group.
     pub socket_group: String,
     /// Also listen on this TCP address (e.g. "127.0.0.1:50051"); empty = off.
+    /// Off loopback it needs authentication: `tls_client_ca` or `token_file`.
     pub tcp: String,
+    /// TLS on the TCP listener: the server's certificate chain (PEM file);
+    /// empty = plain TCP. Needs `tls_key`.
+    pub tls_cert: PathBuf,
+    /// The private key of `tls_cert` (PEM file).
+    pub tls_key: PathBuf,
+    /// mTLS: TCP clients must present a certificate signed by this CA (PEM
+    /// file); empty = no client certificate asked. Needs `tls_cert`.
+    pub tls_client_ca: PathBuf,
+    /// A file holding a bearer token: every call on TCP must carry
+    /// `authorization: Bearer <token>`; empty = no token. Neither group nor
+    /// others may have access to the file.
+    pub token_file: PathBuf,
     /// Serve OpenMetrics (Prometheus) at `http://ADDR/metrics` (e.g.
     /// "127.0.0.1:9469"); empty = off.
     pub metrics: String,
@@ -112,6 +125,10 @@ impl Default for ControlConfig {
             socket: PathBuf::from(DEFAULT_SOCKET),
             socket_group: String::new(),
             tcp: String::new(),
+            tls_cert: PathBuf::new(),
+            tls_key: PathBuf::new(),
+            tls_client_ca: PathBuf::new(),
+            token_file: PathBuf::new(),
             metrics: String::new(),
             startup_config: PathBuf::from(DEFAULT_STARTUP_CONFIG),
             vhost_dir: PathBuf::from(DEFAULT_VHOST_DIR),
@@ -131,6 +148,67 @@ impl ControlConfig {
             .parent()
             .unwrap_or(Path::new("."))
             .join("ports.ron")
+    }
+
+    /// Checks the TCP listener's protection settings together (the files
+    /// are read at start, `crate::tcp_auth`): TLS needs both its
+    /// certificate and key, mTLS needs TLS, and off loopback the listener
+    /// needs authentication (client certificates or a token).
+    fn validate_tcp_protection(&self) -> Result<(), (Option<String>, String)> {
+        let set = |p: &PathBuf| !p.as_os_str().is_empty();
+        let err = |needle: &str, message: String| Err((Some(needle.to_string()), message));
+        if set(&self.tls_cert) && !set(&self.tls_key) {
+            return err(
+                "tls_cert:",
+                "control.tls_key: must be set with control.tls_cert (the certificate's private key)"
+                    .into(),
+            );
+        }
+        if set(&self.tls_key) && !set(&self.tls_cert) {
+            return err(
+                "tls_key:",
+                "control.tls_cert: must be set with control.tls_key (the key's certificate)".into(),
+            );
+        }
+        if set(&self.tls_client_ca) && !set(&self.tls_cert) {
+            return err(
+                "tls_client_ca:",
+                "control.tls_client_ca: client certificates need TLS: set control.tls_cert and control.tls_key too"
+                    .into(),
+            );
+        }
+        let Ok(addr) = self.tcp.parse::<std::net::SocketAddr>() else {
+            // No TCP listener: its protection settings would be ignored.
+            for (field, path) in [
+                ("tls_cert", &self.tls_cert),
+                ("tls_client_ca", &self.tls_client_ca),
+                ("token_file", &self.token_file),
+            ] {
+                if set(path) {
+                    return err(
+                        &format!("{field}:"),
+                        format!("control.{field}: protects the TCP listener, but control.tcp is not set"),
+                    );
+                }
+            }
+            return Ok(());
+        };
+        if !addr.ip().is_loopback() && !set(&self.tls_client_ca) && !set(&self.token_file) {
+            let what = if set(&self.tls_cert) {
+                "TLS alone encrypts but lets any client in"
+            } else {
+                "plain TCP lets anyone who reaches it drive the switch"
+            };
+            return err(
+                "tcp:",
+                format!(
+                    "control.tcp: {addr} is not a loopback address and {what}: set \
+                     control.tls_client_ca (client certificates, with tls_cert and tls_key) \
+                     or control.token_file, or listen on 127.0.0.1 or [::1]"
+                ),
+            );
+        }
+        Ok(())
     }
 }
 
@@ -307,6 +385,7 @@ impl BootConfig {
                 format!("control.tcp: '{}' is not an address:port", self.control.tcp),
             ));
         }
+        self.control.validate_tcp_protection()?;
         if !self.control.metrics.is_empty()
             && self
                 .control
@@ -528,6 +607,48 @@ mod tests {
         assert!(valid_port_name("web01-eth0"));
         assert!(!valid_port_name("has space"));
         assert!(parse_port_arg("Vlan10=null").unwrap_err().contains("SVI"));
+    }
+
+    #[test]
+    fn tcp_off_loopback_needs_authentication() {
+        let parse = |control: &str| BootConfig::parse(&format!("(control: ({control}))"), "x.ron");
+        // Plain TCP stays allowed on loopback only.
+        assert!(parse(r#"tcp: "127.0.0.1:50051""#).is_ok());
+        assert!(parse(r#"tcp: "127.9.9.9:50051""#).is_ok());
+        assert!(parse(r#"tcp: "[::1]:50051""#).is_ok());
+        for open in [r#"tcp: "0.0.0.0:50051""#, r#"tcp: "[::]:50051""#] {
+            let e = parse(open).unwrap_err();
+            assert!(e.message.starts_with("control.tcp: "), "{e}");
+            assert!(e.message.contains("not a loopback address"), "{e}");
+        }
+        // TLS alone encrypts but does not authenticate.
+        let tls = r#"tls_cert: "s.pem", tls_key: "s.key""#;
+        let e = parse(&format!(r#"tcp: "0.0.0.0:50051", {tls}"#)).unwrap_err();
+        assert!(e.message.contains("TLS alone"), "{e}");
+        assert!(parse(&format!(r#"tcp: "127.0.0.1:50051", {tls}"#)).is_ok());
+        assert!(parse(&format!(
+            r#"tcp: "0.0.0.0:1", {tls}, tls_client_ca: "ca.pem""#
+        ))
+        .is_ok());
+        assert!(parse(&format!(r#"tcp: "0.0.0.0:1", {tls}, token_file: "t""#)).is_ok());
+        assert!(parse(r#"tcp: "0.0.0.0:1", token_file: "t""#).is_ok());
+    }
+
+    #[test]
+    fn tls_settings_go_together() {
+        let text = "(\n  control: (\n    tcp: \"127.0.0.1:1\",\n    tls_cert: \"s.pem\",\n  ),\n)";
+        let e = BootConfig::parse(text, "x.ron").unwrap_err();
+        assert!(e.message.starts_with("control.tls_key: "), "{e}");
+        assert_eq!(e.line, Some(4), "{e}");
+        let parse = |control: &str| BootConfig::parse(&format!("(control: ({control}))"), "x.ron");
+        let e = parse(r#"tcp: "127.0.0.1:1", tls_key: "s.key""#).unwrap_err();
+        assert!(e.message.starts_with("control.tls_cert: "), "{e}");
+        let e = parse(r#"tcp: "127.0.0.1:1", tls_client_ca: "ca.pem""#).unwrap_err();
+        assert!(e.message.starts_with("control.tls_client_ca: "), "{e}");
+        // Protection settings without a TCP listener are a mistake.
+        let e = parse(r#"token_file: "t""#).unwrap_err();
+        assert!(e.message.starts_with("control.token_file: "), "{e}");
+        assert!(e.message.contains("control.tcp is not set"), "{e}");
     }
 
     #[test]

@@ -14,4 +14,5 @@ pub mod notify;
 pub mod port_db;
 pub mod rates;
 pub mod running;
+pub mod tcp_auth;
 pub mod vhost_dir;

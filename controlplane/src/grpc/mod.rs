@@ -9,6 +9,7 @@ pub use edit::{edit, Refusal};
 
 use crate::listen;
 use crate::running::Running;
+use crate::tcp_auth::TcpProtection;
 use dataplane::Dataplane;
 use lisa_proto::v1::{config_server::ConfigServer, system_server::SystemServer};
 use std::path::Path;
@@ -102,7 +103,8 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
 }
 
-fn router(ctx: SwitchContext) -> Result<tonic::transport::server::Router, ServeError> {
+/// Every service: the API's, reflection and health.
+fn routes(ctx: SwitchContext) -> Result<tonic::service::Routes, ServeError> {
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(lisa_proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -128,15 +130,18 @@ fn router(ctx: SwitchContext) -> Result<tonic::transport::server::Router, ServeE
                 .max_decoding_message_size(lisa_engine::exec::MAX_MESSAGE),
         );
     ctx.running.features().services(&ctx, &mut routes);
-    Ok(tonic::transport::Server::builder().add_routes(routes.routes()))
+    Ok(routes.routes())
 }
 
-/// Serves the API on `socket` (and `tcp`, if not empty) until `shutdown` resolves.
+/// Serves the API on `socket` (and `tcp`, if not empty, with `protection`:
+/// TLS, and the token check in front of every service, reflection and
+/// health included) until `shutdown` resolves.
 pub async fn serve(
     ctx: SwitchContext,
     socket: &Path,
     group: &str,
     tcp: &str,
+    protection: &TcpProtection,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let uds = listen::bind_unix(socket, group)?;
@@ -144,7 +149,7 @@ pub async fn serve(
     let (tx, _) = tokio::sync::broadcast::channel::<()>(1);
     let mut tasks = tokio::task::JoinSet::new();
     let mut rx = tx.subscribe();
-    let unix = router(ctx.clone())?;
+    let unix = tonic::transport::Server::builder().add_routes(routes(ctx.clone())?);
     tasks.spawn(async move {
         unix.serve_with_incoming_shutdown(UnixListenerStream::new(uds), async move {
             let _ = rx.recv().await;
@@ -155,9 +160,23 @@ pub async fn serve(
         let listener = tokio::net::TcpListener::bind(tcp)
             .await
             .map_err(|e| listen::ListenError::Io(format!("binding TCP {tcp}"), e))?;
-        tracing::info!("gRPC also on tcp {tcp}");
+        tracing::info!("gRPC also on tcp {tcp} ({})", protection.describe());
+        let loopback = listener.local_addr().is_ok_and(|a| a.ip().is_loopback());
+        if protection.authenticates() && !protection.encrypts() && !loopback {
+            tracing::warn!(
+                "gRPC on tcp {tcp}: the token crosses the network in clear text; set control.tls_cert and control.tls_key"
+            );
+        }
         let mut rx = tx.subscribe();
-        let tcp_router = router(ctx)?;
+        let mut server = tonic::transport::Server::builder();
+        if let Some(tls) = protection.tls() {
+            server = server.tls_config(tls)?;
+        }
+        let tcp_router = server
+            .layer(tonic::service::InterceptorLayer::new(
+                protection.token_check(),
+            ))
+            .add_routes(routes(ctx)?);
         tasks.spawn(async move {
             tcp_router
                 .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
