@@ -6,8 +6,8 @@
 mod common;
 
 use common::{free_port, serial, wait_until, TwoHosts};
-use std::time::Duration;
 use std::process::Command;
+use std::time::Duration;
 
 /// A scrape: content type, and every sample by `name{labels}`.
 fn scrape(url: &str) -> (String, serde_json::Value) {
