@@ -5,7 +5,8 @@ mod common;
 
 use common::{serial, unique, wait_until, Host, Lisad, TwoHosts, VirtioPeer};
 use lisa_proto::v1::{
-    ports_client::PortsClient, AddPortRequest, ListPortsRequest, RemovePortRequest,
+    config_client::ConfigClient, ports_client::PortsClient, AddPortRequest, GetConfigStateRequest,
+    ListPortsRequest, RemovePortRequest,
 };
 use std::path::Path;
 use std::process::Output;
@@ -453,6 +454,17 @@ fn api_ports_are_kept_across_restarts_and_unplugged_settings_can_go() {
         members.contains("web01-eth0") && !members.contains(vm),
         "absent ports are no members: {members}"
     );
+    // Plugging a port with no settings of its own changes no configuration.
+    let (rt, ch) = sw.grpc();
+    let modified = || {
+        rt.block_on(ConfigClient::new(ch.clone()).get_config_state(GetConfigStateRequest {}))
+            .unwrap()
+            .into_inner()
+            .modified
+    };
+    assert!(!modified(), "just loaded");
+    p.add("vm9", "null", "").unwrap();
+    assert!(!modified(), "a bare port plugged");
 
     // The unplugged port's settings go; a plugged port's only to defaults.
     sw.configure(&[&format!("no interface {vm}")]);

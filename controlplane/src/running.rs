@@ -32,6 +32,15 @@ pub enum ConfigError {
     Io(String, std::io::Error),
 }
 
+/// `cfg` without the switch ports that have only default settings.
+fn without_bare_ports(mut cfg: Config) -> Config {
+    let bare = lisa_ports::model::InterfaceConfig::default();
+    cfg.get_mut::<PortsConfig>()
+        .interfaces
+        .retain(|n, i| lisa_types::is_svi(n) || *i != bare);
+    cfg
+}
+
 impl From<CommitError> for ConfigError {
     fn from(e: CommitError) -> Self {
         match e {
@@ -125,9 +134,12 @@ impl Running {
     /// True if the running configuration is not what was last saved or
     /// loaded from the startup-config. Costs what differs: the large
     /// tables of the two are shared.
+    /// A switch port plugged with no settings of its own changes nothing
+    /// (IOS: a module inserted is no configuration change).
     pub fn modified(&self) -> bool {
         let saved = self.saved.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        *self.lock() != saved
+        let cur = self.lock().clone();
+        without_bare_ports(cur) != without_bare_ports(saved)
     }
 
     /// Applies configuration lines (global mode first) to the running
