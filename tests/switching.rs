@@ -195,3 +195,53 @@ fn control_plane_threads_stay_off_the_worker_core() {
     }
     assert!(seen.iter().any(|(n, _)| n == "lisa-ctl"), "{seen:?}");
 }
+
+/// Frames to the IEEE 802.1 link-local groups (STP BPDUs, LLDP) are never
+/// flooded: with no protocol taking them they are dropped and counted, on
+/// the port they came in by.
+#[test]
+fn link_local_frames_are_not_bridged() {
+    let _serial = serial();
+    let TwoHosts { a, b, sw, taps } = TwoHosts::start("ll", "192.168.79", &[]);
+    assert!(a.ping("192.168.79.2", 1));
+    let before = sw.drops("link-local");
+    let b_rx = |b: &Host| -> u64 {
+        let out = b.exec(&[
+            "cat",
+            &format!("/sys/class/net/{}/statistics/rx_packets", taps.1),
+        ]);
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0)
+    };
+    let seen_by_b = b_rx(&b);
+    // Three LLDP frames and three STP BPDUs (802.3 length, LLC 42 42 03).
+    let send = format!(
+        "import socket\n\
+         s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)\n\
+         s.bind(('{}', 0))\n\
+         src = bytes.fromhex('02aabbccdd01')\n\
+         lldp = bytes.fromhex('0180c200000e') + src + b'\\x88\\xcc' + bytes(46)\n\
+         bpdu = bytes.fromhex('0180c2000000') + src + b'\\x00\\x26' + b'\\x42\\x42\\x03' + bytes(43)\n\
+         for f in [lldp, bpdu] * 3:\n    s.send(f)\n",
+        taps.0
+    );
+    let out = a.exec(&["python3", "-c", &send]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dropped = common::wait_until(std::time::Duration::from_secs(5), || {
+        sw.drops("link-local") >= before + 6
+    });
+    assert!(dropped, "{}", sw.show("show interfaces"));
+    assert!(
+        sw.show("show interfaces Ethernet1")
+            .contains("6 link-local"),
+        "{}",
+        sw.show("show interfaces Ethernet1")
+    );
+    assert_eq!(b_rx(&b), seen_by_b, "B received a link-local frame");
+}

@@ -21,7 +21,7 @@ mod stats;
 pub use cx::{Cx, WorkerLocal};
 pub use hooks::{HookSpec, PortHook};
 pub use nexts::Nexts;
-pub use pipeline::{rank, NodeIds, NodeSpec, Pipeline, PortListener};
+pub use pipeline::{rank, NodeIds, NodeSpec, Pipeline, PortListener, LINK_LOCAL_GROUPS};
 pub use stats::{NodeCounters, NodeStats};
 
 use crate::mbuf::Mbuf;

@@ -71,7 +71,13 @@ pub struct NodeSpec {
 pub struct NodeIds {
     names: Vec<&'static str>,
     ethertypes: Vec<(u16, NodeId)>,
+    link_local: [Option<NodeId>; LINK_LOCAL_GROUPS],
 }
+
+/// How many IEEE 802.1 link-local groups there are: 01:80:c2:00:00:00 to
+/// 01:80:c2:00:00:0f (STP, LACP and the slow protocols, LLDP, 802.1X, ...),
+/// which a bridge never forwards.
+pub const LINK_LOCAL_GROUPS: usize = 16;
 
 impl NodeIds {
     /// The id of the node called `name`.
@@ -91,6 +97,12 @@ impl NodeIds {
         &self.ethertypes
     }
 
+    /// Where frames to link-local group `01:80:c2:00:00:0G` go, by `G`
+    /// (the nodes `Pipeline::add_link_local` named; None: dropped).
+    pub fn link_local(&self) -> [Option<NodeId>; LINK_LOCAL_GROUPS] {
+        self.link_local
+    }
+
     /// The names, in graph order.
     pub fn names(&self) -> &[&'static str] {
         &self.names
@@ -103,6 +115,7 @@ pub struct Pipeline {
     nodes: Vec<NodeSpec>,
     hooks: Vec<HookSpec>,
     ethertypes: Vec<(u16, &'static str)>,
+    link_local: Vec<(u8, &'static str)>,
     entries: Option<(&'static str, &'static str)>,
     listeners: Vec<Arc<dyn PortListener>>,
     stop_hooks: Vec<Box<dyn Fn() + Send + Sync>>,
@@ -196,6 +209,25 @@ impl Pipeline {
         self.ethertypes.push((ethertype, node));
     }
 
+    /// Sends frames to the link-local group `01:80:c2:00:00:0G` (`group`
+    /// is `G`: 0x00 STP, 0x02 slow protocols such as LACP, 0x0e LLDP) to
+    /// node `node`, the protocol's way to its control thread. They come in
+    /// on any port, whatever its VLANs; groups no node takes are dropped.
+    ///
+    /// # Panics
+    /// If `group` is not a link-local group, or another node has it.
+    pub fn add_link_local(&mut self, group: u8, node: &'static str) {
+        assert!(
+            usize::from(group) < LINK_LOCAL_GROUPS,
+            "pipeline: 01:80:c2:00:00:{group:02x} is no link-local group"
+        );
+        assert!(
+            self.link_local.iter().all(|(g, _)| *g != group),
+            "pipeline: link-local group {group:#04x} registered twice"
+        );
+        self.link_local.push((group, node));
+    }
+
     /// Adds `spec` and returns its hook bit (see `PortFwd::rx_hooks`).
     ///
     /// # Panics
@@ -244,12 +276,16 @@ impl Pipeline {
         let mut ids = NodeIds {
             names: self.node_names(),
             ethertypes: Vec::new(),
+            link_local: [None; LINK_LOCAL_GROUPS],
         };
         ids.ethertypes = self
             .ethertypes
             .iter()
             .map(|&(t, n)| (t, ids.get(n)))
             .collect();
+        for &(g, n) in &self.link_local {
+            ids.link_local[usize::from(g)] = Some(ids.get(n));
+        }
         let nodes = self.nodes.iter().map(|n| (n.build)(&ids)).collect();
         let hooks = self.hooks.iter().map(|h| (h.build)()).collect();
         (Graph::new(ids, nodes), hooks)
@@ -315,6 +351,7 @@ mod tests {
         let ids = NodeIds {
             names: vec!["eth-input"],
             ethertypes: vec![],
+            link_local: [None; LINK_LOCAL_GROUPS],
         };
         let found = std::panic::catch_unwind(|| ids.get("l2-bridge"));
         assert!(found.is_err(), "an edge to a node nobody declared");

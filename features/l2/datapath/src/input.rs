@@ -1,10 +1,13 @@
 //! Node `eth-input`: the whole vector's Ethernet headers parsed and VLANs
 //! classified. A frame from a port that is down, a malformed one, one of a
 //! VLAN its port does not carry, or one from no station is dropped here;
-//! a priority tag or an access port's own tag comes off.
+//! a priority tag or an access port's own tag comes off. A frame to an IEEE
+//! 802.1 link-local group (01:80:c2:00:00:0x: STP, LACP, LLDP) is never
+//! bridged: it goes to the node a feature registered for its group
+//! (`Pipeline::add_link_local`), whatever the port's VLANs, or is dropped.
 
 use dataplane::drops::DropReason;
-use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt};
+use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, LINK_LOCAL_GROUPS};
 use dataplane::mbuf::prefetch;
 use dataplane::shared::{ForwardingTable, PortFwd};
 pub use dataplane::vlan::classify::VLAN_FILTER;
@@ -30,6 +33,21 @@ pub static STACKED_TAGS: DropReason = DropReason::new(
     "stacked-tags",
     "two VLAN tags, or an 802.1ad service tag (no QinQ: the inner tag could hop VLANs)",
 );
+
+/// A frame to an IEEE 802.1 link-local group that no feature takes.
+pub static LINK_LOCAL: DropReason = DropReason::new(
+    "link-local",
+    "sent to an IEEE 802.1 link-local group (01:80:c2:00:00:0x: STP, LACP, LLDP, 802.1X) that no enabled protocol takes; a bridge never forwards these",
+);
+
+/// The group `G` of a frame to the link-local address 01:80:c2:00:00:0G.
+#[inline(always)]
+pub fn link_local_group(frame: &[u8]) -> Option<u8> {
+    match frame.get(..6)? {
+        [0x01, 0x80, 0xc2, 0x00, 0x00, g] if usize::from(*g) < LINK_LOCAL_GROUPS => Some(*g),
+        _ => None,
+    }
+}
 
 /// Why ingress drops a frame: a small code on the fast path, named as a
 /// drop reason only on the drop path (`reason`).
@@ -94,9 +112,11 @@ pub fn ingress(frame: &[u8], pin: &PortFwd, active: &VlanSet) -> Result<Ingress,
     })
 }
 
-/// The node and its edge to bridging.
+/// The node and its edges: to bridging, and to the nodes that take
+/// link-local groups.
 pub struct EthInput {
     bridge: NodeId,
+    link_local: [Option<NodeId>; LINK_LOCAL_GROUPS],
     nexts: Nexts,
 }
 
@@ -105,6 +125,7 @@ impl EthInput {
     pub fn new(ids: &NodeIds) -> EthInput {
         EthInput {
             bridge: ids.get("l2-bridge"),
+            link_local: ids.link_local(),
             nexts: Nexts::default(),
         }
     }
@@ -114,8 +135,9 @@ impl EthInput {
     fn unhooked(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         let table = cx.table;
         for p in pkts.iter_mut() {
-            match admit(p, table) {
-                Ok(()) => self.nexts.to(self.bridge),
+            match admit(p, table, &self.link_local) {
+                Ok(Admitted::Bridge) => self.nexts.to(self.bridge),
+                Ok(Admitted::Control(node)) => self.nexts.to(node),
                 Err(why) => self.nexts.drop(why),
             }
         }
@@ -139,20 +161,43 @@ pub fn plain_vlan(frame: &[u8], pin: &PortFwd) -> Option<u16> {
     let plain = pin.plain_in != 0
         && ethertype != EtherType::Vlan.raw()
         && ethertype != EtherType::QinQ.raw()
-        && is_station(eth.src());
+        && is_station(eth.src())
+        && link_local_group(frame).is_none();
     plain.then_some(pin.plain_in)
 }
 
-/// Classifies `p` in place (its VLAN; its tag kept or taken off), or says
-/// why it is dropped.
+/// Where eth-input sends a frame it admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Admitted {
+    /// To bridging, in its VLAN.
+    Bridge,
+    /// To the node that takes its link-local group.
+    Control(NodeId),
+}
+
+/// Classifies `p` in place (its VLAN; its tag kept or taken off) and says
+/// where it goes, or why it is dropped.
 #[inline(always)]
-fn admit(p: &mut Pkt, table: &ForwardingTable) -> Result<(), &'static DropReason> {
+fn admit(
+    p: &mut Pkt,
+    table: &ForwardingTable,
+    link_local: &[Option<NodeId>; LINK_LOCAL_GROUPS],
+) -> Result<Admitted, &'static DropReason> {
     let pin = &table.ports[usize::from(p.meta.in_port)];
     if let Some(vlan) = plain_vlan(p.m.data(), pin) {
         p.meta.vlan = vlan;
         p.meta.in_vlan = vlan;
         p.meta.tagged = false;
-        return Ok(());
+        return Ok(Admitted::Bridge);
+    }
+    if let Some(g) = link_local_group(p.m.data()) {
+        if !pin.up {
+            return Err(&PORT_DOWN);
+        }
+        return match link_local[usize::from(g)] {
+            Some(node) => Ok(Admitted::Control(node)),
+            None => Err(&LINK_LOCAL),
+        };
     }
     let i = ingress(p.m.data(), pin, &table.active_vlans).map_err(IngressDrop::reason)?;
     if i.strip && !tag::pop_tag(&mut p.m) {
@@ -161,7 +206,7 @@ fn admit(p: &mut Pkt, table: &ForwardingTable) -> Result<(), &'static DropReason
     p.meta.vlan = i.vlan;
     p.meta.in_vlan = i.vlan;
     p.meta.tagged = i.tagged;
-    Ok(())
+    Ok(Admitted::Bridge)
 }
 
 impl Node for EthInput {
@@ -174,9 +219,16 @@ impl Node for EthInput {
         }
         for mut p in pkts.drain(..) {
             let table = cx.table;
-            if let Err(why) = admit(&mut p, table) {
-                cx.drop(p, why);
-                continue;
+            match admit(&mut p, table, &self.link_local) {
+                Ok(Admitted::Bridge) => {}
+                Ok(Admitted::Control(node)) => {
+                    next.send(node, p);
+                    continue;
+                }
+                Err(why) => {
+                    cx.drop(p, why);
+                    continue;
+                }
             }
             let pin = &table.ports[usize::from(p.meta.in_port)];
             let (hooks, detached) = (pin.rx_hooks, pin.detached);
@@ -263,6 +315,24 @@ mod tests {
             (1, false, true),
             "tagged native: untag"
         );
+    }
+
+    #[test]
+    fn link_local_frames_are_never_plain() {
+        let act = active();
+        let p = access(10).derive(&act);
+        for (g, dst) in [
+            (0x00, [1, 0x80, 0xc2, 0, 0, 0]),
+            (0x0e, [1, 0x80, 0xc2, 0, 0, 0x0e]),
+        ] {
+            let f = frame(dst, A, None);
+            assert_eq!(link_local_group(&f), Some(g));
+            assert_eq!(plain_vlan(&f, &p), None, "{dst:x?}");
+        }
+        for dst in [[1, 0x80, 0xc2, 0, 0, 0x10], [1, 0, 0x5e, 0, 0, 1], B] {
+            assert_eq!(link_local_group(&frame(dst, A, None)), None, "{dst:x?}");
+        }
+        assert_eq!(link_local_group(&[1, 0x80, 0xc2]), None, "truncated");
     }
 
     #[test]

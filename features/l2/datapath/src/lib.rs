@@ -82,6 +82,7 @@ fn nodes(p: &mut Pipeline, fdb: &Arc<Fdb>) {
             &input::STACKED_TAGS,
             &input::PORT_DOWN,
             &input::NOT_SWITCHING,
+            &input::LINK_LOCAL,
         ],
         build: Box::new(|ids| Box::new(input::EthInput::new(ids))),
     });
