@@ -217,7 +217,11 @@ fn start_dataplane(cfg: &BootConfig, pipeline: Pipeline) -> Result<Arc<Dataplane
 fn plug_kept_ports(dp: &Dataplane, db: &PortDb, cfg: &BootConfig) -> Vec<SavedPort> {
     let mut plugged = Vec::new();
     for p in db.ports() {
-        if cfg.ports.iter().any(|b| b.name.eq_ignore_ascii_case(&p.name)) {
+        if cfg
+            .ports
+            .iter()
+            .any(|b| b.name.eq_ignore_ascii_case(&p.name))
+        {
             tracing::warn!(port = %p.name, "kept port not plugged: the boot config has a port of that name");
             continue;
         }

@@ -422,9 +422,7 @@ fn api_ports_are_kept_across_restarts_and_unplugged_settings_can_go() {
         members.contains("web01-eth0") && members.contains(vm),
         "{members}"
     );
-    assert!(sw
-        .show("show interfaces e1")
-        .starts_with("Ethernet1 is"));
+    assert!(sw.show("show interfaces e1").starts_with("Ethernet1 is"));
     assert!(sw.show("show interfaces eth0").starts_with("eth0 is"));
     let out = sw.swcli(&["write memory"]);
     assert!(out.status.success());
@@ -462,7 +460,8 @@ fn api_ports_are_kept_across_restarts_and_unplugged_settings_can_go() {
         .show("show running-config")
         .contains(&format!("interface {vm}")));
     let out = sw.swcli(&["configure terminal", "no interface web01-eth0", "end"]);
-    let said = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let said =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("default interface web01-eth0"), "{said}");
     let out = sw.swcli(&["configure terminal", "default interface web01-eth0", "end"]);
     let said = String::from_utf8_lossy(&out.stdout);

@@ -55,20 +55,13 @@ impl PortDb {
     /// The database in `path` (empty if the file does not exist yet).
     pub fn open(path: PathBuf) -> Result<PortDb, PortDbError> {
         let ports = match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                ron::from_str::<Vec<SavedPort>>(&text).map_err(|e| PortDbError::Parse {
-                    path: path.display().to_string(),
-                    line: e.span.start.line,
-                    message: e.code.to_string(),
-                })?
-            }
+            Ok(text) => ron::from_str::<Vec<SavedPort>>(&text).map_err(|e| PortDbError::Parse {
+                path: path.display().to_string(),
+                line: e.span.start.line,
+                message: e.code.to_string(),
+            })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => {
-                return Err(PortDbError::Io(
-                    format!("reading {}", path.display()),
-                    e,
-                ))
-            }
+            Err(e) => return Err(PortDbError::Io(format!("reading {}", path.display()), e)),
         };
         Ok(PortDb {
             path,
@@ -135,7 +128,9 @@ impl PortDb {
         let tmp = dir.join(format!(".ports.tmp{}", std::process::id()));
         let write = || -> std::io::Result<()> {
             let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(b"// Ports plugged over the API (Ports.AddPort), plugged again at start.\n")?;
+            f.write_all(
+                b"// Ports plugged over the API (Ports.AddPort), plugged again at start.\n",
+            )?;
             f.write_all(b"// Written by lisad; RemovePort takes a port out.\n")?;
             f.write_all(text.as_bytes())?;
             f.write_all(b"\n")?;
@@ -169,8 +164,11 @@ mod tests {
         let path = dir.join("ports.ron");
         let db = PortDb::open(path.clone()).unwrap();
         assert!(db.ports().is_empty());
-        db.add(port("web01-eth0", "vhost-server:/run/lisa/vhost/web01-eth0.sock"))
-            .unwrap();
+        db.add(port(
+            "web01-eth0",
+            "vhost-server:/run/lisa/vhost/web01-eth0.sock",
+        ))
+        .unwrap();
         db.add(port("Ethernet9", "null")).unwrap();
         db.add(port("web01-eth0", "null")).unwrap();
         let again = PortDb::open(path.clone()).unwrap();

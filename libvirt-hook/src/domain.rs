@@ -152,8 +152,7 @@ fn port_element(node: roxmltree::Node) -> Result<PortElement, DomainError> {
                     "name='{n}' needs the mac='...' of the interface it names"
                 )));
             }
-            lisa_types::check_port_name(n)
-                .map_err(|e| DomainError::Intent(format!("name={e}")))?;
+            lisa_types::check_port_name(n).map_err(|e| DomainError::Intent(format!("name={e}")))?;
             Some(n.to_string())
         }
         None => None,
@@ -327,10 +326,7 @@ mod tests {
         let d = parse(VM).unwrap();
         assert_eq!(d.port_name_for(d.interfaces[0].mac), None);
         assert_eq!(d.port_name_for(d.interfaces[1].mac), Some("vm1-uplink"));
-        let named_only = VM.replace(
-            r#"access-vlan="10"/>"#,
-            r#"name="web-frontend"/>"#,
-        );
+        let named_only = VM.replace(r#"access-vlan="10"/>"#, r#"name="web-frontend"/>"#);
         let d2 = parse(&named_only).unwrap();
         assert_eq!(d2.port_name_for(d2.interfaces[0].mac), Some("web-frontend"));
         assert_eq!(d2.intent_for(d2.interfaces[0].mac), None);

@@ -44,8 +44,7 @@ pub fn valid_port_name(name: &str) -> bool {
     !b.is_empty()
         && b.len() <= MAX_PORT_NAME
         && b[0].is_ascii_alphabetic()
-        && b
-            .iter()
+        && b.iter()
             .all(|c| c.is_ascii_alphanumeric() || b"/._:-".contains(c))
 }
 
@@ -261,13 +260,26 @@ mod interface_name_tests {
     /// typed, and IOS abbreviations still mean IOS types beside them.
     #[test]
     fn vm_port_names_stay_and_ios_abbreviations_still_work() {
-        let ports = ["eth0", "web01-eth0", "vhu3f2a1b8c-4e", "web", "vhost-user-1"];
+        let ports = [
+            "eth0",
+            "web01-eth0",
+            "vhu3f2a1b8c-4e",
+            "web",
+            "vhost-user-1",
+        ];
         for p in ports {
             assert_eq!(resolve(&ports, p).unwrap(), p);
-            assert_eq!(resolve(&[], p).unwrap(), if p == "eth0" { "Ethernet0" } else { p });
+            assert_eq!(
+                resolve(&[], p).unwrap(),
+                if p == "eth0" { "Ethernet0" } else { p }
+            );
         }
         assert_eq!(resolve(&ports, "e1").unwrap(), "Ethernet1");
-        assert_eq!(resolve(&ports, "eth1").unwrap(), "eth1", "a known type, exactly");
+        assert_eq!(
+            resolve(&ports, "eth1").unwrap(),
+            "eth1",
+            "a known type, exactly"
+        );
         assert_eq!(resolve(&ports, "vh3").unwrap(), "Vhost3");
         assert_eq!(resolve(&ports, "vlan10").unwrap(), "Vlan10");
         assert_eq!(resolve(&ports, "Vlan").unwrap(), "Vlan");
@@ -275,13 +287,27 @@ mod interface_name_tests {
 
     #[test]
     fn port_names() {
-        for good in ["Ethernet1", "Port1/3", "web01-eth0", "vhu3f2a1b8c-4e", "web", "a_0.1:2"] {
+        for good in [
+            "Ethernet1",
+            "Port1/3",
+            "web01-eth0",
+            "vhu3f2a1b8c-4e",
+            "web",
+            "a_0.1:2",
+        ] {
             assert!(check_port_name(good).is_ok(), "{good}");
         }
         assert!(check_port_name("ra").unwrap_err().contains("range"));
-        assert!(check_port_name("eth").unwrap_err().contains("without its number"));
+        assert!(check_port_name("eth")
+            .unwrap_err()
+            .contains("without its number"));
         for bad in ["", "1eth", "has space", "a,b", "x?", &"a".repeat(33)] {
-            assert!(check_port_name(bad).unwrap_err().contains("not a port name"), "{bad}");
+            assert!(
+                check_port_name(bad)
+                    .unwrap_err()
+                    .contains("not a port name"),
+                "{bad}"
+            );
         }
         for svi in ["Vlan10", "vlan-web", "VLANx"] {
             assert!(check_port_name(svi).unwrap_err().contains("SVI"), "{svi}");

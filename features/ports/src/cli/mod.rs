@@ -188,7 +188,9 @@ fn default_interface(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError
     let name = known_interface(ctx, a)?;
     let ports = ctx.cfg.get_mut::<PortsConfig>();
     if lisa_types::is_svi(&name) || ports.is_present(&name) {
-        ports.interfaces.insert(name.clone(), InterfaceConfig::default());
+        ports
+            .interfaces
+            .insert(name.clone(), InterfaceConfig::default());
     } else {
         ports.interfaces.remove(&name);
     }

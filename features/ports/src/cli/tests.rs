@@ -96,7 +96,10 @@ fn no_and_default_interface() {
 #[test]
 fn vm_port_names() {
     let reg = registry();
-    let c = with_ports(reg.default_config(), ["web01-eth0", "vhost-user-1", "vhost-user-2", "eth0"]);
+    let c = with_ports(
+        reg.default_config(),
+        ["web01-eth0", "vhost-user-1", "vhost-user-2", "eth0"],
+    );
     let c = reg
         .apply_text(
             &c,
