@@ -11,8 +11,8 @@ use lisa_proto::v1::{
     ApplyConfigRequest, ArpState, CreateVlanRequest, DeleteSviRequest, DeleteVlanRequest,
     FdbEntryType, FdbStaticRequest, FlushFdbRequest, GetInterfaceRequest, GetRunningConfigRequest,
     ListArpRequest, ListFdbRequest, ListRoutesRequest, ListVlansRequest, LookupAction,
-    LookupRequest, LookupResponse, RemovePortRequest, Route, RouteBatch, SaveConfigRequest,
-    SetInterfaceRequest, SetSviRequest, StaticArp, SwitchportMode,
+    LookupRequest, LookupResponse, PingReply, PingRequest, PingResult, RemovePortRequest, Route,
+    RouteBatch, SaveConfigRequest, SetInterfaceRequest, SetSviRequest, StaticArp, SwitchportMode,
 };
 use tokio::runtime::Runtime;
 use tonic::transport::Channel;
@@ -667,6 +667,107 @@ fn check_svi_address_rules(c: &mut Routing) {
     assert_eq!(code(r), Code::InvalidArgument);
 }
 
+impl Routing {
+    /// Pings as `req` asks: the answers, or the refusal.
+    fn ping(&mut self, req: PingRequest) -> Result<Vec<PingReply>, tonic::Status> {
+        self.rt.block_on(async {
+            let mut s = self.routing.ping(req).await?.into_inner();
+            let mut out = Vec::new();
+            while let Some(r) = s.message().await? {
+                out.push(r);
+            }
+            Ok(out)
+        })
+    }
+}
+
+fn ping_to(destination: &str) -> PingRequest {
+    PingRequest {
+        destination: destination.into(),
+        ..Default::default()
+    }
+}
+
+/// `Ping` without an SVI that routes: FAILED_PRECONDITION.
+fn check_ping_needs_an_svi(c: &mut Routing) {
+    let e = c.ping(ping_to("10.0.20.1")).unwrap_err();
+    assert_eq!(e.code(), Code::FailedPrecondition, "{e:?}");
+    assert!(e.message().contains("no SVI routes"), "{e:?}");
+}
+
+/// `Ping` with Vlan20 up: bad destinations, sizes, counts, TTLs and
+/// sources refused with what is wrong; the switch's own address answers;
+/// a silent neighbor times out, from the SVI's address.
+fn check_ping_requests(c: &mut Routing) {
+    let refused = |c: &mut Routing, f: &dyn Fn(&mut PingRequest), want: Code, says: &str| {
+        let mut req = ping_to("10.0.20.5");
+        f(&mut req);
+        let e = c.ping(req.clone()).unwrap_err();
+        assert_eq!(e.code(), want, "{req:?}: {e:?}");
+        assert!(e.message().contains(says), "{req:?}: {e:?}");
+    };
+    let invalid = Code::InvalidArgument;
+    refused(
+        c,
+        &|r| r.destination = "10.0.20.300".into(),
+        invalid,
+        "not an IPv4 address",
+    );
+    refused(
+        c,
+        &|r| r.destination = "224.0.0.5".into(),
+        invalid,
+        "not a unicast address",
+    );
+    refused(c, &|r| r.size = 20, invalid, "36 to 18024");
+    refused(c, &|r| r.size = 20000, invalid, "36 to 18024");
+    refused(c, &|r| r.count = 100_000, invalid, "at most 10000");
+    refused(c, &|r| r.ttl = 300, invalid, "1 to 255");
+    refused(
+        c,
+        &|r| r.source = "10.9.9.9".into(),
+        invalid,
+        "Invalid source address",
+    );
+    refused(c, &|r| r.source = "Ethernet1".into(), invalid, "only SVIs");
+    refused(
+        c,
+        &|r| r.source = "Vlan30".into(),
+        Code::FailedPrecondition,
+        "Invalid source interface",
+    );
+    let own = c
+        .ping(PingRequest {
+            count: 2,
+            ..ping_to("10.0.20.1")
+        })
+        .unwrap();
+    assert_eq!(own.len(), 2, "{own:?}");
+    for (n, r) in own.iter().enumerate() {
+        assert_eq!(
+            (r.sequence, r.result(), r.from.as_str(), r.source.as_str()),
+            (n as u32, PingResult::Reply, "10.0.20.1", "10.0.20.1")
+        );
+    }
+    let silent = c
+        .ping(PingRequest {
+            count: 1,
+            timeout_ms: Some(300),
+            source: "vlan20".into(),
+            ..ping_to("10.0.20.77")
+        })
+        .unwrap();
+    assert_eq!(silent.len(), 1, "{silent:?}");
+    assert_eq!(
+        (
+            silent[0].result(),
+            silent[0].from.as_str(),
+            silent[0].source.as_str()
+        ),
+        (PingResult::Timeout, "", "10.0.20.1")
+    );
+}
+
 /// One route, then a stream of 101: all counted as static routes.
 fn check_routes_added_singly_and_streamed(c: &mut Routing) {
     c.rt.block_on(c.routing.add_route(route("192.0.2.0/24", "10.0.20.9")))
@@ -861,7 +962,9 @@ fn routing_service_svis_routes_arp_and_bad_requests() {
         ports: PortsClient::new(ch.clone()),
         config: ConfigClient::new(ch),
     };
+    check_ping_needs_an_svi(&mut c);
     check_svi_address_rules(&mut c);
+    check_ping_requests(&mut c);
     check_routes_added_singly_and_streamed(&mut c);
     check_lookup_follows_static_arp(&mut c);
     check_bad_routes_commit_nothing(&mut c);

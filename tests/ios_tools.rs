@@ -97,10 +97,17 @@ impl Drop for Sshd {
 
 /// Runs `ios_tools.py` with `args`; returns its JSON.
 fn tool(args: &[&str]) -> serde_json::Value {
+    tool_with(args, &[])
+}
+
+/// Runs `ios_tools.py` with `args` and environment variables `env`;
+/// returns its JSON.
+fn tool_with(args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/ios_tools.py");
     let out = Command::new("python3")
         .arg(script)
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .expect("python3");
     assert!(
@@ -233,8 +240,12 @@ fn napalm_ios_getters() {
     assert!(t.a.ping("192.168.82.254", 2), "host a reaches the SVI");
     let sshd = Sshd::start(&t.sw.socket);
     let port = sshd.port.to_string();
-    // Through user EXEC and `enable`, as NAPALM does with a secret.
-    let got = tool(&["napalm", &port, VIEWER, PASSWORD, "Lisa-enable-1"]);
+    // Through user EXEC and `enable`, as NAPALM does with a secret; with
+    // ping() and traceroute() from the SVI to host a and to no one.
+    let got = tool_with(
+        &["napalm", &port, VIEWER, PASSWORD, "Lisa-enable-1"],
+        &[("LISA_PING_TARGETS", "192.168.82.1 192.168.82.77")],
+    );
 
     let facts = &got["facts"];
     assert_eq!(facts["hostname"], "edge1", "{facts}");
@@ -305,6 +316,20 @@ fn napalm_ios_getters() {
         "{arp:?}"
     );
     assert_eq!(got["alive"]["is_alive"], true);
+
+    let ping = &got["ping"]["success"];
+    assert_eq!(ping["probes_sent"], 3, "{}", got["ping"]);
+    assert_eq!(ping["packet_loss"], 0, "{ping}");
+    assert_eq!(ping["results"].as_array().map(Vec::len), Some(3), "{ping}");
+    let absent = &got["ping_absent"]["success"];
+    assert_eq!(absent["probes_sent"], 2, "{}", got["ping_absent"]);
+    assert_eq!(absent["packet_loss"], 2, "{absent}");
+    let trace = &got["traceroute"]["success"];
+    let hop1 = &trace["1"]["probes"];
+    assert_eq!(trace.as_object().map(|t| t.len()), Some(1), "{trace}");
+    for probe in ["1", "2", "3"] {
+        assert_eq!(hop1[probe]["ip_address"], "192.168.82.1", "{trace}");
+    }
 }
 
 /// What Ansible reported for task `name`.

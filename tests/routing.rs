@@ -1,6 +1,7 @@
 //! End-to-end: IPv4 routing between SVIs, with kernel hosts in network
 //! namespaces behind DPDK tap ports: ARP for the gateway, ping across
-//! VLANs, ping of the SVI itself, TTL exceeded, no route, static routes.
+//! VLANs, ping of the SVI itself, TTL exceeded, no route, static routes;
+//! `ping` and `traceroute` from the switch.
 
 mod common;
 
@@ -288,4 +289,156 @@ fn a_scan_behind_an_svi_is_bounded_and_counted() {
     assert!(held.contains("(at most 1024)"), "{traffic}");
     assert!(t.a.ping("10.0.20.2", 3), "the hosts that exist still talk");
     assert!(t.b.ping("10.0.10.2", 2));
+}
+
+/// `output` of IOS command `command` read by ntc-templates' TextFSM
+/// template, one record a line (`tests/tools/ntc_parse.py`).
+fn ntc_parsed(command: &str, output: &str) -> String {
+    let tool = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/ntc_parse.py");
+    let out = common::run_with_input(
+        std::process::Command::new("python3").args([tool, command]),
+        output.as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "TextFSM on {command}: {}\n{output}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `ping` from the switch, as IOS prints it: a host in VLAN 10 answers all
+/// five, an absent address none; from Vlan20's address (the host answers
+/// through its gateway); the switch's own address; the output read by
+/// ntc-templates' template as IOS's is.
+#[test]
+fn the_switch_pings_from_its_svis() {
+    let _serial = serial();
+    let t = two_subnets();
+    let out = t.sw.show("ping 10.0.10.2");
+    assert!(
+        out.starts_with(
+            "Type escape sequence to abort.\n\
+             Sending 5, 100-byte ICMP Echos to 10.0.10.2, timeout is 2 seconds:\n\
+             !!!!!\n\
+             Success rate is 100 percent (5/5), round-trip min/avg/max = "
+        ) && out.ends_with(" ms\n"),
+        "{out}"
+    );
+    let parsed = ntc_parsed("ping", &out);
+    for field in [
+        "destination=10.0.10.2",
+        "response_stream=!!!!!",
+        "sent_qty=5",
+        "success_pct=100",
+        "success_qty=5",
+        "timeout=2",
+    ] {
+        assert!(parsed.contains(field), "{field} in {parsed}");
+    }
+    let out = t.sw.show("ping 10.0.10.99 repeat 3 timeout 1");
+    assert!(
+        out.ends_with("\n...\nSuccess rate is 0 percent (0/3)\n"),
+        "{out}"
+    );
+    let out = t.sw.show("ping 10.0.10.2 source Vlan20 repeat 3 size 1400");
+    assert!(
+        out.contains(
+            "Sending 3, 1400-byte ICMP Echos to 10.0.10.2, timeout is 2 seconds:\n\
+             Packet sent with a source address of 10.0.20.1 \n\
+             !!!\n\
+             Success rate is 100 percent (3/3)"
+        ),
+        "{out}"
+    );
+    let parsed = ntc_parsed("ping", &out);
+    assert!(parsed.contains("source=10.0.20.1"), "{parsed}");
+    let out = t.sw.show("ping 10.0.20.2 source 10.0.10.1 repeat 2");
+    assert!(
+        out.contains("!!\nSuccess rate is 100 percent (2/2)"),
+        "{out}"
+    );
+    let out = t.sw.show("ping 10.0.20.1 repeat 2");
+    assert!(
+        out.contains("!!\nSuccess rate is 100 percent (2/2)"),
+        "{out}"
+    );
+    // IOS's words for a source that is not the switch's.
+    let out = t.sw.swcli(&["ping 10.0.10.2 source 10.0.10.9"]);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("% Invalid source address- IP address not on any of our up interfaces"),
+        "{text}"
+    );
+}
+
+/// `traceroute` from the switch through a host acting as a router (host
+/// b forwards to a third namespace holding 10.99.0.2, reached by a static
+/// route through b): hop 1 is b, hop 2 the destination, and the trace
+/// stops there; the output read by ntc-templates' template.
+#[test]
+fn the_switch_traces_the_route_through_a_host_router() {
+    let _serial = serial();
+    let t = two_subnets();
+    let c = Host::new(&unique("lisa-rc", ""));
+    let (b_end, c_end) = (unique("lrtb", ""), unique("lrtc", ""));
+    for args in [
+        vec!["sysctl", "-qw", "net.ipv4.ip_forward=1"],
+        vec![
+            "ip", "link", "add", &b_end, "type", "veth", "peer", "name", &c_end, "netns", &c.ns,
+        ],
+        vec!["ip", "addr", "add", "10.99.0.1/24", "dev", &b_end],
+        vec!["ip", "link", "set", &b_end, "up"],
+    ] {
+        let out = t.b.exec(&args);
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    }
+    for args in [
+        vec!["ip", "addr", "add", "10.99.0.2/24", "dev", &c_end],
+        vec!["ip", "link", "set", &c_end, "up"],
+        vec!["ip", "route", "add", "default", "via", "10.99.0.1"],
+    ] {
+        let out = c.exec(&args);
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    }
+    t.sw.configure(&["ip route 10.99.0.0 255.255.255.0 10.0.20.2"]);
+    assert!(t.a.ping("10.99.0.2", 2), "routed through host b");
+    let out = t.sw.show("traceroute 10.99.0.2 timeout 1");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        &lines[..3],
+        [
+            "Type escape sequence to abort.",
+            "Tracing the route to 10.99.0.2",
+            "VRF info: (vrf in name/id, vrf out name/id)"
+        ],
+        "{out}"
+    );
+    assert_eq!(lines.len(), 5, "two hops, then the end:\n{out}");
+    assert!(lines[3].starts_with("  1 10.0.20.2 "), "{out}");
+    assert!(lines[4].starts_with("  2 10.99.0.2 "), "{out}");
+    for hop in &lines[3..] {
+        assert_eq!(hop.matches("msec").count(), 3, "three answers:\n{out}");
+    }
+    let parsed = ntc_parsed("traceroute", &out);
+    let hops: Vec<&str> = parsed.lines().collect();
+    assert_eq!(hops.len(), 2, "{parsed}");
+    assert!(
+        hops[0].contains("hop_num=1") && hops[0].contains("ip_address=10.0.20.2"),
+        "{parsed}"
+    );
+    assert!(
+        hops[1].contains("hop_num=2") && hops[1].contains("ip_address=10.99.0.2"),
+        "{parsed}"
+    );
+    // From Vlan10's address, with one probe a hop and TTLs 2 to 5: hop 2
+    // only.
+    let out =
+        t.sw.show("traceroute 10.99.0.2 source Vlan10 probe 1 ttl 2 5");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines.len() == 4 && lines[3].starts_with("  2 10.99.0.2 ") && lines[3].ends_with(" msec"),
+        "{out}"
+    );
 }

@@ -119,7 +119,8 @@ pub fn exec_tree() -> &'static [Node<ExecRun>] {
 }
 
 /// The user EXEC tree (`hostname>`): `show` (but not the configuration),
-/// `enable` and `exit`.
+/// `ping`, `traceroute`, `enable` and `exit`, as IOS has them at
+/// privilege 1.
 pub fn user_exec_tree() -> &'static [Node<ExecRun>] {
     static TREE: OnceLock<Vec<Node<ExecRun>>> = OnceLock::new();
     TREE.get_or_init(|| {
@@ -129,7 +130,12 @@ pub fn user_exec_tree() -> &'static [Node<ExecRun>] {
         };
         exec_tree()
             .iter()
-            .filter(|n| matches!(keyword(n), "show" | "enable" | "exit" | "terminal"))
+            .filter(|n| {
+                matches!(
+                    keyword(n),
+                    "show" | "enable" | "exit" | "terminal" | "ping" | "traceroute"
+                )
+            })
             .cloned()
             .map(|mut n| {
                 n.children
@@ -191,6 +197,8 @@ mod tests {
         assert_eq!(parse(t, "en").unwrap().run, ExecRun::Session(Enable));
         let user = user_exec_tree();
         assert!(parse(user, "sh ver").is_ok());
+        assert!(parse(user, "ping 10.0.0.1 repeat 2").is_ok(), "as IOS");
+        assert!(parse(user, "traceroute 10.0.0.1").is_ok());
         assert!(parse(user, "conf t").is_err(), "privileged only");
         assert!(parse(user, "sh run").is_err(), "privileged only");
         assert_eq!(

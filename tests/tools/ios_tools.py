@@ -8,8 +8,13 @@ switch.
     ios_tools.py netmiko PORT USER PASSWORD [SECRET]
     ios_tools.py napalm PORT USER PASSWORD [SECRET]
     ios_tools.py ansible PORT USER PASSWORD [SECRET]
+
+With LISA_PING_TARGETS="REACHABLE ABSENT" in the environment, napalm also
+pings both from the switch (ping()) and traces the route to REACHABLE
+(traceroute()).
 """
 import json
+import os
 import sys
 
 
@@ -66,6 +71,12 @@ def napalm_getters(port, user, password, secret):
         "arp_table": d.get_arp_table(),
         "alive": d.is_alive(),
     }
+    targets = os.environ.get("LISA_PING_TARGETS", "").split()
+    if targets:
+        reachable, absent = targets
+        out["ping"] = d.ping(reachable, count=3)
+        out["ping_absent"] = d.ping(absent, count=2, timeout=1)
+        out["traceroute"] = d.traceroute(reachable, ttl=5, timeout=1)
     d.close()
     return out
 

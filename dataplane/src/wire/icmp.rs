@@ -6,10 +6,14 @@ use super::ipv4::checksum;
 pub const ECHO_REPLY: u8 = 0;
 /// Destination unreachable.
 pub const DEST_UNREACHABLE: u8 = 3;
+/// Source quench (deprecated by RFC 6633, still reported by ping).
+pub const SOURCE_QUENCH: u8 = 4;
 /// Echo request.
 pub const ECHO_REQUEST: u8 = 8;
 /// Time exceeded.
 pub const TIME_EXCEEDED: u8 = 11;
+/// Parameter problem.
+pub const PARAMETER_PROBLEM: u8 = 12;
 
 /// Destination unreachable codes.
 pub mod unreachable {
@@ -36,6 +40,40 @@ pub fn echo_reply(req: &[u8]) -> Option<Vec<u8>> {
     let c = checksum(&r);
     r[2..4].copy_from_slice(&c.to_be_bytes());
     Some(r)
+}
+
+/// An echo request of `ident` and `seq` with `data_len` bytes of data
+/// (IOS's 0xABCD pattern), its checksum set.
+pub fn echo_request(ident: u16, seq: u16, data_len: usize) -> Vec<u8> {
+    let mut m = Vec::with_capacity(ICMP_HEADER_LEN + data_len);
+    m.extend([ECHO_REQUEST, 0, 0, 0]);
+    m.extend(ident.to_be_bytes());
+    m.extend(seq.to_be_bytes());
+    m.extend((0..data_len).map(|i| if i % 2 == 0 { 0xab } else { 0xcd }));
+    let c = checksum(&m);
+    m[2..4].copy_from_slice(&c.to_be_bytes());
+    m
+}
+
+/// The identifier and sequence number of an echo request or reply `msg`
+/// (its ICMP message, or at least its first 8 bytes, as an error quotes
+/// it), or None if it is shorter than an ICMP header.
+pub fn echo_ident_seq(msg: &[u8]) -> Option<(u16, u16)> {
+    let h = msg.get(..ICMP_HEADER_LEN)?;
+    Some((
+        u16::from_be_bytes([h[4], h[5]]),
+        u16::from_be_bytes([h[6], h[7]]),
+    ))
+}
+
+/// True for the messages that quote the packet they are about after
+/// their header: destination unreachable, source quench, time exceeded,
+/// parameter problem.
+pub fn is_error(kind: u8) -> bool {
+    matches!(
+        kind,
+        DEST_UNREACHABLE | SOURCE_QUENCH | TIME_EXCEEDED | PARAMETER_PROBLEM
+    )
 }
 
 /// An error message of `kind`/`code` about the IP packet `offending`
@@ -68,6 +106,19 @@ mod tests {
         assert_eq!(checksum(&r), 0);
         req[9] ^= 1;
         assert!(echo_reply(&req).is_none(), "bad checksum");
+    }
+
+    #[test]
+    fn echo_request_is_well_formed_and_answered() {
+        let req = echo_request(0x1234, 7, 72);
+        assert_eq!(req.len(), 80);
+        assert_eq!(checksum(&req), 0);
+        assert_eq!(echo_ident_seq(&req), Some((0x1234, 7)));
+        assert_eq!(&req[8..12], &[0xab, 0xcd, 0xab, 0xcd]);
+        let reply = echo_reply(&req).expect("a valid request");
+        assert_eq!(echo_ident_seq(&reply), Some((0x1234, 7)));
+        assert_eq!(echo_ident_seq(&reply[..7]), None);
+        assert!(is_error(TIME_EXCEEDED) && !is_error(ECHO_REPLY));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub fn register(reg: &mut lisa_engine::Registry) {
     reg.change_validator("ipv4", model::validate_change);
     reg.renderer(cli::render);
     reg.exec_commands(cli::show::exec_commands());
+    reg.exec_commands(cli::ping::exec_commands());
     reg.interface_renderer(cli::render_interface);
     reg.on_removed(model::cascade);
     reg.deferred(|cfg| {

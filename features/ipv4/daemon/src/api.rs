@@ -1,5 +1,6 @@
 //! `lisa.v1.Routing`: SVIs, static routes and the ARP table, typed. Every
 //! change goes through the running configuration, as the IOS lines would.
+//! `Ping` is `crate::ping`'s.
 
 use crate::edits::{self, RouteToRemove};
 use controlplane::grpc::{edit, SwitchContext};
@@ -13,7 +14,7 @@ use lisa_proto::v1::{
     routing_server, ArpEntry, ArpState, ClearArpRequest, ClearArpResponse, DeleteSviRequest,
     DeleteSviResponse, GetRouteSummaryRequest, L3Counters, ListArpRequest, ListArpResponse,
     ListRoutesRequest, ListRoutesResponse, ListSvisRequest, ListSvisResponse, LookupAction,
-    LookupRequest, LookupResponse, Route, RouteBatch, RouteChangeResponse, RouteEntry,
+    LookupRequest, LookupResponse, PingRequest, Route, RouteBatch, RouteChangeResponse, RouteEntry,
     RouteSourceSummary, RouteSummary, RouteType, RunningConfig, SetSviRequest, StaticArp,
     StaticArpResponse, Svi,
 };
@@ -406,5 +407,11 @@ impl routing_server::Routing for RoutingService {
         let l3 = self.l3.clone();
         controlplane::grpc::blocking(move || l3.clear_arp()).await?;
         Ok(Response::new(ClearArpResponse {}))
+    }
+
+    type PingStream = crate::ping::PingStream;
+
+    async fn ping(&self, req: Request<PingRequest>) -> Result<Response<Self::PingStream>, Status> {
+        crate::ping::start(&self.l3, &req.into_inner()).map(Response::new)
     }
 }

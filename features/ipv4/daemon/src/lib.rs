@@ -1,11 +1,12 @@
 //! Feature `ipv4` in `lisad`: the routed SVIs, static routes and static
 //! ARP entries, pushed to the L3 dataplane as one change per commit; the
-//! `Routing` service.
+//! `Routing` service, pings from the switch included.
 #![forbid(unsafe_code)]
 
 mod api;
 mod applier;
 pub mod edits;
+pub mod ping;
 
 use controlplane::features::DaemonFeature;
 use controlplane::grpc::SwitchContext;

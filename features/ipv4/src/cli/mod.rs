@@ -1,7 +1,9 @@
 //! The commands of feature `ipv4`, with their handlers and rendering:
-//! `ip route`, `arp` in global mode, `ip address` in interface mode.
+//! `ip route`, `arp` in global mode, `ip address` in interface mode; the
+//! EXEC commands in `show` and `ping` (`ping`, `traceroute`).
 
 pub mod compat;
+pub mod ping;
 pub mod show;
 
 use crate::model::{Ipv4Config, RouteDetails};

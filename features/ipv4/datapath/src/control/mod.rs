@@ -7,7 +7,9 @@
 //! need an ICMP error. This thread answers ARP and pings, resolves
 //! neighbors (holding a few packets per neighbor meanwhile), ages the ARP
 //! table, sends ICMP errors (rate-limited), and injects what it sends back
-//! into the workers, which switch it like any frame of its VLAN.
+//! into the workers, which switch it like any frame of its VLAN. The
+//! switch's own pings (`ping`) are sent by their caller under the same
+//! lock, and this thread hands it their answers.
 //!
 //! Which entry the LPM holds for a prefix follows one precedence: the
 //! switch's own address (/32, local) > a connected subnet > a static route
@@ -43,11 +45,17 @@ use std::time::{Duration, Instant};
 mod config;
 mod neighbor;
 mod packets;
+mod ping;
 mod svi_index;
 #[cfg(test)]
 mod tests;
 
 use config::{connected_vlan, desired, exit_vlan};
+use ping::Pingers;
+pub use ping::{
+    EchoAnswer, EchoAnswerKind, EchoRequest, EchoSent, EchoSink, PingError, Pinger, MAX_PINGERS,
+    MAX_PING_SIZE, MIN_PING_SIZE,
+};
 use svi_index::SviIndex;
 
 /// How long a learned ARP entry lives without being refreshed (IOS: 4 h).
@@ -211,7 +219,8 @@ pub struct L3Counters {
     pub arp_requests: AtomicU64,
     /// ARP replies sent.
     pub arp_replies: AtomicU64,
-    /// ICMP messages sent (echo replies and errors).
+    /// ICMP messages sent (echo replies, errors, and the switch's own
+    /// echo requests).
     pub icmp_sent: AtomicU64,
     /// ICMP errors not sent (rate limit).
     pub icmp_limited: AtomicU64,
@@ -339,6 +348,8 @@ pub struct L3Control {
     shared: Arc<Shared>,
     tables: Arc<L3Tables>,
     st: Mutex<State>,
+    /// Callers of `ping` waiting for answers (outside `st`).
+    pingers: Pingers,
     /// What it did.
     pub counters: L3Counters,
 }
@@ -371,6 +382,7 @@ impl L3Control {
                 arp_timeout: DEFAULT_ARP_TIMEOUT,
                 timers: Timers::new(),
             }),
+            pingers: Pingers::default(),
             counters: L3Counters::default(),
         }
     }

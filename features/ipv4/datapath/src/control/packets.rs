@@ -4,6 +4,11 @@
 
 use super::*;
 
+/// The TTL of what the switch sends (echo replies, errors).
+const ICMP_TTL: u8 = 64;
+/// Bytes of a control-pool buffer (`DEFAULT_DATA_ROOM` less headroom).
+const SEGMENT: usize = 2048;
+
 impl L3Control {
     pub(super) fn handle(&self, st: &mut State, p: Punt) {
         let Ok(eth) = EthernetFrame::new_checked(p.m.data()) else {
@@ -83,7 +88,14 @@ impl L3Control {
                 }
                 let reply = {
                     let ip = Ipv4Packet::new_checked(&p.m.data()[l2..]).expect("checked above");
-                    icmp::echo_reply(ip.payload())
+                    let msg = ip.payload();
+                    if msg.first() == Some(&icmp::ECHO_REQUEST) {
+                        icmp::echo_reply(msg)
+                    } else {
+                        // An answer to one of the switch's own pings?
+                        self.echo_answer(st, src, msg);
+                        None
+                    }
                 };
                 if let Some(r) = reply {
                     self.send_ip(st, dst, src, &r);
@@ -187,6 +199,19 @@ impl L3Control {
     /// Sends an ICMP message from the switch: routed like any packet, held
     /// if the next hop needs ARP first.
     pub(super) fn send_ip(&self, st: &mut State, src: Ipv4Addr, dst: Ipv4Addr, icmp_msg: &[u8]) {
+        self.originate(st, src, dst, ICMP_TTL, icmp_msg);
+    }
+
+    /// Sends an ICMP message of `ttl` from `src` to `dst` as `send_ip`
+    /// does; false if no buffer was left for it.
+    pub(super) fn originate(
+        &self,
+        st: &mut State,
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        ttl: u8,
+        icmp_msg: &[u8],
+    ) -> bool {
         // The addresses are filled in once the next hop is known.
         let eth = EthernetRepr {
             dst: MacAddr([0; 6]),
@@ -197,22 +222,19 @@ impl L3Control {
             src,
             dst,
             protocol: IpProtocol::Icmp,
-            ttl: 64,
+            ttl,
             payload_len: icmp_msg.len(),
         };
         let mut buf = vec![0u8; eth.header_len() + ip.header_len() + icmp_msg.len()];
         eth.emit(&mut buf);
         ip.emit(&mut buf[eth.header_len()..]);
         buf[eth.header_len() + ip.header_len()..].copy_from_slice(icmp_msg);
-        let Some(mut m) = Mbuf::alloc(&self.shared.ctl_pool) else {
-            return;
+        let Some(mut m) = self.packet(&buf) else {
+            return false;
         };
-        if !m.append(&buf) {
-            return;
-        }
         self.counters.icmp_sent.fetch_add(1, Ordering::Relaxed);
         let Some(id) = self.tables.lpm.lookup(dst) else {
-            return;
+            return true;
         };
         match self.tables.nexthops.get(id) {
             NextHop::Resolved { mac, vlan } => {
@@ -228,6 +250,24 @@ impl L3Control {
             }
             _ => {}
         }
+        true
+    }
+
+    /// `bytes` in a buffer of the control pool, or in a chain of them when
+    /// one is too small (a large ping).
+    fn packet(&self, bytes: &[u8]) -> Option<Mbuf> {
+        let mut pieces = bytes.chunks(SEGMENT);
+        let mut m = Mbuf::alloc(&self.shared.ctl_pool)?;
+        if !m.append(pieces.next().unwrap_or_default()) {
+            return None;
+        }
+        for piece in pieces {
+            let mut seg = Mbuf::alloc(&self.shared.ctl_pool)?;
+            if !seg.append(piece) || !m.chain(seg) {
+                return None;
+            }
+        }
+        Some(m)
     }
 
     /// An untagged frame with `body` after its Ethernet header.

@@ -44,7 +44,7 @@ fn eal() {
 
 /// A control thread's state over fresh tables, driven by hand.
 struct Rig {
-    l3: L3Control,
+    l3: Arc<L3Control>,
     shared: Arc<Shared>,
 }
 
@@ -66,7 +66,7 @@ impl Rig {
             Pipeline::new(),
         ));
         let tables = crate::Ipv4Datapath::default().tables;
-        let l3 = L3Control::new(shared.clone(), tables, ROUTER);
+        let l3 = Arc::new(L3Control::new(shared.clone(), tables, ROUTER));
         let svis = [(
             10,
             SviAddr {
@@ -554,4 +554,225 @@ fn held_packets_stop_at_the_global_cap_and_are_released_with_their_neighbor() {
     );
     assert_eq!(r.sent().len(), 8);
     assert_eq!(r.l3.st().held_total, 4);
+}
+
+/// An Ethernet frame from HOST to the router with an IPv4 packet carrying
+/// ICMP message `msg`.
+fn icmp_frame(src: &str, dst: &str, msg: &[u8]) -> Vec<u8> {
+    let repr = Ipv4Repr {
+        src: ip(src),
+        dst: ip(dst),
+        protocol: IpProtocol::Icmp,
+        ttl: 64,
+        payload_len: msg.len(),
+    };
+    let mut pkt = vec![0u8; repr.header_len()];
+    repr.emit(&mut pkt);
+    pkt.extend(msg);
+    ethernet(ROUTER, HOST, EtherType::Ipv4, &pkt)
+}
+
+/// A pinger whose answers are collected.
+fn pinger(r: &Rig) -> (Pinger, Arc<Mutex<Vec<EchoAnswer>>>) {
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let sink = got.clone();
+    let p =
+        r.l3.open_pinger(Box::new(move |a| sink.lock().unwrap().push(a)))
+            .expect("a pinger");
+    (p, got)
+}
+
+fn echo(dst: &str, ttl: u8, size: usize, seq: u16) -> EchoRequest {
+    EchoRequest {
+        dst: ip(dst),
+        src: None,
+        ttl,
+        size,
+        seq,
+    }
+}
+
+#[test]
+fn the_switch_pings_a_neighbor_after_arp_and_hears_its_reply() {
+    let r = Rig::new();
+    let (p, got) = pinger(&r);
+    let sent = p.send(&echo("10.0.10.5", 255, 100, 1)).expect("sent");
+    assert_eq!(
+        sent.source,
+        Some(ip("10.0.10.1")),
+        "the egress SVI's address"
+    );
+    let asked = r.sent();
+    assert!(
+        asked.len() == 1
+            && arp_of(&asked[0].1) == (ip("10.0.10.1"), ip("10.0.10.5"), ArpOperation::Request),
+        "the echo waits for ARP: {asked:?}"
+    );
+    r.punt(
+        10,
+        &arp_frame(ArpOperation::Reply, HOST, "10.0.10.5", ROUTER, "10.0.10.1"),
+        PuntReason::ForUs,
+    );
+    let out = r.sent();
+    assert_eq!(out.len(), 1, "the held echo request leaves: {out:?}");
+    let (vlan, f) = &out[0];
+    assert_eq!(*vlan, 10);
+    assert_eq!(EthernetFrame::new_checked(&f[..]).unwrap().dst(), HOST);
+    let req = Ipv4Packet::new_checked(&f[14..]).unwrap();
+    assert_eq!(
+        (req.src(), req.dst(), req.ttl(), req.total_len()),
+        (ip("10.0.10.1"), ip("10.0.10.5"), 255, 100)
+    );
+    let msg = req.payload();
+    assert_eq!((msg[0], checksum(msg)), (ECHO_REQUEST, 0));
+    assert_eq!(
+        dataplane::wire::icmp::echo_ident_seq(msg),
+        Some((p.ident(), 1))
+    );
+    // The host answers: the pinger hears it, from the host.
+    let reply = dataplane::wire::icmp::echo_reply(msg).unwrap();
+    r.punt(
+        10,
+        &icmp_frame("10.0.10.5", "10.0.10.1", &reply),
+        PuntReason::ForUs,
+    );
+    {
+        let got = got.lock().unwrap();
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(
+            (got[0].seq, got[0].kind, got[0].from),
+            (1, EchoAnswerKind::Reply, ip("10.0.10.5"))
+        );
+        assert!(got[0].at >= sent.at);
+    }
+    // A reply with another identifier is someone else's.
+    let mut other = dataplane::wire::icmp::echo_request(p.ident().wrapping_add(7), 1, 8);
+    other = dataplane::wire::icmp::echo_reply(&other).unwrap();
+    r.punt(
+        10,
+        &icmp_frame("10.0.10.5", "10.0.10.1", &other),
+        PuntReason::ForUs,
+    );
+    assert_eq!(got.lock().unwrap().len(), 1);
+    // Pings to the switch are still answered while it pings.
+    r.punt(
+        10,
+        &ping(ROUTER, "10.0.10.5", "10.0.10.1", 64),
+        PuntReason::ForUs,
+    );
+    let out = r.sent();
+    assert_eq!(out.len(), 1);
+    let p2 = Ipv4Packet::new_checked(&out[0].1[14..]).unwrap();
+    assert_eq!(p2.payload()[0], ECHO_REPLY);
+    assert!(
+        r.sent().is_empty(),
+        "the reply to our own ping went nowhere"
+    );
+}
+
+#[test]
+fn icmp_errors_quoting_our_echo_requests_reach_the_pinger() {
+    let r = Rig::new();
+    r.host_asks(10, "10.0.10.1");
+    r.sent();
+    let (p, got) = pinger(&r);
+    p.send(&echo("10.0.10.5", 1, 36, 9)).unwrap();
+    let out = r.sent();
+    assert_eq!(out.len(), 1, "the neighbor is known: sent at once");
+    let probe = &out[0].1[14..];
+    assert_eq!(Ipv4Packet::new_checked(probe).unwrap().ttl(), 1);
+    // A router (10.0.10.5) says the TTL ran out; another, unreachable.
+    let expired = dataplane::wire::icmp::error(TIME_EXCEEDED, 0, 0, probe, 20);
+    r.punt(
+        10,
+        &icmp_frame("10.0.10.5", "10.0.10.1", &expired),
+        PuntReason::ForUs,
+    );
+    let unreachable = dataplane::wire::icmp::error(3, 1, 0, probe, 20);
+    r.punt(
+        10,
+        &icmp_frame("10.0.10.6", "10.0.10.1", &unreachable),
+        PuntReason::ForUs,
+    );
+    // An error about someone else's echo request is not ours.
+    let mut foreign = probe.to_vec();
+    foreign[12..16].copy_from_slice(&[10, 0, 10, 9]);
+    let foreign = dataplane::wire::icmp::error(TIME_EXCEEDED, 0, 0, &foreign, 20);
+    r.punt(
+        10,
+        &icmp_frame("10.0.10.5", "10.0.10.1", &foreign),
+        PuntReason::ForUs,
+    );
+    let got: Vec<(u16, EchoAnswerKind, Ipv4Addr)> = got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|a| (a.seq, a.kind, a.from))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (9, EchoAnswerKind::TimeExceeded(0), ip("10.0.10.5")),
+            (9, EchoAnswerKind::Unreachable(1), ip("10.0.10.6")),
+        ]
+    );
+    assert!(r.sent().is_empty(), "no ICMP error about an ICMP error");
+}
+
+#[test]
+fn ping_sources_sizes_own_addresses_and_closing() {
+    let r = Rig::new();
+    let (p, got) = pinger(&r);
+    let mut req = echo("10.0.10.5", 255, 100, 1);
+    req.src = Some(ip("10.0.10.77"));
+    assert_eq!(
+        p.send(&req),
+        Err(PingError::NotOurAddress(ip("10.0.10.77")))
+    );
+    assert_eq!(
+        p.send(&echo("10.0.10.5", 255, 35, 1)),
+        Err(PingError::Size(35))
+    );
+    // No route: nothing goes, no source.
+    let sent = p.send(&echo("192.0.2.1", 255, 100, 1)).unwrap();
+    assert_eq!(sent.source, None);
+    assert!(r.sent().is_empty());
+    // The switch's own address answers at once.
+    let sent = p.send(&echo("10.0.10.1", 255, 100, 2)).unwrap();
+    assert_eq!(sent.source, Some(ip("10.0.10.1")));
+    assert!(r.sent().is_empty());
+    assert_eq!(
+        got.lock().unwrap().as_slice(),
+        [EchoAnswer {
+            seq: 2,
+            kind: EchoAnswerKind::Reply,
+            from: ip("10.0.10.1"),
+            at: sent.at
+        }]
+    );
+    // A datagram larger than one buffer goes as a chain.
+    r.host_asks(10, "10.0.10.1");
+    r.sent();
+    p.send(&echo("10.0.10.5", 255, 5000, 3)).unwrap();
+    let big = r.shared.inject.pop().expect("the big echo request");
+    assert_eq!(big.m.pkt_len(), 14 + 5000);
+    assert!(big.m.len() < 5000, "chained");
+    // Identifiers are per pinger; a closed one hears nothing more.
+    let (q, _) = pinger(&r);
+    assert_ne!(p.ident(), q.ident());
+    let ident = p.ident();
+    drop(p);
+    drop(q);
+    let reply = dataplane::wire::icmp::echo_request(ident, 4, 8);
+    r.punt(
+        10,
+        &icmp_frame(
+            "10.0.10.5",
+            "10.0.10.1",
+            &dataplane::wire::icmp::echo_reply(&reply).unwrap(),
+        ),
+        PuntReason::ForUs,
+    );
+    assert_eq!(got.lock().unwrap().len(), 1);
+    assert_eq!(r.l3.pingers.open.load(Ordering::Relaxed), 0);
 }
