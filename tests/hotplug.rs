@@ -23,6 +23,15 @@ struct Ports {
 }
 
 impl Ports {
+    /// A client of `sw`'s Ports service.
+    fn on(sw: &Lisad) -> Ports {
+        let (rt, ch) = sw.grpc();
+        Ports {
+            rt,
+            ports: PortsClient::new(ch),
+        }
+    }
+
     fn add(&mut self, name: &str, kind: &str, description: &str) -> Result<String, tonic::Status> {
         let req = AddPortRequest {
             name: name.into(),
@@ -145,11 +154,7 @@ fn ports_come_and_go_while_traffic_flows() {
     let _serial = serial();
     let TwoHosts { sw, a, b: _b, .. } = TwoHosts::start("h", "192.168.80", &[]);
     assert!(a.ping("192.168.80.2", 1));
-    let (rt, ch) = sw.grpc();
-    let mut p = Ports {
-        rt,
-        ports: PortsClient::new(ch),
-    };
+    let mut p = Ports::on(&sw);
 
     // A steady stream A -> B while ports churn.
     let pinger = start_pinging(&a.ns);
@@ -254,11 +259,7 @@ fn socket_paths_that_are_not_ours_are_never_deleted() {
 fn plugged_ports_get_buffers_past_the_boot_pool() {
     let _serial = serial();
     let TwoHosts { sw, a, b: _b, .. } = TwoHosts::start("hb", "192.168.81", &[]);
-    let (rt, ch) = sw.grpc();
-    let mut p = Ports {
-        rt,
-        ports: PortsClient::new(ch),
-    };
+    let mut p = Ports::on(&sw);
     let taps: Vec<String> = (0..20).map(|i| unique("lhb", &format!("t{i}"))).collect();
     let plug_all = |p: &mut Ports| {
         for (i, tap) in taps.iter().enumerate() {
@@ -306,11 +307,7 @@ fn api_vhost_sockets_stay_in_the_socket_directory() {
     std::fs::create_dir_all(vhost.join("sub")).unwrap();
     let vhost_arg = vhost.display().to_string();
     let sw = Lisad::start(&[("Ethernet1", "null")], &["--vhost-dir", &vhost_arg]);
-    let (rt, ch) = sw.grpc();
-    let mut p = Ports {
-        rt,
-        ports: PortsClient::new(ch),
-    };
+    let mut p = Ports::on(&sw);
     let victim = dir.join("precious");
     std::fs::write(&victim, "keep me").unwrap();
     std::os::unix::fs::symlink(&victim, vhost.join("link.sock")).unwrap();
@@ -397,11 +394,7 @@ fn vlan_line(sw: &Lisad, id: &str) -> String {
 fn api_ports_are_kept_across_restarts_and_unplugged_settings_can_go() {
     let _serial = serial();
     let mut sw = Lisad::start(&[("Ethernet1", "null")], &[]);
-    let (rt, ch) = sw.grpc();
-    let mut p = Ports {
-        rt,
-        ports: PortsClient::new(ch),
-    };
+    let mut p = Ports::on(&sw);
     p.add("web01-eth0", "null", "web01 52:54:00:00:00:01")
         .expect("a VM's socket name");
     p.add("eth0", "null", "").expect("a kernel name");
@@ -432,11 +425,7 @@ fn api_ports_are_kept_across_restarts_and_unplugged_settings_can_go() {
     drop(p);
 
     sw.restart(&[("Ethernet1", "null")], &[]);
-    let (rt, ch) = sw.grpc();
-    let mut p = Ports {
-        rt,
-        ports: PortsClient::new(ch),
-    };
+    let mut p = Ports::on(&sw);
     let names = port_names(&mut p);
     assert!(
         names.contains(&"web01-eth0".to_string()) && names.contains(&"eth0".to_string()),
@@ -487,11 +476,7 @@ fn api_ports_are_kept_across_restarts_and_unplugged_settings_can_go() {
     p.remove("web01-eth0").unwrap();
     drop(p);
     sw.restart(&[("Ethernet1", "null")], &[]);
-    let (rt, ch) = sw.grpc();
-    let mut p = Ports {
-        rt,
-        ports: PortsClient::new(ch),
-    };
+    let mut p = Ports::on(&sw);
     let names = port_names(&mut p);
     assert!(!names.contains(&"web01-eth0".to_string()), "{names:?}");
     assert!(names.contains(&"eth0".to_string()), "{names:?}");

@@ -169,22 +169,34 @@ fn control_plane_threads_stay_off_the_worker_core() {
         &[("Ethernet1", "null")],
         &["--main-core", "0", "--worker-cores", "1"],
     );
-    let mut seen = Vec::new();
-    for task in std::fs::read_dir(format!("/proc/{}/task", sw.pid())).unwrap() {
-        let dir = task.unwrap().path();
-        let name = std::fs::read_to_string(dir.join("comm"))
-            .unwrap()
-            .trim()
-            .to_string();
-        let status = std::fs::read_to_string(dir.join("status")).unwrap();
-        let cpus = status
-            .lines()
-            .find(|l| l.starts_with("Cpus_allowed_list:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .unwrap()
-            .to_string();
-        seen.push((name, cpus));
-    }
+    // (name, CPUs) of every thread. A thread just started shows the
+    // process's name until it sets its own: read again until the control
+    // plane's threads show theirs.
+    let threads = || {
+        let mut seen = Vec::new();
+        for task in std::fs::read_dir(format!("/proc/{}/task", sw.pid())).unwrap() {
+            let dir = task.unwrap().path();
+            let name = std::fs::read_to_string(dir.join("comm"))
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            let status = std::fs::read_to_string(dir.join("status")).unwrap_or_default();
+            let cpus = status
+                .lines()
+                .find(|l| l.starts_with("Cpus_allowed_list:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .unwrap_or_default()
+                .to_string();
+            seen.push((name, cpus));
+        }
+        seen
+    };
+    let mut seen = threads();
+    let named = common::wait_until(std::time::Duration::from_secs(5), || {
+        seen = threads();
+        seen.iter().any(|(n, _)| n == "lisa-ctl")
+    });
+    assert!(named, "{seen:?}");
     for (name, cpus) in &seen {
         let want = if name.starts_with("rte-worker") {
             "1"
@@ -193,7 +205,6 @@ fn control_plane_threads_stay_off_the_worker_core() {
         };
         assert_eq!(cpus, want, "thread {name} may run on CPUs {cpus}: {seen:?}");
     }
-    assert!(seen.iter().any(|(n, _)| n == "lisa-ctl"), "{seen:?}");
 }
 
 /// Frames to the IEEE 802.1 link-local groups (STP BPDUs, LLDP) are never

@@ -1,6 +1,7 @@
 //! LiSA-DP control plane: the boot config, the control socket and the gRPC
 //! services over the running dataplane.
 
+pub mod atomic_file;
 pub mod boot;
 pub mod config_session;
 pub mod events;

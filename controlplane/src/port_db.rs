@@ -9,7 +9,6 @@
 //! startup-config unless `control.port_db` says otherwise.
 
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -116,32 +115,19 @@ impl PortDb {
     /// Writes `ports` atomically: a temp file beside the database, fsync,
     /// rename, fsync of the directory.
     fn write(&self, ports: &[SavedPort]) -> Result<(), PortDbError> {
-        let path = &self.path;
-        let io = |what: &str, e| PortDbError::Io(format!("{what} {}", path.display()), e);
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| io("creating the directory of", e))?;
-        let text = ron::ser::to_string_pretty(&ports, ron::ser::PrettyConfig::default())
-            .map_err(|e| io("writing", std::io::Error::other(e)))?;
-        let tmp = dir.join(format!(".ports.tmp{}", std::process::id()));
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(
-                b"// Ports plugged over the API (Ports.AddPort), plugged again at start.\n",
-            )?;
-            f.write_all(b"// Written by lisad; RemovePort takes a port out.\n")?;
-            f.write_all(text.as_bytes())?;
-            f.write_all(b"\n")?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)?;
-            std::fs::File::open(dir)?.sync_all()
-        };
-        write().map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            io("saving", e)
-        })
+        let text =
+            ron::ser::to_string_pretty(&ports, ron::ser::PrettyConfig::default()).map_err(|e| {
+                PortDbError::Io(
+                    format!("writing {}", self.path.display()),
+                    std::io::Error::other(e),
+                )
+            })?;
+        let content = format!(
+            "// Ports plugged over the API (Ports.AddPort), plugged again at start.\n\
+             // Written by lisad; RemovePort takes a port out.\n{text}\n"
+        );
+        crate::atomic_file::write(&self.path, content.as_bytes(), 0o644)
+            .map_err(|e| PortDbError::Io(format!("{} {}", e.what, e.path), e.source))
     }
 }
 

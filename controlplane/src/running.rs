@@ -9,8 +9,6 @@ use lisa_engine::{commit, ApplyError, CommitError, Config, Mode, Registry, TextE
 use lisa_ports::model::with_ports;
 use lisa_ports::PortsConfig;
 use lisa_proto::v1::EventType;
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
@@ -318,36 +316,8 @@ impl Running {
         let cfg = self.snapshot();
         let text = self.registry().render(&cfg);
         let path = &self.startup;
-        let io = |what: &str, e| ConfigError::Io(format!("{what} {}", path.display()), e);
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| io("creating the directory of", e))?;
-        let tmp = dir.join(format!(
-            ".{}.tmp{}",
-            path.file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("startup-config"),
-            std::process::id()
-        ));
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&tmp)?;
-            f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)?;
-            std::fs::File::open(dir)?.sync_all()
-        };
-        write().map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            io("saving", e)
-        })?;
+        crate::atomic_file::write(path, text.as_bytes(), 0o600)
+            .map_err(|e| ConfigError::Io(format!("{} {}", e.what, e.path), e.source))?;
         *self.saved.lock().unwrap_or_else(|e| e.into_inner()) = cfg;
         tracing::info!(
             "%SYS-5-CONFIG_NV: Saved the running-config to {} ({} bytes)",
