@@ -213,19 +213,11 @@ fn start_dataplane(cfg: &BootConfig, pipeline: Pipeline) -> Result<Arc<Dataplane
 
 /// Plugs the ports kept from `Ports.AddPort` (the port database), after
 /// the boot config's. A kept port that cannot be plugged (its tap or
-/// interface is gone) is logged and stays kept, for the next start or a
+/// interface is gone, the boot config has a port of that name) is logged and stays kept, for the next start or a
 /// `RemovePort`. Returns those plugged.
-fn plug_kept_ports(dp: &Dataplane, db: &PortDb, cfg: &BootConfig) -> Vec<SavedPort> {
+fn plug_kept_ports(dp: &Dataplane, db: &PortDb) -> Vec<SavedPort> {
     let mut plugged = Vec::new();
     for p in db.ports() {
-        if cfg
-            .ports
-            .iter()
-            .any(|b| b.name.eq_ignore_ascii_case(&p.name))
-        {
-            tracing::warn!(port = %p.name, "kept port not plugged: the boot config has a port of that name");
-            continue;
-        }
         let spec = p
             .kind
             .parse()
@@ -301,7 +293,7 @@ fn run(args: Args, log: Arc<LogBuffer>) -> Result<()> {
     let port_db = Arc::new(
         PortDb::open(cfg.control.port_db_path()).context("control.port_db: the kept ports")?,
     );
-    let kept = plug_kept_ports(&dp, &port_db, &cfg);
+    let kept = plug_kept_ports(&dp, &port_db);
     let events = Events::default();
     let features = FeatureSet::new(features, &dp).map_err(anyhow::Error::msg)?;
     let tasks = features.tasks(&dp, &events);

@@ -82,11 +82,6 @@ impl PortDb {
         self.lock().clone()
     }
 
-    /// True if port `name` is kept.
-    pub fn contains(&self, name: &str) -> bool {
-        self.lock().iter().any(|p| p.name == name)
-    }
-
     /// Keeps `port` (replacing a kept port of that name) and writes the
     /// file. On error nothing is kept.
     pub fn add(&self, port: SavedPort) -> Result<(), PortDbError> {

@@ -26,21 +26,13 @@ pub struct PortRates {
     pub output_pps: f64,
 }
 
-/// The counts a rate is taken from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Sample {
-    at: Instant,
-    rx_bytes: u64,
-    rx_packets: u64,
-    tx_bytes: u64,
-    tx_packets: u64,
-}
-
-/// One port's meter: the last sample and the averages.
+/// One port's meter: the last sample (when, and the counts) and the
+/// averages.
 #[derive(Debug, Clone, Copy)]
 struct Meter {
     port_id: u16,
-    last: Sample,
+    at: Instant,
+    last: PortCounts,
     rates: PortRates,
 }
 
@@ -61,17 +53,11 @@ impl Rates {
     pub fn sample(&self, ports: &[(String, u16, PortCounts)], at: Instant) {
         let mut meters = self.lock();
         meters.retain(|name, _| ports.iter().any(|(n, _, _)| n == name));
-        for (name, port_id, c) in ports {
-            let now = Sample {
-                at,
-                rx_bytes: c.rx_bytes,
-                rx_packets: c.rx_packets,
-                tx_bytes: c.tx_bytes,
-                tx_packets: c.tx_packets,
-            };
+        for (name, port_id, now) in ports {
             let fresh = Meter {
                 port_id: *port_id,
-                last: now,
+                at,
+                last: *now,
                 rates: PortRates::default(),
             };
             let m = meters.entry(name.clone()).or_insert(fresh);
@@ -81,7 +67,7 @@ impl Rates {
                 *m = fresh;
                 continue;
             }
-            let secs = at.saturating_duration_since(m.last.at).as_secs_f64();
+            let secs = at.saturating_duration_since(m.at).as_secs_f64();
             if secs <= 0.0 {
                 continue;
             }
@@ -89,12 +75,13 @@ impl Rates {
             // IOS's decay: new = old * e^(-t/T) + sample * (1 - e^(-t/T)).
             let keep = (-secs / LOAD_INTERVAL_SECONDS).exp();
             let fold = |old: f64, sample: f64| old * keep + sample * (1.0 - keep);
-            let r = &mut m.rates;
-            r.input_bps = fold(r.input_bps, 8.0 * per_sec(now.rx_bytes, m.last.rx_bytes));
-            r.input_pps = fold(r.input_pps, per_sec(now.rx_packets, m.last.rx_packets));
-            r.output_bps = fold(r.output_bps, 8.0 * per_sec(now.tx_bytes, m.last.tx_bytes));
-            r.output_pps = fold(r.output_pps, per_sec(now.tx_packets, m.last.tx_packets));
-            m.last = now;
+            let (r, then) = (&mut m.rates, m.last);
+            r.input_bps = fold(r.input_bps, 8.0 * per_sec(now.rx_bytes, then.rx_bytes));
+            r.input_pps = fold(r.input_pps, per_sec(now.rx_packets, then.rx_packets));
+            r.output_bps = fold(r.output_bps, 8.0 * per_sec(now.tx_bytes, then.tx_bytes));
+            r.output_pps = fold(r.output_pps, per_sec(now.tx_packets, then.tx_packets));
+            m.at = at;
+            m.last = *now;
         }
     }
 

@@ -11,17 +11,14 @@ use std::sync::Mutex;
 
 /// Lines that look like trouble but are not, and why, by a piece of
 /// their text.
-const EXPLAINED: [(&str, &str); 9] = [
+const EXPLAINED: [(&str, &str); 7] = [
     (
         "Specified qdisc kind is unknown",
         "the kernel has no multiq queueing discipline (sch_multiq); see the next lines",
     ),
     (
-        "Could not add multiq qdisc",
-        "the kernel has no multiq queueing discipline (sch_multiq); the tap only loses DPDK's rte_flow rules, which lisad does not use",
-    ),
-    (
-        "failed to create multiq qdisc",
+        // "Could not add multiq qdisc", "failed to create multiq qdisc".
+        "multiq qdisc",
         "the kernel has no multiq queueing discipline (sch_multiq); the tap only loses DPDK's rte_flow rules, which lisad does not use",
     ),
     (
@@ -33,16 +30,13 @@ const EXPLAINED: [(&str, &str); 9] = [
         "lisad runs DPDK as a single process (--in-memory): there is no secondary process to tell",
     ),
     (
-        "No free 1048576 kB hugepages",
+        // "No free ..." and "No available 1048576 kB hugepages ...".
+        "1048576 kB hugepages",
         "no 1 GB hugepages are reserved; the 2 MB ones are used",
     ),
     (
         "No legacy callbacks, legacy socket not created",
         "DPDK's old telemetry socket is not used",
-    ),
-    (
-        "No available 1048576 kB hugepages",
-        "no 1 GB hugepages are reserved; the 2 MB ones are used",
     ),
     (
         "failed to connect to",

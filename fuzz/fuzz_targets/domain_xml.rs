@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
     };
     for plug in &p.plugs {
         assert!(
-            lisa_types::valid_port_name(&plug.port) && !lisa_types::is_svi(&plug.port),
+            lisa_types::check_port_name(&plug.port).is_ok(),
             "planned port name {:?}\n--- input ---\n{xml}",
             plug.port
         );

@@ -91,7 +91,7 @@ fuzz_target!(|data: &[u8]| {
         }),
         2 => decode(bytes, |r: AddPortRequest| {
             // `PortsService::add_port`'s checks, in its order.
-            if lisa_types::is_svi(&r.name) || !lisa_types::valid_port_name(&r.name) {
+            if lisa_types::check_port_name(&r.name).is_err() {
                 return;
             }
             if lisa_types::check_text(&r.description).is_err() {

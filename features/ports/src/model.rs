@@ -56,8 +56,9 @@ impl Default for InterfaceConfig {
 pub struct PortsConfig {
     /// Interfaces by name.
     pub interfaces: BTreeMap<String, InterfaceConfig>,
-    /// The switch ports plugged now. Not configuration: it is never
-    /// rendered, and two configurations that differ only in it are equal
+    /// The switch ports plugged now, each with an entry in `interfaces`
+    /// (`plugged` makes one; a plugged port's entry is never removed, only
+    /// reset). Not configuration: it is never rendered, and two configurations that differ only in it are equal
     /// (plugging a port changes no setting).
     pub present: BTreeSet<String>,
 }
@@ -129,8 +130,7 @@ pub fn with_ports<'a>(mut cfg: Config, names: impl IntoIterator<Item = &'a str>)
 /// interfaces the configuration knows; an unknown type is kept as typed
 /// (pre-provisioning).
 pub fn resolve_interface(cfg: &Config, typed: &str) -> Result<String, String> {
-    let ports = cfg.get::<PortsConfig>();
-    let names = ports.interfaces.keys().chain(ports.present.iter());
+    let names = cfg.get::<PortsConfig>().interfaces.keys();
     lisa_types::resolve_interface(names.map(String::as_str), typed)
 }
 

@@ -161,7 +161,7 @@ fn known_interface(ctx: &ConfigCtx<'_>, a: &Args) -> Result<String, ApplyError> 
         return Err(reject(e));
     }
     let ports = ctx.cfg.get::<PortsConfig>();
-    if !lisa_types::is_svi(&name) && !ports.is_port(&name) && !ports.is_present(&name) {
+    if !lisa_types::is_svi(&name) && !ports.is_port(&name) {
         return Err(reject(format!("Interface {name} does not exist")));
     }
     Ok(name)
@@ -266,7 +266,7 @@ pub fn expand_range(cfg: &Config, list: &str) -> Result<Vec<String>, String> {
         }
         // A name with dashes of its own (`web01-eth0`) is one interface.
         let ports = cfg.get::<PortsConfig>();
-        if ports.interfaces.contains_key(&item) || ports.is_present(&item) {
+        if ports.interfaces.contains_key(&item) {
             if !out.contains(&item) {
                 out.push(item);
             }
