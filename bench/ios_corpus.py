@@ -30,7 +30,7 @@ def mapped(f):
 
 
 if len(sys.argv) > 2 and sys.argv[1] == "--map":
-    # For tests/ios_corpus.rs: the mapped text, after a first line "PORTS N".
+    # For tests/e2e/ios_corpus.rs: the mapped text, after a first line "PORTS N".
     text, names = mapped(sys.argv[2])
     sys.stdout.write("PORTS %d\n%s" % (len(names), text))
     sys.exit(0)

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PKGS=(dpdk dpdk-dev libdpdk-dev pkg-config clang libclang-dev protobuf-compiler g++
       iproute2 iputils-ping procps tcpdump python3
       libvirt-daemon-system libvirt-clients qemu-system-x86 busybox-static
-      openssh-server man-db openssl)
+      openssh-server man-db openssl lldpd)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,8 +21,8 @@ fi
 # The automation tests' Python tools: grpcio and its reflection client,
 # ntc-templates (TextFSM) to read swcli's output as IOS tools do, and scapy
 # for the hostile-frame suite's attackers; the IOS automation tools driven
-# over SSH (tests/ios_tools.rs): Netmiko, NAPALM, Ansible with cisco.ios;
-# Prometheus' own parser for the OpenMetrics endpoint (tests/metrics.rs).
+# over SSH (tests/e2e/ios_tools.rs): Netmiko, NAPALM, Ansible with cisco.ios;
+# Prometheus' own parser for the OpenMetrics endpoint (tests/e2e/metrics.rs).
 if ! python3 -c "import grpc, grpc_reflection, ntc_templates, scapy, netmiko, napalm, ansible_collections.cisco.ios, prometheus_client" 2>/dev/null; then
   pkgs=(grpcio grpcio-reflection protobuf "ntc-templates==9.3.0" "scapy==2.6.1"
         "netmiko==4.8.0" "napalm==5.2.0" "ansible==10.7.0" "prometheus-client==0.26.0")
@@ -38,7 +38,7 @@ command -v cargo >/dev/null || { echo "cargo (Rust) is required: install it with
 if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
-# The Debian package (scripts/package.sh, tests/package.rs): cargo-deb.
+# The Debian package (scripts/package.sh, tests/e2e/package.rs): cargo-deb.
 if ! cargo deb --version >/dev/null 2>&1; then
   cargo install cargo-deb --locked
 fi

@@ -7,7 +7,7 @@
 #   scripts/package.sh            build it
 #   sudo dpkg -i target/debian/lisad_*.deb
 # LISA_PACKAGE_PREBUILT=1 packages the release binaries already built
-# (tests/package.rs, which runs inside cargo test).
+# (tests/e2e/package.rs, which runs inside cargo test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"

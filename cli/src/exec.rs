@@ -226,6 +226,7 @@ mod tests {
                 "interfaces",
                 "ip",
                 "ipv6",
+                "lldp",
                 "logging",
                 "mac",
                 "monitor",

@@ -15,6 +15,7 @@ pub fn registry() -> &'static Registry {
         lisa_l2::register(&mut reg);
         lisa_ipv4::register(&mut reg);
         lisa_mirror::register(&mut reg);
+        lisa_lldp::register(&mut reg);
         reg
     })
 }

@@ -30,4 +30,6 @@ pub mod worker;
 
 pub use error::DpdkError;
 pub use port::PortKind;
-pub use switch::{Dataplane, DataplaneConfig, DataplaneError, PortInfo, PortL2, PortSpec};
+pub use switch::{
+    Dataplane, DataplaneConfig, DataplaneError, PortInfo, PortL2, PortLink, PortSpec, SendError,
+};

@@ -151,13 +151,33 @@ pub const DEFAULT_IDLE_SLEEP_MAX_US: u64 = 100;
 /// Room in the inject channel.
 pub const INJECT_LEN: usize = 4096;
 
-/// A frame a control thread sends, for a worker to switch: untagged, with
-/// its Ethernet header filled in, sent in `vlan` like any frame of it.
+/// A frame a control thread sends, with its Ethernet header filled in:
+/// either switched in a VLAN like any frame of it (untagged, `port` is
+/// `NO_PORT`), or sent as it is out of one port, switching bypassed (a
+/// link-local protocol's frame: LLDP, LACP, STP).
 pub struct Inject {
     /// The frame.
     pub m: crate::mbuf::Mbuf,
-    /// Its VLAN.
+    /// Its VLAN (when switched).
     pub vlan: u16,
+    /// The port it leaves by as it is, or `NO_PORT` to switch it in `vlan`.
+    pub port: u16,
+}
+
+impl Inject {
+    /// `m`, switched in `vlan`.
+    pub fn switched(m: crate::mbuf::Mbuf, vlan: u16) -> Inject {
+        Inject {
+            m,
+            vlan,
+            port: crate::graph::NO_PORT,
+        }
+    }
+
+    /// `m`, sent as it is out of `port` (if it is plugged and up).
+    pub fn to_port(m: crate::mbuf::Mbuf, port: u16) -> Inject {
+        Inject { m, vlan: 0, port }
+    }
 }
 
 /// Per-worker generation seen, one cache line each.

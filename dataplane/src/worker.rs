@@ -98,7 +98,7 @@ impl Worker {
             if !polls.is_empty() {
                 start = (start + 1) % polls.len();
             }
-            let injected = self.id == 0 && self.take_injected();
+            let injected = self.id == 0 && self.take_injected(&table);
             if received == 0 && !injected {
                 let max = Duration::from_micros(shared.idle_sleep_max_us.load(Ordering::Relaxed));
                 let (id, seen) = (self.id, self.generation);
@@ -175,20 +175,34 @@ impl Worker {
         total
     }
 
-    /// Takes what the control thread queued (ARP, ICMP, held packets) into
-    /// `l2-forward`; true if there was any.
-    fn take_injected(&mut self) -> bool {
+    /// Takes what the control threads queued: frames to switch (ARP, ICMP,
+    /// held packets) into the inject entry node, frames for one port
+    /// (link-local protocols) into that port's tx buffer; true if there
+    /// was any.
+    fn take_injected(&mut self, table: &ForwardingTable) -> bool {
         let mut any = false;
         for _ in 0..BURST {
             let Some(i) = self.shared.inject.pop() else {
                 break;
             };
+            any = true;
+            if i.port != NO_PORT {
+                let usable = table
+                    .ports
+                    .get(usize::from(i.port))
+                    .is_some_and(|p| p.present && p.up);
+                if usable {
+                    self.local
+                        .tx
+                        .enqueue(table, &self.shared, self.id, i.port, i.m);
+                }
+                continue;
+            }
             let mut meta = Meta::received(NO_PORT);
             meta.vlan = i.vlan;
             meta.in_vlan = i.vlan;
             meta.exclude = NO_PORT;
             self.graph.enqueue(self.inject_entry, Pkt { m: i.m, meta });
-            any = true;
         }
         any
     }

@@ -18,6 +18,8 @@ pub mod order {
     pub const MAC: u16 = 50;
     /// `monitor session`.
     pub const MONITOR: u16 = 60;
+    /// `lldp timer`, `lldp run`.
+    pub const LLDP: u16 = 65;
     /// `banner`.
     pub const BANNER: u16 = 70;
 }
@@ -35,6 +37,8 @@ pub mod rank {
     pub const IP: u16 = 40;
     /// `shutdown`.
     pub const SHUTDOWN: u16 = 90;
+    /// `no lldp transmit`, `no lldp receive`.
+    pub const LLDP: u16 = 95;
 }
 
 /// The rendering being assembled.

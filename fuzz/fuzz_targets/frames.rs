@@ -2,7 +2,8 @@
 //! IPv4, ARP, ICMP), the L2 ingress decision of `eth-input`
 //! (`lisa_l2_datapath::input::{ingress, plain_vlan}`) on a port whose
 //! mode comes from the input, and the IPv4 route decision
-//! (`lisa_ipv4_datapath::route::route`) over a small routing table. No
+//! (`lisa_ipv4_datapath::route::route`) over a small routing table, and
+//! the LLDP agent reading the frame as an LLDPDU. No
 //! DPDK EAL: these are the pure functions the workers call on each frame.
 //!
 //! Input: 8 bytes of port settings (see `Port::from`), then the frame.
@@ -120,7 +121,25 @@ fuzz_target!(|data: &[u8]| {
     l2_ingress(&port, frame);
     ethernet(frame);
     vlan_edits(frame, u16::from_be_bytes([settings[1], settings[2]]));
+    lldp(frame);
 });
+
+/// The LLDP agent reads any frame without panicking, and keeps at most
+/// one neighbour from it.
+fn lldp(frame: &[u8]) {
+    let now = std::time::Instant::now();
+    let mut agent = lisa_lldp_daemon::agent::Agent::default();
+    let mut settings = lisa_lldp_daemon::agent::Settings::default();
+    settings.cfg.run = true;
+    agent.configure(settings, now);
+    agent.receive("Ethernet1", frame, now);
+    assert!(agent.neighbors().count() <= 1);
+    if let Some(pdu) = frame.get(14..) {
+        if let Ok(p) = lisa_lldp::wire::Lldpdu::parse(pdu) {
+            assert!(p.chassis.is_some() && p.port.is_some());
+        }
+    }
+}
 
 /// The ingress decision, and the fast path's agreement with it.
 fn l2_ingress(port: &Port, frame: &[u8]) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The attacker and the watcher of the hostile-frame suite (tests/hostile.rs).
+"""The attacker and the watcher of the hostile-frame suite (tests/e2e/hostile.rs).
 
   hostile.py send IFACE CLASS COUNT --router-mac M --svi IP --victim-mac M
              --victim-ip IP [--far-net A.B]

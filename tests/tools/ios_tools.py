@@ -2,7 +2,7 @@
 """Drives LiSA-DP over SSH with the IOS automation tools from PyPI, as a
 network engineer would: Netmiko (device_type cisco_ios), NAPALM's ios
 driver, Ansible's cisco.ios collection. Prints one JSON object of what each
-tool returned; the Rust tests (tests/ios_tools.rs) check it against the
+tool returned; the Rust tests (tests/e2e/ios_tools.rs) check it against the
 switch.
 
     ios_tools.py netmiko PORT USER PASSWORD [SECRET]

@@ -114,6 +114,35 @@ pub fn svi_vlan(name: &str) -> Option<Result<u16, String>> {
     )
 }
 
+/// The short form IOS prints in neighbour tables (`show lldp neighbors`,
+/// `show cdp neighbors`): `Gi1/0/1` for GigabitEthernet1/0/1, `Et1` for
+/// Ethernet1, `Po1` for Port-channel1; a name that is not an IOS type and
+/// number is printed whole.
+pub fn short_interface_name(name: &str) -> String {
+    const SHORT: [(&str, &str); 12] = [
+        ("Ethernet", "Et"),
+        ("FastEthernet", "Fa"),
+        ("GigabitEthernet", "Gi"),
+        ("TenGigabitEthernet", "Te"),
+        ("TwoGigabitEthernet", "Tw"),
+        ("TwentyFiveGigE", "Twe"),
+        ("FiveGigabitEthernet", "Fi"),
+        ("FortyGigabitEthernet", "Fo"),
+        ("HundredGigE", "Hu"),
+        ("Vhost", "Vh"),
+        ("Vlan", "Vl"),
+        ("Port-channel", "Po"),
+    ];
+    for (long, short) in SHORT {
+        if let Some(rest) = name.strip_prefix(long) {
+            if ios_number(rest) {
+                return format!("{short}{rest}");
+            }
+        }
+    }
+    name.to_string()
+}
+
 /// True if `name` is an SVI's name (`Vlan10`).
 pub fn is_svi(name: &str) -> bool {
     matches!(svi_vlan(name), Some(Ok(_)))
@@ -223,6 +252,15 @@ mod interface_name_tests {
 
     fn resolve(names: &[&str], typed: &str) -> Result<String, String> {
         resolve_interface(names.iter().copied(), typed)
+    }
+
+    #[test]
+    fn short_names_are_ios_neighbour_table_forms() {
+        assert_eq!(short_interface_name("GigabitEthernet1/0/1"), "Gi1/0/1");
+        assert_eq!(short_interface_name("Ethernet1"), "Et1");
+        assert_eq!(short_interface_name("Port-channel2"), "Po2");
+        assert_eq!(short_interface_name("eth0"), "eth0");
+        assert_eq!(short_interface_name("Ethernet-web"), "Ethernet-web");
     }
 
     #[test]

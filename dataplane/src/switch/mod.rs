@@ -20,7 +20,10 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+mod link_local;
 mod port_hooks;
+
+pub use link_local::{PortLink, SendError};
 
 /// Default MTU of a port.
 pub const DEFAULT_MTU: u16 = 1500;

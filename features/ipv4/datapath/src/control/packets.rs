@@ -290,7 +290,7 @@ impl L3Control {
     }
 
     pub(super) fn inject(&self, m: Mbuf, vlan: u16) {
-        if self.shared.inject(Inject { m, vlan }).is_err() {
+        if self.shared.inject(Inject::switched(m, vlan)).is_err() {
             self.counters.inject_full.fetch_add(1, Ordering::Relaxed);
         }
     }

@@ -1,0 +1,80 @@
+//! What the link-local protocols' control loops (LLDP, LACP, STP) need of
+//! the dataplane: every port with its MAC and whether it can send now, and
+//! a way to send a frame out of one port as it is, switching bypassed.
+
+use super::Dataplane;
+use crate::graph::NO_PORT;
+use crate::mbuf::Mbuf;
+use crate::shared::Inject;
+use crate::wire::MacAddr;
+
+/// A port as a link-local protocol sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortLink {
+    /// DPDK port id.
+    pub id: u16,
+    /// Its name.
+    pub name: String,
+    /// Its MAC address (a protocol's frames come from it).
+    pub mac: MacAddr,
+    /// Administratively up with its link up: frames can leave by it.
+    pub up: bool,
+}
+
+/// Why a frame could not be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// No buffer was left in the control pool.
+    #[error("no buffer for the frame")]
+    NoBuffer,
+    /// The frame is larger than a buffer, or empty.
+    #[error("the frame does not fit a buffer")]
+    TooLarge,
+    /// The inject channel to the workers is full.
+    #[error("the inject channel is full")]
+    QueueFull,
+    /// No such port.
+    #[error("no such port")]
+    NoPort,
+}
+
+impl Dataplane {
+    /// Every plugged port with its MAC and state (asks each driver for its
+    /// link state: cheap, no wait).
+    pub fn port_links(&self) -> Vec<PortLink> {
+        let table = self.shared.table();
+        self.state()
+            .ports
+            .iter()
+            .map(|p| {
+                let id = p.eth.port_id();
+                let admin_up = table.ports.get(usize::from(id)).is_some_and(|f| f.up);
+                PortLink {
+                    id,
+                    name: p.name.clone(),
+                    mac: p.eth.mac(),
+                    up: admin_up && p.eth.link_up(),
+                }
+            })
+            .collect()
+    }
+
+    /// Sends `frame` (a whole Ethernet frame) out of port `port` as it is:
+    /// no VLAN, no switching, no hooks. Worker 0 sends it, if the port is
+    /// still plugged and up when it does.
+    pub fn send_to_port(&self, port: u16, frame: &[u8]) -> Result<(), SendError> {
+        if port == NO_PORT {
+            return Err(SendError::NoPort);
+        }
+        if frame.is_empty() || frame.len() > usize::from(u16::MAX) {
+            return Err(SendError::TooLarge);
+        }
+        let mut m = Mbuf::alloc(&self.shared.ctl_pool).ok_or(SendError::NoBuffer)?;
+        if !m.append(frame) {
+            return Err(SendError::TooLarge);
+        }
+        self.shared
+            .inject(Inject::to_port(m, port))
+            .map_err(|_| SendError::QueueFull)
+    }
+}

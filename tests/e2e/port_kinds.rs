@@ -1,0 +1,127 @@
+//! End-to-end: every kind of kernel- and VM-facing port carries real
+//! traffic. A kernel host on a tap port pings another host that sits behind
+//! an af_packet port (veth), or behind a vhost-user port whose far end is a
+//! `virtio_user` peer (testpmd) bridged to a tap.
+
+use crate::common;
+
+use common::{serial, sh, unique, Host, Lisad, VirtioPeer};
+use std::time::Duration;
+
+#[test]
+fn af_packet_port_on_a_veth() {
+    let _serial = serial();
+    let tap = unique("lta", "");
+    let (veth_sw, veth_host) = (unique("lvs", ""), unique("lvh", ""));
+    let _ = std::process::Command::new("ip")
+        .args(["link", "del", &veth_sw])
+        .output();
+    sh(
+        "ip",
+        &[
+            "link", "add", &veth_sw, "type", "veth", "peer", "name", &veth_host,
+        ],
+    );
+    sh("ip", &["link", "set", &veth_sw, "up"]);
+    let sw = Lisad::start(
+        &[
+            ("Ethernet1", &format!("tap:{tap}")),
+            ("Ethernet2", &format!("afpacket:{veth_sw}")),
+        ],
+        &[],
+    );
+    let a = Host::new(&unique("lisa-a", ""));
+    let b = Host::new(&unique("lisa-b", ""));
+    a.take_interface(&tap, "192.168.78.1/24");
+    b.take_interface(&veth_host, "192.168.78.2/24");
+    assert!(
+        a.ping("192.168.78.2", 3),
+        "no ping through the af_packet port:\n{}",
+        sw.log_text()
+    );
+    drop(sw);
+    let _ = std::process::Command::new("ip")
+        .args(["link", "del", &veth_sw])
+        .output();
+}
+
+fn ping_through_vhost(switch_is_server: bool) {
+    let _serial = serial();
+    let (tap_a, tap_vm) = (unique("lta", ""), unique("ltv", ""));
+    let dir = std::env::temp_dir().join(format!("lisa-vhost-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("vm1.sock");
+    let kind = if switch_is_server {
+        "vhost-server"
+    } else {
+        "vhost-client"
+    };
+    let vhost = format!("{kind}:{}", sock.display());
+    // As a client the switch starts first and keeps reconnecting until the
+    // peer's server socket appears.
+    let sw = Lisad::start(
+        &[("Ethernet1", &format!("tap:{tap_a}")), ("Vhost1", &vhost)],
+        &[],
+    );
+    let _peer = VirtioPeer::start(&sock, !switch_is_server, &tap_vm);
+    let a = Host::new(&unique("lisa-a", ""));
+    let vm = Host::new(&unique("lisa-vm", ""));
+    a.take_interface(&tap_a, "192.168.79.1/24");
+    vm.take_interface(&tap_vm, "192.168.79.2/24");
+    let reached = common::wait_until(Duration::from_secs(20), || a.ping("192.168.79.2", 1));
+    if !reached {
+        let neigh = a.exec(&["ip", "neigh"]);
+        let vm_neigh = vm.exec(&["ip", "neigh"]);
+        panic!(
+            "no ping through the {kind} port:\n{}\n{}\na: {}\nvm: {}",
+            sw.show("show interfaces"),
+            sw.show("show mac address-table"),
+            String::from_utf8_lossy(&neigh.stdout),
+            String::from_utf8_lossy(&vm_neigh.stdout)
+        );
+    }
+    assert!(a.ping("192.168.79.2", 3));
+    let ifs = sw.show("show interfaces");
+    assert!(ifs.contains("Vhost1 is up"), "{ifs}");
+    check_an_idle_worker_waits_for_rx_interrupts(&sw, &a);
+    drop(sw);
+    if switch_is_server {
+        assert!(
+            !sock.exists(),
+            "lisad left its vhost-user server socket behind"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Power save: with a tap and a vhost-user port (both have rx
+/// interrupts), an idle worker waits for an interrupt rather than polling
+/// or only sleeping, and a frame wakes it.
+fn check_an_idle_worker_waits_for_rx_interrupts(sw: &Lisad, a: &Host) {
+    let waits = |out: &str| -> u64 {
+        out.lines()
+            .find_map(|l| l.strip_prefix("Power save: "))
+            .and_then(|l| l.split(", ").nth(1))
+            .and_then(|w| w.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let mut perf = String::new();
+    let waited = common::wait_until(Duration::from_secs(10), || {
+        perf = sw.show("show dataplane performance");
+        waits(&perf) > 0
+    });
+    assert!(waited, "the idle worker never waited:\n{perf}");
+    assert!(perf.contains("rx interrupts on every queue"), "{perf}");
+    assert!(a.ping("192.168.79.2", 2), "a frame did not wake the worker");
+}
+
+#[test]
+fn vhost_user_server_port_with_virtio_user_peer() {
+    ping_through_vhost(true);
+}
+
+#[test]
+fn vhost_user_client_port_reconnects_to_peer_server() {
+    ping_through_vhost(false);
+}
