@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PKGS=(dpdk dpdk-dev libdpdk-dev pkg-config clang libclang-dev protobuf-compiler g++
       iproute2 iputils-ping procps tcpdump python3
       libvirt-daemon-system libvirt-clients qemu-system-x86 busybox-static
-      openssh-server man-db openssl lldpd)
+      openssh-server man-db openssl lldpd openvswitch-switch)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

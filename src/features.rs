@@ -35,5 +35,6 @@ pub fn daemon_features(fdb_limit: usize) -> Vec<Box<dyn DaemonFeature + Send + S
         Box::new(lisa_ipv4_daemon::Ipv4::default()),
         Box::new(lisa_mirror_daemon::Mirror::default()),
         Box::new(lisa_lldp_daemon::Lldp::default()),
+        Box::new(lisa_stp_daemon::Stp::default()),
     ]
 }

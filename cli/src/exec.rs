@@ -232,6 +232,7 @@ mod tests {
                 "monitor",
                 "privilege",
                 "running-config",
+                "spanning-tree",
                 "startup-config",
                 "users",
                 "version",

@@ -84,6 +84,12 @@ pub mod common {
         "not-routable",
         "sent to the router MAC but not IPv4 or ARP, or a bad IPv4 header",
     );
+    /// A frame to an IEEE 802.1 link-local group that no enabled protocol
+    /// takes (counted by `eth-input` and by the protocols' punt nodes).
+    pub static LINK_LOCAL: DropReason = DropReason::new(
+        "link-local",
+        "sent to an IEEE 802.1 link-local group (01:80:c2:00:00:0x: STP, LACP, LLDP, 802.1X) that no enabled protocol takes; a bridge never forwards these",
+    );
     /// Larger than the egress port's MTU.
     pub static MTU_EXCEEDED: DropReason =
         DropReason::new("mtu-exceeded", "larger than the egress port's MTU");

@@ -44,8 +44,12 @@ pub struct PortFwd {
     /// in no VLAN's flood list and what it receives goes no further than
     /// its rx hooks.
     pub detached: bool,
-    /// Frames may leave by it: up and not detached (one test for
-    /// `l2-output`).
+    /// The spanning tree holds it discarding: it neither forwards nor
+    /// learns, and is in no flood list (its BPDUs still reach the control
+    /// plane: link-local groups are taken before ingress).
+    pub discarding: bool,
+    /// Frames may leave by it: up, not detached and not discarding (one
+    /// test for `l2-output`).
     pub egress_ok: bool,
     /// The VLAN whose untagged frames arriving here need nothing but their
     /// VLAN: the port is up, switches, has no rx hook, and the VLAN (access,
@@ -63,7 +67,7 @@ impl PortFwd {
     /// Fills in what is derived from the other fields (`egress_ok`,
     /// `plain_in`, `plain_out`), given the VLANs that exist.
     pub fn derive(mut self, active: &VlanSet) -> PortFwd {
-        self.egress_ok = self.up && !self.detached;
+        self.egress_ok = self.up && !self.detached && !self.discarding;
         let untagged = match &self.mode {
             PortMode::Access { vlan } => *vlan,
             PortMode::Trunk { native, allowed } if allowed.contains(*native) => *native,
@@ -131,7 +135,9 @@ impl ForwardingTable {
                 self.ports
                     .iter()
                     .enumerate()
-                    .filter(|(_, p)| p.present && p.up && !p.detached && p.mode.carries(v))
+                    .filter(|(_, p)| {
+                        p.present && p.up && !p.detached && !p.discarding && p.mode.carries(v)
+                    })
                     .map(|(id, p)| Member {
                         port: id as u16,
                         tagged: p.mode.tags(v),

@@ -8,6 +8,8 @@ use std::fmt::Write;
 pub mod order {
     /// `hostname`, `enable secret`.
     pub const SYSTEM: u16 = 10;
+    /// `errdisable recovery`, `spanning-tree mode` and its globals.
+    pub const STP: u16 = 15;
     /// `vlan N` blocks.
     pub const VLANS: u16 = 20;
     /// The `interface` blocks (assembled by the engine).
@@ -37,6 +39,8 @@ pub mod rank {
     pub const IP: u16 = 40;
     /// `shutdown`.
     pub const SHUTDOWN: u16 = 90;
+    /// `spanning-tree portfast`, `spanning-tree bpduguard`.
+    pub const STP: u16 = 92;
     /// `no lldp transmit`, `no lldp receive`.
     pub const LLDP: u16 = 95;
 }

@@ -2,8 +2,9 @@
 //! IPv4, ARP, ICMP), the L2 ingress decision of `eth-input`
 //! (`lisa_l2_datapath::input::{ingress, plain_vlan}`) on a port whose
 //! mode comes from the input, and the IPv4 route decision
-//! (`lisa_ipv4_datapath::route::route`) over a small routing table, and
-//! the LLDP agent reading the frame as an LLDPDU. No
+//! (`lisa_ipv4_datapath::route::route`) over a small routing table, the
+//! LLDP agent reading the frame as an LLDPDU and the spanning tree reading
+//! it as a BPDU. No
 //! DPDK EAL: these are the pure functions the workers call on each frame.
 //!
 //! Input: 8 bytes of port settings (see `Port::from`), then the frame.
@@ -122,7 +123,39 @@ fuzz_target!(|data: &[u8]| {
     ethernet(frame);
     vlan_edits(frame, u16::from_be_bytes([settings[1], settings[2]]));
     lldp(frame);
+    bpdu(frame);
 });
+
+/// The spanning tree reads any frame without panicking; a BPDU it takes
+/// frames back as it was read.
+fn bpdu(frame: &[u8]) {
+    use lisa_stp::wire::{Bpdu, Times};
+    use lisa_stp_daemon::rstp::{BridgeSettings, PortSettings, Rstp};
+    if let Ok(b) = Bpdu::parse(frame) {
+        let again = Bpdu::parse(&b.frame(MacAddr([2, 0, 0, 0, 0, 1])));
+        if let (Bpdu::Config(c), Ok(Bpdu::Config(d))) = (b, again) {
+            assert_eq!((c.root, c.bridge, c.cost, c.port, c.flags), (d.root, d.bridge, d.cost, d.port, d.flags));
+        }
+    }
+    let now = std::time::Instant::now();
+    let mut bridge = Rstp::new(BridgeSettings {
+        priority: 32769,
+        mac: MacAddr([2, 0, 0, 0, 0, 1]),
+        times: Times::default(),
+        tx_hold: 6,
+    });
+    let port = PortSettings {
+        number: 1,
+        priority: 128,
+        cost: 2,
+        edge: false,
+        bpdu_guard: false,
+        p2p: true,
+    };
+    bridge.set_port(0, Some((port, MacAddr([2, 0, 0, 0, 1, 1]), true)), now);
+    bridge.receive(0, frame, now);
+    let _ = bridge.tick(now + std::time::Duration::from_secs(1));
+}
 
 /// The LLDP agent reads any frame without panicking, and keeps at most
 /// one neighbour from it.

@@ -995,6 +995,8 @@ fn power_save_is_set_at_run_time_and_bounded() {
         names,
         [
             "eth-input",
+            "lldp-input",
+            "stp-input",
             "l2-bridge",
             "ipv4-route",
             "l2-forward",

@@ -1,6 +1,6 @@
 //! The L2 control protocols against real peers in namespaces: LLDP with
-//! Debian's lldpd. (One test binary for all of them: RSTP and LACP with
-//! OVS come here too.)
+//! Debian's lldpd, RSTP with a cable between two ports and with OVS's
+//! RSTP (ovs-vswitchd, netdev datapath). LACP comes here too.
 
 use crate::common;
 
@@ -196,4 +196,298 @@ fn lldp_neighbours_with_lldpd_both_ways() {
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("% LLDP is not enabled"), "{text}");
+}
+
+/// A veth pair (a cable), both ends up with no IPv6 chatter; deleted on
+/// drop.
+struct Veth(String, String);
+
+impl Veth {
+    fn new(tag: &str) -> Veth {
+        let (a, b) = (
+            unique(&format!("{tag}a"), ""),
+            unique(&format!("{tag}b"), ""),
+        );
+        let _ = Command::new("ip").args(["link", "del", &a]).output();
+        common::sh(
+            "ip",
+            &["link", "add", &a, "type", "veth", "peer", "name", &b],
+        );
+        for end in [&a, &b] {
+            let key = format!("net.ipv6.conf.{end}.disable_ipv6=1");
+            let _ = Command::new("sysctl").args(["-qw", &key]).output();
+            common::sh("ip", &["link", "set", end, "up"]);
+        }
+        Veth(a, b)
+    }
+}
+
+impl Drop for Veth {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["link", "del", &self.0]).output();
+    }
+}
+
+/// `show spanning-tree` as ntc-templates reads it: (interface, role,
+/// status) per port.
+/// (None before the tree's task has started it.)
+fn stp_rows(sw: &Lisad) -> Vec<(String, String, String)> {
+    let out = sw.swcli(&["show spanning-tree"]);
+    if !out.status.success() {
+        return Vec::new();
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows = ntc_parse("show spanning-tree", &text);
+    rows.lines()
+        .map(|r| {
+            let field = |k: &str| {
+                r.split('|')
+                    .find_map(|kv| kv.strip_prefix(&format!("{k}=")))
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            (field("interface"), field("role"), field("status"))
+        })
+        .collect()
+}
+
+#[test]
+fn rstp_blocks_a_cable_between_two_ports() {
+    let _g = serial();
+    let cable = Veth::new("lsc");
+    let tap = unique("lst", "");
+    let sw = Lisad::start(
+        &[
+            ("Ethernet1", &format!("afpacket:{}", cable.0)),
+            ("Ethernet2", &format!("afpacket:{}", cable.1)),
+            ("Ethernet3", &format!("tap:{tap}")),
+        ],
+        &[],
+    );
+    let host = Host::new(&unique("lisa-lst", ""));
+    host.take_interface(&tap, "192.168.79.1/24");
+    let start = std::time::Instant::now();
+    sw.configure(&[
+        "spanning-tree mode rapid-pvst",
+        "interface Ethernet3",
+        " spanning-tree portfast",
+        "interface Vlan1",
+        " ip address 192.168.79.254 255.255.255.0",
+    ]);
+    // Our own BPDUs come back on the other end: one end is a backup port,
+    // blocked, and the other forwards at once (the backup agrees).
+    let want = |rows: &[(String, String, String)]| {
+        rows.contains(&("Et1".into(), "Desg".into(), "FWD".into()))
+            && rows.contains(&("Et2".into(), "Back".into(), "BLK".into()))
+            && rows.contains(&("Et3".into(), "Desg".into(), "FWD".into()))
+    };
+    assert!(
+        wait_until(Duration::from_secs(2), || want(&stp_rows(&sw))),
+        "not converged in 2 s: {:?}\n{}",
+        stp_rows(&sw),
+        sw.show("show spanning-tree")
+    );
+    eprintln!("converged in {:?}", start.elapsed());
+    // Traffic flows, and the host's broadcasts do not loop.
+    assert!(host.ping("192.168.79.254", 3), "{}", sw.log_text());
+    let before = sw.rx_packets("Ethernet2");
+    assert!(host.exec(&["ip", "neigh", "flush", "all"]).status.success());
+    assert!(host.ping("192.168.79.254", 3));
+    std::thread::sleep(Duration::from_millis(500));
+    let looped = sw.rx_packets("Ethernet2") - before;
+    assert!(looped < 50, "{looped} frames came back around the cable");
+    assert!(
+        sw.drops("stp-discarding") > 0,
+        "the blocked end dropped nothing"
+    );
+
+    // BPDU guard on the blocked end: our own BPDUs err-disable it.
+    sw.configure(&["interface Ethernet2", " spanning-tree bpduguard enable"]);
+    assert!(
+        wait_until(Duration::from_secs(3), || sw.show("show logging").contains(
+            "%SPANTREE-2-BLOCK_BPDUGUARD: Received BPDU on port Ethernet2"
+        )),
+        "{}",
+        sw.show("show logging")
+    );
+    assert!(
+        sw.port_becomes("Ethernet2", "administratively down", 3),
+        "{}",
+        sw.show("show interfaces Ethernet2")
+    );
+    assert!(host.ping("192.168.79.254", 2));
+}
+
+/// ovs-vswitchd with the netdev (userspace) datapath and its database, in a
+/// directory of their own; stopped when dropped.
+struct Ovs {
+    dir: PathBuf,
+}
+
+impl Ovs {
+    fn start() -> Ovs {
+        let dir = std::env::temp_dir().join(format!("lisa-ovs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let d = dir.to_str().unwrap().to_string();
+        let ovs = Ovs { dir };
+        ovs.run(
+            "ovsdb-tool",
+            &[
+                "create",
+                &format!("{d}/conf.db"),
+                "/usr/share/openvswitch/vswitch.ovsschema",
+            ],
+        );
+        ovs.run(
+            "ovsdb-server",
+            &[
+                &format!("{d}/conf.db"),
+                &format!("--remote=punix:{d}/db.sock"),
+                &format!("--unixctl={d}/ovsdb.ctl"),
+                &format!("--pidfile={d}/ovsdb.pid"),
+                &format!("--log-file={d}/ovsdb.log"),
+                "--detach",
+            ],
+        );
+        ovs.vsctl(&["--no-wait", "init"]);
+        ovs.run(
+            "ovs-vswitchd",
+            &[
+                &format!("unix:{d}/db.sock"),
+                &format!("--unixctl={d}/vsd.ctl"),
+                &format!("--pidfile={d}/vsd.pid"),
+                &format!("--log-file={d}/vsd.log"),
+                "--detach",
+            ],
+        );
+        ovs
+    }
+
+    fn run(&self, cmd: &str, args: &[&str]) -> String {
+        let out = Command::new(cmd)
+            .args(args)
+            .env("OVS_RUNDIR", &self.dir)
+            .env("OVS_LOGDIR", &self.dir)
+            .env("OVS_DBDIR", &self.dir)
+            .output()
+            .unwrap_or_else(|e| panic!("{cmd}: {e} (apt-get install openvswitch-switch)"));
+        assert!(
+            out.status.success(),
+            "{cmd} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn vsctl(&self, args: &[&str]) -> String {
+        let db = format!("--db=unix:{}/db.sock", self.dir.display());
+        let mut a = vec![db.as_str(), "--timeout=10"];
+        a.extend_from_slice(args);
+        self.run("ovs-vsctl", &a)
+    }
+
+    fn appctl(&self, args: &[&str]) -> String {
+        let ctl = format!("{}/vsd.ctl", self.dir.display());
+        let mut a = vec!["-t", ctl.as_str()];
+        a.extend_from_slice(args);
+        self.run("ovs-appctl", &a)
+    }
+}
+
+impl Drop for Ovs {
+    fn drop(&mut self) {
+        for pid in ["vsd.pid", "ovsdb.pid"] {
+            if let Ok(p) = std::fs::read_to_string(self.dir.join(pid)) {
+                let _ = Command::new("kill").arg(p.trim()).status();
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn rstp_with_ovs_blocks_the_loop_through_it_and_heals() {
+    let _g = serial();
+    let (c1, c2) = (Veth::new("lo1"), Veth::new("lo2"));
+    let tap = unique("lot", "");
+    let sw = Lisad::start(
+        &[
+            ("Ethernet1", &format!("afpacket:{}", c1.0)),
+            ("Ethernet2", &format!("afpacket:{}", c2.0)),
+            ("Ethernet3", &format!("tap:{tap}")),
+        ],
+        &[],
+    );
+    let host = Host::new(&unique("lisa-lot", ""));
+    host.take_interface(&tap, "192.168.80.1/24");
+    sw.configure(&[
+        "spanning-tree mode rapid-pvst",
+        "interface Ethernet3",
+        " spanning-tree portfast",
+        "interface Vlan1",
+        " ip address 192.168.80.254 255.255.255.0",
+    ]);
+    // OVS, the root (priority 4096), bridging the two cables' far ends.
+    let ovs = Ovs::start();
+    ovs.vsctl(&[
+        "add-br",
+        "br0",
+        "--",
+        "set",
+        "bridge",
+        "br0",
+        "datapath_type=netdev",
+    ]);
+    for end in [&c1.1, &c2.1] {
+        ovs.vsctl(&["add-port", "br0", end]);
+        ovs.vsctl(&["set", "port", end, "other_config:rstp-admin-p2p-mac=true"]);
+    }
+    let start = std::time::Instant::now();
+    ovs.vsctl(&[
+        "set",
+        "bridge",
+        "br0",
+        "rstp_enable=true",
+        "other_config:rstp-priority=4096",
+    ]);
+    // One cable's end is the root port, the other's an alternate, blocked
+    // (which one: OVS's port numbers decide).
+    let row = |p: &str, role: &str, sts: &str| (p.to_string(), role.to_string(), sts.to_string());
+    let root_end = |rows: &[(String, String, String)]| {
+        [("Et1", "Et2"), ("Et2", "Et1")].into_iter().find(|(r, a)| {
+            rows.contains(&row(r, "Root", "FWD")) && rows.contains(&row(a, "Altn", "BLK"))
+        })
+    };
+    assert!(
+        wait_until(Duration::from_secs(2), || root_end(&stp_rows(&sw))
+            .is_some()),
+        "not converged in 2 s: {:?}\n{}\n{}",
+        stp_rows(&sw),
+        sw.show("show spanning-tree"),
+        ovs.appctl(&["rstp/show", "br0"])
+    );
+    eprintln!("converged with OVS in {:?}", start.elapsed());
+    let tree = sw.show("show spanning-tree");
+    assert!(tree.contains("Root ID    Priority    4096"), "{tree}");
+    let ovs_view = ovs.appctl(&["rstp/show", "br0"]);
+    assert!(ovs_view.contains("This bridge is the root"), "{ovs_view}");
+    assert!(host.ping("192.168.80.254", 3));
+
+    // The root port's cable is pulled (af_packet reports no link state:
+    // what came over it ages out after three hellos, 6 s); the alternate
+    // takes over and the host still reaches the switch.
+    let (root, alternate) = root_end(&stp_rows(&sw)).unwrap();
+    let cable = if root == "Et1" { &c1.0 } else { &c2.0 };
+    common::sh("ip", &["link", "set", cable, "down"]);
+    let cut = std::time::Instant::now();
+    assert!(
+        wait_until(Duration::from_secs(10), || stp_rows(&sw)
+            .contains(&row(alternate, "Root", "FWD"))),
+        "{}",
+        sw.show("show spanning-tree")
+    );
+    eprintln!("healed in {:?}", cut.elapsed());
+    assert!(host.ping("192.168.80.254", 3));
 }

@@ -14,6 +14,7 @@
 
 mod cx;
 pub mod hooks;
+pub mod link_local;
 mod nexts;
 pub mod pipeline;
 mod stats;

@@ -78,3 +78,35 @@ impl Dataplane {
             .map_err(|_| SendError::QueueFull)
     }
 }
+
+impl Dataplane {
+    /// Holds port `id` discarding (the spanning tree's blocking, listening
+    /// and learning states) or lets it forward. A port that stops
+    /// forwarding loses what was learned on it.
+    pub fn set_port_discarding(&self, id: u16, discarding: bool) -> Result<(), SendError> {
+        let mut st = self.state();
+        let p = st
+            .ports
+            .iter_mut()
+            .find(|p| p.eth.port_id() == id)
+            .ok_or(SendError::NoPort)?;
+        if p.l2.discarding == discarding {
+            return Ok(());
+        }
+        p.l2.discarding = discarding;
+        self.publish(&st);
+        drop(st);
+        if discarding {
+            self.flush_port(id);
+        }
+        Ok(())
+    }
+
+    /// Forgets what was learned on port `id` (a spanning-tree topology
+    /// change).
+    pub fn flush_port(&self, id: u16) {
+        for l in self.shared.pipeline.listeners() {
+            l.port_changed(id);
+        }
+    }
+}

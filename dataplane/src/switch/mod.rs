@@ -66,6 +66,8 @@ pub struct PortL2 {
     pub mode: PortMode,
     /// Largest L3 payload, bytes.
     pub mtu: u16,
+    /// Held discarding by the spanning tree.
+    pub discarding: bool,
 }
 
 impl Default for PortL2 {
@@ -74,6 +76,7 @@ impl Default for PortL2 {
             admin_up: true,
             mode: PortMode::default(),
             mtu: DEFAULT_MTU,
+            discarding: false,
         }
     }
 }
@@ -318,6 +321,7 @@ impl Dataplane {
                 rx_hooks: p.hooks.rx,
                 tx_hooks: p.hooks.tx,
                 detached: p.hooks.detached,
+                discarding: p.l2.discarding,
                 ..Default::default()
             }
             .derive(&t.active_vlans);

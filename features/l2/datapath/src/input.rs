@@ -34,11 +34,13 @@ pub static STACKED_TAGS: DropReason = DropReason::new(
     "two VLAN tags, or an 802.1ad service tag (no QinQ: the inner tag could hop VLANs)",
 );
 
-/// A frame to an IEEE 802.1 link-local group that no feature takes.
-pub static LINK_LOCAL: DropReason = DropReason::new(
-    "link-local",
-    "sent to an IEEE 802.1 link-local group (01:80:c2:00:00:0x: STP, LACP, LLDP, 802.1X) that no enabled protocol takes; a bridge never forwards these",
+/// Received on a port the spanning tree holds discarding.
+pub static STP_DISCARDING: DropReason = DropReason::new(
+    "stp-discarding",
+    "received on a port the spanning tree holds discarding (blocked, or not forwarding yet)",
 );
+
+pub use dataplane::drops::common::LINK_LOCAL;
 
 /// The group `G` of a frame to the link-local address 01:80:c2:00:00:0G.
 #[inline(always)]
@@ -61,6 +63,8 @@ pub enum IngressDrop {
     VlanFilter,
     /// Two tags, or a service tag.
     StackedTags,
+    /// The spanning tree holds the port discarding.
+    Discarding,
 }
 
 impl IngressDrop {
@@ -72,6 +76,7 @@ impl IngressDrop {
             IngressDrop::Malformed => &MALFORMED,
             IngressDrop::VlanFilter => &VLAN_FILTER,
             IngressDrop::StackedTags => &STACKED_TAGS,
+            IngressDrop::Discarding => &STP_DISCARDING,
         }
     }
 }
@@ -94,6 +99,9 @@ pub struct Ingress {
 pub fn ingress(frame: &[u8], pin: &PortFwd, active: &VlanSet) -> Result<Ingress, IngressDrop> {
     if !pin.up {
         return Err(IngressDrop::PortDown);
+    }
+    if pin.discarding {
+        return Err(IngressDrop::Discarding);
     }
     let eth = EthernetFrame::new_checked(frame).map_err(|_| IngressDrop::Malformed)?;
     let (src, tag) = (eth.src(), eth.vlan_tag());

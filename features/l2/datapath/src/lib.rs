@@ -83,6 +83,7 @@ fn nodes(p: &mut Pipeline, fdb: &Arc<Fdb>) {
             &input::PORT_DOWN,
             &input::NOT_SWITCHING,
             &input::LINK_LOCAL,
+            &input::STP_DISCARDING,
         ],
         build: Box::new(|ids| Box::new(input::EthInput::new(ids))),
     });

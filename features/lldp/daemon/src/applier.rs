@@ -10,6 +10,7 @@ use lisa_lldp::LldpConfig;
 use lisa_ports::PortsConfig;
 use lisa_system::SystemConfig;
 use lisa_types::MacAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -51,15 +52,19 @@ pub struct LldpApplier {
     pub agent: Arc<Mutex<Agent>>,
     /// The switch's MAC (the chassis ID).
     pub chassis: MacAddr,
+    /// LLDP runs: the node takes the group.
+    pub on: Arc<AtomicBool>,
 }
 
 struct Push {
     agent: Arc<Mutex<Agent>>,
     settings: Settings,
+    on: Arc<AtomicBool>,
 }
 
 impl Prepared for Push {
     fn apply(self: Box<Self>) -> Result<(), String> {
+        self.on.store(self.settings.cfg.run, Ordering::Relaxed);
         let mut a = self.agent.lock().unwrap_or_else(|e| e.into_inner());
         a.configure(self.settings, Instant::now());
         Ok(())
@@ -83,6 +88,7 @@ impl Applier for LldpApplier {
         Ok(Some(Box::new(Push {
             agent: self.agent.clone(),
             settings,
+            on: self.on.clone(),
         })))
     }
 }

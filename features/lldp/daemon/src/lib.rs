@@ -14,25 +14,30 @@ use agent::Agent;
 use controlplane::events::Events;
 use controlplane::features::{DaemonFeature, Task};
 use controlplane::grpc::SwitchContext;
+use dataplane::graph::link_local::PuntQueue;
 use dataplane::graph::Pipeline;
 use dataplane::Dataplane;
 use lisa_engine::{Applier, Config, Registry};
 use lisa_lldp::LldpConfig;
 use lisa_proto::v1::lldp_server::LldpServer;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use tonic::service::RoutesBuilder;
 
 /// The feature.
 pub struct Lldp {
     agent: Arc<Mutex<Agent>>,
-    queue: Arc<datapath::RxQueue>,
+    queue: Arc<PuntQueue>,
+    /// LLDP runs: its node takes the group.
+    on: Arc<AtomicBool>,
 }
 
 impl Default for Lldp {
     fn default() -> Self {
         Lldp {
             agent: Arc::default(),
-            queue: Arc::new(datapath::RxQueue::new(datapath::QUEUE_LEN)),
+            queue: Arc::new(PuntQueue::new(datapath::QUEUE_LEN)),
+            on: Arc::default(),
         }
     }
 }
@@ -43,13 +48,14 @@ impl DaemonFeature for Lldp {
     }
 
     fn pipeline(&self, p: &mut Pipeline) {
-        datapath::register(p, &self.queue);
+        datapath::register(p, &self.queue, &self.on);
     }
 
     fn applier(&self, dp: &Arc<Dataplane>) -> Option<Box<dyn Applier>> {
         Some(Box::new(applier::LldpApplier {
             agent: self.agent.clone(),
             chassis: dp.router_mac(),
+            on: self.on.clone(),
         }))
     }
 

@@ -3,7 +3,7 @@
 //! on the control-plane runtime until lisad stops.
 
 use crate::agent::Agent;
-use crate::datapath::RxQueue;
+use dataplane::graph::link_local::PuntQueue;
 use dataplane::Dataplane;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 const TICK: Duration = Duration::from_millis(200);
 
 /// Runs the agent over the dataplane until the task is dropped.
-pub async fn run(dp: Arc<Dataplane>, agent: Arc<Mutex<Agent>>, queue: Arc<RxQueue>) {
+pub async fn run(dp: Arc<Dataplane>, agent: Arc<Mutex<Agent>>, queue: Arc<PuntQueue>) {
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
