@@ -1031,7 +1031,7 @@ fn bad_startup_config_lines_do_not_stop_the_boot() {
     let startup = dir.join("startup-config");
     std::fs::write(
         &startup,
-        "hostname edge\nvlan 10\n name users\nfrobnicate the switch\ninterface Ethernet1\n switchport access vlan 10\n mtu 99999\n description uplink\nspanning-tree mode pvst\n",
+        "hostname edge\nvlan 10\n name users\nfrobnicate the switch\ninterface Ethernet1\n switchport access vlan 10\n mtu 99999\n description uplink\nspanning-tree mode mst\n",
     )
     .unwrap();
     let startup = startup.display().to_string();
@@ -1048,7 +1048,7 @@ fn bad_startup_config_lines_do_not_stop_the_boot() {
     for line in [
         "line 4: frobnicate the switch",
         "line 7: mtu 99999",
-        "line 9: spanning-tree mode pvst",
+        "line 9: spanning-tree mode mst",
     ] {
         assert!(shown.contains(line), "{line} in:\n{shown}");
     }
