@@ -190,6 +190,13 @@ fn lldp_neighbours_with_lldpd_both_ways() {
     assert!(count("Total frames out:") >= 1, "{traffic}");
     assert_eq!(count("Total frames received in error:"), 0, "{traffic}");
 
+    // One port's status, named as IOS abbreviates it.
+    let one = sw.show("show lldp interface e1");
+    assert!(
+        one.contains("Ethernet1:\n    Tx: disabled\n    Rx: enabled") && !one.contains("Ethernet2"),
+        "{one}"
+    );
+
     // Off: IOS's answer.
     sw.configure(&["no lldp run"]);
     let out = sw.swcli(&["show lldp neighbors"]);

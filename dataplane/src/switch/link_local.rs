@@ -2,7 +2,7 @@
 //! the dataplane: every port with its MAC and whether it can send now, and
 //! a way to send a frame out of one port as it is, switching bypassed.
 
-use super::Dataplane;
+use super::{Dataplane, DataplaneError};
 use crate::graph::NO_PORT;
 use crate::mbuf::Mbuf;
 use crate::shared::Inject;
@@ -77,19 +77,17 @@ impl Dataplane {
             .inject(Inject::to_port(m, port))
             .map_err(|_| SendError::QueueFull)
     }
-}
 
-impl Dataplane {
     /// Holds port `id` discarding (the spanning tree's blocking, listening
     /// and learning states) or lets it forward. A port that stops
     /// forwarding loses what was learned on it.
-    pub fn set_port_discarding(&self, id: u16, discarding: bool) -> Result<(), SendError> {
+    pub fn set_port_discarding(&self, id: u16, discarding: bool) -> Result<(), DataplaneError> {
         let mut st = self.state();
         let p = st
             .ports
             .iter_mut()
             .find(|p| p.eth.port_id() == id)
-            .ok_or(SendError::NoPort)?;
+            .ok_or_else(|| DataplaneError::NoSuchPort(format!("with id {id}")))?;
         if p.l2.discarding == discarding {
             return Ok(());
         }
@@ -102,8 +100,8 @@ impl Dataplane {
         Ok(())
     }
 
-    /// Forgets what was learned on port `id` (a spanning-tree topology
-    /// change).
+    /// Forgets what was learned on port `id` (its VLANs changed, it stopped
+    /// forwarding, a spanning-tree topology change).
     pub fn flush_port(&self, id: u16) {
         for l in self.shared.pipeline.listeners() {
             l.port_changed(id);

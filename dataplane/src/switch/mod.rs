@@ -466,9 +466,8 @@ impl Dataplane {
         p.l2.mode = mode;
         let id = p.eth.port_id();
         self.publish(&st);
-        for l in self.shared.pipeline.listeners() {
-            l.port_changed(id);
-        }
+        drop(st);
+        self.flush_port(id);
         Ok(())
     }
 

@@ -24,6 +24,25 @@ impl LldpService {
     fn agent(&self) -> MutexGuard<'_, Agent> {
         self.agent.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// The plugged port `typed` names (IOS abbreviations taken), None for
+    /// all when empty; INVALID_ARGUMENT for anything else.
+    fn only_port(&self, typed: &str) -> Result<Option<String>, Status> {
+        if typed.is_empty() {
+            return Ok(None);
+        }
+        let name = self
+            .ctx
+            .running
+            .read(|cfg| lisa_ports::resolve_interface(cfg, typed))
+            .map_err(Status::invalid_argument)?;
+        if self.ctx.dp.port_id(&name).is_none() {
+            return Err(Status::invalid_argument(format!(
+                "{name} is not a switch port plugged now"
+            )));
+        }
+        Ok(Some(name))
+    }
 }
 
 /// A neighbour as the API gives it.
@@ -64,22 +83,7 @@ impl lldp_server::Lldp for LldpService {
         &self,
         req: Request<ListLldpNeighborsRequest>,
     ) -> Result<Response<ListLldpNeighborsResponse>, Status> {
-        let typed = req.into_inner().interface;
-        let only = if typed.is_empty() {
-            None
-        } else {
-            let name = self
-                .ctx
-                .running
-                .read(|cfg| lisa_ports::resolve_interface(cfg, &typed))
-                .map_err(Status::invalid_argument)?;
-            if self.ctx.dp.port_id(&name).is_none() {
-                return Err(Status::invalid_argument(format!(
-                    "{name} is not a switch port plugged now"
-                )));
-            }
-            Some(name)
-        };
+        let only = self.only_port(&req.into_inner().interface)?;
         let now = Instant::now();
         let neighbors = self
             .agent()
@@ -92,14 +96,16 @@ impl lldp_server::Lldp for LldpService {
 
     async fn get_lldp_status(
         &self,
-        _: Request<GetLldpStatusRequest>,
+        req: Request<GetLldpStatusRequest>,
     ) -> Result<Response<LldpStatus>, Status> {
+        let only = self.only_port(&req.into_inner().interface)?;
         let links = self.ctx.dp.port_links();
         let a = self.agent();
         let cfg = &a.settings().cfg;
         let c = a.counts;
         let interfaces = links
             .iter()
+            .filter(|p| only.as_ref().is_none_or(|o| *o == p.name))
             .map(|p| LldpInterfaceStatus {
                 interface: p.name.clone(),
                 transmit: !cfg.no_transmit.contains(&p.name),

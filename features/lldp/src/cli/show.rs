@@ -71,17 +71,20 @@ fn client(ctx: &ExecCtx) -> LldpClient<tonic::transport::Channel> {
     LldpClient::new(ctx.channel())
 }
 
-async fn status(ctx: &ExecCtx) -> Result<LldpStatus, String> {
+async fn status(ctx: &ExecCtx, interface: &str) -> Result<LldpStatus, String> {
     Ok(client(ctx)
-        .get_lldp_status(GetLldpStatusRequest {})
+        .get_lldp_status(GetLldpStatusRequest {
+            interface: interface.to_string(),
+        })
         .await
         .map_err(api_error)?
         .into_inner())
 }
 
-/// The status, or IOS's refusal when LLDP is off.
-async fn running_status(ctx: &ExecCtx) -> Result<LldpStatus, String> {
-    let s = status(ctx).await?;
+/// The status (of the ports, or of port `interface`), or IOS's refusal
+/// when LLDP is off.
+async fn running_status(ctx: &ExecCtx, interface: &str) -> Result<LldpStatus, String> {
+    let s = status(ctx, interface).await?;
     if !s.enabled {
         return Err(NOT_ENABLED.into());
     }
@@ -89,7 +92,7 @@ async fn running_status(ctx: &ExecCtx) -> Result<LldpStatus, String> {
 }
 
 exec_handler!(fn show_lldp(ctx, _args) {
-    let s = running_status(ctx).await?;
+    let s = running_status(ctx, "").await?;
     Ok(format!(
         "\nGlobal LLDP Information:\n    Status: ACTIVE\n    LLDP advertisements are sent every {} seconds\n    LLDP hold time advertised is {} seconds\n    LLDP interface reinitialisation delay is {} seconds\n",
         s.timer, s.holdtime, s.reinit
@@ -97,7 +100,7 @@ exec_handler!(fn show_lldp(ctx, _args) {
 });
 
 exec_handler!(fn show_traffic(ctx, _args) {
-    let s = running_status(ctx).await?;
+    let s = running_status(ctx, "").await?;
     Ok(format!(
         "\nLLDP traffic statistics: \n    Total frames out: {}\n    Total entries aged: {}\n    Total frames in: {}\n    Total frames received in error: {}\n    Total frames discarded: {}\n    Total TLVs discarded: 0\n    Total TLVs unrecognized: {}\n",
         s.frames_out, s.entries_aged, s.frames_in, s.frames_in_errors, s.frames_discarded, s.tlvs_unrecognized
@@ -105,15 +108,10 @@ exec_handler!(fn show_traffic(ctx, _args) {
 });
 
 exec_handler!(fn show_interfaces(ctx, args) {
-    let s = running_status(ctx).await?;
-    let want = args.text("interface").map(str::to_ascii_lowercase);
+    let s = running_status(ctx, args.text("interface").unwrap_or_default()).await?;
     let on = |b: bool| if b { "enabled" } else { "disabled" };
     let mut out = String::new();
     for i in &s.interfaces {
-        let lower = i.interface.to_ascii_lowercase();
-        if want.as_ref().is_some_and(|w| !lower.starts_with(w.as_str()) && *w != short_interface_name(&i.interface).to_ascii_lowercase()) {
-            continue;
-        }
         let _ = write!(
             out,
             "\n{}:\n    Tx: {}\n    Rx: {}\n    Tx state: {}\n    Rx state: {}\n",
@@ -139,7 +137,7 @@ exec_handler!(fn clear(ctx, args) {
 });
 
 exec_handler!(fn show_neighbors(ctx, args) {
-    running_status(ctx).await?;
+    running_status(ctx, "").await?;
     let interface = args.text("interface").unwrap_or_default().to_string();
     let neighbors = client(ctx)
         .list_lldp_neighbors(ListLldpNeighborsRequest { interface })

@@ -37,8 +37,6 @@ pub struct StpState {
     pub rstp: Option<rstp::Rstp>,
     /// Ports BPDU guard took down: id -> (name, when).
     pub err_disabled: BTreeMap<u16, (String, Instant)>,
-    /// What the task has set in the dataplane: id -> discarding.
-    pub discarding: BTreeMap<u16, bool>,
 }
 
 /// The feature.

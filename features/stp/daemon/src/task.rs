@@ -1,7 +1,8 @@
 //! The spanning-tree task: twenty times a second it brings the bridge up
 //! to date with the ports (plugged, up, settings), reads the BPDUs the node
 //! queued, runs the machines, and carries out what they decide: BPDUs
-//! sent, ports held discarding or let forward, addresses flushed, ports
+//! sent, ports held discarding or let forward (the dataplane flushes a port
+//! it starts holding discarding), addresses flushed, ports
 //! err-disabled by BPDU guard and brought back by `errdisable recovery`.
 
 use crate::rstp::{Action, Rstp};
@@ -32,22 +33,16 @@ fn step(dp: &Dataplane, st: &mut StpState, queue: &PuntQueue, now: Instant) {
         while queue.pop().is_some() {}
         if st.rstp.take().is_some() {
             // Off: every port forwards again.
-            for (&id, &d) in &st.discarding {
-                if d {
-                    let _ = dp.set_port_discarding(id, false);
-                }
+            for l in dp.port_links() {
+                let _ = dp.set_port_discarding(l.id, false);
             }
-            st.discarding.clear();
             tracing::info!("spanning tree stopped: every port forwards");
         }
         return;
     };
     let links = dp.port_links();
     let StpState {
-        rstp,
-        err_disabled,
-        discarding,
-        ..
+        rstp, err_disabled, ..
     } = st;
     let rstp = rstp.get_or_insert_with(|| {
         tracing::info!("spanning tree started (rstp)");
@@ -58,7 +53,6 @@ fn step(dp: &Dataplane, st: &mut StpState, queue: &PuntQueue, now: Instant) {
     for v in rstp.ports() {
         if !present.contains(&v.key) {
             rstp.set_port(v.key, None, now);
-            discarding.remove(&v.key);
         }
     }
     err_disabled.retain(|id, _| present.contains(id));
@@ -98,14 +92,13 @@ fn step(dp: &Dataplane, st: &mut StpState, queue: &PuntQueue, now: Instant) {
                 }
                 err_disabled.insert(id, (l.name.clone(), now));
             }
-            Action::State(..) => {}
         }
     }
-    // The dataplane follows the ports' states.
+    // The dataplane follows the ports' states (a no-op where it does
+    // already; it flushes a port it starts holding discarding).
     for v in rstp.ports() {
-        let want = !v.forwarding;
-        if discarding.get(&v.key) != Some(&want) && dp.set_port_discarding(v.key, want).is_ok() {
-            discarding.insert(v.key, want);
+        if let Err(e) = dp.set_port_discarding(v.key, !v.forwarding) {
+            tracing::debug!(port = v.key, error = %e, "port state not set");
         }
     }
     if let Some(secs) = settings.recovery {

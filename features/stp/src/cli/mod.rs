@@ -433,30 +433,39 @@ fn per_vlan<T: Copy>(map: &mut BTreeMap<u16, T>, set: &VlanSet, v: Option<T>) {
     }
 }
 
-fn port_cost(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
-    let v: Option<u32> = if a.negated() {
-        None
-    } else {
-        Some(a.get("cost")?)
-    };
+/// A per-port number (`cost`, `port-priority`): the port's own (`own`), or
+/// with `vlan LIST` each listed VLAN's (`by_vlan`); cleared by `no`.
+fn port_number<T>(
+    ctx: &mut ConfigCtx<'_>,
+    a: &Args,
+    arg: &'static str,
+    own: fn(&mut StpPort) -> &mut Option<T>,
+    by_vlan: fn(&mut StpPort) -> &mut BTreeMap<u16, T>,
+) -> Result<(), ApplyError>
+where
+    T: Copy + std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let v: Option<T> = if a.negated() { None } else { Some(a.get(arg)?) };
     if a.text("vlans").is_some() {
         let set = vlans(a)?;
-        return each(ctx, |p| per_vlan(&mut p.vlan_cost, &set, v));
+        return each(ctx, |p| per_vlan(by_vlan(p), &set, v));
     }
-    each(ctx, |p| p.cost = v)
+    each(ctx, |p| *own(p) = v)
+}
+
+fn port_cost(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
+    port_number(ctx, a, "cost", |p| &mut p.cost, |p| &mut p.vlan_cost)
 }
 
 fn port_priority(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {
-    let v: Option<u8> = if a.negated() {
-        None
-    } else {
-        Some(a.get("port-priority")?)
-    };
-    if a.text("vlans").is_some() {
-        let set = vlans(a)?;
-        return each(ctx, |p| per_vlan(&mut p.vlan_priority, &set, v));
-    }
-    each(ctx, |p| p.priority = v)
+    port_number(
+        ctx,
+        a,
+        "port-priority",
+        |p| &mut p.priority,
+        |p| &mut p.vlan_priority,
+    )
 }
 
 fn link_type(ctx: &mut ConfigCtx<'_>, a: &Args) -> Result<(), ApplyError> {

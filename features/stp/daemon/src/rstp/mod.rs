@@ -106,9 +106,9 @@ impl PortSettings {
 pub enum Action {
     /// Send this frame out of the port.
     Send(u16, Vec<u8>),
-    /// The port's new state: learning, forwarding.
-    State(u16, bool, bool),
-    /// Forget the addresses learned on the port.
+    /// Forget the addresses learned on the port (a topology change; a port
+    /// that stops forwarding is flushed by whoever holds it discarding:
+    /// its state is in `ports()`).
     Flush(u16),
     /// BPDU guard: take the port down (err-disabled).
     ErrDisable(u16),
@@ -547,14 +547,9 @@ impl Rstp {
         if p.learning == learning && p.forwarding == forwarding {
             return;
         }
-        let was_learning = p.learning;
         p.learning = learning;
         p.forwarding = forwarding;
         p.new_info = true;
-        self.actions.push(Action::State(k, learning, forwarding));
-        if was_learning && !learning && !p.oper_edge {
-            self.actions.push(Action::Flush(k));
-        }
     }
 
     /// Role transitions (17.29): where a port goes in its role.

@@ -26,8 +26,7 @@ struct Net {
     /// (bridge, port) <-> (bridge, port).
     wires: Vec<((usize, u16), (usize, u16))>,
     now: Instant,
-    /// Per bridge, the last state of each port, and the flushes seen.
-    states: Vec<BTreeMap<u16, (bool, bool)>>,
+    /// Per bridge, the flushes seen.
     flushes: Vec<Vec<u16>>,
     err_disabled: Vec<(usize, u16)>,
 }
@@ -39,7 +38,6 @@ impl Net {
             bridges,
             wires: Vec::new(),
             now: Instant::now(),
-            states: vec![BTreeMap::new(); n],
             flushes: vec![Vec::new(); n],
             err_disabled: Vec::new(),
         }
@@ -81,9 +79,6 @@ impl Net {
                     for a in self.bridges[b].tick(now) {
                         match a {
                             Action::Send(port, f) => frames.push(((b, port), f)),
-                            Action::State(port, l, f) => {
-                                self.states[b].insert(port, (l, f));
-                            }
                             Action::Flush(port) => self.flushes[b].push(port),
                             Action::ErrDisable(port) => self.err_disabled.push((b, port)),
                         }
@@ -102,17 +97,25 @@ impl Net {
         }
     }
 
-    fn role(&self, b: usize, port: u16) -> Role {
+    fn view(&self, b: usize, port: u16) -> PortView {
         self.bridges[b]
             .ports()
             .into_iter()
             .find(|p| p.key == port)
             .unwrap()
-            .role
+    }
+
+    fn role(&self, b: usize, port: u16) -> Role {
+        self.view(b, port).role
+    }
+
+    /// Every bridge's ports, for failure messages.
+    fn states(&self) -> Vec<Vec<PortView>> {
+        self.bridges.iter().map(Rstp::ports).collect()
     }
 
     fn forwarding(&self, b: usize, port: u16) -> bool {
-        self.states[b].get(&port).is_some_and(|s| s.1)
+        self.view(b, port).forwarding
     }
 }
 
@@ -123,7 +126,7 @@ fn two_bridges_agree_on_the_root_in_under_a_second() {
     n.run(1000);
     assert_eq!(n.role(0, 0), Role::Designated);
     assert_eq!(n.role(1, 0), Role::Root);
-    assert!(n.forwarding(0, 0) && n.forwarding(1, 0), "{:?}", n.states);
+    assert!(n.forwarding(0, 0) && n.forwarding(1, 0), "{:?}", n.states());
     assert_eq!(n.bridges[1].root().0.root, n.bridges[0].bridge().id());
 }
 
@@ -183,7 +186,7 @@ fn three_bridges_in_a_ring_block_one_port_and_heal() {
         .into_iter()
         .filter(|&(b, p)| !n.forwarding(b, p))
         .collect();
-    assert_eq!(blocked, [(2, 1)], "{:?}", n.states);
+    assert_eq!(blocked, [(2, 1)], "{:?}", n.states());
     assert_eq!(n.role(2, 1), Role::Alternate);
     // Bridge 2's root link fails: its alternate becomes root within a second.
     n.wires.retain(|w| *w != ((2, 0), (0, 1)));
@@ -200,7 +203,7 @@ fn three_bridges_in_a_ring_block_one_port_and_heal() {
     );
     n.run(1000);
     assert_eq!(n.role(2, 1), Role::Root);
-    assert!(n.forwarding(2, 1) && n.forwarding(1, 1), "{:?}", n.states);
+    assert!(n.forwarding(2, 1) && n.forwarding(1, 1), "{:?}", n.states());
     assert!(n.bridges[2].topology_changes.0 > 0);
 }
 
