@@ -1,0 +1,1 @@
+//! The LACP machines (to be written).

@@ -1,0 +1,1 @@
+//! LACPDUs on the wire (to be written).
