@@ -10,6 +10,9 @@ pub mod order {
     pub const SYSTEM: u16 = 10;
     /// `errdisable recovery`, `spanning-tree mode` and its globals.
     pub const STP: u16 = 15;
+    /// `lacp system-priority`, `port-channel load-balance` (IOS writes
+    /// them after the spanning tree's globals, before the VLANs).
+    pub const LACP: u16 = 17;
     /// `vlan N` blocks.
     pub const VLANS: u16 = 20;
     /// The `interface` blocks (assembled by the engine).
@@ -37,6 +40,9 @@ pub mod rank {
     pub const MTU: u16 = 30;
     /// `ip address`.
     pub const IP: u16 = 40;
+    /// `lacp port-priority`, `lacp rate`, `channel-group` (late in the
+    /// block, as IOS writes them).
+    pub const LACP: u16 = 85;
     /// `shutdown`.
     pub const SHUTDOWN: u16 = 90;
     /// `spanning-tree portfast`, `spanning-tree bpduguard`.
