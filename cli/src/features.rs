@@ -17,6 +17,7 @@ pub fn registry() -> &'static Registry {
         lisa_mirror::register(&mut reg);
         lisa_lldp::register(&mut reg);
         lisa_stp::register(&mut reg);
+        lisa_lacp::register(&mut reg);
         reg
     })
 }

@@ -94,9 +94,15 @@ impl Running {
         }
     }
 
-    /// The defaults over the ports present.
+    /// The defaults over the ports present (plugged: a port-channel is
+    /// made by the configuration).
     fn base(dp: &Dataplane, reg: &Registry) -> Config {
-        let names: Vec<String> = dp.port_names().into_iter().map(|(_, n)| n).collect();
+        let names: Vec<String> = dp
+            .port_names()
+            .into_iter()
+            .filter(|(id, _)| usize::from(*id) < dataplane::port::MAX_PORTS)
+            .map(|(_, n)| n)
+            .collect();
         with_ports(reg.default_config(), names.iter().map(String::as_str))
     }
 
@@ -189,11 +195,32 @@ impl Running {
 
     /// Commits `new` over `cur` (validate, prepare, apply) and announces
     /// it. Returns what changed.
-    fn commit(&self, cur: &mut Config, new: Config) -> Result<Vec<String>, ConfigError> {
+    fn commit(&self, cur: &mut Config, mut new: Config) -> Result<Vec<String>, ConfigError> {
+        let before = self.dp.port_names();
         commit(self.registry(), &self.features.appliers, cur, &new)?;
+        self.ports_made_or_removed(&before, &mut new);
         let what = self.changed(cur, &new);
         *cur = new;
         Ok(what)
+    }
+
+    /// A commit can make switch ports or take them away (a port-channel):
+    /// the features push a new one's settings as for a port just plugged
+    /// (their appliers prepared the commit before it existed), and forget
+    /// one removed. `new` records them present or absent.
+    fn ports_made_or_removed(&self, before: &[(u16, String)], new: &mut Config) {
+        let after = self.dp.port_names();
+        let has = |list: &[(u16, String)], n: &str| list.iter().any(|(_, m)| m == n);
+        for (_, name) in before.iter().filter(|(_, n)| !has(&after, n)) {
+            new.get_mut::<PortsConfig>().unplugged(name);
+            self.features.port_removed(&self.dp, new, name);
+        }
+        for (_, name) in after.iter().filter(|(_, n)| !has(before, n)) {
+            new.get_mut::<PortsConfig>().plugged(name);
+            if let Err(e) = self.features.port_added(&self.dp, new, name) {
+                tracing::error!(port = %name, error = %e, "settings of a new port not pushed");
+            }
+        }
     }
 
     /// Announces a configuration change, naming what changed.

@@ -2,7 +2,7 @@
 //! increment is a plain load and store) and summed when read.
 
 use crate::drops::{self, DropReason};
-use crate::port::MAX_PORTS;
+use crate::port::MAX_SWITCH_PORTS;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Adds `n` to a counter that only the calling thread writes.
@@ -97,9 +97,11 @@ impl WorkerCounters {
     /// Zeroed counters with room for `drop_slots` drop reasons.
     pub fn new(drop_slots: usize) -> Self {
         WorkerCounters {
-            ports: (0..MAX_PORTS).map(|_| PortCounters::default()).collect(),
+            ports: (0..MAX_SWITCH_PORTS)
+                .map(|_| PortCounters::default())
+                .collect(),
             drops: (0..drop_slots).map(|_| AtomicU64::new(0)).collect(),
-            port_drops: (0..MAX_PORTS * drop_slots)
+            port_drops: (0..MAX_SWITCH_PORTS * drop_slots)
                 .map(|_| AtomicU64::new(0))
                 .collect(),
             loops: AtomicU64::new(0),
@@ -117,9 +119,17 @@ impl WorkerCounters {
 impl WorkerCounters {
     /// The sum over workers of port `port`'s counts.
     pub fn sum_port(all: &[WorkerCounters], port: u16) -> PortCounts {
+        WorkerCounters::sum_ports(all, &[port])
+    }
+
+    /// The counts of `ports` together (a port-channel and its members),
+    /// summed over every worker.
+    pub fn sum_ports(all: &[WorkerCounters], ports: &[u16]) -> PortCounts {
         let mut s = PortCounts::default();
         for w in all {
-            w.ports[port as usize].add_to(&mut s);
+            for &port in ports {
+                w.ports[usize::from(port)].add_to(&mut s);
+            }
         }
         s
     }

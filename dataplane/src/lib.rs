@@ -13,6 +13,7 @@ pub mod eal;
 pub mod error;
 pub mod graph;
 pub mod idle;
+pub mod lag;
 pub mod lcore;
 pub mod mbuf;
 pub mod mempool;

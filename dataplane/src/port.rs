@@ -10,6 +10,12 @@ use std::str::FromStr;
 
 /// Most ports a switch can hold (DPDK's `RTE_MAX_ETHPORTS`).
 pub const MAX_PORTS: usize = dpdk_sys::RTE_MAX_ETHPORTS as usize;
+/// Most port-channels (bundles of ports) a switch can hold; each is a
+/// switch port with a logical id after DPDK's (`MAX_PORTS + slot`).
+pub const MAX_BUNDLES: usize = 32;
+/// Switch port ids the forwarding table, the tx buffers and the counters
+/// cover: DPDK's ports, then the port-channels.
+pub const MAX_SWITCH_PORTS: usize = MAX_PORTS + MAX_BUNDLES;
 
 /// Descriptors per rx and tx queue.
 pub const RING_SIZE: u16 = 1024;
@@ -37,6 +43,21 @@ pub enum PortKind {
     },
     /// A port that drops what it is sent and receives nothing (`net_null`).
     Null,
+    /// A port-channel: a bundle of ports that switches as one (never
+    /// created by DPDK, nor written as `KIND:ARG`).
+    PortChannel,
+}
+
+/// Whether kernel interface `name`'s link is up (RFC 2863 operational
+/// state: not down, not its lower layer down); true when the kernel does
+/// not say (`unknown`, as tun devices say).
+fn kernel_carrier(name: &str) -> bool {
+    let path = std::path::Path::new("/sys/class/net")
+        .join(name)
+        .join("operstate");
+    std::fs::read_to_string(path).map_or(true, |s| {
+        !matches!(s.trim(), "down" | "lowerlayerdown" | "notpresent")
+    })
 }
 
 /// Whether a kernel interface named `name` is in this network namespace.
@@ -140,6 +161,7 @@ impl fmt::Display for PortKind {
             PortKind::Pci(a) => write!(f, "pci:{a}"),
             PortKind::Pcap { rx, tx } => write!(f, "pcap:{rx},{tx}"),
             PortKind::Null => write!(f, "null"),
+            PortKind::PortChannel => write!(f, "port-channel"),
         }
     }
 }
@@ -175,7 +197,7 @@ impl PortKind {
             ),
             PortKind::Pci(addr) => (addr.clone(), addr.clone()),
             PortKind::Pcap { rx, tx } => vdev("net_pcap", format!("rx_pcap={rx},tx_pcap={tx}")),
-            PortKind::Null => vdev("net_null", String::new()),
+            PortKind::Null | PortKind::PortChannel => vdev("net_null", String::new()),
         }
     }
 
@@ -204,6 +226,7 @@ impl PortKind {
             PortKind::Pcap { rx, .. } if !std::path::Path::new(rx).exists() => {
                 Some(format!("{self}: there is no file {rx} to read"))
             }
+            PortKind::PortChannel => Some("a port-channel is made by the lacp feature".into()),
             _ => None,
         }
     }
@@ -400,11 +423,14 @@ impl EthPort {
     /// was moved to another network namespace (a host) cannot be seen from
     /// here (net_tap asks the kernel by name, in lisad's namespace): it is
     /// up while lisad holds it, as a cable plugged into a live host.
+    /// An af_packet port's driver (DPDK 22.11) reports its link up
+    /// whatever happens: its kernel interface's carrier says (a veth whose
+    /// peer went down has none).
     pub fn link_up(&self) -> bool {
-        if let PortKind::Tap(name) = &self.kind {
-            if !interface_here(name) {
-                return true;
-            }
+        match &self.kind {
+            PortKind::Tap(name) if !interface_here(name) => return true,
+            PortKind::AfPacket(name) => return kernel_carrier(name),
+            _ => {}
         }
         let mut link = dpdk_sys::rte_eth_link::default();
         // SAFETY: valid port and out pointer.
@@ -486,6 +512,7 @@ impl EthPort {
                 | PortKind::VhostClient(_)
                 | PortKind::Pcap { .. }
                 | PortKind::Null
+                | PortKind::PortChannel
         )
     }
 

@@ -12,7 +12,7 @@ use crate::counters::WorkerCounters;
 use crate::graph::{NodeCounters, Pipeline};
 use crate::idle::Doorbell;
 use crate::mempool::PktPool;
-use crate::port::MAX_PORTS;
+use crate::port::MAX_SWITCH_PORTS;
 use crate::vlan::{PortMode, VlanSet};
 use crate::wire::MacAddr;
 use crate::worker::RxQueue;
@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 /// first and `mode` last (`repr(C)`), so the scalars and the mode's kind
 /// and access VLAN share the entry's first cache line; only a trunk's
 /// allowed-VLAN bitmap lies beyond it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 #[repr(C)]
 pub struct PortFwd {
     /// The rx hooks enabled on it, one bit per hook (see `graph::hooks`).
@@ -59,15 +59,53 @@ pub struct PortFwd {
     /// queued: the port may send, has no tx hook, and carries the VLAN
     /// untagged (access, or an allowed native). 0 otherwise.
     pub plain_out: u16,
+    /// The switch port what it receives comes in on: itself, or the
+    /// port-channel it is bundled in (set at table build; the worker
+    /// reads it once per burst).
+    pub ingress_as: u16,
+    /// The port-channel this port is a member of (`NO_PORT`: none). A
+    /// member is no switch port of its own: out of every flood list, no
+    /// egress of its own, and what it receives while not bundled goes no
+    /// further than the link-local protocols (LACP).
+    pub bundle: u16,
     /// Access or trunk.
     pub mode: PortMode,
+    /// For a port-channel: its members collecting and distributing (the
+    /// frames sent to it leave by one of them, chosen by `lag_hash`).
+    pub lag_members: Box<[u16]>,
+    /// For a port-channel: what the member choice hashes.
+    pub lag_hash: crate::lag::LagHash,
+}
+
+impl Default for PortFwd {
+    fn default() -> Self {
+        PortFwd {
+            rx_hooks: 0,
+            tx_hooks: 0,
+            mtu: 0,
+            tx_queues: 0,
+            present: false,
+            up: false,
+            detached: false,
+            discarding: false,
+            egress_ok: false,
+            plain_in: 0,
+            plain_out: 0,
+            ingress_as: crate::graph::NO_PORT,
+            bundle: crate::graph::NO_PORT,
+            mode: PortMode::default(),
+            lag_members: Box::default(),
+            lag_hash: crate::lag::LagHash::default(),
+        }
+    }
 }
 
 impl PortFwd {
     /// Fills in what is derived from the other fields (`egress_ok`,
     /// `plain_in`, `plain_out`), given the VLANs that exist.
     pub fn derive(mut self, active: &VlanSet) -> PortFwd {
-        self.egress_ok = self.up && !self.detached && !self.discarding;
+        self.egress_ok =
+            self.up && !self.detached && !self.discarding && self.bundle == crate::graph::NO_PORT;
         let untagged = match &self.mode {
             PortMode::Access { vlan } => *vlan,
             PortMode::Trunk { native, allowed } if allowed.contains(*native) => *native,
@@ -117,7 +155,7 @@ impl ForwardingTable {
     /// A table with no port, VLAN 1 active, for `workers` workers.
     pub fn empty(workers: usize) -> ForwardingTable {
         ForwardingTable {
-            ports: vec![PortFwd::default(); MAX_PORTS],
+            ports: vec![PortFwd::default(); MAX_SWITCH_PORTS],
             active_vlans: [crate::vlan::DEFAULT_VLAN].into_iter().collect(),
             members: vec![Box::default(); 4096],
             polls: vec![Vec::new(); workers],
@@ -135,9 +173,7 @@ impl ForwardingTable {
                 self.ports
                     .iter()
                     .enumerate()
-                    .filter(|(_, p)| {
-                        p.present && p.up && !p.detached && !p.discarding && p.mode.carries(v)
-                    })
+                    .filter(|(_, p)| p.present && p.egress_ok && p.mode.carries(v))
                     .map(|(id, p)| Member {
                         port: id as u16,
                         tagged: p.mode.tags(v),
@@ -248,7 +284,9 @@ impl Shared {
             counters: (0..workers)
                 .map(|_| WorkerCounters::new(drop_slots))
                 .collect(),
-            tx_locks: (0..MAX_PORTS).map(|_| AtomicBool::new(false)).collect(),
+            tx_locks: (0..MAX_SWITCH_PORTS)
+                .map(|_| AtomicBool::new(false))
+                .collect(),
             hdr_pool,
             running: AtomicBool::new(true),
             inject: ArrayQueue::new(INJECT_LEN),

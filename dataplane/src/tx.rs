@@ -2,11 +2,13 @@
 //! bursts on the worker's own tx queue of that port. Where a port has
 //! fewer tx queues than there are workers (vhost-user has one), workers
 //! share a queue under a per-port spin lock, as OVS does, and count it.
+//! A port-channel's buffer is spread over its bundled members when it is
+//! sent (`lag::pick`), so a frame costs the member choice only there.
 
 use crate::counters::bump;
 use crate::drops::DropReason;
 use crate::mbuf::Mbuf;
-use crate::port::MAX_PORTS;
+use crate::port::{MAX_PORTS, MAX_SWITCH_PORTS};
 use crate::shared::{ForwardingTable, Shared};
 use arrayvec::ArrayVec;
 use std::sync::atomic::Ordering;
@@ -15,6 +17,13 @@ use std::sync::atomic::Ordering;
 pub static NO_TX_ROOM: DropReason =
     DropReason::new("no-tx-room", "the egress port's tx queue had no room");
 
+/// Sent to a port-channel with no member bundled (a race with its last
+/// member going: the table had it up).
+pub static NO_BUNDLED_MEMBER: DropReason = DropReason::new(
+    "no-bundled-member",
+    "sent to a port-channel none of whose members is bundled",
+);
+
 /// Frames held per egress port before a forced send.
 const TX_BUF: usize = 64;
 
@@ -22,8 +31,8 @@ const TX_BUF: usize = 64;
 /// frame costs one range check of the port; the bytes are counted when the
 /// buffer is sent.
 pub struct TxBuffers {
-    bufs: Box<[ArrayVec<Mbuf, TX_BUF>; MAX_PORTS]>,
-    pending: ArrayVec<u16, MAX_PORTS>,
+    bufs: Box<[ArrayVec<Mbuf, TX_BUF>; MAX_SWITCH_PORTS]>,
+    pending: ArrayVec<u16, MAX_SWITCH_PORTS>,
 }
 
 impl Default for TxBuffers {
@@ -67,12 +76,35 @@ impl TxBuffers {
         }
     }
 
+    /// Moves what is queued for port-channel `out` to the buffers of the
+    /// members its frames leave by.
+    #[cold]
+    fn spread(&mut self, table: &ForwardingTable, shared: &Shared, worker: usize, out: u16) {
+        let frames = std::mem::take(&mut self.bufs[usize::from(out)]);
+        let f = &table.ports[usize::from(out)];
+        if f.lag_members.is_empty() {
+            let c = &shared.counters[worker];
+            bump(&c.ports[usize::from(out)].tx_dropped, frames.len() as u64);
+            if let Some(d) = c.drops.get(NO_BUNDLED_MEMBER.slot()) {
+                bump(d, frames.len() as u64);
+            }
+            return;
+        }
+        for m in frames {
+            let member = crate::lag::pick(m.data(), f.lag_hash, &f.lag_members);
+            self.enqueue(table, shared, worker, member, m);
+        }
+    }
+
     /// Sends what is queued for `out` on this worker's tx queue of that port.
     fn flush(&mut self, table: &ForwardingTable, shared: &Shared, worker: usize, out: u16) {
         let o = usize::from(out);
         let n = self.bufs[o].len();
         if n == 0 {
             return;
+        }
+        if o >= MAX_PORTS {
+            return self.spread(table, shared, worker, out);
         }
         let queues = usize::from(table.ports[o].tx_queues.max(1));
         let shared_queue = shared.counters.len() > queues;

@@ -94,7 +94,7 @@ impl Worker {
             }
             loops = loops.wrapping_add(1);
             let polls = &table.polls[self.id];
-            let received = self.receive(polls, start);
+            let received = self.receive(&table, polls, start);
             if !polls.is_empty() {
                 start = (start + 1) % polls.len();
             }
@@ -132,7 +132,7 @@ impl Worker {
     /// Receives a burst from each of `polls` (from `start` on, round the
     /// list) into the graph's input, up to one vector; counts them.
     #[inline]
-    fn receive(&mut self, polls: &[RxQueue], start: usize) -> usize {
+    fn receive(&mut self, table: &ForwardingTable, polls: &[RxQueue], start: usize) -> usize {
         let mut total = 0;
         let n = polls.len();
         for k in 0..n {
@@ -155,13 +155,15 @@ impl Worker {
             }
             let mut bytes = 0u64;
             let count = burst.len() as u64;
+            // A bundled member's frames come in on its port-channel.
+            let port = table.ports[usize::from(rxq.port)].ingress_as;
             for m in burst {
                 bytes += u64::from(m.pkt_len());
                 self.graph.enqueue(
                     self.rx_entry,
                     Pkt {
                         m,
-                        meta: Meta::received(rxq.port),
+                        meta: Meta::received_as(rxq.port, port),
                     },
                 );
             }

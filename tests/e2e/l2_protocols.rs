@@ -4,6 +4,7 @@
 
 use crate::common;
 
+use common::peers::{Ovs, Veth};
 use common::{ntc_parse, serial, unique, wait_until, Host, Lisad};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -205,36 +206,6 @@ fn lldp_neighbours_with_lldpd_both_ways() {
     assert!(text.contains("% LLDP is not enabled"), "{text}");
 }
 
-/// A veth pair (a cable), both ends up with no IPv6 chatter; deleted on
-/// drop.
-struct Veth(String, String);
-
-impl Veth {
-    fn new(tag: &str) -> Veth {
-        let (a, b) = (
-            unique(&format!("{tag}a"), ""),
-            unique(&format!("{tag}b"), ""),
-        );
-        let _ = Command::new("ip").args(["link", "del", &a]).output();
-        common::sh(
-            "ip",
-            &["link", "add", &a, "type", "veth", "peer", "name", &b],
-        );
-        for end in [&a, &b] {
-            let key = format!("net.ipv6.conf.{end}.disable_ipv6=1");
-            let _ = Command::new("sysctl").args(["-qw", &key]).output();
-            common::sh("ip", &["link", "set", end, "up"]);
-        }
-        Veth(a, b)
-    }
-}
-
-impl Drop for Veth {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["link", "del", &self.0]).output();
-    }
-}
-
 /// `show spanning-tree` as ntc-templates reads it: (interface, role,
 /// status) per port.
 /// (None before the tree's task has started it.)
@@ -323,95 +294,6 @@ fn rstp_blocks_a_cable_between_two_ports() {
         sw.show("show interfaces Ethernet2")
     );
     assert!(host.ping("192.168.79.254", 2));
-}
-
-/// ovs-vswitchd with the netdev (userspace) datapath and its database, in a
-/// directory of their own; stopped when dropped.
-struct Ovs {
-    dir: PathBuf,
-}
-
-impl Ovs {
-    fn start() -> Ovs {
-        let dir = std::env::temp_dir().join(format!("lisa-ovs-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let d = dir.to_str().unwrap().to_string();
-        let ovs = Ovs { dir };
-        ovs.run(
-            "ovsdb-tool",
-            &[
-                "create",
-                &format!("{d}/conf.db"),
-                "/usr/share/openvswitch/vswitch.ovsschema",
-            ],
-        );
-        ovs.run(
-            "ovsdb-server",
-            &[
-                &format!("{d}/conf.db"),
-                &format!("--remote=punix:{d}/db.sock"),
-                &format!("--unixctl={d}/ovsdb.ctl"),
-                &format!("--pidfile={d}/ovsdb.pid"),
-                &format!("--log-file={d}/ovsdb.log"),
-                "--detach",
-            ],
-        );
-        ovs.vsctl(&["--no-wait", "init"]);
-        ovs.run(
-            "ovs-vswitchd",
-            &[
-                &format!("unix:{d}/db.sock"),
-                &format!("--unixctl={d}/vsd.ctl"),
-                &format!("--pidfile={d}/vsd.pid"),
-                &format!("--log-file={d}/vsd.log"),
-                "--detach",
-            ],
-        );
-        ovs
-    }
-
-    fn run(&self, cmd: &str, args: &[&str]) -> String {
-        let out = Command::new(cmd)
-            .args(args)
-            .env("OVS_RUNDIR", &self.dir)
-            .env("OVS_LOGDIR", &self.dir)
-            .env("OVS_DBDIR", &self.dir)
-            .output()
-            .unwrap_or_else(|e| panic!("{cmd}: {e} (apt-get install openvswitch-switch)"));
-        assert!(
-            out.status.success(),
-            "{cmd} {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn vsctl(&self, args: &[&str]) -> String {
-        let db = format!("--db=unix:{}/db.sock", self.dir.display());
-        let mut a = vec![db.as_str(), "--timeout=10"];
-        a.extend_from_slice(args);
-        self.run("ovs-vsctl", &a)
-    }
-
-    fn appctl(&self, args: &[&str]) -> String {
-        let ctl = format!("{}/vsd.ctl", self.dir.display());
-        let mut a = vec!["-t", ctl.as_str()];
-        a.extend_from_slice(args);
-        self.run("ovs-appctl", &a)
-    }
-}
-
-impl Drop for Ovs {
-    fn drop(&mut self) {
-        for pid in ["vsd.pid", "ovsdb.pid"] {
-            if let Ok(p) = std::fs::read_to_string(self.dir.join(pid)) {
-                let _ = Command::new("kill").arg(p.trim()).status();
-            }
-        }
-        std::thread::sleep(Duration::from_millis(200));
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod hotplug;
 mod ios_corpus;
 mod ios_tools;
 mod l2_protocols;
+mod lacp;
 mod libvirt_e2e;
 mod libvirt_hook;
 mod metrics;

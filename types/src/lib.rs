@@ -165,6 +165,28 @@ pub const KNOWN_INTERFACE_TYPES: [&str; 11] = [
     "Vlan",
 ];
 
+/// The IOS type of a port-channel (a bundle of ports).
+pub const PORT_CHANNEL: &str = "Port-channel";
+
+/// N, if `typed` is a port-channel's name in some IOS form: an
+/// abbreviation of `Port-channel` of two letters or more, in any case,
+/// then a number.
+fn port_channel_number(typed: &str) -> Option<u32> {
+    let split = typed
+        .bytes()
+        .take_while(|c| c.is_ascii_alphabetic() || *c == b'-')
+        .count();
+    let (ty, rest) = typed.split_at(split);
+    let fits = ty.len() >= 2
+        && PORT_CHANNEL
+            .to_ascii_lowercase()
+            .starts_with(&ty.to_ascii_lowercase());
+    if !fits || rest.is_empty() || !rest.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    rest.parse().ok()
+}
+
 /// How many of `KNOWN_INTERFACE_TYPES` come first and are Ethernet types.
 const ETHERNET_TYPES: usize = 9;
 
@@ -181,6 +203,9 @@ const ETHERNET_TYPES: usize = 9;
 ///   abbreviation of known names' types in their own case. An unknown
 ///   type is kept as typed (a port not plugged yet, `vmnet3`).
 ///
+/// A port-channel's name in any IOS form (`Port-channel1`, `po1`,
+/// `port-ch1`, `PO01`) is `Port-channelN`.
+///
 /// IOS abbreviations resolve the same whatever was named before (`e1` is
 /// `Ethernet1` even with a port `eth0`), and a rendered configuration
 /// (names in sorted order) reads back as it was.
@@ -190,6 +215,9 @@ pub fn resolve_interface<'a>(
 ) -> Result<String, String> {
     if names.clone().any(|n| n == typed) {
         return Ok(typed.to_string());
+    }
+    if let Some(n) = port_channel_number(typed) {
+        return Ok(format!("{PORT_CHANNEL}{n}"));
     }
     let stem = |n: &'a str| &n[..n.bytes().take_while(|c| c.is_ascii_alphabetic()).count()];
     let letters = typed
@@ -261,6 +289,15 @@ mod interface_name_tests {
         assert_eq!(short_interface_name("Port-channel2"), "Po2");
         assert_eq!(short_interface_name("eth0"), "eth0");
         assert_eq!(short_interface_name("Ethernet-web"), "Ethernet-web");
+    }
+
+    #[test]
+    fn port_channels_resolve_from_any_ios_form() {
+        let ports = ["Ethernet1", "pod1"];
+        for typed in ["Port-channel1", "port-channel1", "po1", "PO01", "Port-ch1"] {
+            assert_eq!(resolve(&ports, typed).unwrap(), "Port-channel1", "{typed}");
+        }
+        assert_eq!(resolve(&ports, "pod1").unwrap(), "pod1");
     }
 
     #[test]

@@ -19,8 +19,12 @@ use std::sync::Arc;
 pub struct Received {
     /// The frame, as received.
     pub m: Mbuf,
-    /// Ingress port id.
+    /// The port that received it (a port-channel's member itself: LLDP
+    /// and LACP speak per link).
     pub port: u16,
+    /// The switch port it came in on: the port-channel for a bundled
+    /// member (the spanning tree sees the bundle as one port).
+    pub switch_port: u16,
 }
 
 /// The queue between the node and the task.
@@ -45,7 +49,8 @@ impl Node for QueueNode {
             cx.punted += 1;
             let r = Received {
                 m: p.m,
-                port: p.meta.in_port,
+                port: p.meta.rx_port,
+                switch_port: p.meta.in_port,
             };
             if self.queue.push(r).is_err() {
                 cx.count_drop(self.full);

@@ -53,8 +53,12 @@ pub enum PuntReason {
 /// What the nodes know of a packet besides its bytes.
 #[derive(Debug, Clone, Copy)]
 pub struct Meta {
-    /// The port it came in on (`NO_PORT` for the switch's own frames).
+    /// The switch port it came in on (`NO_PORT` for the switch's own
+    /// frames): the port-channel, for a frame received on a bundled member.
     pub in_port: u16,
+    /// The port that received it (the member itself; `NO_PORT` for the
+    /// switch's own frames).
+    pub rx_port: u16,
     /// Its VLAN.
     pub vlan: u16,
     /// Its VLAN when it came in (a routed packet changes VLAN).
@@ -78,8 +82,16 @@ impl Meta {
     /// A packet received on `port`.
     #[inline]
     pub fn received(port: u16) -> Meta {
+        Meta::received_as(port, port)
+    }
+
+    /// A packet received on `rx_port`, which switches as `port` (a
+    /// port-channel's member, or the port itself).
+    #[inline]
+    pub fn received_as(rx_port: u16, port: u16) -> Meta {
         Meta {
             in_port: port,
+            rx_port,
             vlan: 0,
             in_vlan: 0,
             tagged: false,

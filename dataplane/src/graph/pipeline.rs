@@ -134,6 +134,7 @@ impl Pipeline {
     pub fn builtin() -> Pipeline {
         let mut p = Pipeline::new();
         p.core_drops.push(&crate::tx::NO_TX_ROOM);
+        p.core_drops.push(&crate::tx::NO_BUNDLED_MEMBER);
         p.core_drops.push(&crate::drops::common::MALFORMED);
         p.core_drops.push(&crate::drops::common::NO_BUFFER);
         p.core_drops.push(&crate::drops::common::MTU_EXCEEDED);

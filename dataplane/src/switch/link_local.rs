@@ -19,6 +19,8 @@ pub struct PortLink {
     pub mac: MacAddr,
     /// Administratively up with its link up: frames can leave by it.
     pub up: bool,
+    /// The port-channel it is a member of (`NO_PORT`: none).
+    pub member_of: u16,
 }
 
 /// Why a frame could not be sent.
@@ -42,21 +44,44 @@ impl Dataplane {
     /// Every plugged port with its MAC and state (asks each driver for its
     /// link state: cheap, no wait).
     pub fn port_links(&self) -> Vec<PortLink> {
-        let table = self.shared.table();
-        self.state()
-            .ports
+        let st = self.state();
+        st.ports
             .iter()
             .map(|p| {
                 let id = p.eth.port_id();
-                let admin_up = table.ports.get(usize::from(id)).is_some_and(|f| f.up);
                 PortLink {
                     id,
                     name: p.name.clone(),
                     mac: p.eth.mac(),
-                    up: admin_up && p.eth.link_up(),
+                    up: p.l2.admin_up && p.eth.link_up(),
+                    member_of: super::bundle::bundle_of(&st, id).unwrap_or(NO_PORT),
                 }
             })
             .collect()
+    }
+
+    /// Every switch port as the spanning tree sees them: the plugged
+    /// ports that are no port-channel's members, and the port-channels
+    /// (up while a member is bundled; their frames come from their first
+    /// member's MAC).
+    pub fn switch_port_links(&self) -> Vec<PortLink> {
+        let links = self.port_links();
+        let st = self.state();
+        let bundles = st.bundles.iter().map(|b| {
+            let first = links.iter().find(|l| b.bundled.contains(&l.id));
+            PortLink {
+                id: b.id,
+                name: b.name.clone(),
+                mac: first.map_or(self.router_mac, |l| l.mac),
+                up: b.l2.admin_up
+                    && b.bundled
+                        .iter()
+                        .any(|m| links.iter().any(|l| l.id == *m && l.up)),
+                member_of: NO_PORT,
+            }
+        });
+        let ports = links.iter().filter(|l| l.member_of == NO_PORT).cloned();
+        ports.chain(bundles).collect()
     }
 
     /// Sends `frame` (a whole Ethernet frame) out of port `port` as it is:
@@ -83,15 +108,19 @@ impl Dataplane {
     /// forwarding loses what was learned on it.
     pub fn set_port_discarding(&self, id: u16, discarding: bool) -> Result<(), DataplaneError> {
         let mut st = self.state();
-        let p = st
+        let st_ref = &mut *st;
+        let l2 = st_ref
             .ports
             .iter_mut()
-            .find(|p| p.eth.port_id() == id)
+            .map(|p| (p.eth.port_id(), &mut p.l2))
+            .chain(st_ref.bundles.iter_mut().map(|b| (b.id, &mut b.l2)))
+            .find(|(pid, _)| *pid == id)
+            .map(|(_, l2)| l2)
             .ok_or_else(|| DataplaneError::NoSuchPort(format!("with id {id}")))?;
-        if p.l2.discarding == discarding {
+        if l2.discarding == discarding {
             return Ok(());
         }
-        p.l2.discarding = discarding;
+        l2.discarding = discarding;
         self.publish(&st);
         drop(st);
         if discarding {

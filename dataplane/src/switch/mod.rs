@@ -20,9 +20,11 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+mod bundle;
 mod link_local;
 mod port_hooks;
 
+pub use bundle::BundleInfo;
 pub use link_local::{PortLink, SendError};
 
 /// Default MTU of a port.
@@ -123,6 +125,15 @@ pub enum DataplaneError {
     /// DPDK has no room for another port.
     #[error("no room for another port (at most {MAX_PORTS})")]
     TooManyPorts,
+    /// No room for another port-channel.
+    #[error(
+        "no room for another port-channel (at most {})",
+        crate::port::MAX_BUNDLES
+    )]
+    TooManyBundles,
+    /// The port is a port-channel, which has no driver of its own.
+    #[error("{0} is a port-channel: unplug or configure its members")]
+    IsPortChannel(String),
     /// The MTU is out of range.
     #[error("MTU {0} is out of range (68-{MAX_MTU})")]
     BadMtu(u16),
@@ -150,6 +161,10 @@ struct PortEntry {
 /// What the control plane changes, under one lock.
 struct State {
     ports: Vec<PortEntry>,
+    /// The port-channels (see `bundle`).
+    bundles: Vec<bundle::BundleEntry>,
+    /// What their member choice hashes.
+    lag_hash: crate::lag::LagHash,
     active_vlans: VlanSet,
     l3_vlans: VlanSet,
     next_seq: u32,
@@ -242,6 +257,8 @@ impl Dataplane {
             router_mac: cfg.router_mac,
             state: Mutex::new(State {
                 ports: Vec::new(),
+                bundles: Vec::new(),
+                lag_hash: Default::default(),
                 active_vlans: [crate::vlan::DEFAULT_VLAN].into_iter().collect(),
                 l3_vlans: VlanSet::none(),
                 next_seq: 0,
@@ -322,10 +339,12 @@ impl Dataplane {
                 tx_hooks: p.hooks.tx,
                 detached: p.hooks.detached,
                 discarding: p.l2.discarding,
+                ingress_as: p.eth.port_id(),
                 ..Default::default()
             }
             .derive(&t.active_vlans);
         }
+        bundle::publish_bundles(st, &mut t, st.lag_hash);
         t.rebuild_members();
         t.rx_hooks_on = t.ports.iter().any(|p| p.rx_hooks != 0 || p.detached);
         t.tx_hooks_on = t.ports.iter().any(|p| p.tx_hooks != 0);
@@ -397,14 +416,18 @@ impl Dataplane {
     /// the addresses learned on it and closes it.
     pub fn remove_port(&self, name: &str) -> Result<(), DataplaneError> {
         let mut st = self.state();
-        let i = position(&st, name)?;
+        let i = position(&st, name).map_err(|e| port_channel_error(&st, name, e))?;
         let entry = st.ports.remove(i);
+        let id = entry.eth.port_id();
+        for b in &mut st.bundles {
+            b.members.retain(|m| *m != id);
+            b.bundled.retain(|m| *m != id);
+        }
         let gen = self.publish(&st);
         drop(st);
         if !self.shared.synchronize(gen, GRACE_TIMEOUT) {
             tracing::warn!(port = %entry.name, "workers did not confirm the port removal in time");
         }
-        let id = entry.eth.port_id();
         for l in self.shared.pipeline.listeners() {
             l.port_removed(id);
         }
@@ -420,8 +443,9 @@ impl Dataplane {
             return Err(DataplaneError::BadMtu(mtu));
         }
         let st = self.state();
-        let i = position(&st, name)?;
-        st.ports[i].eth.check_mtu(mtu)?;
+        if let At::Port(i) = find(&st, name)? {
+            st.ports[i].eth.check_mtu(mtu)?;
+        }
         Ok(())
     }
 
@@ -431,11 +455,13 @@ impl Dataplane {
             return Err(DataplaneError::BadMtu(mtu));
         }
         let mut st = self.state();
-        let i = position(&st, name)?;
-        let p = &mut st.ports[i];
-        if p.l2.mtu != mtu {
-            p.eth.set_mtu(mtu)?;
-            p.l2.mtu = mtu;
+        let at = find(&st, name)?;
+        let (l2, eth) = settings_of(&mut st, at);
+        if l2.mtu != mtu {
+            if let Some(eth) = eth {
+                eth.set_mtu(mtu)?;
+            }
+            l2.mtu = mtu;
             self.publish(&st);
         }
         Ok(())
@@ -444,11 +470,13 @@ impl Dataplane {
     /// Brings port `name` up or down (`shutdown`).
     pub fn set_port_admin(&self, name: &str, up: bool) -> Result<(), DataplaneError> {
         let mut st = self.state();
-        let i = position(&st, name)?;
-        let p = &mut st.ports[i];
-        if p.l2.admin_up != up {
-            p.eth.set_link(up);
-            p.l2.admin_up = up;
+        let at = find(&st, name)?;
+        let (l2, eth) = settings_of(&mut st, at);
+        if l2.admin_up != up {
+            if let Some(eth) = eth {
+                eth.set_link(up);
+            }
+            l2.admin_up = up;
             self.publish(&st);
         }
         Ok(())
@@ -458,13 +486,13 @@ impl Dataplane {
     /// learned under the old membership are forgotten.
     pub fn set_port_mode(&self, name: &str, mode: PortMode) -> Result<(), DataplaneError> {
         let mut st = self.state();
-        let i = position(&st, name)?;
-        let p = &mut st.ports[i];
-        if p.l2.mode == mode {
+        let at = find(&st, name)?;
+        let id = id_of(&st, at);
+        let (l2, _) = settings_of(&mut st, at);
+        if l2.mode == mode {
             return Ok(());
         }
-        p.l2.mode = mode;
-        let id = p.eth.port_id();
+        l2.mode = mode;
         self.publish(&st);
         drop(st);
         self.flush_port(id);
@@ -533,6 +561,7 @@ impl Dataplane {
                         .collect(),
                 }
             })
+            .chain(st.bundles.iter().map(|b| self.bundle_info(&st, b)))
             .collect()
     }
 
@@ -542,19 +571,21 @@ impl Dataplane {
         WorkerCounters::sum_port(&self.shared.counters, id)
     }
 
-    /// (DPDK port id, name) of every port, without asking the drivers anything.
+    /// (port id, name) of every switch port, port-channels included,
+    /// without asking the drivers anything.
     pub fn port_names(&self) -> Vec<(u16, String)> {
-        self.state()
-            .ports
+        let st = self.state();
+        st.ports
             .iter()
             .map(|p| (p.eth.port_id(), p.name.clone()))
+            .chain(st.bundles.iter().map(|b| (b.id, b.name.clone())))
             .collect()
     }
 
-    /// The DPDK port id of the port called `name` (any case).
+    /// The port id of the port (or port-channel) called `name` (any case).
     pub fn port_id(&self, name: &str) -> Option<u16> {
         let st = self.state();
-        position(&st, name).ok().map(|i| st.ports[i].eth.port_id())
+        find(&st, name).ok().map(|at| id_of(&st, at))
     }
 
     /// Per worker, power save's counts.
@@ -632,6 +663,52 @@ impl Dataplane {
     /// Stops the workers, closes the ports and releases DPDK.
     pub fn stop(self) {
         drop(self)
+    }
+}
+
+/// A switch port of the state: a plugged port or a port-channel, by index.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    Port(usize),
+    Bundle(usize),
+}
+
+/// The port or port-channel called `name` (any case).
+fn find(st: &State, name: &str) -> Result<At, DataplaneError> {
+    if let Ok(i) = position(st, name) {
+        return Ok(At::Port(i));
+    }
+    st.bundles
+        .iter()
+        .position(|b| b.name.eq_ignore_ascii_case(name))
+        .map(At::Bundle)
+        .ok_or_else(|| DataplaneError::NoSuchPort(name.to_string()))
+}
+
+/// The port id of `at`.
+fn id_of(st: &State, at: At) -> u16 {
+    match at {
+        At::Port(i) => st.ports[i].eth.port_id(),
+        At::Bundle(b) => st.bundles[b].id,
+    }
+}
+
+/// The switching settings of `at`, with its driver if it has one.
+fn settings_of(st: &mut State, at: At) -> (&mut PortL2, Option<&mut EthPort>) {
+    match at {
+        At::Port(i) => {
+            let p = &mut st.ports[i];
+            (&mut p.l2, Some(&mut p.eth))
+        }
+        At::Bundle(b) => (&mut st.bundles[b].l2, None),
+    }
+}
+
+/// `e`, or the reason a port-channel cannot be taken as a plugged port.
+fn port_channel_error(st: &State, name: &str, e: DataplaneError) -> DataplaneError {
+    match find(st, name) {
+        Ok(At::Bundle(_)) => DataplaneError::IsPortChannel(name.to_string()),
+        _ => e,
     }
 }
 

@@ -32,25 +32,30 @@ impl Dataplane {
             .pipeline
             .hook_bit(hook)
             .ok_or_else(|| DataplaneError::NoSuchHook(hook.to_string()))?;
-        let mut st = self.state();
+        let mut guard = self.state();
+        let st = &mut *guard;
         let mut changed = false;
         let mut detached_now = Vec::new();
-        for p in &mut st.ports {
-            let (rx, tx, detached) = want(&p.name);
-            let h = &mut p.hooks;
+        let ports = st
+            .ports
+            .iter_mut()
+            .map(|p| (p.eth.port_id(), &p.name, &mut p.hooks));
+        let bundles = st.bundles.iter_mut().map(|b| (b.id, &b.name, &mut b.hooks));
+        for (id, name, h) in ports.chain(bundles) {
+            let (rx, tx, detached) = want(name);
             let old = *h;
             h.rx = if rx { h.rx | bit } else { h.rx & !bit };
             h.tx = if tx { h.tx | bit } else { h.tx & !bit };
             h.detached = detached;
             if detached && !old.detached {
-                detached_now.push(p.eth.port_id());
+                detached_now.push(id);
             }
             changed |= *h != old;
         }
         if changed {
-            self.publish(&st);
+            self.publish(st);
         }
-        drop(st);
+        drop(guard);
         for port in detached_now {
             for l in self.shared.pipeline.listeners() {
                 l.port_changed(port);

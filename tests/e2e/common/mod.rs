@@ -2,6 +2,8 @@
 //! as hosts, and `swcli`. Every helper stops what it started when dropped.
 #![allow(dead_code)]
 
+pub mod peers;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard};
@@ -231,9 +233,19 @@ impl Lisad {
 
     /// Rx packets lisad counted on `port` (`show interfaces PORT`).
     pub fn rx_packets(&self, port: &str) -> u64 {
+        self.interface_count(port, "packets input")
+    }
+
+    /// Tx packets lisad counted on `port` (`show interfaces PORT`).
+    pub fn tx_packets(&self, port: &str) -> u64 {
+        self.interface_count(port, "packets output")
+    }
+
+    /// The number that starts the line of `show interfaces PORT` with `what`.
+    fn interface_count(&self, port: &str, what: &str) -> u64 {
         self.show(&format!("show interfaces {port}"))
             .lines()
-            .find(|l| l.contains("packets input"))
+            .find(|l| l.contains(what))
             .and_then(|l| l.split_whitespace().next())
             .and_then(|n| n.parse().ok())
             .unwrap_or(0)

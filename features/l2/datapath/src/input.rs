@@ -40,6 +40,13 @@ pub static STP_DISCARDING: DropReason = DropReason::new(
     "received on a port the spanning tree holds discarding (blocked, or not forwarding yet)",
 );
 
+/// Received on a port-channel's member that is not bundled (LACP has not
+/// agreed, or its partner differs from the bundle's).
+pub static NOT_BUNDLED: DropReason = DropReason::new(
+    "not-bundled",
+    "received on a port-channel member that is not bundled (LACP not in agreement)",
+);
+
 pub use dataplane::drops::common::LINK_LOCAL;
 
 /// The group `G` of a frame to the link-local address 01:80:c2:00:00:0G.
@@ -65,6 +72,8 @@ pub enum IngressDrop {
     StackedTags,
     /// The spanning tree holds the port discarding.
     Discarding,
+    /// A port-channel's member not bundled.
+    NotBundled,
 }
 
 impl IngressDrop {
@@ -77,6 +86,7 @@ impl IngressDrop {
             IngressDrop::VlanFilter => &VLAN_FILTER,
             IngressDrop::StackedTags => &STACKED_TAGS,
             IngressDrop::Discarding => &STP_DISCARDING,
+            IngressDrop::NotBundled => &NOT_BUNDLED,
         }
     }
 }
@@ -102,6 +112,9 @@ pub fn ingress(frame: &[u8], pin: &PortFwd, active: &VlanSet) -> Result<Ingress,
     }
     if pin.discarding {
         return Err(IngressDrop::Discarding);
+    }
+    if pin.bundle != dataplane::graph::NO_PORT {
+        return Err(IngressDrop::NotBundled);
     }
     let eth = EthernetFrame::new_checked(frame).map_err(|_| IngressDrop::Malformed)?;
     let (src, tag) = (eth.src(), eth.vlan_tag());

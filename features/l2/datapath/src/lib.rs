@@ -84,6 +84,7 @@ fn nodes(p: &mut Pipeline, fdb: &Arc<Fdb>) {
             &input::NOT_SWITCHING,
             &input::LINK_LOCAL,
             &input::STP_DISCARDING,
+            &input::NOT_BUNDLED,
         ],
         build: Box::new(|ids| Box::new(input::EthInput::new(ids))),
     });

@@ -10,7 +10,7 @@
 use dataplane::drops::DropReason;
 use dataplane::graph::{Cx, HookSpec, Pkt, PortHook, NO_PORT};
 use dataplane::mbuf::Mbuf;
-use dataplane::port::MAX_PORTS;
+use dataplane::port::MAX_SWITCH_PORTS;
 use dataplane::snapshot::{Snapshot, SnapshotReader};
 use dataplane::vlan::{tag, PortMode};
 use lisa_mirror::MAX_SESSION;
@@ -60,8 +60,8 @@ pub struct MirrorTable {
 impl Default for MirrorTable {
     fn default() -> Self {
         MirrorTable {
-            rx: vec![Target::NONE; MAX_PORTS],
-            tx: vec![Target::NONE; MAX_PORTS],
+            rx: vec![Target::NONE; MAX_SWITCH_PORTS],
+            tx: vec![Target::NONE; MAX_SWITCH_PORTS],
             vlan_rx: vec![Target::NONE; 4096],
             vlan_tx: vec![Target::NONE; 4096],
         }
@@ -186,7 +186,7 @@ fn copy_to(cx: &mut Cx<'_>, counters: &HookCounters, m: &Mbuf, tagged: bool, to:
 impl PortHook for MirrorHook {
     fn rx(&mut self, cx: &mut Cx<'_>, p: Pkt) -> Option<Pkt> {
         let t = self.table.get();
-        let mut to = t.rx[usize::from(p.meta.in_port) % MAX_PORTS];
+        let mut to = t.rx[usize::from(p.meta.in_port) % MAX_SWITCH_PORTS];
         if to.dst == NO_PORT {
             to = t.vlan_rx[usize::from(p.meta.vlan) & 0x0fff];
         }
@@ -198,7 +198,7 @@ impl PortHook for MirrorHook {
 
     fn tx(&mut self, cx: &mut Cx<'_>, out: u16, m: &Mbuf) {
         let t = self.table.get();
-        let mut to = t.tx[usize::from(out) % MAX_PORTS];
+        let mut to = t.tx[usize::from(out) % MAX_SWITCH_PORTS];
         let mut tagged = m.data().get(12..14) == Some(&[0x81, 0x00]);
         if to.dst == NO_PORT {
             let Some(port) = cx.table.ports.get(usize::from(out)) else {

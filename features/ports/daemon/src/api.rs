@@ -146,6 +146,7 @@ fn port_type(k: &PortKind) -> PortType {
         PortKind::Pci(_) => PortType::Pci,
         PortKind::Pcap { .. } => PortType::Pcap,
         PortKind::Null => PortType::Null,
+        PortKind::PortChannel => PortType::PortChannel,
     }
 }
 

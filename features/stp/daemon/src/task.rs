@@ -33,14 +33,14 @@ fn step(dp: &Dataplane, st: &mut StpState, queue: &PuntQueue, now: Instant) {
         while queue.pop().is_some() {}
         if st.rstp.take().is_some() {
             // Off: every port forwards again.
-            for l in dp.port_links() {
+            for l in dp.switch_port_links() {
                 let _ = dp.set_port_discarding(l.id, false);
             }
             tracing::info!("spanning tree stopped: every port forwards");
         }
         return;
     };
-    let links = dp.port_links();
+    let links = dp.switch_port_links();
     let StpState {
         rstp, err_disabled, ..
     } = st;
@@ -62,8 +62,11 @@ fn step(dp: &Dataplane, st: &mut StpState, queue: &PuntQueue, now: Instant) {
         rstp.set_port(l.id, Some((cfg, l.mac, enabled)), now);
     }
     while let Some(r) = queue.pop() {
-        if !rstp.receive(r.port, r.m.data(), now) {
-            tracing::debug!(port = r.port, "frame to the bridge group that is no BPDU");
+        if !rstp.receive(r.switch_port, r.m.data(), now) {
+            tracing::debug!(
+                port = r.switch_port,
+                "frame to the bridge group that is no BPDU"
+            );
         }
     }
     for a in rstp.tick(now) {

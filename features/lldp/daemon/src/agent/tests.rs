@@ -7,6 +7,7 @@ fn port(id: u16, name: &str, up: bool) -> PortLink {
         name: name.into(),
         mac: MacAddr([0x02, 0, 0, 0, 1, id as u8]),
         up,
+        member_of: dataplane::graph::NO_PORT,
     }
 }
 
