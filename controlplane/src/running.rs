@@ -215,8 +215,12 @@ impl Running {
             new.get_mut::<PortsConfig>().unplugged(name);
             self.features.port_removed(&self.dp, new, name);
         }
+        for (_, name) in &after {
+            if !new.get::<PortsConfig>().is_present(name) {
+                new.get_mut::<PortsConfig>().plugged(name);
+            }
+        }
         for (_, name) in after.iter().filter(|(_, n)| !has(before, n)) {
-            new.get_mut::<PortsConfig>().plugged(name);
             if let Err(e) = self.features.port_added(&self.dp, new, name) {
                 tracing::error!(port = %name, error = %e, "settings of a new port not pushed");
             }

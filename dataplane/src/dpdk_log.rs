@@ -115,9 +115,20 @@ fn explanation(text: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
-/// Logs one DPDK line at its level, or at info with the reason it is
-/// harmless.
+/// DPDK lines that an expected answer to lisad's own question prints:
+/// logged at debug level only. "Rx Intr handle unset" is ethdev's reply
+/// when power save asks a port without rx interrupts (af_packet, pcap, a
+/// vhost-user port whose peer is not there yet) to interrupt: the worker
+/// then sleeps instead, and asks again later (`idle`).
+const QUIET: [&str; 1] = ["Rx Intr handle unset"];
+
+/// Logs one DPDK line at its level, at info with the reason it is
+/// harmless, or at debug if it is one of lisad's expected answers.
 fn log_line(level: i32, text: &str) {
+    if QUIET.iter().any(|q| text.contains(q)) {
+        tracing::debug!(target: "dpdk", "{text}");
+        return;
+    }
     if let Some(why) = explanation(text) {
         tracing::info!(target: "dpdk", "{text} (harmless: {why})");
         return;

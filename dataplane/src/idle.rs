@@ -18,7 +18,7 @@ use crate::counters::{bump, WorkerCounters};
 use crate::worker::RxQueue;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{fence, AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Empty polls in a row before the first sleep: about 0.1-0.5 ms of
 /// nothing, so a loaded worker, whose queues are empty only for moments,
@@ -30,6 +30,11 @@ const FIRST_SLEEP: Duration = Duration::from_micros(1);
 /// matters rings the doorbell or raises a queue's interrupt), which also
 /// bounds the wake-ups of a switch with nothing to do to 10 a second.
 const WAIT_MS: i32 = 100;
+/// The wait before registering the queues again after a first failure.
+const RETRY_FIRST: Duration = Duration::from_millis(100);
+/// The longest such wait (a vhost-user queue whose peer came waits at
+/// most this long for the worker to use its interrupt).
+const RETRY_MAX: Duration = Duration::from_secs(5);
 
 /// A worker's power-save counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -115,6 +120,10 @@ pub struct Idle {
     bell: Option<BellEvent>,
     /// The queues' interrupts are enabled: the next empty poll waits.
     armed: bool,
+    /// When to try registering the queues again after some could not be
+    /// (a driver without rx interrupts, a vhost-user peer not there yet),
+    /// and how long the wait after the next failure is.
+    retry: Option<(Instant, Duration)>,
 }
 
 impl Default for Idle {
@@ -125,6 +134,7 @@ impl Default for Idle {
             queues: Vec::new(),
             bell: None,
             armed: false,
+            retry: None,
         }
     }
 }
@@ -136,6 +146,7 @@ impl Idle {
     /// the new forwarding table seen (a port is closed only after that).
     pub fn watch(&mut self, polls: &[RxQueue], bell: &Doorbell, c: &WorkerCounters) {
         self.disarm(bell);
+        self.retry = None;
         self.queues.retain_mut(|(rxq, reg)| {
             if polls.contains(rxq) {
                 return true;
@@ -159,7 +170,13 @@ impl Idle {
     /// Registers the queues not registered yet (a vhost-user queue can be
     /// only once its peer is there); true if every queue and the doorbell
     /// are, and the worker can wait for an interrupt.
+    /// After a failure it tries again only after a wait that doubles
+    /// each time, from `RETRY_FIRST` up to `RETRY_MAX` (each attempt costs
+    /// a driver call and, for a driver without interrupts, a DPDK log line).
     fn register(&mut self, c: &WorkerCounters) -> bool {
+        if self.retry.is_some_and(|(at, _)| Instant::now() < at) {
+            return false;
+        }
         let mut all = self.bell.is_some() && !self.queues.is_empty();
         for (rxq, registered) in self.queues.iter_mut() {
             if !*registered {
@@ -168,6 +185,14 @@ impl Idle {
             all &= *registered;
         }
         c.rx_interrupts.store(all, Ordering::Relaxed);
+        self.retry = if all {
+            None
+        } else {
+            let wait = self
+                .retry
+                .map_or(RETRY_FIRST, |(_, w)| (w * 2).min(RETRY_MAX));
+            Some((Instant::now() + wait, wait))
+        };
         all
     }
 

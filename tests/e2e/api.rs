@@ -995,6 +995,7 @@ fn power_save_is_set_at_run_time_and_bounded() {
         names,
         [
             "eth-input",
+            "lacp-input",
             "lldp-input",
             "stp-input",
             "l2-bridge",

@@ -165,8 +165,13 @@ fn lacp_bundle_with_ovs_balances_and_survives_a_member_loss() {
     common::sh("ip", &["link", "set", pulled, "down"]);
     let out = stream.wait_with_output().expect("ping ends");
     let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let stats = text
+        .lines()
+        .find(|l| l.contains("packets transmitted"))
+        .unwrap_or_default();
     let count = |what: &str| -> u64 {
-        text.split(',')
+        stats
+            .split(',')
             .find(|p| p.contains(what))
             .and_then(|p| p.split_whitespace().next())
             .and_then(|n| n.parse().ok())
@@ -195,4 +200,43 @@ fn lacp_bundle_with_ovs_balances_and_survives_a_member_loss() {
         summary_rows(&sw)
     );
     assert!(sw.show("show logging").contains("%EC-5-BUNDLE"));
+
+    // The bundle as a trunk: VLAN 10 tagged over it, host b on an OVS
+    // access port of VLAN 10.
+    ovs.vsctl(&["set", "port", &c3.1, "tag=10"]);
+    sw.configure(&[
+        "vlan 10",
+        "interface Port-channel1",
+        " switchport mode trunk",
+        "interface Ethernet3",
+        " switchport access vlan 10",
+    ]);
+    assert!(
+        wait_until(Duration::from_secs(5), || a.ping("192.168.81.2", 1)),
+        "no ping in VLAN 10 over the trunk bundle\n{}",
+        sw.show("show interfaces trunk")
+    );
+
+    // Saved and booted again: the bundle comes back from the startup-config
+    // (made, its trunk pushed, its members bundled, in one commit).
+    assert!(sw.swcli(&["write memory"]).status.success());
+    let ports = [
+        ("Ethernet1", format!("afpacket:{}", c1.0)),
+        ("Ethernet2", format!("afpacket:{}", c2.0)),
+        ("Ethernet3", format!("tap:{tap}")),
+    ];
+    let ports: Vec<(&str, &str)> = ports.iter().map(|(n, k)| (*n, k.as_str())).collect();
+    let mut sw = sw;
+    sw.restart(&ports, &[]);
+    a.take_interface(&tap, "192.168.81.1/24");
+    assert!(
+        wait_until(Duration::from_secs(6), || po1_is(&sw, "Et1,Et2", "P,P")),
+        "not bundled after the restart: {:?}",
+        summary_rows(&sw)
+    );
+    assert!(
+        wait_until(Duration::from_secs(5), || a.ping("192.168.81.2", 1)),
+        "no ping over the bundle after the restart\n{}",
+        sw.show("show running-config")
+    );
 }

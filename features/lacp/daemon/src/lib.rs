@@ -38,8 +38,6 @@ pub struct LacpState {
     pub lacp: Option<agent::Lacp>,
     /// The member settings the task has taken in, by port id.
     pub taken: BTreeMap<u16, Member>,
-    /// Each port-channel's last state logged (up: a member bundled).
-    pub up: BTreeMap<String, bool>,
 }
 
 /// The feature.

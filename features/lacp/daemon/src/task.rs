@@ -12,7 +12,7 @@ use dataplane::graph::link_local::PuntQueue;
 use dataplane::graph::NO_PORT;
 use dataplane::{Dataplane, PortLink};
 use lisa_lacp::model::ChannelMode;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -48,9 +48,7 @@ fn port_settings(l: &PortLink, m: &Member) -> PortSettings {
 fn step(dp: &Dataplane, st: &mut LacpState, queue: &PuntQueue, now: Instant) {
     let links = dp.port_links();
     let settings = st.settings.clone();
-    let LacpState {
-        lacp, taken, up, ..
-    } = st;
+    let LacpState { lacp, taken, .. } = st;
     let lacp = lacp.get_or_insert_with(|| Lacp::new(settings.system_priority, dp.router_mac()));
     lacp.set_system_priority(settings.system_priority);
     let mut members = BTreeSet::new();
@@ -99,7 +97,6 @@ fn step(dp: &Dataplane, st: &mut LacpState, queue: &PuntQueue, now: Instant) {
             Action::Bundle { port, on } => bundle(dp, &links, port, on),
         }
     }
-    log_port_channel_states(dp, up);
 }
 
 /// Bundles member `id` or takes it out, saying so as IOS does.
@@ -124,22 +121,5 @@ fn bundle(dp: &Dataplane, links: &[PortLink], id: u16, on: bool) {
         }
         Ok(false) => {}
         Err(e) => tracing::debug!(port = id, error = %e, "member not (un)bundled"),
-    }
-}
-
-/// Logs each port-channel going up or down (up: a member bundled).
-fn log_port_channel_states(dp: &Dataplane, up: &mut BTreeMap<String, bool>) {
-    let bundles = dp.bundles();
-    up.retain(|n, _| bundles.iter().any(|b| b.name == *n));
-    for b in bundles {
-        let now_up = !b.bundled.is_empty();
-        let was = up.insert(b.name.clone(), now_up).unwrap_or(false);
-        if was != now_up {
-            let state = if now_up { "up" } else { "down" };
-            tracing::info!(
-                "%LINK-3-UPDOWN: Interface {}, changed state to {state}",
-                b.name
-            );
-        }
     }
 }

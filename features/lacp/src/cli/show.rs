@@ -137,13 +137,14 @@ const MEMBERS_PER_LINE: usize = 4;
 const PORTS_COLUMN: usize = 33;
 
 /// A member's flag: P bundled, s suspended, D down, H standby, I
-/// stand-alone.
+/// stand-alone, w waiting to be aggregated.
 fn member_flag(m: &PortChannelMember) -> &'static str {
     match m.state.as_str() {
         "bundled" => "P",
         "suspended" => "s",
         "standby" => "H",
         "individual" => "I",
+        "waiting" => "w",
         _ => "D",
     }
 }
