@@ -1,0 +1,2 @@
+//! Feature `port_security` (to be written).
+#![forbid(unsafe_code)]

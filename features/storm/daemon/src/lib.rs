@@ -1,0 +1,2 @@
+//! Feature `storm` in lisad (to be written).
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! Feature `storm` (to be written).
+#![forbid(unsafe_code)]
