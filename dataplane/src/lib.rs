@@ -32,5 +32,6 @@ pub mod worker;
 pub use error::DpdkError;
 pub use port::PortKind;
 pub use switch::{
-    Dataplane, DataplaneConfig, DataplaneError, PortInfo, PortL2, PortLink, PortSpec, SendError,
+    Dataplane, DataplaneConfig, DataplaneError, HookUse, PortInfo, PortL2, PortLink, PortSpec,
+    SendError,
 };

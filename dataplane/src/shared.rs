@@ -30,6 +30,10 @@ use std::time::{Duration, Instant};
 pub struct PortFwd {
     /// The rx hooks enabled on it, one bit per hook (see `graph::hooks`).
     pub rx_hooks: u32,
+    /// The rx hooks enabled on it for frames to group addresses only
+    /// (broadcast, multicast): they leave its unicast frames on the plain
+    /// path.
+    pub rx_group_hooks: u32,
     /// The tx hooks enabled on it.
     pub tx_hooks: u32,
     /// Largest L3 payload sent (the frame minus its L2 header).
@@ -81,6 +85,7 @@ impl Default for PortFwd {
     fn default() -> Self {
         PortFwd {
             rx_hooks: 0,
+            rx_group_hooks: 0,
             tx_hooks: 0,
             mtu: 0,
             tx_queues: 0,
@@ -143,9 +148,6 @@ pub struct ForwardingTable {
     pub router_mac: MacAddr,
     /// VLANs with an SVI: frames to the router MAC in them are routed.
     pub l3_vlans: VlanSet,
-    /// Some port has an rx hook or is detached: `eth-input` looks at each
-    /// frame's port for them only then.
-    pub rx_hooks_on: bool,
     /// Some port has a tx hook: sending looks at each frame's port for
     /// them only then.
     pub tx_hooks_on: bool,
@@ -161,7 +163,6 @@ impl ForwardingTable {
             polls: vec![Vec::new(); workers],
             router_mac: MacAddr([0; 6]),
             l3_vlans: VlanSet::none(),
-            rx_hooks_on: false,
             tx_hooks_on: false,
         }
     }

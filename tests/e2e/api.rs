@@ -998,6 +998,7 @@ fn power_save_is_set_at_run_time_and_bounded() {
             "lacp-input",
             "lldp-input",
             "stp-input",
+            "rx-hooks",
             "l2-bridge",
             "ipv4-route",
             "l2-forward",

@@ -1,17 +1,19 @@
 //! Per-port hook points: where a feature sees, takes or copies the frames of
 //! the ports it is enabled on, without a node of its own in every path.
 //!
-//! - **rx**: in `eth-input`, once a frame is classified (its VLAN known, a
-//!   tag it does not keep removed) and before it is learned or switched. A
-//!   hook may let it go on, or take it (hand it to its control thread, drop
-//!   it with its own reason). Mirroring copies here; LACP, LLDP and storm
-//!   control will take frames here.
+//! - **rx**: in node `rx-hooks`, right after `eth-input` classified the
+//!   frame (its VLAN known, a tag it does not keep removed) and before it
+//!   is learned or switched. A hook may let it go on, or take it (hand it
+//!   to its control thread, drop it with its own reason). Mirroring copies
+//!   here, storm control drops here. A hook may ask for the frames to
+//!   group addresses only (`HookUse::rx_group`): the port's unicast frames
+//!   then keep their fast path.
 //! - **tx**: as a frame is queued for a port, after its egress tag is set:
 //!   the frame as it leaves. A hook sees it but cannot change it.
 //!
 //! Each port's table entry holds one bit per hook and direction
-//! (`PortFwd::rx_hooks`, `tx_hooks`), so a port with no hook pays one test
-//! of a word already in cache.
+//! (`PortFwd::rx_hooks`, `rx_group_hooks`, `tx_hooks`), so a port with no
+//! hook pays one test of a word already in cache.
 
 use super::{Cx, Pkt};
 use crate::drops::DropReason;

@@ -36,6 +36,8 @@ pub trait PortListener: Send + Sync {
 pub mod rank {
     /// `eth-input`.
     pub const ETH_INPUT: u16 = 100;
+    /// `rx-hooks`: the per-port rx hooks, after classification.
+    pub const RX_HOOKS: u16 = 160;
     /// `l2-bridge`.
     pub const L2_BRIDGE: u16 = 200;
     /// `ipv4-route`.

@@ -26,6 +26,7 @@ mod port_hooks;
 
 pub use bundle::BundleInfo;
 pub use link_local::{PortLink, SendError};
+pub use port_hooks::HookUse;
 
 /// Default MTU of a port.
 pub const DEFAULT_MTU: u16 = 1500;
@@ -336,8 +337,9 @@ impl Dataplane {
                 mtu: p.l2.mtu,
                 tx_queues: p.eth.tx_queues(),
                 rx_hooks: p.hooks.rx,
+                rx_group_hooks: p.hooks.rx_group,
                 tx_hooks: p.hooks.tx,
-                detached: p.hooks.detached,
+                detached: p.hooks.detached(),
                 discarding: p.l2.discarding,
                 ingress_as: p.eth.port_id(),
                 ..Default::default()
@@ -346,7 +348,6 @@ impl Dataplane {
         }
         bundle::publish_bundles(st, &mut t, st.lag_hash);
         t.rebuild_members();
-        t.rx_hooks_on = t.ports.iter().any(|p| p.rx_hooks != 0 || p.detached);
         t.tx_hooks_on = t.ports.iter().any(|p| p.tx_hooks != 0);
         t.polls = poll_plan(&st.ports, nworkers);
         self.shared.publish(t)

@@ -133,10 +133,11 @@ pub fn ingress(frame: &[u8], pin: &PortFwd, active: &VlanSet) -> Result<Ingress,
     })
 }
 
-/// The node and its edges: to bridging, and to the nodes that take
-/// link-local groups.
+/// The node and its edges: to bridging, to the ports' rx hooks, and to
+/// the nodes that take link-local groups.
 pub struct EthInput {
     bridge: NodeId,
+    hooks: NodeId,
     link_local: [Option<NodeId>; LINK_LOCAL_GROUPS],
     nexts: Nexts,
 }
@@ -146,23 +147,10 @@ impl EthInput {
     pub fn new(ids: &NodeIds) -> EthInput {
         EthInput {
             bridge: ids.get("l2-bridge"),
+            hooks: ids.get(crate::rx_hooks::NODE),
             link_local: ids.link_local(),
             nexts: Nexts::default(),
         }
-    }
-
-    /// The vector when no port has rx hooks: classified in place, and
-    /// handed to bridging whole when nothing is dropped.
-    fn unhooked(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
-        let table = cx.table;
-        for p in pkts.iter_mut() {
-            match admit(p, table, &self.link_local) {
-                Ok(Admitted::Bridge) => self.nexts.to(self.bridge),
-                Ok(Admitted::Control(node)) => self.nexts.to(node),
-                Err(why) => self.nexts.drop(why),
-            }
-        }
-        self.nexts.dispatch(cx, pkts, next);
     }
 }
 
@@ -174,7 +162,8 @@ fn is_station(src: MacAddr) -> bool {
 }
 
 /// The VLAN of `frame` if it is an untagged frame from a station, on a
-/// port where its VLAN is all there is to find out (`PortFwd::plain_in`).
+/// port where its VLAN is all there is to find out (`PortFwd::plain_in`;
+/// a frame to a group address on a port with group-only rx hooks is not).
 #[inline(always)]
 pub fn plain_vlan(frame: &[u8], pin: &PortFwd) -> Option<u16> {
     let eth = EthernetFrame::new_checked(frame).ok()?;
@@ -183,8 +172,17 @@ pub fn plain_vlan(frame: &[u8], pin: &PortFwd) -> Option<u16> {
         && ethertype != EtherType::Vlan.raw()
         && ethertype != EtherType::QinQ.raw()
         && is_station(eth.src())
+        && (pin.rx_group_hooks == 0 || !eth.dst().is_multicast())
         && link_local_group(frame).is_none();
     plain.then_some(pin.plain_in)
+}
+
+/// The rx hooks of port `pin` that see `frame` (one bit each).
+#[inline]
+pub fn rx_hooks_for(frame: &[u8], pin: &PortFwd) -> u32 {
+    let group = pin.rx_group_hooks != 0
+        && EthernetFrame::new_checked(frame).is_ok_and(|e| e.dst().is_multicast());
+    pin.rx_hooks | if group { pin.rx_group_hooks } else { 0 }
 }
 
 /// Where eth-input sends a frame it admits.
@@ -192,6 +190,9 @@ pub fn plain_vlan(frame: &[u8], pin: &PortFwd) -> Option<u16> {
 enum Admitted {
     /// To bridging, in its VLAN.
     Bridge,
+    /// To its port's rx hooks (or the port is out of switching), then
+    /// bridging.
+    Hooks,
     /// To the node that takes its link-local group.
     Control(NodeId),
 }
@@ -227,44 +228,34 @@ fn admit(
     p.meta.vlan = i.vlan;
     p.meta.in_vlan = i.vlan;
     p.meta.tagged = i.tagged;
+    if pin.detached || rx_hooks_for(p.m.data(), pin) != 0 {
+        return Ok(Admitted::Hooks);
+    }
     Ok(Admitted::Bridge)
 }
 
 impl Node for EthInput {
+    /// Classifies the vector in place and hands it on; once a frame of the
+    /// vector goes to the rx hooks, the later ones do too (they pass
+    /// straight through), so that none overtakes it.
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         for p in pkts.iter() {
             prefetch(p.m.data().as_ptr());
         }
-        if !cx.table.rx_hooks_on {
-            return self.unhooked(cx, pkts, next);
+        let table = cx.table;
+        let mut hooked = false;
+        for p in pkts.iter_mut() {
+            match admit(p, table, &self.link_local) {
+                Ok(Admitted::Bridge) if !hooked => self.nexts.to(self.bridge),
+                Ok(Admitted::Bridge | Admitted::Hooks) => {
+                    hooked = true;
+                    self.nexts.to(self.hooks)
+                }
+                Ok(Admitted::Control(node)) => self.nexts.to(node),
+                Err(why) => self.nexts.drop(why),
+            }
         }
-        for mut p in pkts.drain(..) {
-            let table = cx.table;
-            match admit(&mut p, table, &self.link_local) {
-                Ok(Admitted::Bridge) => {}
-                Ok(Admitted::Control(node)) => {
-                    next.send(node, p);
-                    continue;
-                }
-                Err(why) => {
-                    cx.drop(p, why);
-                    continue;
-                }
-            }
-            let pin = &table.ports[usize::from(p.meta.in_port)];
-            let (hooks, detached) = (pin.rx_hooks, pin.detached);
-            if hooks != 0 {
-                match cx.run_rx_hooks(hooks, p) {
-                    Some(q) => p = q,
-                    None => continue,
-                }
-            }
-            if detached {
-                cx.drop(p, &NOT_SWITCHING);
-                continue;
-            }
-            next.send(self.bridge, p);
-        }
+        self.nexts.dispatch(cx, pkts, next);
     }
 }
 

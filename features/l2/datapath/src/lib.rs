@@ -9,6 +9,7 @@ pub mod flood;
 pub mod forward;
 pub mod input;
 pub mod output;
+pub mod rx_hooks;
 
 use dataplane::graph::{rank, NodeSpec, Pipeline, PortListener};
 use dataplane::vlan::VlanSet;
@@ -81,12 +82,17 @@ fn nodes(p: &mut Pipeline, fdb: &Arc<Fdb>) {
             &input::VLAN_FILTER,
             &input::STACKED_TAGS,
             &input::PORT_DOWN,
-            &input::NOT_SWITCHING,
             &input::LINK_LOCAL,
             &input::STP_DISCARDING,
             &input::NOT_BUNDLED,
         ],
         build: Box::new(|ids| Box::new(input::EthInput::new(ids))),
+    });
+    p.add_node(NodeSpec {
+        name: rx_hooks::NODE,
+        rank: rank::RX_HOOKS,
+        drops: vec![&input::NOT_SWITCHING],
+        build: Box::new(|ids| Box::new(rx_hooks::RxHooks::new(ids))),
     });
     p.add_node(NodeSpec {
         name: "l2-bridge",

@@ -53,11 +53,12 @@ pub fn push(dp: &Dataplane, state: &MirrorState, m: &MonitorConfig) {
     let want = |name: &str| {
         let i = ids.get(name).copied().unwrap_or(usize::MAX);
         let on = |t: &Vec<Target>| t.get(i).is_some_and(|t| *t != Target::NONE);
-        (
-            vlan_rx || on(&table.rx),
-            vlan_tx || on(&table.tx),
-            destinations.iter().any(|d| d.eq_ignore_ascii_case(name)),
-        )
+        dataplane::HookUse {
+            rx: vlan_rx || on(&table.rx),
+            tx: vlan_tx || on(&table.tx),
+            detached: destinations.iter().any(|d| d.eq_ignore_ascii_case(name)),
+            ..Default::default()
+        }
     };
     if let Err(e) = dp.set_hook_on_ports(HOOK, want) {
         tracing::warn!(error = %e, "mirror hook not set");
