@@ -40,6 +40,9 @@ pub mod rank {
     pub const MTU: u16 = 30;
     /// `ip address`.
     pub const IP: u16 = 40;
+    /// `storm-control ...` (after the switchport, port-security and `ip`
+    /// lines, before `channel-group` and `spanning-tree`).
+    pub const STORM: u16 = 80;
     /// `lacp port-priority`, `lacp rate`, `channel-group` (late in the
     /// block, as IOS writes them).
     pub const LACP: u16 = 85;
