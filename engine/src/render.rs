@@ -36,6 +36,9 @@ pub mod rank {
     pub const DESCRIPTION: u16 = 10;
     /// `switchport ...`.
     pub const SWITCHPORT: u16 = 20;
+    /// `switchport port-security ...` (after the other `switchport`
+    /// lines, as IOS writes them).
+    pub const PORT_SECURITY: u16 = 21;
     /// `mtu`.
     pub const MTU: u16 = 30;
     /// `ip address`.
