@@ -18,6 +18,8 @@ pub fn registry() -> &'static Registry {
         lisa_lldp::register(&mut reg);
         lisa_stp::register(&mut reg);
         lisa_lacp::register(&mut reg);
+        lisa_storm::register(&mut reg);
+        lisa_port_security::register(&mut reg);
         reg
     })
 }
