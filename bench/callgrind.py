@@ -48,6 +48,7 @@ DEFAULT = ["l2-1", "l2-1k", "l2-64k", "l3-64k"]
 # The stages, as callgrind names their functions.
 STAGES = [
     ("eth-input", "lisa_l2_datapath::input::EthInput as dataplane::graph::Node>::process"),
+    ("rx-hooks", "lisa_l2_datapath::rx_hooks::RxHooks as dataplane::graph::Node>::process"),
     ("l2-bridge", "lisa_l2_datapath::bridge::Bridge as dataplane::graph::Node>::process"),
     ("ipv4-route", "lisa_ipv4_datapath::node::Ipv4Route as dataplane::graph::Node>::process"),
     ("l2-forward", "lisa_l2_datapath::forward::Forward as dataplane::graph::Node>::process"),
@@ -75,10 +76,14 @@ def router_mac(prefix):
 
 def startup_config(l3, million):
     # No aging: a scan of the table would race learning under valgrind's
-    # slow, serialised threads and make runs differ.
+    # slow, serialised threads and make runs differ. LISA_CALLGRIND_CONFIG
+    # adds lines (`spanning-tree mode rapid-pvst`, `interface P1`, ...) to
+    # measure a feature's cost.
+    extra = os.environ.get("LISA_CALLGRIND_CONFIG", "")
+    extra = extra + "\n" if extra else ""
     if not l3:
-        return "mac address-table aging-time 0\nend\n"
-    lines = ["mac address-table aging-time 0", "vlan 10,20", "interface P1", " switchport access vlan 10",
+        return extra + "mac address-table aging-time 0\nend\n"
+    lines = [extra + "mac address-table aging-time 0", "vlan 10,20", "interface P1", " switchport access vlan 10",
              "interface P2", " switchport access vlan 20",
              "interface Vlan10", " ip address 10.0.10.1 255.255.255.0",
              "interface Vlan20", " ip address 10.0.20.1 255.255.255.0",

@@ -22,7 +22,9 @@ mod stats;
 pub use cx::{Cx, WorkerLocal};
 pub use hooks::{HookSpec, PortHook};
 pub use nexts::Nexts;
-pub use pipeline::{rank, NodeIds, NodeSpec, Pipeline, PortListener, LINK_LOCAL_GROUPS};
+pub use pipeline::{
+    rank, NodeIds, NodeSpec, Pipeline, PortListener, CISCO_GROUP, LINK_LOCAL_GROUPS,
+};
 pub use stats::{NodeCounters, NodeStats};
 
 use crate::mbuf::Mbuf;

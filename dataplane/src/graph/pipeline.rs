@@ -76,10 +76,15 @@ pub struct NodeIds {
     link_local: [Option<NodeId>; LINK_LOCAL_GROUPS],
 }
 
-/// How many IEEE 802.1 link-local groups there are: 01:80:c2:00:00:00 to
-/// 01:80:c2:00:00:0f (STP, LACP and the slow protocols, LLDP, 802.1X, ...),
-/// which a bridge never forwards.
-pub const LINK_LOCAL_GROUPS: usize = 16;
+/// How many control groups a frame can be punted by: the IEEE 802.1
+/// link-local groups 01:80:c2:00:00:00 to 01:80:c2:00:00:0f (STP, LACP and
+/// the slow protocols, LLDP, 802.1X, ...), which a bridge never forwards,
+/// and Cisco's 01:00:0c:cc:cc:cc (`CISCO_GROUP`: CDP, VTP, DTP), which a
+/// Cisco switch takes for itself too.
+pub const LINK_LOCAL_GROUPS: usize = 17;
+
+/// The group number that stands for Cisco's 01:00:0c:cc:cc:cc.
+pub const CISCO_GROUP: u8 = 16;
 
 impl NodeIds {
     /// The id of the node called `name`.
@@ -213,9 +218,10 @@ impl Pipeline {
     }
 
     /// Sends frames to the link-local group `01:80:c2:00:00:0G` (`group`
-    /// is `G`: 0x00 STP, 0x02 slow protocols such as LACP, 0x0e LLDP) to
-    /// node `node`, the protocol's way to its control thread. They come in
-    /// on any port, whatever its VLANs; groups no node takes are dropped.
+    /// is `G`: 0x00 STP, 0x02 slow protocols such as LACP, 0x0e LLDP; or
+    /// `CISCO_GROUP`, for CDP) to node `node`, the protocol's way to its
+    /// control thread. They come in on any port, whatever its VLANs;
+    /// groups no node takes are dropped.
     ///
     /// # Panics
     /// If `group` is not a link-local group, or another node has it.

@@ -2,12 +2,15 @@
 //! classified. A frame from a port that is down, a malformed one, one of a
 //! VLAN its port does not carry, or one from no station is dropped here;
 //! a priority tag or an access port's own tag comes off. A frame to an IEEE
-//! 802.1 link-local group (01:80:c2:00:00:0x: STP, LACP, LLDP) is never
-//! bridged: it goes to the node a feature registered for its group
-//! (`Pipeline::add_link_local`), whatever the port's VLANs, or is dropped.
+//! 802.1 link-local group (01:80:c2:00:00:0x: STP, LACP, LLDP) or to
+//! Cisco's 01:00:0c:cc:cc:cc (CDP) is never bridged: it goes to the node a
+//! feature registered for its group (`Pipeline::add_link_local`), whatever
+//! the port's VLANs, or is dropped.
 
 use dataplane::drops::DropReason;
-use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, LINK_LOCAL_GROUPS};
+use dataplane::graph::{
+    Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, CISCO_GROUP, LINK_LOCAL_GROUPS,
+};
 use dataplane::mbuf::prefetch;
 use dataplane::shared::{ForwardingTable, PortFwd};
 pub use dataplane::vlan::classify::VLAN_FILTER;
@@ -49,11 +52,13 @@ pub static NOT_BUNDLED: DropReason = DropReason::new(
 
 pub use dataplane::drops::common::LINK_LOCAL;
 
-/// The group `G` of a frame to the link-local address 01:80:c2:00:00:0G.
+/// The group `G` of a frame to the link-local address 01:80:c2:00:00:0G,
+/// or `CISCO_GROUP` for one to 01:00:0c:cc:cc:cc (CDP).
 #[inline(always)]
 pub fn link_local_group(frame: &[u8]) -> Option<u8> {
     match frame.get(..6)? {
-        [0x01, 0x80, 0xc2, 0x00, 0x00, g] if usize::from(*g) < LINK_LOCAL_GROUPS => Some(*g),
+        [0x01, 0x80, 0xc2, 0x00, 0x00, g] if *g < 16 => Some(*g),
+        [0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc] => Some(CISCO_GROUP),
         _ => None,
     }
 }
