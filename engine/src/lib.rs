@@ -21,6 +21,7 @@ pub mod exec;
 pub mod grammar;
 pub mod lenient;
 pub mod mode;
+pub mod per_port;
 pub mod registry;
 pub mod render;
 pub mod text;

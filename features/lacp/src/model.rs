@@ -232,20 +232,13 @@ impl Default for LacpConfig {
 impl LacpConfig {
     /// Port `name`'s settings (the defaults if none).
     pub fn port(&self, name: &str) -> LacpPortConfig {
-        self.ports.get(name).cloned().unwrap_or_default()
+        lisa_engine::per_port::port_or_default(&self.ports, name)
     }
 
     /// Changes port `name`'s settings; settings back at the defaults are
     /// not kept, so a configuration has one form.
     pub fn edit<T>(&mut self, name: &str, f: impl FnOnce(&mut LacpPortConfig) -> T) -> T {
-        let mut p = self.port(name);
-        let out = f(&mut p);
-        if p.is_default() {
-            self.ports.remove(name);
-        } else {
-            self.ports.insert(name.to_string(), p);
-        }
-        out
+        lisa_engine::per_port::edit_port(&mut self.ports, name, f)
     }
 
     /// Port `name`'s channel group, if it is a member.

@@ -362,20 +362,13 @@ pub struct StormConfig {
 impl StormConfig {
     /// Port `name`'s settings (none set if it has none).
     pub fn port(&self, name: &str) -> PortStorm {
-        self.ports.get(name).copied().unwrap_or_default()
+        lisa_engine::per_port::port_or_default(&self.ports, name)
     }
 
     /// Changes port `name`'s settings; a port left with none is not kept,
     /// so a configuration has one form.
     pub fn edit<T>(&mut self, name: &str, f: impl FnOnce(&mut PortStorm) -> T) -> T {
-        let mut p = self.port(name);
-        let out = f(&mut p);
-        if p.is_default() {
-            self.ports.remove(name);
-        } else {
-            self.ports.insert(name.to_string(), p);
-        }
-        out
+        lisa_engine::per_port::edit_port(&mut self.ports, name, f)
     }
 
     /// The ports with a level for some class, by name, with their
