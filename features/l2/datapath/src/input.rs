@@ -173,12 +173,14 @@ fn is_station(src: MacAddr) -> bool {
 pub fn plain_vlan(frame: &[u8], pin: &PortFwd) -> Option<u16> {
     let eth = EthernetFrame::new_checked(frame).ok()?;
     let ethertype = eth.raw_ethertype();
+    // A unicast frame is done with one bit; a group one must be no
+    // link-local group and meet no group-only hook.
     let plain = pin.plain_in != 0
         && ethertype != EtherType::Vlan.raw()
         && ethertype != EtherType::QinQ.raw()
         && is_station(eth.src())
-        && (pin.rx_group_hooks == 0 || !eth.dst().is_multicast())
-        && link_local_group(frame).is_none();
+        && (!eth.dst().is_multicast()
+            || (pin.rx_group_hooks == 0 && link_local_group(frame).is_none()));
     plain.then_some(pin.plain_in)
 }
 
@@ -248,13 +250,15 @@ impl Node for EthInput {
             prefetch(p.m.data().as_ptr());
         }
         let table = cx.table;
-        let mut hooked = false;
+        // Bridging, until a frame goes to the hooks: from then on the
+        // vector's later frames follow it there.
+        let mut onward = self.bridge;
         for p in pkts.iter_mut() {
             match admit(p, table, &self.link_local) {
-                Ok(Admitted::Bridge) if !hooked => self.nexts.to(self.bridge),
-                Ok(Admitted::Bridge | Admitted::Hooks) => {
-                    hooked = true;
-                    self.nexts.to(self.hooks)
+                Ok(Admitted::Bridge) => self.nexts.to(onward),
+                Ok(Admitted::Hooks) => {
+                    onward = self.hooks;
+                    self.nexts.to(onward)
                 }
                 Ok(Admitted::Control(node)) => self.nexts.to(node),
                 Err(why) => self.nexts.drop(why),
