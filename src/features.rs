@@ -38,6 +38,7 @@ pub fn daemon_features(fdb_limit: usize) -> Vec<Box<dyn DaemonFeature + Send + S
         Box::new(lisa_ipv4_daemon::Ipv4::default()),
         Box::new(lisa_mirror_daemon::Mirror::default()),
         Box::new(lisa_lldp_daemon::Lldp::default()),
+        Box::new(lisa_cdp_daemon::Cdp::default()),
         Box::new(lisa_stp_daemon::Stp::default()),
     ]
 }

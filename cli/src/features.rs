@@ -16,6 +16,7 @@ pub fn registry() -> &'static Registry {
         lisa_ipv4::register(&mut reg);
         lisa_mirror::register(&mut reg);
         lisa_lldp::register(&mut reg);
+        lisa_cdp::register(&mut reg);
         lisa_stp::register(&mut reg);
         lisa_lacp::register(&mut reg);
         lisa_storm::register(&mut reg);

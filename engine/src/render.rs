@@ -15,6 +15,9 @@ pub mod order {
     pub const LACP: u16 = 17;
     /// `vlan N` blocks.
     pub const VLANS: u16 = 20;
+    /// `cdp timer`, `cdp holdtime`, `no cdp advertise-v2`, `[no] cdp run`
+    /// (IOS writes them after the VLANs, before the interfaces).
+    pub const CDP: u16 = 25;
     /// The `interface` blocks (assembled by the engine).
     pub const INTERFACES: u16 = 30;
     /// `ip route`, `arp`.
@@ -51,6 +54,9 @@ pub mod rank {
     pub const LACP: u16 = 85;
     /// `shutdown`.
     pub const SHUTDOWN: u16 = 90;
+    /// `no cdp enable` (after `shutdown`, before the `spanning-tree` lines,
+    /// as IOS writes it).
+    pub const CDP: u16 = 91;
     /// `spanning-tree portfast`, `spanning-tree bpduguard`.
     pub const STP: u16 = 92;
     /// `no lldp transmit`, `no lldp receive`.
