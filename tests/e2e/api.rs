@@ -997,6 +997,7 @@ fn power_save_is_set_at_run_time_and_bounded() {
             "eth-input",
             "lacp-input",
             "lldp-input",
+            "cdp-input",
             "stp-input",
             "rx-hooks",
             "l2-bridge",

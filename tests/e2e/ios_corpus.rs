@@ -66,7 +66,11 @@ fn in_scope(block: &str, line: &str) -> bool {
             || static_route(&words)
             || (words.len() >= 3
                 && words[0] == "banner"
-                && ["exec", "incoming", "login", "motd"].contains(&words[1]));
+                && ["exec", "incoming", "login", "motd"].contains(&words[1]))
+            || t == "no cdp run"
+            || (words.len() == 2
+                && words[0] == "interface"
+                && words[1].starts_with("Port-channel"));
     }
     if vlan_block {
         return words.first() == Some(&"name");
@@ -81,7 +85,10 @@ fn in_scope(block: &str, line: &str) -> bool {
             || t == "switchport mode access"
             || t == "switchport mode trunk"
             || t.starts_with("switchport trunk allowed vlan ")
-            || t.starts_with("switchport trunk native vlan "));
+            || t.starts_with("switchport trunk native vlan ")
+            || t.starts_with("switchport port-security")
+            || t.starts_with("channel-group ")
+            || t.starts_with("storm-control "));
     let svi_only = svi_block && words.len() == 4 && words[0] == "ip" && words[1] == "address";
     shared || port_only || svi_only
 }

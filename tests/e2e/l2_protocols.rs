@@ -21,6 +21,11 @@ impl Lldpd {
     /// Starts lldpd in `host` on `ifname`, advertising `mgmt`, named
     /// `name`, sending every second.
     fn start(host: &Host, ifname: &str, name: &str, mgmt: &str) -> Lldpd {
+        Lldpd::start_with(host, ifname, name, mgmt, &[])
+    }
+
+    /// `start`, with more lldpd options (`-cccc`: CDPv2).
+    fn start_with(host: &Host, ifname: &str, name: &str, mgmt: &str, extra: &[&str]) -> Lldpd {
         let sock = std::env::temp_dir().join(format!("{}-lldpd.sock", host.ns));
         let _ = std::fs::remove_file(&sock);
         let s = sock.to_str().unwrap();
@@ -29,6 +34,7 @@ impl Lldpd {
                 "netns", "exec", &host.ns, "lldpd", "-d", "-u", s, "-I", ifname,
             ])
             .args(["-m", mgmt])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -204,6 +210,62 @@ fn lldp_neighbours_with_lldpd_both_ways() {
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("% LLDP is not enabled"), "{text}");
+}
+
+#[test]
+fn cdp_neighbours_with_lldpd_both_ways() {
+    let _g = serial();
+    let tap = unique("lcd", "");
+    let sw = Lisad::start(&[("Ethernet1", &format!("tap:{tap}"))], &[]);
+    let host = Host::new(&unique("lisa-lcd", ""));
+    host.take_interface(&tap, "192.168.84.1/24");
+    sw.configure(&[
+        "hostname sw-cdp",
+        "interface Vlan1",
+        " ip address 192.168.84.254 255.255.255.0",
+        "cdp run",
+        "cdp timer 5",
+    ]);
+    // lldpd speaking CDPv2 (and LLDP, which the switch ignores: lldp run is off).
+    let lldpd = Lldpd::start_with(&host, &tap, "host-c", "192.168.84.1", &["-cccc"]);
+
+    // We see lldpd, as IOS shows a CDP neighbour, and TextFSM reads it.
+    assert!(
+        wait_until(Duration::from_secs(10), || sw
+            .show("show cdp neighbors")
+            .contains("host-c")),
+        "no CDP neighbour: {}\n{}",
+        sw.show("show cdp neighbors"),
+        sw.show("show cdp traffic")
+    );
+    let brief = sw.show("show cdp neighbors");
+    let rows = ntc_parse("show cdp neighbors", &brief);
+    assert!(
+        rows.contains("neighbor_name=host-c") && rows.contains("local_interface=Eth 1"),
+        "{rows}\n{brief}"
+    );
+    let detail = sw.show("show cdp neighbors detail");
+    let rows = ntc_parse("show cdp neighbors detail", &detail);
+    assert!(rows.contains("192.168.84.1"), "{rows}\n{detail}");
+    let traffic = sw.show("show cdp traffic");
+    assert!(!traffic.contains("Chksum error: 1"), "{traffic}");
+
+    // lldpd sees us over CDP: our name, our port.
+    let mut seen = None;
+    wait_until(Duration::from_secs(10), || {
+        seen = lldpd_chassis(&lldpd.neighbors());
+        seen.is_some()
+    });
+    let (name, chassis, port) = seen.expect("lldpd never saw the switch over CDP");
+    assert_eq!(name, "sw-cdp", "{chassis}");
+    assert_eq!(port["id"]["value"], "Ethernet1", "{port}");
+
+    // Off: IOS's answer, and lldpd's frames are dropped as link-local.
+    sw.configure(&["no cdp run"]);
+    let out = sw.swcli(&["show cdp neighbors"]);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("% CDP is not enabled"), "{text}");
 }
 
 /// `show spanning-tree` as ntc-templates reads it: (interface, role,

@@ -24,7 +24,8 @@ use lisa_engine::{Applier, Config, Registry};
 use lisa_port_security::PortSecurityConfig;
 use lisa_proto::v1::port_security_server::PortSecurityServer;
 use secure::Secure;
-use std::sync::{Arc, Mutex, OnceLock};
+use controlplane::running::Running;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use tonic::service::RoutesBuilder;
 
 /// The feature.
@@ -32,8 +33,11 @@ use tonic::service::RoutesBuilder;
 pub struct PortSecurity {
     state: Arc<SecureState>,
     secure: Arc<Mutex<Secure>>,
-    /// The API, once it exists: the task writes sticky addresses through it.
-    ctx: Arc<OnceLock<SwitchContext>>,
+    /// The running configuration, once the API exists: the task writes
+    /// sticky addresses into it. Weak: the running configuration holds
+    /// this feature (a strong reference would keep both, and the
+    /// dataplane, alive past shutdown).
+    running: Arc<OnceLock<Weak<Running>>>,
 }
 
 impl DaemonFeature for PortSecurity {
@@ -62,7 +66,7 @@ impl DaemonFeature for PortSecurity {
     }
 
     fn services(&self, ctx: &SwitchContext, routes: &mut RoutesBuilder) {
-        let _ = self.ctx.set(ctx.clone());
+        let _ = self.running.set(Arc::downgrade(&ctx.running));
         routes.add_service(PortSecurityServer::new(api::PortSecurityService {
             ctx: ctx.clone(),
             secure: self.secure.clone(),
@@ -74,7 +78,7 @@ impl DaemonFeature for PortSecurity {
             dp.clone(),
             self.state.clone(),
             self.secure.clone(),
-            self.ctx.clone(),
+            self.running.clone(),
         ))]
     }
 

@@ -7,23 +7,23 @@
 
 use crate::datapath::{split_key, Report, SecureState};
 use crate::secure::Secure;
-use controlplane::grpc::SwitchContext;
+use controlplane::running::Running;
 use dataplane::Dataplane;
 use lisa_port_security::model::{add_sticky, Violation};
 use lisa_types::MacAddr;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 /// How often the task runs.
 const TICK: Duration = Duration::from_millis(50);
 
-/// Runs until dropped. `ctx` is set once the API exists (sticky
-/// addresses are written through it).
+/// Runs until dropped. `running` is set once the API exists (sticky
+/// addresses are written into it).
 pub async fn run(
     dp: Arc<Dataplane>,
     state: Arc<SecureState>,
     secure: Arc<Mutex<Secure>>,
-    ctx: Arc<OnceLock<SwitchContext>>,
+    running: Arc<OnceLock<Weak<Running>>>,
 ) {
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -37,12 +37,13 @@ pub async fn run(
             }
         }
         // Outside the lock: the commit runs this feature's applier.
-        if !sticky.is_empty() && ctx.get().is_none() {
+        let running = running.get().and_then(Weak::upgrade);
+        if !sticky.is_empty() && running.is_none() {
             tracing::warn!("sticky addresses not kept: the API is not up yet");
         }
-        if let Some(ctx) = ctx.get() {
+        if let Some(running) = running {
             for (name, vlan, mac) in sticky {
-                let done = ctx.running.edit(|cfg| add_sticky(cfg, &name, vlan, mac));
+                let done = running.edit(|cfg| add_sticky(cfg, &name, vlan, mac));
                 if let Err(e) = done {
                     tracing::warn!(port = %name, %mac, error = %e, "sticky address not kept");
                 }
