@@ -17,6 +17,7 @@ mod task;
 use controlplane::events::Events;
 use controlplane::features::{DaemonFeature, Task};
 use controlplane::grpc::SwitchContext;
+use controlplane::running::Running;
 use datapath::SecureState;
 use dataplane::graph::Pipeline;
 use dataplane::Dataplane;
@@ -24,7 +25,6 @@ use lisa_engine::{Applier, Config, Registry};
 use lisa_port_security::PortSecurityConfig;
 use lisa_proto::v1::port_security_server::PortSecurityServer;
 use secure::Secure;
-use controlplane::running::Running;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use tonic::service::RoutesBuilder;
 
