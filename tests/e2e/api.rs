@@ -580,14 +580,24 @@ fn tcp_listening_is_opt_in() {
         .enable_all()
         .build()
         .unwrap();
-    let version = rt
-        .block_on(async {
+    // The TCP listener may come up a moment after the control socket.
+    let ask = || {
+        rt.block_on(async {
             let mut c = SystemClient::connect(format!("http://127.0.0.1:{port}")).await?;
             Ok::<_, Box<dyn std::error::Error>>(
                 c.get_version(GetVersionRequest {}).await?.into_inner(),
             )
         })
-        .expect("gRPC over TCP");
+    };
+    let mut version = ask();
+    for _ in 0..50 {
+        if version.is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        version = ask();
+    }
+    let version = version.expect("gRPC over TCP");
     assert!(version.dpdk.contains("DPDK"));
     // A client still connected does not hold up a clean stop.
     let mut sw = sw;

@@ -351,7 +351,7 @@ fn rstp_blocks_a_cable_between_two_ports() {
         sw.show("show logging")
     );
     assert!(
-        sw.port_becomes("Ethernet2", "administratively down", 3),
+        sw.port_becomes("Ethernet2", "down, line protocol is down (err-disabled)", 3),
         "{}",
         sw.show("show interfaces Ethernet2")
     );

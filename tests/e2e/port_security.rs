@@ -103,7 +103,7 @@ fn a_secured_port_keeps_its_sticky_station_and_refuses_another() {
     assert!(a.exec(&["ip", "neigh", "flush", "all"]).status.success());
     let _ = a.ping("192.168.83.2", 2);
     assert!(
-        sw.port_becomes("Ethernet1", "administratively down", 4),
+        sw.port_becomes("Ethernet1", "down, line protocol is down (err-disabled)", 4),
         "{}",
         sw.show("show interfaces Ethernet1")
     );

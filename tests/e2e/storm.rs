@@ -103,7 +103,7 @@ fn a_broadcast_storm_is_cut_at_the_configured_level() {
     std::thread::sleep(Duration::from_millis(1200));
     broadcast_storm(&a, &ta, 10_000);
     assert!(
-        sw.port_becomes("Ethernet1", "administratively down", 4),
+        sw.port_becomes("Ethernet1", "down, line protocol is down (err-disabled)", 4),
         "{}",
         sw.show("show interfaces Ethernet1")
     );

@@ -294,10 +294,12 @@ fn mtls_admits_only_clients_with_a_certificate_of_the_ca() {
         ),
     );
     let sw = Lisad::start(&[("Ethernet1", "null")], &["--config", &boot]);
-    let log = sw.log_text();
+    // The log is written by a background thread: wait for the line.
+    let line = format!("gRPC also on tcp 127.0.0.1:{port} (mTLS)");
     assert!(
-        log.contains(&format!("gRPC also on tcp 127.0.0.1:{port} (mTLS)")),
-        "{log}"
+        common::wait_until(Duration::from_secs(5), || sw.log_text().contains(&line)),
+        "{}",
+        sw.log_text()
     );
     let client = |identity, tls| Client {
         pki: &pki,
@@ -367,10 +369,12 @@ fn token_guards_every_call_on_tcp() {
         ),
     );
     let sw = Lisad::start(&[("Ethernet1", "null")], &["--config", &boot]);
-    let log = sw.log_text();
+    // The log is written by a background thread: wait for the line.
+    let line = format!("gRPC also on tcp 0.0.0.0:{port} (TLS + token)");
     assert!(
-        log.contains(&format!("gRPC also on tcp 0.0.0.0:{port} (TLS + token)")),
-        "{log}"
+        common::wait_until(Duration::from_secs(5), || sw.log_text().contains(&line)),
+        "{}",
+        sw.log_text()
     );
     let client = |token| Client {
         pki: &pki,

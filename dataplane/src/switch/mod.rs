@@ -71,6 +71,9 @@ pub struct PortL2 {
     pub mtu: u16,
     /// Held discarding by the spanning tree.
     pub discarding: bool,
+    /// Err-disabled (down) by a feature, and why (`bpduguard`,
+    /// `psecure-violation`, `storm-control`), until `set_port_admin`.
+    pub err_disabled: Option<&'static str>,
 }
 
 impl Default for PortL2 {
@@ -80,6 +83,7 @@ impl Default for PortL2 {
             mode: PortMode::default(),
             mtu: DEFAULT_MTU,
             discarding: false,
+            err_disabled: None,
         }
     }
 }
@@ -468,11 +472,30 @@ impl Dataplane {
         Ok(())
     }
 
-    /// Brings port `name` up or down (`shutdown`).
+    /// Brings port `name` up or down (`shutdown`); either ends an
+    /// err-disabled state.
     pub fn set_port_admin(&self, name: &str, up: bool) -> Result<(), DataplaneError> {
+        self.set_admin(name, up, None)
+    }
+
+    /// Takes port `name` down for `cause` (a feature's protection: BPDU
+    /// guard, port security, storm control), as IOS's err-disabled state,
+    /// until `set_port_admin` (`shutdown` / `no shutdown`, or the
+    /// feature's recovery).
+    pub fn err_disable(&self, name: &str, cause: &'static str) -> Result<(), DataplaneError> {
+        self.set_admin(name, false, Some(cause))
+    }
+
+    fn set_admin(
+        &self,
+        name: &str,
+        up: bool,
+        err: Option<&'static str>,
+    ) -> Result<(), DataplaneError> {
         let mut st = self.state();
         let at = find(&st, name)?;
         let (l2, eth) = settings_of(&mut st, at);
+        l2.err_disabled = err;
         if l2.admin_up != up {
             if let Some(eth) = eth {
                 eth.set_link(up);

@@ -116,7 +116,7 @@ fn violation(
         tracing::warn!(
             "%PM-4-ERR_DISABLE: psecure-violation error detected on {short}, putting {short} in err-disable state"
         );
-        if let Err(e) = dp.set_port_admin(name, false) {
+        if let Err(e) = dp.err_disable(name, "psecure-violation") {
             tracing::warn!(port = name, error = %e, "port not taken down");
         }
         s.err_disabled.insert(name.to_string(), Instant::now());

@@ -159,6 +159,7 @@ fn to_proto(p: PortInfo) -> Port {
         driver: p.driver,
         link_up: p.link_up,
         admin_up: p.l2.admin_up,
+        err_disabled: p.l2.err_disabled.unwrap_or_default().to_string(),
         speed_mbps: p.speed_mbps,
         mac: p.mac.to_string(),
         rx_queues: u32::from(p.queues.0),

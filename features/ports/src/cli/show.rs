@@ -68,6 +68,7 @@ fn bandwidth_kbit(speed_mbps: u32) -> u64 {
 pub fn port_block(p: &Port, settings: Option<&InterfaceSettings>) -> String {
     let c = p.counters.unwrap_or_default();
     let (line, protocol) = match (p.admin_up, p.link_up) {
+        _ if !p.err_disabled.is_empty() => ("down", "down (err-disabled)"),
         (false, _) => ("administratively down", "down (disabled)"),
         (true, true) => ("up", "up (connected)"),
         (true, false) => ("down", "down (notconnect)"),
@@ -275,6 +276,7 @@ exec_handler!(fn show_interfaces_status(ctx, args) {
     for p in ports {
         let i = cfg.interfaces.iter().find(|i| i.name == p.name);
         let status = match (p.admin_up, p.link_up) {
+            _ if !p.err_disabled.is_empty() => "err-disabled",
             (false, _) => "disabled",
             (true, true) => "connected",
             (true, false) => "notconnect",

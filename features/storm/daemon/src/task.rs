@@ -49,7 +49,7 @@ fn storm_begun(dp: &Dataplane, cfg: &StormConfig, name: &str, class: &str) {
         tracing::warn!(
             "%PM-4-ERR_DISABLE: storm-control error detected on {short}, putting {short} in err-disable state"
         );
-        if let Err(e) = dp.set_port_admin(name, false) {
+        if let Err(e) = dp.err_disable(name, "storm-control") {
             tracing::warn!(port = name, error = %e, "port not taken down");
         }
     }

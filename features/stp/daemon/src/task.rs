@@ -90,7 +90,7 @@ fn step(dp: &Dataplane, st: &mut StpState, queue: &PuntQueue, now: Instant) {
                     l.name,
                     l.name
                 );
-                if let Err(e) = dp.set_port_admin(&l.name, false) {
+                if let Err(e) = dp.err_disable(&l.name, "bpduguard") {
                     tracing::warn!(port = %l.name, error = %e, "port not taken down");
                 }
                 err_disabled.insert(id, (l.name.clone(), now));
