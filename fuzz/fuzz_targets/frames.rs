@@ -124,7 +124,46 @@ fuzz_target!(|data: &[u8]| {
     vlan_edits(frame, u16::from_be_bytes([settings[1], settings[2]]));
     lldp(frame);
     bpdu(frame);
+    lacp(frame);
+    cdp(frame);
 });
+
+/// The LACP machines read any frame without panicking, and a LACPDU they
+/// take frames back as it was read.
+fn lacp(frame: &[u8]) {
+    use lisa_lacp::wire::Lacpdu;
+    use lisa_lacp_daemon::agent::{Lacp, PortSettings};
+    if let Ok(p) = Lacpdu::parse(frame) {
+        let again = Lacpdu::parse(&p.frame(MacAddr([2, 0, 0, 0, 0, 1])));
+        assert_eq!(again.map(|q| (q.actor, q.partner)), Ok((p.actor, p.partner)));
+    }
+    let now = std::time::Instant::now();
+    let mut lacp = Lacp::new(32768, MacAddr([2, 0, 0, 0, 0, 1]));
+    let port = PortSettings {
+        group: 1,
+        active: true,
+        fast: true,
+        port_priority: 32768,
+        port_number: 1,
+        mac: MacAddr([2, 0, 0, 0, 1, 1]),
+    };
+    lacp.set_port(0, port, now);
+    lacp.set_link(0, true, now);
+    lacp.receive(0, frame, now);
+    let _ = lacp.tick(now + std::time::Duration::from_secs(1));
+}
+
+/// The CDP agent reads any frame without panicking, and keeps at most one
+/// neighbour from it.
+fn cdp(frame: &[u8]) {
+    let now = std::time::Instant::now();
+    let mut agent = lisa_cdp_daemon::agent::Agent::default();
+    let mut settings = lisa_cdp_daemon::agent::Settings::default();
+    settings.cfg.run = Some(true);
+    agent.configure(settings, now);
+    agent.receive("Ethernet1", frame, now);
+    assert!(agent.neighbors().count() <= 1);
+}
 
 /// The spanning tree reads any frame without panicking; a BPDU it takes
 /// frames back as it was read.
