@@ -56,6 +56,12 @@ impl lacp_server::Lacp for LacpService {
         let only = group_asked(req.into_inner().group)?;
         let dp = &self.ctx.dp;
         let (links, bundles) = (dp.port_links(), dp.bundles());
+        // Admin state of the port-channels, read once (not per channel).
+        let admin: Vec<(String, bool)> = dp
+            .ports()
+            .into_iter()
+            .map(|p| (p.name, p.l2.admin_up))
+            .collect();
         let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let s = &st.settings;
         let mut port_channels = Vec::new();
@@ -84,11 +90,7 @@ impl lacp_server::Lacp for LacpService {
                         }
                     })
                     .collect();
-            let admin_up = dp
-                .ports()
-                .into_iter()
-                .find(|p| p.name == *name)
-                .is_some_and(|p| p.l2.admin_up);
+            let admin_up = admin.iter().any(|(n, up)| n == name && *up);
             port_channels.push(PortChannel {
                 group: u32::from(group),
                 interface: name.clone(),
