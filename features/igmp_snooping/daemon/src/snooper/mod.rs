@@ -1,0 +1,2 @@
+//! The snooper: IGMP snooping's state machines as pure logic (time is an
+//! argument), unit-tested without DPDK.

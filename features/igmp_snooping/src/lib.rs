@@ -1,0 +1,16 @@
+//! Feature `igmp_snooping`: IGMP snooping as IOS does it. On by default in
+//! every VLAN: the switch listens to the IGMP reports, leaves and queries
+//! of its hosts and routers, and sends multicast to a group only out of
+//! the ports with members and the multicast routers' ports (unregistered
+//! groups and 224.0.0.0/24 are flooded). This crate holds what needs no
+//! DPDK (model, commands, show rendering, the IGMP wire format); lisad's
+//! side is `daemon/`.
+#![forbid(unsafe_code)]
+
+pub mod wire;
+
+/// Registers the feature's section, commands, rules, rendering, cascade
+/// and EXEC commands.
+pub fn register(reg: &mut lisa_engine::Registry) {
+    reg.feature("igmp_snooping");
+}
