@@ -196,8 +196,9 @@ pub const INJECT_LEN: usize = 4096;
 
 /// A frame a control thread sends, with its Ethernet header filled in:
 /// either switched in a VLAN like any frame of it (untagged, `port` is
-/// `NO_PORT`), or sent as it is out of one port, switching bypassed (a
-/// link-local protocol's frame: LLDP, LACP, STP).
+/// `NO_PORT`; to its destination, or out of one switch port of the VLAN,
+/// or flooded but for one port), or sent as it is out of one port,
+/// switching bypassed (a link-local protocol's frame: LLDP, LACP, STP).
 pub struct Inject {
     /// The frame.
     pub m: crate::mbuf::Mbuf,
@@ -205,6 +206,12 @@ pub struct Inject {
     pub vlan: u16,
     /// The port it leaves by as it is, or `NO_PORT` to switch it in `vlan`.
     pub port: u16,
+    /// Switched: the switch port it leaves by (tagged as that port carries
+    /// `vlan`), or `NO_PORT` to look its destination up.
+    pub out: u16,
+    /// Switched and flooded: the port it does not leave by (`NO_PORT`:
+    /// none).
+    pub exclude: u16,
 }
 
 impl Inject {
@@ -214,12 +221,35 @@ impl Inject {
             m,
             vlan,
             port: crate::graph::NO_PORT,
+            out: crate::graph::NO_PORT,
+            exclude: crate::graph::NO_PORT,
+        }
+    }
+
+    /// `m`, switched in `vlan` out of switch port `out` only (if it
+    /// carries `vlan` and forwards).
+    pub fn switched_to(m: crate::mbuf::Mbuf, vlan: u16, out: u16) -> Inject {
+        Inject {
+            out,
+            ..Inject::switched(m, vlan)
+        }
+    }
+
+    /// `m`, switched in `vlan`, and if it floods (a group address, an
+    /// unknown destination), not out of `exclude` (where it came from).
+    pub fn flooded_except(m: crate::mbuf::Mbuf, vlan: u16, exclude: u16) -> Inject {
+        Inject {
+            exclude,
+            ..Inject::switched(m, vlan)
         }
     }
 
     /// `m`, sent as it is out of `port` (if it is plugged and up).
     pub fn to_port(m: crate::mbuf::Mbuf, port: u16) -> Inject {
-        Inject { m, vlan: 0, port }
+        Inject {
+            port,
+            ..Inject::switched(m, 0)
+        }
     }
 }
 
@@ -263,6 +293,9 @@ pub struct Shared {
     pub idle_sleep_max_us: AtomicU64,
     /// Per worker, what wakes it from waiting for an rx interrupt.
     pub doorbells: Box<[Doorbell]>,
+    /// The multicast group table `l2-flood` filters group frames by
+    /// (IGMP snooping publishes it).
+    pub mcast: Arc<crate::snapshot::Snapshot<crate::switch::McastTable>>,
 }
 
 impl Shared {
@@ -301,6 +334,7 @@ impl Shared {
             pipeline,
             idle_sleep_max_us: AtomicU64::new(DEFAULT_IDLE_SLEEP_MAX_US),
             doorbells: (0..workers).map(|_| Doorbell::default()).collect(),
+            mcast: Arc::default(),
         }
     }
 

@@ -203,7 +203,8 @@ impl Worker {
             let mut meta = Meta::received(NO_PORT);
             meta.vlan = i.vlan;
             meta.in_vlan = i.vlan;
-            meta.exclude = NO_PORT;
+            meta.exclude = i.exclude;
+            meta.out = i.out;
             self.graph.enqueue(self.inject_entry, Pkt { m: i.m, meta });
         }
         any

@@ -74,6 +74,7 @@ pub struct NodeIds {
     names: Vec<&'static str>,
     ethertypes: Vec<(u16, NodeId)>,
     link_local: [Option<NodeId>; LINK_LOCAL_GROUPS],
+    ip_group_protocols: Vec<(u8, NodeId)>,
 }
 
 /// How many control groups a frame can be punted by: the IEEE 802.1
@@ -110,6 +111,12 @@ impl NodeIds {
         self.link_local
     }
 
+    /// Where IPv4 frames to a multicast group go, by IP protocol, instead
+    /// of being flooded (the nodes `Pipeline::add_ip_group_protocol` named).
+    pub fn ip_group_protocols(&self) -> &[(u8, NodeId)] {
+        &self.ip_group_protocols
+    }
+
     /// The names, in graph order.
     pub fn names(&self) -> &[&'static str] {
         &self.names
@@ -123,6 +130,7 @@ pub struct Pipeline {
     hooks: Vec<HookSpec>,
     ethertypes: Vec<(u16, &'static str)>,
     link_local: Vec<(u8, &'static str)>,
+    ip_group_protocols: Vec<(u8, &'static str)>,
     entries: Option<(&'static str, &'static str)>,
     listeners: Vec<Arc<dyn PortListener>>,
     stop_hooks: Vec<Box<dyn Fn() + Send + Sync>>,
@@ -237,6 +245,21 @@ impl Pipeline {
         self.link_local.push((group, node));
     }
 
+    /// Sends switched IPv4 frames to a multicast group (01:00:5e:*) whose
+    /// IP protocol is `protocol` (2, IGMP) to node `node` instead of
+    /// flooding them: a snooping protocol's way to its control thread.
+    /// Unicast frames pay nothing for it.
+    ///
+    /// # Panics
+    /// If another node has that protocol.
+    pub fn add_ip_group_protocol(&mut self, protocol: u8, node: &'static str) {
+        assert!(
+            self.ip_group_protocols.iter().all(|(p, _)| *p != protocol),
+            "pipeline: IP protocol {protocol} registered twice"
+        );
+        self.ip_group_protocols.push((protocol, node));
+    }
+
     /// Adds `spec` and returns its hook bit (see `PortFwd::rx_hooks`).
     ///
     /// # Panics
@@ -286,7 +309,13 @@ impl Pipeline {
             names: self.node_names(),
             ethertypes: Vec::new(),
             link_local: [None; LINK_LOCAL_GROUPS],
+            ip_group_protocols: Vec::new(),
         };
+        ids.ip_group_protocols = self
+            .ip_group_protocols
+            .iter()
+            .map(|&(p, n)| (p, ids.get(n)))
+            .collect();
         ids.ethertypes = self
             .ethertypes
             .iter()
@@ -361,6 +390,7 @@ mod tests {
             names: vec!["eth-input"],
             ethertypes: vec![],
             link_local: [None; LINK_LOCAL_GROUPS],
+            ip_group_protocols: vec![],
         };
         let found = std::panic::catch_unwind(|| ids.get("l2-bridge"));
         assert!(found.is_err(), "an edge to a node nobody declared");

@@ -22,10 +22,12 @@ use std::time::Duration;
 
 mod bundle;
 mod link_local;
+mod mcast;
 mod port_hooks;
 
 pub use bundle::BundleInfo;
 pub use link_local::{PortLink, SendError};
+pub use mcast::{port_bit, McastTable, PortMask};
 pub use port_hooks::HookUse;
 
 /// Default MTU of a port.

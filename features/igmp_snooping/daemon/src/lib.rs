@@ -2,4 +2,5 @@
 //! one line of `src/features.rs`, swcli in one of `cli/src/features.rs`.
 #![forbid(unsafe_code)]
 
+pub mod datapath;
 pub mod snooper;

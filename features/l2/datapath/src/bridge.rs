@@ -6,7 +6,10 @@
 //! A frame from the router MAC (spoofed) is dropped, never learned. A
 //! frame for the router MAC in a VLAN with an SVI goes to the node its
 //! ethertype is registered for (IPv4 to `ipv4-route`, ARP to `punt`); ARP
-//! broadcast in such a VLAN is flooded and a copy punted.
+//! broadcast in such a VLAN is flooded and a copy punted. An IPv4 frame
+//! to a multicast group whose IP protocol a node registered
+//! (`Pipeline::add_ip_group_protocol`: IGMP) goes to that node instead of
+//! `l2-flood`.
 //!
 //! A known unicast frame whose egress port needs nothing done to it (it
 //! leaves untagged in the frame's VLAN, no tx hook, within the MTU:
@@ -42,6 +45,7 @@ pub static OWN_SOURCE: DropReason = DropReason::new(
 pub struct Bridge {
     fdb: Arc<Fdb>,
     ethertypes: Vec<(u16, NodeId)>,
+    ip_group_protocols: Vec<(u8, NodeId)>,
     punt: NodeId,
     flood: NodeId,
     output: NodeId,
@@ -57,6 +61,7 @@ impl Bridge {
         Bridge {
             fdb,
             ethertypes: ids.ethertypes().to_vec(),
+            ip_group_protocols: ids.ip_group_protocols().to_vec(),
             punt: ids.get("punt"),
             flood: ids.get("l2-flood"),
             output: ids.get("l2-output"),
@@ -108,6 +113,26 @@ fn to_router(ethertypes: &[(u16, NodeId)], nexts: &mut Nexts, p: &mut Pkt) {
         }
         None => nexts.drop(&dataplane::drops::common::NOT_ROUTABLE),
     }
+}
+
+/// The node a group frame goes to instead of `l2-flood`, if it is IPv4 to
+/// an IPv4 multicast MAC (01:00:5e:00:00:00/25) with a registered IP
+/// protocol.
+#[inline]
+fn ip_group_node(protocols: &[(u8, NodeId)], dst: u64, p: &Pkt) -> Option<NodeId> {
+    if protocols.is_empty() || dst >> 23 != 0x0100_5e00 >> 7 {
+        return None;
+    }
+    let tagged = p.meta.tagged;
+    if ethertype_after_tag(p.m.data(), tagged) != EtherType::Ipv4.raw() {
+        return None;
+    }
+    let at = dataplane::wire::l2_header_len(tagged) + 9;
+    let proto = *p.m.data().get(at)?;
+    protocols
+        .iter()
+        .find(|(pr, _)| *pr == proto)
+        .map(|&(_, node)| node)
 }
 
 /// Hashes every key of `pkts` (at most `VECTOR`) and prefetches its slot,
@@ -164,7 +189,8 @@ impl Node for Bridge {
                         next.send(self.punt, copy);
                     }
                     diverted = true;
-                    self.nexts.to(self.flood);
+                    let to = ip_group_node(&self.ip_group_protocols, dst, p);
+                    self.nexts.to(to.unwrap_or(self.flood));
                     continue;
                 }
                 let dst_mac = MacAddr::from_u64(dst);

@@ -4,12 +4,16 @@
 //! hashed and prefetched for the whole vector first. As in `l2-bridge`, a
 //! frame that leaves its port as it is (`l2-output`'s `plain`) is queued
 //! for it here, unless an earlier one of the vector went to `l2-flood` or
-//! `l2-output`.
+//! `l2-output`. A frame the control thread sends out of one port of its
+//! VLAN (`Inject::switched_to`) goes to `l2-output` with no lookup; a
+//! flooded one keeps the port it was injected to avoid
+//! (`Inject::flooded_except`), while a routed packet may flood back out
+//! of the port it came in by.
 
 use crate::fdb::{Fdb, FdbKey};
 use crate::output::plain;
 use arrayvec::ArrayVec;
-use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, VECTOR};
+use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, NO_PORT, VECTOR};
 use dataplane::wire::ethernet::{addresses, is_group};
 use std::sync::Arc;
 
@@ -42,7 +46,7 @@ impl Node for Forward {
         self.keys.clear();
         for p in pkts.iter() {
             let (dst, _) = addresses(p.m.data());
-            let k = (!is_group(dst)).then(|| {
+            let k = (!is_group(dst) && p.meta.out == NO_PORT).then(|| {
                 let k = fdb.key_bits(p.meta.vlan, dst);
                 fdb.prefetch(&k);
                 k
@@ -60,9 +64,15 @@ impl Node for Forward {
                     p.meta.out = hit.port;
                     self.nexts.to(self.output);
                 }
+                None if p.meta.out != NO_PORT => {
+                    diverted = true;
+                    self.nexts.to(self.output);
+                }
                 None => {
                     diverted = true;
-                    p.meta.exclude = dataplane::graph::NO_PORT;
+                    if p.meta.in_port != NO_PORT {
+                        p.meta.exclude = NO_PORT;
+                    }
                     self.nexts.to(self.flood);
                 }
             }

@@ -116,7 +116,7 @@ fn nodes(p: &mut Pipeline, fdb: &Arc<Fdb>) {
         name: "l2-flood",
         rank: rank::L2_FLOOD,
         drops: vec![&output::MTU_EXCEEDED, &output::NO_BUFFER],
-        build: Box::new(|_| Box::new(flood::Flood)),
+        build: Box::new(|_| Box::new(flood::Flood::default())),
     });
     p.add_node(NodeSpec {
         name: "l2-output",
