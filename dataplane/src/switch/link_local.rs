@@ -91,6 +91,38 @@ impl Dataplane {
         if port == NO_PORT {
             return Err(SendError::NoPort);
         }
+        let m = self.ctl_frame(frame)?;
+        self.shared
+            .inject(Inject::to_port(m, port))
+            .map_err(|_| SendError::QueueFull)
+    }
+
+    /// Sends `frame` (a whole untagged Ethernet frame) switched in `vlan`
+    /// out of switch port `out` only, tagged as that port carries `vlan`
+    /// (if it does, and forwards). A snooping protocol's relayed report
+    /// or group-specific query.
+    pub fn send_in_vlan_to(&self, vlan: u16, out: u16, frame: &[u8]) -> Result<(), SendError> {
+        if out == NO_PORT {
+            return Err(SendError::NoPort);
+        }
+        let m = self.ctl_frame(frame)?;
+        self.shared
+            .inject(Inject::switched_to(m, vlan, out))
+            .map_err(|_| SendError::QueueFull)
+    }
+
+    /// Sends `frame` (a whole untagged Ethernet frame to a group address)
+    /// flooded in `vlan`, but not out of `except` (`NO_PORT`: out of every
+    /// port of the VLAN). A snooping protocol's flooded query.
+    pub fn flood_in_vlan(&self, vlan: u16, except: u16, frame: &[u8]) -> Result<(), SendError> {
+        let m = self.ctl_frame(frame)?;
+        self.shared
+            .inject(Inject::flooded_except(m, vlan, except))
+            .map_err(|_| SendError::QueueFull)
+    }
+
+    /// `frame` in a buffer of the control pool.
+    fn ctl_frame(&self, frame: &[u8]) -> Result<Mbuf, SendError> {
         if frame.is_empty() || frame.len() > usize::from(u16::MAX) {
             return Err(SendError::TooLarge);
         }
@@ -98,9 +130,7 @@ impl Dataplane {
         if !m.append(frame) {
             return Err(SendError::TooLarge);
         }
-        self.shared
-            .inject(Inject::to_port(m, port))
-            .map_err(|_| SendError::QueueFull)
+        Ok(m)
     }
 
     /// Holds port `id` discarding (the spanning tree's blocking, listening
