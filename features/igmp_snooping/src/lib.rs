@@ -7,10 +7,17 @@
 //! side is `daemon/`.
 #![forbid(unsafe_code)]
 
+pub mod model;
 pub mod wire;
 
-/// Registers the feature's section, commands, rules, rendering, cascade
-/// and EXEC commands.
+pub use model::{
+    IgmpSnoopingConfig, IgmpSnoopingError, QuerierOverrides, QuerierSettings, VlanIgmp,
+};
+
+/// Registers the feature's section, rules and cascade.
 pub fn register(reg: &mut lisa_engine::Registry) {
     reg.feature("igmp_snooping");
+    reg.section::<IgmpSnoopingConfig>();
+    reg.validator("igmp_snooping", model::validate);
+    reg.on_removed(model::cascade);
 }
