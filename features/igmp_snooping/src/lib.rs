@@ -7,10 +7,22 @@
 //! side is `daemon/`.
 #![forbid(unsafe_code)]
 
+pub mod cli;
+pub mod model;
 pub mod wire;
+
+pub use model::{
+    IgmpSnoopingConfig, IgmpSnoopingError, QuerierOverrides, QuerierSettings, VlanIgmp,
+};
 
 /// Registers the feature's section, commands, rules, rendering, cascade
 /// and EXEC commands.
 pub fn register(reg: &mut lisa_engine::Registry) {
     reg.feature("igmp_snooping");
+    reg.section::<IgmpSnoopingConfig>();
+    reg.commands(lisa_engine::mode::GLOBAL, cli::global_commands());
+    reg.validator("igmp_snooping", model::validate);
+    reg.renderer(cli::render);
+    reg.on_removed(model::cascade);
+    reg.exec_commands(cli::show::exec_commands());
 }
