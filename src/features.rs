@@ -35,6 +35,7 @@ pub fn daemon_features(fdb_limit: usize) -> Vec<Box<dyn DaemonFeature + Send + S
         Box::new(lisa_lacp_daemon::LacpFeature::default()),
         Box::new(lisa_storm_daemon::Storm::default()),
         Box::new(lisa_port_security_daemon::PortSecurity::default()),
+        Box::new(lisa_igmp_snooping_daemon::IgmpSnooping::default()),
         Box::new(lisa_ipv4_daemon::Ipv4::default()),
         Box::new(lisa_mirror_daemon::Mirror::default()),
         Box::new(lisa_lldp_daemon::Lldp::default()),

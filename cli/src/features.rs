@@ -21,6 +21,7 @@ pub fn registry() -> &'static Registry {
         lisa_lacp::register(&mut reg);
         lisa_storm::register(&mut reg);
         lisa_port_security::register(&mut reg);
+        lisa_igmp_snooping::register(&mut reg);
         reg
     })
 }

@@ -1011,6 +1011,7 @@ fn power_save_is_set_at_run_time_and_bounded() {
             "stp-input",
             "rx-hooks",
             "l2-bridge",
+            "igmp-input",
             "ipv4-route",
             "l2-forward",
             "l2-flood",

@@ -11,6 +11,7 @@ mod faults;
 mod golden;
 mod hostile;
 mod hotplug;
+mod igmp_snooping;
 mod ios_corpus;
 mod ios_tools;
 mod l2_protocols;
