@@ -17,10 +17,6 @@ pub struct Nexts {
     to: Vec<u16>,
     /// The reasons of the dropped packets, in packet order.
     why: Vec<&'static DropReason>,
-    /// The OR and the AND of every `to` so far: equal when every packet
-    /// goes to the same node (two ALU operations a packet, no branch).
-    any: u16,
-    all: u16,
 }
 
 impl Default for Nexts {
@@ -28,8 +24,6 @@ impl Default for Nexts {
         Nexts {
             to: Vec::with_capacity(super::VECTOR + 64),
             why: Vec::new(),
-            any: 0,
-            all: u16::MAX,
         }
     }
 }
@@ -38,10 +32,7 @@ impl Nexts {
     /// The next packet goes to node `to`.
     #[inline(always)]
     pub fn to(&mut self, to: NodeId) {
-        let to = to as u16;
-        self.any |= to;
-        self.all &= to;
-        self.to.push(to);
+        self.to.push(to as u16);
     }
 
     /// The next packet leaves by port `port` as it is (queued for the
@@ -49,17 +40,12 @@ impl Nexts {
     /// none).
     #[inline(always)]
     pub fn tx(&mut self, port: u16) {
-        let to = TX | port;
-        self.any |= to;
-        self.all &= to;
-        self.to.push(to);
+        self.to.push(TX | port);
     }
 
     /// The next packet is dropped, for `why`.
     #[inline]
     pub fn drop(&mut self, why: &'static DropReason) {
-        self.any |= DROPPED;
-        self.all &= DROPPED;
         self.to.push(DROPPED);
         self.why.push(why);
     }
@@ -68,28 +54,36 @@ impl Nexts {
     /// it), leaving `pkts` empty and `self` ready for the next vector.
     pub fn dispatch(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         debug_assert_eq!(self.to.len(), pkts.len(), "one decision per packet");
-        match self.whole(pkts.len()) {
+        let (any, all) = self.or_and();
+        match self.whole(pkts.len(), any, all) {
             Some(to) => next.send_all(usize::from(to), pkts),
-            None => self.split(cx, pkts, next),
+            None => self.split(cx, pkts, next, all),
         }
         self.to.clear();
         self.why.clear();
-        self.any = 0;
-        self.all = u16::MAX;
+    }
+
+    /// The OR and the AND of every `to`: equal exactly when every packet
+    /// goes to the same place. Two folds over the vector, which the
+    /// compiler turns into SIMD: cheaper than keeping them per packet.
+    #[inline]
+    fn or_and(&self) -> (u16, u16) {
+        let any = self.to.iter().fold(0, |a, &t| a | t);
+        let all = self.to.iter().fold(u16::MAX, |a, &t| a & t);
+        (any, all)
     }
 
     /// The node every one of `n` packets goes to, if it is one node (and
-    /// none is dropped or sent). OR equals AND exactly when every `to` has
-    /// the same bits.
+    /// none is dropped or sent), given the OR and the AND of the `to`s.
     #[inline]
-    fn whole(&self, n: usize) -> Option<u16> {
-        let same = self.any == self.all && self.any & TX == 0 && self.why.is_empty();
-        (same && n > 0 && self.to.len() == n).then_some(self.any)
+    fn whole(&self, n: usize, any: u16, all: u16) -> Option<u16> {
+        let same = any == all && any & TX == 0 && self.why.is_empty();
+        (same && n > 0 && self.to.len() == n).then_some(any)
     }
 
-    /// The mixed case: packet by packet.
-    fn split(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
-        if self.all & TX != 0 && self.why.is_empty() {
+    /// The mixed case: packet by packet (`all`: the AND of the `to`s).
+    fn split(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>, all: u16) {
+        if all & TX != 0 && self.why.is_empty() {
             // Every packet leaves by a port (switched traffic's usual case).
             for (p, &to) in pkts.drain(..).zip(self.to.iter()) {
                 cx.send_unhooked(to & !TX, p.m);
@@ -125,7 +119,8 @@ mod tests {
                 None => n.drop(&WHY),
             }
         }
-        n.whole(tos.len())
+        let (any, all) = n.or_and();
+        n.whole(tos.len(), any, all)
     }
 
     #[test]
@@ -144,6 +139,11 @@ mod tests {
         let mut n = Nexts::default();
         n.tx(3);
         n.tx(3);
-        assert_eq!(n.whole(2), None, "sent by a port, not handed to a node");
+        let (any, all) = n.or_and();
+        assert_eq!(
+            n.whole(2, any, all),
+            None,
+            "sent by a port, not handed to a node"
+        );
     }
 }
