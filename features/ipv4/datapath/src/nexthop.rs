@@ -110,6 +110,20 @@ impl NextHopTable {
             .map_or(NextHop::Free, |s| decode(s.load(Ordering::Acquire)))
     }
 
+    /// The next hop of slot `id` if it is resolved: its MAC (the low 48
+    /// bits) and VLAN, read straight from the slot's word (the routed fast
+    /// path: no `NextHop` is built).
+    #[inline(always)]
+    pub fn resolved(&self, id: u32) -> Option<(u64, u16)> {
+        let w = self.slots.get(id as usize)?.load(Ordering::Acquire);
+        (w >> KIND_SHIFT == RESOLVED).then(|| {
+            (
+                w & ((1 << VLAN_SHIFT) - 1),
+                ((w >> VLAN_SHIFT) & 0x0fff) as u16,
+            )
+        })
+    }
+
     /// Sets slot `id` (the control thread's job).
     pub fn set(&self, id: u32, nh: NextHop) {
         if let Some(s) = self.slots.get(id as usize) {

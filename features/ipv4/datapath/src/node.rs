@@ -12,7 +12,7 @@ use dataplane::drops::common::{MALFORMED, NO_BUFFER};
 use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt};
 use dataplane::vlan::tag;
 use dataplane::wire::ipv4::peek_dst;
-use dataplane::wire::{l2_header_len, EthernetFrame};
+use dataplane::wire::l2_header_len;
 use std::sync::Arc;
 
 /// The node and its edges.
@@ -32,6 +32,18 @@ impl Ipv4Route {
             punt: ids.get("punt"),
             nexts: Nexts::default(),
         }
+    }
+}
+
+/// Writes the next hop's MAC (the low 48 bits of `dst`) and `src` as a
+/// frame's addresses (`frame` holds at least its Ethernet header): one
+/// 8-byte store of the destination, whose last two bytes the source then
+/// overwrites.
+#[inline(always)]
+fn set_addresses(frame: &mut [u8], dst: u64, src: &[u8; 6]) {
+    if let Some(h) = frame.get_mut(..12) {
+        h[..8].copy_from_slice(&(dst << 16).to_be_bytes());
+        h[6..].copy_from_slice(src);
     }
 }
 
@@ -60,9 +72,7 @@ impl Node for Ipv4Route {
             }
             match route(&mut d[l2..], packet_len, lpm, nexthops) {
                 RouteVerdict::Forward { mac, vlan, len, df } => {
-                    let mut eth = EthernetFrame::new_unchecked(&mut d[..]);
-                    eth.set_dst(mac);
-                    eth.set_src(router_mac);
+                    set_addresses(d, mac, &router_mac.0);
                     if p.meta.tagged && !tag::pop_tag(&mut p.m) {
                         nexts.drop(&NO_BUFFER);
                         continue;
@@ -82,5 +92,24 @@ impl Node for Ipv4Route {
             }
         }
         nexts.dispatch(cx, pkts, next);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::set_addresses;
+    use dataplane::wire::MacAddr;
+
+    #[test]
+    fn the_addresses_are_written_and_nothing_else() {
+        let mut f = [0xaau8; 16];
+        let dst = MacAddr([2, 0, 0, 0, 0, 0x20]);
+        set_addresses(&mut f, dst.to_u64(), &[2, 0, 0, 0, 0, 1]);
+        assert_eq!(&f[..6], &dst.0);
+        assert_eq!(&f[6..12], &[2, 0, 0, 0, 0, 1]);
+        assert_eq!(&f[12..], &[0xaa; 4], "the ethertype is untouched");
+        let mut short = [0u8; 11];
+        set_addresses(&mut short, dst.to_u64(), &[2, 0, 0, 0, 0, 1]);
+        assert_eq!(short, [0; 11], "too short: left alone");
     }
 }

@@ -7,7 +7,7 @@ use super::nexthop::{NextHop, NextHopTable};
 use dataplane::drops::DropReason;
 use dataplane::graph::PuntReason;
 use dataplane::wire::ipv4::decrement_ttl;
-use dataplane::wire::{Ipv4Packet, MacAddr};
+use dataplane::wire::Ipv4Packet;
 
 /// Routed, and no route matches the destination (an ICMP unreachable goes
 /// back).
@@ -66,8 +66,8 @@ impl RouteDrop {
 pub enum RouteVerdict {
     /// Send it to `mac` in `vlan` (its TTL is decremented already).
     Forward {
-        /// The next hop's MAC.
-        mac: MacAddr,
+        /// The next hop's MAC, in the low 48 bits (`MacAddr::to_u64`).
+        mac: u64,
         /// The VLAN it lives in.
         vlan: u16,
         /// The packet's total length (for the egress MTU).
@@ -96,6 +96,13 @@ pub fn route(ip: &mut [u8], packet_len: usize, lpm: &Lpm, nexthops: &NextHopTabl
     let Some(id) = lpm.lookup(dst) else {
         return RouteVerdict::Punt(PuntReason::NoRoute);
     };
+    if let Some((mac, vlan)) = nexthops.resolved(id) {
+        if ttl <= 1 {
+            return RouteVerdict::Punt(PuntReason::TtlExceeded);
+        }
+        decrement_ttl(ip);
+        return RouteVerdict::Forward { mac, vlan, len, df };
+    }
     let nh = nexthops.get(id);
     if nh == NextHop::Local {
         return RouteVerdict::Punt(PuntReason::ForUs);
@@ -106,7 +113,12 @@ pub fn route(ip: &mut [u8], packet_len: usize, lpm: &Lpm, nexthops: &NextHopTabl
     match nh {
         NextHop::Resolved { mac, vlan } => {
             decrement_ttl(ip);
-            RouteVerdict::Forward { mac, vlan, len, df }
+            RouteVerdict::Forward {
+                mac: mac.to_u64(),
+                vlan,
+                len,
+                df,
+            }
         }
         NextHop::Resolve { .. } => RouteVerdict::Punt(PuntReason::Resolve(id)),
         NextHop::Unreachable => RouteVerdict::Drop(RouteDrop::ArpUnresolved),
@@ -129,6 +141,7 @@ mod tests {
     use super::*;
     use crate::nexthop::LOCAL;
     use dataplane::wire::ipv4::{checksum, write_header, IpProtocol};
+    use dataplane::wire::MacAddr;
     use std::net::Ipv4Addr;
     use std::sync::OnceLock;
 
@@ -176,7 +189,7 @@ mod tests {
         assert_eq!(
             v,
             RouteVerdict::Forward {
-                mac: MacAddr([2, 0, 0, 0, 0, 0x20]),
+                mac: MacAddr([2, 0, 0, 0, 0, 0x20]).to_u64(),
                 vlan: 20,
                 len: 28,
                 df: false
