@@ -116,12 +116,9 @@ impl NextHopTable {
     #[inline(always)]
     pub fn resolved(&self, id: u32) -> Option<(u64, u16)> {
         let w = self.slots.get(id as usize)?.load(Ordering::Acquire);
-        (w >> KIND_SHIFT == RESOLVED).then(|| {
-            (
-                w & ((1 << VLAN_SHIFT) - 1),
-                ((w >> VLAN_SHIFT) & 0x0fff) as u16,
-            )
-        })
+        let mac = w & ((1 << VLAN_SHIFT) - 1);
+        let vlan = ((w >> VLAN_SHIFT) & 0x0fff) as u16;
+        (w >> KIND_SHIFT == RESOLVED).then_some((mac, vlan))
     }
 
     /// Sets slot `id` (the control thread's job).
