@@ -17,7 +17,9 @@
 
 use crate::port::MAX_SWITCH_PORTS;
 use crate::vlan::VlanSet;
+use crate::wire::ethernet::{addresses, ethertype_after_tag, is_ipv4_multicast};
 use crate::wire::vlan::l2_header_len;
+use crate::wire::EtherType;
 use std::collections::HashMap;
 
 /// A set of switch ports, one bit per port id.
@@ -59,16 +61,6 @@ impl McastTable {
     /// True if `vlan` is snooped.
     pub fn snoops(&self, vlan: u16) -> bool {
         self.snooped.contains(vlan)
-    }
-
-    /// How many groups are registered.
-    pub fn len(&self) -> usize {
-        self.groups.len()
-    }
-
-    /// True if no group is registered.
-    pub fn is_empty(&self) -> bool {
-        self.groups.is_empty()
     }
 
     /// The ports a frame of `vlan` (tagged as `tagged` says) may leave

@@ -241,6 +241,13 @@ pub fn is_group(mac: u64) -> bool {
     mac & (1 << 40) != 0
 }
 
+/// True for an IPv4 multicast address (01:00:5e:00:00:00/25, RFC 1112
+/// 6.4), given as `addresses` reads it.
+#[inline]
+pub fn is_ipv4_multicast(mac: u64) -> bool {
+    mac >> 23 == 0x0100_5e00 >> 7
+}
+
 /// The ethertype after the frame's tag, if any.
 #[inline]
 pub fn ethertype_after_tag(frame: &[u8], tagged: bool) -> u16 {

@@ -23,7 +23,7 @@ use crate::output::plain;
 use dataplane::drops::DropReason;
 use dataplane::graph::PuntReason;
 use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, VECTOR};
-use dataplane::wire::ethernet::{addresses, ethertype_after_tag, is_group};
+use dataplane::wire::ethernet::{addresses, ethertype_after_tag, is_group, is_ipv4_multicast};
 use dataplane::wire::{EtherType, MacAddr};
 use std::sync::Arc;
 
@@ -120,7 +120,7 @@ fn to_router(ethertypes: &[(u16, NodeId)], nexts: &mut Nexts, p: &mut Pkt) {
 /// protocol.
 #[inline]
 fn ip_group_node(protocols: &[(u8, NodeId)], dst: u64, p: &Pkt) -> Option<NodeId> {
-    if protocols.is_empty() || dst >> 23 != 0x0100_5e00 >> 7 {
+    if protocols.is_empty() || !is_ipv4_multicast(dst) {
         return None;
     }
     let tagged = p.meta.tagged;
