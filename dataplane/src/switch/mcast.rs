@@ -70,15 +70,13 @@ impl McastTable {
         if self.groups.is_empty() {
             return None;
         }
-        // 01:00:5e, the IPv4 multicast prefix, with the 24th bit clear.
-        if frame.get(..4)? != [0x01, 0x00, 0x5e, frame[3] & 0x7f] || !self.snooped.contains(vlan) {
+        if !is_ipv4_multicast(addresses(frame).0)
+            || !self.snooped.contains(vlan)
+            || ethertype_after_tag(frame, tagged) != EtherType::Ipv4.raw()
+        {
             return None;
         }
         let l2 = l2_header_len(tagged);
-        let ethertype = frame.get(l2 - 2..l2)?;
-        if ethertype != [0x08, 0x00] {
-            return None;
-        }
         let dst = frame.get(l2 + 16..l2 + 20)?;
         // 224.0.0.0/24: local network control, always flooded.
         if dst[..3] == [224, 0, 0] {
