@@ -322,7 +322,25 @@ fn hostile_frames_are_dropped_and_counted_and_harm_no_one() {
         lab.sw.show("show buffers")
     );
     assert!(lab.victim.ping("10.66.10.3", 2) && lab.peer.ping("10.66.10.2", 1));
+    check_router_mac_without_svi(&lab);
     drop(lab.trunk);
+}
+
+/// A frame to the router MAC in a VLAN with no SVI is dropped and
+/// counted (`no-svi`), as a switch's own MAC is never forwarded to a port.
+fn check_router_mac_without_svi(lab: &Lab) {
+    lab.sw.configure(&[
+        "vlan 30",
+        "interface Ethernet1",
+        " switchport access vlan 30",
+    ]);
+    let before = lab.sw.drops("no-svi");
+    lab.send("to-router", 200);
+    let got = settled(&lab.sw, "no-svi", before + 200) - before;
+    assert_eq!(
+        got, 200,
+        "200 frames to the router MAC in VLAN 30: no-svi {got}"
+    );
 }
 
 /// `vlan dot1q tag native`: the trunk's native VLAN leaves tagged, and

@@ -78,6 +78,9 @@ def frames(cls, a, me):
                 bytes(Ether(src=rm, dst=BCAST) / ARP(op=2, hwsrc=rm, psrc=svi))]
     if cls == "bad-ipv4":
         return bad_ipv4(a, me)
+    if cls == "to-router":
+        # A ping to the router MAC (sent from a VLAN with no SVI).
+        return [bytes(Ether(src=me, dst=rm) / ping)]
     if cls == "not-ip":
         # To the router MAC, neither IPv4 nor ARP.
         return [bytes(Ether(src=me, dst=rm, type=0x86DD) / Raw(b"\x60" + b"\x00" * 47)),

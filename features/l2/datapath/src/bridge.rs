@@ -40,6 +40,11 @@ pub static OWN_SOURCE: DropReason = DropReason::new(
     "the source address is the switch's own router MAC (spoofed); never learned",
 );
 
+/// A frame to the router MAC in a VLAN with no SVI: nothing in the switch
+/// takes it (a switch's own MAC is never flooded or forwarded to a port).
+pub static NO_SVI: DropReason =
+    DropReason::new("no-svi", "sent to the router MAC in a VLAN that has no SVI");
+
 /// The node, with the ethertypes of frames for the router MAC and its
 /// edges.
 pub struct Bridge {
@@ -96,6 +101,7 @@ pub fn learn_and_look_up(
     if dst_mac.is_multicast() {
         return Verdict::Flood;
     }
+    debug_assert!(*dst != FdbKey::default(), "a unicast key, hashed");
     match fdb.lookup_key(dst) {
         Some(hit) if hit.port == in_port => Verdict::SameInterface,
         Some(hit) => Verdict::Forward(hit.port),
@@ -170,15 +176,18 @@ impl Node for Bridge {
                     self.nexts.drop(&OWN_SOURCE);
                     continue;
                 }
-                let routed_vlan = table.l3_vlans.contains(p.meta.vlan);
-                if routed_vlan && dst == router {
+                if dst == router {
                     fdb.learn_key(&src, p.meta.in_port, cx.now);
-                    to_router(&self.ethertypes, &mut self.nexts, p);
+                    if table.l3_vlans.contains(p.meta.vlan) {
+                        to_router(&self.ethertypes, &mut self.nexts, p);
+                    } else {
+                        self.nexts.drop(&NO_SVI);
+                    }
                     continue;
                 }
                 if is_group(dst) {
                     fdb.learn_key(&src, p.meta.in_port, cx.now);
-                    if routed_vlan
+                    if table.l3_vlans.contains(p.meta.vlan)
                         && ethertype_after_tag(p.m.data(), p.meta.tagged) == EtherType::Arp.raw()
                     {
                         // The SVI hears ARP too.

@@ -97,7 +97,11 @@ fn nodes(p: &mut Pipeline, fdb: &Arc<Fdb>) {
     p.add_node(NodeSpec {
         name: "l2-bridge",
         rank: rank::L2_BRIDGE,
-        drops: vec![&bridge::SAME_INTERFACE, &bridge::OWN_SOURCE],
+        drops: vec![
+            &bridge::SAME_INTERFACE,
+            &bridge::OWN_SOURCE,
+            &bridge::NO_SVI,
+        ],
         build: {
             let fdb = fdb.clone();
             Box::new(move |ids| Box::new(bridge::Bridge::new(fdb.clone(), ids)))
