@@ -31,14 +31,16 @@ const TX_BUF: usize = 64;
 /// frame costs one range check of the port; the bytes are counted when the
 /// buffer is sent.
 pub struct TxBuffers {
-    bufs: Box<[ArrayVec<Mbuf, TX_BUF>; MAX_SWITCH_PORTS]>,
+    /// Inline, not boxed: queueing a frame finds its buffer at a fixed
+    /// offset from `self`, with no pointer to load again after each send.
+    bufs: [ArrayVec<Mbuf, TX_BUF>; MAX_SWITCH_PORTS],
     pending: ArrayVec<u16, MAX_SWITCH_PORTS>,
 }
 
 impl Default for TxBuffers {
     fn default() -> Self {
         TxBuffers {
-            bufs: Box::new(std::array::from_fn(|_| ArrayVec::new())),
+            bufs: std::array::from_fn(|_| ArrayVec::new()),
             pending: ArrayVec::new(),
         }
     }
@@ -66,6 +68,21 @@ impl TxBuffers {
         // A buffer is sent as soon as it fills, so there is always room.
         if buf.try_push(m).is_ok() && buf.is_full() {
             self.flush(table, shared, worker, out);
+        }
+    }
+
+    /// Queues every frame of `frames` for its port (`enqueue` for each),
+    /// in order: the loop of a vector whose frames all leave by ports.
+    #[inline(always)]
+    pub fn enqueue_each(
+        &mut self,
+        table: &ForwardingTable,
+        shared: &Shared,
+        worker: usize,
+        frames: impl Iterator<Item = (u16, Mbuf)>,
+    ) {
+        for (out, m) in frames {
+            self.enqueue(table, shared, worker, out, m);
         }
     }
 

@@ -124,6 +124,14 @@ impl<'a> Cx<'a> {
         self.send_unhooked(out, m);
     }
 
+    /// Queues each (port, frame) of `frames` without tx hooks, in order.
+    #[inline(always)]
+    pub fn send_each_unhooked(&mut self, frames: impl Iterator<Item = (u16, Mbuf)>) {
+        self.local
+            .tx
+            .enqueue_each(self.table, self.shared, self.worker, frames);
+    }
+
     /// Queues `m` for port `out` without running its tx hooks (a hook's
     /// own copies).
     #[inline(always)]

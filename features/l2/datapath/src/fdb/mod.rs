@@ -281,7 +281,7 @@ impl Fdb {
     /// Looks up a hashed key (see `key`).
     #[inline]
     pub fn lookup_key(&self, k: &FdbKey) -> Option<FdbHit> {
-        self.find_from(k.key, k.home).map(|(_, meta)| FdbHit {
+        self.find_from(k.key, k.home).map(|(_, _, meta)| FdbHit {
             port: meta as u16,
             is_static: meta & FLAG_STATIC != 0,
         })
@@ -291,6 +291,7 @@ impl Fdb {
     #[inline]
     fn find(&self, key: u64) -> Option<(usize, u32)> {
         self.find_from(key, self.home(key))
+            .map(|(i, _, meta)| (i, meta))
     }
 
     /// The slots, for the fast path: a base pointer held in a register
@@ -310,21 +311,28 @@ impl Fdb {
         unsafe { &*base.add(i & self.mask) }
     }
 
+    /// Finds the slot holding `key`, probing from `home`: its index, the
+    /// slot, and its meta word. The slots' base and mask are read once,
+    /// into locals: the acquire loads would otherwise make the compiler
+    /// read them again at every probe.
     #[inline]
-    fn find_from(&self, key: u64, home: usize) -> Option<(usize, u32)> {
-        let base = self.slot_base();
+    fn find_from(&self, key: u64, home: usize) -> Option<(usize, &Slot, u32)> {
+        let (base, mask) = (self.slot_base(), self.mask);
+        debug_assert_eq!(self.slots.len(), mask + 1);
         'retry: loop {
-            let mut i = home & self.mask;
+            let mut i = home & mask;
             // A probe chain ends at an empty slot (the table is at most half
             // full); the bound is for a table that is full of tombstones.
-            let mut left = self.mask;
+            let mut left = mask;
             loop {
-                let slot = self.slot_at(base, i);
+                // SAFETY: `base` is `self.slots`' start, which has mask + 1
+                // slots (`new`), and `i` is at most mask.
+                let slot = unsafe { &*base.add(i) };
                 let k = slot.key.load(Ordering::Acquire);
                 if k == key {
                     let meta = slot.meta.load(Ordering::Acquire);
                     if slot.key.load(Ordering::Acquire) == key {
-                        return Some((i, meta));
+                        return Some((i, slot, meta));
                     }
                     // Rewritten under us: start again.
                     continue 'retry;
@@ -333,7 +341,7 @@ impl Fdb {
                     return None;
                 }
                 left -= 1;
-                i = (i + 1) & self.mask;
+                i = (i + 1) & mask;
             }
         }
     }
@@ -357,9 +365,9 @@ impl Fdb {
     /// a station already known on its port.
     #[inline(always)]
     pub fn learn_key(&self, k: &FdbKey, port: u16, now: u32) -> LearnOutcome {
-        if let Some((i, meta)) = self.find_from(k.key, k.home) {
+        if let Some((_, slot, meta)) = self.find_from(k.key, k.home) {
             if meta as u16 == port {
-                let seen = &self.slot_at(self.slot_base(), i).seen;
+                let seen = &slot.seen;
                 if seen.load(Ordering::Relaxed) != now {
                     seen.store(now, Ordering::Relaxed);
                 }
