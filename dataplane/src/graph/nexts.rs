@@ -12,9 +12,18 @@ const DROPPED: u16 = u16::MAX;
 /// The bit of a `to` that is a port to send by (the rest of it), not a node.
 const TX: u16 = 0x8000;
 
+/// Room for one vector's decisions: a node's queue holds at most
+/// `VECTOR + 64` packets (a vector and a burst of injected frames). A
+/// power of two, so that a decision's index is masked, never checked.
+const ROOM: usize = 512;
+const _: () = assert!(ROOM >= super::VECTOR + 64 && ROOM.is_power_of_two());
+
 /// A node's per-packet decisions for one vector, in packet order.
 pub struct Nexts {
-    to: Vec<u16>,
+    /// The decisions: `len` of them. A fixed array, so that recording one
+    /// is a store and an increment (no capacity check, no growth path).
+    to: [u16; ROOM],
+    len: usize,
     /// The reasons of the dropped packets, in packet order.
     why: Vec<&'static DropReason>,
 }
@@ -22,17 +31,32 @@ pub struct Nexts {
 impl Default for Nexts {
     fn default() -> Self {
         Nexts {
-            to: Vec::with_capacity(super::VECTOR + 64),
+            to: [0; ROOM],
+            len: 0,
             why: Vec::new(),
         }
     }
 }
 
 impl Nexts {
+    /// Records the next packet's decision.
+    #[inline(always)]
+    fn push(&mut self, to: u16) {
+        debug_assert!(self.len < ROOM, "more decisions than a vector holds");
+        self.to[self.len & (ROOM - 1)] = to;
+        self.len += 1;
+    }
+
+    /// The decisions recorded, in packet order.
+    #[inline(always)]
+    fn decided(&self) -> &[u16] {
+        &self.to[..self.len.min(ROOM)]
+    }
+
     /// The next packet goes to node `to`.
     #[inline(always)]
     pub fn to(&mut self, to: NodeId) {
-        self.to.push(to as u16);
+        self.push(to as u16);
     }
 
     /// The next packet leaves by port `port` as it is (queued for the
@@ -40,26 +64,26 @@ impl Nexts {
     /// none).
     #[inline(always)]
     pub fn tx(&mut self, port: u16) {
-        self.to.push(TX | port);
+        self.push(TX | port);
     }
 
     /// The next packet is dropped, for `why`.
     #[inline]
     pub fn drop(&mut self, why: &'static DropReason) {
-        self.to.push(DROPPED);
+        self.push(DROPPED);
         self.why.push(why);
     }
 
     /// Hands every packet of `pkts` to the node decided for it (or drops
     /// it), leaving `pkts` empty and `self` ready for the next vector.
     pub fn dispatch(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
-        debug_assert_eq!(self.to.len(), pkts.len(), "one decision per packet");
+        debug_assert_eq!(self.len, pkts.len(), "one decision per packet");
         let (any, all) = self.or_and();
         match self.whole(pkts.len(), any, all) {
             Some(to) => next.send_all(usize::from(to), pkts),
             None => self.split(cx, pkts, next, all),
         }
-        self.to.clear();
+        self.len = 0;
         self.why.clear();
     }
 
@@ -68,8 +92,8 @@ impl Nexts {
     /// compiler turns into SIMD: cheaper than keeping them per packet.
     #[inline]
     fn or_and(&self) -> (u16, u16) {
-        let any = self.to.iter().fold(0, |a, &t| a | t);
-        let all = self.to.iter().fold(u16::MAX, |a, &t| a & t);
+        let any = self.decided().iter().fold(0, |a, &t| a | t);
+        let all = self.decided().iter().fold(u16::MAX, |a, &t| a & t);
         (any, all)
     }
 
@@ -78,22 +102,22 @@ impl Nexts {
     #[inline]
     fn whole(&self, n: usize, any: u16, all: u16) -> Option<u16> {
         let same = any == all && any & TX == 0 && self.why.is_empty();
-        (same && n > 0 && self.to.len() == n).then_some(any)
+        (same && n > 0 && self.len == n).then_some(any)
     }
 
     /// The mixed case: packet by packet (`all`: the AND of the `to`s).
     fn split(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>, all: u16) {
-        if all & TX != 0 && self.why.is_empty() && self.to.len() == pkts.len() {
+        if all & TX != 0 && self.why.is_empty() && self.len == pkts.len() {
             // Every packet leaves by a port (switched traffic's usual case):
             // a walk over the vector's slots, not `drain`'s.
             let base = pkts.as_ptr();
             // SAFETY: the length goes to 0 first; then each packet's mbuf
             // is moved out exactly once (i < the old length, which
-            // `self.to` has too), and the rest of a packet is `Meta`, which
+            // the decisions have too), and the rest of a packet is `Meta`, which
             // is Copy. A panic midway would leak the rest, never free one
             // twice.
             unsafe { pkts.set_len(0) };
-            let frames = self.to.iter().enumerate().map(|(i, &to)| {
+            let frames = self.decided().iter().enumerate().map(|(i, &to)| {
                 // SAFETY: see above.
                 let m = unsafe { std::ptr::read(&(*base.add(i)).m) };
                 (to & !TX, m)
@@ -102,7 +126,7 @@ impl Nexts {
             return;
         }
         let mut why = self.why.iter();
-        for (p, &to) in pkts.drain(..).zip(self.to.iter()) {
+        for (p, &to) in pkts.drain(..).zip(self.to[..self.len.min(ROOM)].iter()) {
             if to == DROPPED {
                 if let Some(w) = why.next() {
                     cx.drop(p, w);

@@ -15,6 +15,7 @@ use dataplane::mbuf::prefetch;
 use dataplane::shared::{ForwardingTable, PortFwd};
 pub use dataplane::vlan::classify::VLAN_FILTER;
 use dataplane::vlan::{classify::classify, tag, VlanSet};
+use dataplane::wire::ethernet::{addresses, is_group, ETHERNET_HEADER_LEN};
 use dataplane::wire::{EtherType, EthernetFrame, MacAddr};
 
 pub use dataplane::drops::common::MALFORMED;
@@ -171,16 +172,19 @@ fn is_station(src: MacAddr) -> bool {
 /// a frame to a group address on a port with group-only rx hooks is not).
 #[inline(always)]
 pub fn plain_vlan(frame: &[u8], pin: &PortFwd) -> Option<u16> {
-    let eth = EthernetFrame::new_checked(frame).ok()?;
-    let ethertype = eth.raw_ethertype();
+    let h = frame.get(..ETHERNET_HEADER_LEN)?;
+    let ethertype = u16::from_be_bytes([h[12], h[13]]);
+    // Both addresses as two 8-byte loads (a MacAddr each would be
+    // assembled from 4 + 2 bytes).
+    let (dst, src) = addresses(h);
     // A unicast frame is done with one bit; a group one must be no
     // link-local group and meet no group-only hook.
     let plain = pin.plain_in != 0
         && ethertype != EtherType::Vlan.raw()
         && ethertype != EtherType::QinQ.raw()
-        && is_station(eth.src())
-        && (!eth.dst().is_multicast()
-            || (pin.rx_group_hooks == 0 && link_local_group(frame).is_none()));
+        && src != 0
+        && !is_group(src)
+        && (!is_group(dst) || (pin.rx_group_hooks == 0 && link_local_group(frame).is_none()));
     plain.then_some(pin.plain_in)
 }
 
