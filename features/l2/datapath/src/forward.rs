@@ -10,7 +10,7 @@
 //! (`Inject::flooded_except`), while a routed packet may flood back out
 //! of the port it came in by.
 
-use crate::fdb::{Fdb, FdbKey};
+use crate::fdb::{Fdb, FdbHit, FdbKey};
 use crate::output::plain;
 use arrayvec::ArrayVec;
 use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, NO_PORT, VECTOR};
@@ -44,18 +44,36 @@ impl Node for Forward {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
         let fdb = &*self.fdb;
         self.keys.clear();
+        // Routed packets come in runs to the same next hop (a router has
+        // few): a key equal to the previous one is not hashed or looked up
+        // again within the vector.
+        let mut last: Option<(u16, u64, FdbKey)> = None;
         for p in pkts.iter() {
             let (dst, _) = addresses(p.m.data());
-            let k = (!is_group(dst) && p.meta.out == NO_PORT).then(|| {
-                let k = fdb.key_bits(p.meta.vlan, dst);
-                fdb.prefetch(&k);
-                k
+            let vlan = p.meta.vlan;
+            let k = (!is_group(dst) && p.meta.out == NO_PORT).then(|| match last {
+                Some((v, d, k)) if v == vlan && d == dst => k,
+                _ => {
+                    let k = fdb.key_bits(vlan, dst);
+                    fdb.prefetch(&k);
+                    last = Some((vlan, dst, k));
+                    k
+                }
             });
             self.keys.push(k);
         }
         let mut diverted = false;
+        let mut last: Option<(FdbKey, Option<FdbHit>)> = None;
         for (p, k) in pkts.iter_mut().zip(self.keys.iter()) {
-            match k.and_then(|k| fdb.lookup_key(&k)) {
+            let hit = k.and_then(|k| match last {
+                Some((l, hit)) if l == k => hit,
+                _ => {
+                    let hit = fdb.lookup_key(&k);
+                    last = Some((k, hit));
+                    hit
+                }
+            });
+            match hit {
                 Some(hit) if !diverted && plain(&cx.table.ports[usize::from(hit.port)], p) => {
                     self.nexts.tx(hit.port)
                 }
