@@ -18,7 +18,7 @@
 //! or `l2-output`, the later ones follow it there, so that no frame
 //! overtakes an earlier one of its flow.
 
-use crate::fdb::{Fdb, FdbKey};
+use crate::fdb::{Fdb, FdbKey, FdbView};
 use crate::output::plain;
 use dataplane::drops::DropReason;
 use dataplane::graph::PuntReason;
@@ -90,7 +90,7 @@ pub enum Verdict {
 /// Learns `src` on `in_port` and decides where a frame to `dst` goes.
 #[inline]
 pub fn learn_and_look_up(
-    fdb: &crate::fdb::Fdb,
+    fdb: FdbView<'_>,
     src: &FdbKey,
     dst: &FdbKey,
     dst_mac: MacAddr,
@@ -144,7 +144,7 @@ fn ip_group_node(protocols: &[(u8, NodeId)], dst: u64, p: &Pkt) -> Option<NodeId
 /// Hashes every key of `pkts` (at most `VECTOR`) and prefetches its slot,
 /// into `keys`.
 #[inline(always)]
-fn hash_all(fdb: &Fdb, keys: &mut [(FdbKey, FdbKey, u64)], pkts: &[Pkt], router: u64) {
+fn hash_all(fdb: FdbView<'_>, keys: &mut [(FdbKey, FdbKey, u64)], pkts: &[Pkt], router: u64) {
     for (p, k) in pkts.iter().zip(keys.iter_mut()) {
         let (dst, src) = addresses(p.m.data());
         let vlan = p.meta.vlan;
@@ -164,8 +164,9 @@ fn hash_all(fdb: &Fdb, keys: &mut [(FdbKey, FdbKey, u64)], pkts: &[Pkt], router:
 
 impl Node for Bridge {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
-        let fdb = &*self.fdb;
+        let fdb = self.fdb.view();
         let table = cx.table;
+        let now = cx.now;
         let router = table.router_mac.to_u64();
         // A frame went to l2-flood or l2-output: the later ones follow.
         let mut diverted = false;
@@ -177,7 +178,7 @@ impl Node for Bridge {
                     continue;
                 }
                 if dst == router {
-                    fdb.learn_key(&src, p.meta.in_port, cx.now);
+                    fdb.learn_key(&src, p.meta.in_port, now);
                     if table.l3_vlans.contains(p.meta.vlan) {
                         to_router(&self.ethertypes, &mut self.nexts, p);
                     } else {
@@ -186,7 +187,7 @@ impl Node for Bridge {
                     continue;
                 }
                 if is_group(dst) {
-                    fdb.learn_key(&src, p.meta.in_port, cx.now);
+                    fdb.learn_key(&src, p.meta.in_port, now);
                     if table.l3_vlans.contains(p.meta.vlan)
                         && ethertype_after_tag(p.m.data(), p.meta.tagged) == EtherType::Arp.raw()
                     {
@@ -203,7 +204,7 @@ impl Node for Bridge {
                     continue;
                 }
                 let dst_mac = MacAddr::from_u64(dst);
-                match learn_and_look_up(fdb, &src, &dst_key, dst_mac, p.meta.in_port, cx.now) {
+                match learn_and_look_up(fdb, &src, &dst_key, dst_mac, p.meta.in_port, now) {
                     Verdict::SameInterface => self.nexts.drop(&SAME_INTERFACE),
                     Verdict::Forward(port) => {
                         let pout = &table.ports[usize::from(port)];
@@ -239,7 +240,7 @@ mod tests {
         let fdb = Fdb::new(64);
         let d = |src: MacAddr, dst: MacAddr, port| {
             let (s, t) = (fdb.key(10, src), fdb.key(10, dst));
-            learn_and_look_up(&fdb, &s, &t, dst, port, 0)
+            learn_and_look_up(fdb.view(), &s, &t, dst, port, 0)
         };
         assert_eq!(d(A, B, 1), Verdict::Flood);
         assert_eq!(d(B, A, 2), Verdict::Forward(1));

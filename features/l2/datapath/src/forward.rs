@@ -42,7 +42,7 @@ impl Forward {
 
 impl Node for Forward {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
-        let fdb = &*self.fdb;
+        let fdb = self.fdb.view();
         self.keys.clear();
         // Routed packets come in runs to the same next hop (a router has
         // few): a key equal to the previous one is not hashed or looked up

@@ -245,14 +245,10 @@ impl Fdb {
         self.len() == 0
     }
 
-    // `mix` over the seeded key. A single multiply-shift by a random
-    // multiplier was cheaper still, but with linear probing some
-    // multipliers cluster the generator's sequential MACs (l2-bridge went
-    // from 180 to 430 instructions a packet at 64K stations on one run):
-    // the multiplier is fixed and the seed goes into the key.
-    #[inline(always)]
+    /// The home slot of `key`.
+    #[inline]
     fn home(&self, key: u64) -> usize {
-        (mix(key ^ self.seed) as usize) & self.mask
+        self.view().home(key)
     }
 
     /// The key of (`vlan`, `mac`), hashed.
@@ -264,86 +260,27 @@ impl Fdb {
     /// The key of (`vlan`, the MAC address in the low 48 bits of `mac`).
     #[inline]
     pub fn key_bits(&self, vlan: u16, mac: u64) -> FdbKey {
-        let key = OCCUPIED | (u64::from(vlan & 0x0fff) << 48) | (mac & MAC_BITS);
-        FdbKey {
-            key,
-            home: self.home(key),
-        }
+        self.view().key_bits(vlan, mac)
     }
 
     /// Starts loading the cache line of `k`'s home slot.
     #[inline]
     pub fn prefetch(&self, k: &FdbKey) {
-        let slot = self.slot_at(self.slot_base(), k.home);
-        dataplane::mbuf::prefetch(slot.key.as_ptr() as *const u8);
+        self.view().prefetch(k)
     }
 
     /// Looks up a hashed key (see `key`).
     #[inline]
     pub fn lookup_key(&self, k: &FdbKey) -> Option<FdbHit> {
-        self.find_from(k.key, k.home).map(|(_, _, meta)| FdbHit {
-            port: meta as u16,
-            is_static: meta & FLAG_STATIC != 0,
-        })
+        self.view().lookup_key(k)
     }
 
     /// Finds the slot holding `key`: lock-free, for any thread.
     #[inline]
     fn find(&self, key: u64) -> Option<(usize, u32)> {
-        self.find_from(key, self.home(key))
+        self.view()
+            .find_from(key, self.home(key))
             .map(|(i, _, meta)| (i, meta))
-    }
-
-    /// The slots, for the fast path: a base pointer held in a register
-    /// across the atomic loads (a field of `self` is read again after
-    /// each acquire) and indices that need no bounds check.
-    #[inline(always)]
-    fn slot_base(&self) -> *const Slot {
-        self.slots.as_ptr()
-    }
-
-    /// Slot `i & mask` from `slot_base`.
-    #[inline(always)]
-    fn slot_at(&self, base: *const Slot, i: usize) -> &Slot {
-        debug_assert_eq!(self.slots.len(), self.mask + 1);
-        // SAFETY: `base` is `self.slots`' start, which has mask + 1 slots
-        // (`new`), and `i & mask` is at most mask.
-        unsafe { &*base.add(i & self.mask) }
-    }
-
-    /// Finds the slot holding `key`, probing from `home`: its index, the
-    /// slot, and its meta word. The slots' base and mask are read once,
-    /// into locals: the acquire loads would otherwise make the compiler
-    /// read them again at every probe.
-    #[inline]
-    fn find_from(&self, key: u64, home: usize) -> Option<(usize, &Slot, u32)> {
-        let (base, mask) = (self.slot_base(), self.mask);
-        debug_assert_eq!(self.slots.len(), mask + 1);
-        'retry: loop {
-            let mut i = home & mask;
-            // A probe chain ends at an empty slot (the table is at most half
-            // full); the bound is for a table that is full of tombstones.
-            let mut left = mask;
-            loop {
-                // SAFETY: `base` is `self.slots`' start, which has mask + 1
-                // slots (`new`), and `i` is at most mask.
-                let slot = unsafe { &*base.add(i) };
-                let k = slot.key.load(Ordering::Acquire);
-                if k == key {
-                    let meta = slot.meta.load(Ordering::Acquire);
-                    if slot.key.load(Ordering::Acquire) == key {
-                        return Some((i, slot, meta));
-                    }
-                    // Rewritten under us: start again.
-                    continue 'retry;
-                }
-                if k == EMPTY || left == 0 {
-                    return None;
-                }
-                left -= 1;
-                i = (i + 1) & mask;
-            }
-        }
     }
 
     /// Looks up where `mac` lives in `vlan`.
@@ -361,29 +298,16 @@ impl Fdb {
         self.learn_key(&self.key(vlan, mac), port, now)
     }
 
-    /// `learn` for a hashed key (see `key`): inline for the common case,
-    /// a station already known on its port.
-    #[inline(always)]
+    /// `learn` for a hashed key (see `key`).
+    #[inline]
     pub fn learn_key(&self, k: &FdbKey, port: u16, now: u32) -> LearnOutcome {
-        if let Some((_, slot, meta)) = self.find_from(k.key, k.home) {
-            if meta as u16 == port {
-                let seen = &slot.seen;
-                if seen.load(Ordering::Relaxed) != now {
-                    seen.store(now, Ordering::Relaxed);
-                }
-                return LearnOutcome::Refreshed;
-            }
-            if meta & FLAG_STATIC != 0 {
-                return LearnOutcome::StaticConflict;
-            }
-        }
-        self.learn_new(k.key, port, now)
+        self.view().learn_key(k, port, now)
     }
 
     /// A station new or moved: learned under the writer lock (if it is
     /// free; a busy lock turns the learner away, counted).
     #[inline(never)]
-    fn learn_new(&self, key: u64, port: u16, now: u32) -> LearnOutcome {
+    pub(super) fn learn_new(&self, key: u64, port: u16, now: u32) -> LearnOutcome {
         let Some(_guard) = self.try_write() else {
             self.counters.busy.fetch_add(1, Ordering::Relaxed);
             return LearnOutcome::Busy;
@@ -595,3 +519,6 @@ impl Fdb {
 
 #[cfg(test)]
 mod tests;
+mod view;
+
+pub use view::FdbView;
