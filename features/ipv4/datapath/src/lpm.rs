@@ -64,6 +64,42 @@ struct Rules {
     rules: HashMap<(u32, u8), u32>,
 }
 
+/// The table as the fast path reads it for one vector: tbl24 as an array
+/// of exactly 1 << 24 entries (a destination's index, its top 24 bits,
+/// needs no bounds check) and tbl8, both held in locals rather than read
+/// through the table again after every atomic load.
+#[derive(Clone, Copy)]
+pub struct LpmView<'a> {
+    tbl24: &'a [AtomicU32; 1 << 24],
+    tbl8: &'a [AtomicU32],
+}
+
+impl LpmView<'_> {
+    /// The next hop for `addr`.
+    #[inline(always)]
+    pub fn lookup(&self, addr: Ipv4Addr) -> Option<u32> {
+        let a = u32::from(addr);
+        let e = self.tbl24[(a >> 8) as usize].load(Ordering::Acquire);
+        if e & VALID == 0 {
+            return None;
+        }
+        if e & GROUP == 0 {
+            return Some(e & VALUE_MASK);
+        }
+        let g = (e & VALUE_MASK) as usize;
+        let e8 = self.tbl8.get(g * 256 + (a & 0xff) as usize)?;
+        let e8 = e8.load(Ordering::Acquire);
+        (e8 & VALID != 0).then_some(e8 & VALUE_MASK)
+    }
+
+    /// Starts loading the tbl24 entry of `addr`.
+    #[inline(always)]
+    pub fn prefetch(&self, addr: Ipv4Addr) {
+        let a = u32::from(addr);
+        dataplane::mbuf::prefetch(self.tbl24[(a >> 8) as usize].as_ptr() as *const u8);
+    }
+}
+
 /// The table.
 pub struct Lpm {
     t: Tables,
@@ -126,25 +162,25 @@ impl Lpm {
     /// The next hop for `addr`: lock-free, for any thread.
     #[inline]
     pub fn lookup(&self, addr: Ipv4Addr) -> Option<u32> {
-        let a = u32::from(addr);
-        let e = self.t.tbl24[(a >> 8) as usize].load(Ordering::Acquire);
-        if e & VALID == 0 {
-            return None;
-        }
-        if e & GROUP == 0 {
-            return Some(e & VALUE_MASK);
-        }
-        let g = (e & VALUE_MASK) as usize;
-        let e8 = self.t.tbl8[g * 256 + (a & 0xff) as usize].load(Ordering::Acquire);
-        (e8 & VALID != 0).then_some(e8 & VALUE_MASK)
+        self.view().lookup(addr)
     }
 
     /// Starts loading the tbl24 entry of `addr` (a burst prefetches every
     /// destination before looking any up).
     #[inline]
     pub fn prefetch(&self, addr: Ipv4Addr) {
-        let a = u32::from(addr);
-        dataplane::mbuf::prefetch(self.t.tbl24[(a >> 8) as usize].as_ptr() as *const u8);
+        self.view().prefetch(addr)
+    }
+
+    /// The view a worker reads the table through for one vector.
+    #[inline(always)]
+    pub fn view(&self) -> LpmView<'_> {
+        let tbl24 = &self.t.tbl24[..];
+        LpmView {
+            // `new` makes tbl24 exactly 1 << 24 entries long.
+            tbl24: tbl24.try_into().unwrap_or_else(|_| unreachable!()),
+            tbl8: &self.t.tbl8[..],
+        }
     }
 
     /// Adds or replaces the route `net/len -> next_hop`.

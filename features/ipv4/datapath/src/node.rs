@@ -49,7 +49,7 @@ fn set_addresses(frame: &mut [u8], dst: u64, src: &[u8; 6]) {
 
 impl Node for Ipv4Route {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>) {
-        let (lpm, nexthops) = (&self.tables.lpm, &self.tables.nexthops);
+        let (lpm, nexthops) = (self.tables.lpm.view(), &self.tables.nexthops);
         let (forward, punt) = (self.forward, self.punt);
         let router_mac = cx.table.router_mac;
         for p in pkts.iter() {

@@ -2,7 +2,7 @@
 //! header, look the destination up, and (for a packet to forward) decrement
 //! its TTL in place. Pure: the worker rewrites the L2 header and sends.
 
-use super::lpm::Lpm;
+use super::lpm::LpmView;
 use super::nexthop::{NextHop, NextHopTable};
 use dataplane::drops::DropReason;
 use dataplane::graph::PuntReason;
@@ -84,7 +84,12 @@ pub enum RouteVerdict {
 /// Decides the fate of the IPv4 packet `ip` (from its header to the end of
 /// the frame).
 #[inline(always)]
-pub fn route(ip: &mut [u8], packet_len: usize, lpm: &Lpm, nexthops: &NextHopTable) -> RouteVerdict {
+pub fn route(
+    ip: &mut [u8],
+    packet_len: usize,
+    lpm: LpmView<'_>,
+    nexthops: &NextHopTable,
+) -> RouteVerdict {
     let (dst, ttl, len, df) = match Ipv4Packet::new_checked_within(&*ip, packet_len) {
         Ok(p) => (p.dst(), p.ttl(), p.total_len() as u16, p.dont_fragment()),
         Err(_) => return RouteVerdict::Drop(RouteDrop::NotRoutable),
@@ -139,6 +144,7 @@ fn martian(first: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lpm::Lpm;
     use crate::nexthop::LOCAL;
     use dataplane::wire::ipv4::{checksum, write_header, IpProtocol};
     use dataplane::wire::MacAddr;
@@ -185,7 +191,7 @@ mod tests {
         let (lpm, nh) = tables();
         let mut p = packet([10, 0, 20, 2], 64);
         let len = p.len();
-        let v = route(&mut p, len, lpm, nh);
+        let v = route(&mut p, len, lpm.view(), nh);
         assert_eq!(
             v,
             RouteVerdict::Forward {
@@ -205,7 +211,7 @@ mod tests {
         let r = |dst, ttl| {
             let mut p = packet(dst, ttl);
             let len = p.len();
-            route(&mut p, len, lpm, nh)
+            route(&mut p, len, lpm.view(), nh)
         };
         assert_eq!(r([10, 0, 20, 1], 1), RouteVerdict::Punt(PuntReason::ForUs));
         assert_eq!(
@@ -237,7 +243,7 @@ mod tests {
         assert_eq!(checksum(&p[..20]), 0);
         let len = p.len();
         assert_eq!(
-            route(&mut p, len, lpm, nh),
+            route(&mut p, len, lpm.view(), nh),
             RouteVerdict::Drop(RouteDrop::Martian)
         );
         assert_eq!(
@@ -247,7 +253,7 @@ mod tests {
         let mut bad = packet([10, 0, 20, 2], 64);
         bad[10] ^= 0xff;
         assert_eq!(
-            route(&mut bad, 28, lpm, nh),
+            route(&mut bad, 28, lpm.view(), nh),
             RouteVerdict::Drop(RouteDrop::NotRoutable)
         );
         // A chained jumbo packet: the header is in the first segment, the
@@ -262,11 +268,11 @@ mod tests {
             7980,
         );
         assert!(matches!(
-            route(&mut head.clone(), 8000, lpm, nh),
+            route(&mut head.clone(), 8000, lpm.view(), nh),
             RouteVerdict::Forward { len: 8000, .. }
         ));
         assert_eq!(
-            route(&mut head.clone(), 7999, lpm, nh),
+            route(&mut head.clone(), 7999, lpm.view(), nh),
             RouteVerdict::Drop(RouteDrop::NotRoutable)
         );
     }
