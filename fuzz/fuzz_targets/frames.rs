@@ -334,7 +334,7 @@ fn ipv4(payload: &[u8]) {
     let mut pkt = payload.to_vec();
     let r = routes();
     let len = pkt.len();
-    if let RouteVerdict::Forward { len: l, .. } = route(&mut pkt, len, &r.lpm, &r.nexthops) {
+    if let RouteVerdict::Forward { len: l, .. } = route(&mut pkt, len, r.lpm.view(), &r.nexthops) {
         assert_eq!(usize::from(l), total);
         assert_eq!(pkt[8], ttl.wrapping_sub(1), "TTL decremented");
         assert_eq!(checksum(&pkt[..hl]), 0, "forwarded header checksum");
