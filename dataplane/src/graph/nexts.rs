@@ -112,10 +112,10 @@ impl Nexts {
             // a walk over the vector's slots, not `drain`'s.
             let base = pkts.as_ptr();
             // SAFETY: the length goes to 0 first; then each packet's mbuf
-            // is moved out exactly once (i < the old length, which
-            // the decisions have too), and the rest of a packet is `Meta`, which
-            // is Copy. A panic midway would leak the rest, never free one
-            // twice.
+            // is moved out exactly once (i < the old length, which the
+            // decisions have too), and the rest of a packet is `Meta`,
+            // which is Copy. A panic midway would leak the rest, never free
+            // one twice.
             unsafe { pkts.set_len(0) };
             let frames = self.decided().iter().enumerate().map(|(i, &to)| {
                 // SAFETY: see above.
@@ -126,7 +126,7 @@ impl Nexts {
             return;
         }
         let mut why = self.why.iter();
-        for (p, &to) in pkts.drain(..).zip(self.to[..self.len.min(ROOM)].iter()) {
+        for (p, &to) in pkts.drain(..).zip(self.decided().iter()) {
             if to == DROPPED {
                 if let Some(w) = why.next() {
                     cx.drop(p, w);

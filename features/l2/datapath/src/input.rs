@@ -15,8 +15,8 @@ use dataplane::mbuf::prefetch;
 use dataplane::shared::{ForwardingTable, PortFwd};
 pub use dataplane::vlan::classify::VLAN_FILTER;
 use dataplane::vlan::{classify::classify, tag, VlanSet};
-use dataplane::wire::ethernet::{addresses, is_group, ETHERNET_HEADER_LEN};
-use dataplane::wire::{EtherType, EthernetFrame, MacAddr};
+use dataplane::wire::ethernet::{addresses, ethertype_after_tag, is_group, ETHERNET_HEADER_LEN};
+use dataplane::wire::{EtherType, EthernetFrame};
 
 pub use dataplane::drops::common::MALFORMED;
 /// The ingress or egress port is administratively down.
@@ -128,7 +128,7 @@ pub fn ingress(frame: &[u8], pin: &PortFwd, active: &VlanSet) -> Result<Ingress,
         return Err(IngressDrop::StackedTags);
     }
     let vlan = classify(&pin.mode, tag, active).ok_or(IngressDrop::VlanFilter)?;
-    if !is_station(src) {
+    if !is_station(src.to_u64()) {
         return Err(IngressDrop::Malformed);
     }
     let strip = tag.is_some_and(|t| t.vid != vlan || !pin.mode.tags(vlan));
@@ -160,11 +160,11 @@ impl EthInput {
     }
 }
 
-/// True if `src` can be a station's address: a group or all-zero source
-/// is none.
+/// True if `src` (48 bits, `MacAddr::to_u64`) can be a station's
+/// address: a group or all-zero source is none.
 #[inline(always)]
-fn is_station(src: MacAddr) -> bool {
-    !src.is_multicast() && src.0 != [0; 6]
+fn is_station(src: u64) -> bool {
+    src != 0 && !is_group(src)
 }
 
 /// The VLAN of `frame` if it is an untagged frame from a station, on a
@@ -173,7 +173,7 @@ fn is_station(src: MacAddr) -> bool {
 #[inline(always)]
 pub fn plain_vlan(frame: &[u8], pin: &PortFwd) -> Option<u16> {
     let h = frame.get(..ETHERNET_HEADER_LEN)?;
-    let ethertype = u16::from_be_bytes([h[12], h[13]]);
+    let ethertype = ethertype_after_tag(h, false);
     // Both addresses as two 8-byte loads (a MacAddr each would be
     // assembled from 4 + 2 bytes).
     let (dst, src) = addresses(h);
@@ -182,8 +182,7 @@ pub fn plain_vlan(frame: &[u8], pin: &PortFwd) -> Option<u16> {
     let plain = pin.plain_in != 0
         && ethertype != EtherType::Vlan.raw()
         && ethertype != EtherType::QinQ.raw()
-        && src != 0
-        && !is_group(src)
+        && is_station(src)
         && (!is_group(dst) || (pin.rx_group_hooks == 0 && link_local_group(frame).is_none()));
     plain.then_some(pin.plain_in)
 }

@@ -43,11 +43,12 @@ impl<'a> FdbView<'a> {
         unsafe { &*self.base.add(i & self.mask) }
     }
 
-    /// The home slot of `key`: `mix` over the seeded key. A single multiply-shift by a random
-    /// multiplier was cheaper still, but with linear probing some
-    /// multipliers cluster the generator's sequential MACs (l2-bridge went
-    /// from 180 to 430 instructions a packet at 64K stations on one run):
-    /// the multiplier is fixed and the seed goes into the key.
+    /// The home slot of `key`: `mix` over the seeded key. A single
+    /// multiply-shift by a random multiplier was cheaper still, but with
+    /// linear probing some multipliers cluster the generator's sequential
+    /// MACs (l2-bridge went from 180 to 430 instructions a packet at 64K
+    /// stations on one run): the multiplier is fixed and the seed goes
+    /// into the key.
     #[inline(always)]
     pub(super) fn home(&self, key: u64) -> usize {
         (mix(key ^ self.seed) as usize) & self.mask
