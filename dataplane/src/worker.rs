@@ -5,7 +5,7 @@
 //! save, `idle`).
 
 use crate::counters::{bump, WorkerCounters};
-use crate::graph::{Cx, Graph, Meta, NodeId, Pkt, WorkerLocal, NO_PORT, VECTOR};
+use crate::graph::{Cx, Graph, Meta, NodeId, Pkt, WorkerLocal, INJECT_ROOM, NO_PORT, VECTOR};
 use crate::idle::Idle;
 use crate::mbuf::Mbuf;
 use crate::shared::{ForwardingTable, Shared};
@@ -16,6 +16,9 @@ use std::time::Duration;
 
 /// Frames received per poll of one queue.
 pub const BURST: usize = 32;
+/// Frames taken from the inject queue per loop.
+const INJECT_BURST: usize = 32;
+const _: () = assert!(INJECT_BURST <= INJECT_ROOM);
 /// Loop iterations between reads of the clock.
 const CLOCK_EVERY: u32 = 1024;
 
@@ -183,7 +186,7 @@ impl Worker {
     /// was any.
     fn take_injected(&mut self, table: &ForwardingTable) -> bool {
         let mut any = false;
-        for _ in 0..BURST {
+        for _ in 0..INJECT_BURST {
             let Some(i) = self.shared.inject.pop() else {
                 break;
             };

@@ -442,3 +442,132 @@ fn the_switch_traces_the_route_through_a_host_router() {
         "{out}"
     );
 }
+
+/// Eight ports each deliver a full burst of routed frames at once (a
+/// whole vector for `ipv4-route` and `l2-forward`) while the switch's own
+/// echo replies join the vector: the switch routes every frame, answers
+/// every ping and keeps running. (A node's room was once one vector, and
+/// the first reply that joined a full one aborted lisad.)
+#[test]
+fn a_full_vector_of_routed_frames_with_replies_joining_it() {
+    let _serial = serial();
+    const PORTS: u8 = 8;
+    const FRAMES: u32 = 40_000;
+    const ECHO_EVERY: u32 = 64;
+    let dir = std::env::temp_dir().join(format!("lisa-vector-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let prefix = unique("lisa-vec", "");
+    let mut boot = controlplane::boot::BootConfig::default_config();
+    boot.eal.file_prefix = prefix.clone();
+    let router = boot.router_mac().0;
+    for p in 1..=PORTS {
+        let mac = [2, 0, 0, 0, 1, p];
+        let src = [10, 0, 10, 10 + p];
+        let frames: Vec<Vec<u8>> = (0..FRAMES)
+            .map(|n| {
+                let (dst, proto, payload) = if p == 1 && n % ECHO_EVERY == 0 {
+                    ([10, 0, 10, 1], 1, echo_request(n / ECHO_EVERY))
+                } else {
+                    ([10, 0, 20, 2], 17, vec![0; 26])
+                };
+                let mut f = router.to_vec();
+                f.extend(mac);
+                f.extend([0x08, 0x00]);
+                f.extend(ipv4_header(src, dst, proto, payload.len()));
+                f.extend(payload);
+                f
+            })
+            .collect();
+        common::write_pcap(&dir.join(format!("rx{p}.pcap")), &frames);
+    }
+    common::write_pcap(&dir.join("empty.pcap"), &[]);
+    let config = dir.join("startup-config");
+    std::fs::write(
+        &config,
+        "vlan 10,20\ninterface range P1 - 8\n switchport access vlan 10\n\
+         interface P9\n switchport access vlan 20\n\
+         interface Vlan10\n ip address 10.0.10.1 255.255.255.0\n\
+         interface Vlan20\n ip address 10.0.20.1 255.255.255.0\n\
+         arp 10.0.20.2 0200.0000.0209 arpa\narp 10.0.10.11 0200.0000.0101 arpa\nend\n",
+    )
+    .unwrap();
+    let kinds: Vec<(String, String)> = (1..=PORTS)
+        .map(|p| format!("rx{p}.pcap"))
+        .chain(["empty.pcap".to_string()])
+        .enumerate()
+        .map(|(i, rx)| {
+            let rx = dir.join(rx);
+            (
+                format!("P{}", i + 1),
+                format!("pcap:{},/dev/null", rx.display()),
+            )
+        })
+        .collect();
+    let ports: Vec<(&str, &str)> = kinds
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let config_arg = config.display().to_string();
+    let mut sw = Lisad::start(
+        &ports,
+        &["--file-prefix", &prefix, "--startup-config", &config_arg],
+    );
+    let echoes = u64::from(FRAMES.div_ceil(ECHO_EVERY));
+    let routed = u64::from(PORTS) * u64::from(FRAMES) - echoes;
+    let done = common::wait_until(std::time::Duration::from_secs(30), || {
+        sw.tx_packets("P9") >= routed && sw.tx_packets("P1") >= echoes
+    });
+    let (out9, out1) = (sw.tx_packets("P9"), sw.tx_packets("P1"));
+    assert!(
+        done,
+        "routed {out9} of {routed}, replied {out1} of {echoes}"
+    );
+    assert_eq!((out9, out1), (routed, echoes));
+    let perf = sw.show("show dataplane performance");
+    let full = perf
+        .lines()
+        .find(|l| l.starts_with("ipv4-route"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|avg| avg.parse::<f64>().ok());
+    assert!(
+        full.is_some_and(|avg| avg > 200.0),
+        "vectors not full:\n{perf}"
+    );
+    assert!(sw.stop().is_some_and(|s| s.success()), "{}", sw.log_text());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An IPv4 header (TTL 64, checksum set) for `payload_len` bytes of `proto`.
+fn ipv4_header(src: [u8; 4], dst: [u8; 4], proto: u8, payload_len: usize) -> Vec<u8> {
+    let len = (20 + payload_len) as u16;
+    let mut h = vec![0x45, 0];
+    h.extend(len.to_be_bytes());
+    h.extend([0, 0, 0, 0, 64, proto, 0, 0]);
+    h.extend(src);
+    h.extend(dst);
+    let sum = internet_checksum(&h);
+    h[10..12].copy_from_slice(&sum.to_be_bytes());
+    h
+}
+
+/// An ICMP echo request, sequence `seq`, with 18 bytes of data.
+fn echo_request(seq: u32) -> Vec<u8> {
+    let mut m = vec![8, 0, 0, 0, 0, 1];
+    m.extend((seq as u16).to_be_bytes());
+    m.extend([0; 18]);
+    let sum = internet_checksum(&m);
+    m[2..4].copy_from_slice(&sum.to_be_bytes());
+    m
+}
+
+/// The Internet checksum (RFC 1071) of `bytes` (an even number of them).
+fn internet_checksum(bytes: &[u8]) -> u16 {
+    let mut sum: u32 = bytes
+        .chunks(2)
+        .map(|w| u32::from(u16::from_be_bytes([w[0], w[1]])))
+        .sum();
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}

@@ -29,8 +29,13 @@ pub use stats::{NodeCounters, NodeStats};
 
 use crate::mbuf::Mbuf;
 
-/// Most packets in flight through the graph at once.
+/// Most packets received into the graph at once.
 pub const VECTOR: usize = 256;
+/// Most frames the control threads inject into one run of the graph.
+pub const INJECT_ROOM: usize = 64;
+/// Most packets a node is given at once: a received vector and the frames
+/// injected beside it (both enter nodes such as `l2-forward`).
+pub const MAX_INPUT: usize = VECTOR + INJECT_ROOM;
 /// "No port": where frames the switch itself sends come from, and the
 /// flood exclusion of frames that may go out of any port.
 pub const NO_PORT: u16 = u16::MAX;
@@ -181,8 +186,8 @@ impl Graph {
             nodes,
             // Room for a vector plus one burst of injected frames: a node's
             // queue never grows on the fast path.
-            queues: (0..n).map(|_| Vec::with_capacity(VECTOR + 64)).collect(),
-            spare: Vec::with_capacity(VECTOR + 64),
+            queues: (0..n).map(|_| Vec::with_capacity(MAX_INPUT)).collect(),
+            spare: Vec::with_capacity(MAX_INPUT),
             stats: vec![NodeStats::default(); n],
         }
     }

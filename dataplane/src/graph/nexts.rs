@@ -13,10 +13,10 @@ const DROPPED: u16 = u16::MAX;
 const TX: u16 = 0x8000;
 
 /// Room for one vector's decisions: a node's queue holds at most
-/// `VECTOR + 64` packets (a vector and a burst of injected frames). A
+/// `MAX_INPUT` packets (a vector and a burst of injected frames). A
 /// power of two, so that a decision's index is masked, never checked.
 const ROOM: usize = 512;
-const _: () = assert!(ROOM >= super::VECTOR + 64 && ROOM.is_power_of_two());
+const _: () = assert!(ROOM >= super::MAX_INPUT && ROOM.is_power_of_two());
 
 /// A node's per-packet decisions for one vector, in packet order.
 pub struct Nexts {

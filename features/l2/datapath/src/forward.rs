@@ -13,7 +13,7 @@
 use crate::fdb::{Fdb, FdbHit, FdbKey};
 use crate::output::plain;
 use arrayvec::ArrayVec;
-use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, NO_PORT, VECTOR};
+use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, MAX_INPUT, NO_PORT};
 use dataplane::wire::ethernet::{addresses, is_group};
 use std::sync::Arc;
 
@@ -23,7 +23,7 @@ pub struct Forward {
     output: NodeId,
     flood: NodeId,
     /// Each packet's destination key; none for a group address (flooded).
-    keys: ArrayVec<Option<FdbKey>, VECTOR>,
+    keys: ArrayVec<Option<FdbKey>, MAX_INPUT>,
     nexts: Nexts,
 }
 
