@@ -197,11 +197,13 @@ const ETHERNET_TYPES: usize = 9;
 /// - a name known exactly is itself (`eth0` when a port `eth0` exists);
 /// - a name that is no IOS name (letters, then something other than an
 ///   IOS number: `web01-eth0`, `vhu3f2a1b8c-4e`, `web`) is kept as typed;
-/// - otherwise its letters are a type: an exact type wins (known names'
-///   types first), then an abbreviation of IOS types (any case; among
-///   Ethernet types IOS's order: `f` is FastEthernet), then an
-///   abbreviation of known names' types in their own case. An unknown
-///   type is kept as typed (a port not plugged yet, `vmnet3`).
+/// - otherwise its letters are a type: an IOS type in any case is IOS's
+///   spelling (`GIGABITETHERNET0/1`, even beside a port kept as
+///   `GigabitEthernEt0/2s`), a known name's type in its own case is
+///   itself, then an abbreviation of IOS types (any case; among Ethernet
+///   types IOS's order: `f` is FastEthernet), then an abbreviation of
+///   known names' types in their own case. An unknown type is kept as
+///   typed (a port not plugged yet, `vmnet3`).
 ///
 /// A port-channel's name in any IOS form (`Port-channel1`, `po1`,
 /// `port-ch1`, `PO01`) is `Port-channelN`.
@@ -232,8 +234,16 @@ pub fn resolve_interface<'a>(
     let mut existing: Vec<&str> = names.map(stem).filter(|t| !t.is_empty()).collect();
     existing.sort_unstable();
     existing.dedup();
-    let all = || existing.iter().copied().chain(KNOWN_INTERFACE_TYPES);
-    if let Some(exact) = all().find(|t| t.eq_ignore_ascii_case(ty)) {
+    // An IOS type in any case is IOS's spelling, whatever was named
+    // before; another type only in its own case. So a name resolves the
+    // same in any order, and a rendered configuration reads back as it
+    // was (`GigabitEthernet0/1` beside a port kept as `GigabitEthernEt0/2s`).
+    let exact = KNOWN_INTERFACE_TYPES
+        .iter()
+        .copied()
+        .find(|t| t.eq_ignore_ascii_case(ty))
+        .or_else(|| existing.iter().copied().find(|t| *t == ty));
+    if let Some(exact) = exact {
         return Ok(format!("{exact}{rest}"));
     }
     if ty.is_empty() {
@@ -318,14 +328,35 @@ mod interface_name_tests {
         assert!(resolve(&ports, "v1").unwrap_err().contains("Ambiguous"));
     }
 
+    /// Found by the startup_config fuzz target: a port kept as typed with
+    /// an IOS type in odd case (`GigabitEthernEt0/2s`) made later names of
+    /// that type take its spelling, so the rendered configuration (sorted)
+    /// read back with other names.
+    #[test]
+    fn ios_types_resolve_the_same_beside_odd_case_names() {
+        let odd = ["Ethernet1", "GigabitEthernEt0/2s"];
+        for typed in ["GigabitEthernet0/1", "GIGABITETHERNET0/1", "gi0/1"] {
+            assert_eq!(resolve(&odd, typed).unwrap(), "GigabitEthernet0/1");
+        }
+        assert_eq!(
+            resolve(&odd, "GigabitEthernEt0/1").unwrap(),
+            "GigabitEthernet0/1"
+        );
+        assert_eq!(
+            resolve(&odd, "GigabitEthernEt0/2s").unwrap(),
+            "GigabitEthernEt0/2s"
+        );
+    }
+
     #[test]
     fn other_types_are_kept_as_typed_and_abbreviated_in_their_case() {
         assert_eq!(resolve(&[], "vmnet1").unwrap(), "vmnet1");
         assert_eq!(resolve(&["vmnet1"], "vm2").unwrap(), "vmnet2");
+        assert_eq!(resolve(&["Xe5"], "Xe6").unwrap(), "Xe6");
         assert_eq!(
             resolve(&["Xe5"], "XE6").unwrap(),
-            "Xe6",
-            "exact in any case"
+            "XE6",
+            "another type only in its own case"
         );
         assert_eq!(resolve(&["Uplink1"], "up2").unwrap(), "up2");
         assert_eq!(resolve(&["Uplink1"], "Up2").unwrap(), "Uplink2");
