@@ -24,7 +24,7 @@ use dataplane::drops::DropReason;
 use dataplane::graph::PuntReason;
 use dataplane::graph::{Cx, Next, Nexts, Node, NodeId, NodeIds, Pkt, VECTOR};
 use dataplane::wire::ethernet::{addresses, ethertype_after_tag, is_group, is_ipv4_multicast};
-use dataplane::wire::{EtherType, MacAddr};
+use dataplane::wire::EtherType;
 use std::sync::Arc;
 
 /// The destination is behind the port the frame came in on.
@@ -87,20 +87,17 @@ pub enum Verdict {
     SameInterface,
 }
 
-/// Learns `src` on `in_port` and decides where a frame to `dst` goes.
+/// Learns `src` on `in_port` and decides where a frame to the unicast
+/// `dst` goes (group frames never come here: the caller floods them).
 #[inline]
 pub fn learn_and_look_up(
     fdb: FdbView<'_>,
     src: &FdbKey,
     dst: &FdbKey,
-    dst_mac: MacAddr,
     in_port: u16,
     now: u32,
 ) -> Verdict {
     fdb.learn_key(src, in_port, now);
-    if dst_mac.is_multicast() {
-        return Verdict::Flood;
-    }
     debug_assert!(*dst != FdbKey::default(), "a unicast key, hashed");
     match fdb.lookup_key(dst) {
         Some(hit) if hit.port == in_port => Verdict::SameInterface,
@@ -203,8 +200,7 @@ impl Node for Bridge {
                     self.nexts.to(to.unwrap_or(self.flood));
                     continue;
                 }
-                let dst_mac = MacAddr::from_u64(dst);
-                match learn_and_look_up(fdb, &src, &dst_key, dst_mac, p.meta.in_port, now) {
+                match learn_and_look_up(fdb, &src, &dst_key, p.meta.in_port, now) {
                     Verdict::SameInterface => self.nexts.drop(&SAME_INTERFACE),
                     Verdict::Forward(port) => {
                         let pout = &table.ports[usize::from(port)];
@@ -231,6 +227,7 @@ impl Node for Bridge {
 mod tests {
     use super::*;
     use crate::fdb::Fdb;
+    use dataplane::wire::MacAddr;
 
     const A: MacAddr = MacAddr([2, 0, 0, 0, 0, 0xa]);
     const B: MacAddr = MacAddr([2, 0, 0, 0, 0, 0xb]);
@@ -240,12 +237,11 @@ mod tests {
         let fdb = Fdb::new(64);
         let d = |src: MacAddr, dst: MacAddr, port| {
             let (s, t) = (fdb.key(10, src), fdb.key(10, dst));
-            learn_and_look_up(fdb.view(), &s, &t, dst, port, 0)
+            learn_and_look_up(fdb.view(), &s, &t, port, 0)
         };
         assert_eq!(d(A, B, 1), Verdict::Flood);
         assert_eq!(d(B, A, 2), Verdict::Forward(1));
         assert_eq!(d(A, B, 1), Verdict::Forward(2));
-        assert_eq!(d(A, MacAddr([0xff; 6]), 1), Verdict::Flood);
         assert_eq!(d(B, A, 1), Verdict::SameInterface, "B moved to 1");
         assert!(fdb.lookup(1, A).is_none(), "learned in VLAN 10 only");
     }

@@ -22,9 +22,21 @@ pub struct Forward {
     fdb: Arc<Fdb>,
     output: NodeId,
     flood: NodeId,
-    /// Each packet's destination key; none for a group address (flooded).
-    keys: ArrayVec<Option<FdbKey>, MAX_INPUT>,
+    /// What each packet's destination needs looked up.
+    keys: ArrayVec<Dest, MAX_INPUT>,
     nexts: Nexts,
+}
+
+/// A packet's destination, as the first pass over the vector leaves it
+/// for the second.
+#[derive(Clone, Copy)]
+enum Dest {
+    /// A group address, or a packet with its port chosen: no look-up.
+    None,
+    /// The same VLAN and address as the packet before: its answer.
+    Same,
+    /// A key to look up (hashed, its slot prefetched).
+    Key(FdbKey),
 }
 
 impl Forward {
@@ -45,34 +57,37 @@ impl Node for Forward {
         let fdb = self.fdb.view();
         self.keys.clear();
         // Routed packets come in runs to the same next hop (a router has
-        // few): a key equal to the previous one is not hashed or looked up
-        // again within the vector.
-        let mut last: Option<(u16, u64, FdbKey)> = None;
+        // few): a destination equal to the previous packet's is neither
+        // hashed nor looked up again within the vector.
+        let mut last: Option<(u16, u64)> = None;
         for p in pkts.iter() {
             let (dst, _) = addresses(p.m.data());
             let vlan = p.meta.vlan;
-            let k = (!is_group(dst) && p.meta.out == NO_PORT).then(|| match last {
-                Some((v, d, k)) if v == vlan && d == dst => k,
-                _ => {
-                    let k = fdb.key_bits(vlan, dst);
-                    fdb.prefetch(&k);
-                    last = Some((vlan, dst, k));
-                    k
-                }
-            });
-            self.keys.push(k);
+            // A `Same` answer is the last looked-up key's, whatever
+            // `None`s came between.
+            let d = if is_group(dst) || p.meta.out != NO_PORT {
+                Dest::None
+            } else if last == Some((vlan, dst)) {
+                Dest::Same
+            } else {
+                let k = fdb.key_bits(vlan, dst);
+                fdb.prefetch(&k);
+                last = Some((vlan, dst));
+                Dest::Key(k)
+            };
+            self.keys.push(d);
         }
         let mut diverted = false;
-        let mut last: Option<(FdbKey, Option<FdbHit>)> = None;
-        for (p, k) in pkts.iter_mut().zip(self.keys.iter()) {
-            let hit = k.and_then(|k| match last {
-                Some((l, hit)) if l == k => hit,
-                _ => {
-                    let hit = fdb.lookup_key(&k);
-                    last = Some((k, hit));
-                    hit
+        let mut last_hit: Option<FdbHit> = None;
+        for (p, d) in pkts.iter_mut().zip(self.keys.iter()) {
+            let hit = match *d {
+                Dest::None => None,
+                Dest::Same => last_hit,
+                Dest::Key(k) => {
+                    last_hit = fdb.lookup_key(&k);
+                    last_hit
                 }
-            });
+            };
             match hit {
                 Some(hit) if !diverted && plain(&cx.table.ports[usize::from(hit.port)], p) => {
                     self.nexts.tx(hit.port)
