@@ -6,6 +6,8 @@
 use crate::common;
 
 use common::{serial, unique, Host, Lisad};
+use dataplane::wire::{icmp, ipv4};
+use std::net::Ipv4Addr;
 
 /// Two hosts in VLANs 10 and 20, each behind an access port, with their
 /// default route through the switch's SVI.
@@ -466,14 +468,18 @@ fn a_full_vector_of_routed_frames_with_replies_joining_it() {
         let frames: Vec<Vec<u8>> = (0..FRAMES)
             .map(|n| {
                 let (dst, proto, payload) = if p == 1 && n % ECHO_EVERY == 0 {
-                    ([10, 0, 10, 1], 1, echo_request(n / ECHO_EVERY))
+                    let seq = (n / ECHO_EVERY) as u16;
+                    ([10, 0, 10, 1], 1, icmp::echo_request(1, seq, 18))
                 } else {
                     ([10, 0, 20, 2], 17, vec![0; 26])
                 };
                 let mut f = router.to_vec();
                 f.extend(mac);
                 f.extend([0x08, 0x00]);
-                f.extend(ipv4_header(src, dst, proto, payload.len()));
+                let mut header = [0u8; ipv4::IPV4_HEADER_LEN];
+                let (src, dst) = (Ipv4Addr::from(src), Ipv4Addr::from(dst));
+                ipv4::write_header(&mut header, src, dst, proto, 64, payload.len());
+                f.extend(header);
                 f.extend(payload);
                 f
             })
@@ -535,39 +541,4 @@ fn a_full_vector_of_routed_frames_with_replies_joining_it() {
     );
     assert!(sw.stop().is_some_and(|s| s.success()), "{}", sw.log_text());
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// An IPv4 header (TTL 64, checksum set) for `payload_len` bytes of `proto`.
-fn ipv4_header(src: [u8; 4], dst: [u8; 4], proto: u8, payload_len: usize) -> Vec<u8> {
-    let len = (20 + payload_len) as u16;
-    let mut h = vec![0x45, 0];
-    h.extend(len.to_be_bytes());
-    h.extend([0, 0, 0, 0, 64, proto, 0, 0]);
-    h.extend(src);
-    h.extend(dst);
-    let sum = internet_checksum(&h);
-    h[10..12].copy_from_slice(&sum.to_be_bytes());
-    h
-}
-
-/// An ICMP echo request, sequence `seq`, with 18 bytes of data.
-fn echo_request(seq: u32) -> Vec<u8> {
-    let mut m = vec![8, 0, 0, 0, 0, 1];
-    m.extend((seq as u16).to_be_bytes());
-    m.extend([0; 18]);
-    let sum = internet_checksum(&m);
-    m[2..4].copy_from_slice(&sum.to_be_bytes());
-    m
-}
-
-/// The Internet checksum (RFC 1071) of `bytes` (an even number of them).
-fn internet_checksum(bytes: &[u8]) -> u16 {
-    let mut sum: u32 = bytes
-        .chunks(2)
-        .map(|w| u32::from(u16::from_be_bytes([w[0], w[1]])))
-        .sum();
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    !(sum as u16)
 }

@@ -272,14 +272,12 @@ pub fn checksum(data: &[u8]) -> u16 {
 /// in network order once (no swap per word, no fold loop).
 #[inline]
 fn checksum20(h: &[u8; IPV4_HEADER_LEN]) -> u16 {
-    let [a, b, c] = [&h[..8], &h[8..16], &h[16..]].map(|w| {
-        let mut word = [0u8; 8];
-        word[..w.len()].copy_from_slice(w);
-        u64::from_ne_bytes(word)
-    });
+    let word = |at: usize| u64::from_ne_bytes(h[at..at + 8].try_into().unwrap_or_default());
+    let (a, b) = (word(0), word(8));
+    let c = u64::from(u32::from_ne_bytes(h[16..].try_into().unwrap_or_default()));
     let (s, c1) = a.overflowing_add(b);
-    // c < 2^32 (its upper bytes are zero), so c + 1 does not overflow;
-    // after a carry out here the sum is below c + 1, so + 1 cannot either.
+    // c < 2^32, so c + 1 does not overflow; after a carry out here the
+    // sum is below c + 1, so + 1 cannot either.
     let (s, c2) = s.overflowing_add(c + u64::from(c1));
     let s = s + u64::from(c2);
     let (s, c3) = (s as u32).overflowing_add((s >> 32) as u32);
