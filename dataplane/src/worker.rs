@@ -9,7 +9,7 @@ use crate::graph::{Cx, Graph, Meta, NodeId, Pkt, WorkerLocal, INJECT_ROOM, NO_PO
 use crate::idle::Idle;
 use crate::mbuf::Mbuf;
 use crate::shared::{ForwardingTable, Shared};
-use arrayvec::ArrayVec;
+use std::mem::MaybeUninit;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -99,7 +99,10 @@ impl Worker {
             let polls = &table.polls[self.id];
             let received = self.receive(&table, polls, start);
             if !polls.is_empty() {
-                start = (start + 1) % polls.len();
+                start += 1;
+                if start >= polls.len() {
+                    start = 0;
+                }
             }
             let injected = self.id == 0 && self.take_injected(&table);
             if received == 0 && !injected {
@@ -137,39 +140,35 @@ impl Worker {
     #[inline]
     fn receive(&mut self, table: &ForwardingTable, polls: &[RxQueue], start: usize) -> usize {
         let mut total = 0;
-        let n = polls.len();
-        for k in 0..n {
+        // From `start` to the end, then from the start of the list: no
+        // division per poll.
+        let (before, from_start) = polls.split_at(start.min(polls.len()));
+        for &rxq in from_start.iter().chain(before) {
             if total + BURST > VECTOR {
                 break;
             }
-            let rxq = polls[(start + k) % n];
-            let mut burst: ArrayVec<Mbuf, BURST> = ArrayVec::new();
+            let mut burst = [const { MaybeUninit::<Mbuf>::uninit() }; BURST];
             // SAFETY: this worker alone polls (port, queue) in this
-            // generation; the buffer has room for BURST pointers, and Mbuf
-            // is repr(transparent) over a non-null rte_mbuf pointer. The n
-            // mbufs received are valid, and ours from here on.
-            unsafe {
+            // generation; the array has room for BURST pointers, and Mbuf
+            // is repr(transparent) over a non-null rte_mbuf pointer. The
+            // `got` mbufs received are valid, and ours from here on.
+            let got = usize::from(unsafe {
                 let ptr = burst.as_mut_ptr() as *mut *mut dpdk_sys::rte_mbuf;
-                let got = dpdk_sys::lisa_eth_rx_burst(rxq.port, rxq.queue, ptr, BURST as u16);
-                burst.set_len(usize::from(got));
-            }
-            if burst.is_empty() {
+                dpdk_sys::lisa_eth_rx_burst(rxq.port, rxq.queue, ptr, BURST as u16)
+            });
+            if got == 0 {
                 continue;
             }
-            let mut bytes = 0u64;
-            let count = burst.len() as u64;
+            let count = got as u64;
             // A bundled member's frames come in on its port-channel.
             let port = table.ports[usize::from(rxq.port)].ingress_as;
-            for m in burst {
-                bytes += u64::from(m.pkt_len());
-                self.graph.enqueue(
-                    self.rx_entry,
-                    Pkt {
-                        m,
-                        meta: Meta::received_as(rxq.port, port),
-                    },
-                );
-            }
+            let meta = Meta::received_as(rxq.port, port);
+            // SAFETY: the first `got` entries were written by the driver
+            // (above); each is read out once, here.
+            let received = burst[..got.min(BURST)]
+                .iter()
+                .map(|m| unsafe { m.assume_init_read() });
+            let bytes = self.graph.enqueue_all(self.rx_entry, received, meta);
             let c = &self.shared.counters[self.id];
             let pc = &c.ports[usize::from(rxq.port)];
             bump(&pc.rx_packets, count);

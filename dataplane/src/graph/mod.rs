@@ -208,6 +208,24 @@ impl Graph {
         self.queues[to].push(p);
     }
 
+    /// Puts every frame of `frames` in node `to`'s queue, each with
+    /// `meta` (a received burst: one reservation and one tight loop of
+    /// stores); their bytes in all.
+    #[inline(always)]
+    pub fn enqueue_all(
+        &mut self,
+        to: NodeId,
+        frames: impl Iterator<Item = Mbuf>,
+        meta: Meta,
+    ) -> u64 {
+        let mut bytes = 0u64;
+        self.queues[to].extend(frames.map(|m| {
+            bytes += u64::from(m.pkt_len());
+            Pkt { m, meta }
+        }));
+        bytes
+    }
+
     /// Runs every node with packets waiting, in order, until every queue is
     /// empty.
     pub fn run(&mut self, cx: &mut Cx<'_>) {

@@ -107,6 +107,7 @@ fn churn_does_not_fill_table_with_tombstones() {
     }
     assert_eq!(fdb.len(), 0);
     let live = fdb
+        .slots()
         .slots
         .iter()
         .filter(|s| s.key.load(Ordering::Relaxed) != EMPTY)
@@ -121,7 +122,7 @@ fn mean_displacement(fdb: &Fdb, keys: &[(u16, MacAddr)]) -> f64 {
         .map(|&(vlan, m)| {
             let key = encode(vlan, m);
             let (i, _) = fdb.find(key).expect("learned");
-            i.wrapping_sub(fdb.home(key)) & fdb.mask
+            i.wrapping_sub(fdb.hash(key)) & fdb.slots().mask
         })
         .sum();
     total as f64 / keys.len() as f64
@@ -239,6 +240,71 @@ proptest! {
         want.sort();
         prop_assert_eq!(listed, want);
     }
+}
+
+/// The slots start small and double as stations come, up to twice the
+/// limit; every entry is still found, on its port, after each move.
+#[test]
+fn slots_grow_with_the_table_and_keep_every_entry() {
+    let fdb = Fdb::new(100_001);
+    assert_eq!(fdb.capacity(), FIRST_SLOTS);
+    fdb.add_static(7, mac(1 << 32), 9).unwrap();
+    for n in 0..100_000u64 {
+        assert_eq!(
+            fdb.learn(1, mac(n), (n % 5) as u16, 3),
+            LearnOutcome::Learned
+        );
+        assert!(fdb.len() * 2 <= fdb.capacity(), "at most half full");
+    }
+    assert_eq!(fdb.capacity(), 1 << 18, "twice the limit, a power of two");
+    assert_eq!(fdb.learn(1, mac(1 << 33), 1, 3), LearnOutcome::Full);
+    for n in 0..100_000u64 {
+        assert_eq!(fdb.lookup(1, mac(n)).map(|h| h.port), Some((n % 5) as u16));
+    }
+    let pinned = fdb.lookup(7, mac(1 << 32)).expect("static entry kept");
+    assert!(pinned.is_static && pinned.port == 9);
+    assert_eq!(fdb.entries().len(), 100_001);
+    assert_eq!(fdb.age(400, 300), 100_000, "ages copied with the entries");
+    assert_eq!(fdb.len(), 1);
+    let slots = std::mem::size_of::<Slot>();
+    assert!(fdb.memory_bytes() < 2 * fdb.capacity() * slots);
+    assert_eq!(Fdb::new(16).capacity(), 64, "a small limit, small slots");
+}
+
+/// Readers looking up while the table grows under them find every entry
+/// learned before they looked: in the slots they started with, which stay
+/// as they were, or in the new ones.
+#[test]
+fn readers_find_entries_while_the_table_grows() {
+    let fdb = Arc::new(Fdb::new(1 << 17));
+    for n in 0..1000 {
+        fdb.learn(3, mac(n), (n % 11) as u16, 0);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = (0..2)
+        .map(|_| {
+            let (fdb, stop) = (fdb.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut rounds = 0u64;
+                while !stop.load(Ordering::Relaxed) || rounds == 0 {
+                    for n in 0..1000 {
+                        let hit = fdb.lookup(3, mac(n)).expect("an entry vanished as it grew");
+                        assert_eq!(hit.port, (n % 11) as u16);
+                    }
+                    rounds += 1;
+                }
+                rounds
+            })
+        })
+        .collect();
+    for n in 1000..(1u64 << 17) {
+        fdb.learn(4, mac(n), 1, 0);
+    }
+    stop.store(true, Ordering::Relaxed);
+    for r in readers {
+        assert!(r.join().expect("a reader missed an entry") > 0);
+    }
+    assert_eq!(fdb.capacity(), 1 << 18);
 }
 
 /// Readers running while a writer churns never see an address on a port

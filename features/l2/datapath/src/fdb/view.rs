@@ -1,7 +1,10 @@
-//! The FDB as a worker's fast path reads it for one vector: the slots'
-//! base, mask and hash seed copied once into a small value, so that the
-//! probes keep them in registers (or one stack load away) instead of
-//! reading them through the table again after every atomic load.
+//! The FDB as a worker's fast path reads it for one vector: the current
+//! slots' base and mask and the hash seed copied once into a small value,
+//! so that the probes keep them in registers (or one stack load away)
+//! instead of reading them through the table again after every atomic
+//! load. A view made before the table grew reads the slots it outgrew,
+//! which stay as they were: a vector's worth of staleness, as when an
+//! entry changes under a probe.
 
 use super::{mix, Fdb, FdbHit, FdbKey, LearnOutcome, Slot, EMPTY, FLAG_STATIC, MAC_BITS, OCCUPIED};
 use std::marker::PhantomData;
@@ -22,11 +25,11 @@ impl Fdb {
     /// The view the fast path reads the table through.
     #[inline(always)]
     pub fn view(&self) -> FdbView<'_> {
-        debug_assert_eq!(self.slots.len(), self.mask + 1);
+        let slots = self.slots();
         FdbView {
             fdb: self,
-            base: self.slots.as_ptr(),
-            mask: self.mask,
+            base: slots.slots.as_ptr(),
+            mask: slots.mask,
             seed: self.seed,
             _slots: PhantomData,
         }
@@ -43,15 +46,15 @@ impl<'a> FdbView<'a> {
         unsafe { &*self.base.add(i & self.mask) }
     }
 
-    /// The home slot of `key`: `mix` over the seeded key. A single
-    /// multiply-shift by a random multiplier was cheaper still, but with
-    /// linear probing some multipliers cluster the generator's sequential
-    /// MACs (l2-bridge went from 180 to 430 instructions a packet at 64K
-    /// stations on one run): the multiplier is fixed and the seed goes
-    /// into the key.
+    /// The hash of `key`, whose low bits are its home slot in a table of
+    /// any size: `mix` over the seeded key. A single multiply-shift by a
+    /// random multiplier was cheaper still, but with linear probing some
+    /// multipliers cluster the generator's sequential MACs (l2-bridge went
+    /// from 180 to 430 instructions a packet at 64K stations on one run):
+    /// the multiplier is fixed and the seed goes into the key.
     #[inline(always)]
-    pub(super) fn home(&self, key: u64) -> usize {
-        (mix(key ^ self.seed) as usize) & self.mask
+    pub(super) fn hash(&self, key: u64) -> usize {
+        mix(key ^ self.seed) as usize
     }
 
     /// The key of (`vlan`, the MAC address in the low 48 bits of `mac`).
@@ -60,24 +63,25 @@ impl<'a> FdbView<'a> {
         let key = OCCUPIED | (u64::from(vlan & 0x0fff) << 48) | (mac & MAC_BITS);
         FdbKey {
             key,
-            home: self.home(key),
+            hash: self.hash(key),
         }
     }
 
     /// Starts loading the cache line of `k`'s home slot.
     #[inline(always)]
     pub fn prefetch(&self, k: &FdbKey) {
-        dataplane::mbuf::prefetch(self.slot(k.home).key.as_ptr() as *const u8);
+        dataplane::mbuf::prefetch(self.slot(k.hash).key.as_ptr() as *const u8);
     }
 
-    /// Finds the slot holding `key`, probing from `home`: its index, the
+    /// Finds the slot holding `key`, probing from its home (`hash`
+    /// masked): its index, the
     /// slot, and its meta word. Lock-free: a slot's key is read again
     /// after its meta word, and a key rewritten in between starts the
     /// probe again.
     #[inline(always)]
-    pub(super) fn find_from(&self, key: u64, home: usize) -> Option<(usize, &'a Slot, u32)> {
+    pub(super) fn find_from(&self, key: u64, hash: usize) -> Option<(usize, &'a Slot, u32)> {
         'retry: loop {
-            let mut i = home & self.mask;
+            let mut i = hash & self.mask;
             // A probe chain ends at an empty slot (the table is at most half
             // full); the bound is for a table that is full of tombstones.
             let mut left = self.mask;
@@ -104,7 +108,7 @@ impl<'a> FdbView<'a> {
     /// Looks up a hashed key.
     #[inline(always)]
     pub fn lookup_key(&self, k: &FdbKey) -> Option<FdbHit> {
-        self.find_from(k.key, k.home).map(|(_, _, meta)| FdbHit {
+        self.find_from(k.key, k.hash).map(|(_, _, meta)| FdbHit {
             port: meta as u16,
             is_static: meta & FLAG_STATIC != 0,
         })
@@ -116,7 +120,7 @@ impl<'a> FdbView<'a> {
     /// second changed).
     #[inline(always)]
     pub fn learn_key(&self, k: &FdbKey, port: u16, now: u32) -> LearnOutcome {
-        if let Some((_, slot, meta)) = self.find_from(k.key, k.home) {
+        if let Some((_, slot, meta)) = self.find_from(k.key, k.hash) {
             if meta as u16 == port {
                 if slot.seen.load(Ordering::Relaxed) != now {
                     slot.seen.store(now, Ordering::Relaxed);
