@@ -68,6 +68,10 @@ fn main() {
         shim.flag(&f);
     }
     shim.compile("lisa_dpdk_shim");
+    // The shim's vhost-user bursts ask the vhost PMD for a port's device
+    // id (rte_eth_vhost_get_vid_from_port_id), which pkg-config's list of
+    // libraries leaves out (DPDK loads its drivers as plugins).
+    println!("cargo:rustc-link-lib=rte_net_vhost");
 }
 
 /// The non-include flags of `pkg-config --cflags libdpdk` (`-include

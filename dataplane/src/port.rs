@@ -231,6 +231,12 @@ impl PortKind {
         }
     }
 
+    /// A vhost-user port: its bursts go straight through the vhost library
+    /// (`crate::vhost`), around the PMD's per-packet statistics.
+    pub fn is_vhost(&self) -> bool {
+        matches!(self, PortKind::VhostServer(_) | PortKind::VhostClient(_))
+    }
+
     /// The DPDK bus the device lives on.
     fn bus(&self) -> &'static str {
         match self {
@@ -385,6 +391,13 @@ impl EthPort {
         // (and need none); that is not an error.
         // SAFETY: valid port.
         let _ = unsafe { dpdk_sys::rte_eth_promiscuous_enable(port) };
+        if self.kind.is_vhost() {
+            // Before the start, so that no device can arrive unseen.
+            // SAFETY: a valid, configured port; the pool outlives it.
+            check("following the vhost-user device", unsafe {
+                dpdk_sys::lisa_vhost_attach(port, pool.as_ptr())
+            })?;
+        }
         // SAFETY: valid, configured port.
         check("rte_eth_dev_start", unsafe {
             dpdk_sys::rte_eth_dev_start(port)
@@ -600,6 +613,9 @@ impl Drop for EthPort {
         // SAFETY: no worker polls this port any more (the switch stops them
         // or takes the port out of their lists first); the port is not used again.
         unsafe {
+            if self.kind.is_vhost() {
+                dpdk_sys::lisa_vhost_detach(self.port_id);
+            }
             dpdk_sys::rte_eth_dev_stop(self.port_id);
             dpdk_sys::rte_eth_dev_close(self.port_id);
         }

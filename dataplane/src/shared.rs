@@ -40,6 +40,8 @@ pub struct PortFwd {
     pub mtu: u16,
     /// Tx queues the port has.
     pub tx_queues: u16,
+    /// A vhost-user port (`vhost::tx`, not the PMD's tx burst).
+    pub vhost: bool,
     /// A port is plugged in this slot.
     pub present: bool,
     /// Forwarding: administratively up.
@@ -89,6 +91,7 @@ impl Default for PortFwd {
             tx_hooks: 0,
             mtu: 0,
             tx_queues: 0,
+            vhost: false,
             present: false,
             up: false,
             detached: false,

@@ -124,6 +124,7 @@ impl TxBuffers {
             return self.spread(table, shared, worker, out);
         }
         let queues = usize::from(table.ports[o].tx_queues.max(1));
+        let vhost = table.ports[o].vhost;
         let shared_queue = shared.counters.len() > queues;
         let queue = (worker % queues) as u16;
         let buf = &mut self.bufs[o];
@@ -143,7 +144,13 @@ impl TxBuffers {
         // SAFETY: Mbuf is repr(transparent) over a non-null rte_mbuf
         // pointer, so `ptr` is an array of n valid mbufs; this worker owns
         // `queue` (or holds its lock). Sent mbufs now belong to the driver.
-        let sent = unsafe { dpdk_sys::lisa_eth_tx_burst(out, queue, ptr, n as u16) } as usize;
+        let sent = unsafe {
+            if vhost {
+                crate::vhost::tx(out, queue, worker, ptr, n as u16)
+            } else {
+                dpdk_sys::lisa_eth_tx_burst(out, queue, ptr, n as u16)
+            }
+        } as usize;
         if shared_queue {
             lock.store(false, Ordering::Release);
         }

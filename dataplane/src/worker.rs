@@ -29,6 +29,8 @@ pub struct RxQueue {
     pub port: u16,
     /// Queue index.
     pub queue: u16,
+    /// A vhost-user port (`vhost::rx`, not the PMD's rx burst).
+    pub vhost: bool,
 }
 
 /// A worker: its id (also its tx queue on every port), its graph, where
@@ -154,7 +156,11 @@ impl Worker {
             // `got` mbufs received are valid, and ours from here on.
             let got = usize::from(unsafe {
                 let ptr = burst.as_mut_ptr() as *mut *mut dpdk_sys::rte_mbuf;
-                dpdk_sys::lisa_eth_rx_burst(rxq.port, rxq.queue, ptr, BURST as u16)
+                if rxq.vhost {
+                    crate::vhost::rx(rxq.port, rxq.queue, self.id, ptr, BURST as u16)
+                } else {
+                    dpdk_sys::lisa_eth_rx_burst(rxq.port, rxq.queue, ptr, BURST as u16)
+                }
             });
             if got == 0 {
                 continue;

@@ -88,3 +88,135 @@ int lisa_pktmbuf_chain(struct rte_mbuf *head, struct rte_mbuf *tail)
 {
 	return rte_pktmbuf_chain(head, tail);
 }
+
+/*
+ * vhost-user bursts straight through the vhost library (as OVS does), not
+ * through the net_vhost PMD's rx/tx functions, which count per-packet size
+ * and multicast statistics and free sent buffers one by one. The PMD still
+ * owns the device: it creates the socket, and reports the device's arrival
+ * and departure as link-state events, from inside its new_device and
+ * destroy_device callbacks. destroy_device raises its event before the
+ * vhost library frees the device, so the event handler below closes the
+ * port's gate and waits until no worker is inside a burst on it: no burst
+ * ever runs on a device that is going (the PMD's own allow/while_queuing
+ * protocol, for our bursts).
+ */
+#include <pthread.h>
+#include <string.h>
+#include <rte_pause.h>
+
+#define LISA_VHOST_WORKERS 128
+
+/* Per worker: the port (+1) whose burst it is inside, or 0. */
+struct lisa_vhost_worker {
+	uint32_t in_port;
+} __rte_cache_aligned;
+
+static struct lisa_vhost_worker lisa_vhost_workers[LISA_VHOST_WORKERS];
+
+struct lisa_vhost_port {
+	int vid;
+	uint32_t open;
+	struct rte_mempool *pool;
+};
+
+static struct lisa_vhost_port lisa_vhost_ports[RTE_MAX_ETHPORTS];
+static pthread_mutex_t lisa_vhost_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void lisa_vhost_close(uint16_t port_id)
+{
+	__atomic_store_n(&lisa_vhost_ports[port_id].open, 0, __ATOMIC_SEQ_CST);
+	for (unsigned w = 0; w < LISA_VHOST_WORKERS; w++)
+		while (__atomic_load_n(&lisa_vhost_workers[w].in_port, __ATOMIC_SEQ_CST) == port_id + 1u)
+			rte_pause();
+}
+
+/* Opens or closes the gate as the link (the device) came or went. */
+static void lisa_vhost_follow(uint16_t port_id)
+{
+	struct rte_eth_link link;
+	memset(&link, 0, sizeof(link));
+	pthread_mutex_lock(&lisa_vhost_lock);
+	if (rte_eth_link_get_nowait(port_id, &link) == 0 && link.link_status == RTE_ETH_LINK_UP) {
+		int vid = rte_eth_vhost_get_vid_from_port_id(port_id);
+		if (vid >= 0) {
+			lisa_vhost_ports[port_id].vid = vid;
+			__atomic_store_n(&lisa_vhost_ports[port_id].open, 1, __ATOMIC_SEQ_CST);
+		} else {
+			lisa_vhost_close(port_id);
+		}
+	} else {
+		lisa_vhost_close(port_id);
+	}
+	pthread_mutex_unlock(&lisa_vhost_lock);
+}
+
+static int lisa_vhost_event(uint16_t port_id, enum rte_eth_event_type event, void *arg, void *ret)
+{
+	(void)event;
+	(void)arg;
+	(void)ret;
+	lisa_vhost_follow(port_id);
+	return 0;
+}
+
+int lisa_vhost_attach(uint16_t port_id, struct rte_mempool *pool)
+{
+	if (port_id >= RTE_MAX_ETHPORTS)
+		return -EINVAL;
+	lisa_vhost_ports[port_id].pool = pool;
+	lisa_vhost_ports[port_id].vid = -1;
+	int rc = rte_eth_dev_callback_register(port_id, RTE_ETH_EVENT_INTR_LSC, lisa_vhost_event, NULL);
+	if (rc == 0)
+		lisa_vhost_follow(port_id);
+	return rc;
+}
+
+void lisa_vhost_detach(uint16_t port_id)
+{
+	if (port_id >= RTE_MAX_ETHPORTS)
+		return;
+	/* -EAGAIN: the handler is running right now; wait for it. */
+	while (rte_eth_dev_callback_unregister(port_id, RTE_ETH_EVENT_INTR_LSC, lisa_vhost_event, NULL) == -EAGAIN)
+		rte_pause();
+	pthread_mutex_lock(&lisa_vhost_lock);
+	lisa_vhost_close(port_id);
+	pthread_mutex_unlock(&lisa_vhost_lock);
+}
+
+/* Marks worker `worker` inside a burst on `port_id`; true if the gate is
+ * open (the device is there, and stays until lisa_vhost_leave). */
+static inline int lisa_vhost_enter(struct lisa_vhost_worker *w, uint16_t port_id)
+{
+	__atomic_store_n(&w->in_port, port_id + 1u, __ATOMIC_SEQ_CST);
+	return __atomic_load_n(&lisa_vhost_ports[port_id].open, __ATOMIC_SEQ_CST) != 0;
+}
+
+static inline void lisa_vhost_leave(struct lisa_vhost_worker *w)
+{
+	__atomic_store_n(&w->in_port, 0, __ATOMIC_RELEASE);
+}
+
+uint16_t lisa_vhost_rx(uint16_t port_id, uint16_t queue_id, unsigned worker, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct lisa_vhost_port *p = &lisa_vhost_ports[port_id];
+	struct lisa_vhost_worker *w = &lisa_vhost_workers[worker % LISA_VHOST_WORKERS];
+	uint16_t got = 0;
+	if (lisa_vhost_enter(w, port_id))
+		got = rte_vhost_dequeue_burst(p->vid, queue_id * 2 + 1, p->pool, pkts, n);
+	lisa_vhost_leave(w);
+	return got;
+}
+
+uint16_t lisa_vhost_tx(uint16_t port_id, uint16_t queue_id, unsigned worker, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct lisa_vhost_port *p = &lisa_vhost_ports[port_id];
+	struct lisa_vhost_worker *w = &lisa_vhost_workers[worker % LISA_VHOST_WORKERS];
+	uint16_t sent = 0;
+	if (lisa_vhost_enter(w, port_id))
+		sent = rte_vhost_enqueue_burst(p->vid, queue_id * 2, pkts, n);
+	lisa_vhost_leave(w);
+	/* The library copied them into the guest's buffers. */
+	rte_pktmbuf_free_bulk(pkts, sent);
+	return sent;
+}

@@ -37,3 +37,8 @@ uint64_t lisa_rdtsc(void);
 void lisa_prefetch0(const void *p);
 int lisa_errno(void);
 int lisa_pktmbuf_chain(struct rte_mbuf *head, struct rte_mbuf *tail);
+/* vhost-user bursts through the vhost library, gated on the device (shim.c). */
+int lisa_vhost_attach(uint16_t port_id, struct rte_mempool *pool);
+void lisa_vhost_detach(uint16_t port_id);
+uint16_t lisa_vhost_rx(uint16_t port_id, uint16_t queue_id, unsigned worker, struct rte_mbuf **pkts, uint16_t n);
+uint16_t lisa_vhost_tx(uint16_t port_id, uint16_t queue_id, unsigned worker, struct rte_mbuf **pkts, uint16_t n);

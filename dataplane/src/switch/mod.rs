@@ -342,6 +342,7 @@ impl Dataplane {
                 mode: p.l2.mode.clone(),
                 mtu: p.l2.mtu,
                 tx_queues: p.eth.tx_queues(),
+                vhost: p.eth.kind().is_vhost(),
                 rx_hooks: p.hooks.rx,
                 rx_group_hooks: p.hooks.rx_group,
                 tx_hooks: p.hooks.tx,
@@ -758,6 +759,7 @@ fn poll_plan(ports: &[PortEntry], nworkers: usize) -> Vec<Vec<RxQueue>> {
             plan[w].push(RxQueue {
                 port: p.eth.port_id(),
                 queue: q,
+                vhost: p.eth.kind().is_vhost(),
             });
         }
         if nrx == 1 {
