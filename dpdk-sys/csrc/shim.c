@@ -105,7 +105,8 @@ int lisa_pktmbuf_chain(struct rte_mbuf *head, struct rte_mbuf *tail)
 #include <string.h>
 #include <rte_pause.h>
 
-#define LISA_VHOST_WORKERS 128
+/* Workers are EAL lcores: their ids stay below RTE_MAX_LCORE. */
+#define LISA_VHOST_WORKERS RTE_MAX_LCORE
 
 /* Per worker: the port (+1) whose burst it is inside, or 0. */
 struct lisa_vhost_worker {
