@@ -25,7 +25,6 @@ pub mod socket_path;
 pub mod switch;
 pub mod timer;
 pub mod tx;
-pub mod vhost;
 pub mod vlan;
 pub mod wire;
 pub mod worker;

@@ -231,8 +231,13 @@ impl PortKind {
         }
     }
 
-    /// A vhost-user port: its bursts go straight through the vhost library
-    /// (`crate::vhost`), around the PMD's per-packet statistics.
+    /// A vhost-user port. Workers send and receive on it straight through
+    /// the vhost library (`lisa_vhost_rx`/`lisa_vhost_tx` in the C shim,
+    /// as OVS does), not the `net_vhost` PMD's burst functions, which count
+    /// size and multicast statistics per packet and free sent buffers one
+    /// by one. The PMD still owns the device; the shim follows it through
+    /// the PMD's link-state event and gates every burst on it (`EthPort`
+    /// attaches and detaches the port).
     pub fn is_vhost(&self) -> bool {
         matches!(self, PortKind::VhostServer(_) | PortKind::VhostClient(_))
     }

@@ -40,7 +40,8 @@ pub struct PortFwd {
     pub mtu: u16,
     /// Tx queues the port has.
     pub tx_queues: u16,
-    /// A vhost-user port (`vhost::tx`, not the PMD's tx burst).
+    /// A vhost-user port (`PortKind::is_vhost`: its bursts go through the
+    /// vhost library).
     pub vhost: bool,
     /// A port is plugged in this slot.
     pub present: bool,

@@ -143,10 +143,11 @@ impl TxBuffers {
         }
         // SAFETY: Mbuf is repr(transparent) over a non-null rte_mbuf
         // pointer, so `ptr` is an array of n valid mbufs; this worker owns
-        // `queue` (or holds its lock). Sent mbufs now belong to the driver.
+        // `queue` (or holds its lock). Sent mbufs now belong to the driver
+        // (a vhost-user port's were copied to the guest and freed).
         let sent = unsafe {
             if vhost {
-                crate::vhost::tx(out, queue, worker, ptr, n as u16)
+                dpdk_sys::lisa_vhost_tx(out, queue, worker as u32, ptr, n as u16)
             } else {
                 dpdk_sys::lisa_eth_tx_burst(out, queue, ptr, n as u16)
             }

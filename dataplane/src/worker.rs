@@ -29,8 +29,6 @@ pub struct RxQueue {
     pub port: u16,
     /// Queue index.
     pub queue: u16,
-    /// A vhost-user port (`vhost::rx`, not the PMD's rx burst).
-    pub vhost: bool,
 }
 
 /// A worker: its id (also its tx queue on every port), its graph, where
@@ -149,15 +147,18 @@ impl Worker {
             if total + BURST > VECTOR {
                 break;
             }
+            let pin = &table.ports[usize::from(rxq.port)];
             let mut burst = [const { MaybeUninit::<Mbuf>::uninit() }; BURST];
             // SAFETY: this worker alone polls (port, queue) in this
             // generation; the array has room for BURST pointers, and Mbuf
-            // is repr(transparent) over a non-null rte_mbuf pointer. The
-            // `got` mbufs received are valid, and ours from here on.
+            // is repr(transparent) over a non-null rte_mbuf pointer; a
+            // vhost-user port's dequeue is gated on its device in the shim.
+            // The `got` mbufs received are valid, and ours from here on.
             let got = usize::from(unsafe {
                 let ptr = burst.as_mut_ptr() as *mut *mut dpdk_sys::rte_mbuf;
-                if rxq.vhost {
-                    crate::vhost::rx(rxq.port, rxq.queue, self.id, ptr, BURST as u16)
+                if pin.vhost {
+                    let w = self.id as u32;
+                    dpdk_sys::lisa_vhost_rx(rxq.port, rxq.queue, w, ptr, BURST as u16)
                 } else {
                     dpdk_sys::lisa_eth_rx_burst(rxq.port, rxq.queue, ptr, BURST as u16)
                 }
@@ -167,7 +168,7 @@ impl Worker {
             }
             let count = got as u64;
             // A bundled member's frames come in on its port-channel.
-            let port = table.ports[usize::from(rxq.port)].ingress_as;
+            let port = pin.ingress_as;
             let meta = Meta::received_as(rxq.port, port);
             // SAFETY: the first `got` entries were written by the driver
             // (above); each is read out once, here.

@@ -138,14 +138,11 @@ static void lisa_vhost_follow(uint16_t port_id)
 	struct rte_eth_link link;
 	memset(&link, 0, sizeof(link));
 	pthread_mutex_lock(&lisa_vhost_lock);
-	if (rte_eth_link_get_nowait(port_id, &link) == 0 && link.link_status == RTE_ETH_LINK_UP) {
-		int vid = rte_eth_vhost_get_vid_from_port_id(port_id);
-		if (vid >= 0) {
-			lisa_vhost_ports[port_id].vid = vid;
-			__atomic_store_n(&lisa_vhost_ports[port_id].open, 1, __ATOMIC_SEQ_CST);
-		} else {
-			lisa_vhost_close(port_id);
-		}
+	int up = rte_eth_link_get_nowait(port_id, &link) == 0 && link.link_status == RTE_ETH_LINK_UP;
+	int vid = up ? rte_eth_vhost_get_vid_from_port_id(port_id) : -1;
+	if (vid >= 0) {
+		lisa_vhost_ports[port_id].vid = vid;
+		__atomic_store_n(&lisa_vhost_ports[port_id].open, 1, __ATOMIC_SEQ_CST);
 	} else {
 		lisa_vhost_close(port_id);
 	}

@@ -759,7 +759,6 @@ fn poll_plan(ports: &[PortEntry], nworkers: usize) -> Vec<Vec<RxQueue>> {
             plan[w].push(RxQueue {
                 port: p.eth.port_id(),
                 queue: q,
-                vhost: p.eth.kind().is_vhost(),
             });
         }
         if nrx == 1 {

@@ -170,6 +170,28 @@ impl Slots {
             mask: cap - 1,
         }
     }
+
+    /// The entry in slot `i`, if there is one.
+    fn entry(&self, i: usize) -> Option<FdbEntry> {
+        let slot = &self.slots[i];
+        let key = slot.key.load(Ordering::Acquire);
+        if key & OCCUPIED == 0 {
+            return None;
+        }
+        let meta = slot.meta.load(Ordering::Acquire);
+        let seen = slot.seen.load(Ordering::Relaxed);
+        if slot.key.load(Ordering::Acquire) != key {
+            return None;
+        }
+        let (vlan, mac) = decode(key);
+        Some(FdbEntry {
+            vlan,
+            mac,
+            port: meta as u16,
+            is_static: meta & FLAG_STATIC != 0,
+            seen,
+        })
+    }
 }
 
 /// The forwarding database. Share it as `Arc<Fdb>` between workers and the
@@ -442,7 +464,7 @@ impl Fdb {
     /// A snapshot of every entry.
     pub fn entries(&self) -> Vec<FdbEntry> {
         let t = self.slots();
-        (0..=t.mask).filter_map(|i| entry_at(t, i)).collect()
+        (0..=t.mask).filter_map(|i| t.entry(i)).collect()
     }
 
     /// Calls `f` with every entry, in table order, without a copy of the
@@ -450,38 +472,11 @@ impl Fdb {
     pub fn for_each(&self, mut f: impl FnMut(FdbEntry)) {
         let t = self.slots();
         for i in 0..=t.mask {
-            if let Some(e) = entry_at(t, i) {
+            if let Some(e) = t.entry(i) {
                 f(e);
             }
         }
     }
-}
-
-/// The entry in slot `i` of `t`, if there is one.
-fn entry_at(t: &Slots, i: usize) -> Option<FdbEntry> {
-    {
-        let slot = &t.slots[i];
-        let key = slot.key.load(Ordering::Acquire);
-        if key & OCCUPIED == 0 {
-            return None;
-        }
-        let meta = slot.meta.load(Ordering::Acquire);
-        let seen = slot.seen.load(Ordering::Relaxed);
-        if slot.key.load(Ordering::Acquire) != key {
-            return None;
-        }
-        let (vlan, mac) = decode(key);
-        Some(FdbEntry {
-            vlan,
-            mac,
-            port: meta as u16,
-            is_static: meta & FLAG_STATIC != 0,
-            seen,
-        })
-    }
-}
-
-impl Fdb {
     /// Scans in chunks, taking the writer lock per chunk so learners are
     /// turned away only briefly. If the table grew between two chunks, the
     /// scan starts again over the new slots (what it removed was not
@@ -502,7 +497,7 @@ impl Fdb {
             }
             let end = (start + CHUNK).min(t.mask + 1);
             for i in start..end {
-                if let Some(e) = entry_at(t, i) {
+                if let Some(e) = t.entry(i) {
                     if pred(&e) {
                         self.remove_locked(t, i);
                         removed += 1;

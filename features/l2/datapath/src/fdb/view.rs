@@ -74,10 +74,9 @@ impl<'a> FdbView<'a> {
     }
 
     /// Finds the slot holding `key`, probing from its home (`hash`
-    /// masked): its index, the
-    /// slot, and its meta word. Lock-free: a slot's key is read again
-    /// after its meta word, and a key rewritten in between starts the
-    /// probe again.
+    /// masked): its index, the slot, and its meta word. Lock-free: a
+    /// slot's key is read again after its meta word, and a key rewritten
+    /// in between starts the probe again.
     #[inline(always)]
     pub(super) fn find_from(&self, key: u64, hash: usize) -> Option<(usize, &'a Slot, u32)> {
         'retry: loop {
