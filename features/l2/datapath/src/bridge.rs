@@ -55,8 +55,9 @@ pub struct Bridge {
     flood: NodeId,
     output: NodeId,
     /// Per packet of a chunk of the vector: source key, destination key
-    /// (default for group addresses and the router MAC), destination.
-    keys: [(FdbKey, FdbKey, u64); VECTOR],
+    /// (hashed for every destination, group and router MAC included:
+    /// cheaper than a branch to skip them, and never looked up).
+    keys: [(FdbKey, FdbKey); VECTOR],
     nexts: Nexts,
 }
 
@@ -70,7 +71,7 @@ impl Bridge {
             punt: ids.get("punt"),
             flood: ids.get("l2-flood"),
             output: ids.get("l2-output"),
-            keys: [(FdbKey::default(), FdbKey::default(), 0); VECTOR],
+            keys: [(FdbKey::default(), FdbKey::default()); VECTOR],
             nexts: Nexts::default(),
         }
     }
@@ -141,21 +142,15 @@ fn ip_group_node(protocols: &[(u8, NodeId)], dst: u64, p: &Pkt) -> Option<NodeId
 /// Hashes every key of `pkts` (at most `VECTOR`) and prefetches its slot,
 /// into `keys`.
 #[inline(always)]
-fn hash_all(fdb: FdbView<'_>, keys: &mut [(FdbKey, FdbKey, u64)], pkts: &[Pkt], router: u64) {
+fn hash_all(fdb: FdbView<'_>, keys: &mut [(FdbKey, FdbKey)], pkts: &[Pkt]) {
     for (p, k) in pkts.iter().zip(keys.iter_mut()) {
         let (dst, src) = addresses(p.m.data());
         let vlan = p.meta.vlan;
         let src = fdb.key_bits(vlan, src);
+        let dst = fdb.key_bits(vlan, dst);
         fdb.prefetch(&src);
-        // Group addresses and the router MAC are never in the table.
-        let dst_key = if is_group(dst) || dst == router {
-            FdbKey::default()
-        } else {
-            let k = fdb.key_bits(vlan, dst);
-            fdb.prefetch(&k);
-            k
-        };
-        *k = (src, dst_key, dst);
+        fdb.prefetch(&dst);
+        *k = (src, dst);
     }
 }
 
@@ -168,8 +163,9 @@ impl Node for Bridge {
         // A frame went to l2-flood or l2-output: the later ones follow.
         let mut diverted = false;
         for chunk in pkts.chunks_mut(VECTOR) {
-            hash_all(fdb, &mut self.keys, chunk, router);
-            for (p, &(src, dst_key, dst)) in chunk.iter_mut().zip(self.keys.iter()) {
+            hash_all(fdb, &mut self.keys, chunk);
+            for (p, &(src, dst_key)) in chunk.iter_mut().zip(self.keys.iter()) {
+                let dst = dst_key.mac_bits();
                 if src.mac_bits() == router {
                     self.nexts.drop(&OWN_SOURCE);
                     continue;
