@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use common::{serial, unique, wait_until, Host, Lisad};
+use common::{serial, spawn_ready, unique, wait_until, Host, Lisad};
 use lisa_proto::v1::{routing_client::RoutingClient, ListSvisRequest};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -137,13 +137,12 @@ impl Lab {
 
     /// Starts the trunk host's watcher for `seconds`.
     fn sniff_trunk(&self, seconds: u32) -> Child {
-        Command::new("ip")
-            .args(["netns", "exec", &self.trunk.ns, "python3", TOOL, "sniff"])
-            .arg(tap(4))
-            .arg(seconds.to_string())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap()
+        spawn_ready(
+            Command::new("ip")
+                .args(["netns", "exec", &self.trunk.ns, "python3", TOOL, "sniff"])
+                .arg(tap(4))
+                .arg(seconds.to_string()),
+        )
     }
 }
 
@@ -227,7 +226,6 @@ fn check_dropped_classes(lab: &Lab) {
 /// 10, the trunk's native VLAN, must not reach the trunk with tag 20.
 fn check_no_vlan_hop(lab: &Lab) {
     let watcher = lab.sniff_trunk(3);
-    std::thread::sleep(Duration::from_millis(500));
     lab.send("stacked-tags", 100);
     let seen = String::from_utf8_lossy(&watcher.wait_with_output().unwrap().stdout).to_string();
     assert!(
@@ -351,7 +349,6 @@ fn tagging_the_native_vlan_closes_the_untagged_path() {
     let lab = lab();
     lab.sw.configure(&["vlan dot1q tag native"]);
     let watcher = lab.sniff_trunk(3);
-    std::thread::sleep(Duration::from_millis(500));
     // V asks for an address no one has: a broadcast in VLAN 10.
     let _ = lab
         .victim

@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::{serial, unique, wait_until, Host, Lisad};
+use common::{serial, spawn_ready, unique, wait_until, Host, Lisad};
 use serde_json::Value;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -63,11 +63,9 @@ impl Lab {
     fn watch(&self, i: usize, secs: f32) -> Child {
         let (h, tap) = self.host(i);
         let secs = secs.to_string();
-        Command::new("ip")
-            .args(["netns", "exec", &h.ns, "python3", TOOL, "watch", tap, &secs])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap()
+        spawn_ready(
+            Command::new("ip").args(["netns", "exec", &h.ns, "python3", TOOL, "watch", tap, &secs]),
+        )
     }
 
     /// Host `i` sends `count` datagrams to `group`.
@@ -173,7 +171,6 @@ impl Seen {
 /// `to` count them; returns what each received.
 fn stream(lab: &Lab, from: usize, group: &str, count: u32, to: &[usize]) -> Vec<u64> {
     let watches: Vec<Child> = to.iter().map(|&i| lab.watch(i, 2.5)).collect();
-    std::thread::sleep(Duration::from_millis(700));
     lab.send(from, group, count);
     watches
         .into_iter()
@@ -195,7 +192,6 @@ fn a_group_stream_reaches_only_its_members_and_floods_again_when_they_leave() {
     // Host 3 watches while host 2 joins: the reports go to the mrouter
     // ports only (there is none), never to another host.
     let w3 = lab.watch(3, 3.0);
-    std::thread::sleep(Duration::from_millis(500));
     let mut member = lab.join(2, &["239.1.1.1"]);
     assert!(
         wait_until(Duration::from_secs(5), || lab.ports_of("239.1.1.1")
@@ -223,7 +219,6 @@ fn a_group_stream_reaches_only_its_members_and_floods_again_when_they_leave() {
     // Host 2 leaves (its kernel sends TO_IN{}): after the group-specific
     // queries go unanswered the group is gone and the stream floods.
     let w2 = lab.watch(2, 3.5);
-    std::thread::sleep(Duration::from_millis(500));
     member.leave();
     assert!(
         wait_until(Duration::from_secs(4), || lab
@@ -259,7 +254,6 @@ fn the_switch_querier_asks_and_v2_hosts_leave_at_once_with_immediate_leave() {
         h.exec(&["sysctl", "-qw", "net.ipv4.conf.all.force_igmp_version=2"]);
     }
     let w3 = lab.watch(3, 3.0);
-    std::thread::sleep(Duration::from_millis(500));
     lab.sw.configure(&[
         "ip igmp snooping querier address 10.66.1.254",
         "ip igmp snooping querier",
@@ -295,6 +289,7 @@ fn the_switch_querier_asks_and_v2_hosts_leave_at_once_with_immediate_leave() {
     lab.sw
         .configure(&["ip igmp snooping vlan 1 immediate-leave"]);
     let w2 = lab.watch(2, 2.0);
+    // Time for the immediate-leave setting to reach the snooping daemon.
     std::thread::sleep(Duration::from_millis(500));
     member.leave();
     assert!(
@@ -322,7 +317,6 @@ fn multicast_routers_get_the_reports_and_every_stream() {
 
     // Host 2's reports reach the router's port, not host 3's.
     let (w3, w4) = (lab.watch(3, 3.0), lab.watch(4, 3.0));
-    std::thread::sleep(Duration::from_millis(500));
     let _member = lab.join(2, &["239.3.3.3"]);
     let (seen3, seen4) = (Seen::of(w3), Seen::of(w4));
     assert!(!seen4.igmp(0x22).is_empty(), "no report relayed to Et4");
@@ -333,7 +327,6 @@ fn multicast_routers_get_the_reports_and_every_stream() {
     // A querier heard on Ethernet3 makes it a dynamic mrouter port; its
     // query is flooded to the hosts.
     let w2 = lab.watch(2, 2.0);
-    std::thread::sleep(Duration::from_millis(500));
     lab.tool(3, "query", &["--src", "10.66.1.1"]);
     let seen2 = Seen::of(w2);
     assert!(
@@ -377,7 +370,6 @@ fn a_trunk_member_gets_its_vlan_tagged_and_snooping_can_be_turned_off() {
     assert_eq!(lab.groups()[0].0, "20");
     let w2 = lab.watch(2, 2.5);
     let w3 = lab.watch(3, 2.5);
-    std::thread::sleep(Duration::from_millis(700));
     lab.send(1, "239.4.4.4", 50);
     let (seen2, seen3) = (Seen::of(w2), Seen::of(w3));
     assert!(

@@ -155,6 +155,7 @@ def sniff(a):
     s = open_sniffer(a.iface)
     s.settimeout(0.2)
     seen = collections.Counter()
+    print("ready", flush=True)
     end = time.time() + a.seconds
     while time.time() < end:
         try:

@@ -74,6 +74,32 @@ pub fn sh(cmd: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Spawns a capture tool (stdout piped) and returns once it has printed
+/// its `ready` line, so its socket is open before the test sends what it
+/// should see. The line is consumed; the rest of stdout stays for the caller.
+pub fn spawn_ready(cmd: &mut Command) -> Child {
+    use std::io::Read;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn capture tool");
+    let mut out = child.stdout.take().unwrap();
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    // Byte by byte: nothing past the ready line is taken from the pipe.
+    while out.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+        line.push(byte[0]);
+    }
+    assert_eq!(
+        line,
+        b"ready",
+        "the capture tool did not start: {:?}",
+        String::from_utf8_lossy(&line)
+    );
+    child.stdout = Some(out);
+    child
+}
+
 /// Polls `f` every 50 ms until it returns true or `timeout` passes.
 pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
