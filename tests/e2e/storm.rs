@@ -6,8 +6,8 @@
 
 use crate::common;
 
-use common::{serial, unique, wait_until, Host, Lisad};
-use std::process::{Command, Stdio};
+use common::{serial, spawn_ready, unique, wait_until, Host, Lisad};
+use std::process::Command;
 use std::time::Duration;
 
 const TOOL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/hostile.py");
@@ -63,12 +63,9 @@ fn a_broadcast_storm_is_cut_at_the_configured_level() {
     assert!(a.ping("10.66.10.2", 2), "unicast before the storm");
 
     // b counts what reaches it while a floods 30000 broadcasts.
-    let sniffer = Command::new("ip")
-        .args(["netns", "exec", &b.ns, "python3", TOOL, "sniff", &tb, "5"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(800));
+    let sniffer = spawn_ready(
+        Command::new("ip").args(["netns", "exec", &b.ns, "python3", TOOL, "sniff", &tb, "5"]),
+    );
     broadcast_storm(&a, &ta, 30_000);
     let out = sniffer.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
