@@ -289,7 +289,8 @@ fn the_switch_querier_asks_and_v2_hosts_leave_at_once_with_immediate_leave() {
     lab.sw
         .configure(&["ip igmp snooping vlan 1 immediate-leave"]);
     let w2 = lab.watch(2, 2.0);
-    // Time for the immediate-leave setting to reach the snooping daemon.
+    // The snooping task takes a commit's settings at its next run (every
+    // 50 ms): let immediate-leave reach it before the leave.
     std::thread::sleep(Duration::from_millis(500));
     member.leave();
     assert!(
