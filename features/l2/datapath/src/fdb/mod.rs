@@ -1,15 +1,27 @@
 //! The forwarding database: (VLAN, MAC) -> port.
 //!
 //! Reads are lock-free and wait-free in the common case: an open-addressing
-//! table of atomic slots probed linearly, where a reader validates the key
-//! again after reading the value (a per-slot seqlock without a counter).
+//! table of buckets, four slots to a cache line, probed bucket by bucket,
+//! where a reader validates the key again after reading the value (a
+//! per-slot seqlock without a counter). A key lives in the first bucket
+//! from its home with room; a lookup compares the four keys of a bucket
+//! at once, without a branch per slot, and goes on to the next bucket only
+//! when this one has no empty slot. Half full, 96 % of keys sit in their
+//! home bucket (one cache line, one well-predicted branch), where linear
+//! probing of single slots put 25 % past their home slot and the probe
+//! loop's exit was a coin toss for the branch predictor.
+//!
 //! There is one writer at a time, chosen by a try-lock: a worker that finds
 //! the lock taken skips learning that frame (counted) instead of waiting, so
 //! learning never stalls forwarding. Refreshing the age of a known entry is a
 //! relaxed store done outside the lock, and only when the second changes.
 //!
-//! Deleted slots become tombstones; a tombstone followed by an empty slot is
-//! turned back into an empty slot, so probe chains do not grow under churn.
+//! A deleted slot becomes empty when its bucket has another empty slot (no
+//! probe goes past that bucket anyway), else a tombstone. A bucket of
+//! tombstones and keys that no probe needs to pass (no key after it, up to
+//! the next bucket with an empty slot, has its home at or before it) gets
+//! its tombstones emptied, and so on backwards, so probe chains do not
+//! grow under churn.
 //!
 //! The slots grow with the table: 4096 at first (64 KB), twice as many
 //! whenever they would be more than half full, up to twice the limit. A
@@ -21,10 +33,10 @@
 //! still probing them (a worker's view lasts a vector), until the table
 //! goes: together they are smaller than the current ones.
 
-use dataplane::bigmem::{BigSlice, Zeroable};
+use dataplane::bigmem::BigSlice;
 use dataplane::wire::MacAddr;
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Default maximum number of entries.
@@ -37,20 +49,6 @@ const TOMB: u64 = 1;
 const OCCUPIED: u64 = 1 << 63;
 const MAC_BITS: u64 = (1 << 48) - 1;
 const FLAG_STATIC: u32 = 1 << 16;
-
-/// One slot: 16 bytes, four to a cache line.
-#[derive(Default)]
-struct Slot {
-    /// `EMPTY`, `TOMB` or `OCCUPIED | vlan << 48 | mac`.
-    key: AtomicU64,
-    /// Port in the low 16 bits, flags above.
-    meta: AtomicU32,
-    /// Last time (seconds, caller's clock) a frame from this source was seen.
-    seen: AtomicU32,
-}
-
-// SAFETY: a Slot is three atomics; all zeroes is the empty slot.
-unsafe impl Zeroable for Slot {}
 
 /// A (VLAN, MAC) key with its hash, computed once so a burst can hash
 /// every key, prefetch every home slot, and only then compare. The hash
@@ -157,30 +155,38 @@ const FIRST_SLOTS: usize = 4096;
 
 /// One size of the table's slots.
 struct Slots {
-    slots: BigSlice<Slot>,
-    /// `slots.len() - 1` (a power of two less one).
+    buckets: BigSlice<Bucket>,
+    /// `buckets.len() - 1` (a power of two less one).
     mask: usize,
 }
 
 impl Slots {
-    fn new(cap: usize) -> Slots {
-        debug_assert!(cap.is_power_of_two());
+    /// `slots` slots (a power of two, at least `WAYS`).
+    fn new(slots: usize) -> Slots {
+        debug_assert!(slots.is_power_of_two() && slots >= WAYS);
+        let buckets = slots / WAYS;
         Slots {
-            slots: BigSlice::zeroed(cap),
-            mask: cap - 1,
+            buckets: BigSlice::zeroed(buckets),
+            mask: buckets - 1,
         }
     }
 
-    /// The entry in slot `i`, if there is one.
+    /// Number of slots.
+    fn len(&self) -> usize {
+        self.buckets.len() * WAYS
+    }
+
+    /// The entry in slot `i` (bucket `i / WAYS`), if there is one.
     fn entry(&self, i: usize) -> Option<FdbEntry> {
-        let slot = &self.slots[i];
-        let key = slot.key.load(Ordering::Acquire);
+        let bucket = &self.buckets[i / WAYS];
+        let s = i % WAYS;
+        let key = bucket.keys[s].load(Ordering::Acquire);
         if key & OCCUPIED == 0 {
             return None;
         }
-        let meta = slot.meta.load(Ordering::Acquire);
-        let seen = slot.seen.load(Ordering::Relaxed);
-        if slot.key.load(Ordering::Acquire) != key {
+        let meta = bucket.meta[s].load(Ordering::Acquire);
+        let seen = bucket.seen[s].load(Ordering::Relaxed);
+        if bucket.keys[s].load(Ordering::Acquire) != key {
             return None;
         }
         let (vlan, mac) = decode(key);
@@ -270,7 +276,7 @@ impl Fdb {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(0x5eed)
-            ^ (first.slots.as_ptr() as u64);
+            ^ (first.buckets.as_ptr() as u64);
         Fdb {
             current: AtomicPtr::new(&*first as *const Slots as *mut Slots),
             sizes: Mutex::new(vec![first]),
@@ -300,14 +306,14 @@ impl Fdb {
 
     /// Slots the table has now (it grows up to twice the limit).
     pub fn capacity(&self) -> usize {
-        self.slots().slots.len()
+        self.slots().len()
     }
 
     /// Bytes of slots mapped for the table: the current ones and those it
     /// outgrew.
     pub fn memory_bytes(&self) -> usize {
         let sizes = self.sizes.lock().unwrap_or_else(|e| e.into_inner());
-        sizes.iter().map(|t| t.slots.len()).sum::<usize>() * std::mem::size_of::<Slot>()
+        sizes.iter().map(|t| t.buckets.len()).sum::<usize>() * std::mem::size_of::<Bucket>()
     }
 
     /// Changes whenever an entry is added, moved or removed (not when an
@@ -327,10 +333,11 @@ impl Fdb {
         self.len() == 0
     }
 
-    /// The hash of `key` (its home slot, masked).
+    /// The hash of `key` (its home bucket, masked): `mix` over the
+    /// seeded key, as `FdbView::hash` computes it.
     #[inline]
     fn hash(&self, key: u64) -> usize {
-        self.view().hash(key)
+        mix(key ^ self.seed) as usize
     }
 
     /// The key of (`vlan`, `mac`), hashed.
@@ -357,12 +364,13 @@ impl Fdb {
         self.view().lookup_key(k)
     }
 
-    /// Finds the slot holding `key`: lock-free, for any thread.
+    /// Finds the slot holding `key` (its index: bucket times `WAYS` plus
+    /// way) and its meta word: lock-free, for any thread.
     #[inline]
     fn find(&self, key: u64) -> Option<(usize, u32)> {
-        let view = self.view();
-        view.find_from(key, view.hash(key))
-            .map(|(i, _, meta)| (i, meta))
+        self.view()
+            .find_from(key, self.hash(key))
+            .map(|f| (f.bucket * WAYS + f.way, f.meta))
     }
 
     /// Looks up where `mac` lives in `vlan`.
@@ -464,14 +472,14 @@ impl Fdb {
     /// A snapshot of every entry.
     pub fn entries(&self) -> Vec<FdbEntry> {
         let t = self.slots();
-        (0..=t.mask).filter_map(|i| t.entry(i)).collect()
+        (0..t.len()).filter_map(|i| t.entry(i)).collect()
     }
 
     /// Calls `f` with every entry, in table order, without a copy of the
     /// table (one pass over the slots).
     pub fn for_each(&self, mut f: impl FnMut(FdbEntry)) {
         let t = self.slots();
-        for i in 0..=t.mask {
+        for i in 0..t.len() {
             if let Some(e) = t.entry(i) {
                 f(e);
             }
@@ -492,10 +500,10 @@ impl Fdb {
             if !std::ptr::eq(t, scanning) {
                 (scanning, start) = (t, 0);
             }
-            if start > t.mask {
+            if start >= t.len() {
                 break;
             }
-            let end = (start + CHUNK).min(t.mask + 1);
+            let end = (start + CHUNK).min(t.len());
             for i in start..end {
                 if let Some(e) = t.entry(i) {
                     if pred(&e) {
@@ -528,18 +536,21 @@ impl Fdb {
     /// Inserts or updates `key`. Caller holds the writer lock.
     fn insert_locked(&self, key: u64, meta: u32, now: u32, force: bool) -> LearnOutcome {
         let t = self.slots();
-        let mut i = self.hash(key) & t.mask;
-        let mut free: Option<usize> = None;
+        let mut b = self.hash(key) & t.mask;
+        // The first free slot (empty or a tombstone) on the way.
+        let mut free: Option<(usize, usize)> = None;
         for _ in 0..=t.mask {
-            let slot = &t.slots[i];
-            let k = slot.key.load(Ordering::Relaxed);
-            if k == key {
-                let old = slot.meta.load(Ordering::Relaxed);
+            let bucket = &t.buckets[b];
+            let keys = bucket.keys();
+            let hit = ways_holding(&keys, key);
+            if hit != 0 {
+                let s = hit.trailing_zeros() as usize;
+                let old = bucket.meta[s].load(Ordering::Relaxed);
                 if old & FLAG_STATIC != 0 && !force {
                     return LearnOutcome::StaticConflict;
                 }
-                slot.seen.store(now, Ordering::Relaxed);
-                slot.meta.store(meta, Ordering::Release);
+                bucket.seen[s].store(now, Ordering::Relaxed);
+                bucket.meta[s].store(meta, Ordering::Release);
                 self.version.fetch_add(1, Ordering::Release);
                 return if old as u16 == meta as u16 {
                     LearnOutcome::Refreshed
@@ -547,30 +558,31 @@ impl Fdb {
                     LearnOutcome::Moved
                 };
             }
-            if k == TOMB && free.is_none() {
-                free = Some(i);
+            let empty = ways_holding(&keys, EMPTY);
+            let open = empty | ways_holding(&keys, TOMB);
+            if open != 0 && free.is_none() {
+                free = Some((b, open.trailing_zeros() as usize));
             }
-            if k == EMPTY {
-                free.get_or_insert(i);
+            if empty != 0 {
                 break;
             }
-            i = (i + 1) & t.mask;
+            b = (b + 1) & t.mask;
         }
         let len = self.len.load(Ordering::Relaxed);
         if len >= self.limit {
             return LearnOutcome::Full;
         }
-        if (len + 1) * 2 > t.slots.len() && t.slots.len() < self.max_slots {
+        if (len + 1) * 2 > t.len() && t.len() < self.max_slots {
             self.grow_locked(t);
             return self.insert_locked(key, meta, now, force);
         }
-        let Some(i) = free else {
+        let Some((b, s)) = free else {
             return LearnOutcome::Full;
         };
-        let slot = &t.slots[i];
-        slot.seen.store(now, Ordering::Relaxed);
-        slot.meta.store(meta, Ordering::Release);
-        slot.key.store(key, Ordering::Release);
+        let bucket = &t.buckets[b];
+        bucket.seen[s].store(now, Ordering::Relaxed);
+        bucket.meta[s].store(meta, Ordering::Release);
+        bucket.keys[s].store(key, Ordering::Release);
         self.len.fetch_add(1, Ordering::Relaxed);
         self.version.fetch_add(1, Ordering::Release);
         LearnOutcome::Learned
@@ -582,22 +594,26 @@ impl Fdb {
     /// in `old` during the copy may lose that second.
     #[cold]
     fn grow_locked(&self, old: &Slots) {
-        let new = Box::new(Slots::new(old.slots.len() * 2));
-        for slot in old.slots.iter() {
-            let key = slot.key.load(Ordering::Relaxed);
-            if key & OCCUPIED == 0 {
-                continue;
+        let new = Box::new(Slots::new(old.len() * 2));
+        for from in old.buckets.iter() {
+            for s in 0..WAYS {
+                let key = from.keys[s].load(Ordering::Relaxed);
+                if key & OCCUPIED == 0 {
+                    continue;
+                }
+                let mut b = self.hash(key) & new.mask;
+                let to = loop {
+                    let empty = ways_holding(&new.buckets[b].keys(), EMPTY);
+                    if empty != 0 {
+                        break (&new.buckets[b], empty.trailing_zeros() as usize);
+                    }
+                    b = (b + 1) & new.mask;
+                };
+                let (to, t) = to;
+                to.seen[t].store(from.seen[s].load(Ordering::Relaxed), Ordering::Relaxed);
+                to.meta[t].store(from.meta[s].load(Ordering::Relaxed), Ordering::Relaxed);
+                to.keys[t].store(key, Ordering::Relaxed);
             }
-            let mut i = self.hash(key) & new.mask;
-            while new.slots[i].key.load(Ordering::Relaxed) != EMPTY {
-                i = (i + 1) & new.mask;
-            }
-            let to = &new.slots[i];
-            to.seen
-                .store(slot.seen.load(Ordering::Relaxed), Ordering::Relaxed);
-            to.meta
-                .store(slot.meta.load(Ordering::Relaxed), Ordering::Relaxed);
-            to.key.store(key, Ordering::Relaxed);
         }
         let ptr = &*new as *const Slots as *mut Slots;
         self.sizes
@@ -611,25 +627,68 @@ impl Fdb {
     /// Deletes slot `i` of `t` (the current slots). Caller holds the
     /// writer lock.
     fn remove_locked(&self, t: &Slots, i: usize) {
-        t.slots[i].key.store(TOMB, Ordering::Release);
+        let (b, s) = (i / WAYS, i % WAYS);
+        let bucket = &t.buckets[b];
+        // Another empty slot ends every probe here already: this one can
+        // be empty too. Else a probe may have to pass: a tombstone.
+        let ends_probes = ways_holding(&bucket.keys(), EMPTY) != 0;
+        let to = if ends_probes { EMPTY } else { TOMB };
+        bucket.keys[s].store(to, Ordering::Release);
         self.len.fetch_sub(1, Ordering::Relaxed);
         self.version.fetch_add(1, Ordering::Release);
-        // A tombstone right before an empty slot ends no chain: empty it, and
-        // the run of tombstones before it.
-        let next = (i + 1) & t.mask;
-        if t.slots[next].key.load(Ordering::Relaxed) != EMPTY {
-            return;
+        self.empty_tombstones_locked(t, if ends_probes { b.wrapping_sub(1) } else { b });
+    }
+
+    /// Empties the tombstones of bucket `b` if no probe needs to pass it,
+    /// then of the bucket before it, and so on: it stops at a bucket with
+    /// an empty slot (nothing to do), one without tombstones, or one a
+    /// probe needs. Caller holds the writer lock.
+    fn empty_tombstones_locked(&self, t: &Slots, mut b: usize) {
+        for _ in 0..=t.mask {
+            b &= t.mask;
+            let bucket = &t.buckets[b];
+            let keys = bucket.keys();
+            let tombs = ways_holding(&keys, TOMB);
+            if ways_holding(&keys, EMPTY) != 0 || tombs == 0 || self.probes_pass_locked(t, b) {
+                return;
+            }
+            for s in 0..WAYS {
+                if tombs & (1 << s) != 0 {
+                    bucket.keys[s].store(EMPTY, Ordering::Release);
+                }
+            }
+            b = b.wrapping_sub(1);
         }
-        let mut j = i;
-        while t.slots[j].key.load(Ordering::Relaxed) == TOMB {
-            t.slots[j].key.store(EMPTY, Ordering::Release);
-            j = j.wrapping_sub(1) & t.mask;
+    }
+
+    /// True if a key stored after bucket `b` (up to the first bucket with
+    /// an empty slot, where every probe ends) has its home at or before
+    /// `b`: its lookup passes `b`, which must then keep its tombstones.
+    fn probes_pass_locked(&self, t: &Slots, b: usize) -> bool {
+        let mut j = b;
+        for _ in 0..t.mask {
+            j = (j + 1) & t.mask;
+            let keys = t.buckets[j].keys();
+            let gap = j.wrapping_sub(b) & t.mask;
+            let passes = keys.iter().any(|&k| {
+                k & OCCUPIED != 0 && j.wrapping_sub(self.hash(k) & t.mask) & t.mask >= gap
+            });
+            if passes {
+                return true;
+            }
+            if ways_holding(&keys, EMPTY) != 0 {
+                return false;
+            }
         }
+        true
     }
 }
 
+mod bucket;
 #[cfg(test)]
 mod tests;
 mod view;
+
+use bucket::{ways_holding, Bucket, WAYS};
 
 pub use view::FdbView;

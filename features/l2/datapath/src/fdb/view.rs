@@ -6,7 +6,8 @@
 //! which stay as they were: a vector's worth of staleness, as when an
 //! entry changes under a probe.
 
-use super::{mix, Fdb, FdbHit, FdbKey, LearnOutcome, Slot, EMPTY, FLAG_STATIC, MAC_BITS, OCCUPIED};
+use super::bucket::KeyLine;
+use super::{mix, Bucket, Fdb, FdbHit, FdbKey, LearnOutcome, FLAG_STATIC, MAC_BITS, OCCUPIED};
 use std::marker::PhantomData;
 use std::sync::atomic::Ordering;
 
@@ -15,10 +16,21 @@ use std::sync::atomic::Ordering;
 #[derive(Clone, Copy)]
 pub struct FdbView<'a> {
     fdb: &'a Fdb,
-    base: *const Slot,
+    base: *const Bucket,
     mask: usize,
     seed: u64,
-    _slots: PhantomData<&'a [Slot]>,
+    _slots: PhantomData<&'a [Bucket]>,
+}
+
+/// Where a lookup found its key.
+#[derive(Clone, Copy)]
+pub(super) struct Found {
+    /// The bucket's index.
+    pub(super) bucket: usize,
+    /// The slot within it.
+    pub(super) way: usize,
+    /// The slot's meta word, read between two reads of its key.
+    pub(super) meta: u32,
 }
 
 impl Fdb {
@@ -28,7 +40,7 @@ impl Fdb {
         let slots = self.slots();
         FdbView {
             fdb: self,
-            base: slots.slots.as_ptr(),
+            base: slots.buckets.as_ptr(),
             mask: slots.mask,
             seed: self.seed,
             _slots: PhantomData,
@@ -37,16 +49,16 @@ impl Fdb {
 }
 
 impl<'a> FdbView<'a> {
-    /// Slot `i & mask`.
+    /// Bucket `b & mask`.
     #[inline(always)]
-    fn slot(&self, i: usize) -> &'a Slot {
-        // SAFETY: `base` is the start of the table's slots, which number
-        // mask + 1 (`Fdb::new`) and live as long as the table ('a); `i &
+    fn bucket(&self, b: usize) -> &'a Bucket {
+        // SAFETY: `base` is the start of the table's buckets, which number
+        // mask + 1 (`Slots::new`) and live as long as the table ('a); `b &
         // mask` is at most mask.
-        unsafe { &*self.base.add(i & self.mask) }
+        unsafe { &*self.base.add(b & self.mask) }
     }
 
-    /// The hash of `key`, whose low bits are its home slot in a table of
+    /// The hash of `key`, whose low bits are its home bucket in a table of
     /// any size: `mix` over the seeded key. A single multiply-shift by a
     /// random multiplier was cheaper still, but with linear probing some
     /// multipliers cluster the generator's sequential MACs (l2-bridge went
@@ -67,39 +79,44 @@ impl<'a> FdbView<'a> {
         }
     }
 
-    /// Starts loading the cache line of `k`'s home slot.
+    /// Starts loading the cache line of `k`'s home bucket.
     #[inline(always)]
     pub fn prefetch(&self, k: &FdbKey) {
-        dataplane::mbuf::prefetch(self.slot(k.hash).key.as_ptr() as *const u8);
+        dataplane::mbuf::prefetch(self.bucket(k.hash) as *const Bucket as *const u8);
     }
 
-    /// Finds the slot holding `key`, probing from its home (`hash`
-    /// masked): its index, the slot, and its meta word. Lock-free: a
-    /// slot's key is read again after its meta word, and a key rewritten
-    /// in between starts the probe again.
+    /// Finds the slot holding `key`, probing buckets from its home (`hash`
+    /// masked). Lock-free: a slot's key is read again after its meta
+    /// word, and a key rewritten in between starts the probe again.
     #[inline(always)]
-    pub(super) fn find_from(&self, key: u64, hash: usize) -> Option<(usize, &'a Slot, u32)> {
+    pub(super) fn find_from(&self, key: u64, hash: usize) -> Option<Found> {
         'retry: loop {
-            let mut i = hash & self.mask;
-            // A probe chain ends at an empty slot (the table is at most half
-            // full); the bound is for a table that is full of tombstones.
+            let mut b = hash & self.mask;
+            // A probe ends at a bucket with an empty slot (the table is at
+            // most half full); the bound is for one full of tombstones.
             let mut left = self.mask;
             loop {
-                let slot = self.slot(i);
-                let k = slot.key.load(Ordering::Acquire);
-                if k == key {
-                    let meta = slot.meta.load(Ordering::Acquire);
-                    if slot.key.load(Ordering::Acquire) == key {
-                        return Some((i, slot, meta));
+                let bucket = self.bucket(b);
+                let keys = KeyLine::load(bucket);
+                let hit = keys.holding(key);
+                if hit != 0 {
+                    let way = hit.trailing_zeros() as usize / 2;
+                    let meta = bucket.meta[way].load(Ordering::Acquire);
+                    if bucket.keys[way].load(Ordering::Acquire) == key {
+                        return Some(Found {
+                            bucket: b,
+                            way,
+                            meta,
+                        });
                     }
                     // Rewritten under us: start again.
                     continue 'retry;
                 }
-                if k == EMPTY || left == 0 {
+                if keys.has_empty() || left == 0 {
                     return None;
                 }
                 left -= 1;
-                i = (i + 1) & self.mask;
+                b = (b + 1) & self.mask;
             }
         }
     }
@@ -107,9 +124,9 @@ impl<'a> FdbView<'a> {
     /// Looks up a hashed key.
     #[inline(always)]
     pub fn lookup_key(&self, k: &FdbKey) -> Option<FdbHit> {
-        self.find_from(k.key, k.hash).map(|(_, _, meta)| FdbHit {
-            port: meta as u16,
-            is_static: meta & FLAG_STATIC != 0,
+        self.find_from(k.key, k.hash).map(|f| FdbHit {
+            port: f.meta as u16,
+            is_static: f.meta & FLAG_STATIC != 0,
         })
     }
 
@@ -119,14 +136,15 @@ impl<'a> FdbView<'a> {
     /// second changed).
     #[inline(always)]
     pub fn learn_key(&self, k: &FdbKey, port: u16, now: u32) -> LearnOutcome {
-        if let Some((_, slot, meta)) = self.find_from(k.key, k.hash) {
-            if meta as u16 == port {
-                if slot.seen.load(Ordering::Relaxed) != now {
-                    slot.seen.store(now, Ordering::Relaxed);
+        if let Some(f) = self.find_from(k.key, k.hash) {
+            if f.meta as u16 == port {
+                let seen = &self.bucket(f.bucket).seen[f.way];
+                if seen.load(Ordering::Relaxed) != now {
+                    seen.store(now, Ordering::Relaxed);
                 }
                 return LearnOutcome::Refreshed;
             }
-            if meta & FLAG_STATIC != 0 {
+            if f.meta & FLAG_STATIC != 0 {
                 return LearnOutcome::StaticConflict;
             }
         }
