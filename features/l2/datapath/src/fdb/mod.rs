@@ -239,18 +239,17 @@ fn encode(vlan: u16, mac: MacAddr) -> u64 {
     OCCUPIED | (u64::from(vlan & 0x0fff) << 48) | mac.to_u64()
 }
 
-/// The slot hash of a seeded key: a folded multiply (the 128-bit product
-/// by a fixed odd constant, its halves XORed, as foldhash does) and a fold
-/// of the high half into the low bits the index takes. Not linear in its
-/// input (unlike CRC32, whose collisions hold whatever the seed), and as
-/// even as splitmix64 under linear probing for sequential MACs, VLAN
-/// sweeps and a half-full table of a million keys, in half the
-/// instructions (6 against 12).
+/// The bucket hash of a seeded key: a folded multiply (the 128-bit
+/// product by a fixed odd constant, its halves XORed, as foldhash does),
+/// byte-swapped so that the low bits the index takes are its top ones,
+/// which every bit of the key reaches. Not linear in its input (unlike
+/// CRC32, whose collisions hold whatever the seed), and as even as
+/// splitmix64 for sequential MACs, VLAN sweeps and a half-full table of a
+/// million keys, in a third of the instructions.
 #[inline(always)]
 fn mix(key: u64) -> u64 {
     let p = u128::from(key) * 0x9e37_79b9_7f4a_7c15;
-    let h = (p as u64) ^ ((p >> 64) as u64);
-    h ^ (h >> 32)
+    ((p as u64) ^ ((p >> 64) as u64)).swap_bytes()
 }
 
 /// splitmix64's finaliser: every input bit reaches every output bit.

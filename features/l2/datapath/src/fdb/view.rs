@@ -100,7 +100,7 @@ impl<'a> FdbView<'a> {
                 let keys = KeyLine::load(bucket);
                 let hit = keys.holding(key);
                 if hit != 0 {
-                    let way = hit.trailing_zeros() as usize / 2;
+                    let way = hit.trailing_zeros() as usize;
                     let meta = bucket.meta[way].load(Ordering::Acquire);
                     if bucket.keys[way].load(Ordering::Acquire) == key {
                         return Some(Found {
