@@ -601,14 +601,13 @@ impl Fdb {
                     continue;
                 }
                 let mut b = self.hash(key) & new.mask;
-                let to = loop {
+                let (to, t) = loop {
                     let empty = ways_holding(&new.buckets[b].keys(), EMPTY);
                     if empty != 0 {
                         break (&new.buckets[b], empty.trailing_zeros() as usize);
                     }
                     b = (b + 1) & new.mask;
                 };
-                let (to, t) = to;
                 to.seen[t].store(from.seen[s].load(Ordering::Relaxed), Ordering::Relaxed);
                 to.meta[t].store(from.meta[s].load(Ordering::Relaxed), Ordering::Relaxed);
                 to.keys[t].store(key, Ordering::Relaxed);
