@@ -252,6 +252,14 @@ fn mix(key: u64) -> u64 {
     ((p as u64) ^ ((p >> 64) as u64)).swap_bytes()
 }
 
+/// The hash of `key` in a table seeded with `seed` (its home bucket,
+/// masked): `mix` over the seeded key. The table and its fast-path view
+/// both hash through here, so that they agree by construction.
+#[inline(always)]
+fn seeded_hash(key: u64, seed: u64) -> usize {
+    mix(key ^ seed) as usize
+}
+
 /// splitmix64's finaliser: every input bit reaches every output bit.
 #[inline(always)]
 fn splitmix64(mut z: u64) -> u64 {
@@ -332,11 +340,11 @@ impl Fdb {
         self.len() == 0
     }
 
-    /// The hash of `key` (its home bucket, masked): `mix` over the
-    /// seeded key, as `FdbView::hash` computes it.
+    /// The hash of `key` (its home bucket, masked): `seeded_hash`, as
+    /// `FdbView::hash` computes it.
     #[inline]
     fn hash(&self, key: u64) -> usize {
-        mix(key ^ self.seed) as usize
+        seeded_hash(key, self.seed)
     }
 
     /// The key of (`vlan`, `mac`), hashed.

@@ -7,7 +7,9 @@
 //! entry changes under a probe.
 
 use super::bucket::KeyLine;
-use super::{mix, Bucket, Fdb, FdbHit, FdbKey, LearnOutcome, FLAG_STATIC, MAC_BITS, OCCUPIED};
+use super::{
+    seeded_hash, Bucket, Fdb, FdbHit, FdbKey, LearnOutcome, FLAG_STATIC, MAC_BITS, OCCUPIED,
+};
 use std::marker::PhantomData;
 use std::sync::atomic::Ordering;
 
@@ -59,14 +61,14 @@ impl<'a> FdbView<'a> {
     }
 
     /// The hash of `key`, whose low bits are its home bucket in a table of
-    /// any size: `mix` over the seeded key. A single multiply-shift by a
+    /// any size: `seeded_hash`. A single multiply-shift by a
     /// random multiplier was cheaper still, but with linear probing some
     /// multipliers cluster the generator's sequential MACs (l2-bridge went
     /// from 180 to 430 instructions a packet at 64K stations on one run):
     /// the multiplier is fixed and the seed goes into the key.
     #[inline(always)]
     pub(super) fn hash(&self, key: u64) -> usize {
-        mix(key ^ self.seed) as usize
+        seeded_hash(key, self.seed)
     }
 
     /// The key of (`vlan`, the MAC address in the low 48 bits of `mac`).
