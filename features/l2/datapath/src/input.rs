@@ -207,6 +207,20 @@ enum Admitted {
     Control(NodeId),
 }
 
+/// Gives `p` its port's VLAN if it is a plain frame (`plain_vlan`): true
+/// if so, and it goes to bridging as it is.
+#[inline(always)]
+fn admit_plain(p: &mut Pkt, table: &ForwardingTable) -> bool {
+    let pin = &table.ports[usize::from(p.meta.in_port)];
+    let Some(vlan) = plain_vlan(p.m.data(), pin) else {
+        return false;
+    };
+    p.meta.vlan = vlan;
+    p.meta.in_vlan = vlan;
+    p.meta.tagged = false;
+    true
+}
+
 /// Classifies `p` in place (its VLAN; its tag kept or taken off) and says
 /// where it goes, or why it is dropped.
 #[inline(always)]
@@ -215,13 +229,10 @@ fn admit(
     table: &ForwardingTable,
     link_local: &[Option<NodeId>; LINK_LOCAL_GROUPS],
 ) -> Result<Admitted, &'static DropReason> {
-    let pin = &table.ports[usize::from(p.meta.in_port)];
-    if let Some(vlan) = plain_vlan(p.m.data(), pin) {
-        p.meta.vlan = vlan;
-        p.meta.in_vlan = vlan;
-        p.meta.tagged = false;
+    if admit_plain(p, table) {
         return Ok(Admitted::Bridge);
     }
+    let pin = &table.ports[usize::from(p.meta.in_port)];
     if let Some(g) = link_local_group(p.m.data()) {
         if !pin.up {
             return Err(&PORT_DOWN);
@@ -253,10 +264,24 @@ impl Node for EthInput {
             prefetch(p.m.data().as_ptr());
         }
         let table = cx.table;
+        // The common vector, every frame plain, goes to bridging whole,
+        // with no decision recorded; otherwise its plain frames up to the
+        // first other one are decided here, the rest below.
+        let mut plain = 0;
+        while plain < pkts.len() && admit_plain(&mut pkts[plain], table) {
+            plain += 1;
+        }
+        if plain == pkts.len() {
+            next.send_all(self.bridge, pkts);
+            return;
+        }
+        for _ in 0..plain {
+            self.nexts.to(self.bridge);
+        }
         // Bridging, until a frame goes to the hooks: from then on the
         // vector's later frames follow it there.
         let mut onward = self.bridge;
-        for p in pkts.iter_mut() {
+        for p in pkts[plain..].iter_mut() {
             match admit(p, table, &self.link_local) {
                 Ok(Admitted::Bridge) => self.nexts.to(onward),
                 Ok(Admitted::Hooks) => {
