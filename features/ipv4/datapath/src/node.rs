@@ -35,14 +35,10 @@ impl Ipv4Route {
     }
 }
 
-/// Writes the next hop's MAC (the low 48 bits of `dst`) and `src` as a
-/// frame's addresses (`frame` holds at least its Ethernet header): one
-/// 8-byte store of the destination, whose last two bytes the source then
-/// overwrites.
 /// How many packets ahead of the one being routed its tbl24 entry is
 /// prefetched: enough to cover a miss to L3 or memory, few enough that the
 /// prefetches in flight fit the core's miss buffers (a whole vector's at
-/// once, up to 256, did not: the lookups waited on them).
+/// once, 64 in the benchmark, did not: the lookups waited on them).
 const PREFETCH_AHEAD: usize = 12;
 
 /// Starts loading the tbl24 entry of `p`'s destination.
@@ -54,6 +50,10 @@ fn prefetch_route(lpm: crate::lpm::LpmView<'_>, p: &Pkt) {
     }
 }
 
+/// Writes the next hop's MAC (the low 48 bits of `dst`) and `src` as a
+/// frame's addresses (`frame` holds at least its Ethernet header): one
+/// 8-byte store of the destination, whose last two bytes the source then
+/// overwrites.
 #[inline(always)]
 fn set_addresses(frame: &mut [u8], dst: u64, src: &[u8; 6]) {
     if let Some(h) = frame.get_mut(..12) {
