@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 pub const MAX_PER_PORT: usize = 32;
 /// Most neighbours kept in all.
 pub const MAX_NEIGHBORS: usize = 2048;
+/// Shortest gap between two packets on a port when a new neighbour makes
+/// the agent answer before its timer.
+pub const FAST_TX: Duration = Duration::from_secs(1);
 
 /// What the switch says of itself.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -112,6 +115,9 @@ pub struct Agent {
     /// When each port where CDP runs sends next (absent: as soon as it
     /// may).
     next_tx: HashMap<String, Instant>,
+    /// When each port last sent (bounds the answers to new neighbours to
+    /// one per [`FAST_TX`]).
+    last_tx: HashMap<String, Instant>,
     /// The counts.
     pub counts: Counts,
 }
@@ -191,6 +197,7 @@ impl Agent {
                 self.counts.no_memory += 1;
                 return;
             }
+            self.answer_new_neighbor(port, now);
         }
         let mut source = [0u8; 6];
         source.copy_from_slice(&frame[6..12]);
@@ -204,6 +211,19 @@ impl Agent {
                 expires,
             },
         );
+    }
+
+    /// A new neighbour hears from us soon rather than a whole timer later:
+    /// the port's next packet is brought forward to now, or to [`FAST_TX`]
+    /// after its last one.
+    fn answer_new_neighbor(&mut self, port: &str, now: Instant) {
+        let soonest = self
+            .last_tx
+            .get(port)
+            .map_or(now, |t| (*t + FAST_TX).max(now));
+        if let Some(next) = self.next_tx.get_mut(port) {
+            *next = (*next).min(soonest);
+        }
     }
 
     /// Ages the neighbours, forgets those of ports gone or down, and
@@ -220,6 +240,7 @@ impl Agent {
         self.neighbors
             .retain(|(port, _, _), _| up.contains(port.as_str()));
         self.next_tx.retain(|p, _| up.contains(p.as_str()));
+        self.last_tx.retain(|p, _| up.contains(p.as_str()));
         let mut out = Vec::new();
         let cfg = &self.settings.cfg;
         for p in ports.iter().filter(|p| p.up && cfg.enabled_on(&p.name)) {
@@ -227,6 +248,7 @@ impl Agent {
                 out.push((p.id, self.frame(p)));
                 let timer = Duration::from_secs(u64::from(cfg.timer));
                 self.next_tx.insert(p.name.clone(), now + timer);
+                self.last_tx.insert(p.name.clone(), now);
             }
         }
         out

@@ -285,3 +285,22 @@ fn a_zero_holdtime_forgets_at_once() {
     a.receive("Ethernet1", &their_frame(1, 0), t0);
     assert_eq!(a.neighbors().count(), 0);
 }
+
+#[test]
+fn a_new_neighbour_hears_from_us_within_a_second_not_a_timer() {
+    let t0 = Instant::now();
+    let mut a = Agent::default();
+    a.configure(settings(true), t0);
+    let ports = [port(0, "Ethernet1", true)];
+    assert_eq!(a.tick(&ports, t0).len(), 1);
+    let t1 = t0 + Duration::from_millis(500);
+    a.receive("Ethernet1", &their_frame(1, 180), t1);
+    assert!(a.tick(&ports, t1).is_empty());
+    assert_eq!(a.tick(&ports, t0 + FAST_TX).len(), 1);
+    // The same neighbour again changes nothing; a new one is answered.
+    let t2 = t0 + Duration::from_secs(5);
+    a.receive("Ethernet1", &their_frame(1, 180), t2);
+    assert!(a.tick(&ports, t2).is_empty());
+    a.receive("Ethernet1", &their_frame(2, 180), t2);
+    assert_eq!(a.tick(&ports, t2).len(), 1);
+}

@@ -21,6 +21,9 @@ pub const MAX_PER_PORT: usize = 32;
 pub const MAX_NEIGHBORS: usize = 2048;
 /// Shortest Ethernet frame, without its FCS.
 const MIN_FRAME: usize = 60;
+/// Shortest gap between two PDUs on a port when a new neighbour makes the
+/// agent answer before its timer (802.1AB-2009's `msgFastTx`).
+pub const FAST_TX: Duration = Duration::from_secs(1);
 
 /// What the switch says of itself.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,6 +93,9 @@ pub struct Agent {
     neighbors: BTreeMap<Key, Neighbor>,
     /// When each transmitting port sends next (absent: as soon as it may).
     next_tx: HashMap<String, Instant>,
+    /// When each port last sent a PDU (bounds the answers to new
+    /// neighbours to one per [`FAST_TX`]).
+    last_tx: HashMap<String, Instant>,
     /// Ports that must send a shutdown PDU (TTL 0): LLDP was turned off
     /// on them.
     shutdown_due: BTreeSet<String>,
@@ -175,6 +181,7 @@ impl Agent {
                 self.counts.discarded += 1;
                 return;
             }
+            self.answer_new_neighbor(port, now);
         }
         let mut source = [0u8; 6];
         source.copy_from_slice(&frame[6..12]);
@@ -188,6 +195,22 @@ impl Agent {
                 expires,
             },
         );
+    }
+
+    /// A new neighbour hears from us soon rather than a whole timer later
+    /// (802.1AB-2009's fast start on `newNeighbor`): the port's next PDU
+    /// is brought forward to now, or to [`FAST_TX`] after its last one.
+    fn answer_new_neighbor(&mut self, port: &str, now: Instant) {
+        if !self.settings.cfg.transmits(port) {
+            return;
+        }
+        let soonest = self
+            .last_tx
+            .get(port)
+            .map_or(now, |t| (*t + FAST_TX).max(now));
+        if let Some(next) = self.next_tx.get_mut(port) {
+            *next = (*next).min(soonest);
+        }
     }
 
     /// Ages the neighbours, forgets those of ports gone or down, and
@@ -204,6 +227,7 @@ impl Agent {
         self.neighbors
             .retain(|(port, _, _), _| up.contains(port.as_str()));
         self.next_tx.retain(|p, _| up.contains(p.as_str()));
+        self.last_tx.retain(|p, _| up.contains(p.as_str()));
         let mut out = Vec::new();
         for p in ports.iter().filter(|p| p.up) {
             if self.shutdown_due.remove(&p.name) {
@@ -226,6 +250,7 @@ impl Agent {
                 out.push((p.id, self.frame(p, self.settings.cfg.holdtime)));
                 let timer = Duration::from_secs(u64::from(self.settings.cfg.timer));
                 self.next_tx.insert(p.name.clone(), now + timer);
+                self.last_tx.insert(p.name.clone(), now);
             }
         }
         self.shutdown_due

@@ -191,3 +191,25 @@ fn receive_off_forgets_that_ports_neighbours() {
     a.configure(s, t0);
     assert_eq!(a.neighbors().count(), 0);
 }
+
+#[test]
+fn a_new_neighbour_hears_from_us_within_a_second_not_a_timer() {
+    let t0 = Instant::now();
+    let mut a = Agent::default();
+    a.configure(settings(true), t0);
+    let ports = [port(0, "Ethernet1", true)];
+    assert_eq!(a.tick(&ports, t0).len(), 1);
+    // A neighbour appears half a second later: we answer one FAST_TX
+    // after our last PDU, not at the 30 s timer.
+    let t1 = t0 + Duration::from_millis(500);
+    a.receive("Ethernet1", &their_frame(1, 120), t1);
+    assert!(a.tick(&ports, t1).is_empty());
+    assert_eq!(a.tick(&ports, t0 + FAST_TX).len(), 1);
+    // The same neighbour speaking again changes nothing.
+    let t2 = t0 + Duration::from_secs(5);
+    a.receive("Ethernet1", &their_frame(1, 120), t2);
+    assert!(a.tick(&ports, t2).is_empty());
+    // A second new one, long after: answered at once.
+    a.receive("Ethernet1", &their_frame(2, 120), t2);
+    assert_eq!(a.tick(&ports, t2).len(), 1);
+}
