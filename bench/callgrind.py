@@ -57,6 +57,7 @@ STAGES = [
     ("tx flush", "dataplane::tx::TxBuffers::flush"),
     ("pmd tx (pcap)", "lisa_eth_tx_burst"),
     ("graph", "dataplane::graph::Graph::run"),
+    ("dispatch", "dataplane::graph::nexts::Nexts::dispatch"),
     ("forward (all)", "dataplane::worker::Worker::forward"),
 ]
 

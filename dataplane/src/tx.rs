@@ -71,18 +71,53 @@ impl TxBuffers {
         }
     }
 
-    /// Queues every frame of `frames` for its port (`enqueue` for each),
-    /// in order: the loop of a vector whose frames all leave by ports.
+    /// Queues the frames of `frames`, all for port `out`, in order: a run
+    /// of a vector's frames to one port (the loop of a vector whose frames
+    /// all leave by ports). The port is checked and the buffer found once
+    /// for the run, which is copied in a buffer's room at a time, each
+    /// full buffer sent before the next.
     #[inline(always)]
-    pub fn enqueue_each(
+    pub fn enqueue_run(
         &mut self,
         table: &ForwardingTable,
         shared: &Shared,
         worker: usize,
-        frames: impl Iterator<Item = (u16, Mbuf)>,
+        out: u16,
+        mut frames: impl ExactSizeIterator<Item = Mbuf>,
     ) {
-        for (out, m) in frames {
-            self.enqueue(table, shared, worker, out, m);
+        let o = usize::from(out);
+        if o >= MAX_SWITCH_PORTS {
+            // No such port: freed, as `enqueue` does.
+            frames.for_each(drop);
+            return;
+        }
+        while frames.len() > 0 {
+            let buf = &mut self.bufs[o];
+            if buf.is_empty() {
+                // At most one entry per port (see `enqueue`).
+                let _ = self.pending.try_push(out);
+            }
+            let (len, room) = (buf.len(), buf.remaining_capacity().min(frames.len()));
+            let mut taken = 0;
+            // SAFETY: at most `room` frames are written, which fit after
+            // the buffer's `len`; they are counted in before anything else
+            // reads the buffer.
+            unsafe {
+                let slots = buf.as_mut_ptr().add(len);
+                while taken < room {
+                    let Some(m) = frames.next() else { break };
+                    slots.add(taken).write(m);
+                    taken += 1;
+                }
+                buf.set_len(len + taken);
+            }
+            if taken < room {
+                // `frames` ended before its length said: nothing is left.
+                break;
+            }
+            if buf.is_full() {
+                self.flush(table, shared, worker, out);
+            }
         }
     }
 

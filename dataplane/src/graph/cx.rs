@@ -124,12 +124,13 @@ impl<'a> Cx<'a> {
         self.send_unhooked(out, m);
     }
 
-    /// Queues each (port, frame) of `frames` without tx hooks, in order.
+    /// Queues the frames of `frames`, all for port `out`, without tx
+    /// hooks, in order.
     #[inline(always)]
-    pub fn send_each_unhooked(&mut self, frames: impl Iterator<Item = (u16, Mbuf)>) {
+    pub fn send_run_unhooked(&mut self, out: u16, frames: impl ExactSizeIterator<Item = Mbuf>) {
         self.local
             .tx
-            .enqueue_each(self.table, self.shared, self.worker, frames);
+            .enqueue_run(self.table, self.shared, self.worker, out, frames);
     }
 
     /// Queues `m` for port `out` without running its tx hooks (a hook's

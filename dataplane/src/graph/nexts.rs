@@ -109,20 +109,27 @@ impl Nexts {
     fn split(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, next: &mut Next<'_>, all: u16) {
         if all & TX != 0 && self.why.is_empty() && self.len == pkts.len() {
             // Every packet leaves by a port (switched traffic's usual case):
-            // a walk over the vector's slots, not `drain`'s.
+            // a walk over the vector's slots, not `drain`'s, handing each
+            // run of packets to one port to its buffer at once.
             let base = pkts.as_ptr();
             // SAFETY: the length goes to 0 first; then each packet's mbuf
-            // is moved out exactly once (i < the old length, which the
-            // decisions have too), and the rest of a packet is `Meta`,
-            // which is Copy. A panic midway would leak the rest, never free
-            // one twice.
+            // is moved out exactly once (each i < the old length, which the
+            // decisions have too, falls in exactly one run), and the rest of
+            // a packet is `Meta`, which is Copy. A panic midway would leak
+            // the rest, never free one twice.
             unsafe { pkts.set_len(0) };
-            let frames = self.decided().iter().enumerate().map(|(i, &to)| {
+            let decided = self.decided();
+            let mut start = 0;
+            while let Some(&to) = decided.get(start) {
+                let end = decided[start..]
+                    .iter()
+                    .position(|&t| t != to)
+                    .map_or(decided.len(), |k| start + k);
                 // SAFETY: see above.
-                let m = unsafe { std::ptr::read(&(*base.add(i)).m) };
-                (to & !TX, m)
-            });
-            cx.send_each_unhooked(frames);
+                let run = (start..end).map(|i| unsafe { std::ptr::read(&(*base.add(i)).m) });
+                cx.send_run_unhooked(to & !TX, run);
+                start = end;
+            }
             return;
         }
         let mut why = self.why.iter();
