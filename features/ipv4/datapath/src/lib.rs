@@ -5,7 +5,8 @@
 //! - `nexthop`: what a route points at, one atomic word per next hop.
 //! - `route`: the per-packet decision (TTL, checksum, next hop), and
 //!   `node`: the graph node that routes a vector with it; `punt`: the node
-//!   that hands the control thread what the workers cannot finish.
+//!   that hands the control thread what the workers cannot finish, and
+//!   `wake`: how it wakes that thread.
 //! - `control`: the control thread: ARP (answering, resolving, aging), ICMP
 //!   (echo, errors), SVIs, static routes, held packets.
 //!
@@ -19,6 +20,7 @@ pub mod nexthop;
 pub mod node;
 pub mod punt;
 pub mod route;
+pub mod wake;
 
 use crossbeam_queue::ArrayQueue;
 use dataplane::graph::{rank, NodeSpec, Pipeline};
@@ -44,6 +46,8 @@ pub struct L3Tables {
     pub nexthops: nexthop::NextHopTable,
     /// Frames for the control thread.
     pub punt: ArrayQueue<Punt>,
+    /// The control thread's sleep while `punt` is empty, and its wake-up.
+    pub wake: wake::PuntWake,
 }
 
 /// The feature's datapath: its tables, its stages, and (once the
@@ -60,6 +64,7 @@ impl Default for Ipv4Datapath {
                 lpm: lpm::Lpm::new(LPM_GROUPS),
                 nexthops: nexthop::NextHopTable::default(),
                 punt: ArrayQueue::new(QUEUE_LEN),
+                wake: wake::PuntWake::default(),
             }),
         }
     }

@@ -30,6 +30,7 @@ impl PuntNode {
 
 impl Node for PuntNode {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, _: &mut Next<'_>) {
+        let queued = !pkts.is_empty();
         for p in pkts.drain(..) {
             cx.punted += 1;
             let why = p.meta.why;
@@ -51,6 +52,9 @@ impl Node for PuntNode {
             if self.tables.punt.push(punt).is_err() {
                 cx.count_drop(&PUNT_QUEUE_FULL);
             }
+        }
+        if queued {
+            self.tables.wake.notify();
         }
     }
 }

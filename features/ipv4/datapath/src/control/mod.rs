@@ -66,6 +66,9 @@ const ARP_TRIES: u8 = 3;
 const ARP_RETRY: Duration = Duration::from_secs(1);
 /// How long an unanswered neighbor stays unreachable before a new try.
 const FAILED_HOLD: Duration = Duration::from_secs(3);
+/// Longest sleep of the control thread with nothing queued: its timers
+/// (ARP retries and aging, each a second or more) run this late at most.
+const IDLE_WAIT: Duration = Duration::from_millis(50);
 /// Packets held per unresolved neighbor.
 const HELD_MAX: usize = 8;
 /// Packets held for all neighbors together: a scan of a large subnet must
@@ -419,7 +422,9 @@ impl L3Control {
                 }
             }
             if n == 0 {
-                std::thread::sleep(Duration::from_millis(1));
+                // Until a worker queues a frame, or the next timer.
+                let punt = &self.tables.punt;
+                self.tables.wake.wait(IDLE_WAIT, || !punt.is_empty());
             }
         }
         // Held frames go back to their pool before the pools are freed.
