@@ -30,7 +30,6 @@ impl PuntNode {
 
 impl Node for PuntNode {
     fn process(&mut self, cx: &mut Cx<'_>, pkts: &mut Vec<Pkt>, _: &mut Next<'_>) {
-        let queued = !pkts.is_empty();
         for p in pkts.drain(..) {
             cx.punted += 1;
             let why = p.meta.why;
@@ -53,8 +52,7 @@ impl Node for PuntNode {
                 cx.count_drop(&PUNT_QUEUE_FULL);
             }
         }
-        if queued {
-            self.tables.wake.notify();
-        }
+        // The graph runs a node only with packets queued for it.
+        self.tables.wake.notify();
     }
 }
