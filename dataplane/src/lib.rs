@@ -25,6 +25,7 @@ pub mod socket_path;
 pub mod switch;
 pub mod timer;
 pub mod tx;
+pub mod vhost;
 pub mod vlan;
 pub mod wire;
 pub mod worker;
