@@ -3,6 +3,10 @@
  * forwards to the inline original, so behaviour is exactly DPDK's.
  */
 #include "wrapper.h"
+#include <rte_ip.h>
+#include <rte_net.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
 
 uint16_t lisa_eth_rx_burst(uint16_t port_id, uint16_t queue_id, struct rte_mbuf **rx_pkts, uint16_t nb_pkts)
 {
@@ -217,6 +221,43 @@ static inline void lisa_free_sent(struct rte_mbuf **pkts, uint16_t n)
 	rte_mempool_put_bulk(pool, (void **)pkts, n);
 }
 
+/* Completes the TCP or UDP checksum a guest left partial. A guest that
+ * negotiated VIRTIO_NET_F_CSUM (net_vhost offers it; QEMU's virtio-net and
+ * Linux take it) sends TCP and UDP with only the pseudo-header summed
+ * (VIRTIO_NET_HDR_F_NEEDS_CSUM); the vhost library marks such a packet
+ * RTE_MBUF_F_RX_L4_CKSUM_NONE and leaves the sum to the application, as the
+ * net_vhost PMD's rx does in software (vhost_dev_rx_sw_csum, whose steps
+ * these are). Left partial, the frame reaches a kernel host or another
+ * guest with a wrong checksum and its TCP drops it. */
+static void lisa_vhost_rx_sw_csum(struct rte_mbuf *m)
+{
+	struct rte_net_hdr_lens lens;
+	uint32_t ptype = rte_net_get_ptype(m, &lens, RTE_PTYPE_ALL_MASK);
+	uint32_t hdr_len = lens.l2_len + lens.l3_len;
+	uint32_t at;
+	uint16_t csum = 0;
+	switch (ptype & RTE_PTYPE_L4_MASK) {
+	case RTE_PTYPE_L4_TCP:
+		at = hdr_len + offsetof(struct rte_tcp_hdr, cksum);
+		break;
+	case RTE_PTYPE_L4_UDP:
+		at = hdr_len + offsetof(struct rte_udp_hdr, dgram_cksum);
+		break;
+	default:
+		return;
+	}
+	if (rte_pktmbuf_pkt_len(m) < hdr_len ||
+	    rte_raw_cksum_mbuf(m, hdr_len, rte_pktmbuf_pkt_len(m) - hdr_len, &csum) < 0)
+		return;
+	csum = ~csum;
+	if ((ptype & RTE_PTYPE_L4_MASK) == RTE_PTYPE_L4_UDP && csum == 0)
+		csum = 0xffff; /* RFC 768: zero means "no checksum" */
+	if (rte_pktmbuf_data_len(m) >= at + 2)
+		*rte_pktmbuf_mtod_offset(m, uint16_t *, at) = csum;
+	m->ol_flags &= ~RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+}
+
 uint16_t lisa_vhost_rx(uint16_t port_id, uint16_t queue_id, unsigned worker, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct lisa_vhost_port *p = &lisa_vhost_ports[port_id];
@@ -225,6 +266,9 @@ uint16_t lisa_vhost_rx(uint16_t port_id, uint16_t queue_id, unsigned worker, str
 	if (lisa_vhost_enter(w, port_id))
 		got = rte_vhost_dequeue_burst(p->vid, queue_id * 2 + 1, p->pool, pkts, n);
 	lisa_vhost_leave(w);
+	for (uint16_t i = 0; i < got; i++)
+		if (unlikely((pkts[i]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_NONE))
+			lisa_vhost_rx_sw_csum(pkts[i]);
 	return got;
 }
 

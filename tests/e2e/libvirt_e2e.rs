@@ -465,7 +465,45 @@ fn check_libvirt_refuses_a_vlan_on_a_vhostuser_nic(e: &E2e) {
 /// The guest starts: the hook plugs its NIC, in VLAN 10 as its metadata
 /// says, the port comes up, and its traffic crosses the switch to the
 /// namespace host, both ways.
+/// An HTTP server in the namespace host (python3's), stopped on drop.
+struct HttpServer(Child);
+
+impl HttpServer {
+    /// Serves an empty directory at `ip`:8080 in `host`.
+    fn start(host: &Host, ip: &str, dir: &Path) -> HttpServer {
+        std::fs::create_dir_all(dir).unwrap();
+        let child = Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &host.ns,
+                "python3",
+                "-m",
+                "http.server",
+                "8080",
+            ])
+            .args(["--bind", ip, "--directory"])
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 -m http.server");
+        HttpServer(child)
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn check_the_guest_starts_in_its_vlan_and_reaches_the_host(e: &E2e) {
+    // The guest fetches a page over TCP (`lisa_tcp` in its command line),
+    // its segments sent with checksum offload (VIRTIO_NET_F_CSUM): the
+    // switch completes the checksum, or the host's TCP drops them.
+    let _http = HttpServer::start(&e.host, "192.168.77.1", &e.run.join("www"));
     let out = virsh(&[
         "create",
         &e.write("vm.xml", &e.template("tests/domains/vm-e2e.xml")),
@@ -488,6 +526,14 @@ fn check_the_guest_starts_in_its_vlan_and_reaches_the_host(e: &E2e) {
         e.console().contains("eth0 ping 192.168.77.1 ok")
     });
     assert!(pinged, "the guest never reached the host:\n{}", e.console());
+    let fetched = wait_until(GUEST_WAIT, || {
+        e.console().contains("eth0 tcp 192.168.77.1 ok")
+    });
+    assert!(
+        fetched,
+        "the guest's TCP never reached the host (a partial checksum?):\n{}",
+        e.console()
+    );
     assert!(
         e.host.ping("192.168.77.2", 2),
         "the host cannot reach the guest"

@@ -7,12 +7,14 @@
 #
 #   build-guest.sh OUTDIR      -> OUTDIR/vmlinuz, OUTDIR/initrd.gz
 #
-# Needs busybox-static. Idempotent: an OUTDIR that has both files is kept.
+# Needs busybox-static. Idempotent: an OUTDIR that has both files, built by
+# this version of the script, is kept.
 set -euo pipefail
 out=${1:?usage: build-guest.sh OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-[ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && exit 0
+stamp=$(sha256sum "$0" | cut -c1-16)
+[ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ] && exit 0
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -50,6 +52,10 @@ for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_p
 done
 # lisa_net=ADDR/LEN,PEER;ADDR/LEN,PEER: one per NIC, in order (eth0, eth1...).
 nets=$(sed -n 's/.*lisa_net=\([^ ]*\).*/\1/p' /proc/cmdline)
+# lisa_tcp=IP: fetch http://IP:8080/ over TCP once (a kernel host's server;
+# busybox nc, as this busybox's wget crashes):
+# the guest's TCP goes out with checksum offload, as a distribution's does.
+tcp=$(sed -n 's/.*lisa_tcp=\([^ ]*\).*/\1/p' /proc/cmdline)
 ip link set lo up
 echo "LISA-GUEST: booted"
 while true; do
@@ -68,6 +74,11 @@ while true; do
     if ping -c 1 -W 1 -I $dev $peer >/dev/null 2>&1; then
       echo "LISA-GUEST: $dev ping $peer ok"
     fi
+    if [ "$peer" = "$tcp" ] && [ ! -e /tmp/tcp-$dev ] &&
+      printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 2 "$peer" 8080 2>/dev/null | grep -q "200 OK"; then
+      echo "LISA-GUEST: $dev tcp $peer ok"
+      touch /tmp/tcp-$dev
+    fi
   done
   sleep 1
 done
@@ -75,4 +86,5 @@ INIT
 chmod 755 "$root/init"
 (cd "$root" && find . | busybox cpio -o -H newc 2>/dev/null) | gzip -1 >"$out/initrd.gz"
 chmod 644 "$out/vmlinuz" "$out/initrd.gz"
+echo "$stamp" >"$out/stamp"
 echo "build-guest: $out/vmlinuz ($pkg) and $out/initrd.gz"

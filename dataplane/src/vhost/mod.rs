@@ -3,7 +3,8 @@
 //! protocol (sockets, features, memory table, ring addresses), and the
 //! worker reads and writes the guests' rings itself, so that a frame going
 //! from one guest to another is copied once, from the sender's tx buffer
-//! into the receiver's rx buffer, instead of twice through an mbuf.
+//! into the receiver's rx buffer, instead of twice through an mbuf. The
+//! plan, and what the vhost library allows: `docs/vhost-datapath.md`.
 //!
 //! - `memory`: guest-physical ranges to host addresses.
 //! - `ring`: one split virtqueue's avail, descriptor and used parts.
