@@ -462,9 +462,6 @@ fn check_libvirt_refuses_a_vlan_on_a_vhostuser_nic(e: &E2e) {
     );
 }
 
-/// The guest starts: the hook plugs its NIC, in VLAN 10 as its metadata
-/// says, the port comes up, and its traffic crosses the switch to the
-/// namespace host, both ways.
 /// An HTTP server in the namespace host (python3's), stopped on drop.
 struct HttpServer(Child);
 
@@ -499,6 +496,9 @@ impl Drop for HttpServer {
     }
 }
 
+/// The guest starts: the hook plugs its NIC, in VLAN 10 as its metadata
+/// says, the port comes up, and its traffic crosses the switch to the
+/// namespace host, both ways (ping, and TCP from the guest).
 fn check_the_guest_starts_in_its_vlan_and_reaches_the_host(e: &E2e) {
     // The guest fetches a page over TCP (`lisa_tcp` in its command line),
     // its segments sent with checksum offload (VIRTIO_NET_F_CSUM): the
