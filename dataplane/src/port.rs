@@ -231,13 +231,13 @@ impl PortKind {
         }
     }
 
-    /// A vhost-user port. Workers send and receive on it straight through
-    /// the vhost library (`lisa_vhost_rx`/`lisa_vhost_tx` in the C shim,
-    /// as OVS does), not the `net_vhost` PMD's burst functions, which count
-    /// size and multicast statistics per packet and free sent buffers one
-    /// by one. The PMD still owns the device; the shim follows it through
-    /// the PMD's link-state event and gates every burst on it (`EthPort`
-    /// attaches and detaches the port).
+    /// A vhost-user port. Workers send and receive on it through
+    /// `vhost::burst`: lisad's own datapath on split rings, the vhost
+    /// library's bursts otherwise, never the `net_vhost` PMD's burst
+    /// functions, which count size and multicast statistics per packet.
+    /// The PMD still owns the device; the shim follows it through the
+    /// PMD's events and vhost-user message hooks and gates every burst on
+    /// it (`EthPort` attaches and detaches the port).
     pub fn is_vhost(&self) -> bool {
         matches!(self, PortKind::VhostServer(_) | PortKind::VhostClient(_))
     }
@@ -364,6 +364,9 @@ impl EthPort {
                 dpdk_sys::rte_eth_dev_configure(port, nrx, ntx, &conf)
             })?;
         }
+        if let PortKind::VhostServer(path) | PortKind::VhostClient(path) = &self.kind {
+            crate::vhost::device::disable_unserved_features(path);
+        }
         let (mut nb_rxd, mut nb_txd) = (RING_SIZE, RING_SIZE);
         // SAFETY: valid port and out pointers.
         check("rte_eth_dev_adjust_nb_rx_tx_desc", unsafe {
@@ -398,9 +401,16 @@ impl EthPort {
         let _ = unsafe { dpdk_sys::rte_eth_promiscuous_enable(port) };
         if self.kind.is_vhost() {
             // Before the start, so that no device can arrive unseen.
-            // SAFETY: a valid, configured port; the pool outlives it.
+            // SAFETY: a valid, configured port; the pool outlives it (and
+            // the slots, dropped with the port).
+            unsafe { crate::vhost::port_rings::attach(port, 2 * nrx.max(ntx), pool.as_ptr()) };
+            // SAFETY: as above.
             check("following the vhost-user device", unsafe {
-                dpdk_sys::lisa_vhost_attach(port, pool.as_ptr())
+                dpdk_sys::lisa_vhost_attach(
+                    port,
+                    pool.as_ptr(),
+                    Some(crate::vhost::port_rings::on_pause),
+                )
             })?;
         }
         // SAFETY: valid, configured port.
@@ -620,6 +630,7 @@ impl Drop for EthPort {
         unsafe {
             if self.kind.is_vhost() {
                 dpdk_sys::lisa_vhost_detach(self.port_id);
+                crate::vhost::port_rings::detach(self.port_id);
             }
             dpdk_sys::rte_eth_dev_stop(self.port_id);
             dpdk_sys::rte_eth_dev_close(self.port_id);

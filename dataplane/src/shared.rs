@@ -40,8 +40,8 @@ pub struct PortFwd {
     pub mtu: u16,
     /// Tx queues the port has.
     pub tx_queues: u16,
-    /// A vhost-user port (`PortKind::is_vhost`: its bursts go through the
-    /// vhost library).
+    /// A vhost-user port (`PortKind::is_vhost`: its bursts go through
+    /// `vhost::burst`).
     pub vhost: bool,
     /// A port is plugged in this slot.
     pub present: bool,

@@ -176,13 +176,16 @@ impl TxBuffers {
             }
             bump(&c.tx_lock_taken, 1);
         }
+        let mut broken = 0;
         // SAFETY: Mbuf is repr(transparent) over a non-null rte_mbuf
         // pointer, so `ptr` is an array of n valid mbufs; this worker owns
         // `queue` (or holds its lock). Sent mbufs now belong to the driver
         // (a vhost-user port's were copied to the guest and freed).
         let sent = unsafe {
             if vhost {
-                dpdk_sys::lisa_vhost_tx(out, queue, worker as u32, ptr, n as u16)
+                let s = crate::vhost::burst::tx_burst(out, queue, worker as u32, ptr, n as u16);
+                broken = s.broken;
+                s.taken
             } else {
                 dpdk_sys::lisa_eth_tx_burst(out, queue, ptr, n as u16)
             }
@@ -200,6 +203,12 @@ impl TxBuffers {
             }
             // Frees the ones the driver did not take.
             buf.drain(sent..);
+        }
+        if broken != 0 {
+            // A guest's broken receive chains took these (and lost them).
+            if let Some(d) = c.drops.get(crate::vhost::burst::GUEST_BAD_CHAIN.slot()) {
+                bump(d, u64::from(broken));
+            }
         }
         // SAFETY: the `sent` mbufs left belong to the driver now: forget
         // them without running their Drop.

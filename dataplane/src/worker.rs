@@ -158,7 +158,12 @@ impl Worker {
                 let ptr = burst.as_mut_ptr() as *mut *mut dpdk_sys::rte_mbuf;
                 if pin.vhost {
                     let w = self.id as u32;
-                    dpdk_sys::lisa_vhost_rx(rxq.port, rxq.queue, w, ptr, BURST as u16)
+                    let r =
+                        crate::vhost::burst::rx_burst(rxq.port, rxq.queue, w, ptr, BURST as u16);
+                    if r.broken != 0 || r.no_buffer != 0 {
+                        self.count_vhost_losses(r);
+                    }
+                    r.got
                 } else {
                     dpdk_sys::lisa_eth_rx_burst(rxq.port, rxq.queue, ptr, BURST as u16)
                 }
@@ -184,6 +189,21 @@ impl Worker {
             total += count as usize;
         }
         total
+    }
+
+    /// Counts the frames a vhost-user receive lost.
+    #[cold]
+    fn count_vhost_losses(&self, r: crate::vhost::receive::Received) {
+        let c = &self.shared.counters[self.id];
+        let reasons = [
+            (&crate::vhost::burst::GUEST_BAD_CHAIN, r.broken),
+            (&crate::drops::common::NO_BUFFER, r.no_buffer),
+        ];
+        for (reason, n) in reasons {
+            if let Some(d) = c.drops.get(reason.slot()) {
+                bump(d, u64::from(n));
+            }
+        }
     }
 
     /// Takes what the control threads queued: frames to switch (ARP, ICMP,

@@ -112,7 +112,13 @@ int lisa_pktmbuf_chain(struct rte_mbuf *head, struct rte_mbuf *tail)
 /* Workers are EAL lcores: their ids stay below RTE_MAX_LCORE. */
 #define LISA_VHOST_WORKERS RTE_MAX_LCORE
 
-/* Per worker: the port (+1) whose burst it is inside, or 0. */
+/* A worker's mark while inside lisad's own datapath on a port (it reads
+ * and writes the guest's rings itself), as opposed to a burst through the
+ * vhost library, which the library's own queue locks guard. */
+#define LISA_VHOST_OWN 0x80000000u
+
+/* Per worker: the port (+1, | LISA_VHOST_OWN) whose burst it is inside,
+ * or 0. */
 struct lisa_vhost_worker {
 	uint32_t in_port;
 } __rte_cache_aligned;
@@ -121,19 +127,159 @@ static struct lisa_vhost_worker lisa_vhost_workers[LISA_VHOST_WORKERS];
 
 struct lisa_vhost_port {
 	int vid;
+	/* 0: closed; else the epoch of this opening (a new one each time). */
 	uint32_t open;
+	/* Closed by the message hook, to reopen once the message is handled. */
+	int paused;
 	struct rte_mempool *pool;
+	lisa_vhost_pause_fn on_pause;
 };
 
 static struct lisa_vhost_port lisa_vhost_ports[RTE_MAX_ETHPORTS];
 static pthread_mutex_t lisa_vhost_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t lisa_vhost_epoch;
 
-static void lisa_vhost_close(uint16_t port_id)
+/* The vhost library's most vrings a device has (VHOST_MAX_VRING). */
+#define LISA_VHOST_VRINGS 256
+
+/* Per port: the vrings the front end has ready and enabled, as the
+ * net_vhost PMD's queue events tell (the library keeps its own flag
+ * private). lisad's own datapath leaves a disabled ring alone, as the
+ * library does: a guest using fewer queue pairs than it has does not
+ * read the others. */
+static uint8_t lisa_vhost_enabled[RTE_MAX_ETHPORTS][LISA_VHOST_VRINGS];
+
+/* Closes the port's gate and waits until no worker is inside a burst on
+ * it: every burst, or (own_only) the ones in lisad's own datapath. */
+static void lisa_vhost_close(uint16_t port_id, int own_only)
 {
 	__atomic_store_n(&lisa_vhost_ports[port_id].open, 0, __ATOMIC_SEQ_CST);
+	uint32_t mask = own_only ? ~0u : ~LISA_VHOST_OWN;
+	uint32_t want = own_only ? (port_id + 1u) | LISA_VHOST_OWN : port_id + 1u;
 	for (unsigned w = 0; w < LISA_VHOST_WORKERS; w++)
-		while (__atomic_load_n(&lisa_vhost_workers[w].in_port, __ATOMIC_SEQ_CST) == port_id + 1u)
+		while ((__atomic_load_n(&lisa_vhost_workers[w].in_port, __ATOMIC_SEQ_CST) & mask) == want)
 			rte_pause();
+}
+
+static void lisa_vhost_open(uint16_t port_id)
+{
+	uint32_t epoch = ++lisa_vhost_epoch;
+	if (epoch == 0)
+		epoch = ++lisa_vhost_epoch;
+	__atomic_store_n(&lisa_vhost_ports[port_id].open, epoch, __ATOMIC_SEQ_CST);
+}
+
+static int lisa_vhost_port_of(int vid)
+{
+	for (int p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (lisa_vhost_ports[p].pool != NULL && lisa_vhost_ports[p].vid == vid)
+			return p;
+	return -1;
+}
+
+/* vhost-user requests that only read the device: no pause for them. */
+static int lisa_vhost_msg_reads_only(uint32_t request)
+{
+	switch (request) {
+	case 1:  /* GET_FEATURES */
+	case 15: /* GET_PROTOCOL_FEATURES */
+	case 17: /* GET_QUEUE_NUM */
+	case 24: /* GET_CONFIG */
+	case 40: /* GET_STATUS */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Before the library handles a message that may change the device (its
+ * features, memory, rings, or the device itself): the workers leave
+ * lisad's own datapath on the port, and lisad hands the ring indices it
+ * kept back to the library (on_pause), so that the library (and through
+ * GET_VRING_BASE the front end) sees where the rings are. The library
+ * holds every queue's lock here for most of these messages: a worker
+ * inside a library burst would wait for it, so only the own datapath is
+ * waited for. */
+static enum rte_vhost_msg_result lisa_vhost_pre_msg(int vid, void *msg)
+{
+	const uint32_t *words = msg;
+	if (lisa_vhost_msg_reads_only(words[0]))
+		return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
+	pthread_mutex_lock(&lisa_vhost_lock);
+	int port = lisa_vhost_port_of(vid);
+	if (port >= 0) {
+		struct lisa_vhost_port *p = &lisa_vhost_ports[port];
+		if (__atomic_load_n(&p->open, __ATOMIC_SEQ_CST) != 0) {
+			p->paused = 1;
+			lisa_vhost_close(port, 1);
+		}
+		if (p->on_pause != NULL)
+			p->on_pause(port, vid, words[0], (const uint8_t *)msg + 12);
+	}
+	pthread_mutex_unlock(&lisa_vhost_lock);
+	return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
+}
+
+/* After the message: the gate reopens, with a new epoch (the workers read
+ * the device afresh), if the device still runs. */
+static enum rte_vhost_msg_result lisa_vhost_post_msg(int vid, void *msg)
+{
+	(void)msg;
+	pthread_mutex_lock(&lisa_vhost_lock);
+	int port = lisa_vhost_port_of(vid);
+	if (port >= 0 && lisa_vhost_ports[port].paused) {
+		struct rte_eth_link link;
+		memset(&link, 0, sizeof(link));
+		lisa_vhost_ports[port].paused = 0;
+		if (rte_eth_link_get_nowait(port, &link) == 0 && link.link_status == RTE_ETH_LINK_UP &&
+		    rte_eth_vhost_get_vid_from_port_id(port) == vid)
+			lisa_vhost_open(port);
+	}
+	pthread_mutex_unlock(&lisa_vhost_lock);
+	return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
+}
+
+static const struct rte_vhost_user_extern_ops lisa_vhost_hooks = {
+	.pre_msg_handle = lisa_vhost_pre_msg,
+	.post_msg_handle = lisa_vhost_post_msg,
+};
+
+/* Takes the PMD's queue events into lisa_vhost_enabled; true if any came.
+ * Under lisa_vhost_lock. */
+static int lisa_vhost_take_queue_events(uint16_t port_id)
+{
+	struct rte_eth_vhost_queue_event ev;
+	int any = 0;
+	while (rte_eth_vhost_get_queue_event(port_id, &ev) == 0) {
+		unsigned vring = ev.queue_id * 2u + (ev.rx ? 1u : 0u);
+		if (vring < LISA_VHOST_VRINGS)
+			__atomic_store_n(&lisa_vhost_enabled[port_id][vring], ev.enable ? 1 : 0, __ATOMIC_SEQ_CST);
+		any = 1;
+	}
+	return any;
+}
+
+/* A vring was enabled or disabled (after the message that did it, and
+ * after the post-message hook): a new epoch, so that the workers look at
+ * the rings again. */
+static int lisa_vhost_queue_state(uint16_t port_id, enum rte_eth_event_type event, void *cb_arg, void *ret_param)
+{
+	(void)event;
+	(void)cb_arg;
+	(void)ret_param;
+	pthread_mutex_lock(&lisa_vhost_lock);
+	if (lisa_vhost_take_queue_events(port_id) &&
+	    __atomic_load_n(&lisa_vhost_ports[port_id].open, __ATOMIC_SEQ_CST) != 0)
+		lisa_vhost_open(port_id);
+	pthread_mutex_unlock(&lisa_vhost_lock);
+	return 0;
+}
+
+int lisa_vhost_vring_enabled(uint16_t port_id, uint16_t vring)
+{
+	if (port_id >= RTE_MAX_ETHPORTS || vring >= LISA_VHOST_VRINGS)
+		return 0;
+	return __atomic_load_n(&lisa_vhost_enabled[port_id][vring], __ATOMIC_SEQ_CST);
 }
 
 /* Opens or closes the gate as the link (the device) came or went. */
@@ -145,10 +291,21 @@ static void lisa_vhost_follow(uint16_t port_id)
 	int up = rte_eth_link_get_nowait(port_id, &link) == 0 && link.link_status == RTE_ETH_LINK_UP;
 	int vid = up ? rte_eth_vhost_get_vid_from_port_id(port_id) : -1;
 	if (vid >= 0) {
+		lisa_vhost_close(port_id, 0);
+		lisa_vhost_take_queue_events(port_id);
 		lisa_vhost_ports[port_id].vid = vid;
-		__atomic_store_n(&lisa_vhost_ports[port_id].open, 1, __ATOMIC_SEQ_CST);
+		lisa_vhost_ports[port_id].paused = 0;
+		/* Per connection: the library forgets them with the device. */
+		rte_vhost_extern_callback_register(vid, &lisa_vhost_hooks, NULL);
+		lisa_vhost_open(port_id);
 	} else {
-		lisa_vhost_close(port_id);
+		lisa_vhost_close(port_id, 0);
+		lisa_vhost_ports[port_id].paused = 0;
+		/* A later device may take the same vid on another port. */
+		lisa_vhost_ports[port_id].vid = -1;
+		/* The PMD forgets the queues' states with the device. */
+		memset(lisa_vhost_enabled[port_id], 0, sizeof(lisa_vhost_enabled[port_id]));
+		lisa_vhost_take_queue_events(port_id);
 	}
 	pthread_mutex_unlock(&lisa_vhost_lock);
 }
@@ -162,13 +319,21 @@ static int lisa_vhost_event(uint16_t port_id, enum rte_eth_event_type event, voi
 	return 0;
 }
 
-int lisa_vhost_attach(uint16_t port_id, struct rte_mempool *pool)
+int lisa_vhost_attach(uint16_t port_id, struct rte_mempool *pool, lisa_vhost_pause_fn on_pause)
 {
 	if (port_id >= RTE_MAX_ETHPORTS)
 		return -EINVAL;
+	pthread_mutex_lock(&lisa_vhost_lock);
 	lisa_vhost_ports[port_id].pool = pool;
 	lisa_vhost_ports[port_id].vid = -1;
-	int rc = rte_eth_dev_callback_register(port_id, RTE_ETH_EVENT_INTR_LSC, lisa_vhost_event, NULL);
+	lisa_vhost_ports[port_id].paused = 0;
+	lisa_vhost_ports[port_id].on_pause = on_pause;
+	pthread_mutex_unlock(&lisa_vhost_lock);
+	memset(lisa_vhost_enabled[port_id], 0, sizeof(lisa_vhost_enabled[port_id]));
+	int rc = rte_eth_dev_callback_register(port_id, RTE_ETH_EVENT_QUEUE_STATE, lisa_vhost_queue_state, NULL);
+	if (rc != 0)
+		return rc;
+	rc = rte_eth_dev_callback_register(port_id, RTE_ETH_EVENT_INTR_LSC, lisa_vhost_event, NULL);
 	if (rc == 0)
 		lisa_vhost_follow(port_id);
 	return rc;
@@ -181,8 +346,14 @@ void lisa_vhost_detach(uint16_t port_id)
 	/* -EAGAIN: the handler is running right now; wait for it. */
 	while (rte_eth_dev_callback_unregister(port_id, RTE_ETH_EVENT_INTR_LSC, lisa_vhost_event, NULL) == -EAGAIN)
 		rte_pause();
+	while (rte_eth_dev_callback_unregister(port_id, RTE_ETH_EVENT_QUEUE_STATE, lisa_vhost_queue_state, NULL) ==
+	       -EAGAIN)
+		rte_pause();
 	pthread_mutex_lock(&lisa_vhost_lock);
-	lisa_vhost_close(port_id);
+	lisa_vhost_close(port_id, 0);
+	lisa_vhost_ports[port_id].on_pause = NULL;
+	lisa_vhost_ports[port_id].pool = NULL;
+	lisa_vhost_ports[port_id].vid = -1;
 	pthread_mutex_unlock(&lisa_vhost_lock);
 }
 
@@ -197,6 +368,20 @@ static inline int lisa_vhost_enter(struct lisa_vhost_worker *w, uint16_t port_id
 static inline void lisa_vhost_leave(struct lisa_vhost_worker *w)
 {
 	__atomic_store_n(&w->in_port, 0, __ATOMIC_RELEASE);
+}
+
+uint32_t lisa_vhost_own_enter(uint16_t port_id, unsigned worker, int *vid)
+{
+	struct lisa_vhost_worker *w = &lisa_vhost_workers[worker % LISA_VHOST_WORKERS];
+	__atomic_store_n(&w->in_port, (port_id + 1u) | LISA_VHOST_OWN, __ATOMIC_SEQ_CST);
+	uint32_t epoch = __atomic_load_n(&lisa_vhost_ports[port_id].open, __ATOMIC_SEQ_CST);
+	*vid = lisa_vhost_ports[port_id].vid;
+	return epoch;
+}
+
+void lisa_vhost_own_leave(unsigned worker)
+{
+	lisa_vhost_leave(&lisa_vhost_workers[worker % LISA_VHOST_WORKERS]);
 }
 
 /* Frees the n mbufs a burst sent. A burst of plain mbufs (direct, one
@@ -283,4 +468,17 @@ uint16_t lisa_vhost_tx(uint16_t port_id, uint16_t queue_id, unsigned worker, str
 	/* The library copied them into the guest's buffers. */
 	lisa_free_sent(pkts, sent);
 	return sent;
+}
+
+void lisa_mbuf_free_sent(struct rte_mbuf **pkts, uint16_t n)
+{
+	lisa_free_sent(pkts, n);
+}
+
+#include <sys/eventfd.h>
+
+void lisa_vhost_kick(int callfd)
+{
+	if (callfd >= 0)
+		(void)eventfd_write(callfd, 1);
 }

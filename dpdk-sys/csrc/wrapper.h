@@ -38,7 +38,20 @@ void lisa_prefetch0(const void *p);
 int lisa_errno(void);
 int lisa_pktmbuf_chain(struct rte_mbuf *head, struct rte_mbuf *tail);
 /* vhost-user bursts through the vhost library, gated on the device (shim.c). */
-int lisa_vhost_attach(uint16_t port_id, struct rte_mempool *pool);
+/* Called (from the vhost-user thread, no worker in the own datapath) before
+ * a message that may change the device: port, vid, the request, its payload. */
+typedef void (*lisa_vhost_pause_fn)(uint16_t port_id, int vid, uint32_t request, const uint8_t *payload);
+int lisa_vhost_attach(uint16_t port_id, struct rte_mempool *pool, lisa_vhost_pause_fn on_pause);
+/* lisad's own vhost datapath: enter returns the gate's epoch (0: closed)
+ * and the device's vid; leave after the burst, whatever enter returned. */
+uint32_t lisa_vhost_own_enter(uint16_t port_id, unsigned worker, int *vid);
+void lisa_vhost_own_leave(unsigned worker);
+/* True if the front end has vring `vring` of the port ready and enabled. */
+int lisa_vhost_vring_enabled(uint16_t port_id, uint16_t vring);
+/* Frees n mbufs a burst sent (one put to the pool for plain ones). */
+void lisa_mbuf_free_sent(struct rte_mbuf **pkts, uint16_t n);
+/* Writes a used-buffer notification to a guest's call eventfd. */
+void lisa_vhost_kick(int callfd);
 void lisa_vhost_detach(uint16_t port_id);
 uint16_t lisa_vhost_rx(uint16_t port_id, uint16_t queue_id, unsigned worker, struct rte_mbuf **pkts, uint16_t n);
 uint16_t lisa_vhost_tx(uint16_t port_id, uint16_t queue_id, unsigned worker, struct rte_mbuf **pkts, uint16_t n);

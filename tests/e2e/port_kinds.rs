@@ -45,7 +45,41 @@ fn af_packet_port_on_a_veth() {
         .output();
 }
 
+/// Who works a vring of a `net_virtio_user` peer's device, as lisad logs it.
+enum Datapath {
+    /// lisad's own datapath (split rings), with or without mergeable buffers.
+    Own { mergeable: bool },
+    /// The vhost library's (packed rings).
+    Library,
+}
+
+impl Datapath {
+    /// The peer's device arguments that make the device so.
+    fn devargs(&self) -> &'static str {
+        match self {
+            Datapath::Own { mergeable: true } => "",
+            Datapath::Own { mergeable: false } => ",mrg_rxbuf=0",
+            Datapath::Library => ",packed_vq=1",
+        }
+    }
+
+    /// What lisad's log says of every vring of the device.
+    fn logged(&self) -> &'static str {
+        match self {
+            Datapath::Own { mergeable: true } => {
+                "is worked by lisad's datapath (split ring, mergeable buffers)"
+            }
+            Datapath::Own { mergeable: false } => "is worked by lisad's datapath (split ring)",
+            Datapath::Library => "is worked by the vhost library",
+        }
+    }
+}
+
 fn ping_through_vhost(switch_is_server: bool) {
+    ping_through_vhost_with(switch_is_server, Datapath::Own { mergeable: true });
+}
+
+fn ping_through_vhost_with(switch_is_server: bool, datapath: Datapath) {
     let _serial = serial();
     let (tap_a, tap_vm) = (unique("lta", ""), unique("ltv", ""));
     let dir = std::env::temp_dir().join(format!("lisa-vhost-{}", std::process::id()));
@@ -63,7 +97,7 @@ fn ping_through_vhost(switch_is_server: bool) {
         &[("Ethernet1", &format!("tap:{tap_a}")), ("Vhost1", &vhost)],
         &[],
     );
-    let _peer = VirtioPeer::start(&sock, !switch_is_server, &tap_vm);
+    let _peer = VirtioPeer::start_with(&sock, !switch_is_server, &tap_vm, datapath.devargs());
     let a = Host::new(&unique("lisa-a", ""));
     let vm = Host::new(&unique("lisa-vm", ""));
     a.take_interface(&tap_a, "192.168.79.1/24");
@@ -83,6 +117,15 @@ fn ping_through_vhost(switch_is_server: bool) {
     assert!(a.ping("192.168.79.2", 3));
     let ifs = sw.show("show interfaces");
     assert!(ifs.contains("Vhost1 is up"), "{ifs}");
+    let log = sw.log_text();
+    for vring in ["vring 0 ", "vring 1 "] {
+        assert!(
+            log.lines()
+                .any(|l| l.contains(vring) && l.contains(datapath.logged())),
+            "{vring}not worked as expected ({}):\n{log}",
+            datapath.logged()
+        );
+    }
     check_an_idle_worker_waits_for_rx_interrupts(&sw, &a);
     drop(sw);
     if switch_is_server {
@@ -124,4 +167,75 @@ fn vhost_user_server_port_with_virtio_user_peer() {
 #[test]
 fn vhost_user_client_port_reconnects_to_peer_server() {
     ping_through_vhost(false);
+}
+
+#[test]
+fn vhost_user_peer_without_mergeable_buffers_is_served_by_lisad() {
+    ping_through_vhost_with(true, Datapath::Own { mergeable: false });
+}
+
+#[test]
+fn vhost_user_peer_with_packed_rings_falls_back_to_the_vhost_library() {
+    ping_through_vhost_with(true, Datapath::Library);
+}
+
+/// A hostile guest (`tests/tools/vhost_guest.py`, a vhost-user front end
+/// of its own) puts broken descriptor chains on its tx ring (a link past
+/// the table, a loop, memory it does not have, a receive buffer, a runt)
+/// and a read-only buffer on its rx ring, among good ones: the switch
+/// returns every chain, counts each broken one, and still answers the
+/// guest's ARP through a kernel host.
+#[test]
+fn a_guests_broken_descriptor_chains_are_counted_and_dropped() {
+    let _serial = serial();
+    let tap_a = unique("lta", "");
+    let dir = std::env::temp_dir().join(format!("lisa-vhost-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("vm1.sock");
+    let sw = Lisad::start(
+        &[
+            ("Ethernet1", &format!("tap:{tap_a}")),
+            ("Vhost1", &format!("vhost-server:{}", sock.display())),
+        ],
+        &[],
+    );
+    let a = Host::new(&unique("lisa-a", ""));
+    a.take_interface(&tap_a, "192.168.81.1/24");
+    let tool = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/vhost_guest.py");
+    let out = std::process::Command::new("python3")
+        .args([
+            tool,
+            &sock.display().to_string(),
+            "52:54:00:81:00:02",
+            "192.168.81.2",
+            "192.168.81.1",
+        ])
+        .output()
+        .expect("python3");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "the hostile guest:\n{said}\n{}",
+        sw.show("show interfaces")
+    );
+    // Five broken tx chains, and at least one frame lost to the read-only
+    // receive buffer.
+    let bad = common::wait_until(Duration::from_secs(5), || sw.drops("guest-bad-chain") >= 6);
+    assert!(
+        bad,
+        "broken chains not counted ({}):\n{said}\n{}",
+        sw.drops("guest-bad-chain"),
+        sw.show("show interfaces")
+    );
+    assert!(sw.log_text().contains("is worked by lisad's datapath"));
+    // The switch goes on: the guest's port went down when it left, the
+    // kernel host's port still up.
+    let ifs = sw.show("show interfaces");
+    assert!(ifs.contains("Ethernet1 is up"), "{ifs}");
+    drop(sw);
+    let _ = std::fs::remove_dir_all(&dir);
 }

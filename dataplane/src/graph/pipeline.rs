@@ -150,6 +150,7 @@ impl Pipeline {
         let mut p = Pipeline::new();
         p.core_drops.push(&crate::tx::NO_TX_ROOM);
         p.core_drops.push(&crate::tx::NO_BUNDLED_MEMBER);
+        p.core_drops.push(&crate::vhost::burst::GUEST_BAD_CHAIN);
         p.core_drops.push(&crate::drops::common::MALFORMED);
         p.core_drops.push(&crate::drops::common::NO_BUFFER);
         p.core_drops.push(&crate::drops::common::MTU_EXCEEDED);

@@ -586,18 +586,28 @@ impl VirtioPeer {
     /// Starts the peer. With `server`, the peer creates the socket
     /// (as QEMU does for a `vhost-client` switch port).
     pub fn start(socket: &Path, server: bool, tap: &str) -> VirtioPeer {
-        let peer = VirtioPeer::spawn(socket, server, tap);
+        VirtioPeer::start_with(socket, server, tap, "")
+    }
+
+    /// Starts the peer with more `net_virtio_user` device arguments
+    /// (`extra`, e.g. ",mrg_rxbuf=0").
+    pub fn start_with(socket: &Path, server: bool, tap: &str, extra: &str) -> VirtioPeer {
+        let peer = VirtioPeer::spawn_with(socket, server, tap, extra);
         peer.wait_forwarding();
         peer
     }
 
     /// Starts the peer without waiting for it to forward.
     pub fn spawn(socket: &Path, server: bool, tap: &str) -> VirtioPeer {
+        VirtioPeer::spawn_with(socket, server, tap, "")
+    }
+
+    fn spawn_with(socket: &Path, server: bool, tap: &str, extra: &str) -> VirtioPeer {
         let log =
             std::env::temp_dir().join(format!("lisa-testpmd-{}-{tap}.log", std::process::id()));
         let logf = std::fs::File::create(&log).unwrap();
         let virtio = format!(
-            "net_virtio_user0,path={},queues=1{}",
+            "net_virtio_user0,path={},queues=1{}{extra}",
             socket.display(),
             if server { ",server=1" } else { "" }
         );
