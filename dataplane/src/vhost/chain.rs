@@ -96,10 +96,24 @@ pub fn walk(
     head: u16,
     writable: bool,
 ) -> Result<Chain, ChainError> {
-    let mut chain = Chain {
-        head,
-        ..Chain::default()
-    };
+    let mut chain = Chain::default();
+    walk_into(q, mem, head, writable, &mut chain)?;
+    Ok(chain)
+}
+
+/// `walk` into a chain the caller keeps (emptied first): a `Chain` is
+/// half a kilobyte, too much to move once a packet.
+#[inline]
+pub fn walk_into(
+    q: &SplitQueue,
+    mem: &GuestMemory,
+    head: u16,
+    writable: bool,
+    chain: &mut Chain,
+) -> Result<(), ChainError> {
+    chain.head = head;
+    chain.segs.clear();
+    chain.len = 0;
     let mut table = Table::Ring;
     let mut i = head;
     let mut links = 0u32;
@@ -134,11 +148,43 @@ pub fn walk(
         if (d.flags & DESC_F_WRITE != 0) != writable {
             return Err(ChainError::Direction);
         }
-        add_buffer(&mut chain, mem, d.addr, d.len)?;
+        add_buffer(chain, mem, d.addr, d.len)?;
         if d.flags & DESC_F_NEXT == 0 {
-            return Ok(chain);
+            return Ok(());
         }
         i = d.next;
+    }
+}
+
+/// Starts loading, for the next `n` pending heads of `q`, their
+/// descriptors and then, in each one-buffer chain's buffer, the lines from
+/// byte `from` to byte `to` (the header's bytes the caller touches and the
+/// frame's first): hints, so that a burst's cache misses (the guest's core
+/// wrote all of these) overlap instead of coming one after another.
+/// `write`: the caller will write those lines (a receive queue).
+pub fn prefetch_chains(q: &SplitQueue, mem: &GuestMemory, n: u16, from: u32, to: u32, write: bool) {
+    let fetch = if write {
+        crate::mbuf::prefetch_write
+    } else {
+        crate::mbuf::prefetch
+    };
+    for i in 0..n {
+        q.prefetch_desc(q.head(i));
+    }
+    for i in 0..n {
+        let Some(d) = q.desc(q.head(i)) else {
+            continue;
+        };
+        if d.flags & (DESC_F_NEXT | DESC_F_INDIRECT) == 0 {
+            if let Some((p, len)) = mem.translate(d.addr, to + 1) {
+                let first = p.as_ptr() as usize + from.min(len) as usize;
+                let last = p.as_ptr() as usize + to.min(len.saturating_sub(1)) as usize;
+                fetch(first as *const u8);
+                if last / 64 != first / 64 {
+                    fetch(last as *const u8);
+                }
+            }
+        }
     }
 }
 

@@ -7,6 +7,8 @@ use super::memory::{GuestMemory, Region};
 use super::ring::{Desc, RingAddrs};
 use std::ptr::NonNull;
 
+/// `VIRTIO_NET_F_CSUM`: the guest may leave TCP/UDP checksums partial.
+const CSUM: u32 = 0;
 /// `VIRTIO_NET_F_HOST_TSO4`: the guest may send TCPv4 segmentation jobs.
 const HOST_TSO4: u32 = 11;
 /// `VIRTIO_NET_F_HOST_TSO6`.
@@ -51,6 +53,13 @@ impl Features {
         ]
         .iter()
         .any(|&b| self.has(b))
+    }
+
+    /// The guest may send frames whose header asks for something (a
+    /// checksum to complete): only then is a sent frame's header read
+    /// (it is a cache line the guest's core just wrote, a miss a frame).
+    pub fn sent_headers_matter(self) -> bool {
+        self.has(CSUM)
     }
 
     /// Received frames may span several chains.

@@ -4,7 +4,7 @@
 //! for receiving (one chain, or with `VIRTIO_NET_F_MRG_RXBUF` as many as
 //! it takes, `num_buffers` saying how many).
 
-use super::chain::{walk, Chain, ChainError, Seg};
+use super::chain::{walk_into, Chain, ChainError, Seg};
 use super::memory::GuestMemory;
 use super::ring::SplitQueue;
 
@@ -71,19 +71,26 @@ pub fn deliver(
         cur: &header[..hdr_len as usize],
     };
     let start = q.indices();
-    let pending = q.pending();
-    let mut first: Option<Chain> = None;
+    let mut pending = q.pending_seen();
+    // The first chain is kept for its num_buffers; the others pass.
+    let (mut first, mut next) = (Chain::default(), Chain::default());
     let mut used = 0u16;
     let mut left = len + hdr_len;
     while left > 0 {
+        if used >= pending {
+            // Past what the last look saw: look again (once a burst, when
+            // the guest keeps up).
+            pending = q.indices().0.wrapping_sub(start.0) + q.pending();
+        }
         if used >= pending || used >= MAX_CHAINS || (used == 1 && !mergeable) {
             // Nothing was published: the chains taken go back untouched.
             q.rewind(start);
             return Err(DeliverError::NoRoom);
         }
         let head = q.head(0);
-        let chain = match walk(q, mem, head, true) {
-            Ok(c) => c,
+        let chain = if used == 0 { &mut first } else { &mut next };
+        match walk_into(q, mem, head, true, chain) {
+            Ok(()) => {}
             Err(e) => {
                 // A broken chain comes back empty, and so do the ones this
                 // frame took before it: the frame is lost, the ring goes on.
@@ -108,14 +115,9 @@ pub fn deliver(
         q.take(1);
         q.push_used(head, wrote);
         used += 1;
-        if first.is_none() {
-            first = Some(chain);
-        }
     }
-    if hdr_len >= HDR_LEN_MRG {
-        if let Some(c) = &first {
-            write_at(c, 10, &used.to_le_bytes());
-        }
+    if hdr_len >= HDR_LEN_MRG && used > 0 {
+        write_at(&first, 10, &used.to_le_bytes());
     }
     Ok(used)
 }
@@ -182,6 +184,7 @@ impl Source<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vhost::chain::walk;
     use crate::vhost::ring::{Desc, DESC_F_NEXT, DESC_F_WRITE};
     use crate::vhost::testing::{memory, TestRing};
 

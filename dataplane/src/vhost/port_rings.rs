@@ -26,6 +26,8 @@ pub struct OwnRing {
     pub hdr_len: u32,
     /// Received frames may span several chains.
     pub mergeable: bool,
+    /// Sent frames' headers may ask for something (`Features::sent_headers_matter`).
+    pub read_headers: bool,
     /// The guest's call eventfd.
     pub callfd: i32,
     /// The device's id.
@@ -157,13 +159,23 @@ pub unsafe fn ring<'a>(port: u16, index: u16, epoch: u32, vid: i32) -> Option<&'
     Some(&mut slot.ring)
 }
 
+/// `LISA_VHOST_DATAPATH=library` in lisad's environment: every vring
+/// through the vhost library's bursts (a diagnostic switch, and the
+/// baseline of the A/B benchmark of lisad's own datapath).
+fn library_only() -> bool {
+    static ONLY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ONLY.get_or_init(|| {
+        std::env::var("LISA_VHOST_DATAPATH").is_ok_and(|v| v.eq_ignore_ascii_case("library"))
+    })
+}
+
 /// Reads vring `index` of device `vid` on `port` from the library.
 fn read(port: u16, index: u16, vid: i32, pool: *mut dpdk_sys::rte_mempool) -> Ring {
     let features = match device::features(vid) {
         Ok(f) => f,
         Err(_) => return Ring::Absent,
     };
-    if !features.served() {
+    if !features.served() || library_only() {
         return Ring::Library;
     }
     // SAFETY: a plain query of the shim's table.
@@ -197,6 +209,7 @@ fn own(
         mem,
         hdr_len: features.header_len(),
         mergeable: features.mergeable(),
+        read_headers: features.sent_headers_matter(),
         callfd: v.callfd,
         vid,
         index,

@@ -3,7 +3,7 @@
 //! copied after it (into several chained mbufs if it is longer than one),
 //! a partial TCP/UDP checksum completed, and the chain returned used.
 
-use super::chain::walk;
+use super::chain::{prefetch_chains, walk_into, Chain};
 use super::checksum::OnesSum;
 use super::frame::frame_pieces;
 use super::port_rings::OwnRing;
@@ -52,12 +52,15 @@ pub unsafe fn receive(r: &mut OwnRing, port: u16, out: *mut *mut rte_mbuf, n: u1
         // No mbufs: the frames wait in the guest's ring.
         return done;
     }
+    let from = if r.read_headers { 0 } else { r.hdr_len };
+    prefetch_chains(&r.q, &r.mem, pending, from, r.hdr_len, false);
+    let mut chain = Chain::default();
     for i in 0..pending {
         let head = r.q.head(i);
         // SAFETY: out[got] is one of the fresh mbufs (got <= i < pending).
         let m = unsafe { *out.add(usize::from(done.got)) };
         // SAFETY: m is fresh and ours; the chain's buffers are the guest's.
-        match unsafe { take_frame(r, head, m, port) } {
+        match unsafe { take_frame(r, head, &mut chain, m, port) } {
             Ok(()) => done.got += 1,
             Err(lost) => {
                 // SAFETY: m is ours; it goes back to holding nothing.
@@ -92,22 +95,32 @@ pub unsafe fn receive(r: &mut OwnRing, port: u16, out: *mut *mut rte_mbuf, n: u1
 ///
 /// # Safety
 /// `m` is a fresh mbuf of this thread's.
-unsafe fn take_frame(r: &OwnRing, head: u16, m: *mut rte_mbuf, port: u16) -> Result<(), Lost> {
-    let chain = walk(&r.q, &r.mem, head, false).map_err(|_| Lost::Broken)?;
+unsafe fn take_frame(
+    r: &OwnRing,
+    head: u16,
+    chain: &mut Chain,
+    m: *mut rte_mbuf,
+    port: u16,
+) -> Result<(), Lost> {
+    walk_into(&r.q, &r.mem, head, false, chain).map_err(|_| Lost::Broken)?;
     if chain.len < r.hdr_len + MIN_FRAME || chain.len - r.hdr_len > MAX_FRAME {
         return Err(Lost::Broken);
     }
     let mut hdr = [0u8; 12];
-    let mut at = 0usize;
+    let mut at = if r.read_headers {
+        0
+    } else {
+        r.hdr_len as usize
+    };
     for s in &chain.segs {
+        if at == r.hdr_len as usize {
+            break;
+        }
         let n = (s.len as usize).min(r.hdr_len as usize - at);
         // SAFETY: n bytes of a piece the guest gave the device to read, into
         // a local array with room (at + n <= hdr_len <= 12).
         unsafe { std::ptr::copy_nonoverlapping(s.ptr.as_ptr(), hdr.as_mut_ptr().add(at), n) };
         at += n;
-        if at == r.hdr_len as usize {
-            break;
-        }
     }
     let (flags, gso) = (hdr[0], hdr[1]);
     if gso != GSO_NONE {
@@ -116,7 +129,7 @@ unsafe fn take_frame(r: &OwnRing, head: u16, m: *mut rte_mbuf, port: u16) -> Res
     // SAFETY: m is a fresh mbuf of ours.
     unsafe {
         (*m).port = port;
-        for piece in frame_pieces(&chain, r.hdr_len) {
+        for piece in frame_pieces(chain, r.hdr_len) {
             append(m, r.pool, piece.ptr.as_ptr(), piece.len)?;
         }
     }

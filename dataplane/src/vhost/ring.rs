@@ -35,6 +35,10 @@ pub struct Desc {
     pub next: u16,
 }
 
+/// Used entries kept back until `publish` (a burst's; more are written
+/// early, unpublished).
+const SHADOW: usize = 64;
+
 /// Where a queue's three parts are mapped in this process, and its size.
 #[derive(Clone, Copy, Debug)]
 pub struct RingAddrs {
@@ -66,6 +70,14 @@ pub struct SplitQueue {
     last_used: u16,
     /// `last_used` as of the last notification (event idx).
     signalled: Option<u16>,
+    /// The driver's avail idx as last read (`pending`).
+    avail_seen: u16,
+    /// Used entries not written to the ring yet, from index `shadow_from`:
+    /// written together at `publish` (as the vhost library's shadow used
+    /// ring), so that the driver's core, reading the ring, loses its lines
+    /// once a burst rather than once an entry.
+    shadow: [(u32, u32); SHADOW],
+    shadow_from: u16,
     event_idx: bool,
 }
 
@@ -96,6 +108,9 @@ impl SplitQueue {
             last_avail,
             last_used,
             signalled: None,
+            avail_seen: last_avail,
+            shadow: [(0, 0); SHADOW],
+            shadow_from: last_used,
             event_idx,
         })
     }
@@ -119,12 +134,27 @@ impl SplitQueue {
     /// Heads the driver made available that are not taken yet; at most the
     /// ring's size (a driver that claims more is not believed).
     #[inline]
-    pub fn pending(&self) -> u16 {
+    pub fn pending(&mut self) -> u16 {
         // SAFETY: the avail ring's idx word is mapped (`new`'s contract),
         // 2-byte aligned; the driver writes it, so it is read atomically;
         // acquire orders the reads of the heads after it.
         let idx = unsafe { (*(self.avail_word(1) as *const AtomicU16)).load(Ordering::Acquire) };
+        self.avail_seen = idx;
         idx.wrapping_sub(self.last_avail).min(self.ring.size)
+    }
+
+    /// Heads pending as of the last `pending` (no read of the driver's
+    /// index, whose cache line the driver keeps writing): what a burst
+    /// can take before it needs to look again.
+    #[inline]
+    pub fn pending_seen(&self) -> u16 {
+        let n = self.avail_seen.wrapping_sub(self.last_avail);
+        if n > self.ring.size {
+            // A rewind or a driver's bad index: look again.
+            0
+        } else {
+            n
+        }
     }
 
     /// The head of the `i`-th pending entry (`i < pending()`), unchecked:
@@ -141,6 +171,11 @@ impl SplitQueue {
     #[inline]
     pub fn rewind(&mut self, indices: (u16, u16)) {
         (self.last_avail, self.last_used) = indices;
+        if self.last_used.wrapping_sub(self.shadow_from) > SHADOW as u16 {
+            // Back past entries already written (not published): they are
+            // written again from here.
+            self.shadow_from = self.last_used;
+        }
     }
 
     /// Marks `n` pending entries taken.
@@ -159,24 +194,53 @@ impl SplitQueue {
         Some(unsafe { std::ptr::read_volatile(self.ring.desc.as_ptr().add(usize::from(id))) })
     }
 
+    /// Starts loading descriptor `id` into the cache (a hint, for the
+    /// heads a burst is about to walk).
+    #[inline]
+    pub fn prefetch_desc(&self, id: u16) {
+        let p = self
+            .ring
+            .desc
+            .as_ptr()
+            .wrapping_add(usize::from(id & self.mask));
+        crate::mbuf::prefetch(p as *const u8);
+    }
+
     /// Writes the next used entry: chain `id`, `len` bytes written to it.
     /// Seen by the driver at the next `publish`.
     #[inline]
     pub fn push_used(&mut self, id: u16, len: u32) {
-        let slot = usize::from(self.last_used & self.mask);
-        let ring = self.ring.used.as_ptr().wrapping_add(2) as *mut u32;
-        // SAFETY: slot < size: the two words of a used element, mapped,
-        // 4-byte aligned (the used ring is 4-byte aligned by the spec).
-        unsafe {
-            std::ptr::write_volatile(ring.add(2 * slot), u32::from(id));
-            std::ptr::write_volatile(ring.add(2 * slot + 1), len);
+        let mut k = usize::from(self.last_used.wrapping_sub(self.shadow_from));
+        if k >= SHADOW {
+            self.write_shadow();
+            k = 0;
         }
+        self.shadow[k] = (u32::from(id), len);
         self.last_used = self.last_used.wrapping_add(1);
+    }
+
+    /// Writes the shadowed used entries to the ring (not yet published).
+    #[inline]
+    fn write_shadow(&mut self) {
+        let n = self.last_used.wrapping_sub(self.shadow_from);
+        let ring = self.ring.used.as_ptr().wrapping_add(2) as *mut u32;
+        for k in 0..n {
+            let slot = usize::from(self.shadow_from.wrapping_add(k) & self.mask);
+            let (id, len) = self.shadow[usize::from(k)];
+            // SAFETY: slot < size: the two words of a used element, mapped,
+            // 4-byte aligned (the used ring is 4-byte aligned by the spec).
+            unsafe {
+                std::ptr::write_volatile(ring.add(2 * slot), id);
+                std::ptr::write_volatile(ring.add(2 * slot + 1), len);
+            }
+        }
+        self.shadow_from = self.last_used;
     }
 
     /// Makes the used entries written so far visible to the driver.
     #[inline]
-    pub fn publish(&self) {
+    pub fn publish(&mut self) {
+        self.write_shadow();
         // SAFETY: the used ring's idx word, mapped and aligned; release
         // orders the elements' writes before it.
         unsafe {
@@ -245,6 +309,30 @@ mod tests {
         assert_eq!(r.used_idx(), 1);
         assert_eq!(r.used_elem(0), (3, 0));
         assert_eq!(q.indices(), (1, 1));
+    }
+
+    #[test]
+    fn used_entries_past_the_shadow_are_written_and_a_rewind_rewrites_them() {
+        let mut r = TestRing::new(256);
+        // SAFETY: the test ring outlives the queue.
+        let mut q = unsafe { SplitQueue::new(r.addrs(), 0, 0, false) }.unwrap();
+        for id in 0..100u16 {
+            q.push_used(id, u32::from(id));
+        }
+        assert_eq!(r.used_idx(), 0, "not before publish");
+        q.publish();
+        assert_eq!(r.used_idx(), 100);
+        assert_eq!((r.used_elem(0), r.used_elem(99)), ((0, 0), (99, 99)));
+        // Past the shadow (written early), then back before it.
+        let start = q.indices();
+        for id in 0..(SHADOW as u16 + 3) {
+            q.push_used(id, 7);
+        }
+        q.rewind(start);
+        q.push_used(200, 1);
+        q.publish();
+        assert_eq!(r.used_idx(), 101);
+        assert_eq!(r.used_elem(100), (200, 1));
     }
 
     #[test]

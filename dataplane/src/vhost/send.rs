@@ -2,6 +2,7 @@
 //! buffers the guest offered on its rx vring (`frame::deliver`), the used
 //! entries published once for the burst, the guest notified if it asked.
 
+use super::chain::prefetch_chains;
 use super::frame::{deliver, DeliverError};
 use super::port_rings::OwnRing;
 use arrayvec::ArrayVec;
@@ -29,6 +30,8 @@ pub struct Sent {
 /// holds `n` valid mbufs of the caller's.
 pub unsafe fn send(r: &mut OwnRing, pkts: *mut *mut rte_mbuf, n: u16) -> Sent {
     let mut done = Sent::default();
+    let ahead = r.q.pending().min(n);
+    prefetch_chains(&r.q, &r.mem, ahead, 0, r.hdr_len, true);
     for i in 0..usize::from(n) {
         // SAFETY: i < n valid mbufs.
         let m = unsafe { *pkts.add(i) };
