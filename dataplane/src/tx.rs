@@ -213,7 +213,10 @@ impl TxBuffers {
         // SAFETY: the `sent` mbufs left belong to the driver now: forget
         // them without running their Drop.
         unsafe { buf.set_len(0) };
-        bump(&pc.tx_packets, sent as u64);
+        // A guest's broken receive chains took `broken` of them and lost
+        // them: dropped, not sent.
+        bump(&pc.tx_packets, (sent - usize::from(broken)) as u64);
+        bump(&pc.tx_dropped, u64::from(broken));
         bump(&pc.tx_bytes, bytes - unsent_bytes);
     }
 }

@@ -282,6 +282,16 @@ int lisa_vhost_vring_enabled(uint16_t port_id, uint16_t vring)
 	return __atomic_load_n(&lisa_vhost_enabled[port_id][vring], __ATOMIC_SEQ_CST);
 }
 
+/* The device came or went (every worker out): lisad forgets the rings it
+ * worked, without handing their indices to anyone (the library hands out
+ * the lowest free vid, so the next device is often given the same one, and
+ * must not get the old device's indices). Under lisa_vhost_lock. */
+static void lisa_vhost_forget_rings(uint16_t port_id)
+{
+	if (lisa_vhost_ports[port_id].on_pause != NULL)
+		lisa_vhost_ports[port_id].on_pause(port_id, -1, 0, NULL);
+}
+
 /* Opens or closes the gate as the link (the device) came or went. */
 static void lisa_vhost_follow(uint16_t port_id)
 {
@@ -292,6 +302,7 @@ static void lisa_vhost_follow(uint16_t port_id)
 	int vid = up ? rte_eth_vhost_get_vid_from_port_id(port_id) : -1;
 	if (vid >= 0) {
 		lisa_vhost_close(port_id, 0);
+		lisa_vhost_forget_rings(port_id);
 		lisa_vhost_take_queue_events(port_id);
 		lisa_vhost_ports[port_id].vid = vid;
 		lisa_vhost_ports[port_id].paused = 0;
@@ -300,6 +311,7 @@ static void lisa_vhost_follow(uint16_t port_id)
 		lisa_vhost_open(port_id);
 	} else {
 		lisa_vhost_close(port_id, 0);
+		lisa_vhost_forget_rings(port_id);
 		lisa_vhost_ports[port_id].paused = 0;
 		/* A later device may take the same vid on another port. */
 		lisa_vhost_ports[port_id].vid = -1;
@@ -349,12 +361,17 @@ void lisa_vhost_detach(uint16_t port_id)
 	while (rte_eth_dev_callback_unregister(port_id, RTE_ETH_EVENT_QUEUE_STATE, lisa_vhost_queue_state, NULL) ==
 	       -EAGAIN)
 		rte_pause();
+	/* Closed and forgotten under the lock (no hook finds the port after
+	 * this), but waited for outside it: a worker in a library burst may
+	 * wait for a queue lock that the vhost-user thread holds while its
+	 * pre-message hook waits for this lock. */
 	pthread_mutex_lock(&lisa_vhost_lock);
-	lisa_vhost_close(port_id, 0);
+	__atomic_store_n(&lisa_vhost_ports[port_id].open, 0, __ATOMIC_SEQ_CST);
 	lisa_vhost_ports[port_id].on_pause = NULL;
 	lisa_vhost_ports[port_id].pool = NULL;
 	lisa_vhost_ports[port_id].vid = -1;
 	pthread_mutex_unlock(&lisa_vhost_lock);
+	lisa_vhost_close(port_id, 0);
 }
 
 /* Marks worker `worker` inside a burst on `port_id`; true if the gate is

@@ -220,7 +220,8 @@ fn own(
 /// Called by the shim (from the vhost-user thread, every worker out of
 /// the port's own datapath) before a message that may change the device:
 /// the indices of the rings lisad worked go back to the library, and every
-/// slot is read afresh after the message.
+/// slot is read afresh after the message. With `vid` -1 (the device came
+/// or went) nothing is handed back: the slots are only forgotten.
 pub extern "C" fn on_pause(port: u16, vid: i32, _request: u32, _payload: *const u8) {
     let Some(rings) = PORTS.get(usize::from(port)) else {
         return;
