@@ -163,10 +163,12 @@ pub fn walk_into(
 /// wrote all of these) overlap instead of coming one after another.
 /// `write`: the caller will write those lines (a receive queue).
 pub fn prefetch_chains(q: &SplitQueue, mem: &GuestMemory, n: u16, from: u32, to: u32, write: bool) {
-    let fetch = if write {
-        crate::mbuf::prefetch_write
-    } else {
-        crate::mbuf::prefetch
+    let fetch = |p: usize| {
+        if write {
+            crate::mbuf::prefetch_write(p as *const u8)
+        } else {
+            crate::mbuf::prefetch(p as *const u8)
+        }
     };
     for i in 0..n {
         q.prefetch_desc(q.head(i));
@@ -179,9 +181,9 @@ pub fn prefetch_chains(q: &SplitQueue, mem: &GuestMemory, n: u16, from: u32, to:
             if let Some((p, len)) = mem.translate(d.addr, to + 1) {
                 let first = p.as_ptr() as usize + from.min(len) as usize;
                 let last = p.as_ptr() as usize + to.min(len.saturating_sub(1)) as usize;
-                fetch(first as *const u8);
+                fetch(first);
                 if last / 64 != first / 64 {
-                    fetch(last as *const u8);
+                    fetch(last);
                 }
             }
         }

@@ -30,6 +30,17 @@ const IOMMU_PLATFORM: u32 = 33;
 /// `VIRTIO_F_RING_PACKED`.
 const RING_PACKED: u32 = 34;
 
+/// Features that keep a device on the vhost library's datapath: packed
+/// rings, a vIOMMU, a dirty-page log, segmentation jobs from the guest.
+const UNSERVED: [u32; 6] = [
+    RING_PACKED,
+    IOMMU_PLATFORM,
+    LOG_ALL,
+    HOST_TSO4,
+    HOST_TSO6,
+    HOST_UFO,
+];
+
 /// A device's negotiated feature bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Features(pub u64);
@@ -43,16 +54,7 @@ impl Features {
     /// guest-physical addresses, no dirty-page log, no segmentation jobs
     /// from the guest. Anything else stays on the vhost library's datapath.
     pub fn served(self) -> bool {
-        ![
-            RING_PACKED,
-            IOMMU_PLATFORM,
-            LOG_ALL,
-            HOST_TSO4,
-            HOST_TSO6,
-            HOST_UFO,
-        ]
-        .iter()
-        .any(|&b| self.has(b))
+        !UNSERVED.iter().any(|&b| self.has(b))
     }
 
     /// The guest may send frames whose header asks for something (a
@@ -219,14 +221,7 @@ mod tests {
     fn only_split_unlogged_untranslated_devices_without_tso_are_served() {
         let base = (1 << VERSION_1) | (1 << MRG_RXBUF) | (1 << EVENT_IDX) | 1;
         assert!(Features(base).served());
-        for bit in [
-            RING_PACKED,
-            IOMMU_PLATFORM,
-            LOG_ALL,
-            HOST_TSO4,
-            HOST_TSO6,
-            HOST_UFO,
-        ] {
+        for bit in UNSERVED {
             assert!(!Features(base | 1 << bit).served(), "bit {bit}");
         }
         assert_eq!(Features(base).header_len(), 12);

@@ -38,6 +38,18 @@ pub struct OwnRing {
     pub pool: *mut dpdk_sys::rte_mempool,
 }
 
+impl OwnRing {
+    /// Makes the used entries written so far visible to the guest, and
+    /// notifies it if it asked.
+    pub fn publish(&mut self) {
+        self.q.publish();
+        if self.q.needs_call() {
+            // SAFETY: writes to an eventfd the library keeps open.
+            unsafe { dpdk_sys::lisa_vhost_kick(self.callfd) };
+        }
+    }
+}
+
 /// What a worker does with a vring.
 pub enum Ring {
     /// Nothing known yet: look at the device.

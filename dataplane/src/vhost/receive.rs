@@ -80,11 +80,7 @@ pub unsafe fn receive(r: &mut OwnRing, port: u16, out: *mut *mut rte_mbuf, n: u1
             dpdk_sys::lisa_mbuf_free_sent(out.add(usize::from(done.got)), pending - done.got)
         };
     }
-    r.q.publish();
-    if r.q.needs_call() {
-        // SAFETY: writes to an eventfd the library keeps open.
-        unsafe { dpdk_sys::lisa_vhost_kick(r.callfd) };
-    }
+    r.publish();
     // The library arms the guest's notifications (an idle worker's rx
     // interrupt) from its own copy of the index.
     super::device::save_indices(r.vid, r.index, r.q.indices());

@@ -69,11 +69,7 @@ pub unsafe fn send(r: &mut OwnRing, pkts: *mut *mut rte_mbuf, n: u16) -> Sent {
         done.taken += 1;
     }
     if done.taken > 0 {
-        r.q.publish();
-        if r.q.needs_call() {
-            // SAFETY: writes to an eventfd the library keeps open.
-            unsafe { dpdk_sys::lisa_vhost_kick(r.callfd) };
-        }
+        r.publish();
     }
     // SAFETY: the first `taken` mbufs were copied out (or lost) and are
     // the caller's to give up: freed here.
