@@ -2,7 +2,8 @@
 # lisad as an external DUT for shared/bench/compare.sh: two vhost-user server
 # ports at $BENCH_SOCK0/$BENCH_SOCK1, one worker on $BENCH_DUT_CPU, main lcore
 # on $BENCH_GEN_CPU, hugepages within $BENCH_MEM_MB, EAL prefix $BENCH_FILE_PREFIX.
-exec "$(dirname "$(readlink -f "$0")")/../target/release/lisad" \
+# LISAD_BIN runs another lisad binary (an A/B of two builds).
+exec "${LISAD_BIN:-$(dirname "$(readlink -f "$0")")/../target/release/lisad}" \
   --socket "$BENCH_WORKDIR/lisa.sock" --file-prefix "$BENCH_FILE_PREFIX" \
   --memory "$BENCH_MEM_MB" --workers 1 \
   --main-core "$BENCH_GEN_CPU" --worker-cores "$BENCH_DUT_CPU" \

@@ -192,6 +192,29 @@ static int lisa_vhost_msg_reads_only(uint32_t request)
 	}
 }
 
+/* vhost-user's SET_VRING_ENABLE, and its payload (struct
+ * vhost_vring_state). */
+#define LISA_VHOST_SET_VRING_ENABLE 18
+struct lisa_vhost_vring_state {
+	uint32_t index;
+	uint32_t num;
+};
+
+/* Reopens the port's gate paused by a message hook, with a new epoch (the
+ * workers read the device afresh), if the device still runs. Under
+ * lisa_vhost_lock. */
+static void lisa_vhost_unpause(int port, int vid)
+{
+	if (!lisa_vhost_ports[port].paused)
+		return;
+	struct rte_eth_link link;
+	memset(&link, 0, sizeof(link));
+	lisa_vhost_ports[port].paused = 0;
+	if (rte_eth_link_get_nowait(port, &link) == 0 && link.link_status == RTE_ETH_LINK_UP &&
+	    rte_eth_vhost_get_vid_from_port_id(port) == vid)
+		lisa_vhost_open(port);
+}
+
 /* Before the library handles a message that may change the device (its
  * features, memory, rings, or the device itself): the workers leave
  * lisad's own datapath on the port, and lisad hands the ring indices it
@@ -203,38 +226,46 @@ static int lisa_vhost_msg_reads_only(uint32_t request)
 static enum rte_vhost_msg_result lisa_vhost_pre_msg(int vid, void *msg)
 {
 	const uint32_t *words = msg;
+	const uint8_t *payload = (const uint8_t *)msg + 12;
 	if (lisa_vhost_msg_reads_only(words[0]))
 		return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
 	pthread_mutex_lock(&lisa_vhost_lock);
 	int port = lisa_vhost_port_of(vid);
-	if (port >= 0) {
-		struct lisa_vhost_port *p = &lisa_vhost_ports[port];
-		if (__atomic_load_n(&p->open, __ATOMIC_SEQ_CST) != 0) {
-			p->paused = 1;
-			lisa_vhost_close(port, 1);
-		}
-		if (p->on_pause != NULL)
-			p->on_pause(port, vid, words[0], (const uint8_t *)msg + 12);
+	if (port < 0) {
+		pthread_mutex_unlock(&lisa_vhost_lock);
+		return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
 	}
+	struct lisa_vhost_port *p = &lisa_vhost_ports[port];
+	if (__atomic_load_n(&p->open, __ATOMIC_SEQ_CST) != 0) {
+		p->paused = 1;
+		lisa_vhost_close(port, 1);
+	}
+	if (words[0] == LISA_VHOST_SET_VRING_ENABLE) {
+		/* A vring being disabled is left alone from now on: the PMD's
+		 * queue event saying so comes only after the gate reopened.
+		 * (Enabling waits for that event: the handler may refuse.) */
+		struct lisa_vhost_vring_state st;
+		memcpy(&st, payload, sizeof(st));
+		if (st.num == 0 && st.index < LISA_VHOST_VRINGS)
+			__atomic_store_n(&lisa_vhost_enabled[port][st.index], 0, __ATOMIC_SEQ_CST);
+	}
+	if (p->on_pause != NULL)
+		p->on_pause(port, vid, words[0], payload);
 	pthread_mutex_unlock(&lisa_vhost_lock);
 	return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
 }
 
-/* After the message: the gate reopens, with a new epoch (the workers read
- * the device afresh), if the device still runs. */
+/* After the message: the gate reopens. The library skips this hook after
+ * a handler that failed (with REPLY_ACK the connection stays), and calls
+ * it after every message it handles, read-only ones too: the gate paused
+ * for a refused message reopens after the front end's next message. */
 static enum rte_vhost_msg_result lisa_vhost_post_msg(int vid, void *msg)
 {
 	(void)msg;
 	pthread_mutex_lock(&lisa_vhost_lock);
 	int port = lisa_vhost_port_of(vid);
-	if (port >= 0 && lisa_vhost_ports[port].paused) {
-		struct rte_eth_link link;
-		memset(&link, 0, sizeof(link));
-		lisa_vhost_ports[port].paused = 0;
-		if (rte_eth_link_get_nowait(port, &link) == 0 && link.link_status == RTE_ETH_LINK_UP &&
-		    rte_eth_vhost_get_vid_from_port_id(port) == vid)
-			lisa_vhost_open(port);
-	}
+	if (port >= 0)
+		lisa_vhost_unpause(port, vid);
 	pthread_mutex_unlock(&lisa_vhost_lock);
 	return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
 }

@@ -204,9 +204,12 @@ fn a_guests_broken_descriptor_chains_are_counted_and_dropped() {
     let tool = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/vhost_guest.py");
     // Twice: the second guest, which starts its rings at 0, gets the vid
     // the first one left without GET_VRING_BASE (as a crashed QEMU does),
-    // and must not be given the first one's ring indices.
-    for _ in 0..2 {
-        run_the_hostile_guest(&sw, tool, &sock);
+    // and must not be given the first one's ring indices. The second one
+    // also has the switch refuse a message (with REPLY_ACK the connection
+    // stays: the datapath must not stay paused) and disables its tx ring
+    // for a while (a frame posted on it must be left there).
+    for extra in [None, Some("--reply-ack")] {
+        run_the_hostile_guest(&sw, tool, &sock, extra);
         assert!(sw.port_becomes("Vhost1", "down", 10), "the guest left");
     }
     // Five broken tx chains, and at least one frame lost to the read-only
@@ -229,7 +232,7 @@ fn a_guests_broken_descriptor_chains_are_counted_and_dropped() {
 
 /// Runs `tests/tools/vhost_guest.py` against the switch's socket; asserts
 /// it got its ARP reply and every chain back.
-fn run_the_hostile_guest(sw: &Lisad, tool: &str, sock: &std::path::Path) {
+fn run_the_hostile_guest(sw: &Lisad, tool: &str, sock: &std::path::Path, extra: Option<&str>) {
     let out = std::process::Command::new("python3")
         .args([
             tool,
@@ -238,6 +241,7 @@ fn run_the_hostile_guest(sw: &Lisad, tool: &str, sock: &std::path::Path) {
             "192.168.81.2",
             "192.168.81.1",
         ])
+        .args(extra)
         .output()
         .expect("python3");
     let said = format!(

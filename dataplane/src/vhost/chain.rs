@@ -114,6 +114,11 @@ pub fn walk_into(
     chain.head = head;
     chain.segs.clear();
     chain.len = 0;
+    if let Some(seg) = one_buffer(q, mem, head, writable) {
+        chain.segs.push(seg);
+        chain.len = seg.len;
+        return Ok(());
+    }
     let mut table = Table::Ring;
     let mut i = head;
     let mut links = 0u32;
@@ -154,6 +159,20 @@ pub fn walk_into(
         }
         i = d.next;
     }
+}
+
+/// The common chain, taken straight: one descriptor, no link or indirect
+/// table, the direction asked, in one memory region. `None` for any other
+/// (the full walk then looks at it again and refuses what is broken).
+#[inline(always)]
+fn one_buffer(q: &SplitQueue, mem: &GuestMemory, head: u16, writable: bool) -> Option<Seg> {
+    let d = q.desc(head)?;
+    let want = if writable { DESC_F_WRITE } else { 0 };
+    if d.flags & (DESC_F_NEXT | DESC_F_INDIRECT | DESC_F_WRITE) != want || d.len == 0 {
+        return None;
+    }
+    let (ptr, got) = mem.translate(d.addr, d.len)?;
+    (got == d.len).then_some(Seg { ptr, len: got })
 }
 
 /// Starts loading, for the next `n` pending heads of `q`, their

@@ -9,6 +9,7 @@
 //! - `memory`: guest-physical ranges to host addresses.
 //! - `ring`: one split virtqueue's avail, descriptor and used parts.
 //! - `chain`: a descriptor chain walked into host buffer pieces.
+//! - `copy`: byte copies between guest buffers and mbufs.
 //! - `frame`: the virtio-net header, a sent frame's pieces, a frame delivered.
 //! - `checksum`: a partial TCP/UDP checksum completed.
 //! - `device`: what lisad reads of a device from the library.
@@ -19,6 +20,7 @@
 pub mod burst;
 pub mod chain;
 pub mod checksum;
+pub mod copy;
 pub mod device;
 pub mod frame;
 pub mod memory;
