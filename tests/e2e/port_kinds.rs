@@ -179,6 +179,55 @@ fn vhost_user_peer_with_packed_rings_falls_back_to_the_vhost_library() {
     ping_through_vhost_with(true, Datapath::Library);
 }
 
+/// A guest killed mid-traffic (SIGKILL: nobody asks for its ring
+/// indices) and a new one on the same socket, which gets the same vid and
+/// starts its rings at 0: the switch must work the new rings from 0, not
+/// from where the dead guest's were.
+#[test]
+fn a_vhost_peer_killed_mid_traffic_and_replaced_is_switched_afresh() {
+    let _serial = serial();
+    let (tap_a, tap_vm) = (unique("lta", ""), unique("ltv", ""));
+    let dir = std::env::temp_dir().join(format!("lisa-vhost-kill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("vm1.sock");
+    let sw = Lisad::start(
+        &[
+            ("Ethernet1", &format!("tap:{tap_a}")),
+            ("Vhost1", &format!("vhost-server:{}", sock.display())),
+        ],
+        &[],
+    );
+    let a = Host::new(&unique("lisa-a", ""));
+    let vm = Host::new(&unique("lisa-vm", ""));
+    a.take_interface(&tap_a, "192.168.82.1/24");
+    let first = VirtioPeer::start(&sock, false, &tap_vm);
+    vm.take_interface(&tap_vm, "192.168.82.2/24");
+    assert!(
+        common::wait_until(Duration::from_secs(20), || a.ping("192.168.82.2", 1)),
+        "no ping through the first guest:\n{}",
+        sw.show("show interfaces")
+    );
+    // Some hundreds of frames each way: the rings' indices move on.
+    let out = a.exec(&["ping", "-q", "-c", "300", "-i", "0.005", "192.168.82.2"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    first.sigkill();
+    assert!(sw.port_becomes("Vhost1", "down", 10), "the killed guest's port stays up");
+    let _second = VirtioPeer::start(&sock, false, &tap_vm);
+    vm.take_interface(&tap_vm, "192.168.82.2/24");
+    // The new guest's interface has a new MAC address.
+    a.exec(&["ip", "neigh", "flush", "all"]);
+    let reached = common::wait_until(Duration::from_secs(20), || a.ping("192.168.82.2", 1));
+    assert!(
+        reached,
+        "no ping through the guest that replaced a killed one:\n{}\n{}",
+        sw.show("show interfaces"),
+        sw.log_text()
+    );
+    assert!(a.ping("192.168.82.2", 5));
+    drop(sw);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A hostile guest (`tests/tools/vhost_guest.py`, a vhost-user front end
 /// of its own) puts broken descriptor chains on its tx ring (a link past
 /// the table, a loop, memory it does not have, a receive buffer, a runt)
