@@ -179,6 +179,24 @@ fn vhost_user_peer_with_packed_rings_falls_back_to_the_vhost_library() {
     ping_through_vhost_with(true, Datapath::Library);
 }
 
+/// A switch with a tap port `Ethernet1` (its tap's name returned) and a
+/// vhost-user server port `Vhost1` at `vm1.sock` in a fresh directory of
+/// this test run's (returned, for the test to remove).
+fn switch_with_a_vhost_server(tag: &str) -> (Lisad, String, std::path::PathBuf) {
+    let tap_a = unique("lta", "");
+    let dir = std::env::temp_dir().join(format!("lisa-vhost-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("vm1.sock");
+    let sw = Lisad::start(
+        &[
+            ("Ethernet1", &format!("tap:{tap_a}")),
+            ("Vhost1", &format!("vhost-server:{}", sock.display())),
+        ],
+        &[],
+    );
+    (sw, tap_a, dir)
+}
+
 /// A guest killed mid-traffic (SIGKILL: nobody asks for its ring
 /// indices) and a new one on the same socket, which gets the same vid and
 /// starts its rings at 0: the switch must work the new rings from 0, not
@@ -189,17 +207,9 @@ fn vhost_user_peer_with_packed_rings_falls_back_to_the_vhost_library() {
 #[test]
 fn a_vhost_peer_killed_mid_traffic_and_replaced_is_switched_afresh() {
     let _serial = serial();
-    let (tap_a, tap_vm) = (unique("lta", ""), unique("ltv", ""));
-    let dir = std::env::temp_dir().join(format!("lisa-vhost-kill-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tap_vm = unique("ltv", "");
+    let (sw, tap_a, dir) = switch_with_a_vhost_server("kill");
     let sock = dir.join("vm1.sock");
-    let sw = Lisad::start(
-        &[
-            ("Ethernet1", &format!("tap:{tap_a}")),
-            ("Vhost1", &format!("vhost-server:{}", sock.display())),
-        ],
-        &[],
-    );
     let a = Host::new(&unique("lisa-a", ""));
     let vm = Host::new(&unique("lisa-vm", ""));
     a.take_interface(&tap_a, "192.168.82.1/24");
@@ -247,17 +257,8 @@ fn a_vhost_peer_killed_mid_traffic_and_replaced_is_switched_afresh() {
 #[test]
 fn a_guests_broken_descriptor_chains_are_counted_and_dropped() {
     let _serial = serial();
-    let tap_a = unique("lta", "");
-    let dir = std::env::temp_dir().join(format!("lisa-vhost-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let (sw, tap_a, dir) = switch_with_a_vhost_server("bad");
     let sock = dir.join("vm1.sock");
-    let sw = Lisad::start(
-        &[
-            ("Ethernet1", &format!("tap:{tap_a}")),
-            ("Vhost1", &format!("vhost-server:{}", sock.display())),
-        ],
-        &[],
-    );
     let a = Host::new(&unique("lisa-a", ""));
     a.take_interface(&tap_a, "192.168.81.1/24");
     let tool = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/vhost_guest.py");

@@ -176,9 +176,9 @@ fn one_buffer(q: &SplitQueue, mem: &GuestMemory, head: u16, writable: bool) -> O
 }
 
 /// Starts loading, for the next `n` pending heads of `q`, their
-/// descriptors and then, in each one-buffer chain's buffer, the lines from
-/// byte `from` to byte `to` (the header's bytes the caller touches and the
-/// frame's first): hints, so that a burst's cache misses (the guest's core
+/// descriptors and then, in each one-buffer chain's buffer (`one_buffer`:
+/// what the walk takes straight), the lines from byte `from` to byte `to`
+/// (the header's bytes the caller touches and the frame's first): hints, so that a burst's cache misses (the guest's core
 /// wrote all of these) overlap instead of coming one after another.
 /// `write`: the caller will write those lines (a receive queue).
 pub fn prefetch_chains(q: &SplitQueue, mem: &GuestMemory, n: u16, from: u32, to: u32, write: bool) {
@@ -193,17 +193,13 @@ pub fn prefetch_chains(q: &SplitQueue, mem: &GuestMemory, n: u16, from: u32, to:
         q.prefetch_desc(q.head(i));
     }
     for i in 0..n {
-        let Some(d) = q.desc(q.head(i)) else {
-            continue;
-        };
-        if d.flags & (DESC_F_NEXT | DESC_F_INDIRECT) == 0 {
-            if let Some((p, len)) = mem.translate(d.addr, to + 1) {
-                let first = p.as_ptr() as usize + from.min(len) as usize;
-                let last = p.as_ptr() as usize + to.min(len.saturating_sub(1)) as usize;
-                fetch(first);
-                if last / 64 != first / 64 {
-                    fetch(last);
-                }
+        if let Some(seg) = one_buffer(q, mem, q.head(i), write) {
+            let p = seg.ptr.as_ptr() as usize;
+            let first = p + from.min(seg.len) as usize;
+            let last = p + to.min(seg.len - 1) as usize;
+            fetch(first);
+            if last / 64 != first / 64 {
+                fetch(last);
             }
         }
     }
