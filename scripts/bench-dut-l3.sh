@@ -5,6 +5,7 @@
 # generator's destinations: two aggregates (16.0.0.0/5, 24.0.0.0/5), or with
 # BENCH_ROUTES=1M every /24 under them (1,048,576 routes, from the
 # startup-config). Writes the router MAC to $BENCH_WORKDIR/peer-mac.
+# LISAD_BIN runs another lisad binary (an A/B of two builds).
 set -euo pipefail
 here="$(dirname "$(readlink -f "$0")")"
 cfg="$BENCH_WORKDIR/startup-config"
@@ -25,7 +26,7 @@ cfg="$BENCH_WORKDIR/startup-config"
   fi
   printf 'end\n'
 } > "$cfg"
-"$here/../target/release/lisad" \
+"${LISAD_BIN:-$here/../target/release/lisad}" \
   --socket "$BENCH_WORKDIR/lisa.sock" --file-prefix "$BENCH_FILE_PREFIX" \
   --memory "$BENCH_MEM_MB" --workers 1 \
   --main-core "$BENCH_GEN_CPU" --worker-cores "$BENCH_DUT_CPU" \

@@ -175,11 +175,16 @@ fn one_buffer(q: &SplitQueue, mem: &GuestMemory, head: u16, writable: bool) -> O
     (got == d.len).then_some(Seg { ptr, len: got })
 }
 
+/// Most lines `prefetch_chains` fetches in one buffer.
+const MAX_PREFETCH_LINES: usize = 4;
+
 /// Starts loading, for the next `n` pending heads of `q`, their
 /// descriptors and then, in each one-buffer chain's buffer (`one_buffer`:
 /// what the walk takes straight), the lines from byte `from` to byte `to`
-/// (the header's bytes the caller touches and the frame's first): hints, so that a burst's cache misses (the guest's core
-/// wrote all of these) overlap instead of coming one after another.
+/// (the header's bytes the caller touches and the frame's first ones), at
+/// most `MAX_PREFETCH_LINES`: hints, so that a burst's cache misses (the
+/// guest's core wrote all of these) overlap instead of coming one after
+/// another.
 /// `write`: the caller will write those lines (a receive queue).
 pub fn prefetch_chains(q: &SplitQueue, mem: &GuestMemory, n: u16, from: u32, to: u32, write: bool) {
     let fetch = |p: usize| {
@@ -195,11 +200,10 @@ pub fn prefetch_chains(q: &SplitQueue, mem: &GuestMemory, n: u16, from: u32, to:
     for i in 0..n {
         if let Some(seg) = one_buffer(q, mem, q.head(i), write) {
             let p = seg.ptr.as_ptr() as usize;
-            let first = p + from.min(seg.len) as usize;
+            let first = p + from.min(seg.len - 1) as usize;
             let last = p + to.min(seg.len - 1) as usize;
-            fetch(first);
-            if last / 64 != first / 64 {
-                fetch(last);
+            for line in (first / 64..=last / 64).take(MAX_PREFETCH_LINES) {
+                fetch(line * 64);
             }
         }
     }

@@ -54,7 +54,8 @@ pub unsafe fn receive(r: &mut OwnRing, port: u16, out: *mut *mut rte_mbuf, n: u1
         return done;
     }
     let from = if r.read_headers { 0 } else { r.hdr_len };
-    prefetch_chains(&r.q, &r.mem, pending, from, r.hdr_len, false);
+    // The header if read, a short frame's bytes.
+    prefetch_chains(&r.q, &r.mem, pending, from, r.hdr_len + 63, false);
     let mut chain = Chain::default();
     for i in 0..pending {
         let head = r.q.head(i);

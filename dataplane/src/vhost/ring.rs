@@ -39,6 +39,16 @@ pub struct Desc {
 /// early, unpublished).
 const SHADOW: usize = 64;
 
+/// One used ring element as the ring holds it (virtio 1.x, 2.7.8).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct UsedElem {
+    /// The head of the chain used.
+    id: u32,
+    /// Bytes written into it.
+    len: u32,
+}
+
 /// Where a queue's three parts are mapped in this process, and its size.
 #[derive(Clone, Copy, Debug)]
 pub struct RingAddrs {
@@ -98,7 +108,7 @@ pub struct SplitQueue {
     /// written together at `publish` (as the vhost library's shadow used
     /// ring), so that the driver's core, reading the ring, loses its lines
     /// once a burst rather than once an entry.
-    shadow: [(u32, u32); SHADOW],
+    shadow: [UsedElem; SHADOW],
     shadow_from: Index,
     event_idx: bool,
 }
@@ -131,7 +141,7 @@ impl SplitQueue {
             last_used: Index::new(last_used),
             signalled: None,
             avail_seen: Index::new(last_avail),
-            shadow: [(0, 0); SHADOW],
+            shadow: [UsedElem::default(); SHADOW],
             shadow_from: Index::new(last_used),
             event_idx,
         })
@@ -238,24 +248,46 @@ impl SplitQueue {
             self.write_shadow();
             k = 0;
         }
-        self.shadow[k] = (u32::from(id), len);
+        self.shadow[k] = UsedElem {
+            id: u32::from(id),
+            len,
+        };
         self.last_used = Index::new(self.last_used.get().wrapping_add(1));
     }
 
-    /// Writes the shadowed used entries to the ring (not yet published).
+    /// Element `slot` (< size) of the used ring.
+    #[inline(always)]
+    fn used_elem(&self, slot: usize) -> *mut UsedElem {
+        // The elements follow the flags and idx words (4 bytes).
+        (self.ring.used.as_ptr().wrapping_add(2) as *mut UsedElem).wrapping_add(slot)
+    }
+
+    /// Writes the shadowed used entries to the ring (not yet published):
+    /// one copy, two where the ring wraps, as the vhost library's
+    /// `do_flush_shadow_used_ring_split` (a few vector stores where an
+    /// entry at a time took two stores each, and the store buffer filled
+    /// behind the ring's lines).
     #[inline]
     fn write_shadow(&mut self) {
-        let n = self.last_used.get().wrapping_sub(self.shadow_from.get());
-        let ring = self.ring.used.as_ptr().wrapping_add(2) as *mut u32;
-        for k in 0..n {
-            let slot = usize::from(self.shadow_from.get().wrapping_add(k) & self.mask);
-            let (id, len) = self.shadow[usize::from(k)];
-            // SAFETY: slot < size: the two words of a used element, mapped,
-            // 4-byte aligned (the used ring is 4-byte aligned by the spec).
+        // At most SHADOW (`push_used`, `rewind`); the bound keeps the copy in
+        // the shadow whatever happens.
+        let n = usize::from(self.last_used.get().wrapping_sub(self.shadow_from.get())).min(SHADOW);
+        let mut done = 0;
+        while done < n {
+            let slot = usize::from(self.shadow_from.get().wrapping_add(done as u16) & self.mask);
+            let count = (n - done).min(usize::from(self.ring.size) - slot);
+            // SAFETY: done + count <= n <= SHADOW entries of the shadow;
+            // slot + count <= size: elements of the mapped used ring, which
+            // the driver does not read before `publish` stores the idx
+            // (release).
             unsafe {
-                std::ptr::write_volatile(ring.add(2 * slot), id);
-                std::ptr::write_volatile(ring.add(2 * slot + 1), len);
-            }
+                std::ptr::copy_nonoverlapping(
+                    self.shadow.as_ptr().add(done),
+                    self.used_elem(slot),
+                    count,
+                )
+            };
+            done += count;
         }
         self.shadow_from = self.last_used;
     }
@@ -356,6 +388,21 @@ mod tests {
         q.publish();
         assert_eq!(r.used_idx(), 101);
         assert_eq!(r.used_elem(100), (200, 1));
+    }
+
+    #[test]
+    fn used_entries_that_wrap_are_written_in_two_pieces() {
+        let mut r = TestRing::new(8);
+        // SAFETY: the test ring outlives the queue.
+        let mut q = unsafe { SplitQueue::new(r.addrs(), 6, 6, false) }.unwrap();
+        for id in 0..4u16 {
+            q.push_used(id, u32::from(id) + 100);
+        }
+        q.publish();
+        assert_eq!(r.used_idx(), 10);
+        assert_eq!((r.used_elem(6), r.used_elem(7)), ((0, 100), (1, 101)));
+        assert_eq!((r.used_elem(0), r.used_elem(1)), ((2, 102), (3, 103)));
+        assert_eq!(r.used_elem(2), (0, 0), "nothing past the last");
     }
 
     #[test]

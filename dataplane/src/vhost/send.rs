@@ -31,7 +31,8 @@ pub struct Sent {
 pub unsafe fn send(r: &mut OwnRing, pkts: *mut *mut rte_mbuf, n: u16) -> Sent {
     let mut done = Sent::default();
     let ahead = r.q.pending().min(n);
-    prefetch_chains(&r.q, &r.mem, ahead, 0, r.hdr_len, true);
+    // The header and a short frame's bytes.
+    prefetch_chains(&r.q, &r.mem, ahead, 0, r.hdr_len + 63, true);
     for i in 0..usize::from(n) {
         // SAFETY: i < n valid mbufs.
         let m = unsafe { *pkts.add(i) };
